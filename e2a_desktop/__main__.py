@@ -1,0 +1,7 @@
+"""`python -m e2a_desktop` is `e2a`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Master (join, pauses, loudness, encode) and bind (chapters, tags, cover)."""

@@ -1,0 +1,133 @@
+"""`e2a`: info, voices, convert. Errors end as one line naming the file, exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from e2a_node.engines import available_voices, find_voice
+from e2a_node.engines.base import VoiceSettings
+
+from . import __version__
+from .audio.formats import FORMATS
+from .config import AppPaths
+from .ebook import read_book
+from .errors import E2AError
+from .plan import PlanSettings
+from .progress import TerminalProgress, format_duration
+
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="e2a", description="Turn an ebook into an audiobook.")
+    parser.add_argument("--version", action="version", version=f"e2a {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    info = sub.add_parser("info", help="show a book's title, author, chapters")
+    info.add_argument("book", type=Path)
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sub.add_parser("voices", help="list the voices available offline on this machine")
+
+    convert = sub.add_parser("convert", help="convert a book into an audiobook")
+    convert.add_argument("book", type=Path)
+    convert.add_argument("-o", "--output", type=Path, help="output file (or folder with "
+                         "--split-chapters); default: BOOK's name in the current folder")
+    convert.add_argument("--voice", default="en_US-joe-medium", help="voice name, or "
+                         "ENGINE:VOICE (see `e2a voices`)")
+    convert.add_argument("--speed", type=float, default=1.0, help="speaking rate, 0.25–4")
+    convert.add_argument("--format", choices=sorted(FORMATS), default="m4b")
+    convert.add_argument("--chapters", help="chapters to convert, e.g. 1-3,7 (1-based)")
+    convert.add_argument("--split-chapters", action="store_true",
+                         help="one file per chapter instead of one book file")
+    convert.add_argument("--unit-chars", type=int, default=PlanSettings.target_chars,
+                         help=argparse.SUPPRESS)
+    return parser
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    book = read_book(args.book)
+    meta = book.metadata
+    data = {
+        "title": meta.title, "author": meta.author, "language": meta.language,
+        "date": meta.date, "description": meta.description, "format": book.source_format,
+        "cover": book.cover is not None, "characters": book.char_count,
+        "chapters": [{"number": i, "title": c.title, "characters": len(c.text)}
+                     for i, c in enumerate(book.chapters, start=1)],
+    }
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Title:    {meta.title}\nAuthor:   {meta.author or '-'}\n"
+          f"Language: {meta.language}\nCover:    {'yes' if book.cover else 'no'}\n"
+          f"Chapters: {len(book.chapters)} ({book.char_count:,} characters)")
+    for chapter in data["chapters"]:  # type: ignore[union-attr]
+        print(f"  {chapter['number']:3d}. {chapter['title']}  ({chapter['characters']:,} chars)")
+    return 0
+
+
+def cmd_voices(_args: argparse.Namespace) -> int:
+    voices = available_voices(AppPaths.load().voices_dir)
+    if not voices:
+        print("no voices found", file=sys.stderr)
+        return 1
+    for voice in voices:
+        print(f"{voice.engine}:{voice.name}\t{voice.language or '?'}\t{voice.source}")
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from .convert import ConvertRequest, Converter, remove_partial
+
+    paths = AppPaths.load()
+    voice = find_voice(args.voice, paths.voices_dir)
+    try:
+        settings = VoiceSettings(engine=voice.engine, voice=voice.name, speed=args.speed)
+        plan = PlanSettings(target_chars=args.unit_chars,
+                            max_chars=max(args.unit_chars, PlanSettings.max_chars))
+    except ValueError as exc:
+        raise E2AError(str(exc)) from None
+    request = ConvertRequest(args.book, args.output, args.format, settings, plan,
+                             args.chapters, args.split_chapters)
+    progress = TerminalProgress()
+    converter = Converter(request, paths, progress)
+    stop = threading.Event()
+    try:
+        result = converter.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+        remove_partial(converter.outputs)
+        print("\ninterrupted: everything spoken so far is kept; run the same command again "
+              "to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BaseException:
+        remove_partial(converter.outputs)
+        raise
+    where = result.outputs[0] if len(result.outputs) == 1 else result.outputs[0].parent
+    spoken = (f"spoken at {result.speed:.1f}x real time" if result.audio_rendered
+              else "nothing new to speak (resumed from earlier runs)")
+    print(f"wrote {where}\n  length {format_duration(result.duration)}, "
+          f"{result.chapters} chapters, {spoken}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"info": cmd_info, "voices": cmd_voices, "convert": cmd_convert}
+    try:
+        return handlers[args.command](args)
+    except E2AError as exc:
+        print(f"e2a: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

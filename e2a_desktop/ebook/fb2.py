@@ -1,0 +1,81 @@
+"""FictionBook 2 reader: title-info metadata, cover binary, top-level sections."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import BookError
+from .chapters import Section, sections_to_chapters
+from .model import Book, Cover, Metadata
+
+_NS = "{http://www.gribuser.ru/xml/fictionbook/2.0}"
+_XLINK = "{http://www.w3.org/1999/xlink}href"
+
+
+def _text(el: etree._Element | None) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+def _section_text(section: etree._Element) -> str:
+    """Paragraph-per-block text; footnote links (<a type="note">) are dropped."""
+    parts = []
+    for el in section.iter(f"{_NS}p", f"{_NS}v", f"{_NS}subtitle", f"{_NS}text-author"):
+        for note in el.findall(f".//{_NS}a"):
+            if note.get("type") == "note":
+                note.getparent().remove(note) if note.getparent() is not None else None
+        parts.append("".join(el.itertext()))
+    return "\n\n".join(parts)
+
+
+def read_fb2(path: Path) -> Book:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except (etree.XMLSyntaxError, OSError) as exc:
+        raise BookError(f"not a valid FB2 file: {exc}", path) from None
+    info = root.find(f"{_NS}description/{_NS}title-info")
+    author_el = info.find(f"{_NS}author") if info is not None else None
+    author = " ".join(
+        _text(author_el.find(f"{_NS}{part}")) for part in ("first-name", "middle-name",
+                                                          "last-name")
+        if author_el is not None and author_el.find(f"{_NS}{part}") is not None
+    )
+    metadata = Metadata(
+        title=_text(info.find(f"{_NS}book-title")) if info is not None else path.stem,
+        author=author,
+        language=_text(info.find(f"{_NS}lang")) if info is not None else "en",
+        date=_text(info.find(f"{_NS}date")) if info is not None else "",
+        description=_text(info.find(f"{_NS}annotation")) if info is not None else "",
+    )
+    bodies = [b for b in root.findall(f"{_NS}body") if b.get("name") not in ("notes", "comments")]
+    sections: list[Section] = []
+    for body in bodies:
+        tops = body.findall(f"{_NS}section")
+        if len(tops) == 1 and len(tops[0].findall(f"{_NS}section")) > 1:
+            tops = tops[0].findall(f"{_NS}section")
+        for section in tops:
+            title = _text(section.find(f"{_NS}title"))
+            sections.append(Section(title, title, _section_text(section)))
+    chapters = sections_to_chapters(sections)
+    if not chapters:
+        raise BookError("this book has no readable text", path)
+    return Book(metadata or Metadata(path.stem), chapters, _cover(root, info), "fb2")
+
+
+def _cover(root: etree._Element, info: etree._Element | None) -> Cover | None:
+    image = info.find(f"{_NS}coverpage/{_NS}image") if info is not None else None
+    if image is None:
+        return None
+    ref = (image.get(_XLINK) or "").lstrip("#")
+    for binary in root.findall(f"{_NS}binary"):
+        if binary.get("id") == ref:
+            try:
+                data = base64.b64decode(binary.text or "", validate=False)
+            except (binascii.Error, ValueError):
+                return None
+            return Cover(data, binary.get("content-type") or "image/jpeg")
+    return None

@@ -1,0 +1,68 @@
+"""Single-file HTML books: chapters at the shallowest heading level that repeats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import BookError
+from .chapters import Section, sections_to_chapters
+from .htmltext import HEADING_TAGS, element_text, parse_document
+from .model import Book, Metadata
+
+
+def _meta(root: etree._Element, name: str) -> str:
+    for el in root.iter("{*}meta", "meta"):
+        if (el.get("name") or "").lower() in (name, f"dc.{name}"):
+            return (el.get("content") or "").strip()
+    return ""
+
+
+def read_html(path: Path) -> Book:
+    try:
+        root = parse_document(path.read_bytes())
+    except OSError as exc:
+        raise BookError(f"cannot read the file: {exc.strerror}", path) from None
+    body = next((el for el in root.iter() if etree.QName(el).localname == "body"), root) \
+        if isinstance(root.tag, str) else root
+    headings = [el for el in body.iter() if isinstance(el.tag, str)
+                and etree.QName(el).localname.lower() in HEADING_TAGS]
+    levels = [int(etree.QName(h).localname[1]) for h in headings]
+    split_level = next((lv for lv in sorted(set(levels)) if levels.count(lv) > 1), 1)
+    sections: list[Section] = []
+    current = Section("", "", "")
+    # Walk the top-level blocks in order; a heading of the split level starts a chapter.
+    for block in _blocks(body):
+        name = etree.QName(block).localname.lower() if isinstance(block.tag, str) else ""
+        if name in HEADING_TAGS and int(name[1]) == split_level:
+            sections.append(current)
+            heading = " ".join(element_text(block).split())
+            current = Section(heading, heading, "")
+        else:
+            current.text += "\n\n" + element_text(block)
+    sections.append(current)
+    title_el = next(root.iter("{*}title", "title"), None)
+    title = " ".join((title_el.text or "").split()) if title_el is not None else ""
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "en"
+    chapters = sections_to_chapters(sections)
+    if not chapters:
+        raise BookError("this book has no readable text", path)
+    return Book(Metadata(title=title or path.stem, author=_meta(root, "author"), language=lang),
+                chapters, source_format="html")
+
+
+def _blocks(body: etree._Element) -> list[etree._Element]:
+    """Flatten wrapper divs/sections so headings nested in them still split chapters."""
+    out: list[etree._Element] = []
+    for child in body:
+        if not isinstance(child.tag, str):
+            continue
+        name = etree.QName(child).localname.lower()
+        has_heading = any(isinstance(e.tag, str) and etree.QName(e).localname.lower()
+                          in HEADING_TAGS for e in child.iterdescendants())
+        if name in ("div", "section", "article", "main") and has_heading:
+            out.extend(_blocks(child))
+        else:
+            out.append(child)
+    return out

@@ -1,0 +1,132 @@
+"""Plain text and Markdown readers: chapters found by their headings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import BookError
+from .chapters import Section, sections_to_chapters
+from .model import Book, Metadata
+
+_ROMAN = r"[IVXLCDM]+"
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[a-z]+-[a-z]+"
+)
+CHAPTER_HEADING = re.compile(
+    rf"^[ \t]*(?:chapter|part|book|prologue|epilogue|letter)\b"
+    rf"(?:[ \t]+(?:\d+|{_ROMAN}|{_NUMBER_WORDS})\b)?[^\n]{{0,80}}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_GUTENBERG_START = re.compile(r"^\*\*\* ?START OF (?:THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
+_GUTENBERG_END = re.compile(r"^\*\*\* ?END OF (?:THE|THIS) PROJECT GUTENBERG", re.M | re.I)
+
+
+def decode_text(path: Path) -> str:
+    """Read a text file as UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BookError(f"cannot read the file: {exc.strerror}", path) from None
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BookError("this is a binary file, not text", path)
+    for encoding in ("utf-8-sig", "utf-16", "cp1252"):
+        try:
+            if encoding == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                continue
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _header_field(text: str, name: str) -> str:
+    match = re.search(rf"^{name}:[ \t]*(.+)$", text, re.MULTILINE | re.IGNORECASE)
+    return match.group(1).strip() if match else ""
+
+
+def _is_heading(text: str, match: re.Match[str]) -> bool:
+    """A heading stands alone: a blank line (or the start) before it."""
+    before = text[: match.start()]
+    return not before.strip() or before.endswith("\n\n") or before.endswith("\n\n ")
+
+
+def read_text(path: Path) -> Book:
+    """Plain text; Project Gutenberg headers are understood and their licence skipped."""
+    raw = decode_text(path).replace("\r\n", "\n")
+    title = _header_field(raw, "Title")
+    author = _header_field(raw, "Author")
+    language = _header_field(raw, "Language")
+    start = _GUTENBERG_START.search(raw)
+    end = _GUTENBERG_END.search(raw)
+    body = raw[start.end() if start else 0 : end.start() if end else len(raw)]
+    if not title:
+        title = next((line.strip() for line in body.splitlines() if line.strip()), path.stem)
+    headings = [m for m in CHAPTER_HEADING.finditer(body) if _is_heading(body, m)]
+    sections = []
+    if not headings or headings[0].start() > 0:
+        sections.append(Section("", "", body[: headings[0].start() if headings else len(body)]))
+    for i, match in enumerate(headings):
+        stop = headings[i + 1].start() if i + 1 < len(headings) else len(body)
+        sections.append(Section(match.group().strip(), "", body[match.start() : stop]))
+    return _book(path, sections, title[:200], author, _language(language), "txt")
+
+
+def _language(name: str) -> str:
+    names = {"english": "en", "german": "de", "french": "fr", "spanish": "es"}
+    return names.get(name.lower(), name.lower()[:5] or "en")
+
+
+def _book(path: Path, sections: list[Section], title: str, author: str, language: str,
+          fmt: str) -> Book:
+    chapters = sections_to_chapters(sections)
+    if not chapters:
+        raise BookError("this book has no readable text", path)
+    return Book(Metadata(title=title, author=author, language=language), chapters,
+                source_format=fmt)
+
+
+_MD_INLINE = [
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"\[\^[^\]]+\]"), ""),  # footnote markers
+    (re.compile(r"`{1,3}([^`]*)`{1,3}"), r"\1"),
+    (re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"^\s{0,3}(?:[-*+]|\d+\.)\s+", re.M), ""),  # list bullets
+    (re.compile(r"^\s{0,3}>\s?", re.M), ""),  # block quotes
+    (re.compile(r"<[^>]+>"), ""),  # inline HTML
+]
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+_MD_FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]+\]:.*(?:\n(?: {4}|\t).*)*", re.M)
+
+
+def _strip_markdown(text: str) -> str:
+    text = _MD_FOOTNOTE_DEF.sub("", text)
+    for pattern, replacement in _MD_INLINE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def read_markdown(path: Path) -> Book:
+    """Markdown: chapters at the shallowest heading level that repeats."""
+    raw = decode_text(path).replace("\r\n", "\n")
+    front = re.match(r"^---\n(.*?)\n---\n", raw, re.S)
+    meta = front.group(1) if front else ""
+    body = raw[front.end() :] if front else raw
+    headings = list(_MD_HEADING.finditer(body))
+    levels = [len(m.group(1)) for m in headings]
+    split_level = next((lv for lv in sorted(set(levels)) if levels.count(lv) > 1), 1)
+    title = _header_field(meta, "title").strip("\"'")
+    if not title and levels.count(1) == 1 and split_level > 1:
+        title = next(m.group(2) for m in headings if len(m.group(1)) == 1)
+    cuts = [m for m in headings if len(m.group(1)) == split_level]
+    sections = [Section("", "", _strip_markdown(_MD_HEADING.sub("", body[: cuts[0].start()]
+                                                                if cuts else body)))]
+    for i, match in enumerate(cuts):
+        stop = cuts[i + 1].start() if i + 1 < len(cuts) else len(body)
+        text = _MD_HEADING.sub(r"\2\n\n", body[match.end() : stop])
+        sections.append(Section(_strip_markdown(match.group(2)), "", _strip_markdown(text)))
+    return _book(path, sections, title or path.stem, _header_field(meta, "author").strip("\"'"),
+                 _header_field(meta, "lang") or "en", "md")

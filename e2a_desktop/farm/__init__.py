@@ -1,0 +1,1 @@
+"""The farm: job store, scheduler, coordinator HTTP app, advertiser."""

@@ -1,0 +1,94 @@
+"""Leasing policy on top of the job store: queue order, expiry, speculative copies.
+
+Time comes from an injected clock so the policy is testable without sleeping.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .store import JobStore, UnitRecord
+
+Clock = Callable[[], float]
+
+
+@dataclass
+class NodeRate:
+    """Characters per second a node has shown; an exponential moving average."""
+
+    chars_per_second: float = 0.0
+    samples: int = 0
+
+    def update(self, chars: int, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        rate = chars / seconds
+        self.chars_per_second = rate if not self.samples else 0.7 * self.chars_per_second \
+            + 0.3 * rate
+        self.samples += 1
+
+
+class Scheduler:
+    """Hands out units: pending ones first, then copies of the slowest in-flight one."""
+
+    MAX_COPIES = 2
+
+    def __init__(self, store: JobStore, clock: Clock, lease_ttl: float = 60.0,
+                 chapters: Iterable[int] | None = None, speculate: bool = True) -> None:
+        self.store = store
+        self.clock = clock
+        self.lease_ttl = lease_ttl
+        self.chapters = list(chapters) if chapters is not None else None
+        self.speculate = speculate
+        self.rates: dict[str, NodeRate] = {}
+        self._lock = threading.Lock()
+
+    def lease(self, node: str) -> UnitRecord | None:
+        """The next unit for ``node``, or None when there is nothing useful for it now."""
+        with self._lock:
+            now = self.clock()
+            self.store.expire(now)
+            unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
+            if unit is None and self.speculate:
+                unit = self._speculative(node, now)
+            return unit
+
+    def heartbeat(self, unit_id: int, node: str) -> bool:
+        """Extend ``node``'s lease; False tells the node to drop the unit."""
+        return self.store.renew(unit_id, node, self.clock() + self.lease_ttl)
+
+    def record(self, node: str, chars: int, seconds: float) -> None:
+        """Learn a node's speed from a finished unit."""
+        with self._lock:
+            self.rates.setdefault(node, NodeRate()).update(chars, seconds)
+
+    def finished(self) -> bool:
+        counts = self.store.counts(self.chapters)
+        return counts["pending"] == 0 and counts["leased"] == 0
+
+    def _rate(self, node: str) -> float:
+        known = [r.chars_per_second for r in self.rates.values() if r.samples]
+        fallback = sorted(known)[len(known) // 2] if known else 1.0
+        rate = self.rates.get(node)
+        return rate.chars_per_second if rate and rate.samples else fallback
+
+    def _speculative(self, node: str, now: float) -> UnitRecord | None:
+        """Copy the in-flight unit expected to finish last, if ``node`` would beat it."""
+        by_unit: dict[int, list[tuple[str, float]]] = {}
+        for lease in self.store.leases():
+            by_unit.setdefault(lease.unit_id, []).append((lease.node, lease.started))
+        best: tuple[float, int] | None = None
+        for unit_id, holders in by_unit.items():
+            if len(holders) >= self.MAX_COPIES or any(n == node for n, _ in holders):
+                continue
+            unit = self.store.unit(unit_id)
+            if unit is None or (self.chapters is not None and unit.chapter not in self.chapters):
+                continue
+            expected = min(started + unit.chars / self._rate(holder) for holder, started
+                           in holders)
+            mine = now + unit.chars / self._rate(node)
+            if mine < expected and (best is None or expected > best[0]):
+                best = (expected, unit_id)
+        return self.store.lease_copy(best[1], node, now, self.lease_ttl) if best else None

@@ -1,0 +1,286 @@
+"""The job store: one SQLite file per job, next to the unit audio files.
+
+Every state change that matters is committed before it is acknowledged to
+anyone, so a crash or power cut loses nothing that was reported done. The API
+is the one a scheduler needs: lease a pending unit, renew, expire, complete
+(first valid result wins), re-queue.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..plan import PlannedUnit
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chapters (
+    idx INTEGER PRIMARY KEY, title TEXT NOT NULL, chars INTEGER NOT NULL,
+    encoded_path TEXT, duration REAL
+);
+CREATE TABLE IF NOT EXISTS units (
+    id INTEGER PRIMARY KEY, chapter INTEGER NOT NULL, seq INTEGER NOT NULL,
+    sentences TEXT NOT NULL, breaks TEXT NOT NULL, chars INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+    audio_path TEXT, duration REAL, spans TEXT, done_by TEXT, done_at REAL
+);
+CREATE INDEX IF NOT EXISTS units_status ON units(status, id);
+CREATE TABLE IF NOT EXISTS leases (
+    unit_id INTEGER NOT NULL, node TEXT NOT NULL, started REAL NOT NULL,
+    deadline REAL NOT NULL, PRIMARY KEY (unit_id, node)
+);
+"""
+
+PENDING, LEASED, DONE = "pending", "leased", "done"
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """A unit as stored: its text, state and, once done, its audio."""
+
+    id: int
+    chapter: int
+    seq: int
+    sentences: tuple[str, ...]
+    breaks: tuple[bool, ...]
+    chars: int
+    status: str
+    attempts: int
+    audio_path: str | None
+    duration: float | None
+    spans: tuple[tuple[float, float], ...]
+    done_by: str | None
+
+    @property
+    def text(self) -> str:
+        return PlannedUnit(self.chapter, self.seq, self.sentences, self.breaks).text
+
+
+@dataclass(frozen=True)
+class Lease:
+    unit_id: int
+    node: str
+    started: float
+    deadline: float
+
+
+@dataclass(frozen=True)
+class ChapterRecord:
+    idx: int
+    title: str
+    chars: int
+    encoded_path: str | None
+    duration: float | None
+
+
+def _unit(row: sqlite3.Row) -> UnitRecord:
+    return UnitRecord(
+        id=row["id"], chapter=row["chapter"], seq=row["seq"],
+        sentences=tuple(json.loads(row["sentences"])),
+        breaks=tuple(bool(b) for b in json.loads(row["breaks"])),
+        chars=row["chars"], status=row["status"], attempts=row["attempts"],
+        audio_path=row["audio_path"], duration=row["duration"],
+        spans=tuple(tuple(s) for s in json.loads(row["spans"] or "[]")),  # type: ignore[misc]
+        done_by=row["done_by"],
+    )
+
+
+class JobStore:
+    """Thread-safe access to one job's SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- creation and metadata -------------------------------------------------
+
+    @property
+    def is_planned(self) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM units").fetchone()[0] > 0
+
+    def initialise(self, meta: dict[str, str], chapters: Iterable[tuple[str, int]],
+                   units: Iterable[PlannedUnit]) -> None:
+        """Write the plan once; a store that is already planned is left as it is."""
+        with self._tx() as db:
+            if db.execute("SELECT COUNT(*) FROM units").fetchone()[0]:
+                return
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+            db.executemany("INSERT INTO chapters (idx, title, chars) VALUES (?, ?, ?)",
+                           [(i, t, c) for i, (t, c) in enumerate(chapters)])
+            db.executemany(
+                "INSERT INTO units (chapter, seq, sentences, breaks, chars) VALUES (?,?,?,?,?)",
+                [(u.chapter, u.seq, json.dumps(u.sentences), json.dumps(u.breaks),
+                  len(u.text)) for u in units],
+            )
+
+    def meta(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- queries ---------------------------------------------------------------
+
+    def unit(self, unit_id: int) -> UnitRecord | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM units WHERE id = ?", (unit_id,)).fetchone()
+        return _unit(row) if row else None
+
+    def units(self, chapter: int | None = None) -> list[UnitRecord]:
+        with self._lock:
+            if chapter is None:
+                rows = self._db.execute("SELECT * FROM units ORDER BY id").fetchall()
+            else:
+                rows = self._db.execute("SELECT * FROM units WHERE chapter = ? ORDER BY seq",
+                                        (chapter,)).fetchall()
+        return [_unit(r) for r in rows]
+
+    def chapters(self) -> list[ChapterRecord]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM chapters ORDER BY idx").fetchall()
+        return [ChapterRecord(r["idx"], r["title"], r["chars"], r["encoded_path"],
+                              r["duration"]) for r in rows]
+
+    def counts(self, chapters: Iterable[int] | None = None) -> dict[str, int]:
+        """Units per status (optionally only in the given chapters)."""
+        query = "SELECT status, COUNT(*) FROM units"
+        args: tuple[int, ...] = ()
+        if chapters is not None:
+            wanted = tuple(chapters)
+            query += f" WHERE chapter IN ({','.join('?' * len(wanted))})"
+            args = wanted
+        with self._lock:
+            found = dict(self._db.execute(query + " GROUP BY status", args).fetchall())
+        return {s: found.get(s, 0) for s in (PENDING, LEASED, DONE)}
+
+    def chapter_complete(self, chapter: int) -> bool:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM units WHERE chapter = ? AND status != 'done'", (chapter,)
+            ).fetchone()
+        return row[0] == 0
+
+    def leases(self) -> list[Lease]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM leases ORDER BY started").fetchall()
+        return [Lease(r["unit_id"], r["node"], r["started"], r["deadline"]) for r in rows]
+
+    # -- the scheduler's verbs -------------------------------------------------
+
+    def lease_next(self, node: str, now: float, ttl: float,
+                   chapters: Iterable[int] | None = None) -> UnitRecord | None:
+        """Lease the first pending unit (in reading order) to ``node``."""
+        query = "SELECT id FROM units WHERE status = 'pending'"
+        args: list[object] = []
+        if chapters is not None:
+            wanted = list(chapters)
+            query += f" AND chapter IN ({','.join('?' * len(wanted))})"
+            args += wanted
+        with self._tx() as db:
+            row = db.execute(query + " ORDER BY id LIMIT 1", args).fetchone()
+            if row is None:
+                return None
+            self._add_lease(db, row["id"], node, now, ttl)
+        return self.unit(row["id"])
+
+    def lease_copy(self, unit_id: int, node: str, now: float, ttl: float) -> UnitRecord | None:
+        """Give ``node`` a speculative copy of an in-flight unit."""
+        with self._tx() as db:
+            row = db.execute("SELECT status FROM units WHERE id = ?", (unit_id,)).fetchone()
+            if row is None or row["status"] == DONE:
+                return None
+            self._add_lease(db, unit_id, node, now, ttl)
+        return self.unit(unit_id)
+
+    @staticmethod
+    def _add_lease(db: sqlite3.Connection, unit_id: int, node: str, now: float,
+                   ttl: float) -> None:
+        db.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?)",
+                   (unit_id, node, now, now + ttl))
+        db.execute("UPDATE units SET status = 'leased', attempts = attempts + 1 WHERE id = ?",
+                   (unit_id,))
+
+    def renew(self, unit_id: int, node: str, deadline: float) -> bool:
+        """Extend a lease; False when the unit is done or the lease is gone."""
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE leases SET deadline = ? WHERE unit_id = ? AND node = ? AND unit_id IN "
+                "(SELECT id FROM units WHERE status != 'done')", (deadline, unit_id, node))
+            return cur.rowcount > 0
+
+    def release(self, unit_id: int, node: str) -> None:
+        """Drop a node's lease (it gave up or sent bad audio); re-queue if nobody else has it."""
+        with self._tx() as db:
+            db.execute("DELETE FROM leases WHERE unit_id = ? AND node = ?", (unit_id, node))
+            self._requeue_orphans(db)
+
+    def release_node(self, node: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM leases WHERE node = ?", (node,))
+            self._requeue_orphans(db)
+
+    def expire(self, now: float) -> list[int]:
+        """Drop leases past their deadline; return the units that went back to the queue."""
+        with self._tx() as db:
+            db.execute("DELETE FROM leases WHERE deadline < ?", (now,))
+            return self._requeue_orphans(db)
+
+    def release_all(self) -> None:
+        """Forget every lease (a coordinator restart: nobody's lease is known to be alive)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM leases")
+            self._requeue_orphans(db)
+
+    @staticmethod
+    def _requeue_orphans(db: sqlite3.Connection) -> list[int]:
+        rows = db.execute(
+            "SELECT id FROM units WHERE status = 'leased' AND id NOT IN "
+            "(SELECT unit_id FROM leases)").fetchall()
+        ids = [r[0] for r in rows]
+        db.executemany("UPDATE units SET status = 'pending' WHERE id = ?", [(i,) for i in ids])
+        return ids
+
+    def complete(self, unit_id: int, node: str, audio_path: str, duration: float,
+                 spans: Iterable[tuple[float, float]], now: float) -> bool:
+        """Record a unit's audio; True only for the first result (later ones are dropped)."""
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE units SET status = 'done', audio_path = ?, duration = ?, spans = ?, "
+                "done_by = ?, done_at = ? WHERE id = ? AND status != 'done'",
+                (audio_path, duration, json.dumps([list(s) for s in spans]), node, now, unit_id))
+            db.execute("DELETE FROM leases WHERE unit_id = ?", (unit_id,))
+            return cur.rowcount > 0
+
+    def set_chapter_encoded(self, chapter: int, path: str, duration: float) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE chapters SET encoded_path = ?, duration = ? WHERE idx = ?",
+                       (path, duration, chapter))

