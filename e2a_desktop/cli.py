@@ -54,12 +54,13 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_info(args: argparse.Namespace) -> int:
     book = read_book(args.book)
     meta = book.metadata
+    chapters = [{"number": i, "title": c.title, "characters": len(c.text)}
+                for i, c in enumerate(book.chapters, start=1)]
     data = {
         "title": meta.title, "author": meta.author, "language": meta.language,
         "date": meta.date, "description": meta.description, "format": book.source_format,
         "cover": book.cover is not None, "characters": book.char_count,
-        "chapters": [{"number": i, "title": c.title, "characters": len(c.text)}
-                     for i, c in enumerate(book.chapters, start=1)],
+        "chapters": chapters,
     }
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -67,7 +68,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"Title:    {meta.title}\nAuthor:   {meta.author or '-'}\n"
           f"Language: {meta.language}\nCover:    {'yes' if book.cover else 'no'}\n"
           f"Chapters: {len(book.chapters)} ({book.char_count:,} characters)")
-    for chapter in data["chapters"]:  # type: ignore[union-attr]
+    for chapter in chapters:
         print(f"  {chapter['number']:3d}. {chapter['title']}  ({chapter['characters']:,} chars)")
     return 0
 
@@ -83,7 +84,7 @@ def cmd_voices(_args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from .convert import ConvertRequest, Converter, remove_partial
+    from .convert import Converter, ConvertRequest, remove_partial
 
     paths = AppPaths.load()
     voice = find_voice(args.voice, paths.voices_dir)

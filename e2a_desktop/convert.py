@@ -25,8 +25,16 @@ from .config import AppPaths
 from .ebook import read_book
 from .ebook.model import Book
 from .errors import BookError, OutputError
-from .events import Binding, Event, JobFinished, JobStarted, Observer, UnitFinished, \
-    UnitStarted, ignore
+from .events import (
+    Binding,
+    Event,
+    JobFinished,
+    JobStarted,
+    Observer,
+    UnitFinished,
+    UnitStarted,
+    ignore,
+)
 from .farm.scheduler import Scheduler
 from .job import Job, JobSettings
 from .mastering import ChapterMastering

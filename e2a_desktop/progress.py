@@ -7,8 +7,16 @@ import threading
 import time
 from typing import TextIO
 
-from .events import (Binding, ChapterEncoded, Event, JobFinished, JobStarted, NodeChanged,
-                     UnitFinished, UnitStarted)
+from .events import (
+    Binding,
+    ChapterEncoded,
+    Event,
+    JobFinished,
+    JobStarted,
+    NodeChanged,
+    UnitFinished,
+    UnitStarted,
+)
 
 
 def format_duration(seconds: float) -> str:

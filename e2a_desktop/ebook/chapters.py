@@ -28,7 +28,8 @@ def _with_title(title: str, text: str) -> str:
     return f"{spoken_title}\n\n{text}" if text else spoken_title
 
 
-def sections_to_chapters(sections: list[Section], min_chars: int = MIN_CHAPTER_CHARS) -> list[Chapter]:
+def sections_to_chapters(sections: list[Section],
+                         min_chars: int = MIN_CHAPTER_CHARS) -> list[Chapter]:
     """Normalise each section; merge too-short ones forward (the last one backward)."""
     cleaned: list[tuple[str, str]] = []
     for section in sections:

@@ -121,7 +121,8 @@ def read_epub(path: Path) -> Book:
     except Exception as exc:  # ebooklib raises bare Exceptions, KeyErrors, lxml errors
         raise BookError(f"cannot read this EPUB: {exc}", path) from None
 
-    toc_titles = _toc_titles(list(book.toc))
+    toc = book.toc if isinstance(book.toc, (list, tuple)) else [book.toc]
+    toc_titles = _toc_titles(list(toc))
     sections: list[Section] = []
     for idref, linear in book.spine:
         item = book.get_item_with_id(idref)

@@ -39,7 +39,9 @@ _SCENE_BREAK = re.compile(r"^[\s*#~_=.\-]+$")
 def _speakable(char: str) -> bool:
     if char in "\n ":
         return True
-    return unicodedata.category(char) not in _UNSPEAKABLE_CATEGORIES
+    category = unicodedata.category(char)
+    # Arrows and other non-ASCII maths symbols are typography; "+" and "=" are speakable.
+    return category not in _UNSPEAKABLE_CATEGORIES and not (category == "Sm" and ord(char) > 127)
 
 
 def normalize_text(text: str) -> str:

@@ -10,14 +10,22 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "mr mrs ms dr prof st jr sr vs etc no vol ch fig mt ft e.g i.e a.m p.m "
-        "gen col capt lt sgt rev hon esq inc ltd co jan feb mar apr jun jul aug "
-        "sep sept oct nov dec".split()
-    ),
-    "de": frozenset("z.b d.h u.a usw bzw dr prof nr str ca vgl s evtl ggf".split()),
-    "fr": frozenset("m mme mlle dr p ex etc cf av j.-c".split()),
-    "es": frozenset("sr sra srta dr dra ud uds etc p ej".split()),
+    "en": frozenset((
+        "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "no", "vol", "ch", "fig",
+        "mt", "ft", "e.g", "i.e", "a.m", "p.m", "gen", "col", "capt", "lt", "sgt", "rev", "hon",
+        "esq", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+        "sept", "oct", "nov", "dec",
+    )),
+    "de": frozenset((
+        "z.b", "d.h", "u.a", "usw", "bzw", "dr", "prof", "nr", "str", "ca", "vgl", "s", "evtl",
+        "ggf",
+    )),
+    "fr": frozenset((
+        "m", "mme", "mlle", "dr", "p", "ex", "etc", "cf", "av", "j.-c",
+    )),
+    "es": frozenset((
+        "sr", "sra", "srta", "dr", "dra", "ud", "uds", "etc", "p", "ej",
+    )),
 }
 
 # A sentence ends at . ! ? (possibly repeated, e.g. "?!" or "..."), optionally
@@ -45,9 +53,10 @@ def split_sentences(paragraph: str, language: str = "en") -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
         end = match.end()
-        if match.group().startswith(".") and len(match.group().rstrip("\"')]")) == 1:
-            if _ends_with_abbreviation(paragraph[start:match.start()], abbreviations):
-                continue
+        single_stop = match.group().startswith(".") and len(match.group().rstrip("\"')]")) == 1
+        if single_stop and _ends_with_abbreviation(paragraph[start : match.start()],
+                                                   abbreviations):
+            continue
         rest = paragraph[end:].lstrip()
         # "he said. and then" — a lower-case continuation is not a new sentence.
         if rest[:1].islower():

@@ -86,7 +86,7 @@ def _unit(row: sqlite3.Row) -> UnitRecord:
         breaks=tuple(bool(b) for b in json.loads(row["breaks"])),
         chars=row["chars"], status=row["status"], attempts=row["attempts"],
         audio_path=row["audio_path"], duration=row["duration"],
-        spans=tuple(tuple(s) for s in json.loads(row["spans"] or "[]")),  # type: ignore[misc]
+        spans=tuple((float(a), float(b)) for a, b in json.loads(row["spans"] or "[]")),
         done_by=row["done_by"],
     )
 

@@ -110,11 +110,11 @@ def build_epub(spec: EpubSpec, path: Path) -> Path:
     )
     files["OEBPS/content.opf"] = opf.encode()
     files["META-INF/container.xml"] = (
-        '<?xml version="1.0"?><container version="1.0" '
-        'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
-        '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
-        "</rootfiles></container>"
-    ).encode()
+        b'<?xml version="1.0"?><container version="1.0" '
+        b'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+        b'<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+        b"</rootfiles></container>"
+    )
     if spec.encryption_xml:
         files["META-INF/encryption.xml"] = spec.encryption_xml.encode()
     files.update(spec.extra_files)

@@ -1,0 +1,28 @@
+"""Shared fixtures: an isolated data dir per test, the sample book, helpers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_BOOK = ROOT / "resources" / "sample" / "aesop-fables.epub"
+SAMPLE_TITLES = ["The Wolf and the Lamb", "The Town Mouse and the Country Mouse",
+                 "The Hare and the Tortoise"]
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own user data dir, so jobs never leak between tests."""
+    folder = tmp_path / "e2a-data"
+    monkeypatch.setenv("E2A_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def sample_book() -> Path:
+    return SAMPLE_BOOK

@@ -1,0 +1,52 @@
+"""Test doubles that implement the real interfaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from e2a_node.engines.base import Engine, EngineInfo, Speech, VoiceInfo, VoiceSettings
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class ToneEngine(Engine):
+    """Speaks a tone whose length follows the text (15 chars/s), like a real voice."""
+
+    name = "tone"
+    RATE = 16000
+
+    def __init__(self, voices_dir: Path | None = None) -> None:
+        self.spoken: list[str] = []
+
+    @classmethod
+    def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
+        return [VoiceInfo("tone", "beep", "en")]
+
+    def load(self, settings: VoiceSettings) -> None:
+        self.settings = settings
+
+    def speak(self, text: str) -> Speech:
+        self.spoken.append(text)
+        n = int(len(text) / 15 * self.RATE)
+        t = np.arange(n) / self.RATE
+        return Speech((np.sin(2 * np.pi * 220 * t) * 8000).astype(np.int16), self.RATE)
+
+    @property
+    def sample_rate(self) -> int:
+        return self.RATE
+
+    def describe(self) -> EngineInfo:
+        return EngineInfo("tone", "cpu", ("beep",), ("en",))

@@ -1,0 +1,78 @@
+"""Every bad input ends with one clear line naming the file, exit 2, and no output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.epub_builder import Doc, EpubSpec, build_epub, chapter_body
+from tests.integration.cli_runner import e2a
+
+DRM = ('<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+       'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'
+       '<enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/>'
+       '<enc:CipherData><enc:CipherReference URI="OEBPS/c1.xhtml"/></enc:CipherData>'
+       "</enc:EncryptedData></encryption>")
+
+
+def _epub(tmp_path: Path, name: str, **kwargs: object) -> Path:
+    docs = [Doc("c1.xhtml", chapter_body("One", ["Some words to read aloud. " * 20]), "One")]
+    spec = EpubSpec(docs=kwargs.pop("docs", docs), **kwargs)  # type: ignore[arg-type]
+    return build_epub(spec, tmp_path / name)
+
+
+def _assert_clean_failure(args: list[str], expected: str, names: str, tmp_path: Path) -> None:
+    out = e2a("convert", *args, "-o", str(tmp_path / "out" / "book.m4b"), cwd=tmp_path)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert lines[0].startswith("e2a: error:") and "Traceback" not in out.stderr
+    assert expected in lines[0] and names in lines[0]
+    assert not (tmp_path / "out" / "book.m4b").exists()
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    _assert_clean_failure([str(tmp_path / "ghost.epub")], "no such file", "ghost.epub", tmp_path)
+
+
+def test_unknown_format(tmp_path: Path) -> None:
+    path = tmp_path / "book.docx"
+    path.write_bytes(b"PK\x03\x04junk")
+    _assert_clean_failure([str(path)], "unknown format", "book.docx", tmp_path)
+
+
+def test_corrupt_zip(tmp_path: Path) -> None:
+    path = tmp_path / "broken.epub"
+    path.write_bytes(b"PK\x03\x04 this is not really a zip archive")
+    _assert_clean_failure([str(path)], "zip", "broken.epub", tmp_path)
+
+
+def test_drm_epub(tmp_path: Path) -> None:
+    path = _epub(tmp_path, "locked.epub", encryption_xml=DRM)
+    _assert_clean_failure([str(path)], "DRM", "locked.epub", tmp_path)
+
+
+def test_book_with_no_text(tmp_path: Path) -> None:
+    path = _epub(tmp_path, "pictures.epub", docs=[Doc("c1.xhtml", "<img src='a.png'/>", "P")])
+    _assert_clean_failure([str(path)], "no readable text", "pictures.epub", tmp_path)
+
+
+def test_voice_that_does_not_exist(sample_book: Path, tmp_path: Path) -> None:
+    _assert_clean_failure([str(sample_book), "--voice", "klingon-warrior"], "no voice",
+                          "klingon-warrior", tmp_path)
+
+
+def test_chapters_out_of_range(sample_book: Path, tmp_path: Path) -> None:
+    _assert_clean_failure([str(sample_book), "--chapters", "2-9"], "out of range",
+                          "aesop-fables.epub", tmp_path)
+
+
+@pytest.mark.parametrize("target", ["/proc/e2a-test/book.m4b", "/proc/book.m4b"])
+def test_output_folder_that_cannot_be_written(sample_book: Path, tmp_path: Path,
+                                              target: str) -> None:
+    out = e2a("convert", str(sample_book), "-o", target, cwd=tmp_path)
+    assert out.returncode == 2
+    line = out.stderr.strip()
+    assert line.startswith("e2a: error: /proc") and "\n" not in line
+    assert "Traceback" not in out.stderr

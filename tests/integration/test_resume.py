@@ -1,0 +1,67 @@
+"""A conversion killed mid-book resumes: nothing already spoken is spoken again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mutagen.mp4 import MP4
+
+from tests.conftest import SAMPLE_TITLES
+
+pytestmark = pytest.mark.slow
+
+
+def _done_units(db: Path) -> dict[int, float]:
+    if not db.exists():
+        return {}
+    with sqlite3.connect(db) as conn:
+        try:
+            rows = conn.execute("SELECT id, done_at FROM units WHERE status='done'").fetchall()
+        except sqlite3.OperationalError:
+            return {}
+    return dict(rows)
+
+
+def test_killed_conversion_resumes_without_respeaking(sample_book: Path, tmp_path: Path,
+                                                      data_dir: Path) -> None:
+    target = tmp_path / "book.m4b"
+    args = [sys.executable, "-m", "e2a_desktop", "convert", str(sample_book), "-o", str(target),
+            "--unit-chars", "150"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=os.environ.copy())
+    db = None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        found = list(data_dir.glob("jobs/*/job.sqlite"))
+        db = found[0] if found else None
+        if db and len(_done_units(db)) >= 4:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)  # a crash: no clean-up code runs
+    proc.wait()
+    assert db is not None
+    before = _done_units(db)
+    assert len(before) >= 4
+    wav_times = {f"{unit:06d}.wav": (db.parent / "units" / f"{unit:06d}.wav").stat().st_mtime_ns
+                 for unit in before}
+    assert not target.exists()
+
+    again = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert f"resuming: {len(before)}/" in again.stderr
+    after = _done_units(db)
+    with sqlite3.connect(db) as conn:
+        total = conn.execute("SELECT COUNT(*) FROM units").fetchone()[0]
+    assert len(after) == total > len(before)
+    # Units spoken before the kill were not spoken again: same completion time, same file.
+    assert all(after[unit] == done_at for unit, done_at in before.items())
+    for name, mtime in wav_times.items():
+        assert (db.parent / "units" / name).stat().st_mtime_ns == mtime
+    assert [c.title for c in MP4(str(target)).chapters] == SAMPLE_TITLES
