@@ -1,13 +1,12 @@
 """Per chapter: join unit audio with natural pauses, one loudness pass, encode.
 
 Joining streams WAV frames unit by unit, so memory is bounded by one unit, not
-by the chapter or the book. Loudness is EBU R128 in two ffmpeg passes (measure,
-then a linear gain), which keeps the voice's dynamics instead of pumping it.
+by the chapter or the book. Loudness is EBU R128: measure, then one linear gain
+applied while encoding, which keeps the voice's dynamics instead of pumping it.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import wave
@@ -21,7 +20,6 @@ from .formats import OutputFormat
 
 TARGET_LUFS = -18.0
 TRUE_PEAK = -1.5
-LOUDNESS_RANGE = 11.0
 
 
 @dataclass(frozen=True)
@@ -54,29 +52,47 @@ def join_units(pieces: Sequence[UnitPiece], out_wav: Path) -> float:
     return frames / rate if rate else 0.0
 
 
-_JSON_BLOCK = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
+_INTEGRATED = re.compile(r"^\s*I:\s+(-?[\d.]+|-inf) LUFS", re.M)
+_TRUE_PEAK = re.compile(r"^\s*Peak:\s+(-?[\d.]+|-inf) dBFS", re.M)
 
 
-def measure_loudness(wav: Path) -> dict[str, str]:
-    """First loudnorm pass: the chapter's integrated loudness, range, peak."""
-    stderr = run_ffmpeg(["-i", str(wav), "-af",
-                         f"loudnorm=I={TARGET_LUFS}:TP={TRUE_PEAK}:LRA={LOUDNESS_RANGE}"
-                         ":print_format=json", "-f", "null", "-"], "measuring loudness")
-    match = _JSON_BLOCK.search(stderr)
-    if not match:
+@dataclass(frozen=True)
+class Loudness:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a chapter."""
+
+    integrated: float
+    true_peak: float
+
+
+def measure_loudness(wav: Path) -> Loudness:
+    """EBU R128 integrated loudness and true peak, from ffmpeg's ebur128 scanner.
+
+    ebur128 is ~8x cheaper than a loudnorm analysis pass (which resamples to
+    192 kHz), and this runs beside the voice for every chapter.
+    """
+    stderr = run_ffmpeg(["-nostats", "-i", str(wav), "-af", "ebur128=peak=true", "-f", "null",
+                         "-"], "measuring loudness")
+    summary = stderr.rsplit("Summary:", 1)[-1]
+    integrated, peak = _INTEGRATED.search(summary), _TRUE_PEAK.search(summary)
+    if not integrated or not peak:
         raise AudioToolError("ffmpeg did not report loudness", wav)
-    values: dict[str, str] = json.loads(match.group())
-    return values
+    return Loudness(float(integrated.group(1)), float(peak.group(1)))
 
 
-def _loudnorm_filter(measured: dict[str, str]) -> str:
-    if measured.get("input_i", "-inf") in ("-inf", "inf") or \
-            float(measured.get("input_i", "-70")) < -69:
-        return "anull"  # silence: nothing to normalise, and loudnorm would divide by zero
-    return (f"loudnorm=I={TARGET_LUFS}:TP={TRUE_PEAK}:LRA={LOUDNESS_RANGE}"
-            f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
-            f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
-            f":offset={measured['target_offset']}:linear=true")
+def loudness_filter(measured: Loudness) -> str:
+    """One linear gain to the target; a limiter only if the gain would push peaks too high.
+
+    A linear gain keeps the voice's own dynamics (no pumping); the limiter touches
+    only the rare peaks above the true-peak ceiling.
+    """
+    if measured.integrated < -69:  # silence, or nearly: nothing to normalise
+        return "anull"
+    gain = TARGET_LUFS - measured.integrated
+    chain = f"volume={gain:.2f}dB"
+    if measured.true_peak + gain > TRUE_PEAK:
+        ceiling = 10 ** ((TRUE_PEAK - 0.5) / 20)  # sample-peak limiter, margin for true peak
+        chain += f",alimiter=limit={ceiling:.4f}:level=false:attack=5:release=50"
+    return chain
 
 
 def master_chapter(wav: Path, fmt: OutputFormat, out_path: Path, source_rate: int) -> None:
@@ -84,7 +100,7 @@ def master_chapter(wav: Path, fmt: OutputFormat, out_path: Path, source_rate: in
     measured = measure_loudness(wav)
     rate = fmt.sample_rate or source_rate
     tmp = out_path.with_name(out_path.name + ".tmp")
-    run_ffmpeg(["-i", str(wav), "-af", _loudnorm_filter(measured), "-ar", str(rate),
+    run_ffmpeg(["-i", str(wav), "-af", loudness_filter(measured), "-ar", str(rate),
                 "-ac", "1", *fmt.codec_args, "-f", _muxer(fmt), str(tmp)],
                f"encoding {out_path.name}")
     os.replace(tmp, out_path)
