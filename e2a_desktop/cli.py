@@ -18,7 +18,7 @@ from .config import AppPaths
 from .ebook import read_book
 from .errors import E2AError
 from .plan import PlanSettings
-from .progress import TerminalProgress, format_duration
+from .progress import TerminalProgress, format_duration, node_summary
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -46,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--chapters", help="chapters to convert, e.g. 1-3,7 (1-based)")
     convert.add_argument("--split-chapters", action="store_true",
                          help="one file per chapter instead of one book file")
+    farm = convert.add_argument_group("farm (other PCs running e2a-node help render)")
+    farm.add_argument("--no-farm", action="store_true",
+                      help="render on this PC only; do not serve LAN nodes")
+    farm.add_argument("--port", type=int, default=0,
+                      help="port for nodes (default: any free port; fix it for firewalls)")
+    farm.add_argument("--code", help="farm code nodes must enter once (default: random)")
+    farm.add_argument("--farm-name", help="name nodes see (default: this computer's name)")
+    farm.add_argument("--wait-nodes", type=int, default=0, metavar="N",
+                      help="wait until N nodes have joined before rendering starts")
+    convert.add_argument("--lease-ttl", type=float, default=60.0, help=argparse.SUPPRESS)
     convert.add_argument("--unit-chars", type=int, default=PlanSettings.target_chars,
                          help=argparse.SUPPRESS)
     return parser
@@ -84,7 +94,8 @@ def cmd_voices(_args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from .convert import Converter, ConvertRequest, remove_partial
+    from .convert import Converter, ConvertRequest, FarmOptions, remove_partial
+    from .farm.server import mdns_interfaces_from_env
 
     paths = AppPaths.load()
     voice = find_voice(args.voice, paths.voices_dir)
@@ -94,8 +105,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
                             max_chars=max(args.unit_chars, PlanSettings.max_chars))
     except ValueError as exc:
         raise E2AError(str(exc)) from None
+    farm = None if args.no_farm else FarmOptions(
+        args.port, args.code, args.wait_nodes, args.lease_ttl, mdns_interfaces_from_env(),
+        args.farm_name)
     request = ConvertRequest(args.book, args.output, args.format, settings, plan,
-                             args.chapters, args.split_chapters)
+                             args.chapters, args.split_chapters, farm)
     progress = TerminalProgress()
     converter = Converter(request, paths, progress)
     stop = threading.Event()
@@ -115,6 +129,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
               else "nothing new to speak (resumed from earlier runs)")
     print(f"wrote {where}\n  length {format_duration(result.duration)}, "
           f"{result.chapters} chapters, {spoken}")
+    for line in node_summary(converter.farm.nodes.values()):
+        print(line)
     return 0
 
 

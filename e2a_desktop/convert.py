@@ -17,30 +17,45 @@ from pathlib import Path
 
 from e2a_node.engines import create_engine
 from e2a_node.engines.base import Engine, VoiceSettings
-from e2a_node.render import render_unit
+from e2a_node.protocol import LEASE_DONE, Capabilities
+from e2a_node.render import render_unit, write_wav
 
 from .audio.bind import BoundChapter, bind_book, write_chapter_file
 from .audio.formats import FORMATS, OutputFormat
 from .config import AppPaths
 from .ebook import read_book
 from .ebook.model import Book
-from .errors import BookError, OutputError
-from .events import (
-    Binding,
-    Event,
-    JobFinished,
-    JobStarted,
-    Observer,
-    UnitFinished,
-    UnitStarted,
-    ignore,
+from .errors import BookError, E2AError, OutputError
+from .events import Binding, Event, FarmStarted, JobFinished, JobStarted, Observer, UnitFinished
+from .events import ignore as ignore_events
+from .farm.farm import Farm
+from .farm.pairing import (
+    CoordinatorIdentity,
+    PairingRegistry,
+    format_code,
+    new_farm_code,
+    normalise_code,
 )
 from .farm.scheduler import Scheduler
+from .farm.server import FarmServer
+from .farm.uploads import UploadRejected
 from .job import Job, JobSettings
 from .mastering import ChapterMastering
 from .plan import PlanSettings
 
 LOCAL_NODE = "local"
+
+
+@dataclass(frozen=True)
+class FarmOptions:
+    """How the coordinator serves LAN nodes while it converts."""
+
+    port: int = 0
+    code: str | None = None
+    wait_nodes: int = 0
+    lease_ttl: float = 60.0
+    mdns_interfaces: list[str] | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,7 @@ class ConvertRequest:
     plan: PlanSettings = field(default_factory=PlanSettings)
     chapters: str | None = None  # "1-3,7" (1-based), None for all
     split_chapters: bool = False
+    farm: FarmOptions | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +138,7 @@ def check_writable(paths: list[Path]) -> None:
 class Converter:
     """Prepares a job from a request and runs it to a finished audiobook."""
 
-    def __init__(self, request: ConvertRequest, paths: AppPaths, observer: Observer = ignore,
+    def __init__(self, request: ConvertRequest, paths: AppPaths, observer: Observer = ignore_events,
                  clock: Callable[[], float] = time.monotonic,
                  engine_factory: Callable[[VoiceSettings], Engine] | None = None) -> None:
         self.request = request
@@ -143,7 +159,15 @@ class Converter:
         self.job = Job.open_for(request.book_path, self.book,
                                 JobSettings(request.voice, request.plan), paths, self._emit)
         self.job.store.release_all()  # leases of a previous run died with it
-        self.scheduler = Scheduler(self.job.store, clock, chapters=self.chapters)
+        farm_options = request.farm or FarmOptions()
+        self.scheduler = Scheduler(self.job.store, clock, lease_ttl=farm_options.lease_ttl,
+                                   chapters=self.chapters)
+        identity = CoordinatorIdentity.load(paths.trust_dir, farm_options.name)
+        self.code = normalise_code(farm_options.code or "") or new_farm_code()
+        self.farm = Farm(self.job, self.scheduler, identity,
+                         PairingRegistry(paths.trust_dir, self.code, clock),
+                         self.engine.sample_rate)
+        self.server: FarmServer | None = None
         self.mastering = ChapterMastering(self.job, self.fmt, self.chapters)
         self._rendered = 0.0
 
@@ -167,40 +191,63 @@ class Converter:
         started = self.clock()
         self._observer(self.started_event())
         try:
+            self._start_farm(stop)
             self.mastering.submit_ready()
             self.run_local_node(stop)
             if stop.is_set():
                 raise KeyboardInterrupt
+            self.farm.closing = True  # nodes asking for work now hear "job over"
             self.mastering.wait()
+            result = self._bind()
         finally:
             self.mastering.close()
-        result = self._bind()
+            if self.server is not None:
+                self.server.stop()
         wall = self.clock() - started
         self._observer(JobFinished(result[0], result[1], len(self.chapters)))
         return ConvertResult(result[0], result[1], len(self.chapters), self._rendered, wall)
 
-    def run_local_node(self, stop: threading.Event) -> None:
-        """The built-in node: lease, speak, accept, until the job has nothing left."""
-        while not stop.is_set():
-            unit = self.scheduler.lease(LOCAL_NODE)
-            if unit is None:
-                if self.scheduler.finished():
-                    return
-                stop.wait(0.2)
-                continue
-            title = self.book.chapters[unit.chapter].title
-            self._observer(UnitStarted(LOCAL_NODE, unit.id, unit.chapter, title))
-            began = self.clock()
+    def _start_farm(self, stop: threading.Event) -> None:
+        options = self.request.farm
+        if options is None:
+            return
+        self.server = FarmServer(self.farm, options.port,
+                                 mdns_interfaces=options.mdns_interfaces)
+        port = self.server.start()
+        ident = self.farm.identity
+        self._observer(FarmStarted(ident.name, format_code(self.code), port, ident.fingerprint))
+        while len([n for n in self.farm.nodes if n != LOCAL_NODE]) < options.wait_nodes:
+            if stop.wait(0.1):
+                raise KeyboardInterrupt
 
-            def beat(_done: int, _total: int, unit_id: int = unit.id) -> None:
+    def run_local_node(self, stop: threading.Event) -> None:
+        """The built-in node: the same lease/accept path as LAN nodes, minus HTTP."""
+        voice = self.request.voice
+        caps = Capabilities("this PC (built-in)", "cpu", {voice.engine: [voice.voice]})
+        while not stop.is_set():
+            response = self.farm.lease(LOCAL_NODE, caps)
+            if response.status == LEASE_DONE:
+                return
+            if response.assignment is None:
+                stop.wait(min(response.retry_after, 0.2))
+                continue
+            unit = response.assignment
+
+            def beat(_done: int, _total: int, unit_id: int = unit.unit_id) -> None:
                 if stop.is_set():
                     raise KeyboardInterrupt
-                self.scheduler.heartbeat(unit_id, LOCAL_NODE)
+                self.farm.heartbeat(LOCAL_NODE, unit_id)
 
-            audio = render_unit(self.engine, unit.sentences, unit.breaks, self.request.voice,
+            audio = render_unit(self.engine, unit.sentences, unit.breaks, voice,
                                 on_sentence=beat)
-            self.job.accept(unit, LOCAL_NODE, audio, self.clock())
-            self.scheduler.record(LOCAL_NODE, unit.chars, self.clock() - began)
+            tmp = self.job.upload_tmp(unit.unit_id, LOCAL_NODE)
+            write_wav(tmp, audio.samples, audio.sample_rate)
+            try:
+                self.farm.accept_upload(LOCAL_NODE, unit.unit_id, tmp,
+                                        [(s.start, s.end) for s in audio.spans])
+            except UploadRejected as exc:  # our own voice produced something unusable
+                raise E2AError(f"the voice produced unusable audio for unit {unit.unit_id}: "
+                               f"{exc}") from None
 
     def _bind(self) -> tuple[tuple[Path, ...], float]:
         chapters = [

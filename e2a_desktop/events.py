@@ -70,6 +70,16 @@ class NodeChanged:
 
 
 @dataclass(frozen=True)
+class FarmStarted:
+    """The coordinator is listening; nodes can join with this code."""
+
+    name: str
+    code: str
+    port: int
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class Binding:
     output: Path
 
@@ -82,7 +92,7 @@ class JobFinished:
 
 
 Event = (JobStarted | UnitStarted | UnitFinished | UnitRejected | ChapterEncoded | NodeChanged
-         | Binding | JobFinished)
+         | FarmStarted | Binding | JobFinished)
 Observer = Callable[[Event], None]
 
 

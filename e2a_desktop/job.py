@@ -72,7 +72,20 @@ class Job:
         return self.units_dir / f"{unit_id:06d}.wav"
 
     def accept(self, unit: UnitRecord, node: str, audio: UnitAudio, now: float) -> bool:
-        """Persist a unit's audio, then mark it done; False if another copy won first.
+        """Accept audio rendered in this process (the built-in node)."""
+        tmp = self.upload_tmp(unit.id, node)
+        write_wav(tmp, audio.samples, audio.sample_rate)
+        spans = [(s.start, s.end) for s in audio.spans]
+        return self.accept_file(unit, node, tmp, audio.duration, spans, now)
+
+    def upload_tmp(self, unit_id: int, node: str) -> Path:
+        """Where a unit's audio is written before it is accepted (inside the job folder)."""
+        safe_node = "".join(c for c in node if c.isalnum() or c in "-_")[:64]
+        return self.units_dir / f"{unit_id:06d}.{safe_node}.{os.getpid()}.tmp"
+
+    def accept_file(self, unit: UnitRecord, node: str, tmp: Path, duration: float,
+                    spans: list[tuple[float, float]], now: float) -> bool:
+        """Make a validated WAV the unit's audio, then mark it done; False if a copy won.
 
         The file is fsynced and renamed into place before the store records it, so a
         unit marked done always has its audio on disk.
@@ -80,17 +93,14 @@ class Job:
         with self._accept_lock:
             current = self.store.unit(unit.id)
             if current is None or current.status == "done":
-                self.observer(UnitFinished(node, unit.id, unit.chapter, unit.chars,
-                                           audio.duration, accepted=False))
+                tmp.unlink(missing_ok=True)
+                self.observer(UnitFinished(node, unit.id, unit.chapter, unit.chars, duration,
+                                           accepted=False))
                 return False
             final = self.unit_wav(unit.id)
-            tmp = final.with_name(f"{final.name}.{node}.tmp".replace(os.sep, "_"))
-            write_wav(tmp, audio.samples, audio.sample_rate)
             with tmp.open("rb") as handle:
                 os.fsync(handle.fileno())
             os.replace(tmp, final)
-            accepted = self.store.complete(unit.id, node, final.name, audio.duration,
-                                           [(s.start, s.end) for s in audio.spans], now)
-        self.observer(UnitFinished(node, unit.id, unit.chapter, unit.chars, audio.duration,
-                                   accepted))
+            accepted = self.store.complete(unit.id, node, final.name, duration, spans, now)
+        self.observer(UnitFinished(node, unit.id, unit.chapter, unit.chars, duration, accepted))
         return accepted

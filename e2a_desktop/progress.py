@@ -5,18 +5,39 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from typing import TextIO
+from collections.abc import Iterable
+from typing import Protocol, TextIO
 
 from .events import (
     Binding,
     ChapterEncoded,
     Event,
+    FarmStarted,
     JobFinished,
     JobStarted,
     NodeChanged,
     UnitFinished,
     UnitStarted,
 )
+
+
+class _NodeFigures(Protocol):
+    name: str
+    units_done: int
+    audio_seconds: float
+    busy_seconds: float
+
+
+def node_summary(nodes: Iterable[_NodeFigures]) -> list[str]:
+    """Per-node lines for the end of a run: units, audio minutes, speed."""
+    lines = []
+    for node in nodes:
+        if not node.units_done:
+            continue
+        speed = node.audio_seconds / node.busy_seconds if node.busy_seconds else 0.0
+        lines.append(f"  {node.name}: {node.units_done} units, "
+                     f"{node.audio_seconds / 60:.1f} min of audio, {speed:.1f}x real time")
+    return (["per node:", *lines]) if lines else []
 
 
 def format_duration(seconds: float) -> str:
@@ -67,6 +88,9 @@ class TerminalProgress:
         elif isinstance(event, ChapterEncoded):
             self._line(f"encoded chapter {event.chapter + 1}: {event.title} "
                        f"({format_duration(event.duration)})")
+        elif isinstance(event, FarmStarted):
+            self._line(f'farm "{event.name}", code {event.code}, port {event.port}, '
+                       "waiting for nodes…")
         elif isinstance(event, Binding):
             self._line(f"binding {event.output}")
         elif isinstance(event, JobFinished):

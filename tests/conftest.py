@@ -20,6 +20,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own user data dir, so jobs never leak between tests."""
     folder = tmp_path / "e2a-data"
     monkeypatch.setenv("E2A_DATA_DIR", str(folder))
+    # Farms in tests listen and advertise on loopback only: no traffic leaves this machine.
+    monkeypatch.setenv("E2A_BIND_HOST", "127.0.0.1")
+    monkeypatch.setenv("E2A_MDNS_INTERFACES", "127.0.0.1")
     return folder
 
 

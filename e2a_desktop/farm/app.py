@@ -1,0 +1,203 @@
+"""The coordinator's HTTP API (aiohttp app factory). Handlers only translate.
+
+Order of checks on every request: protocol version, then authentication, then
+the handler. Unknown nodes get 401 and an empty-looking error, nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from e2a_node.protocol import (
+    API,
+    AUTH_HEADER,
+    CHECKSUM_HEADER,
+    NODE_HEADER,
+    PROTOCOL_VERSION,
+    SPANS_HEADER,
+    TIME_HEADER,
+    VERSION_HEADER,
+    Capabilities,
+    HeartbeatResponse,
+    Hello,
+    PairRequest,
+    PairResponse,
+    ProtocolError,
+    UploadResponse,
+)
+
+from .farm import Farm
+from .uploads import UploadRejected, parse_spans, size_limit
+
+log = logging.getLogger(__name__)
+
+FARM_KEY: web.AppKey[Farm] = web.AppKey("farm", Farm)
+NODE_KEY = "e2a_node_id"
+PUBLIC = {f"{API}/hello", f"{API}/pair"}
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _error(status: int, message: str, **extra: Any) -> web.Response:
+    return web.json_response({"error": message, **extra}, status=status,
+                             headers={VERSION_HEADER: str(PROTOCOL_VERSION)})
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every error leaves as JSON; nothing leaks a traceback to a peer."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        return _error(exc.status, exc.reason)
+    except ProtocolError as exc:
+        return _error(400, f"bad request: {exc}")
+    except Exception:  # a bug must not kill the coordinator or leak details
+        log.exception("error handling %s %s", request.method, request.path)
+        return _error(500, "internal error")
+    response.headers[VERSION_HEADER] = str(PROTOCOL_VERSION)
+    return response
+
+
+@web.middleware
+async def version_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path == f"{API}/hello":
+        return await handler(request)
+    theirs = request.headers.get(VERSION_HEADER, "none")
+    if theirs != str(PROTOCOL_VERSION):
+        return _error(409, f"protocol version mismatch: this coordinator speaks version "
+                           f"{PROTOCOL_VERSION}, the node sent {theirs}; install the same e2a "
+                           "version on both", protocol=PROTOCOL_VERSION)
+    return await handler(request)
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path in PUBLIC:
+        return await handler(request)
+    farm = request.app[FARM_KEY]
+    node_id = request.headers.get(NODE_HEADER, "")
+    ok = farm.pairing.verify(request.method, request.path, node_id,
+                             request.headers.get(TIME_HEADER, ""),
+                             request.headers.get(AUTH_HEADER, ""), time.time())
+    if not ok:
+        return _error(401, "unauthorized")
+    request[NODE_KEY] = node_id
+    return await handler(request)
+
+
+async def _json(request: web.Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        raise ProtocolError("body is not JSON") from None
+
+
+async def hello(request: web.Request) -> web.Response:
+    farm = request.app[FARM_KEY]
+    ident = farm.identity
+    return web.json_response(Hello(PROTOCOL_VERSION, ident.coordinator_id, ident.name,
+                                   ident.fingerprint).to_json())
+
+
+async def pair(request: web.Request) -> web.Response:
+    farm = request.app[FARM_KEY]
+    req = PairRequest.from_json(await _json(request))
+    secret = farm.pairing.pair(req.node_id, req.name, req.code)
+    if secret is None:
+        if farm.pairing.locked_out:
+            return _error(429, "too many wrong codes; try again in a minute")
+        return _error(403, "wrong farm code")
+    ident = farm.identity
+    return web.json_response(PairResponse(secret, ident.coordinator_id, ident.fingerprint,
+                                          ident.name).to_json())
+
+
+async def job(request: web.Request) -> web.Response:
+    return web.json_response(request.app[FARM_KEY].job_info().to_json())
+
+
+async def lease(request: web.Request) -> web.Response:
+    farm = request.app[FARM_KEY]
+    caps = Capabilities.from_json(await _json(request))
+    return web.json_response(farm.lease(request[NODE_KEY], caps).to_json())
+
+
+def _unit_id(request: web.Request) -> int:
+    raw = request.match_info["unit_id"]
+    if not raw.isdigit():
+        raise web.HTTPNotFound(reason="no such unit")
+    return int(raw)
+
+
+async def heartbeat(request: web.Request) -> web.Response:
+    farm = request.app[FARM_KEY]
+    keep = farm.heartbeat(request[NODE_KEY], _unit_id(request))
+    return web.json_response(HeartbeatResponse(keep).to_json())
+
+
+async def upload(request: web.Request) -> web.Response:
+    """Stream the body to a file in the job folder, checksum it, validate, accept."""
+    farm = request.app[FARM_KEY]
+    node_id, unit_id = request[NODE_KEY], _unit_id(request)
+    unit = farm.job.store.unit(unit_id)
+    if unit is None:
+        raise web.HTTPNotFound(reason="no such unit")
+    if unit.status == "done":  # idempotent: acknowledge, discard the body unread
+        return web.json_response(UploadResponse(False, duplicate=True).to_json())
+    limit = size_limit(unit.chars, farm.sample_rate, farm.job.settings.voice.speed)
+    if (request.content_length or 0) > limit:
+        farm.reject(node_id, unit_id, "upload too large")
+        return _error(413, f"upload too large (limit {limit} bytes)")
+    expected = request.headers.get(CHECKSUM_HEADER, "")
+    try:
+        spans = parse_spans(request.headers.get(SPANS_HEADER, ""), len(unit.sentences))
+    except UploadRejected as exc:
+        farm.reject(node_id, unit_id, str(exc))
+        return _error(422, str(exc))
+    tmp = farm.job.upload_tmp(unit_id, node_id)
+    digest, size = hashlib.sha256(), 0
+    try:
+        with tmp.open("wb") as handle:
+            async for chunk in request.content.iter_chunked(1 << 16):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadRejected(f"upload too large (limit {limit} bytes)")
+                digest.update(chunk)
+                handle.write(chunk)
+        if digest.hexdigest() != expected.lower():
+            raise UploadRejected("checksum mismatch: the upload was damaged")
+        accepted, duplicate = farm.accept_upload(node_id, unit_id, tmp, spans)
+    except UploadRejected as exc:
+        if not exc.counted:
+            farm.reject(node_id, unit_id, str(exc))
+        return _error(413 if "too large" in str(exc) else 422, str(exc))
+    finally:
+        tmp.unlink(missing_ok=True)
+    return web.json_response(UploadResponse(accepted, duplicate).to_json())
+
+
+async def status(request: web.Request) -> web.Response:
+    return web.json_response(request.app[FARM_KEY].status())
+
+
+def create_app(farm: Farm) -> web.Application:
+    """The coordinator app: one routing table, typed state, JSON errors."""
+    app = web.Application(middlewares=[errors_middleware, version_middleware, auth_middleware],
+                          client_max_size=1 << 20)
+    app[FARM_KEY] = farm
+    app.router.add_routes([
+        web.get(f"{API}/hello", hello),
+        web.post(f"{API}/pair", pair),
+        web.get(f"{API}/job", job),
+        web.post(f"{API}/lease", lease),
+        web.post(f"{API}/units/{{unit_id}}/heartbeat", heartbeat),
+        web.put(f"{API}/units/{{unit_id}}/audio", upload),
+        web.get(f"{API}/status", status),
+    ])
+    return app

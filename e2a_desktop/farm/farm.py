@@ -1,0 +1,171 @@
+"""The coordinator's state: the job, the scheduler, pairing, and what each node did.
+
+Plain Python, no HTTP: the aiohttp app (app.py) translates requests into calls
+here, and the GUI or CLI observe it through events.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from e2a_node.protocol import (
+    LEASE_DONE,
+    LEASE_UNIT,
+    LEASE_WAIT,
+    Assignment,
+    Capabilities,
+    JobInfo,
+    LeaseResponse,
+)
+
+from ..events import NodeChanged, UnitRejected, UnitStarted
+from ..job import Job
+from .pairing import CoordinatorIdentity, PairingRegistry
+from .scheduler import Scheduler
+from .uploads import UploadRejected, check_wav
+
+BENCH_AFTER_BAD_UPLOADS = 3
+
+
+@dataclass
+class NodeStats:
+    """Per-node figures the desktop and the CLI show."""
+
+    node_id: str
+    name: str
+    device: str = ""
+    engine: str = ""
+    state: str = "joined"
+    unit_id: int | None = None
+    units_done: int = 0
+    audio_seconds: float = 0.0
+    busy_seconds: float = 0.0
+    bad_uploads: int = 0
+    last_seen: float = 0.0
+    lease_started: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def benched(self) -> bool:
+        return self.bad_uploads >= BENCH_AFTER_BAD_UPLOADS
+
+    def event(self) -> NodeChanged:
+        return NodeChanged(self.node_id, self.name, self.state, self.device, self.engine,
+                           self.unit_id, self.units_done, self.audio_seconds, self.busy_seconds)
+
+
+class Farm:
+    """Everything the coordinator knows and decides, independent of transport."""
+
+    def __init__(self, job: Job, scheduler: Scheduler, identity: CoordinatorIdentity,
+                 pairing: PairingRegistry, sample_rate: int,
+                 wall_clock: Callable[[], float] = time.time) -> None:
+        self.job = job
+        self.scheduler = scheduler
+        self.identity = identity
+        self.pairing = pairing
+        self.sample_rate = sample_rate
+        self.wall_clock = wall_clock
+        self.nodes: dict[str, NodeStats] = {}
+        self.closing = False
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self.scheduler.clock
+
+    def job_info(self) -> JobInfo:
+        return JobInfo(self.job.folder.name, self.job.book.metadata.title,
+                       self.job.settings.voice, self.sample_rate)
+
+    def _stats(self, node_id: str) -> NodeStats:
+        stats = self.nodes.get(node_id)
+        if stats is None:
+            stats = self.nodes[node_id] = NodeStats(node_id, self.pairing.name_of(node_id))
+        stats.last_seen = self.clock()
+        return stats
+
+    def _changed(self, stats: NodeStats) -> None:
+        self.job.observer(stats.event())
+
+    def lease(self, node_id: str, caps: Capabilities) -> LeaseResponse:
+        stats = self._stats(node_id)
+        stats.name, stats.device = caps.name or stats.name, caps.device
+        voice = self.job.settings.voice
+        stats.engine = voice.engine
+        if self.closing or self.scheduler.finished():
+            stats.state, stats.unit_id = "finished", None
+            self._changed(stats)
+            return LeaseResponse(LEASE_DONE)
+        if stats.benched or not caps.can_speak(voice):
+            stats.state = "benched" if stats.benched else "no voice"
+            self._changed(stats)
+            return LeaseResponse(LEASE_WAIT, retry_after=30.0)
+        unit = self.scheduler.lease(node_id)
+        if unit is None:
+            stats.state, stats.unit_id = "idle", None
+            self._changed(stats)
+            return LeaseResponse(LEASE_WAIT, retry_after=0.5)
+        stats.state, stats.unit_id = "speaking", unit.id
+        stats.lease_started[unit.id] = self.clock()
+        self._changed(stats)
+        title = self.job.book.chapters[unit.chapter].title
+        self.job.observer(UnitStarted(node_id, unit.id, unit.chapter, title))
+        return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, unit.sentences,
+                                                    unit.breaks, self.scheduler.lease_ttl))
+
+    def heartbeat(self, node_id: str, unit_id: int) -> bool:
+        self._stats(node_id)
+        return self.scheduler.heartbeat(unit_id, node_id)
+
+    def accept_upload(self, node_id: str, unit_id: int, tmp: Path,
+                      spans: list[tuple[float, float]]) -> tuple[bool, bool]:
+        """Validate and accept; returns (accepted, duplicate). Raises UploadRejected."""
+        stats = self._stats(node_id)
+        unit = self.job.store.unit(unit_id)
+        if unit is None:
+            raise UploadRejected(f"unit {unit_id} is not part of this job")
+        if unit.status == "done":
+            tmp.unlink(missing_ok=True)
+            return False, True
+        try:
+            checked = check_wav(tmp, self.sample_rate, unit.chars, self.job.settings.voice.speed,
+                                spans)
+        except UploadRejected as exc:
+            self.reject(node_id, unit_id, str(exc))
+            raise UploadRejected(str(exc), counted=True) from None
+        accepted = self.job.accept_file(unit, node_id, tmp, checked.duration, checked.spans,
+                                        self.clock())
+        started = stats.lease_started.pop(unit_id, None)
+        if accepted:
+            stats.units_done += 1
+            stats.audio_seconds += checked.duration
+            if started is not None:
+                stats.busy_seconds += self.clock() - started
+                self.scheduler.record(node_id, unit.chars, self.clock() - started)
+        stats.state, stats.unit_id = "idle", None
+        self._changed(stats)
+        return accepted, not accepted
+
+    def reject(self, node_id: str, unit_id: int, reason: str) -> None:
+        """A bad upload: the unit goes back to the queue and the node gets a strike."""
+        stats = self._stats(node_id)
+        stats.bad_uploads += 1
+        stats.lease_started.pop(unit_id, None)
+        stats.state, stats.unit_id = ("benched" if stats.benched else "idle"), None
+        self.job.store.release(unit_id, node_id)
+        self.job.observer(UnitRejected(node_id, unit_id, reason))
+        self._changed(stats)
+
+    def status(self) -> dict[str, object]:
+        counts = self.job.store.counts(self.scheduler.chapters)
+        return {
+            "job": {"title": self.job.book.metadata.title, "job_id": self.job.folder.name,
+                    **counts},
+            "nodes": [{"node_id": s.node_id, "name": s.name, "device": s.device,
+                       "engine": s.engine, "state": s.state, "unit_id": s.unit_id,
+                       "units_done": s.units_done, "audio_seconds": round(s.audio_seconds, 2),
+                       "busy_seconds": round(s.busy_seconds, 2), "bad_uploads": s.bad_uploads}
+                      for s in self.nodes.values()],
+        }

@@ -1,0 +1,110 @@
+"""The coordinator's side of pairing: its key, the farm code, the nodes it trusts.
+
+A node proves once that its user knows the short farm code shown on the desktop,
+receives its own secret, and signs every later request with it. Wrong codes are
+rate-limited so the 6-digit code cannot be guessed by brute force.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from e2a_node.protocol import AUTH_WINDOW_S, fingerprint, sign
+from e2a_node.trust import read_json, write_private_json
+
+MAX_FAILURES = 5
+FAILURE_WINDOW_S = 60.0
+
+
+def new_farm_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def format_code(code: str) -> str:
+    """'482913' → '482-913' (how the desktop shows it)."""
+    return f"{code[:3]}-{code[3:]}" if len(code) == 6 else code
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code if ch.isdigit())
+
+
+@dataclass(frozen=True)
+class CoordinatorIdentity:
+    coordinator_id: str
+    key: bytes
+    name: str
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.key)
+
+    @classmethod
+    def load(cls, folder: Path, name: str | None = None) -> CoordinatorIdentity:
+        """The persistent key (created once): nodes recognise this coordinator by it."""
+        path = folder / "coordinator.json"
+        data = read_json(path)
+        key, cid = data.get("key"), data.get("coordinator_id")
+        if not isinstance(key, str) or not isinstance(cid, str):
+            key, cid = secrets.token_hex(32), "coord-" + secrets.token_hex(8)
+            write_private_json(path, {"key": key, "coordinator_id": cid})
+        return cls(cid, bytes.fromhex(key), name or f"{socket.gethostname()}")
+
+
+class PairingRegistry:
+    """Paired nodes and their secrets; verifies signed requests."""
+
+    def __init__(self, folder: Path, code: str, clock: Callable[[], float]) -> None:
+        self.path = folder / "nodes.json"
+        self.code = normalise_code(code)
+        self.clock = clock
+        self._failures: list[float] = []
+        self._lock = threading.Lock()
+        self._nodes: dict[str, dict[str, str]] = {
+            k: v for k, v in read_json(self.path).items() if isinstance(v, dict)
+        }
+
+    def pair(self, node_id: str, name: str, code: str) -> str | None:
+        """A new secret for the node if the code is right; None if wrong or rate-limited."""
+        with self._lock:
+            now = self.clock()
+            self._failures = [t for t in self._failures if now - t < FAILURE_WINDOW_S]
+            if len(self._failures) >= MAX_FAILURES:
+                return None
+            if not hmac.compare_digest(normalise_code(code), self.code):
+                self._failures.append(now)
+                return None
+            secret = secrets.token_hex(32)
+            self._nodes[node_id] = {"name": name, "secret": secret}
+            write_private_json(self.path, self._nodes)
+            return secret
+
+    @property
+    def locked_out(self) -> bool:
+        now = self.clock()
+        return len([t for t in self._failures if now - t < FAILURE_WINDOW_S]) >= MAX_FAILURES
+
+    def revoke(self, node_id: str) -> None:
+        with self._lock:
+            self._nodes.pop(node_id, None)
+            write_private_json(self.path, self._nodes)
+
+    def verify(self, method: str, path: str, node_id: str, timestamp: str, token: str,
+               wall_time: float) -> bool:
+        """True if the request was signed by a paired node within the time window."""
+        entry = self._nodes.get(node_id)
+        if entry is None or not timestamp.lstrip("-").isdigit():
+            return False
+        if abs(wall_time - int(timestamp)) > AUTH_WINDOW_S:
+            return False
+        expected = sign(entry["secret"], method, path, node_id, int(timestamp))
+        return hmac.compare_digest(expected, token)
+
+    def name_of(self, node_id: str) -> str:
+        return self._nodes.get(node_id, {}).get("name", node_id)

@@ -1,0 +1,113 @@
+"""Runs the coordinator's HTTP app and mDNS advertisement on a background thread.
+
+The CLI's main thread (and later the GUI) keep rendering on the built-in node;
+this thread owns the asyncio loop. Start-up errors (a port in use) surface in
+the caller as E2AError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import os
+import threading
+
+from aiohttp import web
+
+from e2a_node.discovery import Advertiser
+
+from ..errors import E2AError
+from .app import create_app
+from .farm import Farm
+
+log = logging.getLogger(__name__)
+
+BIND_ENV = "E2A_BIND_HOST"
+MDNS_ENV = "E2A_MDNS_INTERFACES"
+"""Comma-separated interface addresses for mDNS (tests: 127.0.0.1); default all."""
+
+
+def mdns_interfaces_from_env() -> list[str] | None:
+    raw = os.environ.get(MDNS_ENV, "").strip()
+    return [a.strip() for a in raw.split(",") if a.strip()] or None
+
+
+class FarmServer:
+    """Serves the farm on ``port`` (0: any free port) and advertises it."""
+
+    def __init__(self, farm: Farm, port: int = 0, host: str | None = None,
+                 mdns_interfaces: list[str] | None = None, advertise: bool = True) -> None:
+        self.farm = farm
+        self.host = host or os.environ.get(BIND_ENV, "0.0.0.0")
+        self.port = port
+        self.mdns_interfaces = mdns_interfaces
+        self.advertise = advertise
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    def start(self) -> int:
+        """Start serving; return the port actually bound."""
+        self._thread = threading.Thread(target=self._run, name="e2a-farm", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        return self.port
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._async_main())
+        except BaseException as exc:  # surfaced to start() or logged
+            if not self._ready.is_set():
+                self._error = exc
+                self._ready.set()
+            else:
+                log.exception("farm server stopped")
+
+    async def _async_main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        runner = web.AppRunner(create_app(self.farm), access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self.port)
+            await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            if exc.errno == errno.EADDRINUSE:
+                raise E2AError(f"port {self.port} is in use; choose another with --port") \
+                    from None
+            raise E2AError(f"cannot listen on {self.host}:{self.port} ({exc.strerror})") \
+                from None
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+        advertiser = Advertiser(self.mdns_interfaces)
+        if self.advertise:
+            ident, job = self.farm.identity, self.farm.job
+            try:
+                await advertiser.async_start(ident.name, job.folder.name,
+                                             job.book.metadata.title, self.port,
+                                             ident.fingerprint)
+            except OSError as exc:  # no multicast here: nodes can still use --url
+                log.warning("mDNS advertisement unavailable: %s", exc)
+        self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            await advertiser.async_close()
+            await runner.cleanup()
+
+    def stop(self) -> None:
+        """Withdraw the advertisement, close the server, join the thread."""
+        if self._loop is not None and self._stop is not None:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(timeout=10)

@@ -1,0 +1,94 @@
+"""Checks on audio a node uploads, before the coordinator accepts it.
+
+Nothing a peer sends is trusted: the file must be a mono 16-bit WAV at the job's
+rate, whole (not truncated), not silent, long enough and not too long for its
+text, with one timing span per sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+MIN_CHARS_PER_SECOND = 3.0
+MAX_CHARS_PER_SECOND = 60.0
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+
+class UploadRejected(ValueError):
+    """The upload is not acceptable; the message says why (sent back to the node).
+
+    ``counted`` is True once the node has been given its strike for it.
+    """
+
+    def __init__(self, reason: str, counted: bool = False) -> None:
+        super().__init__(reason)
+        self.counted = counted
+
+
+@dataclass(frozen=True)
+class CheckedAudio:
+    duration: float
+    spans: list[tuple[float, float]]
+
+
+def size_limit(chars: int, sample_rate: int, speed: float) -> int:
+    """Largest plausible WAV for ``chars`` characters (slowest plausible speech)."""
+    seconds = chars / (MIN_CHARS_PER_SECOND * speed) + 5
+    return min(MAX_UPLOAD_BYTES, int(seconds * sample_rate * 2) + 4096)
+
+
+def parse_spans(header: str, sentences: int) -> list[tuple[float, float]]:
+    try:
+        raw = json.loads(header)
+        spans = [(float(a), float(b)) for a, b in raw]
+    except (ValueError, TypeError):
+        raise UploadRejected("sentence timings are not a list of [start, end] pairs") from None
+    if len(spans) != sentences:
+        raise UploadRejected(f"expected {sentences} sentence timings, got {len(spans)}")
+    return spans
+
+
+def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
+              spans: list[tuple[float, float]]) -> CheckedAudio:
+    """Validate an uploaded WAV; raise UploadRejected with the reason."""
+    try:
+        with wave.open(str(path), "rb") as handle:
+            channels, width, rate = (handle.getnchannels(), handle.getsampwidth(),
+                                     handle.getframerate())
+            frames = handle.getnframes()
+            data = handle.readframes(frames)
+    except (wave.Error, EOFError, OSError) as exc:
+        raise UploadRejected(f"not a readable WAV file ({exc})") from None
+    if channels != 1 or width != 2:
+        raise UploadRejected(f"expected mono 16-bit audio, got {channels} channel(s) of "
+                             f"{width * 8}-bit")
+    if rate != expected_rate:
+        raise UploadRejected(f"expected {expected_rate} Hz, got {rate} Hz")
+    if len(data) != frames * 2:
+        raise UploadRejected("the audio is truncated")
+    duration = frames / rate
+    pace = chars / duration if duration else float("inf")
+    if not MIN_CHARS_PER_SECOND * speed <= pace <= MAX_CHARS_PER_SECOND * speed:
+        raise UploadRejected(f"{duration:.1f} s of audio is implausible for {chars} characters")
+    if _is_silent(path):
+        raise UploadRejected("the audio is silent")
+    previous = 0.0
+    for start, end in spans:
+        if not previous - 0.01 <= start <= end <= duration + 0.05:
+            raise UploadRejected("sentence timings are out of order or outside the audio")
+        previous = end
+    return CheckedAudio(duration, spans)
+
+
+def _is_silent(path: Path) -> bool:
+    with warnings.catch_warnings():
+        # pydub looks for ffmpeg on PATH at import; WAV decoding does not need it.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment
+
+    segment = AudioSegment.from_wav(str(path))
+    return bool(segment.dBFS < -55)

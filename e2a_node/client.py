@@ -1,0 +1,127 @@
+"""HTTP client side of the protocol: signed requests, typed answers, clear failures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import aiohttp
+
+from .errors import E2AError
+from .protocol import (
+    API,
+    CHECKSUM_HEADER,
+    PROTOCOL_VERSION,
+    SPANS_HEADER,
+    VERSION_HEADER,
+    Capabilities,
+    HeartbeatResponse,
+    Hello,
+    JobInfo,
+    LeaseResponse,
+    PairRequest,
+    PairResponse,
+    UploadResponse,
+    auth_headers,
+)
+
+TIMEOUT = aiohttp.ClientTimeout(total=60, connect=5)
+
+
+class CoordinatorGone(Exception):
+    """The coordinator cannot be reached (stopped, restarting, network down)."""
+
+
+class ProtocolMismatch(E2AError):
+    """The coordinator speaks another protocol version: fatal, tell the user."""
+
+
+class Unauthorized(Exception):
+    """The coordinator does not (or no longer) know this node."""
+
+
+class RequestRefused(Exception):
+    """A 4xx answer other than the above; carries the coordinator's reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"{status}: {reason}")
+        self.status = status
+        self.reason = reason
+
+
+class CoordinatorClient:
+    """One coordinator, as seen from one node."""
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, node_id: str,
+                 secret: str | None = None) -> None:
+        self.session = session
+        self.base_url = base_url.rstrip("/")
+        self.node_id = node_id
+        self.secret = secret
+
+    async def _request(self, method: str, path: str, *, json_body: Any = None,
+                       data: bytes | None = None, headers: dict[str, str] | None = None,
+                       signed: bool = True) -> Any:
+        full = f"{API}{path}"
+        all_headers = {VERSION_HEADER: str(PROTOCOL_VERSION), **(headers or {})}
+        if signed and self.secret:
+            all_headers.update(auth_headers(self.secret, method, full, self.node_id))
+        try:
+            async with self.session.request(method, self.base_url + full, json=json_body,
+                                            data=data, headers=all_headers,
+                                            timeout=TIMEOUT) as response:
+                body = await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise CoordinatorGone(str(exc) or type(exc).__name__) from None
+        try:
+            payload = json.loads(body) if body else {}
+        except ValueError:
+            payload = {}
+        reason = payload.get("error", "") if isinstance(payload, dict) else ""
+        if status == 409 and "protocol" in reason:
+            raise ProtocolMismatch(f"{self.base_url}: {reason}")
+        if status == 401:
+            raise Unauthorized(reason)
+        if status >= 500:
+            raise CoordinatorGone(f"server error {status}")
+        if status >= 400:
+            raise RequestRefused(status, reason or f"HTTP {status}")
+        return payload
+
+    async def async_hello(self) -> Hello:
+        hello = Hello.from_json(await self._request("GET", "/hello", signed=False))
+        if hello.protocol != PROTOCOL_VERSION:
+            raise ProtocolMismatch(f"{self.base_url}: protocol version mismatch: the coordinator"
+                                   f" speaks version {hello.protocol}, this node "
+                                   f"{PROTOCOL_VERSION}; install the same e2a version on both")
+        return hello
+
+    async def async_pair(self, name: str, code: str) -> PairResponse:
+        body = PairRequest(self.node_id, name, code).to_json()
+        return PairResponse.from_json(await self._request("POST", "/pair", json_body=body,
+                                                          signed=False))
+
+    async def async_job(self) -> JobInfo:
+        return JobInfo.from_json(await self._request("GET", "/job"))
+
+    async def async_lease(self, caps: Capabilities) -> LeaseResponse:
+        return LeaseResponse.from_json(await self._request("POST", "/lease",
+                                                           json_body=caps.to_json()))
+
+    async def async_heartbeat(self, unit_id: int) -> HeartbeatResponse:
+        return HeartbeatResponse.from_json(
+            await self._request("POST", f"/units/{unit_id}/heartbeat", json_body={}))
+
+    async def async_upload(self, unit_id: int, wav: bytes,
+                           spans: list[tuple[float, float]]) -> UploadResponse:
+        headers = {CHECKSUM_HEADER: hashlib.sha256(wav).hexdigest(),
+                   SPANS_HEADER: json.dumps([[round(a, 3), round(b, 3)] for a, b in spans]),
+                   "Content-Type": "audio/wav"}
+        return UploadResponse.from_json(
+            await self._request("PUT", f"/units/{unit_id}/audio", data=wav, headers=headers))
+
+    async def async_status(self) -> dict[str, Any]:
+        result: dict[str, Any] = await self._request("GET", "/status")
+        return result

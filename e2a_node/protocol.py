@@ -1,0 +1,247 @@
+"""The wire protocol between coordinator and nodes: the one place that knows JSON shapes.
+
+HTTP/JSON under /api/v1. Every request and response carries the protocol version
+in a header; a peer of another version is refused with a message that says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .engines.base import VoiceSettings
+
+PROTOCOL_VERSION = 1
+API = "/api/v1"
+SERVICE_TYPE = "_e2a._tcp.local."
+
+VERSION_HEADER = "X-E2A-Protocol"
+NODE_HEADER = "X-E2A-Node"
+TIME_HEADER = "X-E2A-Time"
+AUTH_HEADER = "X-E2A-Auth"
+CHECKSUM_HEADER = "X-E2A-SHA256"
+SPANS_HEADER = "X-E2A-Spans"
+
+AUTH_WINDOW_S = 300
+"""A signed request older or newer than this is refused (replay protection)."""
+
+
+class ProtocolError(ValueError):
+    """A message that does not have the expected shape."""
+
+
+def _require(data: Any, key: str, kind: type | tuple[type, ...]) -> Any:
+    if not isinstance(data, dict) or key not in data or not isinstance(data[key], kind):
+        raise ProtocolError(f"field '{key}' is missing or has the wrong type")
+    return data[key]
+
+
+def sign(secret: str, method: str, path: str, node_id: str, timestamp: int) -> str:
+    """The per-request token: an HMAC of the request line keyed by the pairing secret."""
+    message = f"{method.upper()}\n{path}\n{node_id}\n{timestamp}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def auth_headers(secret: str, method: str, path: str, node_id: str,
+                 now: float | None = None) -> dict[str, str]:
+    timestamp = int(now if now is not None else time.time())
+    return {NODE_HEADER: node_id, TIME_HEADER: str(timestamp),
+            AUTH_HEADER: sign(secret, method, path, node_id, timestamp)}
+
+
+def fingerprint(key: bytes) -> str:
+    """Short public fingerprint of a coordinator key (shown and advertised)."""
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Hello:
+    """Public, unauthenticated: who the coordinator is (no book text, no settings)."""
+
+    protocol: int
+    coordinator_id: str
+    name: str
+    fingerprint: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Hello:
+        return cls(_require(data, "protocol", int), _require(data, "coordinator_id", str),
+                   _require(data, "name", str), _require(data, "fingerprint", str))
+
+
+@dataclass(frozen=True)
+class PairRequest:
+    node_id: str
+    name: str
+    code: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> PairRequest:
+        node_id = _require(data, "node_id", str)
+        if not 8 <= len(node_id) <= 64 or not all(c.isalnum() or c in "-_" for c in node_id):
+            raise ProtocolError("node_id must be 8–64 letters, digits, '-' or '_'")
+        return cls(node_id, _require(data, "name", str)[:64], _require(data, "code", str))
+
+
+@dataclass(frozen=True)
+class PairResponse:
+    secret: str
+    coordinator_id: str
+    fingerprint: str
+    name: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> PairResponse:
+        return cls(_require(data, "secret", str), _require(data, "coordinator_id", str),
+                   _require(data, "fingerprint", str), _require(data, "name", str))
+
+
+def voice_to_json(voice: VoiceSettings) -> dict[str, Any]:
+    return asdict(voice)
+
+
+def voice_from_json(data: Any) -> VoiceSettings:
+    try:
+        return VoiceSettings(
+            engine=_require(data, "engine", str), voice=_require(data, "voice", str),
+            language=_require(data, "language", str),
+            speed=float(_require(data, "speed", (int, float))),
+            sentence_pause=float(_require(data, "sentence_pause", (int, float))),
+            paragraph_pause=float(_require(data, "paragraph_pause", (int, float))))
+    except ValueError as exc:
+        raise ProtocolError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    """What a node needs to know to work on a job."""
+
+    job_id: str
+    title: str
+    voice: VoiceSettings
+    sample_rate: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"job_id": self.job_id, "title": self.title, "voice": voice_to_json(self.voice),
+                "sample_rate": self.sample_rate}
+
+    @classmethod
+    def from_json(cls, data: Any) -> JobInfo:
+        return cls(_require(data, "job_id", str), _require(data, "title", str),
+                   voice_from_json(_require(data, "voice", dict)),
+                   _require(data, "sample_rate", int))
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a node can speak with, sent with every lease request."""
+
+    name: str
+    device: str
+    engines: dict[str, list[str]] = field(default_factory=dict)  # engine -> voices
+
+    def can_speak(self, voice: VoiceSettings) -> bool:
+        return voice.voice in self.engines.get(voice.engine, [])
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Capabilities:
+        engines = _require(data, "engines", dict)
+        if not all(isinstance(k, str) and isinstance(v, list) for k, v in engines.items()):
+            raise ProtocolError("field 'engines' must map engine names to voice lists")
+        return cls(_require(data, "name", str)[:64], _require(data, "device", str)[:32],
+                   {k: [str(v) for v in vs] for k, vs in engines.items()})
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One unit leased to a node."""
+
+    unit_id: int
+    chapter: int
+    sentences: tuple[str, ...]
+    breaks: tuple[bool, ...]
+    lease_seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"unit_id": self.unit_id, "chapter": self.chapter,
+                "sentences": list(self.sentences), "breaks": list(self.breaks),
+                "lease_seconds": self.lease_seconds}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Assignment:
+        sentences = _require(data, "sentences", list)
+        breaks = _require(data, "breaks", list)
+        if len(sentences) != len(breaks) or not all(isinstance(s, str) for s in sentences):
+            raise ProtocolError("sentences and breaks must be lists of the same length")
+        return cls(_require(data, "unit_id", int), _require(data, "chapter", int),
+                   tuple(sentences), tuple(bool(b) for b in breaks),
+                   float(_require(data, "lease_seconds", (int, float))))
+
+
+LEASE_UNIT, LEASE_WAIT, LEASE_DONE = "unit", "wait", "done"
+
+
+@dataclass(frozen=True)
+class LeaseResponse:
+    """A unit, or "wait" (nothing for you now, ask again later), or "done" (job over)."""
+
+    status: str
+    assignment: Assignment | None = None
+    retry_after: float = 1.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "retry_after": self.retry_after,
+                "assignment": self.assignment.to_json() if self.assignment else None}
+
+    @classmethod
+    def from_json(cls, data: Any) -> LeaseResponse:
+        status = _require(data, "status", str)
+        if status not in (LEASE_UNIT, LEASE_WAIT, LEASE_DONE):
+            raise ProtocolError(f"unknown lease status '{status}'")
+        raw = data.get("assignment")
+        assignment = Assignment.from_json(raw) if status == LEASE_UNIT else None
+        return cls(status, assignment, float(data.get("retry_after", 1.0)))
+
+
+@dataclass(frozen=True)
+class HeartbeatResponse:
+    """keep=False tells the node to drop the unit (finished elsewhere, or lease lost)."""
+
+    keep: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> HeartbeatResponse:
+        return cls(_require(data, "keep", bool))
+
+
+@dataclass(frozen=True)
+class UploadResponse:
+    accepted: bool
+    duplicate: bool = False
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> UploadResponse:
+        return cls(_require(data, "accepted", bool), bool(data.get("duplicate", False)),
+                   str(data.get("reason", "")))

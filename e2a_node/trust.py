@@ -1,0 +1,90 @@
+"""A node's identity and the coordinators it trusts (trust on first use).
+
+Kept as small JSON files readable only by the user: the pairing secrets in them
+are what lets this node into a farm.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+def write_private_json(path: Path, data: object) -> None:
+    """Write JSON atomically with owner-only permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2)
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass(frozen=True)
+class NodeIdentity:
+    node_id: str
+    name: str
+
+    @classmethod
+    def load(cls, folder: Path, name: str | None = None) -> NodeIdentity:
+        """This node's stable id (created once) and its display name."""
+        path = folder / "node.json"
+        data = read_json(path)
+        node_id = data.get("node_id")
+        if not isinstance(node_id, str):
+            node_id = "node-" + secrets.token_hex(8)
+            write_private_json(path, {"node_id": node_id})
+        return cls(node_id, name or socket.gethostname())
+
+
+@dataclass(frozen=True)
+class TrustedCoordinator:
+    coordinator_id: str
+    fingerprint: str
+    name: str
+    secret: str
+
+
+class TrustStore:
+    """Coordinators this node has paired with, keyed by their key fingerprint."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "coordinators.json"
+
+    def all(self) -> dict[str, TrustedCoordinator]:
+        out = {}
+        for fp, entry in self.read().items():
+            if isinstance(entry, dict):
+                try:
+                    out[fp] = TrustedCoordinator(**entry)
+                except TypeError:
+                    continue
+        return out
+
+    def read(self) -> dict[str, object]:
+        return read_json(self.path)
+
+    def get(self, fingerprint: str) -> TrustedCoordinator | None:
+        return self.all().get(fingerprint)
+
+    def remember(self, coordinator: TrustedCoordinator) -> None:
+        data = self.read()
+        data[coordinator.fingerprint] = asdict(coordinator)
+        write_private_json(self.path, data)
+
+    def forget(self, fingerprint: str) -> None:
+        data = self.read()
+        data.pop(fingerprint, None)
+        write_private_json(self.path, data)
