@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from typing import Any
 
@@ -61,7 +62,7 @@ class CoordinatorClient:
         self.secret = secret
 
     async def _request(self, method: str, path: str, *, json_body: Any = None,
-                       data: bytes | None = None, headers: dict[str, str] | None = None,
+                       data: io.BytesIO | None = None, headers: dict[str, str] | None = None,
                        signed: bool = True) -> Any:
         full = f"{API}{path}"
         all_headers = {VERSION_HEADER: str(PROTOCOL_VERSION), **(headers or {})}
@@ -120,7 +121,8 @@ class CoordinatorClient:
                    SPANS_HEADER: json.dumps([[round(a, 3), round(b, 3)] for a, b in spans]),
                    "Content-Type": "audio/wav"}
         return UploadResponse.from_json(
-            await self._request("PUT", f"/units/{unit_id}/audio", data=wav, headers=headers))
+            await self._request("PUT", f"/units/{unit_id}/audio", data=io.BytesIO(wav),
+                                headers=headers))
 
     async def async_status(self) -> dict[str, Any]:
         result: dict[str, Any] = await self._request("GET", "/status")

@@ -76,14 +76,16 @@ class Advertiser:
             properties={"v": str(PROTOCOL_VERSION), "job": job_id, "title": title[:200],
                         "port": str(port), "fp": fingerprint, "name": name[:64]},
             server=f"e2a-{fingerprint[:12]}.local.")
-        await self._zc.async_register_service(self._info, allow_name_change=True)
+        # The first await queues the announcement; the returned task sends it.
+        await (await self._zc.async_register_service(self._info, allow_name_change=True))
 
     async def async_close(self) -> None:
         if self._zc is None:
             return
         if self._info is not None:
             with contextlib.suppress(Exception):
-                await self._zc.async_unregister_service(self._info)
+                # Await the goodbye itself, so browsers see the farm go now, not at TTL expiry.
+                await (await self._zc.async_unregister_service(self._info))
         await self._zc.async_close()
         self._zc = self._info = None
 

@@ -38,7 +38,7 @@ from .uploads import UploadRejected, parse_spans, size_limit
 log = logging.getLogger(__name__)
 
 FARM_KEY: web.AppKey[Farm] = web.AppKey("farm", Farm)
-NODE_KEY = "e2a_node_id"
+NODE_KEY: web.RequestKey[str] = web.RequestKey("e2a_node_id", str)
 PUBLIC = {f"{API}/hello", f"{API}/pair"}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -108,10 +108,10 @@ async def hello(request: web.Request) -> web.Response:
 async def pair(request: web.Request) -> web.Response:
     farm = request.app[FARM_KEY]
     req = PairRequest.from_json(await _json(request))
+    if farm.pairing.locked_out:
+        return _error(429, "too many wrong codes; try again in a minute")
     secret = farm.pairing.pair(req.node_id, req.name, req.code)
     if secret is None:
-        if farm.pairing.locked_out:
-            return _error(429, "too many wrong codes; try again in a minute")
         return _error(403, "wrong farm code")
     ident = farm.identity
     return web.json_response(PairResponse(secret, ident.coordinator_id, ident.fingerprint,

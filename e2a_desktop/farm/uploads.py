@@ -74,7 +74,7 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
     pace = chars / duration if duration else float("inf")
     if not MIN_CHARS_PER_SECOND * speed <= pace <= MAX_CHARS_PER_SECOND * speed:
         raise UploadRejected(f"{duration:.1f} s of audio is implausible for {chars} characters")
-    if _is_silent(path):
+    if _is_silent(data, rate):
         raise UploadRejected("the audio is silent")
     previous = 0.0
     for start, end in spans:
@@ -84,11 +84,11 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
     return CheckedAudio(duration, spans)
 
 
-def _is_silent(path: Path) -> bool:
+def _is_silent(pcm: bytes, rate: int) -> bool:
     with warnings.catch_warnings():
         # pydub looks for ffmpeg on PATH at import; WAV decoding does not need it.
         warnings.simplefilter("ignore", RuntimeWarning)
         from pydub import AudioSegment
 
-    segment = AudioSegment.from_wav(str(path))
+    segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
     return bool(segment.dBFS < -55)

@@ -1,0 +1,57 @@
+"""Build a real Farm (job store, scheduler, pairing) around a small in-memory book."""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from e2a_desktop.ebook.model import Book, Chapter, Metadata
+from e2a_desktop.farm.farm import Farm
+from e2a_desktop.farm.pairing import CoordinatorIdentity, PairingRegistry
+from e2a_desktop.farm.scheduler import Scheduler
+from e2a_desktop.job import Job, JobSettings
+from e2a_desktop.plan import PlanSettings
+from e2a_node.engines.base import VoiceSettings
+
+RATE = 16000
+CODE = "482913"
+SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
+
+
+def small_book(chapters: int = 2, sentences: int = 6) -> Book:
+    text = " ".join([SENTENCE] * sentences)
+    return Book(Metadata("Farm Test", "Tester"),
+                [Chapter(f"Chapter {i}", text) for i in range(1, chapters + 1)])
+
+
+def make_farm(folder: Path, clock: object = None, unit_chars: int = 140) -> Farm:
+    import time
+
+    book = small_book()
+    settings = JobSettings(VoiceSettings(engine="piper", voice="en_US-joe-medium"),
+                           PlanSettings(target_chars=unit_chars, max_chars=max(unit_chars, 300)))
+    job = Job(folder / "job", book, settings)
+    tick = clock or time.monotonic
+    scheduler = Scheduler(job.store, tick, lease_ttl=30)  # type: ignore[arg-type]
+    identity = CoordinatorIdentity.load(folder / "trust", "Test Farm")
+    pairing = PairingRegistry(folder / "trust", CODE, tick)  # type: ignore[arg-type]
+    return Farm(job, scheduler, identity, pairing, RATE)
+
+
+def speech_like_wav(seconds: float, rate: int = RATE, channels: int = 1) -> bytes:
+    """A WAV that passes as speech: a modulated tone, loud enough, of the given length."""
+    t = np.arange(int(seconds * rate)) / rate
+    signal = np.sin(2 * np.pi * 180 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t)) * 12000
+    samples = signal.astype("<i2")
+    if channels == 2:
+        samples = np.repeat(samples, 2)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())
+    return buffer.getvalue()

@@ -1,0 +1,83 @@
+"""Start real coordinator and node processes on loopback, and read their job store."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+CODE = "482913"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_coordinator(book: Path, out: Path, data: Path, port: int, *extra: str,
+                      log: Path | None = None) -> subprocess.Popen[bytes]:
+    args = [sys.executable, "-m", "e2a_desktop", "convert", str(book), "-o", str(out),
+            "--code", CODE, "--port", str(port), "--farm-name", "Test Farm", *extra]
+    return _spawn(args, data, log)
+
+
+def start_node(data: Path, name: str, *extra: str, port: int | None = None,
+               log: Path | None = None) -> subprocess.Popen[bytes]:
+    args = [sys.executable, "-m", "e2a_node", "--headless", "--name", name, "--code", CODE,
+            "--one-job", *extra]
+    if port is not None:
+        args += ["--url", f"http://127.0.0.1:{port}"]
+    return _spawn(args, data, log)
+
+
+def _spawn(args: list[str], data: Path, log: Path | None) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "E2A_DATA_DIR": str(data)}
+    if log is None:
+        return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=env)
+    with log.open("ab") as sink:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(args, stdout=sink, stderr=sink, env=env)
+
+
+def node_id(data: Path, timeout: float = 30) -> str:
+    path = data / "node" / "node.json"
+    wait_for(path.exists, timeout, f"{path} to appear")
+    return str(json.loads(path.read_text())["node_id"])
+
+
+def job_db(data: Path) -> Path:
+    found = list(data.glob("jobs/*/job.sqlite"))
+    return found[0] if found else data / "missing.sqlite"
+
+
+def query(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+    if not db.exists():
+        return []
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError:
+        return []
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def stop_all(*procs: subprocess.Popen[bytes]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)

@@ -1,0 +1,195 @@
+"""The coordinator's HTTP API through the real app and the real node client."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from e2a_desktop.farm.app import create_app
+from e2a_desktop.farm.farm import Farm
+from e2a_node.client import CoordinatorClient, RequestRefused, Unauthorized
+from e2a_node.protocol import API, PROTOCOL_VERSION, VERSION_HEADER, Capabilities
+from tests.helpers.farm_fixtures import CODE, make_farm, speech_like_wav
+
+CAPS = Capabilities("tester", "cpu", {"piper": ["en_US-joe-medium"]})
+ENDPOINTS = [("GET", "/job"), ("POST", "/lease"), ("POST", "/units/1/heartbeat"),
+             ("PUT", "/units/1/audio"), ("GET", "/status"), ("GET", "/nothing-here")]
+
+
+@pytest.fixture
+async def farm_server(tmp_path: Path) -> Any:
+    farm = make_farm(tmp_path)
+    server = TestServer(create_app(farm))
+    await server.start_server()
+    async with aiohttp.ClientSession() as session:
+        yield farm, server, session
+    await server.close()
+
+
+async def _paired(server: TestServer, session: aiohttp.ClientSession,
+                  node_id: str = "node-aaaa1111") -> CoordinatorClient:
+    client = CoordinatorClient(session, str(server.make_url("")), node_id)
+    paired = await client.async_pair("tester", "482-913")
+    client.secret = paired.secret
+    return client
+
+
+async def test_unpaired_client_gets_401_on_every_endpoint_and_no_text(farm_server: Any) -> None:
+    farm, server, session = farm_server
+    for method, path in ENDPOINTS:
+        async with session.request(method, server.make_url(API + path),
+                                   headers={VERSION_HEADER: str(PROTOCOL_VERSION)},
+                                   data=b"x") as response:
+            body = await response.text()
+            assert response.status == 401, (method, path)
+            assert json.loads(body) == {"error": "unauthorized"}
+            assert "fox" not in body and "Farm Test" not in body
+    # A forged token for a made-up node is refused the same way.
+    forged = CoordinatorClient(session, str(server.make_url("")), "node-forged00", "0" * 64)
+    with pytest.raises(Unauthorized):
+        await forged.async_job()
+
+
+async def test_wrong_code_is_refused_and_guessing_is_rate_limited(farm_server: Any) -> None:
+    _farm, server, session = farm_server
+    client = CoordinatorClient(session, str(server.make_url("")), "node-guess0001")
+    for _ in range(5):
+        with pytest.raises(RequestRefused) as info:
+            await client.async_pair("guesser", "000000")
+        assert info.value.status == 403
+    with pytest.raises(RequestRefused) as info:
+        await client.async_pair("guesser", CODE)  # even the right code, once locked out
+    assert info.value.status == 429
+
+
+async def test_node_id_that_could_name_a_path_is_refused(farm_server: Any) -> None:
+    _farm, server, session = farm_server
+    client = CoordinatorClient(session, str(server.make_url("")), "../../etc/passwd")
+    with pytest.raises(RequestRefused) as info:
+        await client.async_pair("evil", CODE)
+    assert info.value.status == 400
+
+
+async def test_revoked_node_is_refused(farm_server: Any) -> None:
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    assert (await client.async_job()).title == "Farm Test"
+    farm.pairing.revoke(client.node_id)
+    with pytest.raises(Unauthorized):
+        await client.async_job()
+
+
+async def test_lease_upload_accepts_first_and_acknowledges_duplicates(farm_server: Any) -> None:
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    job = await client.async_job()
+    assert job.sample_rate == 16000 and job.voice.voice == "en_US-joe-medium"
+    lease = await client.async_lease(CAPS)
+    unit = lease.assignment
+    assert lease.status == "unit" and unit is not None
+    assert (await client.async_heartbeat(unit.unit_id)).keep
+    seconds = len(" ".join(unit.sentences)) / 15
+    spans = [(0.0, seconds)] * 0 + [(i * seconds / len(unit.sentences),
+                                     (i + 1) * seconds / len(unit.sentences))
+                                    for i in range(len(unit.sentences))]
+    result = await client.async_upload(unit.unit_id, speech_like_wav(seconds), spans)
+    assert result.accepted and not result.duplicate
+    stored = farm.job.store.unit(unit.unit_id)
+    assert stored is not None and stored.status == "done" and stored.done_by == client.node_id
+    assert (farm.job.units_dir / str(stored.audio_path)).exists()
+    again = await client.async_upload(unit.unit_id, speech_like_wav(seconds), spans)
+    assert not again.accepted and again.duplicate
+    assert not (await client.async_heartbeat(unit.unit_id)).keep  # done: drop it
+
+
+def _spans(n: int, seconds: float) -> list[tuple[float, float]]:
+    return [(i * seconds / n, (i + 1) * seconds / n) for i in range(n)]
+
+
+BAD_UPLOADS = {
+    "corrupt": lambda s: b"RIFF\x00\x00\x00\x00WAVEjunkjunkjunk" * 10,
+    "truncated": lambda s: speech_like_wav(s)[: len(speech_like_wav(s)) // 2],
+    "wrong rate": lambda s: speech_like_wav(s, rate=22050),
+    "stereo": lambda s: speech_like_wav(s, channels=2),
+    "too short for the text": lambda s: speech_like_wav(0.5),
+    "silent": lambda s: speech_like_wav(s)[:44] + b"\x00" * (len(speech_like_wav(s)) - 44),
+    "oversize": lambda s: speech_like_wav(s * 40),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_UPLOADS))
+async def test_bad_upload_is_refused_and_the_unit_redone(farm_server: Any, kind: str) -> None:
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    unit = (await client.async_lease(CAPS)).assignment
+    assert unit is not None
+    seconds = len(" ".join(unit.sentences)) / 15
+    with pytest.raises(RequestRefused) as info:
+        await client.async_upload(unit.unit_id, BAD_UPLOADS[kind](seconds),
+                                  _spans(len(unit.sentences), seconds))
+    assert info.value.status in (413, 422)
+    assert farm.job.store.unit(unit.unit_id).status == "pending"  # type: ignore[union-attr]
+    assert not list(farm.job.units_dir.iterdir())  # nothing kept from the bad upload
+    other = await _paired(server, session, "node-bbbb2222")
+    again = (await other.async_lease(CAPS)).assignment
+    assert again is not None and again.unit_id == unit.unit_id
+
+
+async def test_damaged_upload_fails_its_checksum(farm_server: Any) -> None:
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    unit = (await client.async_lease(CAPS)).assignment
+    assert unit is not None
+    seconds = len(" ".join(unit.sentences)) / 15
+    wav = speech_like_wav(seconds)
+    path = f"{API}/units/{unit.unit_id}/audio"
+    from e2a_node.protocol import CHECKSUM_HEADER, SPANS_HEADER, auth_headers
+
+    headers = {VERSION_HEADER: "1", CHECKSUM_HEADER: hashlib.sha256(b"other").hexdigest(),
+               SPANS_HEADER: json.dumps(_spans(len(unit.sentences), seconds)),
+               **auth_headers(str(client.secret), "PUT", path, client.node_id)}
+    async with session.put(server.make_url(path), data=wav, headers=headers) as response:
+        assert response.status == 422
+        assert "checksum" in (await response.json())["error"]
+    assert farm.job.store.unit(unit.unit_id).status == "pending"  # type: ignore[union-attr]
+
+
+async def test_node_with_repeated_bad_uploads_is_benched(farm_server: Any) -> None:
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    for _ in range(3):
+        unit = (await client.async_lease(CAPS)).assignment
+        assert unit is not None
+        with pytest.raises(RequestRefused):
+            await client.async_upload(unit.unit_id, b"garbage", _spans(len(unit.sentences), 1))
+    lease = await client.async_lease(CAPS)
+    assert lease.status == "wait" and lease.assignment is None
+    assert farm.nodes[client.node_id].state == "benched"
+
+
+async def test_protocol_version_mismatch_is_explained(farm_server: Any) -> None:
+    _farm, server, session = farm_server
+    async with session.get(server.make_url(f"{API}/job"),
+                           headers={VERSION_HEADER: "99"}) as response:
+        assert response.status == 409
+        message = (await response.json())["error"]
+    assert "protocol version mismatch" in message and "99" in message
+
+
+async def test_node_without_the_jobs_voice_gets_no_units(farm_server: Any) -> None:
+    _farm, server, session = farm_server
+    client = await _paired(server, session)
+    lease = await client.async_lease(Capabilities("mute", "cpu", {"piper": ["other-voice"]}))
+    assert lease.status == "wait"
+
+
+def test_app_factory_builds_without_a_loop(tmp_path: Path) -> None:
+    farm: Farm = make_farm(tmp_path)
+    assert isinstance(create_app(farm), web.Application)

@@ -1,0 +1,111 @@
+"""The farm with real processes on loopback and real Piper speech."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+from mutagen.mp4 import MP4
+
+from tests.conftest import SAMPLE_TITLES
+from tests.integration.farm_procs import (
+    free_port,
+    job_db,
+    node_id,
+    query,
+    start_coordinator,
+    start_node,
+    stop_all,
+    wait_for,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def test_three_nodes_and_the_builtin_one_share_a_book(sample_book: Path, tmp_path: Path) -> None:
+    port = free_port()
+    out = tmp_path / "book.m4b"
+    coord = start_coordinator(sample_book, out, tmp_path / "coord", port, "--unit-chars", "120",
+                              "--wait-nodes", "3", log=tmp_path / "coord.log")
+    nodes = [start_node(tmp_path / "n1", "node one", port=port),
+             start_node(tmp_path / "n2", "node two", port=port),
+             start_node(tmp_path / "n3", "node three")]  # finds the coordinator by mDNS
+    try:
+        assert coord.wait(timeout=240) == 0, (tmp_path / "coord.log").read_text()
+        assert all(n.wait(timeout=60) == 0 for n in nodes)
+    finally:
+        stop_all(coord, *nodes)
+    ids = {node_id(tmp_path / f"n{i}") for i in (1, 2, 3)}
+    done_by = {row[0] for row in query(job_db(tmp_path / "coord"),
+                                       "SELECT done_by FROM units")}
+    assert done_by == ids | {"local"}, "every node, and the built-in one, spoke units"
+    assert [c.title for c in MP4(str(out)).chapters] == SAMPLE_TITLES
+    log = (tmp_path / "coord.log").read_text()
+    assert 'farm "Test Farm", code 482-913' in log and "per node:" in log
+
+
+def test_a_node_killed_mid_unit_costs_nothing(sample_book: Path, tmp_path: Path) -> None:
+    port = free_port()
+    out = tmp_path / "book.m4b"
+    coord = start_coordinator(sample_book, out, tmp_path / "coord", port, "--unit-chars", "150",
+                              "--wait-nodes", "2", "--lease-ttl", "3",
+                              log=tmp_path / "coord.log")
+    steady = start_node(tmp_path / "steady", "steady", port=port)
+    doomed = start_node(tmp_path / "doomed", "doomed", "--max-speed", "1", port=port)
+    db = None
+    try:
+        victim = node_id(tmp_path / "doomed")
+        db_path = lambda: job_db(tmp_path / "coord")  # noqa: E731
+        wait_for(lambda: query(db_path(), "SELECT unit_id FROM leases WHERE node = ?", victim),
+                 120, "the doomed node to hold a unit")
+        held = query(db_path(), "SELECT unit_id FROM leases WHERE node = ?", victim)[0][0]
+        doomed.send_signal(signal.SIGKILL)
+        assert coord.wait(timeout=240) == 0, (tmp_path / "coord.log").read_text()
+        db = db_path()
+    finally:
+        stop_all(coord, steady, doomed)
+    rows = query(db, "SELECT id, status, done_by, duration, attempts, audio_path FROM units")
+    assert all(status == "done" for _id, status, *_ in rows)
+    assert victim not in {done_by for _id, _s, done_by, *_ in rows}
+    redone = next(r for r in rows if r[0] == held)
+    assert redone[4] >= 2, "the unit the killed node held was leased again"
+    units_dir = db.parent / "units"
+    assert sorted(p.name for p in units_dir.iterdir()) == sorted(str(r[5]) for r in rows)
+    # Durations add up: the book is the units plus the pauses between them, nothing twice.
+    speech = sum(float(r[3]) for r in rows)
+    length = MP4(str(out)).info.length
+    assert speech < length < speech + 0.9 * len(rows) + 1
+
+
+def test_coordinator_restarted_mid_book_resumes(sample_book: Path, tmp_path: Path) -> None:
+    port = free_port()
+    out = tmp_path / "book.m4b"
+    extra = ("--unit-chars", "100", "--lease-ttl", "5")
+    coord = start_coordinator(sample_book, out, tmp_path / "coord", port, *extra,
+                              "--wait-nodes", "1", log=tmp_path / "coord.log")
+    node = start_node(tmp_path / "node", "loyal", "--max-speed", "6", port=port,
+                      log=tmp_path / "node.log")
+    db = None
+    try:
+        db_path = lambda: job_db(tmp_path / "coord")  # noqa: E731
+        wait_for(lambda: len(query(db_path(), "SELECT id FROM units WHERE status='done'")) >= 4,
+                 120, "four units to be done")
+        coord.send_signal(signal.SIGKILL)
+        coord.wait()
+        db = db_path()
+        before = dict(query(db, "SELECT id, done_at FROM units WHERE status='done'"))
+        coord = start_coordinator(sample_book, out, tmp_path / "coord", port, *extra,
+                                  log=tmp_path / "coord.log")
+        assert coord.wait(timeout=240) == 0, (tmp_path / "coord.log").read_text()
+        assert node.wait(timeout=60) == 0, (tmp_path / "node.log").read_text()
+    finally:
+        stop_all(coord, node)
+    after = dict(query(db, "SELECT id, done_at FROM units WHERE status='done'"))
+    total = query(db, "SELECT COUNT(*) FROM units")[0][0]
+    assert len(after) == total
+    assert all(after[unit] == done_at for unit, done_at in before.items())
+    assert [c.title for c in MP4(str(out)).chapters] == SAMPLE_TITLES
+    node_did = query(db, "SELECT COUNT(*) FROM units WHERE done_by != 'local' AND id NOT IN "
+                         f"({','.join(str(u) for u in before) or '0'})")[0][0]
+    assert node_did > 0, "the node reconnected by itself and kept working"

@@ -1,0 +1,94 @@
+"""e2a-node against coordinators it cannot work with: clear messages, exit 2."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from e2a_node.discovery import Advertiser, Browser
+from tests.integration.cli_runner import run_cli
+from tests.integration.farm_procs import free_port
+
+
+@pytest.fixture
+def future_coordinator() -> Iterator[int]:
+    """A coordinator from a future e2a: it speaks protocol version 99."""
+    port = free_port()
+    ready, stop = threading.Event(), threading.Event()
+
+    async def hello(_request: web.Request) -> web.Response:
+        return web.json_response({"protocol": 99, "coordinator_id": "coord-future",
+                                  "name": "Future", "fingerprint": "f" * 16})
+
+    async def serve() -> None:
+        app = web.Application()
+        app.router.add_get("/api/v1/hello", hello)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        ready.set()
+        while not stop.is_set():
+            await asyncio.sleep(0.05)
+        await runner.cleanup()
+
+    thread = threading.Thread(target=lambda: asyncio.run(serve()), daemon=True)
+    thread.start()
+    ready.wait(10)
+    yield port
+    stop.set()
+    thread.join(10)
+
+
+def test_protocol_mismatch_is_reported_clearly(future_coordinator: int, tmp_path: Path) -> None:
+    out = run_cli("e2a_node", "--headless", "--url", f"http://127.0.0.1:{future_coordinator}",
+                  "--code", "123456", timeout=60)
+    assert out.returncode == 2
+    assert "protocol version mismatch" in out.stderr and "99" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_unpaired_node_without_code_is_told_what_to_do(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLE_BOOK
+    from tests.integration.farm_procs import start_coordinator, stop_all
+
+    port = free_port()
+    coord = start_coordinator(SAMPLE_BOOK, tmp_path / "b.m4b", tmp_path / "c", port,
+                              "--wait-nodes", "1")
+    try:
+        out = run_cli("e2a_node", "--headless", "--url", f"http://127.0.0.1:{port}",
+                      timeout=60, env={"E2A_DATA_DIR": str(tmp_path / "n")})
+    finally:
+        stop_all(coord)
+    assert out.returncode == 2
+    assert "not paired" in out.stderr and "--code" in out.stderr
+
+
+async def test_coordinator_is_discovered_by_mdns_on_loopback() -> None:
+    advertiser = Advertiser(["127.0.0.1"])
+    await advertiser.async_start("Ada's PC", "job123", "A Book", 8765, "0123456789abcdef")
+    browser = Browser(["127.0.0.1"])
+    await browser.async_start()
+    try:
+        found = []
+        for _ in range(10):
+            found = await browser.async_wait(1.0)
+            if found:
+                break
+        assert len(found) == 1
+        farm = found[0]
+        assert (farm.name, farm.title, farm.job_id, farm.fingerprint, farm.port, farm.protocol) \
+            == ("Ada's PC", "A Book", "job123", "0123456789abcdef", 8765, 1)
+        assert farm.url == "http://127.0.0.1:8765"
+        await advertiser.async_close()  # withdrawn when the job ends
+        for _ in range(10):
+            if not await browser.async_wait(1.0):
+                break
+        assert browser.found == {}
+    finally:
+        await browser.async_close()
+        await advertiser.async_close()
