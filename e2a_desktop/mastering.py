@@ -8,6 +8,7 @@ for what is still queued.
 from __future__ import annotations
 
 import contextlib
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,12 +27,17 @@ class ChapterMastering:
         self.chapters = chapters
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e2a-master")
         self._futures: dict[int, Future[None]] = {}
+        self._lock = threading.Lock()  # units are accepted on several threads
 
     def encoded_path(self, chapter: int) -> Path:
         return self.job.chapters_dir / f"{chapter:03d}.{self.fmt.part_extension}"
 
     def submit_ready(self) -> None:
         """Queue every selected chapter that is complete and not yet encoded."""
+        with self._lock:
+            self._submit_ready()
+
+    def _submit_ready(self) -> None:
         for chapter in self.chapters:
             if chapter in self._futures or not self.job.store.chapter_complete(chapter):
                 continue

@@ -6,6 +6,7 @@ the handler. Unknown nodes get 401 and an empty-looking error, nothing else.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -172,7 +173,9 @@ async def upload(request: web.Request) -> web.Response:
                 handle.write(chunk)
         if digest.hexdigest() != expected.lower():
             raise UploadRejected("checksum mismatch: the upload was damaged")
-        accepted, duplicate = farm.accept_upload(node_id, unit_id, tmp, spans)
+        # Decoding and fsync happen off the event loop, so leases are not held up.
+        accepted, duplicate = await asyncio.to_thread(farm.accept_upload, node_id, unit_id, tmp,
+                                                      spans)
     except UploadRejected as exc:
         if not exc.counted:
             farm.reject(node_id, unit_id, str(exc))

@@ -6,6 +6,7 @@ here, and the GUI or CLI observe it through events.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ class Farm:
         self.wall_clock = wall_clock
         self.nodes: dict[str, NodeStats] = {}
         self.closing = False
+        # Uploads are checked and stored on worker threads; node figures change under this.
+        self._lock = threading.RLock()
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -90,20 +93,24 @@ class Farm:
         self.job.observer(stats.event())
 
     def lease(self, node_id: str, caps: Capabilities) -> LeaseResponse:
+        with self._lock:
+            return self._lease(node_id, caps)
+
+    def _lease(self, node_id: str, caps: Capabilities) -> LeaseResponse:
         stats = self._stats(node_id)
         stats.name, stats.device = caps.name or stats.name, caps.device
         voice = self.job.settings.voice
         stats.engine = voice.engine
-        if self.closing or self.scheduler.finished():
-            stats.state, stats.unit_id = "finished", None
-            self._changed(stats)
-            return LeaseResponse(LEASE_DONE)
+        if self.closing:
+            return self._finished(stats)
         if stats.benched or not caps.can_speak(voice):
             stats.state = "benched" if stats.benched else "no voice"
             self._changed(stats)
             return LeaseResponse(LEASE_WAIT, retry_after=30.0)
         unit = self.scheduler.lease(node_id)
         if unit is None:
+            if self.scheduler.finished():  # counted only when the queue is dry
+                return self._finished(stats)
             stats.state, stats.unit_id = "idle", None
             self._changed(stats)
             return LeaseResponse(LEASE_WAIT, retry_after=0.5)
@@ -115,14 +122,23 @@ class Farm:
         return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, unit.sentences,
                                                     unit.breaks, self.scheduler.lease_ttl))
 
+    def _finished(self, stats: NodeStats) -> LeaseResponse:
+        stats.state, stats.unit_id = "finished", None
+        self._changed(stats)
+        return LeaseResponse(LEASE_DONE)
+
     def heartbeat(self, node_id: str, unit_id: int) -> bool:
-        self._stats(node_id)
+        with self._lock:
+            self._stats(node_id)
         return self.scheduler.heartbeat(unit_id, node_id)
 
     def accept_upload(self, node_id: str, unit_id: int, tmp: Path,
                       spans: list[tuple[float, float]]) -> tuple[bool, bool]:
-        """Validate and accept; returns (accepted, duplicate). Raises UploadRejected."""
-        stats = self._stats(node_id)
+        """Validate and accept; returns (accepted, duplicate). Raises UploadRejected.
+
+        Safe to call from a worker thread: the slow part (decoding, fsync) holds no
+        farm-wide lock, so leases keep flowing meanwhile.
+        """
         unit = self.job.store.unit(unit_id)
         if unit is None:
             raise UploadRejected(f"unit {unit_id} is not part of this job")
@@ -137,28 +153,35 @@ class Farm:
             raise UploadRejected(str(exc), counted=True) from None
         accepted = self.job.accept_file(unit, node_id, tmp, checked.duration, checked.spans,
                                         self.clock())
-        started = stats.lease_started.pop(unit_id, None)
-        if accepted:
-            stats.units_done += 1
-            stats.audio_seconds += checked.duration
-            if started is not None:
-                stats.busy_seconds += self.clock() - started
-                self.scheduler.record(node_id, unit.chars, self.clock() - started)
-        stats.state, stats.unit_id = "idle", None
-        self._changed(stats)
+        with self._lock:
+            stats = self._stats(node_id)
+            started = stats.lease_started.pop(unit_id, None)
+            if accepted:
+                stats.units_done += 1
+                stats.audio_seconds += checked.duration
+                if started is not None:
+                    stats.busy_seconds += self.clock() - started
+                    self.scheduler.record(node_id, unit.chars, self.clock() - started)
+            stats.state, stats.unit_id = "idle", None
+            self._changed(stats)
         return accepted, not accepted
 
     def reject(self, node_id: str, unit_id: int, reason: str) -> None:
         """A bad upload: the unit goes back to the queue and the node gets a strike."""
-        stats = self._stats(node_id)
-        stats.bad_uploads += 1
-        stats.lease_started.pop(unit_id, None)
-        stats.state, stats.unit_id = ("benched" if stats.benched else "idle"), None
-        self.job.store.release(unit_id, node_id)
-        self.job.observer(UnitRejected(node_id, unit_id, reason))
-        self._changed(stats)
+        with self._lock:
+            stats = self._stats(node_id)
+            stats.bad_uploads += 1
+            stats.lease_started.pop(unit_id, None)
+            stats.state, stats.unit_id = ("benched" if stats.benched else "idle"), None
+            self.job.store.release(unit_id, node_id)
+            self.job.observer(UnitRejected(node_id, unit_id, reason))
+            self._changed(stats)
 
     def status(self) -> dict[str, object]:
+        with self._lock:
+            return self._status()
+
+    def _status(self) -> dict[str, object]:
         counts = self.job.store.counts(self.scheduler.chapters)
         return {
             "job": {"title": self.job.book.metadata.title, "job_id": self.job.folder.name,

@@ -44,12 +44,15 @@ class Scheduler:
         self.speculate = speculate
         self.rates: dict[str, NodeRate] = {}
         self._lock = threading.Lock()
+        self._next_expiry = float("-inf")
 
     def lease(self, node: str) -> UnitRecord | None:
         """The next unit for ``node``, or None when there is nothing useful for it now."""
         with self._lock:
             now = self.clock()
-            self.store.expire(now)
+            if now >= self._next_expiry:  # a sweep per lease would cost a write each time
+                self.store.expire(now)
+                self._next_expiry = now + min(1.0, self.lease_ttl / 10)
             unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
             if unit is None and self.speculate:
                 unit = self._speculative(node, now)

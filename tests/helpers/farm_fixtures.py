@@ -27,18 +27,19 @@ def small_book(chapters: int = 2, sentences: int = 6) -> Book:
                 [Chapter(f"Chapter {i}", text) for i in range(1, chapters + 1)])
 
 
-def make_farm(folder: Path, clock: object = None, unit_chars: int = 140) -> Farm:
+def make_farm(folder: Path, clock: object = None, unit_chars: int = 140,
+              book: Book | None = None, lease_ttl: float = 30, rate: int = RATE) -> Farm:
     import time
 
-    book = small_book()
+    book = book or small_book()
     settings = JobSettings(VoiceSettings(engine="piper", voice="en_US-joe-medium"),
                            PlanSettings(target_chars=unit_chars, max_chars=max(unit_chars, 300)))
     job = Job(folder / "job", book, settings)
     tick = clock or time.monotonic
-    scheduler = Scheduler(job.store, tick, lease_ttl=30)  # type: ignore[arg-type]
+    scheduler = Scheduler(job.store, tick, lease_ttl=lease_ttl)  # type: ignore[arg-type]
     identity = CoordinatorIdentity.load(folder / "trust", "Test Farm")
     pairing = PairingRegistry(folder / "trust", CODE, tick)  # type: ignore[arg-type]
-    return Farm(job, scheduler, identity, pairing, RATE)
+    return Farm(job, scheduler, identity, pairing, rate)
 
 
 def speech_like_wav(seconds: float, rate: int = RATE, channels: int = 1) -> bytes:

@@ -1,0 +1,58 @@
+"""A real coordinator (store, scheduler, HTTP app) in its own process, for benchmarks.
+
+`python -m tests.bench.coordinator_proc FOLDER CHAPTERS CHAPTER_CHARS UNIT_CHARS TTL RATE`
+prints `PORT <n>` once it listens, then serves until killed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from e2a_desktop.ebook.model import Book, Chapter, Metadata
+from e2a_desktop.farm.server import FarmServer
+from tests.helpers.farm_fixtures import SENTENCE, make_farm
+
+
+def synthetic_book(chapters: int, chapter_chars: int) -> Book:
+    sentences = max(1, chapter_chars // (len(SENTENCE) + 1))
+    text = " ".join([SENTENCE] * sentences)
+    return Book(Metadata("Bench Book"), [Chapter(f"Chapter {i}", text)
+                                         for i in range(1, chapters + 1)])
+
+
+def main() -> None:
+    folder, chapters, chapter_chars, unit_chars, ttl, rate = sys.argv[1:7]
+    farm = make_farm(Path(folder), unit_chars=int(unit_chars), lease_ttl=float(ttl),
+                     book=synthetic_book(int(chapters), int(chapter_chars)), rate=int(rate))
+    profile_to = os.environ.get("E2A_BENCH_PROFILE")
+    if profile_to:  # profile the server thread; written out on SIGTERM
+        import cProfile
+
+        profiler = cProfile.Profile()
+        threading.setprofile(lambda *a: None)
+        original = FarmServer._run
+
+        def run_profiled(self: FarmServer) -> None:
+            profiler.enable()
+            original(self)
+
+        FarmServer._run = run_profiled  # type: ignore[method-assign]
+
+        def dump(*_args: object) -> None:
+            profiler.disable()
+            profiler.dump_stats(profile_to)
+            os._exit(0)
+
+        signal.signal(signal.SIGTERM, dump)
+    server = FarmServer(farm, 0, host="127.0.0.1", advertise=False)
+    port = server.start()
+    print(f"PORT {port}", flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

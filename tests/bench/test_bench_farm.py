@@ -1,0 +1,200 @@
+"""Farm benchmarks: scheduling efficiency, and coordinator capacity.
+
+Run on demand: `python -m pytest tests/bench -m bench -s -k farm`. The coordinator is
+the real one (store, scheduler, aiohttp app) in its own process; nodes are the
+real NodeWorker with a simulated engine whose speed is set per node.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import random
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from e2a_desktop.plan import PlanSettings, plan_book
+from e2a_node.client import CoordinatorClient
+from e2a_node.protocol import Capabilities
+from e2a_node.worker import NodeConfig, NodeWorker
+from tests.bench.coordinator_proc import synthetic_book
+from tests.bench.sim import (
+    AUDIO_CHARS_PER_SECOND,
+    NodeProfile,
+    SimulatedEngine,
+    lower_bound,
+    round_robin_makespan,
+    start_coordinator,
+    stop_coordinator,
+)
+from tests.helpers.farm_fixtures import CODE, speech_like_wav
+
+pytestmark = pytest.mark.bench
+
+RATE = 8000
+UNIT_CHARS = 400
+TARGET_LB_SECONDS = 12.0
+
+
+def _profiles(count: int, seed: int) -> list[NodeProfile]:
+    rng = random.Random(seed)
+    speeds = [1.0, 20.0] + [round(rng.uniform(1, 20), 1) for _ in range(count - 2)]
+    profiles = [NodeProfile(f"n{i:02d}", s) for i, s in enumerate(speeds)]
+    troubled = rng.sample(range(2, count), max(2, count // 8))
+    half = len(troubled) // 2
+    for i in troubled[:half]:  # slow down to a quarter, a third of the way in
+        profiles[i] = NodeProfile(profiles[i].name, profiles[i].speed, slow_at=0.3 *
+                                  TARGET_LB_SECONDS, slow_factor=4.0)
+    for i in troubled[half:]:  # die halfway
+        profiles[i] = NodeProfile(profiles[i].name, profiles[i].speed,
+                                  die_at=0.5 * TARGET_LB_SECONDS)
+    return profiles
+
+
+async def _status(client: CoordinatorClient) -> dict[str, int]:
+    job: dict[str, int] = (await client.async_status())["job"]
+    return job
+
+
+async def _run_farm(tmp: Path, profiles: list[NodeProfile]) -> tuple[float, float, float]:
+    total_speed = sum(p.speed for p in profiles)
+    chapters = max(10, len(profiles) // 2)
+    base_cps = 60.0
+    chapter_chars = int(base_cps * total_speed * TARGET_LB_SECONDS / chapters)
+    proc, port = start_coordinator(tmp / "coord", chapters, chapter_chars, UNIT_CHARS, 3.0, RATE)
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=len(profiles) + 8))
+    try:
+        async with aiohttp.ClientSession() as session:
+            watcher = CoordinatorClient(session, f"http://127.0.0.1:{port}", "node-watcher00")
+            watcher.secret = (await watcher.async_pair("watcher", CODE)).secret
+            counts = await _status(watcher)
+            total_units = counts["pending"] + counts["leased"] + counts["done"]
+            t0 = time.monotonic()
+            workers = []
+            for p in profiles:
+                worker = NodeWorker(
+                    NodeConfig(tmp / p.name, p.name, f"http://127.0.0.1:{port}", CODE,
+                               one_job=True),
+                    engine_factory=lambda _v, p=p: SimulatedEngine(p, t0, base_cps, RATE))
+                workers.append(worker)
+                if p.die_at is not None:
+                    loop.call_later(p.die_at, worker.stop)
+            tasks = [asyncio.create_task(w.async_run()) for w in workers]
+            while (await _status(watcher))["done"] < total_units:
+                await asyncio.sleep(0.05)
+            makespan = time.monotonic() - t0
+            for w in workers:
+                w.stop()
+            await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        stop_coordinator(proc)
+    # The work is what the simulated engines sleep for: the characters of every sentence.
+    units = plan_book(synthetic_book(chapters, chapter_chars),
+                      PlanSettings(target_chars=UNIT_CHARS, max_chars=max(UNIT_CHARS, 300)))
+    assert len(units) == total_units
+    per_chapter = [sum(len(s) for u in units if u.chapter == c for s in u.sentences)
+                   for c in range(chapters)]
+    largest_unit = max(sum(len(s) for s in u.sentences) for u in units)
+    bound = lower_bound(sum(per_chapter), largest_unit, profiles, base_cps)
+    baseline = round_robin_makespan(per_chapter, profiles, base_cps)
+    return makespan, bound, baseline
+
+
+@pytest.mark.parametrize("nodes", [10, 50])
+def test_scheduling_efficiency(tmp_path: Path, nodes: int) -> None:
+    profiles = _profiles(nodes, seed=nodes)
+    makespan, bound, baseline = asyncio.run(_run_farm(tmp_path, profiles))
+    slow = sum(1 for p in profiles if p.slow_at is not None)
+    dead = sum(1 for p in profiles if p.die_at is not None)
+    print(f"\n{nodes} nodes (speeds {min(p.speed for p in profiles):g}x-"
+          f"{max(p.speed for p in profiles):g}x, {slow} slow down, {dead} die):")
+    print(f"  lower bound              {bound:6.1f} s")
+    print(f"  e2a (leases+speculation) {makespan:6.1f} s  -> {makespan / bound:.2f} x bound "
+          f"(target <= 1.10 at 50 nodes)")
+    print(f"  round-robin chapters     {baseline:6.1f} s  -> {baseline / bound:.2f} x bound")
+    assert makespan > 0
+
+
+async def _capacity(tmp: Path, clients: int, seconds: float,
+                    speak_seconds: tuple[float, float]) -> dict[str, float]:
+    """``clients`` nodes: lease, 'speak' (heartbeating twice a second), upload, repeat."""
+    proc, port = start_coordinator(tmp / "coord", 200, 6000, 150, 30.0, RATE)
+    lease_ms: list[float] = []
+    uploaded = 0
+    caps = Capabilities("bench", "cpu", {"piper": ["en_US-joe-medium"]})
+    rng = random.Random(7)
+    try:
+        connector = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            async def one(i: int) -> None:
+                nonlocal uploaded
+                client = CoordinatorClient(session, f"http://127.0.0.1:{port}",
+                                           f"node-cap{i:05d}")
+                client.secret = (await client.async_pair(f"c{i}", CODE)).secret
+                await asyncio.sleep(rng.uniform(0, speak_seconds[1]))  # nodes join over time
+                end = time.monotonic() + seconds
+                while time.monotonic() < end:
+                    began = time.perf_counter()
+                    lease = await client.async_lease(caps)
+                    lease_ms.append((time.perf_counter() - began) * 1000)
+                    unit = lease.assignment
+                    if unit is None:
+                        await asyncio.sleep(0.1)
+                        continue
+                    speak_until = time.monotonic() + rng.uniform(*speak_seconds)
+                    while time.monotonic() < speak_until:
+                        await asyncio.sleep(min(0.5, max(0.0, speak_until - time.monotonic())))
+                        await client.async_heartbeat(unit.unit_id)
+                    chars = len(" ".join(unit.sentences))
+                    n, d = len(unit.sentences), chars / AUDIO_CHARS_PER_SECOND
+                    await client.async_upload(unit.unit_id, _wav(chars),
+                                              [(k * d / n, (k + 1) * d / n) for k in range(n)])
+                    uploaded += len(_wav(chars))
+
+            t0 = time.monotonic()
+            root = Path(__file__).resolve().parents[2]
+            probe = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "tests.bench.lease_probe", f"http://127.0.0.1:{port}",
+                CODE, str(seconds), stdout=asyncio.subprocess.PIPE, cwd=root)
+            await asyncio.gather(*(one(i) for i in range(clients)))
+            probe_out, _ = await probe.communicate()
+            wall = time.monotonic() - t0
+    finally:
+        stop_coordinator(proc)
+    lease_ms.sort()
+    probe_ms = sorted(json.loads(probe_out))
+    return {"p50": statistics.median(lease_ms), "p99": lease_ms[int(len(lease_ms) * 0.99)],
+            "probe_p50": statistics.median(probe_ms),
+            "probe_p99": probe_ms[int(len(probe_ms) * 0.99)], "probes": len(probe_ms),
+            "leases": len(lease_ms), "mb": uploaded / 1e6, "wall": wall}
+
+
+@functools.cache
+def _wav(chars: int) -> bytes:
+    return speech_like_wav(chars / AUDIO_CHARS_PER_SECOND, rate=RATE)
+
+
+def test_coordinator_capacity(tmp_path: Path) -> None:
+    busy = asyncio.run(_capacity(tmp_path / "a", clients=200, seconds=15.0,
+                                 speak_seconds=(1.0, 3.0)))
+    flood = asyncio.run(_capacity(tmp_path / "b", clients=200, seconds=10.0,
+                                  speak_seconds=(0.0, 0.0)))
+    print("\n200 concurrent nodes on loopback (coordinator in its own process):")
+    for label, f in (("speaking 1-3 s per unit, heartbeat every 0.5 s", busy),
+                     ("no speaking at all (saturation)", flood)):
+        print(f"  {label}: {f['leases']:.0f} leases in {f['wall']:.0f} s")
+        print(f"    lease latency seen by a node on its own (probe process, "
+              f"{f['probes']:.0f} leases): p50 {f['probe_p50']:.1f} ms, "
+              f"p99 {f['probe_p99']:.1f} ms (target p99 < 50 ms)")
+        print(f"    lease latency inside the 200-node load generator: p50 {f['p50']:.1f} ms, "
+              f"p99 {f['p99']:.1f} ms")
+        print(f"    uploads accepted: {f['mb']:.0f} MB, {f['mb'] / f['wall']:.1f} MB/s")
+    assert busy["leases"] > 0 and flood["leases"] > 0
