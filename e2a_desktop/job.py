@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from e2a_node.engines.base import VoiceSettings
-from e2a_node.render import UnitAudio, write_wav
 
 from .config import AppPaths
 from .ebook.model import Book
@@ -70,13 +69,6 @@ class Job:
 
     def unit_wav(self, unit_id: int) -> Path:
         return self.units_dir / f"{unit_id:06d}.wav"
-
-    def accept(self, unit: UnitRecord, node: str, audio: UnitAudio, now: float) -> bool:
-        """Accept audio rendered in this process (the built-in node)."""
-        tmp = self.upload_tmp(unit.id, node)
-        write_wav(tmp, audio.samples, audio.sample_rate)
-        spans = [(s.start, s.end) for s in audio.spans]
-        return self.accept_file(unit, node, tmp, audio.duration, spans, now)
 
     def upload_tmp(self, unit_id: int, node: str) -> Path:
         """Where a unit's audio is written before it is accepted (inside the job folder)."""

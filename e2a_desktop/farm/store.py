@@ -153,14 +153,6 @@ class JobStore:
                   len(u.text)) for u in units],
             )
 
-    def meta(self) -> dict[str, str]:
-        with self._lock:
-            return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
     # -- queries ---------------------------------------------------------------
 
     def unit(self, unit_id: int) -> UnitRecord | None:
@@ -256,11 +248,6 @@ class JobStore:
             db.execute("DELETE FROM leases WHERE unit_id = ? AND node = ?", (unit_id, node))
             self._requeue_orphans(db)
 
-    def release_node(self, node: str) -> None:
-        with self._tx() as db:
-            db.execute("DELETE FROM leases WHERE node = ?", (node,))
-            self._requeue_orphans(db)
-
     def expire(self, now: float) -> list[int]:
         """Drop leases past their deadline; return the units that went back to the queue."""
         with self._tx() as db:
@@ -292,8 +279,3 @@ class JobStore:
                 (audio_path, duration, json.dumps([list(s) for s in spans]), node, now, unit_id))
             db.execute("DELETE FROM leases WHERE unit_id = ?", (unit_id,))
             return cur.rowcount > 0
-
-    def set_chapter_encoded(self, chapter: int, path: str, duration: float) -> None:
-        with self._tx() as db:
-            db.execute("UPDATE chapters SET encoded_path = ?, duration = ? WHERE idx = ?",
-                       (path, duration, chapter))

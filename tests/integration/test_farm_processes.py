@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +112,36 @@ def test_coordinator_restarted_mid_book_resumes(sample_book: Path, tmp_path: Pat
     node_did = query(db, "SELECT COUNT(*) FROM units WHERE done_by != 'local' AND id NOT IN "
                          f"({','.join(str(u) for u in before) or '0'})")[0][0]
     assert node_did > 0, "the node reconnected by itself and kept working"
+
+
+def test_a_paired_node_auto_joins_the_next_job_without_a_code(sample_book: Path,
+                                                             tmp_path: Path) -> None:
+    node_data = tmp_path / "node"
+    coord_data = tmp_path / "coord"
+    first = start_coordinator(sample_book, tmp_path / "one.m4b", coord_data, free_port(),
+                              "--chapters", "1", "--wait-nodes", "1")
+    node = start_node(node_data, "regular", port=None)  # pairs by mDNS with --code
+    try:
+        assert first.wait(timeout=120) == 0
+        assert node.wait(timeout=60) == 0
+    finally:
+        stop_all(first, node)
+    # The next book, with a different farm code: the node knows the coordinator's key.
+    second = start_coordinator(sample_book, tmp_path / "two.m4b", coord_data, free_port(),
+                               "--chapters", "2", "--code", "999-111", "--wait-nodes", "1",
+                               log=tmp_path / "second.log")
+    args = ["--headless", "--name", "regular", "--one-job"]
+    again = subprocess.Popen([sys.executable, "-m", "e2a_node", *args],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             env={**os.environ, "E2A_DATA_DIR": str(node_data)})
+    try:
+        assert second.wait(timeout=120) == 0, (tmp_path / "second.log").read_text()
+        _out, err = again.communicate(timeout=60)
+    finally:
+        stop_all(second, again)
+    assert again.returncode == 0, err
+    assert b"Enter its code" not in err and b"not paired" not in err
+    me = node_id(node_data)
+    # Same book and voice: the same job folder; chapter 2 (index 1) was this run's work.
+    assert query(job_db(coord_data), "SELECT COUNT(*) FROM units WHERE done_by = ? AND "
+                 "chapter = 1", me)[0][0]
