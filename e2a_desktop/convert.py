@@ -215,7 +215,8 @@ class Converter:
                                  mdns_interfaces=options.mdns_interfaces)
         port = self.server.start()
         ident = self.farm.identity
-        self._observer(FarmStarted(ident.name, format_code(self.code), port, ident.fingerprint))
+        self._observer(FarmStarted(ident.name, format_code(self.code), port, ident.fingerprint,
+                                   options.wait_nodes))
         while len([n for n in self.farm.nodes if n != LOCAL_NODE]) < options.wait_nodes:
             if stop.wait(0.1):
                 raise KeyboardInterrupt

@@ -77,6 +77,7 @@ class FarmStarted:
     code: str
     port: int
     fingerprint: str
+    wait_nodes: int = 0
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,9 @@ class TerminalProgress:
             self._line(f"encoded chapter {event.chapter + 1}: {event.title} "
                        f"({format_duration(event.duration)})")
         elif isinstance(event, FarmStarted):
-            self._line(f'farm "{event.name}", code {event.code}, port {event.port}, '
-                       "waiting for nodes…")
+            waiting = (f"waiting for {event.wait_nodes} node(s)…" if event.wait_nodes
+                       else "rendering here, nodes may join")
+            self._line(f'farm "{event.name}", code {event.code}, port {event.port}, {waiting}')
         elif isinstance(event, Binding):
             self._line(f"binding {event.output}")
         elif isinstance(event, JobFinished):

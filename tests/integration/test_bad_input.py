@@ -76,3 +76,19 @@ def test_output_folder_that_cannot_be_written(sample_book: Path, tmp_path: Path,
     line = out.stderr.strip()
     assert line.startswith("e2a: error: /proc") and "\n" not in line
     assert "Traceback" not in out.stderr
+
+
+def test_port_in_use(sample_book: Path, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--port",
+                  str(port), cwd=tmp_path)
+    assert out.returncode == 2
+    last = out.stderr.strip().splitlines()[-1]
+    assert last == f"e2a: error: port {port} is in use; choose another with --port"
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "b.m4b").exists()

@@ -9,7 +9,9 @@ PURE_MODULES = [
     "e2a_desktop.ebook", "e2a_desktop.ebook.epub", "e2a_desktop.plan", "e2a_desktop.convert",
     "e2a_desktop.farm.store", "e2a_desktop.farm.scheduler", "e2a_desktop.audio.bind",
     "e2a_desktop.audio.master", "e2a_desktop.cli", "e2a_node.engines", "e2a_node.engines.piper",
-    "e2a_node.render",
+    "e2a_node.render", "e2a_node.protocol", "e2a_node.worker", "e2a_node.discovery",
+    "e2a_node.cli", "e2a_desktop.farm.app", "e2a_desktop.farm.farm", "e2a_desktop.farm.server",
+    "e2a_desktop.farm.uploads", "e2a_desktop.farm.pairing",
 ]
 
 
