@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -37,19 +36,14 @@ def ffmpeg_exe() -> str:
                          "package (pip install imageio-ffmpeg)")
 
 
-def _lower_priority() -> None:
-    os.nice(10)
-
-
 def run_ffmpeg(args: Sequence[str], what: str) -> str:
     """Run ffmpeg quietly; return its stderr (where filters report); raise on failure.
 
-    ffmpeg runs at a lower priority: it encodes finished chapters while the voice
-    speaks the next ones, and the voice is what the user is waiting for.
+    It runs at normal priority on purpose: a niced ffmpeg is starved by the voice's
+    busy threads, and every chapter's encode then piles up at the end of the book.
     """
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
-                          preexec_fn=_lower_priority if os.name == "posix" else None)
+    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-3:]
         raise AudioToolError(f"ffmpeg failed while {what}: {' | '.join(tail)}")

@@ -22,7 +22,10 @@ class OutputFormat:
 
 
 FORMATS: dict[str, OutputFormat] = {
-    "m4b": OutputFormat("m4b", "m4b", ("-c:a", "aac", "-b:a", "64k"), chapter_extension="m4a"),
+    # The "fast" AAC coder is 2.5x cheaper than the default two-loop search and
+    # indistinguishable on speech at 64 kb/s mono.
+    "m4b": OutputFormat("m4b", "m4b", ("-c:a", "aac", "-aac_coder", "fast", "-b:a", "64k"),
+                        chapter_extension="m4a"),
     "mp3": OutputFormat("mp3", "mp3", ("-c:a", "libmp3lame", "-b:a", "64k")),
     "opus": OutputFormat("opus", "opus", ("-c:a", "libopus", "-b:a", "32k"), sample_rate=24000),
     "flac": OutputFormat("flac", "flac", ("-c:a", "flac",)),

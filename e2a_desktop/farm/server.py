@@ -89,20 +89,22 @@ class FarmServer:
         if sockets:
             self.port = sockets[0].getsockname()[1]
         advertiser = Advertiser(self.mdns_interfaces)
-        if self.advertise:
-            ident, job = self.farm.identity, self.farm.job
-            try:
-                await advertiser.async_start(ident.name, job.folder.name,
-                                             job.book.metadata.title, self.port,
-                                             ident.fingerprint)
-            except OSError as exc:  # no multicast here: nodes can still use --url
-                log.warning("mDNS advertisement unavailable: %s", exc)
-        self._ready.set()
+        self._ready.set()  # serving now; the mDNS probe and announcement take a second or two
         try:
+            if self.advertise:
+                await self._async_advertise(advertiser)
             await self._stop.wait()
         finally:
             await advertiser.async_close()
             await runner.cleanup()
+
+    async def _async_advertise(self, advertiser: Advertiser) -> None:
+        ident, job = self.farm.identity, self.farm.job
+        try:
+            await advertiser.async_start(ident.name, job.folder.name, job.book.metadata.title,
+                                         self.port, ident.fingerprint)
+        except OSError as exc:  # no multicast here: nodes can still use --url
+            log.warning("mDNS advertisement unavailable: %s", exc)
 
     def stop(self) -> None:
         """Withdraw the advertisement, close the server, join the thread."""
