@@ -197,6 +197,8 @@ class Converter:
             if stop.is_set():
                 raise KeyboardInterrupt
             self.farm.closing = True  # nodes asking for work now hear "job over"
+            if self.server is not None:
+                self.server.stop_soon(grace=1.0)
             self.mastering.wait()
             result = self._bind()
         finally:

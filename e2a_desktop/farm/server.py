@@ -106,6 +106,17 @@ class FarmServer:
         except OSError as exc:  # no multicast here: nodes can still use --url
             log.warning("mDNS advertisement unavailable: %s", exc)
 
+    def stop_soon(self, grace: float) -> None:
+        """Shut down in the background after ``grace`` seconds; returns at once.
+
+        The grace lets polling nodes hear "job over" instead of finding the port
+        closed, and the mDNS goodbye then overlaps the last chapter's encoding
+        instead of adding to the book's end.
+        """
+        if self._loop is not None and self._stop is not None:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._loop.call_later, grace, self._stop.set)
+
     def stop(self) -> None:
         """Withdraw the advertisement, close the server, join the thread."""
         if self._loop is not None and self._stop is not None:

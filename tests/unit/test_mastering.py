@@ -1,0 +1,66 @@
+"""Mastering a chapter: the listener gets about -18 LUFS and no peak above -1.5 dBTP."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from e2a_desktop.audio.ffmpeg import ffmpeg_exe
+from e2a_desktop.audio.formats import FORMATS
+from e2a_desktop.audio.master import UnitPiece, join_units, master_chapter
+
+RATE = 22050
+
+
+def _write(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(samples.astype("<i2").tobytes())
+    return path
+
+
+def _speechlike(seconds: float, level: float, clicks: bool, seed: int) -> np.ndarray:
+    """A voiced, syllable-modulated tone; with clicks, a few 5 ms bursts well over it."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * RATE)) / RATE
+    pitch = 2 * np.pi * (120 + 20 * np.sin(2 * np.pi * 0.5 * t)).cumsum() / RATE
+    voice = sum(np.sin(k * pitch) / k for k in range(1, 8))
+    envelope = np.clip(np.sin(2 * np.pi * 4 * t + rng.uniform(0, 6)), 0, None) ** 0.7
+    signal = voice * envelope * level
+    if clicks:
+        for start in rng.integers(0, len(t) - RATE, 12):
+            signal[start:start + RATE // 200] = min(32767, level * 6)
+    return np.clip(signal, -32768, 32767)
+
+
+def _measure(path: Path) -> tuple[float, float]:
+    """Integrated loudness and true peak of a finished file, as a player decodes it."""
+    out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+                          "ebur128=peak=true", "-f", "null", "-"], capture_output=True, text=True)
+    summary = out.stderr.rsplit("Summary:", 1)[-1]
+    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    assert integrated and peak, out.stderr[-500:]
+    return float(integrated.group(1)), float(peak.group(1))
+
+
+@pytest.mark.parametrize(("level", "clicks"), [(800, False), (800, True), (12000, True)])
+def test_chapter_is_normalised_without_peaks_over_the_ceiling(tmp_path: Path, level: float,
+                                                              clicks: bool) -> None:
+    units = [_write(tmp_path / f"u{i}.wav", _speechlike(20, level, clicks, i)) for i in range(3)]
+    joined = tmp_path / "chapter.wav"
+    seconds = join_units([UnitPiece(u, 0.6) for u in units], joined)
+    assert seconds == pytest.approx(60 + 2 * 0.6, abs=0.01)
+
+    out = tmp_path / "chapter.m4a"
+    master_chapter(joined, FORMATS["m4b"], out, RATE)
+    integrated, true_peak = _measure(out)
+    assert -19.0 <= integrated <= -17.0
+    assert true_peak <= -1.5
