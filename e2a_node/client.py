@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import io
 import json
 from typing import Any
@@ -12,7 +12,8 @@ import aiohttp
 from .errors import E2AError
 from .protocol import (
     API,
-    CHECKSUM_HEADER,
+    AUTH_HEADER,
+    PROOF_HEADER,
     PROTOCOL_VERSION,
     SPANS_HEADER,
     VERSION_HEADER,
@@ -25,6 +26,7 @@ from .protocol import (
     PairResponse,
     UploadResponse,
     auth_headers,
+    response_proof,
 )
 
 TIMEOUT = aiohttp.ClientTimeout(total=60, connect=5)
@@ -36,6 +38,10 @@ class CoordinatorGone(Exception):
 
 class ProtocolMismatch(E2AError):
     """The coordinator speaks another protocol version: fatal, tell the user."""
+
+
+class NotTheTrustedCoordinator(CoordinatorGone):
+    """Something answered for a paired coordinator without its key: an impostor or a replay."""
 
 
 class Unauthorized(Exception):
@@ -62,18 +68,25 @@ class CoordinatorClient:
         self.secret = secret
 
     async def _request(self, method: str, path: str, *, json_body: Any = None,
-                       data: io.BytesIO | None = None, headers: dict[str, str] | None = None,
+                       data: bytes | None = None, headers: dict[str, str] | None = None,
                        signed: bool = True) -> Any:
         full = f"{API}{path}"
         all_headers = {VERSION_HEADER: str(PROTOCOL_VERSION), **(headers or {})}
+        if json_body is not None:
+            data = json.dumps(json_body).encode()
+            all_headers["Content-Type"] = "application/json"
+        token = ""
         if signed and self.secret:
-            all_headers.update(auth_headers(self.secret, method, full, self.node_id))
+            auth = auth_headers(self.secret, method, full, self.node_id, data or b"")
+            all_headers.update(auth)
+            token = auth[AUTH_HEADER]
         try:
-            async with self.session.request(method, self.base_url + full, json=json_body,
-                                            data=data, headers=all_headers,
-                                            timeout=TIMEOUT) as response:
+            payload_stream = io.BytesIO(data) if data is not None else None  # large: no copy
+            async with self.session.request(method, self.base_url + full, data=payload_stream,
+                                            headers=all_headers, timeout=TIMEOUT) as response:
                 body = await response.read()
                 status = response.status
+                proof = response.headers.get(PROOF_HEADER, "")
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise CoordinatorGone(str(exc) or type(exc).__name__) from None
         try:
@@ -89,6 +102,11 @@ class CoordinatorClient:
             raise CoordinatorGone(f"server error {status}")
         if status >= 400:
             raise RequestRefused(status, reason or f"HTTP {status}")
+        if token and not hmac.compare_digest(proof, response_proof(str(self.secret), token,
+                                                                   body)):
+            raise NotTheTrustedCoordinator(
+                f"{self.base_url} answers with the fingerprint of a paired farm but cannot "
+                "prove it holds this node's key; ignoring it")
         return payload
 
     async def async_hello(self) -> Hello:
@@ -117,12 +135,10 @@ class CoordinatorClient:
 
     async def async_upload(self, unit_id: int, wav: bytes,
                            spans: list[tuple[float, float]]) -> UploadResponse:
-        headers = {CHECKSUM_HEADER: hashlib.sha256(wav).hexdigest(),
-                   SPANS_HEADER: json.dumps([[round(a, 3), round(b, 3)] for a, b in spans]),
+        headers = {SPANS_HEADER: json.dumps([[round(a, 3), round(b, 3)] for a, b in spans]),
                    "Content-Type": "audio/wav"}
         return UploadResponse.from_json(
-            await self._request("PUT", f"/units/{unit_id}/audio", data=io.BytesIO(wav),
-                                headers=headers))
+            await self._request("PUT", f"/units/{unit_id}/audio", data=wav, headers=headers))
 
     async def async_status(self) -> dict[str, Any]:
         result: dict[str, Any] = await self._request("GET", "/status")

@@ -24,6 +24,7 @@ TIME_HEADER = "X-E2A-Time"
 AUTH_HEADER = "X-E2A-Auth"
 CHECKSUM_HEADER = "X-E2A-SHA256"
 SPANS_HEADER = "X-E2A-Spans"
+PROOF_HEADER = "X-E2A-Proof"
 
 AUTH_WINDOW_S = 300
 """A signed request older or newer than this is refused (replay protection)."""
@@ -39,17 +40,39 @@ def _require(data: Any, key: str, kind: type | tuple[type, ...]) -> Any:
     return data[key]
 
 
-def sign(secret: str, method: str, path: str, node_id: str, timestamp: int) -> str:
-    """The per-request token: an HMAC of the request line keyed by the pairing secret."""
-    message = f"{method.upper()}\n{path}\n{node_id}\n{timestamp}".encode()
+def body_digest(body: bytes) -> str:
+    """SHA-256 of a request or response body, as it travels in CHECKSUM_HEADER."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def sign(secret: str, method: str, path: str, node_id: str, timestamp: int,
+         digest: str) -> str:
+    """The per-request token: an HMAC of the request line and body, keyed by the pairing secret.
+
+    The body enters by its digest, so a streamed upload can be signed before it is
+    sent and checked against the same digest as it arrives.
+    """
+    message = f"{method.upper()}\n{path}\n{node_id}\n{timestamp}\n{digest}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def auth_headers(secret: str, method: str, path: str, node_id: str,
+def auth_headers(secret: str, method: str, path: str, node_id: str, body: bytes = b"",
                  now: float | None = None) -> dict[str, str]:
+    """Headers that authenticate a node's request (and its body) to the coordinator."""
     timestamp = int(now if now is not None else time.time())
-    return {NODE_HEADER: node_id, TIME_HEADER: str(timestamp),
-            AUTH_HEADER: sign(secret, method, path, node_id, timestamp)}
+    digest = body_digest(body)
+    return {NODE_HEADER: node_id, TIME_HEADER: str(timestamp), CHECKSUM_HEADER: digest,
+            AUTH_HEADER: sign(secret, method, path, node_id, timestamp, digest)}
+
+
+def response_proof(secret: str, request_token: str, body: bytes) -> str:
+    """The coordinator's answer to a signed request proves it holds the node's secret.
+
+    Without it a node that auto-joins by the advertised fingerprint (which is
+    public) would work for anyone who copies that fingerprint into their own advert.
+    """
+    message = f"coordinator\n{request_token}\n{body_digest(body)}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def fingerprint(key: bytes) -> str:

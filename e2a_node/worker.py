@@ -22,6 +22,7 @@ import aiohttp
 from .client import (
     CoordinatorClient,
     CoordinatorGone,
+    NotTheTrustedCoordinator,
     ProtocolMismatch,
     RequestRefused,
     Unauthorized,
@@ -113,7 +114,11 @@ class NodeWorker:
                         return
                 except CoordinatorGone as exc:
                     self._set(state="reconnecting", unit_id=None)
-                    log.info("coordinator unreachable (%s); retrying in %.1f s", exc, backoff)
+                    if isinstance(exc, NotTheTrustedCoordinator):
+                        log.warning("%s", exc)
+                    else:
+                        log.info("coordinator unreachable (%s); retrying in %.1f s", exc,
+                                 backoff)
                     await self._async_sleep(backoff)
                     backoff = min(backoff * 2, 10.0)
 

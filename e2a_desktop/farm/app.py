@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from e2a_node.protocol import (
     AUTH_HEADER,
     CHECKSUM_HEADER,
     NODE_HEADER,
+    PROOF_HEADER,
     PROTOCOL_VERSION,
     SPANS_HEADER,
     TIME_HEADER,
@@ -31,6 +33,7 @@ from e2a_node.protocol import (
     PairResponse,
     ProtocolError,
     UploadResponse,
+    body_digest,
 )
 
 from .farm import Farm
@@ -79,17 +82,27 @@ async def version_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Signed requests only; the body must match its signed digest; answers carry a proof.
+
+    Uploads (PUT) are streamed, so their body is checked against the signed digest
+    by the upload handler as it arrives; every other body is small and read here.
+    """
     if request.path in PUBLIC:
         return await handler(request)
     farm = request.app[FARM_KEY]
     node_id = request.headers.get(NODE_HEADER, "")
+    token, digest = request.headers.get(AUTH_HEADER, ""), request.headers.get(CHECKSUM_HEADER, "")
     ok = farm.pairing.verify(request.method, request.path, node_id,
-                             request.headers.get(TIME_HEADER, ""),
-                             request.headers.get(AUTH_HEADER, ""), time.time())
+                             request.headers.get(TIME_HEADER, ""), digest, token, time.time())
+    if ok and request.method != "PUT":
+        ok = hmac.compare_digest(body_digest(await request.read()), digest)
     if not ok:
         return _error(401, "unauthorized")
     request[NODE_KEY] = node_id
-    return await handler(request)
+    response = await handler(request)
+    if isinstance(response, web.Response) and isinstance(response.body, bytes):
+        response.headers[PROOF_HEADER] = farm.pairing.prove(node_id, token, response.body)
+    return response
 
 
 async def _json(request: web.Request) -> Any:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from e2a_node.protocol import AUTH_WINDOW_S, fingerprint, sign
+from e2a_node.protocol import AUTH_WINDOW_S, fingerprint, response_proof, sign
 from e2a_node.trust import read_json, write_private_json
 
 MAX_FAILURES = 5
@@ -95,16 +95,20 @@ class PairingRegistry:
             self._nodes.pop(node_id, None)
             write_private_json(self.path, self._nodes)
 
-    def verify(self, method: str, path: str, node_id: str, timestamp: str, token: str,
-               wall_time: float) -> bool:
+    def verify(self, method: str, path: str, node_id: str, timestamp: str, digest: str,
+               token: str, wall_time: float) -> bool:
         """True if the request was signed by a paired node within the time window."""
         entry = self._nodes.get(node_id)
         if entry is None or not timestamp.lstrip("-").isdigit():
             return False
         if abs(wall_time - int(timestamp)) > AUTH_WINDOW_S:
             return False
-        expected = sign(entry["secret"], method, path, node_id, int(timestamp))
+        expected = sign(entry["secret"], method, path, node_id, int(timestamp), digest)
         return hmac.compare_digest(expected, token)
+
+    def prove(self, node_id: str, token: str, body: bytes) -> str:
+        """Proof for a verified node that this answer comes from the coordinator it paired with."""
+        return response_proof(self._nodes[node_id]["secret"], token, body)
 
     def name_of(self, node_id: str) -> str:
         return self._nodes.get(node_id, {}).get("name", node_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,12 @@ from aiohttp.test_utils import TestServer
 
 from e2a_desktop.farm.app import create_app
 from e2a_desktop.farm.farm import Farm
-from e2a_node.client import CoordinatorClient, RequestRefused, Unauthorized
+from e2a_node.client import (
+    CoordinatorClient,
+    NotTheTrustedCoordinator,
+    RequestRefused,
+    Unauthorized,
+)
 from e2a_node.protocol import API, PROTOCOL_VERSION, VERSION_HEADER, Capabilities
 from tests.helpers.farm_fixtures import CODE, make_farm, speech_like_wav
 
@@ -150,15 +154,65 @@ async def test_damaged_upload_fails_its_checksum(farm_server: Any) -> None:
     seconds = len(" ".join(unit.sentences)) / 15
     wav = speech_like_wav(seconds)
     path = f"{API}/units/{unit.unit_id}/audio"
-    from e2a_node.protocol import CHECKSUM_HEADER, SPANS_HEADER, auth_headers
+    from e2a_node.protocol import SPANS_HEADER, auth_headers
 
-    headers = {VERSION_HEADER: "1", CHECKSUM_HEADER: hashlib.sha256(b"other").hexdigest(),
-               SPANS_HEADER: json.dumps(_spans(len(unit.sentences), seconds)),
-               **auth_headers(str(client.secret), "PUT", path, client.node_id)}
-    async with session.put(server.make_url(path), data=wav, headers=headers) as response:
+    headers = {VERSION_HEADER: "1", SPANS_HEADER: json.dumps(_spans(len(unit.sentences), seconds)),
+               **auth_headers(str(client.secret), "PUT", path, client.node_id, wav)}
+    damaged = wav[:-64] + bytes(64)  # signed as sent, changed on the way
+    async with session.put(server.make_url(path), data=damaged, headers=headers) as response:
         assert response.status == 422
         assert "checksum" in (await response.json())["error"]
     assert farm.job.store.unit(unit.unit_id).status == "pending"  # type: ignore[union-attr]
+
+
+async def test_tampered_request_body_is_refused(farm_server: Any) -> None:
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    path = f"{API}/lease"
+    from e2a_node.protocol import auth_headers
+
+    signed = json.dumps(Capabilities("tester", "cpu", {"piper": ["other"]}).to_json()).encode()
+    sent = json.dumps(CAPS.to_json()).encode()
+    headers = {VERSION_HEADER: "1", "Content-Type": "application/json",
+               **auth_headers(str(client.secret), "POST", path, client.node_id, signed)}
+    async with session.post(server.make_url(path), data=sent, headers=headers) as response:
+        assert response.status == 401
+    assert farm.job.store.counts()["leased"] == 0
+
+
+async def test_node_refuses_an_impostor_that_copies_the_farms_fingerprint(
+        farm_server: Any) -> None:
+    """A paired node auto-joins by fingerprint; a copycat advert must not get its work."""
+    farm, server, session = farm_server
+    real = await _paired(server, session)
+    asked: list[str] = []
+
+    async def hello(_request: web.Request) -> web.Response:
+        ident = farm.identity
+        return web.json_response({"protocol": PROTOCOL_VERSION, "name": ident.name,
+                                  "coordinator_id": ident.coordinator_id,
+                                  "fingerprint": ident.fingerprint})
+
+    async def anything(request: web.Request) -> web.Response:
+        asked.append(request.path)
+        return web.json_response(farm.job_info().to_json())
+
+    impostor_app = web.Application()
+    impostor_app.router.add_get(f"{API}/hello", hello)
+    impostor_app.router.add_route("*", f"{API}/{{tail:.*}}", anything)
+    impostor = TestServer(impostor_app)
+    await impostor.start_server()
+    try:
+        fooled = CoordinatorClient(session, str(impostor.make_url("")), real.node_id,
+                                   real.secret)
+        assert (await fooled.async_hello()).fingerprint == farm.identity.fingerprint
+        with pytest.raises(NotTheTrustedCoordinator):
+            await fooled.async_job()
+        assert asked == [f"{API}/job"]
+        # The real coordinator's answers carry the proof and are accepted.
+        assert (await real.async_job()).title == "Farm Test"
+    finally:
+        await impostor.close()
 
 
 async def test_node_with_repeated_bad_uploads_is_benched(farm_server: Any) -> None:
