@@ -124,6 +124,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except BaseException:
         remove_partial(converter.outputs)
         raise
+    finally:
+        converter.close()
     where = result.outputs[0] if len(result.outputs) == 1 else result.outputs[0].parent
     spoken = (f"spoken at {result.speed:.1f}x real time" if result.audio_rendered
               else "nothing new to speak (resumed from earlier runs)")

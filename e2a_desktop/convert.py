@@ -171,6 +171,10 @@ class Converter:
         self.mastering = ChapterMastering(self.job, self.fmt, self.chapters)
         self._rendered = 0.0
 
+    def close(self) -> None:
+        """Release the job (its store and its lock); the converter is done with."""
+        self.job.close()
+
     def _emit(self, event: Event) -> None:
         if isinstance(event, UnitFinished) and event.accepted:
             self._rendered += event.audio_seconds

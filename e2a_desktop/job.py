@@ -19,6 +19,7 @@ from .config import AppPaths
 from .ebook.model import Book
 from .events import Observer, UnitFinished, ignore
 from .farm.store import JobStore, UnitRecord
+from .joblock import JobLock
 from .plan import PlanSettings, plan_book
 
 STORE_NAME = "job.sqlite"
@@ -43,8 +44,9 @@ class Job:
     """Owns the store and the unit audio files of one book."""
 
     def __init__(self, folder: Path, book: Book, settings: JobSettings,
-                 observer: Observer = ignore) -> None:
+                 observer: Observer = ignore, lock: JobLock | None = None) -> None:
         self.folder = folder
+        self._lock = lock
         self.book = book
         self.settings = settings
         self.observer = observer
@@ -63,9 +65,21 @@ class Job:
     @classmethod
     def open_for(cls, book_path: Path, book: Book, settings: JobSettings, paths: AppPaths,
                  observer: Observer = ignore) -> Job:
+        """The book's job folder, locked against a second e2a converting the same job."""
         folder = paths.jobs_dir / job_id(book_path, settings.voice, settings.plan)
         folder.mkdir(parents=True, exist_ok=True)
-        return cls(folder, book, settings, observer)
+        lock = JobLock(folder, book_path)
+        try:
+            return cls(folder, book, settings, observer, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    def close(self) -> None:
+        """Close the store and let another e2a open this job."""
+        self.store.close()
+        if self._lock is not None:
+            self._lock.release()
 
     def unit_wav(self, unit_id: int) -> Path:
         return self.units_dir / f"{unit_id:06d}.wav"

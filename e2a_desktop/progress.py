@@ -35,7 +35,8 @@ def node_summary(nodes: Iterable[_NodeFigures]) -> list[str]:
         if not node.units_done:
             continue
         speed = node.audio_seconds / node.busy_seconds if node.busy_seconds else 0.0
-        lines.append(f"  {node.name}: {node.units_done} units, "
+        units = "unit" if node.units_done == 1 else "units"
+        lines.append(f"  {node.name}: {node.units_done} {units}, "
                      f"{node.audio_seconds / 60:.1f} min of audio, {speed:.1f}x real time")
     return (["per node:", *lines]) if lines else []
 

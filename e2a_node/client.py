@@ -43,6 +43,11 @@ class ProtocolMismatch(E2AError):
 class NotTheTrustedCoordinator(CoordinatorGone):
     """Something answered for a paired coordinator without its key: an impostor or a replay."""
 
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url} answers with the fingerprint of a paired farm but cannot "
+                         "prove it holds this node's key; ignoring it")
+        self.url = url
+
 
 class Unauthorized(Exception):
     """The coordinator does not (or no longer) know this node."""
@@ -104,9 +109,7 @@ class CoordinatorClient:
             raise RequestRefused(status, reason or f"HTTP {status}")
         if token and not hmac.compare_digest(proof, response_proof(str(self.secret), token,
                                                                    body)):
-            raise NotTheTrustedCoordinator(
-                f"{self.base_url} answers with the fingerprint of a paired farm but cannot "
-                "prove it holds this node's key; ignoring it")
+            raise NotTheTrustedCoordinator(self.base_url)
         return payload
 
     async def async_hello(self) -> Hello:

@@ -85,6 +85,7 @@ class NodeWorker:
         self._on_state = on_state or (lambda _s: None)
         self.state = NodeState()
         self._stop = asyncio.Event()
+        self._impostors: set[str] = set()  # URLs that failed to prove a paired farm's key
 
     def stop(self) -> None:
         self._stop.set()
@@ -115,6 +116,7 @@ class NodeWorker:
                 except CoordinatorGone as exc:
                     self._set(state="reconnecting", unit_id=None)
                     if isinstance(exc, NotTheTrustedCoordinator):
+                        self._impostors.add(exc.url)
                         log.warning("%s", exc)
                     else:
                         log.info("coordinator unreachable (%s); retrying in %.1f s", exc,
@@ -137,15 +139,16 @@ class NodeWorker:
         try:
             while not self._stop.is_set():
                 adverts = await browser.async_wait(2.0)
-                advert = self._choose(adverts)
+                advert = self.choose_advert(adverts)
                 if advert is not None:
                     return await self._async_join(session, advert.url, advert)
         finally:
             await browser.async_close()
         return None
 
-    def _choose(self, adverts: list[FarmAdvert]) -> FarmAdvert | None:
+    def choose_advert(self, adverts: list[FarmAdvert]) -> FarmAdvert | None:
         """Trusted coordinators first (auto-join); otherwise one we can pair with."""
+        adverts = [a for a in adverts if a.url not in self._impostors]
         trusted = [a for a in adverts if self.trust.get(a.fingerprint)]
         if trusted:
             return trusted[0]

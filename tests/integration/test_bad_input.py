@@ -92,3 +92,25 @@ def test_port_in_use(sample_book: Path, tmp_path: Path) -> None:
     assert last == f"e2a: error: port {port} is in use; choose another with --port"
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "b.m4b").exists()
+
+
+def test_second_conversion_of_the_same_book_is_refused_while_the_first_runs(
+        sample_book: Path, tmp_path: Path) -> None:
+    from e2a_desktop.config import AppPaths
+    from e2a_desktop.convert import Converter, ConvertRequest
+
+    first = Converter(ConvertRequest(sample_book, tmp_path / "first.m4b"), AppPaths.load())
+    try:
+        out = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--no-farm",
+                  cwd=tmp_path)
+        assert out.returncode == 2
+        assert out.stderr.strip().splitlines()[-1] == (
+            f"e2a: error: {sample_book}: this book is already being converted by another e2a "
+            "on this computer; wait for it to finish or stop it first")
+        assert not (tmp_path / "b.m4b").exists()
+    finally:
+        first.close()
+    # Once the first has let go, the same command works (and nothing of the first is lost).
+    again = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--no-farm",
+                "--chapters", "1", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr

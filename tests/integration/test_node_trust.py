@@ -1,0 +1,91 @@
+"""A paired node auto-joins its farm by fingerprint, which is public: copycats get nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from e2a_desktop.farm.app import create_app
+from e2a_node.client import CoordinatorClient
+from e2a_node.discovery import Advertiser
+from e2a_node.engines.base import Engine, VoiceSettings
+from e2a_node.protocol import API, PROTOCOL_VERSION
+from e2a_node.trust import TrustedCoordinator
+from e2a_node.worker import NodeConfig, NodeWorker
+from tests.helpers.fakes import ToneEngine
+from tests.helpers.farm_fixtures import CODE, make_farm
+
+
+def _tone(voice: VoiceSettings) -> Engine:
+    engine = ToneEngine()
+    engine.load(voice)
+    return engine
+
+
+async def _wait_for(condition: object, seconds: float) -> None:
+    for _ in range(int(seconds * 20)):
+        if condition():  # type: ignore[operator]
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+async def test_paired_node_passes_over_a_copycat_advert_and_works_for_its_farm(
+        tmp_path: Path) -> None:
+    farm = make_farm(tmp_path / "farm", rate=ToneEngine.RATE)
+    real = TestServer(create_app(farm), host="127.0.0.1")
+    await real.start_server()
+    asked: list[str] = []
+
+    async def hello(_request: web.Request) -> web.Response:
+        ident = farm.identity  # everything in it is public: it is in the mDNS advert
+        return web.json_response({"protocol": PROTOCOL_VERSION, "name": ident.name,
+                                  "coordinator_id": ident.coordinator_id,
+                                  "fingerprint": ident.fingerprint})
+
+    async def anything(request: web.Request) -> web.Response:
+        asked.append(request.path)
+        return web.json_response(farm.job_info().to_json())
+
+    copycat_app = web.Application()
+    copycat_app.router.add_get(f"{API}/hello", hello)
+    copycat_app.router.add_route("*", f"{API}/{{tail:.*}}", anything)
+    copycat = TestServer(copycat_app, host="127.0.0.1")
+    await copycat.start_server()
+
+    worker = NodeWorker(NodeConfig(tmp_path / "node", name="pc2",
+                                   mdns_interfaces=["127.0.0.1"], one_job=True),
+                        engine_factory=_tone)
+    async with aiohttp.ClientSession() as session:  # paired once, earlier, with the real farm
+        paired = await CoordinatorClient(session, str(real.make_url("")),
+                                         worker.identity.node_id).async_pair("pc2", CODE)
+    worker.trust.remember(TrustedCoordinator(paired.coordinator_id, paired.fingerprint,
+                                             paired.name, paired.secret))
+
+    ident = farm.identity
+    fake_advert, real_advert = Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])
+    await fake_advert.async_start(ident.name, "job", "Farm Test", copycat.port,
+                                  ident.fingerprint)
+    running = asyncio.create_task(worker.async_run())
+    try:
+        await _wait_for(lambda: asked, 20)  # the node tried the copycat first: it was alone
+        await asyncio.sleep(3)  # long enough to come back to it, had it not been marked
+        await real_advert.async_start(ident.name, "job", "Farm Test", real.port,
+                                      ident.fingerprint)
+        await asyncio.wait_for(running, 60)
+    finally:
+        worker.stop()
+        await asyncio.gather(running, return_exceptions=True)
+        await fake_advert.async_close()
+        await real_advert.async_close()
+        await copycat.close()
+        await real.close()
+
+    assert asked == [f"{API}/job"]  # tried once, never again, never a lease: no text given
+    counts = farm.job.store.counts()
+    assert counts["pending"] == counts["leased"] == 0 and counts["done"] > 0
+    assert farm.nodes[worker.identity.node_id].units_done == counts["done"]
