@@ -15,6 +15,9 @@ from pathlib import Path
 
 MIN_CHARS_PER_SECOND = 3.0
 MAX_CHARS_PER_SECOND = 60.0
+SHORT_TEXT_SLACK_S = 3.0
+"""A voice's lead-in, pauses and spelled-out symbols do not shrink with the text, so a
+unit of a few characters ("IV.", a foreign word) may take seconds to say."""
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
@@ -35,9 +38,15 @@ class CheckedAudio:
     spans: list[tuple[float, float]]
 
 
+def plausible_seconds(chars: int, speed: float) -> tuple[float, float]:
+    """Shortest and longest audio believable for ``chars`` characters at ``speed``."""
+    return (chars / (MAX_CHARS_PER_SECOND * speed),
+            chars / (MIN_CHARS_PER_SECOND * speed) + SHORT_TEXT_SLACK_S)
+
+
 def size_limit(chars: int, sample_rate: int, speed: float) -> int:
     """Largest plausible WAV for ``chars`` characters (slowest plausible speech)."""
-    seconds = chars / (MIN_CHARS_PER_SECOND * speed) + 5
+    seconds = plausible_seconds(chars, speed)[1] + 2
     return min(MAX_UPLOAD_BYTES, int(seconds * sample_rate * 2) + 4096)
 
 
@@ -71,8 +80,8 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
     if len(data) != frames * 2:
         raise UploadRejected("the audio is truncated")
     duration = frames / rate
-    pace = chars / duration if duration else float("inf")
-    if not MIN_CHARS_PER_SECOND * speed <= pace <= MAX_CHARS_PER_SECOND * speed:
+    shortest, longest = plausible_seconds(chars, speed)
+    if not shortest <= duration <= longest:
         raise UploadRejected(f"{duration:.1f} s of audio is implausible for {chars} characters")
     if _is_silent(data, rate):
         raise UploadRejected("the audio is silent")
