@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -136,8 +137,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    """SIGTERM (logout, shutdown, `kill`) stops like Ctrl-C: work kept, a clean message."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     handlers = {"info": cmd_info, "voices": cmd_voices, "convert": cmd_convert}
     try:
         return handlers[args.command](args)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,6 +52,14 @@ async def _prompt(name: str) -> str | None:
     return (await asyncio.to_thread(input, f"Found farm '{name}'. Enter its code: ")).strip()
 
 
+async def _async_run_until_stopped(worker: NodeWorker) -> None:
+    """Run the worker; SIGTERM (logout, shutdown, `kill`) ends it like the end of a job."""
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers here
+        loop.add_signal_handler(signal.SIGTERM, worker.stop)
+    await worker.async_run()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="e2a-node: %(message)s", stream=sys.stderr)
@@ -58,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         args.max_speed)
     worker = NodeWorker(config, prompt=_prompt)
     try:
-        asyncio.run(worker.async_run())
+        asyncio.run(_async_run_until_stopped(worker))
     except E2AError as exc:
         print(f"e2a-node: error: {exc}", file=sys.stderr)
         return 2

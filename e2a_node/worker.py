@@ -239,7 +239,10 @@ class NodeWorker:
             audio = await asyncio.to_thread(self._speak, engine, job.voice, unit, dropped)
             await self._async_throttle(audio, began, dropped)
         except UnitDropped:
-            log.info("unit %d was finished elsewhere; dropped", unit.unit_id)
+            if self._stop.is_set():
+                log.info("stopping: unit %d left unfinished; the farm will redo it", unit.unit_id)
+            else:
+                log.info("unit %d was finished elsewhere; dropped", unit.unit_id)
             return
         finally:
             beats.cancel()

@@ -65,3 +65,27 @@ def test_killed_conversion_resumes_without_respeaking(sample_book: Path, tmp_pat
     for name, mtime in wav_times.items():
         assert (db.parent / "units" / name).stat().st_mtime_ns == mtime
     assert [c.title for c in MP4(str(target)).chapters] == SAMPLE_TITLES
+
+
+def test_terminated_conversion_stops_cleanly_and_keeps_its_work(sample_book: Path,
+                                                                 tmp_path: Path,
+                                                                 data_dir: Path) -> None:
+    """SIGTERM (logout, shutdown, `kill`) stops like Ctrl-C: a clear line, no partial book."""
+    target = tmp_path / "book.m4b"
+    proc = subprocess.Popen([sys.executable, "-m", "e2a_desktop", "convert", str(sample_book),
+                             "-o", str(target), "--unit-chars", "150"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        found = list(data_dir.glob("jobs/*/job.sqlite"))
+        if found and len(_done_units(found[0])) >= 2:
+            break
+        time.sleep(0.05)
+    proc.terminate()
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err.strip().splitlines()[-1] == ("interrupted: everything spoken so far is kept; "
+                                            "run the same command again to resume")
+    assert "Traceback" not in err
+    assert not target.exists() and not target.with_name(target.name + ".part").exists()
+    assert len(_done_units(found[0])) >= 2
