@@ -61,6 +61,22 @@ class Job:
             self.store.initialise(
                 {"title": book.metadata.title, "voice": json.dumps(asdict(settings.voice))},
                 [(c.title, len(c.text)) for c in book.chapters], units)
+        self._requeue_lost_audio()
+
+    def _requeue_lost_audio(self) -> None:
+        """Units recorded done whose audio file is gone (deleted, disk trouble) are redone.
+
+        Their chapters' encoded files are stale then too, so they go as well; without
+        this a re-run would fail while joining a chapter instead of repairing it.
+        """
+        lost = [u for u in self.store.units()
+                if u.status == "done" and not self.units_dir.joinpath(str(u.audio_path)).is_file()]
+        if not lost:
+            return
+        self.store.requeue([u.id for u in lost])
+        for chapter in {u.chapter for u in lost}:
+            for stale in self.chapters_dir.glob(f"{chapter:03d}.*"):
+                stale.unlink()
 
     @classmethod
     def open_for(cls, book_path: Path, book: Book, settings: JobSettings, paths: AppPaths,

@@ -269,6 +269,14 @@ class JobStore:
         db.executemany("UPDATE units SET status = 'pending' WHERE id = ?", [(i,) for i in ids])
         return ids
 
+    def requeue(self, unit_ids: Iterable[int]) -> None:
+        """Put units back to pending, forgetting their audio (it was lost)."""
+        with self._tx(durable=True) as db:
+            db.executemany(
+                "UPDATE units SET status = 'pending', audio_path = NULL, duration = NULL, "
+                "spans = NULL, done_by = NULL, done_at = NULL WHERE id = ?",
+                [(i,) for i in unit_ids])
+
     def complete(self, unit_id: int, node: str, audio_path: str, duration: float,
                  spans: Iterable[tuple[float, float]], now: float) -> bool:
         """Record a unit's audio; True only for the first result (later ones are dropped)."""

@@ -89,3 +89,25 @@ def test_terminated_conversion_stops_cleanly_and_keeps_its_work(sample_book: Pat
     assert "Traceback" not in err
     assert not target.exists() and not target.with_name(target.name + ".part").exists()
     assert len(_done_units(found[0])) >= 2
+
+
+def test_lost_unit_audio_is_spoken_again_not_a_crash(sample_book: Path, tmp_path: Path,
+                                                     data_dir: Path) -> None:
+    args = [sys.executable, "-m", "e2a_desktop", "convert", str(sample_book), "--no-farm",
+            "--unit-chars", "400"]
+    first = subprocess.run([*args, "-o", str(tmp_path / "book.m4b")], capture_output=True,
+                           text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    (db,) = data_dir.glob("jobs/*/job.sqlite")
+    before = _done_units(db)
+    lost = sorted(before)[1]
+    (db.parent / "units" / f"{lost:06d}.wav").unlink()  # a user tidying up, a disk error
+
+    again = subprocess.run([*args, "-o", str(tmp_path / "book.mp3"), "--format", "mp3"],
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "Traceback" not in again.stderr
+    after = _done_units(db)
+    assert after.keys() == before.keys()
+    assert [u for u in after if after[u] != before[u]] == [lost]  # only the lost one redone
+    assert (db.parent / "units" / f"{lost:06d}.wav").is_file()
