@@ -36,6 +36,13 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("voices", help="list the voices available offline on this machine")
 
+    jobs = sub.add_parser("jobs", help="list the work folders of conversions and their size")
+    jobs.add_argument("--clean", action="store_true",
+                      help="delete the work folders of finished books (frees the disk; "
+                           "converting such a book again speaks it again)")
+    jobs.add_argument("--all", action="store_true",
+                      help="with --clean: unfinished books too (they start over)")
+
     convert = sub.add_parser("convert", help="convert a book into an audiobook")
     convert.add_argument("book", type=Path)
     convert.add_argument("-o", "--output", type=Path, help="output file (or folder with "
@@ -94,6 +101,27 @@ def cmd_voices(_args: argparse.Namespace) -> int:
     return 0
 
 
+def format_size(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    from .jobs import list_jobs, remove_job
+
+    jobs = list_jobs(AppPaths.load())
+    if args.clean:
+        freed = [job for job in jobs if (job.finished or args.all) and remove_job(job)]
+        print(f"removed {len(freed)} job folder(s), freed "
+              f"{format_size(sum(j.size_bytes for j in freed))}")
+        jobs = [job for job in jobs if job not in freed]
+    for job in jobs:
+        state = "finished" if job.finished else f"{job.units_done}/{job.units_total} units"
+        print(f"{job.title[:40]:40}  {state:>14}  {format_size(job.size_bytes):>8}  {job.folder}")
+    if not jobs and not args.clean:
+        print("no conversions on this computer")
+    return 0
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     from .convert import Converter, ConvertRequest, FarmOptions, remove_partial
     from .farm.server import mdns_interfaces_from_env
@@ -134,6 +162,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
           f"{result.chapters} chapters, {spoken}")
     for line in node_summary(converter.farm.nodes.values()):
         print(line)
+    from .jobs import folder_size
+
+    print(f"work files: {format_size(folder_size(converter.job.folder))} in "
+          f"{converter.job.folder} (`e2a jobs --clean` deletes those of finished books)")
     return 0
 
 
@@ -145,7 +177,8 @@ def _interrupt(_signum: int, _frame: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
-    handlers = {"info": cmd_info, "voices": cmd_voices, "convert": cmd_convert}
+    handlers = {"info": cmd_info, "voices": cmd_voices, "jobs": cmd_jobs,
+                "convert": cmd_convert}
     try:
         return handlers[args.command](args)
     except E2AError as exc:

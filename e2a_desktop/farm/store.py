@@ -155,6 +155,10 @@ class JobStore:
 
     # -- queries ---------------------------------------------------------------
 
+    def meta(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+
     def unit(self, unit_id: int) -> UnitRecord | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM units WHERE id = ?", (unit_id,)).fetchone()
