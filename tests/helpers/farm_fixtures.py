@@ -7,6 +7,7 @@ import wave
 from pathlib import Path
 
 import numpy as np
+from aiohttp import web
 
 from e2a_desktop.ebook.model import Book, Chapter, Metadata
 from e2a_desktop.farm.farm import Farm
@@ -15,6 +16,7 @@ from e2a_desktop.farm.scheduler import Scheduler
 from e2a_desktop.job import Job, JobSettings
 from e2a_desktop.plan import PlanSettings
 from e2a_node.engines.base import VoiceSettings
+from e2a_node.protocol import API, PROTOCOL_VERSION
 
 RATE = 16000
 CODE = "482913"
@@ -56,3 +58,24 @@ def speech_like_wav(seconds: float, rate: int = RATE, channels: int = 1) -> byte
         out.setframerate(rate)
         out.writeframes(samples.tobytes())
     return buffer.getvalue()
+
+
+def copycat_app(farm: Farm, asked: list[str]) -> web.Application:
+    """A server that copies ``farm``'s public identity but not its key; logs what it is asked.
+
+    It answers every request with the job's settings, as an impostor would to lure a node.
+    """
+    async def hello(_request: web.Request) -> web.Response:
+        ident = farm.identity  # everything in it is public: it is in the mDNS advert
+        return web.json_response({"protocol": PROTOCOL_VERSION, "name": ident.name,
+                                  "coordinator_id": ident.coordinator_id,
+                                  "fingerprint": ident.fingerprint})
+
+    async def anything(request: web.Request) -> web.Response:
+        asked.append(request.path)
+        return web.json_response(farm.job_info().to_json())
+
+    app = web.Application()
+    app.router.add_get(f"{API}/hello", hello)
+    app.router.add_route("*", f"{API}/{{tail:.*}}", anything)
+    return app

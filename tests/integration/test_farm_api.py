@@ -20,7 +20,7 @@ from e2a_node.client import (
     Unauthorized,
 )
 from e2a_node.protocol import API, PROTOCOL_VERSION, VERSION_HEADER, Capabilities
-from tests.helpers.farm_fixtures import CODE, make_farm, speech_like_wav
+from tests.helpers.farm_fixtures import CODE, copycat_app, make_farm, speech_like_wav
 
 CAPS = Capabilities("tester", "cpu", {"piper": ["en_US-joe-medium"]})
 ENDPOINTS = [("GET", "/job"), ("POST", "/lease"), ("POST", "/units/1/heartbeat"),
@@ -186,21 +186,7 @@ async def test_node_refuses_an_impostor_that_copies_the_farms_fingerprint(
     farm, server, session = farm_server
     real = await _paired(server, session)
     asked: list[str] = []
-
-    async def hello(_request: web.Request) -> web.Response:
-        ident = farm.identity
-        return web.json_response({"protocol": PROTOCOL_VERSION, "name": ident.name,
-                                  "coordinator_id": ident.coordinator_id,
-                                  "fingerprint": ident.fingerprint})
-
-    async def anything(request: web.Request) -> web.Response:
-        asked.append(request.path)
-        return web.json_response(farm.job_info().to_json())
-
-    impostor_app = web.Application()
-    impostor_app.router.add_get(f"{API}/hello", hello)
-    impostor_app.router.add_route("*", f"{API}/{{tail:.*}}", anything)
-    impostor = TestServer(impostor_app)
+    impostor = TestServer(copycat_app(farm, asked))
     await impostor.start_server()
     try:
         fooled = CoordinatorClient(session, str(impostor.make_url("")), real.node_id,

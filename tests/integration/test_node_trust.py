@@ -6,18 +6,17 @@ import asyncio
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from e2a_desktop.farm.app import create_app
 from e2a_node.client import CoordinatorClient
 from e2a_node.discovery import Advertiser
 from e2a_node.engines.base import Engine, VoiceSettings
-from e2a_node.protocol import API, PROTOCOL_VERSION
+from e2a_node.protocol import API
 from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
 from tests.helpers.fakes import ToneEngine
-from tests.helpers.farm_fixtures import CODE, make_farm
+from tests.helpers.farm_fixtures import CODE, copycat_app, make_farm
 
 
 def _tone(voice: VoiceSettings) -> Engine:
@@ -40,21 +39,7 @@ async def test_paired_node_passes_over_a_copycat_advert_and_works_for_its_farm(
     real = TestServer(create_app(farm), host="127.0.0.1")
     await real.start_server()
     asked: list[str] = []
-
-    async def hello(_request: web.Request) -> web.Response:
-        ident = farm.identity  # everything in it is public: it is in the mDNS advert
-        return web.json_response({"protocol": PROTOCOL_VERSION, "name": ident.name,
-                                  "coordinator_id": ident.coordinator_id,
-                                  "fingerprint": ident.fingerprint})
-
-    async def anything(request: web.Request) -> web.Response:
-        asked.append(request.path)
-        return web.json_response(farm.job_info().to_json())
-
-    copycat_app = web.Application()
-    copycat_app.router.add_get(f"{API}/hello", hello)
-    copycat_app.router.add_route("*", f"{API}/{{tail:.*}}", anything)
-    copycat = TestServer(copycat_app, host="127.0.0.1")
+    copycat = TestServer(copycat_app(farm, asked), host="127.0.0.1")
     await copycat.start_server()
 
     worker = NodeWorker(NodeConfig(tmp_path / "node", name="pc2",
