@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .model import Chapter
@@ -20,10 +21,37 @@ class Section:
     text: str
 
 
+NAVIGATION_LABELS = frozenset({
+    "cover", "title page", "titlepage", "half title", "copyright", "copyright page",
+    "contents", "table of contents", "toc", "colophon", "imprint",
+})
+"""TOC labels that name a kind of page, not a title a narrator would announce."""
+MAX_HEADING_CHARS = 150
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _announced(title: str, text: str) -> bool:
+    """The text already opens with the title, or with a heading that says all it says.
+
+    TOCs and headings word the same title differently ("Chapter 1: Loomings" against
+    "CHAPTER 1. Loomings."); announcing both would say it twice.
+    """
+    if text.lower().startswith(title.lower()):
+        return True
+    opening = text.split("\n\n", 1)[0]
+    if len(opening) > MAX_HEADING_CHARS:  # a paragraph of the story, not a heading
+        return False
+    return set(_words(title)) <= set(_words(opening))
+
+
 def _with_title(title: str, text: str) -> str:
     """Make the narrator announce the chapter: the title leads the text once."""
     spoken_title = normalize_text(title)
-    if not spoken_title or text.lower().startswith(spoken_title.lower()):
+    if (not spoken_title or " ".join(_words(spoken_title)) in NAVIGATION_LABELS
+            or _announced(spoken_title, text)):
         return text
     return f"{spoken_title}\n\n{text}" if text else spoken_title
 

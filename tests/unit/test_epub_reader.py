@@ -77,6 +77,23 @@ def test_short_sections_merge_into_the_next_chapter(tmp_path: Path) -> None:
     assert book.chapters[0].text.startswith("Dedication\n\nFor Mary.")
 
 
+def test_a_title_the_heading_already_says_is_announced_once(tmp_path: Path) -> None:
+    docs = [Doc("c1.xhtml", chapter_body("CHAPTER 1. Loomings.", [LONG, LONG]),
+                toc_title="Chapter 1: Loomings"),
+            Doc("c2.xhtml", chapter_body("The Carpet-Bag", [LONG, LONG]), toc_title="Chapter 2")]
+    book = read_book(build_epub(EpubSpec(docs=docs), tmp_path / "moby.epub"))
+    assert book.chapters[0].text.startswith("CHAPTER 1. Loomings.\n\nThe rain fell")
+    assert book.chapters[1].text.startswith("Chapter 2\n\nThe Carpet-Bag\n\nThe rain fell")
+
+
+def test_page_kind_labels_are_not_read_as_titles(tmp_path: Path) -> None:
+    title_page = Doc("title.xhtml", "<h1>Alice in Wonderland</h1><p>Lewis Carroll</p>",
+                     toc_title="Title Page")
+    book = read_book(build_epub(EpubSpec(docs=[title_page, *_docs(1)]), tmp_path / "tp.epub"))
+    assert book.chapters[0].text.startswith("Alice in Wonderland\n\nLewis Carroll\n\nChapter 1")
+    assert "Title Page" not in book.chapters[0].text
+
+
 def test_font_obfuscation_is_not_drm(tmp_path: Path) -> None:
     enc = ('<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
            'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'
