@@ -136,6 +136,10 @@ class CoordinatorClient:
         return HeartbeatResponse.from_json(
             await self._request("POST", f"/units/{unit_id}/heartbeat", json_body={}))
 
+    async def async_hand_back(self, unit_id: int) -> None:
+        """Give an unfinished unit back (this node is stopping)."""
+        await self._request("POST", f"/units/{unit_id}/release", json_body={})
+
     async def async_upload(self, unit_id: int, wav: bytes,
                            spans: list[tuple[float, float]]) -> UploadResponse:
         headers = {SPANS_HEADER: json.dumps([[round(a, 3), round(b, 3)] for a, b in spans]),

@@ -240,7 +240,10 @@ class NodeWorker:
             await self._async_throttle(audio, began, dropped)
         except UnitDropped:
             if self._stop.is_set():
-                log.info("stopping: unit %d left unfinished; the farm will redo it", unit.unit_id)
+                with contextlib.suppress(CoordinatorGone, RequestRefused, Unauthorized,
+                                         TimeoutError):
+                    await asyncio.wait_for(client.async_hand_back(unit.unit_id), 3)
+                log.info("stopping: unit %d handed back unfinished", unit.unit_id)
             else:
                 log.info("unit %d was finished elsewhere; dropped", unit.unit_id)
             return

@@ -155,6 +155,11 @@ async def heartbeat(request: web.Request) -> web.Response:
     return web.json_response(HeartbeatResponse(keep).to_json())
 
 
+async def hand_back(request: web.Request) -> web.Response:
+    request.app[FARM_KEY].hand_back(request[NODE_KEY], _unit_id(request))
+    return web.json_response({})
+
+
 async def upload(request: web.Request) -> web.Response:
     """Stream the body to a file in the job folder, checksum it, validate, accept."""
     farm = request.app[FARM_KEY]
@@ -213,6 +218,7 @@ def create_app(farm: Farm) -> web.Application:
         web.get(f"{API}/job", job),
         web.post(f"{API}/lease", lease),
         web.post(f"{API}/units/{{unit_id}}/heartbeat", heartbeat),
+        web.post(f"{API}/units/{{unit_id}}/release", hand_back),
         web.put(f"{API}/units/{{unit_id}}/audio", upload),
         web.get(f"{API}/status", status),
     ])

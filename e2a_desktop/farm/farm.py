@@ -132,6 +132,15 @@ class Farm:
             self._stats(node_id)
         return self.scheduler.heartbeat(unit_id, node_id)
 
+    def hand_back(self, node_id: str, unit_id: int) -> None:
+        """A node that stops mid-unit gives it back, so it is redone now, not at lease expiry."""
+        with self._lock:
+            stats = self._stats(node_id)
+            stats.lease_started.pop(unit_id, None)
+            stats.state, stats.unit_id = "left", None
+            self.job.store.release(unit_id, node_id)
+            self._changed(stats)
+
     def accept_upload(self, node_id: str, unit_id: int, tmp: Path,
                       spans: list[tuple[float, float]]) -> tuple[bool, bool]:
         """Validate and accept; returns (accepted, duplicate). Raises UploadRejected.

@@ -24,7 +24,8 @@ from tests.helpers.farm_fixtures import CODE, copycat_app, make_farm, speech_lik
 
 CAPS = Capabilities("tester", "cpu", {"piper": ["en_US-joe-medium"]})
 ENDPOINTS = [("GET", "/job"), ("POST", "/lease"), ("POST", "/units/1/heartbeat"),
-             ("PUT", "/units/1/audio"), ("GET", "/status"), ("GET", "/nothing-here")]
+             ("POST", "/units/1/release"), ("PUT", "/units/1/audio"), ("GET", "/status"),
+             ("GET", "/nothing-here")]
 
 
 @pytest.fixture
@@ -144,6 +145,19 @@ async def test_bad_upload_is_refused_and_the_unit_redone(farm_server: Any, kind:
     other = await _paired(server, session, "node-bbbb2222")
     again = (await other.async_lease(CAPS)).assignment
     assert again is not None and again.unit_id == unit.unit_id
+
+
+async def test_a_unit_handed_back_by_a_stopping_node_is_leased_again_at_once(
+        farm_server: Any) -> None:
+    farm, server, session = farm_server
+    leaving = await _paired(server, session)
+    unit = (await leaving.async_lease(CAPS)).assignment
+    assert unit is not None
+    await leaving.async_hand_back(unit.unit_id)
+    assert farm.nodes[leaving.node_id].state == "left"
+    other = await _paired(server, session, "node-bbbb2222")
+    again = (await other.async_lease(CAPS)).assignment
+    assert again is not None and again.unit_id == unit.unit_id  # not after the lease ran out
 
 
 async def test_damaged_upload_fails_its_checksum(farm_server: Any) -> None:
