@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def _run_measured(args: list[str], env: dict[str, str]) -> tuple[float, float, i
 def _last_unit_done(data_dir: Path) -> float:
     """When the last unit was accepted (the job store's clock is CLOCK_MONOTONIC)."""
     (store,) = (data_dir / "jobs").glob("*/job.sqlite")
-    with sqlite3.connect(store) as db:
+    with closing(sqlite3.connect(store)) as db:
         return float(db.execute("SELECT MAX(done_at) FROM units").fetchone()[0])
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 CODE = "482913"
@@ -61,7 +62,7 @@ def query(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
     if not db.exists():
         return []
     try:
-        with sqlite3.connect(db, timeout=5) as conn:
+        with closing(sqlite3.connect(db, timeout=5)) as conn:
             return conn.execute(sql, args).fetchall()
     except sqlite3.OperationalError:
         return []

@@ -36,6 +36,7 @@ async def farm_server(tmp_path: Path) -> Any:
     async with aiohttp.ClientSession() as session:
         yield farm, server, session
     await server.close()
+    farm.job.close()
 
 
 async def _paired(server: TestServer, session: aiohttp.ClientSession,
@@ -247,3 +248,4 @@ async def test_node_without_the_jobs_voice_gets_no_units(farm_server: Any) -> No
 def test_app_factory_builds_without_a_loop(tmp_path: Path) -> None:
     farm: Farm = make_farm(tmp_path)
     assert isinstance(create_app(farm), web.Application)
+    farm.job.close()

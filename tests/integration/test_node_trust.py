@@ -74,3 +74,4 @@ async def test_paired_node_passes_over_a_copycat_advert_and_works_for_its_farm(
     counts = farm.job.store.counts()
     assert counts["pending"] == counts["leased"] == 0 and counts["done"] > 0
     assert farm.nodes[worker.identity.node_id].units_done == counts["done"]
+    farm.job.close()

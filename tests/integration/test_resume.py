@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.slow
 def _done_units(db: Path) -> dict[int, float]:
     if not db.exists():
         return {}
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         try:
             rows = conn.execute("SELECT id, done_at FROM units WHERE status='done'").fetchall()
         except sqlite3.OperationalError:
@@ -57,7 +58,7 @@ def test_killed_conversion_resumes_without_respeaking(sample_book: Path, tmp_pat
     assert again.returncode == 0, again.stderr
     assert f"resuming: {len(before)}/" in again.stderr
     after = _done_units(db)
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         total = conn.execute("SELECT COUNT(*) FROM units").fetchone()[0]
     assert len(after) == total > len(before)
     # Units spoken before the kill were not spoken again: same completion time, same file.

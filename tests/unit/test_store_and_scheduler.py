@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 from e2a_desktop.farm.scheduler import Scheduler
 from e2a_desktop.farm.store import JobStore
 from e2a_desktop.plan import PlannedUnit
 from tests.helpers.fakes import FakeClock
 
-
-def _store(tmp_path: Path, n: int = 4, chars: int = 100) -> JobStore:
-    store = JobStore(tmp_path / "job.sqlite")
-    units = [PlannedUnit(i // 2, i % 2, ("x" * chars,), (True,)) for i in range(n)]
-    store.initialise({"title": "T"}, [("A", 10), ("B", 10)], units)
-    return store
+MakeStore = Callable[..., JobStore]
 
 
-def test_units_are_leased_in_reading_order_and_completed_once(tmp_path: Path) -> None:
+@pytest.fixture
+def make_store(tmp_path: Path) -> Iterator[MakeStore]:
+    """Stores of n units of ``chars`` characters; closed after the test."""
+    opened: list[JobStore] = []
+
+    def make(n: int = 4, chars: int = 100) -> JobStore:
+        store = JobStore(tmp_path / "job.sqlite")
+        units = [PlannedUnit(i // 2, i % 2, ("x" * chars,), (True,)) for i in range(n)]
+        store.initialise({"title": "T"}, [("A", 10), ("B", 10)], units)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+def test_units_are_leased_in_reading_order_and_completed_once(make_store: MakeStore) -> None:
     clock = FakeClock()
-    store = _store(tmp_path)
+    store = make_store()
     sched = Scheduler(store, clock, speculate=False)
     first, second = sched.lease("a"), sched.lease("b")
     assert (first.id, second.id) == (1, 2)  # type: ignore[union-attr]
@@ -29,9 +44,9 @@ def test_units_are_leased_in_reading_order_and_completed_once(tmp_path: Path) ->
     assert store.counts() == {"pending": 2, "leased": 1, "done": 1}
 
 
-def test_expired_lease_goes_back_to_the_queue(tmp_path: Path) -> None:
+def test_expired_lease_goes_back_to_the_queue(make_store: MakeStore) -> None:
     clock = FakeClock()
-    store = _store(tmp_path, n=1)
+    store = make_store(n=1)
     sched = Scheduler(store, clock, lease_ttl=30, speculate=False)
     assert sched.lease("dead-node") is not None
     clock.advance(20)
@@ -41,9 +56,9 @@ def test_expired_lease_goes_back_to_the_queue(tmp_path: Path) -> None:
     assert unit is not None and unit.attempts == 2
 
 
-def test_heartbeat_extends_the_lease_and_says_drop_when_done(tmp_path: Path) -> None:
+def test_heartbeat_extends_the_lease_and_says_drop_when_done(make_store: MakeStore) -> None:
     clock = FakeClock()
-    store = _store(tmp_path, n=1)
+    store = make_store(n=1)
     sched = Scheduler(store, clock, lease_ttl=30, speculate=False)
     sched.lease("a")
     clock.advance(25)
@@ -54,9 +69,9 @@ def test_heartbeat_extends_the_lease_and_says_drop_when_done(tmp_path: Path) -> 
     assert not sched.heartbeat(1, "a")
 
 
-def test_idle_fast_node_gets_a_copy_of_the_slow_nodes_unit(tmp_path: Path) -> None:
+def test_idle_fast_node_gets_a_copy_of_the_slow_nodes_unit(make_store: MakeStore) -> None:
     clock = FakeClock()
-    store = _store(tmp_path, n=2, chars=1000)
+    store = make_store(n=2, chars=1000)
     sched = Scheduler(store, clock, lease_ttl=600)
     sched.record("slow", 1000, 100.0)  # 10 chars/s
     sched.record("fast", 1000, 5.0)  # 200 chars/s
@@ -69,9 +84,9 @@ def test_idle_fast_node_gets_a_copy_of_the_slow_nodes_unit(tmp_path: Path) -> No
     assert sched.lease("third") is None
 
 
-def test_slow_node_gets_no_copy_it_could_not_finish_first(tmp_path: Path) -> None:
+def test_slow_node_gets_no_copy_it_could_not_finish_first(make_store: MakeStore) -> None:
     clock = FakeClock()
-    store = _store(tmp_path, n=2, chars=1000)
+    store = make_store(n=2, chars=1000)
     sched = Scheduler(store, clock)
     sched.record("slow", 1000, 100.0)
     sched.record("fast", 1000, 5.0)
@@ -81,12 +96,15 @@ def test_slow_node_gets_no_copy_it_could_not_finish_first(tmp_path: Path) -> Non
     assert sched.lease("slow") is None
 
 
-def test_store_survives_reopen(tmp_path: Path) -> None:
-    store = _store(tmp_path)
+def test_store_survives_reopen(make_store: MakeStore, tmp_path: Path) -> None:
+    store = make_store()
     store.complete(1, "a", "1.wav", 2.0, [(0.0, 1.0), (1.3, 2.0)], 5.0)
     store.close()
     again = JobStore(tmp_path / "job.sqlite")
-    unit = again.unit(1)
-    assert unit is not None and unit.status == "done"
-    assert unit.spans == ((0.0, 1.0), (1.3, 2.0))
-    assert again.counts()["done"] == 1
+    try:
+        unit = again.unit(1)
+        assert unit is not None and unit.status == "done"
+        assert unit.spans == ((0.0, 1.0), (1.3, 2.0))
+        assert again.counts()["done"] == 1
+    finally:
+        again.close()
