@@ -5,14 +5,18 @@ from __future__ import annotations
 import hmac
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from spake2 import SPAKE2_A
+from spake2.spake2 import SPAKEError
 
 from .errors import E2AError
 from .protocol import (
     API,
     AUTH_HEADER,
+    COORDINATOR_PAKE_ID,
     PROOF_HEADER,
     PROTOCOL_VERSION,
     SPANS_HEADER,
@@ -22,10 +26,12 @@ from .protocol import (
     Hello,
     JobInfo,
     LeaseResponse,
+    PairConfirm,
     PairRequest,
     PairResponse,
     UploadResponse,
     auth_headers,
+    pairing_keys,
     response_proof,
 )
 
@@ -60,6 +66,16 @@ class RequestRefused(Exception):
         super().__init__(f"{status}: {reason}")
         self.status = status
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class PairedCoordinator:
+    """What pairing leaves a node with: its secret for this coordinator, and who it is."""
+
+    secret: str
+    coordinator_id: str
+    fingerprint: str
+    name: str
 
 
 class CoordinatorClient:
@@ -120,10 +136,28 @@ class CoordinatorClient:
                                    f"{PROTOCOL_VERSION}; install the same e2a version on both")
         return hello
 
-    async def async_pair(self, name: str, code: str) -> PairResponse:
-        body = PairRequest(self.node_id, name, code).to_json()
-        return PairResponse.from_json(await self._request("POST", "/pair", json_body=body,
-                                                          signed=False))
+    async def async_pair(self, name: str, code: str) -> PairedCoordinator:
+        """Pair with the farm code by PAKE: both sides end with this node's secret, unsent.
+
+        The coordinator proves it holds the same code before this node proves it
+        does, so a machine that is not the farm learns nothing it can test guesses on.
+        """
+        digits = "".join(ch for ch in code if ch.isdigit())
+        pake = SPAKE2_A(digits.encode(), idA=self.node_id.encode(), idB=COORDINATOR_PAKE_ID)
+        request = PairRequest(self.node_id, name, pake.start())
+        answer = PairResponse.from_json(await self._request("POST", "/pair",
+                                                            json_body=request.to_json(),
+                                                            signed=False))
+        try:
+            shared = pake.finish(answer.message)
+        except (ValueError, SPAKEError):
+            raise RequestRefused(403, "wrong farm code") from None
+        secret, coordinator_proof, node_proof = pairing_keys(shared)
+        if not hmac.compare_digest(answer.proof, coordinator_proof):
+            raise RequestRefused(403, "wrong farm code")
+        await self._request("POST", "/pair/confirm", signed=False,
+                            json_body=PairConfirm(self.node_id, node_proof).to_json())
+        return PairedCoordinator(secret, answer.coordinator_id, answer.fingerprint, answer.name)
 
     async def async_job(self) -> JobInfo:
         return JobInfo.from_json(await self._request("GET", "/job"))

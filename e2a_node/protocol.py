@@ -6,6 +6,7 @@ in a header; a peer of another version is refused with a message that says so.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import time
@@ -98,37 +99,91 @@ class Hello:
                    _require(data, "name", str), _require(data, "fingerprint", str))
 
 
+COORDINATOR_PAKE_ID = b"e2a-coordinator"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise ProtocolError(f"field '{what}' is not base64") from None
+
+
+def pairing_keys(shared: bytes) -> tuple[str, str, str]:
+    """From the PAKE's shared key: the node's secret, and each side's proof of the key.
+
+    The secret never crosses the wire: both sides derive it, and only someone who
+    knew the farm code can. A wrong code on either side shows as a proof mismatch.
+    """
+    def derive(label: str) -> str:
+        return hmac.new(shared, label.encode(), hashlib.sha256).hexdigest()
+
+    return derive("e2a node secret"), derive("e2a coordinator proof"), derive("e2a node proof")
+
+
+def _node_id(data: Any) -> str:
+    node_id = _require(data, "node_id", str)
+    if not 8 <= len(node_id) <= 64 or not all(c.isalnum() or c in "-_" for c in node_id):
+        raise ProtocolError("node_id must be 8–64 letters, digits, '-' or '_'")
+    return str(node_id)
+
+
 @dataclass(frozen=True)
 class PairRequest:
+    """A node's opening PAKE (SPAKE2) message, made from the farm code it was given."""
+
     node_id: str
     name: str
-    code: str
+    message: bytes
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"node_id": self.node_id, "name": self.name, "message": _b64(self.message)}
 
     @classmethod
     def from_json(cls, data: Any) -> PairRequest:
-        node_id = _require(data, "node_id", str)
-        if not 8 <= len(node_id) <= 64 or not all(c.isalnum() or c in "-_" for c in node_id):
-            raise ProtocolError("node_id must be 8–64 letters, digits, '-' or '_'")
-        return cls(node_id, _require(data, "name", str)[:64], _require(data, "code", str))
+        return cls(_node_id(data), _require(data, "name", str)[:64],
+                   _unb64(_require(data, "message", str), "message"))
 
 
 @dataclass(frozen=True)
 class PairResponse:
-    secret: str
+    """The coordinator's PAKE message and its proof that it holds the same code."""
+
+    message: bytes
+    proof: str
     coordinator_id: str
     fingerprint: str
     name: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"message": _b64(self.message), "proof": self.proof,
+                "coordinator_id": self.coordinator_id, "fingerprint": self.fingerprint,
+                "name": self.name}
 
     @classmethod
     def from_json(cls, data: Any) -> PairResponse:
-        return cls(_require(data, "secret", str), _require(data, "coordinator_id", str),
+        return cls(_unb64(_require(data, "message", str), "message"),
+                   _require(data, "proof", str), _require(data, "coordinator_id", str),
                    _require(data, "fingerprint", str), _require(data, "name", str))
+
+
+@dataclass(frozen=True)
+class PairConfirm:
+    """The node's proof that it holds the code too; only then is it paired."""
+
+    node_id: str
+    proof: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> PairConfirm:
+        return cls(_node_id(data), _require(data, "proof", str))
 
 
 def voice_to_json(voice: VoiceSettings) -> dict[str, Any]:

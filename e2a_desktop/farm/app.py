@@ -29,6 +29,7 @@ from e2a_node.protocol import (
     Capabilities,
     HeartbeatResponse,
     Hello,
+    PairConfirm,
     PairRequest,
     PairResponse,
     ProtocolError,
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 
 FARM_KEY: web.AppKey[Farm] = web.AppKey("farm", Farm)
 NODE_KEY: web.RequestKey[str] = web.RequestKey("e2a_node_id", str)
-PUBLIC = {f"{API}/hello", f"{API}/pair"}
+PUBLIC = {f"{API}/hello", f"{API}/pair", f"{API}/pair/confirm"}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -122,14 +123,21 @@ async def hello(request: web.Request) -> web.Response:
 async def pair(request: web.Request) -> web.Response:
     farm = request.app[FARM_KEY]
     req = PairRequest.from_json(await _json(request))
-    if farm.pairing.locked_out:
-        return _error(429, "too many wrong codes; try again in a minute")
-    secret = farm.pairing.pair(req.node_id, req.name, req.code)
-    if secret is None:
-        return _error(403, "wrong farm code")
     ident = farm.identity
-    return web.json_response(PairResponse(secret, ident.coordinator_id, ident.fingerprint,
-                                          ident.name).to_json())
+    answer = farm.pairing.begin(req.node_id, req.name, req.message)
+    if answer is None:
+        return _error(429, "too many pairing attempts; try again in a minute")
+    message, proof = answer
+    return web.json_response(PairResponse(message, proof, ident.coordinator_id,
+                                          ident.fingerprint, ident.name).to_json())
+
+
+async def pair_confirm(request: web.Request) -> web.Response:
+    farm = request.app[FARM_KEY]
+    req = PairConfirm.from_json(await _json(request))
+    if not farm.pairing.confirm(req.node_id, req.proof):
+        return _error(403, "wrong farm code")
+    return web.json_response({})
 
 
 async def job(request: web.Request) -> web.Response:
@@ -215,6 +223,7 @@ def create_app(farm: Farm) -> web.Application:
     app.router.add_routes([
         web.get(f"{API}/hello", hello),
         web.post(f"{API}/pair", pair),
+        web.post(f"{API}/pair/confirm", pair_confirm),
         web.get(f"{API}/job", job),
         web.post(f"{API}/lease", lease),
         web.post(f"{API}/units/{{unit_id}}/heartbeat", heartbeat),

@@ -1,8 +1,9 @@
 """The coordinator's side of pairing: its key, the farm code, the nodes it trusts.
 
 A node proves once that its user knows the short farm code shown on the desktop,
-receives its own secret, and signs every later request with it. Wrong codes are
-rate-limited so the 6-digit code cannot be guessed by brute force.
+by a PAKE (SPAKE2) over the code, which leaves both sides with the node's own
+secret without sending it; the node signs every later request with it. Pairing
+attempts are rate-limited so the 6-digit code cannot be guessed online.
 """
 
 from __future__ import annotations
@@ -15,7 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from e2a_node.protocol import AUTH_WINDOW_S, fingerprint, response_proof, sign
+from spake2 import SPAKE2_B
+from spake2.spake2 import SPAKEError
+
+from e2a_node.protocol import (
+    AUTH_WINDOW_S,
+    COORDINATOR_PAKE_ID,
+    ProtocolError,
+    fingerprint,
+    pairing_keys,
+    response_proof,
+    sign,
+)
 from e2a_node.trust import read_json, write_private_json
 
 MAX_FAILURES = 5
@@ -57,38 +69,74 @@ class CoordinatorIdentity:
         return cls(cid, bytes.fromhex(key), name or f"{socket.gethostname()}")
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A pairing that has answered the node but waits for the node's proof."""
+
+    name: str
+    secret: str
+    node_proof: str
+    started: float
+
+
 class PairingRegistry:
-    """Paired nodes and their secrets; verifies signed requests."""
+    """Paired nodes and their secrets; pairs by PAKE over the farm code; verifies requests.
+
+    Each pairing attempt is one online guess at the code (SPAKE2 gives a listener
+    nothing to test guesses against offline), so attempts are what is rate-limited:
+    an attempt stops counting only when the node proves it knew the code.
+    """
 
     def __init__(self, folder: Path, code: str, clock: Callable[[], float]) -> None:
         self.path = folder / "nodes.json"
         self.code = normalise_code(code)
         self.clock = clock
-        self._failures: list[float] = []
+        self._attempts: list[float] = []
+        self._pending: dict[str, _Pending] = {}
         self._lock = threading.Lock()
         self._nodes: dict[str, dict[str, str]] = {
             k: v for k, v in read_json(self.path).items() if isinstance(v, dict)
         }
 
-    def pair(self, node_id: str, name: str, code: str) -> str | None:
-        """A new secret for the node if the code is right; None if wrong or rate-limited."""
+    def begin(self, node_id: str, name: str, node_message: bytes) -> tuple[bytes, str] | None:
+        """Answer a node's PAKE message: (our message, our proof), or None when locked out.
+
+        Raises ProtocolError for a message that is not a SPAKE2 element.
+        """
         with self._lock:
             now = self.clock()
-            self._failures = [t for t in self._failures if now - t < FAILURE_WINDOW_S]
-            if len(self._failures) >= MAX_FAILURES:
+            self._attempts = [t for t in self._attempts if now - t < FAILURE_WINDOW_S]
+            if len(self._attempts) >= MAX_FAILURES:
                 return None
-            if not hmac.compare_digest(normalise_code(code), self.code):
-                self._failures.append(now)
-                return None
-            secret = secrets.token_hex(32)
-            self._nodes[node_id] = {"name": name, "secret": secret}
+            self._attempts.append(now)
+            pake = SPAKE2_B(self.code.encode(), idA=node_id.encode(), idB=COORDINATOR_PAKE_ID)
+            message = pake.start()
+            try:
+                shared = pake.finish(node_message)
+            except (ValueError, SPAKEError) as exc:
+                raise ProtocolError(f"not a pairing message ({exc})") from None
+            secret, coordinator_proof, node_proof = pairing_keys(shared)
+            self._pending[node_id] = _Pending(name, secret, node_proof, now)
+            return message, coordinator_proof
+
+    def confirm(self, node_id: str, node_proof: str) -> bool:
+        """Pair the node if its proof shows it used the same code; it is then trusted."""
+        with self._lock:
+            pending = self._pending.pop(node_id, None)
+            if pending is None or self.clock() - pending.started > FAILURE_WINDOW_S:
+                return False
+            if not hmac.compare_digest(node_proof, pending.node_proof):
+                return False
+            if self._attempts:
+                self._attempts.pop()  # a successful pairing uses up none of the budget
+            self._nodes[node_id] = {"name": pending.name, "secret": pending.secret}
             write_private_json(self.path, self._nodes)
-            return secret
+            return True
 
     @property
     def locked_out(self) -> bool:
         now = self.clock()
-        return len([t for t in self._failures if now - t < FAILURE_WINDOW_S]) >= MAX_FAILURES
+        return len([t for t in self._attempts if now - t < FAILURE_WINDOW_S]) >= MAX_FAILURES
 
     def revoke(self, node_id: str) -> None:
         with self._lock:

@@ -75,12 +75,52 @@ async def test_wrong_code_is_refused_and_guessing_is_rate_limited(farm_server: A
     assert info.value.status == 429
 
 
+async def test_pairing_sends_neither_the_code_nor_the_secret(tmp_path: Path) -> None:
+    """Someone listening on the LAN while a node pairs learns nothing to sign requests with."""
+    farm = make_farm(tmp_path)
+    app = create_app(farm)
+    wire: list[bytes] = []
+
+    @web.middleware
+    async def listener(request: web.Request, handler: Any) -> web.StreamResponse:
+        wire.append(await request.read())
+        response = await handler(request)
+        wire.append(bytes(response.body or b""))
+        return response
+
+    app.middlewares.insert(0, listener)
+    server = TestServer(app)
+    await server.start_server()
+    try:
+        async with aiohttp.ClientSession() as session:
+            client = CoordinatorClient(session, str(server.make_url("")), "node-quiet001")
+            paired = await client.async_pair("quiet", "482-913")
+            assert len(wire) == 4  # pair, its answer, confirm, its answer
+            assert not any(paired.secret.encode() in body for body in wire)
+            assert not any(CODE.encode() in body or b"482-913" in body for body in wire)
+            client.secret = paired.secret
+            assert (await client.async_job()).title == "Farm Test"
+    finally:
+        await server.close()
+        farm.job.close()
+
+
 async def test_node_id_that_could_name_a_path_is_refused(farm_server: Any) -> None:
     _farm, server, session = farm_server
     client = CoordinatorClient(session, str(server.make_url("")), "../../etc/passwd")
     with pytest.raises(RequestRefused) as info:
         await client.async_pair("evil", CODE)
     assert info.value.status == 400
+
+
+@pytest.mark.parametrize("message", ["", "QUJD", "not base64!"])
+async def test_a_malformed_pairing_message_is_refused(farm_server: Any, message: str) -> None:
+    farm, server, session = farm_server
+    body = {"node_id": "node-junk0001", "name": "junk", "message": message}
+    async with session.post(server.make_url(f"{API}/pair"), json=body,
+                            headers={VERSION_HEADER: str(PROTOCOL_VERSION)}) as response:
+        assert response.status == 400
+    assert farm.pairing.name_of("node-junk0001") == "node-junk0001"  # not paired
 
 
 async def test_revoked_node_is_refused(farm_server: Any) -> None:
