@@ -149,14 +149,19 @@ class CoordinatorClient:
                                                             json_body=request.to_json(),
                                                             signed=False))
         try:
-            shared = pake.finish(answer.message)
+            secret, coordinator_proof, node_proof = pairing_keys(pake.finish(answer.message))
         except (ValueError, SPAKEError):
-            raise RequestRefused(403, "wrong farm code") from None
-        secret, coordinator_proof, node_proof = pairing_keys(shared)
-        if not hmac.compare_digest(answer.proof, coordinator_proof):
+            coordinator_proof = node_proof = secret = ""
+        matched = bool(coordinator_proof) and hmac.compare_digest(answer.proof, coordinator_proof)
+        # Confirm either way: a failed attempt is closed now instead of at its timeout.
+        confirm = PairConfirm(self.node_id, node_proof if matched else "")
+        try:
+            await self._request("POST", "/pair/confirm", json_body=confirm.to_json(),
+                                signed=False)
+        except RequestRefused:
+            matched = False
+        if not matched:
             raise RequestRefused(403, "wrong farm code")
-        await self._request("POST", "/pair/confirm", signed=False,
-                            json_body=PairConfirm(self.node_id, node_proof).to_json())
         return PairedCoordinator(secret, answer.coordinator_id, answer.fingerprint, answer.name)
 
     async def async_job(self) -> JobInfo:

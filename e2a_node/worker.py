@@ -181,6 +181,8 @@ class NodeWorker:
         try:
             paired = await client.async_pair(self.identity.name, code)
         except RequestRefused as exc:
+            if exc.status == 429:  # other nodes pairing at this moment: wait and try again
+                raise CoordinatorGone(f"pairing is paused: {exc.reason}") from None
             raise E2AError(f"{client.base_url}: pairing refused: {exc.reason}") from None
         if paired.fingerprint != fingerprint:
             raise E2AError(f"{client.base_url}: the coordinator changed its key during pairing")

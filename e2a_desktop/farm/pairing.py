@@ -31,7 +31,12 @@ from e2a_node.protocol import (
 from e2a_node.trust import read_json, write_private_json
 
 MAX_FAILURES = 5
+"""Failed pairing attempts (wrong code, or never confirmed) per window before pairing pauses."""
 FAILURE_WINDOW_S = 60.0
+MAX_PENDING = 8
+"""Attempts answered but not yet confirmed, at once: room for several nodes started together."""
+PENDING_TTL_S = 10.0
+"""An attempt the node has not confirmed by then counts as failed (a guess that was tested)."""
 
 
 def new_farm_code() -> str:
@@ -83,37 +88,46 @@ class PairingRegistry:
     """Paired nodes and their secrets; pairs by PAKE over the farm code; verifies requests.
 
     Each pairing attempt is one online guess at the code (SPAKE2 gives a listener
-    nothing to test guesses against offline), so attempts are what is rate-limited:
-    an attempt stops counting only when the node proves it knew the code.
+    nothing to test guesses against offline), so failed attempts are rate-limited:
+    a wrong proof, or no proof within PENDING_TTL_S, is a failure.
     """
 
     def __init__(self, folder: Path, code: str, clock: Callable[[], float]) -> None:
         self.path = folder / "nodes.json"
         self.code = normalise_code(code)
         self.clock = clock
-        self._attempts: list[float] = []
+        self._failures: list[float] = []
         self._pending: dict[str, _Pending] = {}
         self._lock = threading.Lock()
         self._nodes: dict[str, dict[str, str]] = {
             k: v for k, v in read_json(self.path).items() if isinstance(v, dict)
         }
 
+    def _expire(self, now: float) -> None:
+        for node_id, pending in list(self._pending.items()):
+            if now - pending.started > PENDING_TTL_S:
+                del self._pending[node_id]
+                self._failures.append(now)
+        self._failures = [t for t in self._failures if now - t < FAILURE_WINDOW_S]
+
     def begin(self, node_id: str, name: str, node_message: bytes) -> tuple[bytes, str] | None:
-        """Answer a node's PAKE message: (our message, our proof), or None when locked out.
+        """Answer a node's PAKE message: (our message, our proof), or None while paused.
 
         Raises ProtocolError for a message that is not a SPAKE2 element.
         """
         with self._lock:
             now = self.clock()
-            self._attempts = [t for t in self._attempts if now - t < FAILURE_WINDOW_S]
-            if len(self._attempts) >= MAX_FAILURES:
+            self._expire(now)
+            if len(self._failures) >= MAX_FAILURES or len(self._pending) >= MAX_PENDING:
                 return None
-            self._attempts.append(now)
+            if self._pending.pop(node_id, None) is not None:
+                self._failures.append(now)  # a second try replaces an unconfirmed first
             pake = SPAKE2_B(self.code.encode(), idA=node_id.encode(), idB=COORDINATOR_PAKE_ID)
             message = pake.start()
             try:
                 shared = pake.finish(node_message)
             except (ValueError, SPAKEError) as exc:
+                self._failures.append(now)
                 raise ProtocolError(f"not a pairing message ({exc})") from None
             secret, coordinator_proof, node_proof = pairing_keys(shared)
             self._pending[node_id] = _Pending(name, secret, node_proof, now)
@@ -122,21 +136,17 @@ class PairingRegistry:
     def confirm(self, node_id: str, node_proof: str) -> bool:
         """Pair the node if its proof shows it used the same code; it is then trusted."""
         with self._lock:
+            now = self.clock()
+            self._expire(now)
             pending = self._pending.pop(node_id, None)
-            if pending is None or self.clock() - pending.started > FAILURE_WINDOW_S:
+            if pending is None:
                 return False
             if not hmac.compare_digest(node_proof, pending.node_proof):
+                self._failures.append(now)
                 return False
-            if self._attempts:
-                self._attempts.pop()  # a successful pairing uses up none of the budget
             self._nodes[node_id] = {"name": pending.name, "secret": pending.secret}
             write_private_json(self.path, self._nodes)
             return True
-
-    @property
-    def locked_out(self) -> bool:
-        now = self.clock()
-        return len([t for t in self._attempts if now - t < FAILURE_WINDOW_S]) >= MAX_FAILURES
 
     def revoke(self, node_id: str) -> None:
         with self._lock:

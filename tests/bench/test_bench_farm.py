@@ -23,6 +23,7 @@ import pytest
 from e2a_desktop.plan import PlanSettings, plan_book
 from e2a_node.client import CoordinatorClient
 from e2a_node.protocol import Capabilities
+from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
 from tests.bench.coordinator_proc import synthetic_book
 from tests.bench.sim import (
@@ -63,6 +64,15 @@ async def _status(client: CoordinatorClient) -> dict[str, int]:
     return job
 
 
+async def _pair_before_the_clock_starts(session: aiohttp.ClientSession, port: int,
+                                        worker: NodeWorker) -> None:
+    """Pair as the node would, one at a time (pairing is throttled; it is not measured)."""
+    client = CoordinatorClient(session, f"http://127.0.0.1:{port}", worker.identity.node_id)
+    paired = await client.async_pair(worker.identity.name, CODE)
+    worker.trust.remember(TrustedCoordinator(paired.coordinator_id, paired.fingerprint,
+                                             paired.name, paired.secret))
+
+
 async def _run_farm(tmp: Path, profiles: list[NodeProfile]) -> tuple[float, float, float]:
     total_speed = sum(p.speed for p in profiles)
     chapters = max(10, len(profiles) // 2)
@@ -77,14 +87,15 @@ async def _run_farm(tmp: Path, profiles: list[NodeProfile]) -> tuple[float, floa
             watcher.secret = (await watcher.async_pair("watcher", CODE)).secret
             counts = await _status(watcher)
             total_units = counts["pending"] + counts["leased"] + counts["done"]
-            t0 = time.monotonic()
             workers = []
             for p in profiles:
                 worker = NodeWorker(
-                    NodeConfig(tmp / p.name, p.name, f"http://127.0.0.1:{port}", CODE,
-                               one_job=True),
+                    NodeConfig(tmp / p.name, p.name, f"http://127.0.0.1:{port}", one_job=True),
                     engine_factory=lambda _v, p=p: SimulatedEngine(p, t0, base_cps, RATE))
+                await _pair_before_the_clock_starts(session, port, worker)
                 workers.append(worker)
+            t0 = time.monotonic()
+            for p, worker in zip(profiles, workers, strict=True):
                 if p.die_at is not None:
                     loop.call_later(p.die_at, worker.stop)
             tasks = [asyncio.create_task(w.async_run()) for w in workers]
@@ -133,12 +144,14 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
     rng = random.Random(7)
     try:
         connector = aiohttp.TCPConnector(limit=0)
+        pairing = asyncio.Lock()
         async with aiohttp.ClientSession(connector=connector) as session:
             async def one(i: int) -> None:
                 nonlocal uploaded
                 client = CoordinatorClient(session, f"http://127.0.0.1:{port}",
                                            f"node-cap{i:05d}")
-                client.secret = (await client.async_pair(f"c{i}", CODE)).secret
+                async with pairing:  # one at a time: pairing is throttled, not measured
+                    client.secret = (await client.async_pair(f"c{i}", CODE)).secret
                 await asyncio.sleep(rng.uniform(0, speak_seconds[1]))  # nodes join over time
                 end = time.monotonic() + seconds
                 while time.monotonic() < end:
