@@ -2,6 +2,19 @@
 
 HTTP/JSON under /api/v1. Every request and response carries the protocol version
 in a header; a peer of another version is refused with a message that says so.
+
+    GET  /hello                    public: who the coordinator is (name, key fingerprint)
+    POST /pair, /pair/confirm      public: SPAKE2 over the farm code, then the node's proof
+    GET  /job                      the voice settings and sample rate of the job
+    POST /lease                    capabilities in; a unit, "wait", or "done" out
+    POST /units/{id}/heartbeat     keep the lease; answers whether to keep going
+    POST /units/{id}/release       a stopping node hands its unit back
+    PUT  /units/{id}/audio         the unit's WAV, sentence spans in a header
+    GET  /status                   job and per-node figures
+
+Everything but /hello and /pair* is signed by the node (request line, time and
+body digest, HMAC with its pairing secret) and answered with a proof that the
+coordinator holds that secret too.
 """
 
 from __future__ import annotations
