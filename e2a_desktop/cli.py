@@ -6,9 +6,9 @@ import argparse
 import json
 import signal
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from e2a_node.engines import available_voices, find_voice
 from e2a_node.engines.base import VoiceSettings
@@ -19,7 +19,11 @@ from .config import AppPaths
 from .ebook import read_book
 from .errors import E2AError
 from .plan import PlanSettings
-from .progress import TerminalProgress, format_duration, node_summary
+from .progress import format_duration
+
+if TYPE_CHECKING:
+    from .convert import ConvertRequest
+    from .service import Conversion, ConvertResult
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -50,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--voice", default="en_US-joe-medium", help="voice name, or "
                          "ENGINE:VOICE (see `e2a voices`)")
     convert.add_argument("--speed", type=float, default=1.0, help="speaking rate, 0.25–4")
-    convert.add_argument("--format", choices=sorted(FORMATS), default="m4b")
+    convert.add_argument("--format", choices=sorted(FORMATS),
+                         help="output format (default: from -o's extension, else m4b)")
     convert.add_argument("--chapters", help="chapters to convert, e.g. 1-3,7 (1-based)")
     convert.add_argument("--split-chapters", action="store_true",
                          help="one file per chapter instead of one book file")
@@ -122,11 +127,9 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_convert(args: argparse.Namespace) -> int:
-    from .convert import Converter, ConvertRequest, FarmOptions, remove_partial
-    from .farm.server import mdns_interfaces_from_env
+def _request(args: argparse.Namespace, paths: AppPaths) -> ConvertRequest:
+    from .convert import ConvertRequest, FarmOptions
 
-    paths = AppPaths.load()
     voice = find_voice(args.voice, paths.voices_dir)
     try:
         settings = VoiceSettings(engine=voice.engine, voice=voice.name, speed=args.speed)
@@ -135,38 +138,46 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise E2AError(str(exc)) from None
     farm = None if args.no_farm else FarmOptions(
-        args.port, args.code, args.wait_nodes, args.lease_ttl, mdns_interfaces_from_env(),
-        args.farm_name)
-    request = ConvertRequest(args.book, args.output, args.format, settings, plan,
-                             args.chapters, args.split_chapters, farm)
-    progress = TerminalProgress()
-    converter = Converter(request, paths, progress)
-    stop = threading.Event()
+        args.port, args.code, args.wait_nodes, args.lease_ttl, None, args.farm_name)
+    return ConvertRequest(args.book, args.output, args.format, settings, plan,
+                          args.chapters, args.split_chapters, farm)
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from .convert import prepare
+    from .service import FINISHED, Conversion
+    from .terminal import TerminalProgress
+
+    paths = AppPaths.load()
+    conversion = Conversion(prepare(_request(args, paths)), paths)
+    conversion.bus.subscribe(TerminalProgress(conversion.progress))
     try:
-        result = converter.run(stop)
+        outcome = conversion.run()
     except KeyboardInterrupt:
-        stop.set()
-        remove_partial(converter.outputs)
         print("\ninterrupted: everything spoken so far is kept; run the same command again "
               "to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BaseException:
-        remove_partial(converter.outputs)
-        raise
-    finally:
-        converter.close()
+    if outcome.state != FINISHED or outcome.result is None:
+        raise outcome.error or E2AError("the conversion stopped")
+    _report(outcome.result, conversion)
+    return 0
+
+
+def _report(result: ConvertResult, conversion: Conversion) -> None:
+    from .jobs import folder_size
+    from .terminal import node_summary
+
     where = result.outputs[0] if len(result.outputs) == 1 else result.outputs[0].parent
     spoken = (f"spoken at {result.speed:.1f}x real time" if result.audio_rendered
               else "nothing new to speak (resumed from earlier runs)")
     print(f"wrote {where}\n  length {format_duration(result.duration)}, "
           f"{result.chapters} chapters, {spoken}")
-    for line in node_summary(converter.farm.nodes.values()):
+    for line in node_summary(conversion.snapshot().nodes):
         print(line)
-    from .jobs import folder_size
-
-    print(f"work files: {format_size(folder_size(converter.job.folder))} in "
-          f"{converter.job.folder} (`e2a jobs --clean` deletes those of finished books)")
-    return 0
+    folder = conversion.work_folder
+    if folder is not None:
+        print(f"work files: {format_size(folder_size(folder))} in {folder} "
+              "(`e2a jobs --clean` deletes those of finished books)")
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

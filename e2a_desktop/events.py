@@ -1,7 +1,8 @@
-"""What a running job tells its observers (CLI progress, the GUI, tests).
+"""What a running conversion tells its observers (CLI progress, the GUI, tests).
 
-Plain dataclasses, delivered to a callback on whatever thread produced them;
-a GUI re-posts them to its own thread (see ui/bridge).
+Frozen dataclasses. They are published on an ``EventBus`` (eventbus.py), which
+delivers them in order on its own thread, never while a core lock is held: a
+slow observer cannot stall a lease. A GUI re-posts them to its own thread.
 """
 
 from __future__ import annotations
@@ -31,6 +32,16 @@ class UnitStarted:
 
 
 @dataclass(frozen=True)
+class UnitProgress:
+    """A node reports how far into its unit it is (sentences spoken so far)."""
+
+    node: str
+    unit_id: int
+    sentences_done: int
+    sentences_total: int
+
+
+@dataclass(frozen=True)
 class UnitFinished:
     node: str
     unit_id: int
@@ -48,6 +59,15 @@ class UnitRejected:
 
 
 @dataclass(frozen=True)
+class UnitRequeued:
+    """A unit went back to the queue: its lease lapsed, or its node handed it back."""
+
+    unit_id: int
+    node: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ChapterEncoded:
     chapter: int
     title: str
@@ -56,7 +76,7 @@ class ChapterEncoded:
 
 @dataclass(frozen=True)
 class NodeChanged:
-    """A farm node joined, changed state, or left."""
+    """A farm node's figures or state changed (speaking, idle, benched, gone, ...)."""
 
     node: str
     name: str
@@ -67,6 +87,31 @@ class NodeChanged:
     units_done: int = 0
     audio_seconds: float = 0.0
     busy_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class NodeJoined:
+    """A node asked for work for the first time in this run."""
+
+    node: str
+    name: str
+
+
+@dataclass(frozen=True)
+class NodePaired:
+    """A new node proved it knows the farm code; it is trusted from now on."""
+
+    node: str
+    name: str
+
+
+@dataclass(frozen=True)
+class NodeGone:
+    """A node has not been heard from for longer than a lease lasts."""
+
+    node: str
+    name: str
+    silent_seconds: float
 
 
 @dataclass(frozen=True)
@@ -81,6 +126,16 @@ class FarmStarted:
 
 
 @dataclass(frozen=True)
+class Paused:
+    """No new units are handed out; units in flight finish."""
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """Units are handed out again."""
+
+
+@dataclass(frozen=True)
 class Binding:
     output: Path
 
@@ -92,9 +147,26 @@ class JobFinished:
     chapters: int
 
 
-Event = (JobStarted | UnitStarted | UnitFinished | UnitRejected | ChapterEncoded | NodeChanged
-         | FarmStarted | Binding | JobFinished)
+@dataclass(frozen=True)
+class Cancelled:
+    """The conversion was stopped; everything spoken so far is kept for a resume."""
+
+    units_done: int
+    units_total: int
+
+
+@dataclass(frozen=True)
+class JobFailed:
+    """The conversion stopped on an error; the message names the file and the problem."""
+
+    message: str
+
+
+Event = (JobStarted | UnitStarted | UnitProgress | UnitFinished | UnitRejected | UnitRequeued
+         | ChapterEncoded | NodeChanged | NodeJoined | NodePaired | NodeGone | FarmStarted
+         | Paused | Resumed | Binding | JobFinished | Cancelled | JobFailed)
 Observer = Callable[[Event], None]
+Emit = Callable[[Event], None]
 
 
 def ignore(_event: Event) -> None:

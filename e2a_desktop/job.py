@@ -17,10 +17,10 @@ from e2a_node.engines.base import VoiceSettings
 
 from .config import AppPaths
 from .ebook.model import Book
-from .events import Observer, UnitFinished, ignore
-from .farm.store import JobStore, UnitRecord
+from .events import Emit, UnitFinished, ignore
 from .joblock import JobLock
-from .plan import PlanSettings, plan_book
+from .plan import PlannedUnit, PlanSettings, plan_book
+from .store import JobStore, UnitRecord
 
 STORE_NAME = "job.sqlite"
 
@@ -44,12 +44,13 @@ class Job:
     """Owns the store and the unit audio files of one book."""
 
     def __init__(self, folder: Path, book: Book, settings: JobSettings,
-                 observer: Observer = ignore, lock: JobLock | None = None) -> None:
+                 emit: Emit = ignore, lock: JobLock | None = None,
+                 planned: list[PlannedUnit] | None = None) -> None:
         self.folder = folder
         self._lock = lock
         self.book = book
         self.settings = settings
-        self.observer = observer
+        self.emit = emit
         self.units_dir = folder / "units"
         self.chapters_dir = folder / "chapters"
         for path in (self.units_dir, self.chapters_dir):
@@ -57,7 +58,7 @@ class Job:
         self.store = JobStore(folder / STORE_NAME)
         self._accept_lock = threading.Lock()
         if not self.store.is_planned:
-            units = plan_book(book, settings.plan)
+            units = planned if planned is not None else plan_book(book, settings.plan)
             self.store.initialise(
                 {"title": book.metadata.title, "voice": json.dumps(asdict(settings.voice))},
                 [(c.title, len(c.text)) for c in book.chapters], units)
@@ -80,13 +81,13 @@ class Job:
 
     @classmethod
     def open_for(cls, book_path: Path, book: Book, settings: JobSettings, paths: AppPaths,
-                 observer: Observer = ignore) -> Job:
+                 emit: Emit = ignore, planned: list[PlannedUnit] | None = None) -> Job:
         """The book's job folder, locked against a second e2a converting the same job."""
         folder = paths.jobs_dir / job_id(book_path, settings.voice, settings.plan)
         folder.mkdir(parents=True, exist_ok=True)
         lock = JobLock(folder, book_path)
         try:
-            return cls(folder, book, settings, observer, lock)
+            return cls(folder, book, settings, emit, lock, planned)
         except BaseException:
             lock.release()
             raise
@@ -116,7 +117,7 @@ class Job:
             current = self.store.unit(unit.id)
             if current is None or current.status == "done":
                 tmp.unlink(missing_ok=True)
-                self.observer(UnitFinished(node, unit.id, unit.chapter, unit.chars, duration,
+                self.emit(UnitFinished(node, unit.id, unit.chapter, unit.chars, duration,
                                            accepted=False))
                 return False
             final = self.unit_wav(unit.id)
@@ -124,5 +125,5 @@ class Job:
                 os.fsync(handle.fileno())
             os.replace(tmp, final)
             accepted = self.store.complete(unit.id, node, final.name, duration, spans, now)
-        self.observer(UnitFinished(node, unit.id, unit.chapter, unit.chars, duration, accepted))
+        self.emit(UnitFinished(node, unit.id, unit.chapter, unit.chars, duration, accepted))
         return accepted

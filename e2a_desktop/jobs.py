@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import AppPaths
-from .farm.store import JobStore
 from .job import STORE_NAME
 from .joblock import LOCK_NAME, JobBusy, JobLock
+from .store import JobStore
 
 
 @dataclass(frozen=True)

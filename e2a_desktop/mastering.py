@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from .audio.formats import OutputFormat
@@ -61,16 +63,22 @@ class ChapterMastering:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 wav.unlink()
-        self.job.observer(ChapterEncoded(chapter, self.job.book.chapters[chapter].title,
+        self.job.emit(ChapterEncoded(chapter, self.job.book.chapters[chapter].title,
                                          duration))
 
-    def wait(self) -> None:
-        """Block until every queued chapter is encoded; re-raise the first failure."""
-        try:
-            for future in self._futures.values():
-                future.result()
-        finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+    def wait(self, check: Callable[[], None] = lambda: None) -> None:
+        """Block until every queued chapter is encoded; re-raise the first failure.
+
+        ``check`` is called twice a second and may raise to stop waiting (cancel).
+        """
+        for future in list(self._futures.values()):
+            while True:
+                check()
+                try:
+                    future.result(timeout=0.5)
+                    break
+                except FutureTimeout:
+                    continue
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

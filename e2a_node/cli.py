@@ -6,27 +6,54 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import sys
 from collections.abc import Sequence
-from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import __version__
+from .config import AppPaths, NetworkSettings
 from .errors import E2AError
+from .state import NodeSnapshot, NodeStatus
 from .worker import NodeConfig, NodeWorker
 
-DATA_DIR_ENV = "E2A_DATA_DIR"
-MDNS_ENV = "E2A_MDNS_INTERFACES"
+ONE_JOB_PATIENCE_S = 120.0
+"""With --one-job, how long to look for a coordinator before giving up."""
+
+log = logging.getLogger("e2a.node")
 
 
-def _data_dir() -> Path:
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override).expanduser() / "node"
-    from platformdirs import user_data_dir
+def _url(text: str) -> str:
+    """An http(s) URL with a host, e.g. http://pc1:8765 (argparse type)."""
+    parts = urlsplit(text)
+    try:
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a coordinator URL like "
+                                         "http://pc1:8765")
+    return text.rstrip("/")
 
-    return Path(user_data_dir("e2a", appauthor=False)) / "node"
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a speed between 0.1 and 1000")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,13 +62,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"e2a-node {__version__}")
     parser.add_argument("--headless", action="store_true",
                         help="run without a tray icon (the only mode in this version)")
-    parser.add_argument("--url", help="coordinator URL (skips mDNS discovery), e.g. "
-                        "http://pc1:8765")
+    parser.add_argument("--url", type=_url, help="coordinator URL (skips mDNS discovery), "
+                        "e.g. http://pc1:8765")
     parser.add_argument("--code", help="the farm code the desktop shows (first time only)")
     parser.add_argument("--name", help="this node's name as the desktop shows it")
     parser.add_argument("--one-job", action="store_true",
                         help="leave after the first job instead of waiting for the next")
-    parser.add_argument("--max-speed", type=float, help="never speak faster than this "
+    parser.add_argument("--give-up-after", type=_seconds, default=ONE_JOB_PATIENCE_S,
+                        metavar="S", help="with --one-job: leave with an error after S "
+                        f"seconds without a coordinator (default {ONE_JOB_PATIENCE_S:.0f})")
+    parser.add_argument("--max-speed", type=_speed, help="never speak faster than this "
                         "multiple of real time (keeps a shared PC responsive)")
     return parser
 
@@ -50,6 +80,22 @@ async def _prompt(name: str) -> str | None:
     if not sys.stdin.isatty():
         return None
     return (await asyncio.to_thread(input, f"Found farm '{name}'. Enter its code: ")).strip()
+
+
+class StateLog:
+    """Says what the node is doing when that changes (a headless node's only display)."""
+
+    def __init__(self) -> None:
+        self._last: tuple[NodeStatus, str] | None = None
+
+    def __call__(self, state: NodeSnapshot) -> None:
+        key = (state.status, state.farm)
+        if key == self._last or state.status in (NodeStatus.SPEAKING, NodeStatus.SEARCHING):
+            self._last = key
+            return  # speaking is logged per unit; searching by the worker itself
+        self._last = key
+        where = f" (farm {state.farm!r})" if state.farm else ""
+        log.info("%s%s", state.status.value, where)
 
 
 async def _async_run_until_stopped(worker: NodeWorker) -> None:
@@ -63,11 +109,12 @@ async def _async_run_until_stopped(worker: NodeWorker) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="e2a-node: %(message)s", stream=sys.stderr)
-    interfaces = [a for a in os.environ.get(MDNS_ENV, "").split(",") if a.strip()] or None
-    config = NodeConfig(_data_dir(), args.name, args.url, args.code, interfaces, args.one_job,
-                        args.max_speed)
-    worker = NodeWorker(config, prompt=_prompt)
+    network = NetworkSettings.load()
+    config = NodeConfig(AppPaths.load().data_dir, args.name, args.url, args.code,
+                        network.mdns_list, args.one_job, args.max_speed,
+                        give_up_after=args.give_up_after if args.one_job else None)
     try:
+        worker = NodeWorker(config, prompt=_prompt, on_state=StateLog())
         asyncio.run(_async_run_until_stopped(worker))
     except E2AError as exc:
         print(f"e2a-node: error: {exc}", file=sys.stderr)

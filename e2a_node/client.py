@@ -12,16 +12,17 @@ import aiohttp
 from spake2 import SPAKE2_A
 from spake2.spake2 import SPAKEError
 
+from .auth import COORDINATOR_PAKE_ID, auth_headers, pairing_keys, response_proof
 from .errors import E2AError
 from .protocol import (
     API,
     AUTH_HEADER,
-    COORDINATOR_PAKE_ID,
     PROOF_HEADER,
     PROTOCOL_VERSION,
     SPANS_HEADER,
     VERSION_HEADER,
     Capabilities,
+    Heartbeat,
     HeartbeatResponse,
     Hello,
     JobInfo,
@@ -30,9 +31,6 @@ from .protocol import (
     PairRequest,
     PairResponse,
     UploadResponse,
-    auth_headers,
-    pairing_keys,
-    response_proof,
 )
 
 TIMEOUT = aiohttp.ClientTimeout(total=60, connect=5)
@@ -171,9 +169,12 @@ class CoordinatorClient:
         return LeaseResponse.from_json(await self._request("POST", "/lease",
                                                            json_body=caps.to_json()))
 
-    async def async_heartbeat(self, unit_id: int) -> HeartbeatResponse:
+    async def async_heartbeat(self, unit_id: int, done: int = 0,
+                              total: int = 0) -> HeartbeatResponse:
+        """Keep the lease; tell how many of the unit's sentences are spoken."""
+        body = Heartbeat(done, total).to_json()
         return HeartbeatResponse.from_json(
-            await self._request("POST", f"/units/{unit_id}/heartbeat", json_body={}))
+            await self._request("POST", f"/units/{unit_id}/heartbeat", json_body=body))
 
     async def async_hand_back(self, unit_id: int) -> None:
         """Give an unfinished unit back (this node is stopping)."""

@@ -14,15 +14,14 @@ in a header; a peer of another version is refused with a message that says so.
 
 Everything but /hello and /pair* is signed by the node (request line, time and
 body digest, HMAC with its pairing secret) and answered with a proof that the
-coordinator holds that secret too.
+coordinator holds that secret too. The signing, proofs, fingerprint and pairing
+key derivation, and what they guarantee, are in auth.py; this module only names
+the headers they travel in.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -40,9 +39,6 @@ CHECKSUM_HEADER = "X-E2A-SHA256"
 SPANS_HEADER = "X-E2A-Spans"
 PROOF_HEADER = "X-E2A-Proof"
 
-AUTH_WINDOW_S = 300
-"""A signed request older or newer than this is refused (replay protection)."""
-
 
 class ProtocolError(ValueError):
     """A message that does not have the expected shape."""
@@ -52,46 +48,6 @@ def _require(data: Any, key: str, kind: type | tuple[type, ...]) -> Any:
     if not isinstance(data, dict) or key not in data or not isinstance(data[key], kind):
         raise ProtocolError(f"field '{key}' is missing or has the wrong type")
     return data[key]
-
-
-def body_digest(body: bytes) -> str:
-    """SHA-256 of a request or response body, as it travels in CHECKSUM_HEADER."""
-    return hashlib.sha256(body).hexdigest()
-
-
-def sign(secret: str, method: str, path: str, node_id: str, timestamp: int,
-         digest: str) -> str:
-    """The per-request token: an HMAC of the request line and body, keyed by the pairing secret.
-
-    The body enters by its digest, so a streamed upload can be signed before it is
-    sent and checked against the same digest as it arrives.
-    """
-    message = f"{method.upper()}\n{path}\n{node_id}\n{timestamp}\n{digest}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def auth_headers(secret: str, method: str, path: str, node_id: str, body: bytes = b"",
-                 now: float | None = None) -> dict[str, str]:
-    """Headers that authenticate a node's request (and its body) to the coordinator."""
-    timestamp = int(now if now is not None else time.time())
-    digest = body_digest(body)
-    return {NODE_HEADER: node_id, TIME_HEADER: str(timestamp), CHECKSUM_HEADER: digest,
-            AUTH_HEADER: sign(secret, method, path, node_id, timestamp, digest)}
-
-
-def response_proof(secret: str, request_token: str, body: bytes) -> str:
-    """The coordinator's answer to a signed request proves it holds the node's secret.
-
-    Without it a node that auto-joins by the advertised fingerprint (which is
-    public) would work for anyone who copies that fingerprint into their own advert.
-    """
-    message = f"coordinator\n{request_token}\n{body_digest(body)}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def fingerprint(key: bytes) -> str:
-    """Short public fingerprint of a coordinator key (shown and advertised)."""
-    return hashlib.sha256(key).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -112,9 +68,6 @@ class Hello:
                    _require(data, "name", str), _require(data, "fingerprint", str))
 
 
-COORDINATOR_PAKE_ID = b"e2a-coordinator"
-
-
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -124,18 +77,6 @@ def _unb64(text: str, what: str) -> bytes:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (ValueError, UnicodeEncodeError):
         raise ProtocolError(f"field '{what}' is not base64") from None
-
-
-def pairing_keys(shared: bytes) -> tuple[str, str, str]:
-    """From the PAKE's shared key: the node's secret, and each side's proof of the key.
-
-    The secret never crosses the wire: both sides derive it, and only someone who
-    knew the farm code can. A wrong code on either side shows as a proof mismatch.
-    """
-    def derive(label: str) -> str:
-        return hmac.new(shared, label.encode(), hashlib.sha256).hexdigest()
-
-    return derive("e2a node secret"), derive("e2a coordinator proof"), derive("e2a node proof")
 
 
 def _node_id(data: Any) -> str:
@@ -307,6 +248,26 @@ class LeaseResponse:
         raw = data.get("assignment")
         assignment = Assignment.from_json(raw) if status == LEASE_UNIT else None
         return cls(status, assignment, float(data.get("retry_after", 1.0)))
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """How far a node is into its unit; an empty body (older nodes) means unknown."""
+
+    sentences_done: int = 0
+    sentences_total: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Heartbeat:
+        if not isinstance(data, dict) or "sentences_total" not in data:
+            return cls()
+        done, total = data.get("sentences_done"), data.get("sentences_total")
+        if not isinstance(done, int) or not isinstance(total, int) or not 0 <= done <= total:
+            raise ProtocolError("sentences_done/sentences_total must be 0 <= done <= total")
+        return cls(done, total)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,11 @@
 Speaking runs in a worker thread (it is CPU-bound); heartbeats keep the lease
 alive meanwhile and tell the node to drop a unit finished elsewhere. When the
 coordinator goes away the node backs off and reconnects; when a job ends it
-waits for the next one (or leaves, with one_job).
+waits for the next one (or leaves, with one_job). The desktop's built-in node
+is this same loop over a direct link instead of HTTP.
+
+Thread safety: ``stop``, ``pause`` and ``resume`` may be called from any thread
+(runner.NodeRunner wraps them); everything else runs on the worker's loop.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import aiohttp
@@ -27,12 +31,15 @@ from .client import (
     RequestRefused,
     Unauthorized,
 )
+from .config import AppPaths
 from .discovery import Browser, FarmAdvert
 from .engines import available_voices, create_engine
 from .engines.base import Engine, VoiceSettings
 from .errors import E2AError
+from .link import FarmLink
 from .protocol import LEASE_DONE, LEASE_UNIT, Assignment, Capabilities, JobInfo
 from .render import UnitAudio, render_unit
+from .state import NodeSnapshot, NodeStatus
 from .trust import NodeIdentity, TrustedCoordinator, TrustStore
 
 log = logging.getLogger("e2a.node")
@@ -40,9 +47,14 @@ log = logging.getLogger("e2a.node")
 CodePrompt = Callable[[str], Awaitable[str | None]]
 """Asks the user for the farm code of a coordinator (by name); None if nobody can answer."""
 
+ENGINE_ERROR_PAUSE_S = 2.0
+"""After an engine error on a unit, wait this long before asking for the next one."""
+
 
 @dataclass(frozen=True)
 class NodeConfig:
+    """How a node runs. ``data_dir`` is the e2a user data dir shared with the desktop."""
+
     data_dir: Path
     name: str | None = None
     url: str | None = None
@@ -51,22 +63,16 @@ class NodeConfig:
     one_job: bool = False
     max_speed: float | None = None
     device: str = "cpu"
+    give_up_after: float | None = None
+    """With one_job: leave with an error after this many seconds without a coordinator."""
+
+    @property
+    def paths(self) -> AppPaths:
+        return AppPaths(self.data_dir)
 
 
 class UnitDropped(Exception):
-    """The coordinator said the unit is no longer ours (done elsewhere, lease lost)."""
-
-
-@dataclass
-class NodeState:
-    """What the node is doing, for a tray icon or log lines."""
-
-    state: str = "starting"
-    farm: str = ""
-    title: str = ""
-    unit_id: int | None = None
-    units_done: int = 0
-    audio_seconds: float = 0.0
+    """The unit is no longer ours: finished elsewhere, lease lost, or we stop or pause."""
 
 
 class NodeWorker:
@@ -74,25 +80,66 @@ class NodeWorker:
 
     def __init__(self, config: NodeConfig, prompt: CodePrompt | None = None,
                  engine_factory: Callable[[VoiceSettings], Engine] | None = None,
-                 on_state: Callable[[NodeState], None] | None = None) -> None:
+                 on_state: Callable[[NodeSnapshot], None] | None = None,
+                 link: FarmLink | None = None, identity: NodeIdentity | None = None) -> None:
         self.config = config
-        self.identity = NodeIdentity.load(config.data_dir, config.name)
-        self.trust = TrustStore(config.data_dir / "trust")
-        self.voices_dir = config.data_dir / "voices"
+        paths = config.paths
+        self.identity = identity or NodeIdentity.load(paths.node_dir, config.name)
+        self.trust = TrustStore(paths.node_dir / "trust")
+        self.voices_dir = paths.voices_dir
         self.prompt = prompt
         self._engine_factory = engine_factory or (lambda v: create_engine(v, self.voices_dir))
         self._engine: tuple[VoiceSettings, Engine] | None = None
         self._on_state = on_state or (lambda _s: None)
-        self.state = NodeState()
-        self._stop = asyncio.Event()
+        self._link = link
+        self.state = NodeSnapshot()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake = asyncio.Event()  # set when stop/pause/resume changes; loop-local
+        self._halt = threading.Event()  # stop or pause: the speaking thread checks this
+        self._stopping = False
+        self._paused = False
         self._impostors: set[str] = set()  # URLs that failed to prove a paired farm's key
 
-    def stop(self) -> None:
-        self._stop.set()
+    # -- commands (any thread) --------------------------------------------------------
 
-    def _set(self, **changes: object) -> None:
-        for key, value in changes.items():
-            setattr(self.state, key, value)
+    def stop(self) -> None:
+        """Finish now: the unit in hand is handed back. Safe from any thread."""
+        self._stopping = True
+        self._halt.set()
+        self._poke()
+
+    def pause(self) -> None:
+        """Stop speaking within a sentence and hand the unit back; wait for resume."""
+        self._paused = True
+        self._halt.set()
+        self._poke()
+
+    def resume(self) -> None:
+        self._paused = False
+        if not self._stopping:
+            self._halt.clear()
+        self._poke()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def _poke(self) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to wake
+            if _running_on(loop):
+                self._wake.set()
+            else:
+                loop.call_soon_threadsafe(self._wake.set)
+
+    # -- state ----------------------------------------------------------------------
+
+    def _set(self, status: NodeStatus | None = None, **changes: object) -> None:
+        if status is not None:
+            changes["status"] = status
+        self.state = replace(self.state, **changes)  # type: ignore[arg-type]
         self._on_state(self.state)
 
     def capabilities(self) -> Capabilities:
@@ -101,47 +148,88 @@ class NodeWorker:
             engines.setdefault(voice.engine, []).append(voice.name)
         return Capabilities(self.identity.name, self.config.device, engines)
 
-    async def async_run(self) -> None:
-        backoff = 0.5
-        async with aiohttp.ClientSession() as session:
-            while not self._stop.is_set():
-                try:
-                    client = await self._async_connect(session)
-                    if client is None:
-                        continue
-                    await self._async_work(client)
-                    backoff = 0.5
-                    if self.config.one_job:
-                        return
-                except CoordinatorGone as exc:
-                    self._set(state="reconnecting", unit_id=None)
-                    if isinstance(exc, NotTheTrustedCoordinator):
-                        self._impostors.add(exc.url)
-                        log.warning("%s", exc)
-                    else:
-                        log.info("coordinator unreachable (%s); retrying in %.1f s", exc,
-                                 backoff)
-                    await self._async_sleep(backoff)
-                    backoff = min(backoff * 2, 10.0)
-
     async def _async_sleep(self, seconds: float) -> None:
+        """Sleep, but wake at once for stop, pause or resume."""
+        self._wake.clear()
+        if self._stopping:
+            return
         with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), seconds)
+            await asyncio.wait_for(self._wake.wait(), seconds)
 
-    # -- finding and joining a coordinator ----------------------------------
+    async def _async_wait_while_paused(self) -> None:
+        while self._paused and not self._stopping:
+            self._set(NodeStatus.PAUSED, unit_id=None)
+            await self._async_sleep(3600)
+
+    # -- the outer loop -----------------------------------------------------------------
+
+    async def async_run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        try:
+            if self._link is not None:
+                await self._async_run_on(self._link)
+            else:
+                async with aiohttp.ClientSession() as session:
+                    await self._async_run_lan(session)
+        finally:
+            self._set(NodeStatus.STOPPED, unit_id=None)
+
+    async def _async_run_on(self, link: FarmLink) -> None:
+        while not self._stopping:
+            await self._async_wait_while_paused()
+            if self._stopping or await self._async_work(link):
+                return
+
+    async def _async_run_lan(self, session: aiohttp.ClientSession) -> None:
+        backoff = 0.5
+        last_contact = time.monotonic()
+        while not self._stopping:
+            await self._async_wait_while_paused()
+            try:
+                client = await self._async_connect(session)
+                if client is None:
+                    continue
+                last_contact = time.monotonic()
+                finished = await self._async_work(client)
+                backoff = 0.5
+                if finished and self.config.one_job:
+                    return
+            except CoordinatorGone as exc:
+                self._set(NodeStatus.RECONNECTING, unit_id=None, last_error=str(exc))
+                if isinstance(exc, NotTheTrustedCoordinator):
+                    self._impostors.add(exc.url)
+                    log.warning("%s", exc)
+                else:
+                    log.info("coordinator unreachable (%s); retrying in %.1f s", exc, backoff)
+                self._give_up_if_alone(last_contact)
+                await self._async_sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    def _give_up_if_alone(self, last_contact: float) -> None:
+        limit = self.config.give_up_after
+        if self.config.one_job and limit is not None and time.monotonic() - last_contact > limit:
+            where = self.config.url or "on the network"
+            raise E2AError(f"no coordinator answered {where} for {limit:.0f} s; giving up "
+                           "(--one-job)")
+
+    # -- finding and joining a coordinator ----------------------------------------------
 
     async def _async_connect(self, session: aiohttp.ClientSession) -> CoordinatorClient | None:
         if self.config.url:
             return await self._async_join(session, self.config.url, None)
-        self._set(state="searching")
+        self._set(NodeStatus.SEARCHING)
+        log.info("looking for e2a farms on the network (mDNS)…")
         browser = Browser(self.config.mdns_interfaces)
         await browser.async_start()
+        began = time.monotonic()
         try:
-            while not self._stop.is_set():
+            while not self._stopping and not self._paused:
                 adverts = await browser.async_wait(2.0)
                 advert = self.choose_advert(adverts)
                 if advert is not None:
                     return await self._async_join(session, advert.url, advert)
+                self._give_up_if_alone(began)
         finally:
             await browser.async_close()
         return None
@@ -167,7 +255,7 @@ class NodeWorker:
         if trusted is None:
             trusted = await self._async_pair(client, hello.name, hello.fingerprint)
         client.secret = trusted.secret
-        self._set(state="joined", farm=hello.name)
+        self._set(NodeStatus.JOINED, farm=hello.name)
         return client
 
     async def _async_pair(self, client: CoordinatorClient, name: str,
@@ -192,86 +280,109 @@ class NodeWorker:
         log.info("paired with farm %r; it will be joined automatically from now on", name)
         return trusted
 
-    # -- working on a job -----------------------------------------------------
+    # -- working on a job -----------------------------------------------------------------
 
-    async def _async_work(self, client: CoordinatorClient) -> None:
+    async def _async_work(self, link: FarmLink) -> bool:
+        """Work on the link's job; True when the job is over, False to reconnect or resume."""
         try:
-            job = await client.async_job()
+            job = await link.async_job()
         except Unauthorized:
-            hello = await client.async_hello()
-            self.trust.forget(hello.fingerprint)
+            if isinstance(link, CoordinatorClient):
+                hello = await link.async_hello()
+                self.trust.forget(hello.fingerprint)
             raise CoordinatorGone("this node's pairing was revoked; pairing again") from None
         caps = self.capabilities()
         if not caps.can_speak(job.voice):
-            self._set(state="no voice", title=job.title)
+            self._set(NodeStatus.NO_VOICE, title=job.title)
             log.warning("job %r needs voice %s:%s, which this node does not have",
                         job.title, job.voice.engine, job.voice.voice)
             await self._async_sleep(30)
-            return
+            return False
+        self._set(NodeStatus.LOADING, title=job.title)
         engine = await asyncio.to_thread(self._engine_for, job.voice)
-        self._set(state="working", title=job.title)
         log.info("working on %r", job.title)
-        while not self._stop.is_set():
+        while not self._stopping and not self._paused:
             try:
-                lease = await client.async_lease(caps)
+                lease = await link.async_lease(caps)
             except Unauthorized:
                 raise CoordinatorGone("no longer authorised") from None
             if lease.status == LEASE_DONE:
-                self._set(state="finished", unit_id=None)
+                self._set(NodeStatus.FINISHED, unit_id=None)
                 log.info("job %r is over", job.title)
-                return
+                return True
             if lease.status != LEASE_UNIT or lease.assignment is None:
-                self._set(state="idle", unit_id=None)
+                if self.state.status is not NodeStatus.IDLE:
+                    self._set(NodeStatus.IDLE, unit_id=None)
                 await self._async_sleep(lease.retry_after)
                 continue
-            await self._async_do_unit(client, engine, job, lease.assignment)
+            await self._async_do_unit(link, engine, job, lease.assignment)
+        return False
 
     def _engine_for(self, voice: VoiceSettings) -> Engine:
         if self._engine is None or self._engine[0] != voice:
             self._engine = (voice, self._engine_factory(voice))
         return self._engine[1]
 
-    async def _async_do_unit(self, client: CoordinatorClient, engine: Engine, job: JobInfo,
+    async def _async_do_unit(self, link: FarmLink, engine: Engine, job: JobInfo,
                              unit: Assignment) -> None:
-        self._set(state="speaking", unit_id=unit.unit_id)
+        self._set(NodeStatus.SPEAKING, unit_id=unit.unit_id)
         dropped = threading.Event()
-        beats = asyncio.create_task(self._async_heartbeats(client, unit, dropped))
+        progress = [0, len(unit.sentences)]
+        beats = asyncio.create_task(self._async_heartbeats(link, unit, dropped, progress))
         began = time.monotonic()
         try:
-            audio = await asyncio.to_thread(self._speak, engine, job.voice, unit, dropped)
+            audio = await asyncio.to_thread(self._speak, engine, job.voice, unit, dropped,
+                                            progress)
             await self._async_throttle(audio, began, dropped)
         except UnitDropped:
-            if self._stop.is_set():
-                with contextlib.suppress(CoordinatorGone, RequestRefused, Unauthorized,
-                                         TimeoutError):
-                    await asyncio.wait_for(client.async_hand_back(unit.unit_id), 3)
-                log.info("stopping: unit %d handed back unfinished", unit.unit_id)
+            if self._halt.is_set():
+                await self._async_hand_back(link, unit.unit_id)
             else:
                 log.info("unit %d was finished elsewhere; dropped", unit.unit_id)
+            return
+        except Exception as exc:  # an engine failing on one unit must not end the node
+            log.warning("unit %d failed in the voice engine (%s); handed back", unit.unit_id,
+                        exc)
+            self._set(last_error=f"voice engine failed: {exc}")
+            await self._async_hand_back(link, unit.unit_id)
+            await self._async_sleep(ENGINE_ERROR_PAUSE_S)
             return
         finally:
             beats.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beats
+        await self._async_upload(link, unit, audio, began)
+
+    async def _async_hand_back(self, link: FarmLink, unit_id: int) -> None:
+        with contextlib.suppress(CoordinatorGone, RequestRefused, Unauthorized, TimeoutError):
+            await asyncio.wait_for(link.async_hand_back(unit_id), 3)
+        log.info("unit %d handed back unfinished", unit_id)
+
+    async def _async_upload(self, link: FarmLink, unit: Assignment, audio: UnitAudio,
+                            began: float) -> None:
         try:
-            result = await client.async_upload(unit.unit_id, audio.wav_bytes(),
-                                               [(s.start, s.end) for s in audio.spans])
+            result = await link.async_upload(unit.unit_id, audio.wav_bytes(),
+                                             [(s.start, s.end) for s in audio.spans])
         except RequestRefused as exc:
             log.warning("unit %d refused: %s", unit.unit_id, exc.reason)
+            self._set(last_error=f"unit {unit.unit_id} refused: {exc.reason}")
             return
         if result.accepted:
             spent = time.monotonic() - began
             self._set(units_done=self.state.units_done + 1,
-                      audio_seconds=self.state.audio_seconds + audio.duration)
+                      audio_seconds=self.state.audio_seconds + audio.duration,
+                      busy_seconds=self.state.busy_seconds + spent)
             log.info("unit %d done: %.1f s of audio in %.1f s (%.1fx real time)", unit.unit_id,
                      audio.duration, spent, audio.duration / spent if spent else 0.0)
 
     def _speak(self, engine: Engine, voice: VoiceSettings, unit: Assignment,
-               dropped: threading.Event) -> UnitAudio:
-        def check(_done: int, _total: int) -> None:
-            if dropped.is_set() or self._stop.is_set():
+               dropped: threading.Event, progress: list[int]) -> UnitAudio:
+        def check(done: int, _total: int) -> None:
+            progress[0] = done
+            if dropped.is_set() or self._halt.is_set():
                 raise UnitDropped
 
+        check(0, len(unit.sentences))
         return render_unit(engine, unit.sentences, unit.breaks, voice, on_sentence=check)
 
     async def _async_throttle(self, audio: UnitAudio, began: float,
@@ -280,23 +391,31 @@ class NodeWorker:
         if not self.config.max_speed:
             return
         remaining = audio.duration / self.config.max_speed - (time.monotonic() - began)
-        while remaining > 0 and not dropped.is_set():
+        while remaining > 0 and not dropped.is_set() and not self._halt.is_set():
             await asyncio.sleep(min(remaining, 0.2))
             remaining -= 0.2
-        if dropped.is_set():
+        if dropped.is_set() or self._halt.is_set():
             raise UnitDropped
 
-    async def _async_heartbeats(self, client: CoordinatorClient, unit: Assignment,
-                                dropped: threading.Event) -> None:
+    async def _async_heartbeats(self, link: FarmLink, unit: Assignment,
+                                dropped: threading.Event, progress: list[int]) -> None:
         interval = max(0.5, unit.lease_seconds / 3)
         while True:
             await asyncio.sleep(interval)
             try:
-                if not (await client.async_heartbeat(unit.unit_id)).keep:
+                answer = await link.async_heartbeat(unit.unit_id, progress[0], progress[1])
+                if not answer.keep:
                     dropped.set()
                     return
             except (CoordinatorGone, RequestRefused, Unauthorized):
                 continue  # the upload will tell; keep speaking meanwhile
 
 
-__all__ = ["NodeConfig", "NodeState", "NodeWorker", "ProtocolMismatch"]
+def _running_on(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+__all__ = ["NodeConfig", "NodeSnapshot", "NodeStatus", "NodeWorker", "ProtocolMismatch"]

@@ -87,14 +87,7 @@ def bind_book(chapters: Sequence[BoundChapter], metadata: Metadata, cover: Cover
             args += ["-i", str(cover_path)]
         args += ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-c:a", "copy"]
         args += _cover_args(fmt, cover_path, 2) + _language_args(metadata)
-        if fmt.name == "m4b":
-            args += ["-movflags", "+faststart", "-f", "ipod"]
-        elif fmt.name == "opus":
-            args += ["-f", "ogg"]
-        elif fmt.name == "mp3":
-            args += ["-id3v2_version", "3", "-f", "mp3"]
-        else:
-            args += ["-f", fmt.name]
+        args += [*fmt.book_muxer_args, "-f", fmt.muxer]
         part = out_path.with_name(out_path.name + ".part")
         run_ffmpeg([*args, str(part)], f"binding {out_path.name}")
         os.replace(part, out_path)
@@ -113,9 +106,8 @@ def write_chapter_file(chapter: BoundChapter, number: int, total: int, metadata:
         tags = {**_tags(metadata), "title": chapter.title, "track": f"{number}/{total}"}
         for key, value in tags.items():
             args += ["-metadata", f"{key}={value}"]
-        muxer = {"m4b": "ipod", "opus": "ogg"}.get(fmt.name, fmt.name)
         part = out_path.with_name(out_path.name + ".part")
-        run_ffmpeg([*args, "-f", muxer, str(part)], f"writing {out_path.name}")
+        run_ffmpeg([*args, "-f", fmt.muxer, str(part)], f"writing {out_path.name}")
         os.replace(part, out_path)
 
 

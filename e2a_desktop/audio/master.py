@@ -94,10 +94,6 @@ def master_chapter(wav: Path, fmt: OutputFormat, out_path: Path, source_rate: in
     rate = fmt.sample_rate or source_rate
     tmp = out_path.with_name(out_path.name + ".tmp")
     run_ffmpeg(["-i", str(wav), "-af", loudness_filter(measured, source_rate, rate),
-                "-ac", "1", *fmt.codec_args, "-f", _muxer(fmt), str(tmp)],
+                "-ac", "1", *fmt.codec_args, "-f", fmt.part_muxer, str(tmp)],
                f"encoding {out_path.name}")
     os.replace(tmp, out_path)
-
-
-def _muxer(fmt: OutputFormat) -> str:
-    return {"m4b": "mp4", "opus": "ogg"}.get(fmt.name, fmt.name)

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from e2a_node.auth import body_digest
 from e2a_node.protocol import (
     API,
     AUTH_HEADER,
@@ -27,6 +28,7 @@ from e2a_node.protocol import (
     TIME_HEADER,
     VERSION_HEADER,
     Capabilities,
+    Heartbeat,
     HeartbeatResponse,
     Hello,
     PairConfirm,
@@ -34,11 +36,10 @@ from e2a_node.protocol import (
     PairResponse,
     ProtocolError,
     UploadResponse,
-    body_digest,
 )
 
 from .farm import Farm
-from .uploads import UploadRejected, parse_spans, size_limit
+from .uploads import UploadRejected, parse_spans
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ async def pair(request: web.Request) -> web.Response:
 async def pair_confirm(request: web.Request) -> web.Response:
     farm = request.app[FARM_KEY]
     req = PairConfirm.from_json(await _json(request))
-    if not farm.pairing.confirm(req.node_id, req.proof):
+    if not farm.confirm_pairing(req.node_id, req.proof):
         return _error(403, "wrong farm code")
     return web.json_response({})
 
@@ -160,7 +161,9 @@ def _unit_id(request: web.Request) -> int:
 
 async def heartbeat(request: web.Request) -> web.Response:
     farm = request.app[FARM_KEY]
-    keep = farm.heartbeat(request[NODE_KEY], _unit_id(request))
+    beat = Heartbeat.from_json(await _json(request)) if request.body_exists else Heartbeat()
+    keep = farm.heartbeat(request[NODE_KEY], _unit_id(request), beat.sentences_done,
+                          beat.sentences_total)
     return web.json_response(HeartbeatResponse(keep).to_json())
 
 
@@ -173,12 +176,12 @@ async def upload(request: web.Request) -> web.Response:
     """Stream the body to a file in the job folder, checksum it, validate, accept."""
     farm = request.app[FARM_KEY]
     node_id, unit_id = request[NODE_KEY], _unit_id(request)
-    unit = farm.job.store.unit(unit_id)
-    if unit is None:
+    planned = farm.upload_limit(unit_id)
+    if planned is None:
         raise web.HTTPNotFound(reason="no such unit")
+    unit, limit = planned
     if unit.status == "done":  # idempotent: acknowledge, discard the body unread
         return web.json_response(UploadResponse(False, duplicate=True).to_json())
-    limit = size_limit(unit.chars, farm.sample_rate, farm.job.settings.voice.speed)
     if (request.content_length or 0) > limit:
         farm.reject(node_id, unit_id, "upload too large")
         return _error(413, f"upload too large (limit {limit} bytes)")
@@ -188,7 +191,7 @@ async def upload(request: web.Request) -> web.Response:
     except UploadRejected as exc:
         farm.reject(node_id, unit_id, str(exc))
         return _error(422, str(exc))
-    tmp = farm.job.upload_tmp(unit_id, node_id)
+    tmp = farm.upload_tmp(unit_id, node_id)
     digest, size = hashlib.sha256(), 0
     try:
         with tmp.open("wb") as handle:

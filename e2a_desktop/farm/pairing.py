@@ -19,15 +19,15 @@ from pathlib import Path
 from spake2 import SPAKE2_B
 from spake2.spake2 import SPAKEError
 
-from e2a_node.protocol import (
+from e2a_node.auth import (
     AUTH_WINDOW_S,
     COORDINATOR_PAKE_ID,
-    ProtocolError,
     fingerprint,
     pairing_keys,
     response_proof,
     sign,
 )
+from e2a_node.protocol import ProtocolError
 from e2a_node.trust import read_json, write_private_json
 
 MAX_FAILURES = 5

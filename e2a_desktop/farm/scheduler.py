@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .store import JobStore, UnitRecord
+from ..store import JobStore, Lease, UnitRecord
 
 Clock = Callable[[], float]
 
@@ -45,14 +45,31 @@ class Scheduler:
         self.rates: dict[str, NodeRate] = {}
         self._lock = threading.Lock()
         self._next_expiry = float("-inf")
+        self._expired: list[tuple[Lease, bool]] = []
+
+    def expire(self) -> None:
+        """Drop lapsed leases now (a timer calls this; leasing also does, now and then)."""
+        with self._lock:
+            self._expire(self.clock())
+
+    def take_expired(self) -> list[tuple[Lease, bool]]:
+        """Leases found lapsed since the last call, each with: did its unit go back?"""
+        with self._lock:
+            found, self._expired = self._expired, []
+            return found
+
+    def _expire(self, now: float) -> None:
+        expired, requeued = self.store.expire(now)
+        back = set(requeued)
+        self._expired.extend((lease, lease.unit_id in back) for lease in expired)
+        self._next_expiry = now + min(1.0, self.lease_ttl / 10)
 
     def lease(self, node: str) -> UnitRecord | None:
         """The next unit for ``node``, or None when there is nothing useful for it now."""
         with self._lock:
             now = self.clock()
             if now >= self._next_expiry:  # a sweep per lease would cost a write each time
-                self.store.expire(now)
-                self._next_expiry = now + min(1.0, self.lease_ttl / 10)
+                self._expire(now)
             unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
             if unit is None and self.speculate:
                 unit = self._speculative(node, now)

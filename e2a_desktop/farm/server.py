@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import errno
 import logging
-import os
 import threading
 
 from aiohttp import web
@@ -24,23 +23,13 @@ from .farm import Farm
 
 log = logging.getLogger(__name__)
 
-BIND_ENV = "E2A_BIND_HOST"
-MDNS_ENV = "E2A_MDNS_INTERFACES"
-"""Comma-separated interface addresses for mDNS (tests: 127.0.0.1); default all."""
-
-
-def mdns_interfaces_from_env() -> list[str] | None:
-    raw = os.environ.get(MDNS_ENV, "").strip()
-    return [a.strip() for a in raw.split(",") if a.strip()] or None
-
-
 class FarmServer:
     """Serves the farm on ``port`` (0: any free port) and advertises it."""
 
     def __init__(self, farm: Farm, port: int = 0, host: str | None = None,
                  mdns_interfaces: list[str] | None = None, advertise: bool = True) -> None:
         self.farm = farm
-        self.host = host or os.environ.get(BIND_ENV, "0.0.0.0")
+        self.host = host or "0.0.0.0"
         self.port = port
         self.mdns_interfaces = mdns_interfaces
         self.advertise = advertise

@@ -6,17 +6,28 @@ import importlib
 from pathlib import Path
 
 from ..errors import VoiceError
-from .base import Engine, EngineInfo, Speech, VoiceInfo, VoiceSettings
+from .base import Engine, Speech, VoiceInfo, VoiceSettings
 
-_ENGINES: dict[str, str] = {
+_ENGINES: dict[str, str | type[Engine]] = {
     "piper": "e2a_node.engines.piper:PiperEngine",
 }
+
+
+def register_engine(name: str, target: str | type[Engine]) -> None:
+    """Add an engine ("module:Class" to import lazily, or the class itself)."""
+    _ENGINES[name] = target
+
+
+def unregister_engine(name: str) -> None:
+    _ENGINES.pop(name, None)
 
 
 def engine_class(name: str) -> type[Engine]:
     target = _ENGINES.get(name)
     if target is None:
         raise VoiceError(f"unknown engine '{name}' (known: {', '.join(sorted(_ENGINES))})")
+    if not isinstance(target, str):
+        return target
     module_name, _, attr = target.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -29,7 +40,7 @@ def engine_class(name: str) -> type[Engine]:
 
 def create_engine(settings: VoiceSettings, voices_dir: Path | None) -> Engine:
     """Instantiate and load the engine a job asks for."""
-    engine = engine_class(settings.engine)(voices_dir)  # type: ignore[call-arg]
+    engine = engine_class(settings.engine)(voices_dir)
     engine.load(settings)
     return engine
 
@@ -37,7 +48,7 @@ def create_engine(settings: VoiceSettings, voices_dir: Path | None) -> Engine:
 def available_voices(voices_dir: Path | None) -> list[VoiceInfo]:
     """Every voice of every installed engine; engines that cannot import are skipped."""
     voices: list[VoiceInfo] = []
-    for name in _ENGINES:
+    for name in list(_ENGINES):
         try:
             voices.extend(engine_class(name).list_voices(voices_dir))
         except VoiceError:
@@ -56,5 +67,12 @@ def find_voice(name: str, voices_dir: Path | None) -> VoiceInfo:
     raise VoiceError(f"no voice '{name}' on this machine (available: {listed})")
 
 
-__all__ = ["Engine", "EngineInfo", "Speech", "VoiceInfo", "VoiceSettings", "create_engine",
-           "engine_class", "available_voices", "find_voice"]
+def voice_sample_rate(settings: VoiceSettings, voices_dir: Path | None) -> int:
+    """The rate a job's voice speaks at, known without loading it (so a coordinator
+    without the engine's heavy dependencies can still check uploads)."""
+    return find_voice(f"{settings.engine}:{settings.voice}", voices_dir).sample_rate
+
+
+__all__ = ["Engine", "Speech", "VoiceInfo", "VoiceSettings", "available_voices",
+           "create_engine", "engine_class", "find_voice", "register_engine",
+           "unregister_engine", "voice_sample_rate"]

@@ -7,7 +7,8 @@ belong to the pipeline, so a new engine (XTTS, a cloud voice) is a small class.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -32,23 +33,19 @@ class VoiceSettings:
 
 @dataclass(frozen=True)
 class VoiceInfo:
-    """One voice an engine can speak with, as `e2a voices` lists it."""
+    """One voice an engine can speak with, as `e2a voices` lists it.
+
+    ``sample_rate`` and ``max_chars`` are known without loading the voice, so the
+    coordinator checks uploads and the planner sizes sentences with no engine loaded.
+    """
 
     engine: str
     name: str
     language: str
     description: str = ""
     source: str = ""
-
-
-@dataclass(frozen=True)
-class EngineInfo:
-    """Capabilities a node reports to the coordinator."""
-
-    name: str
-    device: str
-    voices: tuple[str, ...] = field(default_factory=tuple)
-    languages: tuple[str, ...] = field(default_factory=tuple)
+    sample_rate: int = 22050
+    max_chars: int = 1000
 
 
 @dataclass(frozen=True)
@@ -63,29 +60,41 @@ class Speech:
         return len(self.samples) / self.sample_rate
 
 
+LoadProgress = Callable[[float], None]
+"""Called with 0..1 while a voice loads (heavy models take a while); may raise to cancel."""
+
+
 class Engine(ABC):
-    """Load once, then speak many texts."""
+    """Load once, then speak many texts. Constructed with where voices live and a device."""
 
     name: ClassVar[str]
+
+    def __init__(self, voices_dir: Path | None = None, device: str = "cpu") -> None:
+        self.voices_dir = voices_dir
+        self.device = device
 
     @classmethod
     @abstractmethod
     def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
-        """Voices usable offline on this machine (no download)."""
+        """Voices usable offline on this machine (no download, no heavy import)."""
 
     @abstractmethod
-    def load(self, settings: VoiceSettings) -> None:
+    def load(self, settings: VoiceSettings, progress: LoadProgress | None = None) -> None:
         """Prepare the voice; raises VoiceError if it is not available."""
+
+    def unload(self) -> None:  # noqa: B027 - engines with nothing to free keep the default
+        """Free the voice's memory (a node switching jobs, the tray pausing)."""
 
     @abstractmethod
     def speak(self, text: str) -> Speech:
         """Speak one sentence (or a few) and return its audio."""
 
-    @abstractmethod
-    def describe(self) -> EngineInfo:
-        """What this engine offers here (device, voices)."""
-
     @property
     @abstractmethod
     def sample_rate(self) -> int:
         """Rate of the loaded voice."""
+
+    @property
+    def max_chars(self) -> int:
+        """The longest text one ``speak`` call takes well; the planner splits below it."""
+        return 1000

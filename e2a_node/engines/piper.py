@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import VoiceError
-from .base import Engine, EngineInfo, Speech, VoiceInfo, VoiceSettings
+from .base import Engine, LoadProgress, Speech, VoiceInfo, VoiceSettings
 
 BUNDLED_VOICE = "en_US-joe-medium"
 
@@ -43,14 +43,18 @@ def piper_voices(voices_dir: Path | None) -> dict[str, tuple[Path, Path]]:
     return {**_user_voices(voices_dir), **_bundled()}
 
 
-def _language(config: Path) -> str:
+def _config_facts(config: Path) -> tuple[str, int]:
+    """A voice's language and sample rate, read from its config (no model loaded)."""
     try:
         data: dict[str, Any] = json.loads(config.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return ""
+        return "", 22050
     lang = data.get("language", {})
-    return str(lang.get("code") or data.get("espeak", {}).get("voice", "")) \
+    language = str(lang.get("code") or data.get("espeak", {}).get("voice", "")) \
         if isinstance(lang, dict) else ""
+    audio = data.get("audio", {})
+    rate = audio.get("sample_rate") if isinstance(audio, dict) else None
+    return language, rate if isinstance(rate, int) and rate > 0 else 22050
 
 
 class PiperEngine(Engine):
@@ -58,8 +62,8 @@ class PiperEngine(Engine):
 
     name = "piper"
 
-    def __init__(self, voices_dir: Path | None = None) -> None:
-        self._voices_dir = voices_dir
+    def __init__(self, voices_dir: Path | None = None, device: str = "cpu") -> None:
+        super().__init__(voices_dir, device)
         self._voice: Any = None
         self._syn_config: Any = None
         self._voice_name = ""
@@ -67,16 +71,18 @@ class PiperEngine(Engine):
     @classmethod
     def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
         bundled = _bundled()
-        return [
-            VoiceInfo("piper", name, _language(cfg),
-                      source="bundled" if name in bundled else str(model.parent))
-            for name, (model, cfg) in sorted(piper_voices(voices_dir).items())
-        ]
+        voices = []
+        for name, (model, cfg) in sorted(piper_voices(voices_dir).items()):
+            language, rate = _config_facts(cfg)
+            voices.append(VoiceInfo("piper", name, language,
+                                    source="bundled" if name in bundled else str(model.parent),
+                                    sample_rate=rate))
+        return voices
 
-    def load(self, settings: VoiceSettings) -> None:
+    def load(self, settings: VoiceSettings, progress: LoadProgress | None = None) -> None:
         from piper import PiperVoice, SynthesisConfig
 
-        voices = piper_voices(self._voices_dir)
+        voices = piper_voices(self.voices_dir)
         if settings.voice not in voices:
             names = ", ".join(sorted(voices)) or "none"
             raise VoiceError(f"piper has no voice '{settings.voice}' here (available: {names})")
@@ -97,6 +103,5 @@ class PiperEngine(Engine):
     def sample_rate(self) -> int:
         return int(self._voice.config.sample_rate)
 
-    def describe(self) -> EngineInfo:
-        voices = tuple(sorted(piper_voices(self._voices_dir)))
-        return EngineInfo("piper", "cpu", voices, ("en",))
+    def unload(self) -> None:
+        self._voice = None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from e2a_node.engines.base import Engine, EngineInfo, Speech, VoiceInfo, VoiceSettings
+from e2a_node.engines.base import Engine, LoadProgress, Speech, VoiceInfo, VoiceSettings
 
 
 class FakeClock:
@@ -28,14 +28,15 @@ class ToneEngine(Engine):
     name = "tone"
     RATE = 16000
 
-    def __init__(self, voices_dir: Path | None = None) -> None:
+    def __init__(self, voices_dir: Path | None = None, device: str = "cpu") -> None:
+        super().__init__(voices_dir, device)
         self.spoken: list[str] = []
 
     @classmethod
     def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
-        return [VoiceInfo("tone", "beep", "en")]
+        return [VoiceInfo("tone", "beep", "en", sample_rate=cls.RATE)]
 
-    def load(self, settings: VoiceSettings) -> None:
+    def load(self, settings: VoiceSettings, progress: LoadProgress | None = None) -> None:
         self.settings = settings
 
     def speak(self, text: str) -> Speech:
@@ -47,6 +48,3 @@ class ToneEngine(Engine):
     @property
     def sample_rate(self) -> int:
         return self.RATE
-
-    def describe(self) -> EngineInfo:
-        return EngineInfo("tone", "cpu", ("beep",), ("en",))

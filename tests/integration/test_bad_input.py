@@ -97,9 +97,13 @@ def test_port_in_use(sample_book: Path, tmp_path: Path) -> None:
 def test_second_conversion_of_the_same_book_is_refused_while_the_first_runs(
         sample_book: Path, tmp_path: Path) -> None:
     from e2a_desktop.config import AppPaths
-    from e2a_desktop.convert import Converter, ConvertRequest
+    from e2a_desktop.convert import ConvertRequest, FarmOptions, prepare
+    from e2a_desktop.service import CANCELLED, Conversion
 
-    first = Converter(ConvertRequest(sample_book, tmp_path / "first.m4b"), AppPaths.load())
+    # The first holds the job while it waits for a LAN node that never comes.
+    first = Conversion(prepare(ConvertRequest(sample_book, tmp_path / "first.m4b",
+                                              farm=FarmOptions(wait_nodes=1))), AppPaths.load())
+    first.start()
     try:
         out = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--no-farm",
                   cwd=tmp_path)
@@ -109,7 +113,8 @@ def test_second_conversion_of_the_same_book_is_refused_while_the_first_runs(
             "on this computer; wait for it to finish or stop it first")
         assert not (tmp_path / "b.m4b").exists()
     finally:
-        first.close()
+        outcome = first.cancel()
+    assert outcome is not None and outcome.state == CANCELLED
     # Once the first has let go, the same command works (and nothing of the first is lost).
     again = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--no-farm",
                 "--chapters", "1", cwd=tmp_path)

@@ -209,7 +209,8 @@ async def test_damaged_upload_fails_its_checksum(farm_server: Any) -> None:
     seconds = len(" ".join(unit.sentences)) / 15
     wav = speech_like_wav(seconds)
     path = f"{API}/units/{unit.unit_id}/audio"
-    from e2a_node.protocol import SPANS_HEADER, auth_headers
+    from e2a_node.auth import auth_headers
+    from e2a_node.protocol import SPANS_HEADER
 
     headers = {VERSION_HEADER: "1", SPANS_HEADER: json.dumps(_spans(len(unit.sentences), seconds)),
                **auth_headers(str(client.secret), "PUT", path, client.node_id, wav)}
@@ -224,7 +225,7 @@ async def test_tampered_request_body_is_refused(farm_server: Any) -> None:
     farm, server, session = farm_server
     client = await _paired(server, session)
     path = f"{API}/lease"
-    from e2a_node.protocol import auth_headers
+    from e2a_node.auth import auth_headers
 
     signed = json.dumps(Capabilities("tester", "cpu", {"piper": ["other"]}).to_json()).encode()
     sent = json.dumps(CAPS.to_json()).encode()

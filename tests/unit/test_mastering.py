@@ -64,3 +64,13 @@ def test_chapter_is_normalised_without_peaks_over_the_ceiling(tmp_path: Path, le
     integrated, true_peak = _measure(out)
     assert -19.0 <= integrated <= -17.0
     assert true_peak <= -1.5
+
+
+def test_each_format_names_its_muxers() -> None:
+    """The one format→muxer table: m4b books via "ipod" (index up front), parts as .m4a."""
+    m4b = FORMATS["m4b"]
+    assert (m4b.muxer, m4b.part_muxer, m4b.part_extension) == ("ipod", "mp4", "m4a")
+    assert m4b.book_muxer_args == ("-movflags", "+faststart")
+    assert FORMATS["opus"].muxer == FORMATS["opus"].part_muxer == "ogg"
+    for name in ("mp3", "flac", "wav"):
+        assert FORMATS[name].muxer == FORMATS[name].part_muxer == name

@@ -12,14 +12,8 @@ from e2a_desktop.farm.pairing import (
     PENDING_TTL_S,
     PairingRegistry,
 )
-from e2a_node.protocol import (
-    AUTH_HEADER,
-    CHECKSUM_HEADER,
-    COORDINATOR_PAKE_ID,
-    TIME_HEADER,
-    auth_headers,
-    pairing_keys,
-)
+from e2a_node.auth import COORDINATOR_PAKE_ID, auth_headers, pairing_keys
+from e2a_node.protocol import AUTH_HEADER, CHECKSUM_HEADER, TIME_HEADER
 from tests.helpers.fakes import FakeClock
 
 CODE = "482913"

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from e2a_desktop.farm.scheduler import Scheduler
-from e2a_desktop.farm.store import JobStore
 from e2a_desktop.plan import PlannedUnit
+from e2a_desktop.store import JobStore
 from tests.helpers.fakes import FakeClock
 
 NODES = ["a", "b", "c", "d"]

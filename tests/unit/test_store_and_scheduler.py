@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from e2a_desktop.farm.scheduler import Scheduler
-from e2a_desktop.farm.store import JobStore
 from e2a_desktop.plan import PlannedUnit
+from e2a_desktop.store import JobStore
 from tests.helpers.fakes import FakeClock
 
 MakeStore = Callable[..., JobStore]

@@ -16,13 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..plan import PlannedUnit
+from .plan import PlannedUnit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS chapters (
-    idx INTEGER PRIMARY KEY, title TEXT NOT NULL, chars INTEGER NOT NULL,
-    encoded_path TEXT, duration REAL
+    idx INTEGER PRIMARY KEY, title TEXT NOT NULL, chars INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY, chapter INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -68,15 +67,6 @@ class Lease:
     node: str
     started: float
     deadline: float
-
-
-@dataclass(frozen=True)
-class ChapterRecord:
-    idx: int
-    title: str
-    chars: int
-    encoded_path: str | None
-    duration: float | None
 
 
 def _unit(row: sqlite3.Row) -> UnitRecord:
@@ -173,12 +163,6 @@ class JobStore:
                                         (chapter,)).fetchall()
         return [_unit(r) for r in rows]
 
-    def chapters(self) -> list[ChapterRecord]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM chapters ORDER BY idx").fetchall()
-        return [ChapterRecord(r["idx"], r["title"], r["chars"], r["encoded_path"],
-                              r["duration"]) for r in rows]
-
     def counts(self, chapters: Iterable[int] | None = None) -> dict[str, int]:
         """Units per status (optionally only in the given chapters)."""
         query = "SELECT status, COUNT(*) FROM units"
@@ -252,11 +236,13 @@ class JobStore:
             db.execute("DELETE FROM leases WHERE unit_id = ? AND node = ?", (unit_id, node))
             self._requeue_orphans(db)
 
-    def expire(self, now: float) -> list[int]:
-        """Drop leases past their deadline; return the units that went back to the queue."""
+    def expire(self, now: float) -> tuple[list[Lease], list[int]]:
+        """Drop leases past their deadline; return them and the units back in the queue."""
         with self._tx() as db:
+            rows = db.execute("SELECT * FROM leases WHERE deadline < ?", (now,)).fetchall()
             db.execute("DELETE FROM leases WHERE deadline < ?", (now,))
-            return self._requeue_orphans(db)
+            expired = [Lease(r["unit_id"], r["node"], r["started"], r["deadline"]) for r in rows]
+            return expired, self._requeue_orphans(db)
 
     def release_all(self) -> None:
         """Forget every lease (a coordinator restart: nobody's lease is known to be alive)."""

@@ -1,0 +1,71 @@
+"""The desktop's built-in node: the same NodeWorker loop as a LAN node, minus HTTP.
+
+``LocalLink`` answers the worker's five calls straight from the Farm, so the
+built-in node leases, heartbeats, hands back and has its audio checked exactly
+like any other node; only the transport is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from e2a_node.protocol import (
+    Capabilities,
+    HeartbeatResponse,
+    JobInfo,
+    LeaseResponse,
+    UploadResponse,
+)
+
+from .errors import E2AError
+from .farm.farm import Farm
+from .farm.uploads import UploadRejected
+
+LOCAL_NODE = "local"
+LOCAL_NAME = "this PC (built-in)"
+
+
+class LocalLink:
+    """A FarmLink for the node that runs inside the coordinator's process."""
+
+    def __init__(self, farm: Farm, on_fatal: Callable[[E2AError], None]) -> None:
+        self.farm = farm
+        self._on_fatal = on_fatal
+
+    async def async_job(self) -> JobInfo:
+        return self.farm.job_info()
+
+    async def async_lease(self, caps: Capabilities) -> LeaseResponse:
+        return await asyncio.to_thread(self.farm.lease, LOCAL_NODE, caps)
+
+    async def async_heartbeat(self, unit_id: int, done: int = 0,
+                              total: int = 0) -> HeartbeatResponse:
+        keep = await asyncio.to_thread(self.farm.heartbeat, LOCAL_NODE, unit_id, done, total)
+        return HeartbeatResponse(keep)
+
+    async def async_hand_back(self, unit_id: int) -> None:
+        await asyncio.to_thread(self.farm.hand_back, LOCAL_NODE, unit_id)
+
+    async def async_upload(self, unit_id: int, wav: bytes,
+                           spans: list[tuple[float, float]]) -> UploadResponse:
+        return await asyncio.to_thread(self._accept, unit_id, wav, spans)
+
+    def _accept(self, unit_id: int, wav: bytes,
+                spans: list[tuple[float, float]]) -> UploadResponse:
+        tmp = self.farm.upload_tmp(unit_id, LOCAL_NODE)
+        try:
+            tmp.write_bytes(wav)
+            accepted, duplicate = self.farm.accept_upload(LOCAL_NODE, unit_id, tmp, spans)
+        except UploadRejected as exc:
+            # Our own voice made something unusable: no other node would do better with
+            # the same voice, so the conversion stops with the reason.
+            self._on_fatal(E2AError(f"the voice produced unusable audio for unit {unit_id}: "
+                                    f"{exc}"))
+            return UploadResponse(False, reason=str(exc))
+        except OSError as exc:
+            self._on_fatal(E2AError(f"cannot write unit audio ({exc.strerror or exc})", tmp))
+            return UploadResponse(False, reason=str(exc))
+        finally:
+            tmp.unlink(missing_ok=True)
+        return UploadResponse(accepted, duplicate)

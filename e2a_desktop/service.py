@@ -1,0 +1,395 @@
+"""The job service: one conversion, driven from any thread by the CLI, the GUI and tests.
+
+Start-up order (``start``): lock and open the job (planning it the first time),
+build the scheduler and the farm, start serving LAN nodes (a port in use fails
+here, before anything runs), then hand over to the supervisor thread, which
+waits for the nodes asked for, starts the built-in node, waits for the last
+unit, lets mastering finish and binds the book.
+
+Commands: ``pause`` (no new units; units in flight finish), ``resume``,
+``cancel`` (returns promptly with the outcome; partial output removed, the work
+kept for a resume), ``wait``. Events go out on the bus (eventbus.py); a
+ProgressModel subscribed here gives ``snapshot()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from e2a_node.engines import create_engine, voice_sample_rate
+from e2a_node.engines.base import Engine, VoiceSettings
+from e2a_node.runner import NodeRunner
+from e2a_node.trust import NodeIdentity
+from e2a_node.worker import NodeConfig, NodeWorker
+
+from .audio.bind import BoundChapter, bind_book, write_chapter_file
+from .config import AppPaths, NetworkSettings
+from .convert import FarmOptions, PreparedBook, remove_partial
+from .errors import E2AError, OutputError
+from .eventbus import EventBus
+from .events import (
+    Binding,
+    Cancelled,
+    FarmStarted,
+    JobFailed,
+    JobFinished,
+    JobStarted,
+    Paused,
+    Resumed,
+)
+from .farm.farm import Farm
+from .farm.pairing import (
+    CoordinatorIdentity,
+    PairingRegistry,
+    format_code,
+    new_farm_code,
+    normalise_code,
+)
+from .farm.scheduler import Scheduler
+from .farm.server import FarmServer
+from .job import Job, JobSettings
+from .localnode import LOCAL_NAME, LOCAL_NODE, LocalLink
+from .mastering import ChapterMastering
+from .progress import ProgressModel, ProgressSnapshot
+from .store import UnitRecord
+
+log = logging.getLogger(__name__)
+
+FINISHED, CANCELLED, FAILED = "finished", "cancelled", "failed"
+
+
+@dataclass(frozen=True)
+class ConvertResult:
+    outputs: tuple[Path, ...]
+    duration: float
+    chapters: int
+    audio_rendered: float
+    wall_seconds: float
+
+    @property
+    def speed(self) -> float:
+        """Audio seconds spoken in this run per wall second (× real time)."""
+        return self.audio_rendered / self.wall_seconds if self.wall_seconds else 0.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a conversion ended: finished (with a result), cancelled, or failed (an error)."""
+
+    state: str
+    result: ConvertResult | None = None
+    error: E2AError | None = None
+
+
+@dataclass(frozen=True)
+class FarmInfo:
+    """What a person at another PC needs to join: the farm's name, code and port."""
+
+    name: str
+    code: str
+    port: int
+    fingerprint: str
+
+
+class _Stop(Exception):
+    """Raised inside the supervisor when the conversion is cancelled."""
+
+
+class Conversion:
+    """One prepared book's conversion. Thread-safe; see the module docstring."""
+
+    def __init__(self, prepared: PreparedBook, paths: AppPaths, *, bus: EventBus | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 engine_factory: Callable[[VoiceSettings], Engine] | None = None,
+                 network: NetworkSettings | None = None, device: str = "cpu") -> None:
+        self.prepared = prepared
+        self.request = prepared.request
+        self.paths = paths
+        self.clock = clock
+        self._own_bus = bus is None
+        self.bus = bus or EventBus()
+        self.progress = ProgressModel(clock)
+        self._unsubscribe = self.bus.subscribe(self.progress)
+        self._engine_factory = engine_factory or (lambda s: create_engine(s, paths.voices_dir))
+        self._network = network or NetworkSettings.load()
+        self._device = device
+        self._changed = threading.Event()
+        self._done = threading.Event()
+        self._halt = threading.Event()  # set when the end begins: helper threads leave
+        self._cancel = threading.Event()
+        self._failure: E2AError | None = None
+        self._outcome: Outcome | None = None
+        self.job: Job | None = None
+        self.farm: Farm | None = None
+        self.farm_info: FarmInfo | None = None
+        self._server: FarmServer | None = None
+        self._local: NodeRunner | None = None
+        self._mastering: ChapterMastering | None = None
+        self._threads: list[threading.Thread] = []
+
+    # -- commands -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the job and start serving; raises E2AError (job busy, port in use)."""
+        request, prepared = self.request, self.prepared
+        sample_rate = voice_sample_rate(request.voice, self.paths.voices_dir)
+        options = request.farm or FarmOptions()
+        self.job = Job.open_for(request.book_path, prepared.book,
+                                JobSettings(request.voice, request.plan), self.paths,
+                                self.bus.emit, planned=list(prepared.units))
+        try:
+            self.job.store.release_all()  # leases of a previous run died with it
+            scheduler = Scheduler(self.job.store, self.clock, lease_ttl=options.lease_ttl,
+                                  chapters=prepared.chapters)
+            identity = CoordinatorIdentity.load(self.paths.trust_dir, options.name)
+            code = normalise_code(options.code or "") or new_farm_code()
+            self.farm = Farm(self.job, scheduler, identity,
+                             PairingRegistry(self.paths.trust_dir, code, self.clock),
+                             sample_rate, self.bus.emit, self._on_accepted)
+            self._mastering = ChapterMastering(self.job, prepared.fmt, list(prepared.chapters))
+            self.bus.emit(self._started_event())
+            self._start_server(options, code)
+        except BaseException:
+            self._close_job()
+            raise
+        self._started_at = self.clock()
+        self._spawn(self._supervise, "e2a-job")
+        self._spawn(self._reap, "e2a-reaper")
+
+    def pause(self) -> None:
+        """Hand out no new units; units in flight finish. Idempotent."""
+        if self.farm is not None and not self.farm.paused and not self._done.is_set():
+            self.farm.paused = True
+            self.bus.emit(Paused())
+
+    def resume(self) -> None:
+        if self.farm is not None and self.farm.paused and not self._done.is_set():
+            self.farm.paused = False
+            self.bus.emit(Resumed())
+
+    @property
+    def paused(self) -> bool:
+        return self.farm is not None and self.farm.paused
+
+    def cancel(self, timeout: float | None = 30.0) -> Outcome | None:
+        """Stop now; returns the outcome (finished, if it was too late to stop)."""
+        self._cancel.set()
+        self._changed.set()
+        if self._local is not None:
+            self._local.worker.stop()
+        return self.wait(timeout)
+
+    def wait(self, timeout: float | None = None) -> Outcome | None:
+        """Block until the conversion ends; None if ``timeout`` passed first."""
+        if not self._done.wait(timeout):
+            return None
+        return self._outcome
+
+    def run(self) -> Outcome:
+        """Start and wait (the CLI's way); Ctrl-C cancels and re-raises."""
+        self.start()
+        try:
+            outcome = self.wait()
+        except KeyboardInterrupt:
+            self.cancel()
+            raise
+        assert outcome is not None
+        return outcome
+
+    def snapshot(self) -> ProgressSnapshot:
+        return self.progress.snapshot()
+
+    @property
+    def work_folder(self) -> Path | None:
+        return self.job.folder if self.job is not None else None
+
+    # -- start-up pieces ------------------------------------------------------------------
+
+    def _started_event(self) -> JobStarted:
+        assert self.job is not None
+        chapters = set(self.prepared.chapters)
+        units = [u for u in self.job.store.units() if u.chapter in chapters]
+        done = [u for u in units if u.status == "done"]
+        return JobStarted(self.prepared.book.metadata.title, len(chapters), len(units),
+                          len(done), sum(u.chars for u in units), sum(u.chars for u in done),
+                          sum(u.duration or 0.0 for u in done))
+
+    def _start_server(self, options: FarmOptions, code: str) -> None:
+        assert self.farm is not None
+        if self.request.farm is None:
+            return
+        interfaces = options.mdns_interfaces or self._network.mdns_list
+        self._server = FarmServer(self.farm, options.port, self._network.bind_host,
+                                  mdns_interfaces=interfaces)
+        port = self._server.start()
+        ident = self.farm.identity
+        self.farm_info = FarmInfo(ident.name, format_code(code), port, ident.fingerprint)
+        self.bus.emit(FarmStarted(ident.name, format_code(code), port, ident.fingerprint,
+                                  options.wait_nodes))
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _start_local_node(self) -> None:
+        assert self.farm is not None
+        config = NodeConfig(self.paths.data_dir, name=LOCAL_NAME, device=self._device)
+        worker = NodeWorker(config, engine_factory=self._engine_factory,
+                            link=LocalLink(self.farm, self._fail),
+                            identity=NodeIdentity(LOCAL_NODE, LOCAL_NAME))
+        self._local = NodeRunner(worker, "e2a-local-node", self._on_local_exit)
+        self._local.start()
+
+    # -- what the threads do ----------------------------------------------------------------
+
+    def _on_accepted(self, unit: UnitRecord) -> None:
+        """Called by the farm after a unit's audio is stored: encode its chapter if complete."""
+        assert self.job is not None and self._mastering is not None
+        if self.job.store.chapter_complete(unit.chapter):
+            self._mastering.submit_ready()
+        self._changed.set()
+
+    def _on_local_exit(self, error: BaseException | None) -> None:
+        if isinstance(error, E2AError):
+            self._fail(error)
+        elif error is not None:
+            self._fail(E2AError(f"the built-in node stopped: {error}"))
+
+    def _fail(self, error: E2AError) -> None:
+        if self._failure is None:
+            self._failure = error
+        self._changed.set()
+
+    def _check(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+        if self._cancel.is_set():
+            raise _Stop
+
+    def _reap(self) -> None:
+        """Re-queue lapsed leases and notice silent nodes, whether or not anyone leases."""
+        assert self.farm is not None
+        interval = min(1.0, self.farm.scheduler.lease_ttl / 10)
+        while not self._halt.wait(interval):
+            try:
+                self.farm.sweep()
+            except Exception:  # a sweep that fails now may pass next time; never kill the job
+                log.exception("lease sweep failed")
+
+    def _supervise(self) -> None:
+        try:
+            outcome = self._convert()
+        except _Stop:
+            outcome = Outcome(CANCELLED)
+        except E2AError as exc:
+            outcome = Outcome(FAILED, error=exc)
+        except Exception as exc:  # a bug: reported, the work kept
+            log.exception("conversion failed")
+            outcome = Outcome(FAILED, error=E2AError(f"internal error: {exc!r}"))
+        self._finish(outcome)
+
+    def _convert(self) -> Outcome:
+        assert self.farm is not None and self._mastering is not None
+        self._wait_for_nodes()
+        self._start_local_node()
+        self._mastering.submit_ready()
+        while not self.farm.scheduler.finished():
+            self._changed.wait(0.5)
+            self._changed.clear()
+            self._check()
+        self.farm.closing = True  # nodes asking for work now hear "job over"
+        if self._server is not None:
+            self._server.stop_soon(grace=1.0)
+        self._mastering.wait(self._check)
+        self._check()
+        outputs, duration = self._bind()
+        self.bus.flush(5)
+        wall = self.clock() - self._started_at
+        rendered = self.progress.snapshot().audio_this_run
+        result = ConvertResult(outputs, duration, len(self.prepared.chapters), rendered, wall)
+        return Outcome(FINISHED, result)
+
+    def _wait_for_nodes(self) -> None:
+        assert self.farm is not None
+        wanted = (self.request.farm or FarmOptions()).wait_nodes
+        while len([n for n in self.farm.nodes if n != LOCAL_NODE]) < wanted:
+            self._changed.wait(0.1)
+            self._changed.clear()
+            self._check()
+
+    def _bind(self) -> tuple[tuple[Path, ...], float]:
+        assert self.job is not None and self._mastering is not None
+        mastering, prepared = self._mastering, self.prepared
+        chapters = [
+            BoundChapter(mastering.encoded_path(c), prepared.book.chapters[c].title,
+                         _duration(mastering.encoded_path(c)))
+            for c in prepared.chapters
+        ]
+        metadata, cover = prepared.book.metadata, prepared.book.cover
+        if not self.request.split_chapters:
+            self.bus.emit(Binding(prepared.outputs[0]))
+            bind_book(chapters, metadata, cover, prepared.fmt, prepared.outputs[0],
+                      self.job.folder)
+        else:
+            for n, (chapter, out) in enumerate(zip(chapters, prepared.outputs, strict=True), 1):
+                self._check()
+                self.bus.emit(Binding(out))
+                write_chapter_file(chapter, n, len(chapters), metadata, cover, prepared.fmt,
+                                   out, self.job.folder)
+        return prepared.outputs, sum(c.duration for c in chapters)
+
+    def _finish(self, outcome: Outcome) -> None:
+        """Stop every helper, release the job, tell observers, wake waiters."""
+        self._halt.set()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=10)
+        if self._local is not None:
+            self._local.stop()
+        if self._server is not None:
+            self._server.stop()
+        if self._mastering is not None:
+            self._mastering.close()
+        if outcome.state != FINISHED:
+            remove_partial(self.prepared.outputs)
+        units_done, units_total = self._unit_counts()
+        self._close_job()
+        if outcome.state == FINISHED and outcome.result is not None:
+            result = outcome.result
+            self.bus.emit(JobFinished(result.outputs, result.duration, result.chapters))
+        elif outcome.state == CANCELLED:
+            self.bus.emit(Cancelled(units_done, units_total))
+        else:
+            self.bus.emit(JobFailed(str(outcome.error)))
+        self.bus.flush(10)
+        self._outcome = outcome
+        self._done.set()
+        if self._own_bus:
+            self._unsubscribe()
+            self.bus.close()
+
+    def _unit_counts(self) -> tuple[int, int]:
+        if self.job is None:
+            return 0, 0
+        counts = self.job.store.counts(self.prepared.chapters)
+        return counts["done"], sum(counts.values())
+
+    def _close_job(self) -> None:
+        if self.job is not None:
+            self.job.close()
+
+
+def _duration(path: Path) -> float:
+    """Exact length of an encoded chapter (mutagen reads the container, no ffprobe)."""
+    import mutagen
+
+    info = mutagen.File(str(path))
+    if info is None or info.info is None:
+        raise OutputError("cannot read back the encoded chapter", path)
+    return float(info.info.length)
