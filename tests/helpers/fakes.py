@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -48,3 +49,39 @@ class ToneEngine(Engine):
     @property
     def sample_rate(self) -> int:
         return self.RATE
+
+
+class GateEngine(ToneEngine):
+    """A tone voice that speaks a sentence only when the test lets it (``allow``).
+
+    Tests then decide exactly where a unit is when they pause, cancel or stop,
+    instead of racing a fast engine with sleeps.
+    """
+
+    name = "gate"
+    permits = threading.Semaphore(0)
+    opened = threading.Event()
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.permits = threading.Semaphore(0)
+        cls.opened = threading.Event()
+
+    @classmethod
+    def allow(cls, sentences: int = 1) -> None:
+        cls.permits.release(sentences)
+
+    @classmethod
+    def open(cls) -> None:
+        """Speak freely from now on."""
+        cls.opened.set()
+        cls.permits.release(100_000)
+
+    @classmethod
+    def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
+        return [VoiceInfo("gate", "gate", "en", sample_rate=cls.RATE)]
+
+    def speak(self, text: str) -> Speech:
+        if not self.opened.is_set():
+            self.permits.acquire()
+        return super().speak(text)

@@ -92,3 +92,24 @@ async def test_coordinator_is_discovered_by_mdns_on_loopback() -> None:
     finally:
         await browser.async_close()
         await advertiser.async_close()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--url", "notaurl"], "'notaurl' is not a coordinator URL like http://pc1:8765"),
+    (["--url", "http://pc1:99999"], "is not a coordinator URL"),
+    (["--max-speed", "-1"], "'-1' is not a speed between 0.1 and 1000"),
+])
+def test_bad_arguments_are_refused_before_anything_starts(args: list[str], message: str) -> None:
+    out = run_cli("e2a_node", "--headless", *args, timeout=60)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_one_job_gives_up_on_an_unreachable_coordinator(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    out = run_cli("e2a_node", "--headless", "--one-job", "--give-up-after", "2", "--url",
+                  f"http://127.0.0.1:{port}", "--code", "123456", timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines()[-1] == (
+        f"e2a-node: error: no coordinator answered http://127.0.0.1:{port} for 2 s; "
+        "giving up (--one-job)")

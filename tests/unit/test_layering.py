@@ -33,3 +33,40 @@ def test_pure_modules_import_no_qt_and_no_torch() -> None:
     checked, bad = out.stdout.splitlines()
     assert int(checked) >= 40  # the walk really found the packages' modules
     assert bad == ""
+
+
+PURE = ["e2a_desktop.ebook", "e2a_desktop.plan", "e2a_desktop.audio.master",
+        "e2a_desktop.audio.bind", "e2a_desktop.events", "e2a_desktop.progress",
+        "e2a_node.protocol", "e2a_node.auth", "e2a_node.engines", "e2a_node.engines.piper",
+        "e2a_node.render", "e2a_node.state"]
+ALONE = """
+import importlib, sys
+importlib.import_module(sys.argv[1])
+print(",".join(sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[2].split(",")))))
+"""
+FORBIDDEN = "PySide6,torch,TTS,aiohttp,sqlite3,_sqlite3,zeroconf"
+
+
+def test_pure_layers_import_no_network_and_no_database() -> None:
+    """Readers, planner, audio, engines and wire types stay usable without a server or a DB."""
+    for module in PURE:
+        out = subprocess.run([sys.executable, "-c", ALONE, module, FORBIDDEN],
+                             capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "", f"{module} pulls in {out.stdout.strip()}"
+
+
+NODE_ONLY = """
+import importlib, pkgutil, sys
+import e2a_node
+for info in pkgutil.walk_packages(e2a_node.__path__, "e2a_node."):
+    if info.name.split(".")[-1] != "__main__":
+        importlib.import_module(info.name)
+print(",".join(sorted(m for m in sys.modules if m.startswith("e2a_desktop"))))
+"""
+
+
+def test_the_node_package_never_imports_the_desktop() -> None:
+    """A node installs and runs without the desktop app (and never reaches back into it)."""
+    out = subprocess.run([sys.executable, "-c", NODE_ONLY], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == ""

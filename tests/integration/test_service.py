@@ -1,0 +1,146 @@
+"""The job service driven from another thread, as the window and the tray will drive it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mutagen.mp4 import MP4
+
+from e2a_desktop.config import AppPaths
+from e2a_desktop.convert import ConvertRequest, FarmOptions, prepare
+from e2a_desktop.events import (
+    Cancelled,
+    JobFinished,
+    NodeChanged,
+    NodeGone,
+    Paused,
+    Resumed,
+    UnitFinished,
+    UnitRequeued,
+    UnitStarted,
+)
+from e2a_desktop.localnode import LOCAL_NODE
+from e2a_desktop.plan import PlanSettings
+from e2a_desktop.service import CANCELLED, FINISHED, Conversion
+from e2a_node.engines import register_engine, unregister_engine
+from e2a_node.engines.base import VoiceSettings
+from e2a_node.protocol import Capabilities
+from tests.helpers.fakes import GateEngine
+from tests.helpers.recorder import Recorder
+
+SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
+TITLES = ["The Fox", "The Dog", "The River"]
+
+
+@pytest.fixture
+def gate() -> Iterator[type[GateEngine]]:
+    GateEngine.reset()
+    register_engine("gate", GateEngine)
+    yield GateEngine
+    GateEngine.open()  # whatever is still speaking finishes
+    unregister_engine("gate")
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    path = tmp_path / "fables.txt"
+    path.write_text("Fables\n\n" + "".join(
+        f"Chapter {n}: {title}\n\n{' '.join([SENTENCE] * 4)}\n\n{' '.join([SENTENCE] * 3)}\n\n"
+        for n, title in enumerate(TITLES, start=1)), encoding="utf-8")
+    return path
+
+
+def _conversion(book: Path, out: Path, farm: FarmOptions | None = None) -> Conversion:
+    request = ConvertRequest(book, out, voice=VoiceSettings(engine="gate", voice="gate"),
+                             plan=PlanSettings(target_chars=140, max_chars=300), farm=farm)
+    return Conversion(prepare(request), AppPaths.load())
+
+
+def test_pause_stops_new_units_and_resume_finishes_the_book(gate: type[GateEngine], book: Path,
+                                                            tmp_path: Path) -> None:
+    conversion = _conversion(book, tmp_path / "book.m4b")
+    seen = Recorder()
+    conversion.bus.subscribe(seen)
+    conversion.start()
+    seen.wait_kind(UnitStarted)
+    conversion.pause()  # from the test's thread, while the first unit is being spoken
+    seen.wait_kind(Paused)
+    gate.open()  # the unit in flight may finish; nothing new may start
+    seen.wait_for(lambda evs: any(isinstance(e, NodeChanged) and e.node == LOCAL_NODE
+                                  and e.state == "paused" for e in evs), what="node paused")
+    assert len(seen.of(UnitStarted)) == 1
+    assert len(seen.of(UnitFinished)) == 1
+    assert conversion.snapshot().state == "paused"
+
+    conversion.resume()
+    outcome = conversion.wait(120)
+    assert outcome is not None and outcome.state == FINISHED, outcome
+    assert seen.of(Resumed)
+    finished = [e.unit_id for e in seen.of(UnitFinished) if e.accepted]
+    assert len(finished) == len(set(finished)) == len(conversion.prepared.units)
+    assert [c.title for c in MP4(str(tmp_path / "book.m4b")).chapters] == [
+        f"Chapter {n}: {t}" for n, t in enumerate(TITLES, start=1)]
+    assert seen.of(JobFinished)
+
+
+def test_cancel_returns_promptly_keeps_the_work_and_leaves_no_output(
+        gate: type[GateEngine], book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "book.m4b"
+    conversion = _conversion(book, out)
+    seen = Recorder()
+    conversion.bus.subscribe(seen)
+    conversion.start()
+    gate.allow(4)  # the first unit (two sentences, then the next one's first ones)
+    seen.wait_kind(UnitFinished)
+    seen.wait_kind(UnitStarted, 2)
+    began = time.monotonic()
+    assert conversion.cancel(timeout=0) is None  # asked; the unit in hand ends at a sentence
+    gate.allow(1)
+    outcome = conversion.wait(30)
+    assert outcome is not None and outcome.state == CANCELLED
+    assert time.monotonic() - began < 10
+    assert seen.of(Cancelled)[0].units_done >= 1
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+    assert any(e.reason == "handed back" for e in seen.of(UnitRequeued))
+
+    # The same book again: the units spoken before are not spoken again.
+    before = {e.unit_id for e in seen.of(UnitFinished) if e.accepted}
+    gate.open()
+    again = _conversion(book, out)
+    seen_again = Recorder()
+    again.bus.subscribe(seen_again)
+    outcome = again.run()
+    assert outcome.state == FINISHED
+    spoken_again = {e.unit_id for e in seen_again.of(UnitFinished)}
+    assert before and not before & spoken_again
+    assert out.exists()
+
+
+def test_a_silent_node_is_reported_gone_by_the_timer(gate: type[GateEngine], book: Path,
+                                                     tmp_path: Path) -> None:
+    """Nobody leases meanwhile: the built-in node is stuck in a sentence, the ghost is gone."""
+    conversion = _conversion(book, tmp_path / "book.m4b",
+                             FarmOptions(lease_ttl=2.0, mdns_interfaces=["127.0.0.1"]))
+    seen = Recorder()
+    conversion.bus.subscribe(seen)
+    conversion.start()
+    seen.wait_kind(UnitStarted)  # the built-in node holds a unit and waits at the gate
+    assert conversion.farm is not None
+    caps = Capabilities("ghost pc", "cpu", {"gate": ["gate"]})
+    leased = conversion.farm.lease("ghost-node-1", caps)
+    assert leased.assignment is not None  # then the ghost goes silent for good
+    seen.wait_for(lambda evs: any(isinstance(e, NodeGone) and e.node == "ghost-node-1"
+                                  for e in evs), timeout=30, what="the ghost reported gone")
+    assert any(e.unit_id == leased.assignment.unit_id and e.reason == "lease expired"
+               for e in seen.of(UnitRequeued))
+    gone = [e for e in seen.of(NodeGone)]
+    assert [e.node for e in gone] == ["ghost-node-1"], "the built-in node is alive"
+    assert conversion.snapshot().nodes and {n.node: n.state for n in
+                                            conversion.snapshot().nodes}["ghost-node-1"] == "gone"
+    conversion.cancel(timeout=0)
+    gate.allow(1)  # the built-in node's sentence ends; it hands its unit back
+    outcome = conversion.wait(30)
+    assert outcome is not None and outcome.state == CANCELLED
