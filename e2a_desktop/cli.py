@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from e2a_node.engines import available_voices, find_voice
-from e2a_node.engines.base import VoiceSettings
+from e2a_node.settings import EngineSettings, SettingsError
 
 from . import __version__
 from .audio.formats import FORMATS
@@ -132,15 +132,17 @@ def _request(args: argparse.Namespace, paths: AppPaths) -> ConvertRequest:
 
     voice = find_voice(args.voice, paths.voices_dir)
     try:
-        settings = VoiceSettings(engine=voice.engine, voice=voice.name, speed=args.speed)
+        settings = EngineSettings(engine=voice.engine, voice=voice.name,
+                                  language=voice.language or "en", speed=args.speed)
         plan = PlanSettings(target_chars=args.unit_chars,
                             max_chars=max(args.unit_chars, PlanSettings.max_chars))
-    except ValueError as exc:
+    except (SettingsError, ValueError) as exc:
         raise E2AError(str(exc)) from None
     farm = None if args.no_farm else FarmOptions(
         args.port, args.code, args.wait_nodes, args.lease_ttl, None, args.farm_name)
-    return ConvertRequest(args.book, args.output, args.format, settings, plan,
-                          args.chapters, args.split_chapters, farm)
+    return ConvertRequest(args.book, args.output, args.format, settings, plan=plan,
+                          chapters=args.chapters, split_chapters=args.split_chapters, farm=farm,
+                          sentence_limit=voice.max_chars or None)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -149,7 +151,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from .terminal import TerminalProgress
 
     paths = AppPaths.load()
-    conversion = Conversion(prepare(_request(args, paths)), paths)
+    prepared = prepare(_request(args, paths))
+    for warning in prepared.warnings:
+        print(f"e2a: warning: {warning}", file=sys.stderr)
+    conversion = Conversion(prepared, paths)
     conversion.bus.subscribe(TerminalProgress(conversion.progress))
     try:
         outcome = conversion.run()

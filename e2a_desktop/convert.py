@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from e2a_node.engines.base import VoiceSettings
+from e2a_node.settings import EngineSettings, PauseSettings
 
 from .audio.formats import FORMATS, OutputFormat, format_for_extension
 from .ebook import read_book
@@ -42,11 +42,13 @@ class ConvertRequest:
     book_path: Path
     output: Path | None = None
     format: str | None = None  # None: from the output's extension, else m4b
-    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    voice: EngineSettings = field(default_factory=EngineSettings)
+    pauses: PauseSettings = field(default_factory=PauseSettings)
     plan: PlanSettings = field(default_factory=PlanSettings)
     chapters: str | None = None  # "1-3,7" (1-based), None for all
     split_chapters: bool = False
     farm: FarmOptions | None = None
+    sentence_limit: int | None = None  # the voice's per-call limit (VoiceInfo.max_chars)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class PreparedBook:
     fmt: OutputFormat
     outputs: tuple[Path, ...]
     units: tuple[PlannedUnit, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def chars(self) -> int:
@@ -145,8 +148,25 @@ def prepare(request: ConvertRequest, book: Book | None = None) -> PreparedBook:
     chapters = parse_chapters(request.chapters, len(book.chapters), request.book_path)
     outputs = output_paths(request, book, chapters, fmt)
     check_writable(outputs)
-    units = plan_book(book, request.plan)
-    return PreparedBook(request, book, tuple(chapters), fmt, tuple(outputs), tuple(units))
+    units = plan_book(book, request.plan, request.sentence_limit)
+    warnings = tuple(w for w in [language_warning(book.metadata.language, request.voice)] if w)
+    return PreparedBook(request, book, tuple(chapters), fmt, tuple(outputs), tuple(units),
+                        warnings)
+
+
+def primary_language(tag: str) -> str:
+    """'en_US' / 'en-GB' / 'EN' → 'en'."""
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+def language_warning(book_language: str, voice: EngineSettings) -> str | None:
+    """A line for the user when the voice does not speak the book's language."""
+    book, spoken = primary_language(book_language), primary_language(voice.language)
+    if not book or not spoken or book == spoken:
+        return None
+    return (f"the book is in '{book_language}' but voice {voice.voice} speaks "
+            f"'{voice.language}'; it will read with the wrong pronunciation (choose a voice "
+            f"with --voice, see `e2a voices`)")
 
 
 def remove_partial(paths: tuple[Path, ...] | list[Path]) -> None:

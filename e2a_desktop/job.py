@@ -6,38 +6,25 @@ running the same command again finds the same folder and resumes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
-from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from e2a_node.engines.base import VoiceSettings
 
 from .config import AppPaths
 from .ebook.model import Book
 from .events import Emit, UnitFinished, ignore
+from .jobid import JobSettings, job_folder
 from .joblock import JobLock
-from .plan import PlannedUnit, PlanSettings, plan_book
+from .plan import PlannedUnit, plan_book
 from .store import JobStore, UnitRecord
 
 STORE_NAME = "job.sqlite"
+SCHEMA_VERSION = 1
+"""Store meta 'schema': 1 = settings kept as versioned JSON. e2a 0.1 stores (no 'schema',
+a flat 'voice') are brought up to date when opened: their units and audio are kept."""
 
-
-def job_id(book_path: Path, voice: VoiceSettings, plan: PlanSettings) -> str:
-    digest = hashlib.sha256()
-    with book_path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    digest.update(json.dumps([asdict(voice), asdict(plan)], sort_keys=True).encode())
-    return digest.hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class JobSettings:
-    voice: VoiceSettings
-    plan: PlanSettings
+__all__ = ["Job", "JobSettings", "STORE_NAME"]
 
 
 class Job:
@@ -60,8 +47,10 @@ class Job:
         if not self.store.is_planned:
             units = planned if planned is not None else plan_book(book, settings.plan)
             self.store.initialise(
-                {"title": book.metadata.title, "voice": json.dumps(asdict(settings.voice))},
+                {"title": book.metadata.title},
                 [(c.title, len(c.text)) for c in book.chapters], units)
+        self.store.set_meta({"schema": str(SCHEMA_VERSION),
+                             "settings": json.dumps(settings.speech.to_json())})
         self._requeue_lost_audio()
 
     def _requeue_lost_audio(self) -> None:
@@ -83,8 +72,9 @@ class Job:
     def open_for(cls, book_path: Path, book: Book, settings: JobSettings, paths: AppPaths,
                  emit: Emit = ignore, planned: list[PlannedUnit] | None = None) -> Job:
         """The book's job folder, locked against a second e2a converting the same job."""
-        folder = paths.jobs_dir / job_id(book_path, settings.voice, settings.plan)
-        folder.mkdir(parents=True, exist_ok=True)
+        paths.jobs_dir.mkdir(parents=True, exist_ok=True)
+        folder = job_folder(paths.jobs_dir, book_path, settings)
+        folder.mkdir(exist_ok=True)
         lock = JobLock(folder, book_path)
         try:
             return cls(folder, book, settings, emit, lock, planned)

@@ -49,10 +49,10 @@ class ChapterMastering:
 
     def _encode(self, chapter: int) -> None:
         units = self.job.store.units(chapter)
-        voice = self.job.settings.voice
+        pauses = self.job.settings.pauses
         pieces = [
             UnitPiece(self.job.units_dir / str(u.audio_path),
-                      voice.paragraph_pause if u.breaks[0] else voice.sentence_pause)
+                      pauses.paragraph_pause if u.breaks[0] else pauses.sentence_pause)
             for u in units
         ]
         wav = self.job.chapters_dir / f"{chapter:03d}.joined.wav"

@@ -64,11 +64,12 @@ def _length(sentences: list[tuple[str, bool]]) -> int:
     return sum(len(s) for s, _ in sentences) + 2 * max(0, len(sentences) - 1)
 
 
-def plan_chapter(chapter: int, text: str, language: str, settings: PlanSettings
-                 ) -> list[PlannedUnit]:
+def plan_chapter(chapter: int, text: str, language: str, settings: PlanSettings,
+                 sentence_limit: int | None = None) -> list[PlannedUnit]:
     groups: list[list[tuple[str, bool]]] = []
     current: list[tuple[str, bool]] = []
-    for item in chapter_sentences(text, language, settings.target_chars):
+    limit = min(settings.target_chars, sentence_limit or settings.target_chars)
+    for item in chapter_sentences(text, language, limit):
         if current and _length([*current, item]) > settings.target_chars:
             groups.append(current)
             current = []
@@ -85,10 +86,16 @@ def plan_chapter(chapter: int, text: str, language: str, settings: PlanSettings
     ]
 
 
-def plan_book(book: Book, settings: PlanSettings | None = None) -> list[PlannedUnit]:
-    """All units of the book, in reading order."""
+def plan_book(book: Book, settings: PlanSettings | None = None,
+              sentence_limit: int | None = None) -> list[PlannedUnit]:
+    """All units of the book, in reading order.
+
+    ``sentence_limit`` is the voice's per-call limit (an engine such as XTTS garbles
+    text past a few hundred characters): no piece handed to the engine exceeds it.
+    """
     settings = settings or PlanSettings()
     units: list[PlannedUnit] = []
     for index, chapter in enumerate(book.chapters):
-        units.extend(plan_chapter(index, chapter.text, book.metadata.language, settings))
+        units.extend(plan_chapter(index, chapter.text, book.metadata.language, settings,
+                                  sentence_limit))
     return units

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from e2a_node.engines import create_engine, voice_sample_rate
-from e2a_node.engines.base import Engine, VoiceSettings
+from e2a_node.engines.base import Engine
 from e2a_node.runner import NodeRunner
+from e2a_node.settings import EngineSettings
 from e2a_node.trust import NodeIdentity
 from e2a_node.worker import NodeConfig, NodeWorker
 
@@ -105,7 +106,7 @@ class Conversion:
 
     def __init__(self, prepared: PreparedBook, paths: AppPaths, *, bus: EventBus | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 engine_factory: Callable[[VoiceSettings], Engine] | None = None,
+                 engine_factory: Callable[[EngineSettings], Engine] | None = None,
                  network: NetworkSettings | None = None, device: str = "cpu") -> None:
         self.prepared = prepared
         self.request = prepared.request
@@ -140,7 +141,8 @@ class Conversion:
         sample_rate = voice_sample_rate(request.voice, self.paths.voices_dir)
         options = request.farm or FarmOptions()
         self.job = Job.open_for(request.book_path, prepared.book,
-                                JobSettings(request.voice, request.plan), self.paths,
+                                JobSettings(request.voice, request.pauses, request.plan),
+                                self.paths,
                                 self.bus.emit, planned=list(prepared.units))
         try:
             self.job.store.release_all()  # leases of a previous run died with it

@@ -145,6 +145,10 @@ class JobStore:
 
     # -- queries ---------------------------------------------------------------
 
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self._tx(durable=True) as db:
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
     def meta(self) -> dict[str, str]:
         with self._lock:
             return dict(self._db.execute("SELECT key, value FROM meta").fetchall())

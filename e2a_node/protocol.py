@@ -25,7 +25,7 @@ import base64
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .engines.base import VoiceSettings
+from .settings import EngineSettings, SettingsError, SpeechSettings
 
 PROTOCOL_VERSION = 1
 API = "/api/v1"
@@ -140,39 +140,26 @@ class PairConfirm:
         return cls(_node_id(data), _require(data, "proof", str))
 
 
-def voice_to_json(voice: VoiceSettings) -> dict[str, Any]:
-    return asdict(voice)
-
-
-def voice_from_json(data: Any) -> VoiceSettings:
-    try:
-        return VoiceSettings(
-            engine=_require(data, "engine", str), voice=_require(data, "voice", str),
-            language=_require(data, "language", str),
-            speed=float(_require(data, "speed", (int, float))),
-            sentence_pause=float(_require(data, "sentence_pause", (int, float))),
-            paragraph_pause=float(_require(data, "paragraph_pause", (int, float))))
-    except ValueError as exc:
-        raise ProtocolError(str(exc)) from None
-
-
 @dataclass(frozen=True)
 class JobInfo:
     """What a node needs to know to work on a job."""
 
     job_id: str
     title: str
-    voice: VoiceSettings
+    settings: SpeechSettings
     sample_rate: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"job_id": self.job_id, "title": self.title, "voice": voice_to_json(self.voice),
+        return {"job_id": self.job_id, "title": self.title, "settings": self.settings.to_json(),
                 "sample_rate": self.sample_rate}
 
     @classmethod
     def from_json(cls, data: Any) -> JobInfo:
-        return cls(_require(data, "job_id", str), _require(data, "title", str),
-                   voice_from_json(_require(data, "voice", dict)),
+        try:
+            settings = SpeechSettings.from_json(_require(data, "settings", dict))
+        except SettingsError as exc:
+            raise ProtocolError(f"job settings: {exc}") from None
+        return cls(_require(data, "job_id", str), _require(data, "title", str), settings,
                    _require(data, "sample_rate", int))
 
 
@@ -184,7 +171,7 @@ class Capabilities:
     device: str
     engines: dict[str, list[str]] = field(default_factory=dict)  # engine -> voices
 
-    def can_speak(self, voice: VoiceSettings) -> bool:
+    def can_speak(self, voice: EngineSettings) -> bool:
         return voice.voice in self.engines.get(voice.engine, [])
 
     def to_json(self) -> dict[str, Any]:

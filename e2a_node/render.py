@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .engines.base import Engine, VoiceSettings
+from .engines.base import Engine
+from .settings import PauseSettings
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _trim(samples: np.ndarray, threshold: int = 120) -> np.ndarray:
 
 
 def render_unit(engine: Engine, sentences: Sequence[str], breaks: Sequence[bool],
-                settings: VoiceSettings,
+                pauses: PauseSettings,
                 on_sentence: Callable[[int, int], None] | None = None) -> UnitAudio:
     """Speak each sentence; a pause between them, longer where a paragraph starts.
 
@@ -75,7 +76,7 @@ def render_unit(engine: Engine, sentences: Sequence[str], breaks: Sequence[bool]
     position = 0
     for i, sentence in enumerate(sentences):
         if i:
-            pause = settings.paragraph_pause if breaks[i] else settings.sentence_pause
+            pause = pauses.paragraph_pause if breaks[i] else pauses.sentence_pause
             silence = np.zeros(int(pause * rate), dtype=np.int16)
             pieces.append(silence)
             position += len(silence)

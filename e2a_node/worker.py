@@ -34,11 +34,12 @@ from .client import (
 from .config import AppPaths
 from .discovery import Browser, FarmAdvert
 from .engines import available_voices, create_engine
-from .engines.base import Engine, VoiceSettings
+from .engines.base import Engine
 from .errors import E2AError
 from .link import FarmLink
 from .protocol import LEASE_DONE, LEASE_UNIT, Assignment, Capabilities, JobInfo
 from .render import UnitAudio, render_unit
+from .settings import EngineSettings
 from .state import NodeSnapshot, NodeStatus
 from .trust import NodeIdentity, TrustedCoordinator, TrustStore
 
@@ -79,7 +80,7 @@ class NodeWorker:
     """One node; ``async_run`` until stopped (or the first job ends, with one_job)."""
 
     def __init__(self, config: NodeConfig, prompt: CodePrompt | None = None,
-                 engine_factory: Callable[[VoiceSettings], Engine] | None = None,
+                 engine_factory: Callable[[EngineSettings], Engine] | None = None,
                  on_state: Callable[[NodeSnapshot], None] | None = None,
                  link: FarmLink | None = None, identity: NodeIdentity | None = None) -> None:
         self.config = config
@@ -89,7 +90,7 @@ class NodeWorker:
         self.voices_dir = paths.voices_dir
         self.prompt = prompt
         self._engine_factory = engine_factory or (lambda v: create_engine(v, self.voices_dir))
-        self._engine: tuple[VoiceSettings, Engine] | None = None
+        self._engine: tuple[EngineSettings, Engine] | None = None
         self._on_state = on_state or (lambda _s: None)
         self._link = link
         self.state = NodeSnapshot()
@@ -292,14 +293,15 @@ class NodeWorker:
                 self.trust.forget(hello.fingerprint)
             raise CoordinatorGone("this node's pairing was revoked; pairing again") from None
         caps = self.capabilities()
-        if not caps.can_speak(job.voice):
+        voice = job.settings.engine
+        if not caps.can_speak(voice):
             self._set(NodeStatus.NO_VOICE, title=job.title)
-            log.warning("job %r needs voice %s:%s, which this node does not have",
-                        job.title, job.voice.engine, job.voice.voice)
+            log.warning("job %r needs voice %s, which this node does not have", job.title,
+                        voice.label)
             await self._async_sleep(30)
             return False
         self._set(NodeStatus.LOADING, title=job.title)
-        engine = await asyncio.to_thread(self._engine_for, job.voice)
+        engine = await asyncio.to_thread(self._engine_for, voice)
         log.info("working on %r", job.title)
         while not self._stopping and not self._paused:
             try:
@@ -318,8 +320,10 @@ class NodeWorker:
             await self._async_do_unit(link, engine, job, lease.assignment)
         return False
 
-    def _engine_for(self, voice: VoiceSettings) -> Engine:
+    def _engine_for(self, voice: EngineSettings) -> Engine:
         if self._engine is None or self._engine[0] != voice:
+            if self._engine is not None:
+                self._engine[1].unload()
             self._engine = (voice, self._engine_factory(voice))
         return self._engine[1]
 
@@ -331,7 +335,7 @@ class NodeWorker:
         beats = asyncio.create_task(self._async_heartbeats(link, unit, dropped, progress))
         began = time.monotonic()
         try:
-            audio = await asyncio.to_thread(self._speak, engine, job.voice, unit, dropped,
+            audio = await asyncio.to_thread(self._speak, engine, job, unit, dropped,
                                             progress)
             await self._async_throttle(audio, began, dropped)
         except UnitDropped:
@@ -375,7 +379,7 @@ class NodeWorker:
             log.info("unit %d done: %.1f s of audio in %.1f s (%.1fx real time)", unit.unit_id,
                      audio.duration, spent, audio.duration / spent if spent else 0.0)
 
-    def _speak(self, engine: Engine, voice: VoiceSettings, unit: Assignment,
+    def _speak(self, engine: Engine, job: JobInfo, unit: Assignment,
                dropped: threading.Event, progress: list[int]) -> UnitAudio:
         def check(done: int, _total: int) -> None:
             progress[0] = done
@@ -383,7 +387,8 @@ class NodeWorker:
                 raise UnitDropped
 
         check(0, len(unit.sentences))
-        return render_unit(engine, unit.sentences, unit.breaks, voice, on_sentence=check)
+        return render_unit(engine, unit.sentences, unit.breaks, job.settings.pauses,
+                           on_sentence=check)
 
     async def _async_throttle(self, audio: UnitAudio, began: float,
                               dropped: threading.Event) -> None:

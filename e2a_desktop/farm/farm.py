@@ -100,7 +100,7 @@ class Farm:
 
     def job_info(self) -> JobInfo:
         return JobInfo(self.job.folder.name, self.job.book.metadata.title,
-                       self.job.settings.voice, self.sample_rate)
+                       self.job.settings.speech, self.sample_rate)
 
     def _stats(self, node_id: str) -> NodeStats:
         stats = self.nodes.get(node_id)
@@ -124,7 +124,7 @@ class Farm:
     def _lease(self, node_id: str, caps: Capabilities) -> LeaseResponse:
         stats = self._stats(node_id)
         stats.name, stats.device = caps.name or stats.name, caps.device
-        voice = self.job.settings.voice
+        voice = self.job.settings.engine
         stats.engine = voice.engine
         if self.closing:
             return self._finished(stats)
@@ -219,7 +219,7 @@ class Farm:
         unit = self.job.store.unit(unit_id)
         if unit is None:
             return None
-        return unit, size_limit(unit.chars, self.sample_rate, self.job.settings.voice.speed)
+        return unit, size_limit(unit.chars, self.sample_rate, self.job.settings.engine.speed)
 
     def upload_tmp(self, unit_id: int, node_id: str) -> Path:
         return self.job.upload_tmp(unit_id, node_id)
@@ -238,7 +238,7 @@ class Farm:
             tmp.unlink(missing_ok=True)
             return False, True
         try:
-            checked = check_wav(tmp, self.sample_rate, unit.chars, self.job.settings.voice.speed,
+            checked = check_wav(tmp, self.sample_rate, unit.chars, self.job.settings.engine.speed,
                                 spans)
         except UploadRejected as exc:
             self.reject(node_id, unit_id, str(exc))

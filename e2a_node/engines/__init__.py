@@ -6,7 +6,8 @@ import importlib
 from pathlib import Path
 
 from ..errors import VoiceError
-from .base import Engine, Speech, VoiceInfo, VoiceSettings
+from ..settings import EngineSettings
+from .base import Engine, Speech, VoiceInfo
 
 _ENGINES: dict[str, str | type[Engine]] = {
     "piper": "e2a_node.engines.piper:PiperEngine",
@@ -38,7 +39,7 @@ def engine_class(name: str) -> type[Engine]:
     return cls
 
 
-def create_engine(settings: VoiceSettings, voices_dir: Path | None) -> Engine:
+def create_engine(settings: EngineSettings, voices_dir: Path | None) -> Engine:
     """Instantiate and load the engine a job asks for."""
     engine = engine_class(settings.engine)(voices_dir)
     engine.load(settings)
@@ -67,12 +68,12 @@ def find_voice(name: str, voices_dir: Path | None) -> VoiceInfo:
     raise VoiceError(f"no voice '{name}' on this machine (available: {listed})")
 
 
-def voice_sample_rate(settings: VoiceSettings, voices_dir: Path | None) -> int:
+def voice_sample_rate(settings: EngineSettings, voices_dir: Path | None) -> int:
     """The rate a job's voice speaks at, known without loading it (so a coordinator
     without the engine's heavy dependencies can still check uploads)."""
     return find_voice(f"{settings.engine}:{settings.voice}", voices_dir).sample_rate
 
 
-__all__ = ["Engine", "Speech", "VoiceInfo", "VoiceSettings", "available_voices",
+__all__ = ["Engine", "EngineSettings", "Speech", "VoiceInfo", "available_voices",
            "create_engine", "engine_class", "find_voice", "register_engine",
            "unregister_engine", "voice_sample_rate"]

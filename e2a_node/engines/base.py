@@ -14,21 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    """What a job asks of a voice; sent to every node as part of the job."""
-
-    engine: str = "piper"
-    voice: str = "en_US-joe-medium"
-    language: str = "en"
-    speed: float = 1.0
-    sentence_pause: float = 0.35
-    paragraph_pause: float = 0.75
-
-    def __post_init__(self) -> None:
-        if not 0.25 <= self.speed <= 4.0:
-            raise ValueError(f"speed {self.speed} is outside 0.25–4.0")
+from ..settings import EngineSettings
 
 
 @dataclass(frozen=True)
@@ -45,7 +31,7 @@ class VoiceInfo:
     description: str = ""
     source: str = ""
     sample_rate: int = 22050
-    max_chars: int = 1000
+    max_chars: int = 0  # longest text one speak() call takes well; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -79,7 +65,7 @@ class Engine(ABC):
         """Voices usable offline on this machine (no download, no heavy import)."""
 
     @abstractmethod
-    def load(self, settings: VoiceSettings, progress: LoadProgress | None = None) -> None:
+    def load(self, settings: EngineSettings, progress: LoadProgress | None = None) -> None:
         """Prepare the voice; raises VoiceError if it is not available."""
 
     def unload(self) -> None:  # noqa: B027 - engines with nothing to free keep the default
@@ -96,5 +82,6 @@ class Engine(ABC):
 
     @property
     def max_chars(self) -> int:
-        """The longest text one ``speak`` call takes well; the planner splits below it."""
-        return 1000
+        """The longest text one ``speak`` call takes well (0: no limit); the planner
+        splits sentences below it."""
+        return 0

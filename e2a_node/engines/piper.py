@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import VoiceError
-from .base import Engine, LoadProgress, Speech, VoiceInfo, VoiceSettings
+from ..settings import EngineSettings
+from .base import Engine, LoadProgress, Speech, VoiceInfo
 
 BUNDLED_VOICE = "en_US-joe-medium"
 
@@ -79,7 +80,7 @@ class PiperEngine(Engine):
                                     sample_rate=rate))
         return voices
 
-    def load(self, settings: VoiceSettings, progress: LoadProgress | None = None) -> None:
+    def load(self, settings: EngineSettings, progress: LoadProgress | None = None) -> None:
         from piper import PiperVoice, SynthesisConfig
 
         voices = piper_voices(self.voices_dir)

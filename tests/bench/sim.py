@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from e2a_node.engines.base import Engine, EngineInfo, Speech, VoiceInfo, VoiceSettings
+from e2a_node.engines.base import Engine, LoadProgress, Speech, VoiceInfo
+from e2a_node.settings import EngineSettings
 
 AUDIO_CHARS_PER_SECOND = 15.0  # how long the simulated speech is, per character
 
@@ -54,7 +55,7 @@ class SimulatedEngine(Engine):
     def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
         return []
 
-    def load(self, settings: VoiceSettings) -> None:
+    def load(self, settings: EngineSettings, progress: LoadProgress | None = None) -> None:
         pass
 
     def speak(self, text: str) -> Speech:
@@ -67,9 +68,6 @@ class SimulatedEngine(Engine):
     @property
     def sample_rate(self) -> int:
         return self.rate
-
-    def describe(self) -> EngineInfo:
-        return EngineInfo("sim", "cpu")
 
 
 def start_coordinator(folder: Path, chapters: int, chapter_chars: int, unit_chars: int,

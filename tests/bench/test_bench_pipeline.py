@@ -21,7 +21,7 @@ import pytest
 from e2a_desktop.ebook import read_book
 from e2a_desktop.plan import plan_book
 from e2a_node.engines import create_engine
-from e2a_node.engines.base import VoiceSettings
+from e2a_node.settings import EngineSettings
 from tests.bench.bench_helpers import long_book
 
 pytestmark = pytest.mark.bench
@@ -49,7 +49,7 @@ def test_pipeline_keeps_the_engines_speed(tmp_path: Path) -> None:
     sentences = [s for unit in plan_book(book) for s in unit.sentences]
     chars = sum(len(s) for s in sentences)
 
-    engine = create_engine(VoiceSettings(), None)
+    engine = create_engine(EngineSettings(), None)
     began = time.perf_counter()
     speech = sum(engine.speak(s).duration for s in sentences)
     engine_wall = time.perf_counter() - began

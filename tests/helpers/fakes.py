@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from e2a_node.engines.base import Engine, LoadProgress, Speech, VoiceInfo, VoiceSettings
+from e2a_node.engines.base import Engine, EngineSettings, LoadProgress, Speech, VoiceInfo
 
 
 class FakeClock:
@@ -37,7 +37,7 @@ class ToneEngine(Engine):
     def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
         return [VoiceInfo("tone", "beep", "en", sample_rate=cls.RATE)]
 
-    def load(self, settings: VoiceSettings, progress: LoadProgress | None = None) -> None:
+    def load(self, settings: EngineSettings, progress: LoadProgress | None = None) -> None:
         self.settings = settings
 
     def speak(self, text: str) -> Speech:

@@ -15,8 +15,8 @@ from e2a_desktop.farm.pairing import CoordinatorIdentity, PairingRegistry
 from e2a_desktop.farm.scheduler import Scheduler
 from e2a_desktop.job import Job, JobSettings
 from e2a_desktop.plan import PlanSettings
-from e2a_node.engines.base import VoiceSettings
 from e2a_node.protocol import API, PROTOCOL_VERSION
+from e2a_node.settings import EngineSettings
 
 RATE = 16000
 CODE = "482913"
@@ -34,8 +34,9 @@ def make_farm(folder: Path, clock: object = None, unit_chars: int = 140,
     import time
 
     book = book or small_book()
-    settings = JobSettings(VoiceSettings(engine="piper", voice="en_US-joe-medium"),
-                           PlanSettings(target_chars=unit_chars, max_chars=max(unit_chars, 300)))
+    settings = JobSettings(EngineSettings(engine="piper", voice="en_US-joe-medium"),
+                           plan=PlanSettings(target_chars=unit_chars,
+                                             max_chars=max(unit_chars, 300)))
     job = Job(folder / "job", book, settings)
     tick = clock or time.monotonic
     scheduler = Scheduler(job.store, tick, lease_ttl=lease_ttl)  # type: ignore[arg-type]

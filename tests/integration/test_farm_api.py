@@ -136,7 +136,7 @@ async def test_lease_upload_accepts_first_and_acknowledges_duplicates(farm_serve
     farm, server, session = farm_server
     client = await _paired(server, session)
     job = await client.async_job()
-    assert job.sample_rate == 16000 and job.voice.voice == "en_US-joe-medium"
+    assert job.sample_rate == 16000 and job.settings.engine.voice == "en_US-joe-medium"
     lease = await client.async_lease(CAPS)
     unit = lease.assignment
     assert lease.status == "unit" and unit is not None

@@ -9,14 +9,14 @@ from e2a_desktop.config import AppPaths
 from e2a_desktop.ebook.model import Metadata
 from e2a_desktop.job import Job, JobSettings
 from e2a_desktop.plan import PlanSettings
-from e2a_node.engines.base import VoiceSettings
+from e2a_node.settings import EngineSettings
 from tests.helpers.farm_fixtures import small_book
 from tests.integration.cli_runner import e2a
 
 
 def _job(book_file: Path, finished: bool) -> Job:
     book = replace(small_book(), metadata=Metadata(book_file.stem))
-    job = Job.open_for(book_file, book, JobSettings(VoiceSettings(), PlanSettings()),
+    job = Job.open_for(book_file, book, JobSettings(EngineSettings(), plan=PlanSettings()),
                        AppPaths.load())
     (job.units_dir / "000001.wav").write_bytes(bytes(1_500_000))  # audio kept for resuming
     if finished:

@@ -13,7 +13,6 @@ import pytest
 
 from e2a_node.config import AppPaths
 from e2a_node.engines import register_engine, unregister_engine
-from e2a_node.engines.base import VoiceSettings
 from e2a_node.protocol import (
     LEASE_UNIT,
     LEASE_WAIT,
@@ -25,6 +24,7 @@ from e2a_node.protocol import (
     UploadResponse,
 )
 from e2a_node.runner import NodeRunner
+from e2a_node.settings import EngineSettings, SpeechSettings
 from e2a_node.state import NodeSnapshot, NodeStatus
 from e2a_node.worker import NodeConfig, NodeWorker
 from tests.helpers.fakes import GateEngine
@@ -41,7 +41,8 @@ class FakeFarm:
         self.changed = threading.Condition()
 
     async def async_job(self) -> JobInfo:
-        return JobInfo("job1", "A Book", VoiceSettings(engine="gate", voice="gate"), 16000)
+        voice = EngineSettings(engine="gate", voice="gate")
+        return JobInfo("job1", "A Book", SpeechSettings(voice), 16000)
 
     async def async_lease(self, caps: Capabilities) -> LeaseResponse:
         with self.changed:

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestServer
 from e2a_desktop.farm.app import create_app
 from e2a_node.client import CoordinatorClient
 from e2a_node.discovery import Advertiser
-from e2a_node.engines.base import Engine, VoiceSettings
+from e2a_node.engines.base import Engine, EngineSettings
 from e2a_node.protocol import API
 from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
@@ -19,7 +19,7 @@ from tests.helpers.fakes import ToneEngine
 from tests.helpers.farm_fixtures import CODE, copycat_app, make_farm
 
 
-def _tone(voice: VoiceSettings) -> Engine:
+def _tone(voice: EngineSettings) -> Engine:
     engine = ToneEngine()
     engine.load(voice)
     return engine

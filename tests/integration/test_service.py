@@ -26,8 +26,8 @@ from e2a_desktop.localnode import LOCAL_NODE
 from e2a_desktop.plan import PlanSettings
 from e2a_desktop.service import CANCELLED, FINISHED, Conversion
 from e2a_node.engines import register_engine, unregister_engine
-from e2a_node.engines.base import VoiceSettings
 from e2a_node.protocol import Capabilities
+from e2a_node.settings import EngineSettings
 from tests.helpers.fakes import GateEngine
 from tests.helpers.recorder import Recorder
 
@@ -54,7 +54,7 @@ def book(tmp_path: Path) -> Path:
 
 
 def _conversion(book: Path, out: Path, farm: FarmOptions | None = None) -> Conversion:
-    request = ConvertRequest(book, out, voice=VoiceSettings(engine="gate", voice="gate"),
+    request = ConvertRequest(book, out, voice=EngineSettings(engine="gate", voice="gate"),
                              plan=PlanSettings(target_chars=140, max_chars=300), farm=farm)
     return Conversion(prepare(request), AppPaths.load())
 
