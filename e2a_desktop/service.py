@@ -62,6 +62,11 @@ from .store import UnitRecord
 log = logging.getLogger(__name__)
 
 FINISHED, CANCELLED, FAILED = "finished", "cancelled", "failed"
+FAREWELL_S = 6.0
+"""After the last unit, how long LAN nodes still working are given to hear "job over"
+(a node learns a unit was finished elsewhere at its next heartbeat, every 5 s at most);
+it overlaps the last chapter's encoding and the binding."""
+ACTIVE_NODE_STATES = ("joined", "speaking", "idle", "paused")
 
 
 @dataclass(frozen=True)
@@ -306,16 +311,32 @@ class Conversion:
             self._changed.clear()
             self._check()
         self.farm.closing = True  # nodes asking for work now hear "job over"
+        farewell_until = self.clock() + FAREWELL_S
         if self._server is not None:
-            self._server.stop_soon(grace=1.0)
+            self._server.stop_soon(grace=FAREWELL_S)
         self._mastering.wait(self._check)
         self._check()
         outputs, duration = self._bind()
+        self._let_nodes_hear_the_end(farewell_until)
         self.bus.flush(5)
         wall = self.clock() - self._started_at
         rendered = self.progress.snapshot().audio_this_run
         result = ConvertResult(outputs, duration, len(self.prepared.chapters), rendered, wall)
         return Outcome(FINISHED, result)
+
+    def _let_nodes_hear_the_end(self, until: float) -> None:
+        """Keep serving until every LAN node still at work was told the job is over.
+
+        Otherwise a node polling slowly finds the port closed, and `e2a-node
+        --one-job` cannot tell a finished job from a crashed coordinator.
+        """
+        assert self.farm is not None
+        while self._server is not None and self.clock() < until:
+            if not any(s.state in ACTIVE_NODE_STATES for n, s in self.farm.nodes.items()
+                       if n != LOCAL_NODE):
+                return
+            self._changed.wait(0.1)
+            self._changed.clear()
 
     def _wait_for_nodes(self) -> None:
         assert self.farm is not None

@@ -22,6 +22,7 @@ from .protocol import (
     SPANS_HEADER,
     VERSION_HEADER,
     Capabilities,
+    FarmStatus,
     Heartbeat,
     HeartbeatResponse,
     Hello,
@@ -187,6 +188,5 @@ class CoordinatorClient:
         return UploadResponse.from_json(
             await self._request("PUT", f"/units/{unit_id}/audio", data=wav, headers=headers))
 
-    async def async_status(self) -> dict[str, Any]:
-        result: dict[str, Any] = await self._request("GET", "/status")
-        return result
+    async def async_status(self) -> FarmStatus:
+        return FarmStatus.from_json(await self._request("GET", "/status"))

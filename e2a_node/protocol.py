@@ -284,3 +284,48 @@ class UploadResponse:
     def from_json(cls, data: Any) -> UploadResponse:
         return cls(_require(data, "accepted", bool), bool(data.get("duplicate", False)),
                    str(data.get("reason", "")))
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    """One node's figures in GET /status."""
+
+    node_id: str
+    name: str
+    device: str
+    engine: str
+    state: str
+    unit_id: int | None
+    units_done: int
+    audio_seconds: float
+    busy_seconds: float
+    bad_uploads: int
+
+
+@dataclass(frozen=True)
+class FarmStatus:
+    """GET /status: the job's unit counts and every node's figures."""
+
+    title: str
+    job_id: str
+    pending: int
+    leased: int
+    done: int
+    nodes: tuple[NodeRow, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"job": {"title": self.title, "job_id": self.job_id, "pending": self.pending,
+                        "leased": self.leased, "done": self.done},
+                "nodes": [asdict(n) for n in self.nodes]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> FarmStatus:
+        job = _require(data, "job", dict)
+        rows = _require(data, "nodes", list)
+        try:
+            nodes = tuple(NodeRow(**row) for row in rows)
+        except TypeError:
+            raise ProtocolError("field 'nodes' has rows of the wrong shape") from None
+        return cls(_require(job, "title", str), _require(job, "job_id", str),
+                   _require(job, "pending", int), _require(job, "leased", int),
+                   _require(job, "done", int), nodes)

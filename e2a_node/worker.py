@@ -48,6 +48,7 @@ log = logging.getLogger("e2a.node")
 CodePrompt = Callable[[str], Awaitable[str | None]]
 """Asks the user for the farm code of a coordinator (by name); None if nobody can answer."""
 
+HEARTBEAT_MAX_S = 5.0
 ENGINE_ERROR_PAUSE_S = 2.0
 """After an engine error on a unit, wait this long before asking for the next one."""
 
@@ -404,7 +405,9 @@ class NodeWorker:
 
     async def _async_heartbeats(self, link: FarmLink, unit: Assignment,
                                 dropped: threading.Event, progress: list[int]) -> None:
-        interval = max(0.5, unit.lease_seconds / 3)
+        # Often enough that a unit finished elsewhere is dropped soon (and a node hears
+        # "job over" before the coordinator leaves); rarely enough to cost nothing.
+        interval = max(0.5, min(unit.lease_seconds / 3, HEARTBEAT_MAX_S))
         while True:
             await asyncio.sleep(interval)
             try:

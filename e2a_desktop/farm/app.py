@@ -216,7 +216,7 @@ async def upload(request: web.Request) -> web.Response:
 
 
 async def status(request: web.Request) -> web.Response:
-    return web.json_response(request.app[FARM_KEY].status())
+    return web.json_response(request.app[FARM_KEY].status().to_json())
 
 
 def create_app(farm: Farm) -> web.Application:

@@ -19,8 +19,10 @@ from e2a_node.protocol import (
     LEASE_WAIT,
     Assignment,
     Capabilities,
+    FarmStatus,
     JobInfo,
     LeaseResponse,
+    NodeRow,
 )
 
 from ..events import (
@@ -271,18 +273,12 @@ class Farm:
             self.emit(UnitRejected(node_id, unit_id, reason))
             self._changed(stats)
 
-    def status(self) -> dict[str, object]:
-        with self._lock:
-            return self._status()
-
-    def _status(self) -> dict[str, object]:
+    def status(self) -> FarmStatus:
         counts = self.job.store.counts(self.scheduler.chapters)
-        return {
-            "job": {"title": self.job.book.metadata.title, "job_id": self.job.folder.name,
-                    **counts},
-            "nodes": [{"node_id": s.node_id, "name": s.name, "device": s.device,
-                       "engine": s.engine, "state": s.state, "unit_id": s.unit_id,
-                       "units_done": s.units_done, "audio_seconds": round(s.audio_seconds, 2),
-                       "busy_seconds": round(s.busy_seconds, 2), "bad_uploads": s.bad_uploads}
-                      for s in self.nodes.values()],
-        }
+        with self._lock:
+            rows = tuple(NodeRow(s.node_id, s.name, s.device, s.engine, s.state, s.unit_id,
+                                 s.units_done, round(s.audio_seconds, 2),
+                                 round(s.busy_seconds, 2), s.bad_uploads)
+                         for s in self.nodes.values())
+        return FarmStatus(self.job.book.metadata.title, self.job.folder.name,
+                          counts["pending"], counts["leased"], counts["done"], rows)

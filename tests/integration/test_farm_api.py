@@ -153,6 +153,23 @@ async def test_lease_upload_accepts_first_and_acknowledges_duplicates(farm_serve
     again = await client.async_upload(unit.unit_id, speech_like_wav(seconds), spans)
     assert not again.accepted and again.duplicate
     assert not (await client.async_heartbeat(unit.unit_id)).keep  # done: drop it
+    status = await client.async_status()
+    assert status.done == 1 and status.title == "Farm Test"
+    mine = next(n for n in status.nodes if n.node_id == client.node_id)
+    assert mine.units_done == 1 and mine.audio_seconds == pytest.approx(seconds, abs=0.01)
+
+
+async def test_heartbeats_report_how_far_a_unit_is(farm_server: Any) -> None:
+    from e2a_desktop.events import UnitProgress
+
+    farm, server, session = farm_server
+    seen: list[object] = []
+    farm.emit = seen.append
+    client = await _paired(server, session)
+    unit = (await client.async_lease(CAPS)).assignment
+    assert unit is not None
+    assert (await client.async_heartbeat(unit.unit_id, 1, len(unit.sentences))).keep
+    assert UnitProgress(client.node_id, unit.unit_id, 1, len(unit.sentences)) in seen
 
 
 def _spans(n: int, seconds: float) -> list[tuple[float, float]]:

@@ -42,7 +42,10 @@ def test_three_nodes_and_the_builtin_one_share_a_book(sample_book: Path, tmp_pat
     ids = {node_id(tmp_path / f"n{i}") for i in (1, 2, 3)}
     done_by = {row[0] for row in query(job_db(tmp_path / "coord"),
                                        "SELECT done_by FROM units")}
-    assert done_by == ids | {"local"}, "every node, and the built-in one, spoke units"
+    # Who speaks how much is the scheduler's business; that only known nodes spoke, and
+    # that LAN nodes did (the first units went to them while the farm waited), is ours.
+    assert done_by <= ids | {"local"}
+    assert done_by & ids, "LAN nodes spoke units of the book"
     assert [c.title for c in MP4(str(out)).chapters] == SAMPLE_TITLES
     log = (tmp_path / "coord.log").read_text()
     assert 'farm "Test Farm", code 482-913' in log and "per node:" in log
@@ -98,8 +101,10 @@ def test_coordinator_restarted_mid_book_resumes(sample_book: Path, tmp_path: Pat
         coord.wait()
         db = db_path()
         before = dict(query(db, "SELECT id, done_at FROM units WHERE status='done'"))
+        # The node reconnects by itself; the new coordinator waits for it (without that,
+        # it could finish alone while the node is backing off).
         coord = start_coordinator(sample_book, out, tmp_path / "coord", port, *extra,
-                                  log=tmp_path / "coord.log")
+                                  "--wait-nodes", "1", log=tmp_path / "coord.log")
         assert coord.wait(timeout=240) == 0, (tmp_path / "coord.log").read_text()
         assert node.wait(timeout=60) == 0, (tmp_path / "node.log").read_text()
     finally:
