@@ -18,21 +18,12 @@ from .audio.formats import FORMATS, OutputFormat, format_for_extension
 from .ebook import read_book
 from .ebook.model import Book
 from .errors import BookError, OutputError
+from .farm.host import FarmOptions
 from .plan import PlannedUnit, PlanSettings, plan_book
 
 DEFAULT_FORMAT = "m4b"
 
-
-@dataclass(frozen=True)
-class FarmOptions:
-    """How the coordinator serves LAN nodes while it converts."""
-
-    port: int = 0
-    code: str | None = None
-    wait_nodes: int = 0
-    lease_ttl: float = 60.0
-    mdns_interfaces: list[str] | None = None
-    name: str | None = None
+__all__ = ["ConvertRequest", "FarmOptions", "PreparedBook", "prepare", "remove_partial"]
 
 
 @dataclass(frozen=True)

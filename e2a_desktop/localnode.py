@@ -33,8 +33,8 @@ class LocalLink:
         self.farm = farm
         self._on_fatal = on_fatal
 
-    async def async_job(self) -> JobInfo:
-        return self.farm.job_info()
+    async def async_job(self) -> JobInfo | None:
+        return self.farm.job_for(LOCAL_NODE)
 
     async def async_lease(self, caps: Capabilities) -> LeaseResponse:
         return await asyncio.to_thread(self.farm.lease, LOCAL_NODE, caps)

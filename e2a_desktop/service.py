@@ -1,10 +1,11 @@
 """The job service: one conversion, driven from any thread by the CLI, the GUI and tests.
 
 Start-up order (``start``): lock and open the job (planning it the first time),
-build the scheduler and the farm, start serving LAN nodes (a port in use fails
-here, before anything runs), then hand over to the supervisor thread, which
-waits for the nodes asked for, starts the built-in node, waits for the last
-unit, lets mastering finish and binds the book.
+build the scheduler, attach the job to the farm (the desktop's long-lived
+FarmHost, or one made for this conversion, which starts serving LAN nodes: a
+port in use fails here, before anything runs), then hand over to the supervisor
+thread, which waits for the nodes asked for, starts the built-in node, waits for
+the last unit, lets mastering finish, binds the book and detaches the job.
 
 Commands: ``pause`` (no new units; units in flight finish), ``resume``,
 ``cancel`` (returns promptly with the outcome; partial output removed, the work
@@ -30,13 +31,12 @@ from e2a_node.worker import NodeConfig, NodeWorker
 
 from .audio.bind import BoundChapter, bind_book, write_chapter_file
 from .config import AppPaths, NetworkSettings
-from .convert import FarmOptions, PreparedBook, remove_partial
+from .convert import PreparedBook, remove_partial
 from .errors import E2AError, OutputError
 from .eventbus import EventBus
 from .events import (
     Binding,
     Cancelled,
-    FarmStarted,
     JobFailed,
     JobFinished,
     JobStarted,
@@ -44,15 +44,8 @@ from .events import (
     Resumed,
 )
 from .farm.farm import Farm
-from .farm.pairing import (
-    CoordinatorIdentity,
-    PairingRegistry,
-    format_code,
-    new_farm_code,
-    normalise_code,
-)
+from .farm.host import FarmHost, FarmInfo, FarmOptions
 from .farm.scheduler import Scheduler
-from .farm.server import FarmServer
 from .job import Job, JobSettings
 from .localnode import LOCAL_NAME, LOCAL_NODE, LocalLink
 from .mastering import ChapterMastering
@@ -92,16 +85,6 @@ class Outcome:
     error: E2AError | None = None
 
 
-@dataclass(frozen=True)
-class FarmInfo:
-    """What a person at another PC needs to join: the farm's name, code and port."""
-
-    name: str
-    code: str
-    port: int
-    fingerprint: str
-
-
 class _Stop(Exception):
     """Raised inside the supervisor when the conversion is cancelled."""
 
@@ -110,19 +93,24 @@ class Conversion:
     """One prepared book's conversion. Thread-safe; see the module docstring."""
 
     def __init__(self, prepared: PreparedBook, paths: AppPaths, *, bus: EventBus | None = None,
-                 clock: Callable[[], float] = time.monotonic,
+                 host: FarmHost | None = None, clock: Callable[[], float] = time.monotonic,
                  engine_factory: Callable[[EngineSettings], Engine] | None = None,
                  network: NetworkSettings | None = None, device: str = "cpu") -> None:
         self.prepared = prepared
         self.request = prepared.request
         self.paths = paths
         self.clock = clock
+        if host is not None and bus is None:
+            raise ValueError("a shared FarmHost needs the bus its farm publishes on")
         self._own_bus = bus is None
         self.bus = bus or EventBus()
+        self._own_host = host is None
+        self.host = host or FarmHost(paths, prepared.request.farm, clock=clock,
+                                     serve=prepared.request.farm is not None,
+                                     emit=self.bus.emit, network=network)
         self.progress = ProgressModel(clock)
         self._unsubscribe = self.bus.subscribe(self.progress)
         self._engine_factory = engine_factory or (lambda s: create_engine(s, paths.voices_dir))
-        self._network = network or NetworkSettings.load()
         self._device = device
         self._changed = threading.Event()
         self._done = threading.Event()
@@ -131,9 +119,7 @@ class Conversion:
         self._failure: E2AError | None = None
         self._outcome: Outcome | None = None
         self.job: Job | None = None
-        self.farm: Farm | None = None
-        self.farm_info: FarmInfo | None = None
-        self._server: FarmServer | None = None
+        self._attached = False
         self._local: NodeRunner | None = None
         self._mastering: ChapterMastering | None = None
         self._threads: list[threading.Thread] = []
@@ -144,25 +130,26 @@ class Conversion:
         """Open the job and start serving; raises E2AError (job busy, port in use)."""
         request, prepared = self.request, self.prepared
         sample_rate = voice_sample_rate(request.voice, self.paths.voices_dir)
-        options = request.farm or FarmOptions()
+        if self.farm.has_job:
+            raise E2AError("the farm is rendering another book; wait for it or stop it")
         self.job = Job.open_for(request.book_path, prepared.book,
                                 JobSettings(request.voice, request.pauses, request.plan),
-                                self.paths,
-                                self.bus.emit, planned=list(prepared.units))
+                                self.paths, self.bus.emit, planned=list(prepared.units))
         try:
             self.job.store.release_all()  # leases of a previous run died with it
-            scheduler = Scheduler(self.job.store, self.clock, lease_ttl=options.lease_ttl,
+            lease_ttl = (request.farm or FarmOptions()).lease_ttl
+            scheduler = Scheduler(self.job.store, self.clock, lease_ttl=lease_ttl,
                                   chapters=prepared.chapters)
-            identity = CoordinatorIdentity.load(self.paths.trust_dir, options.name)
-            code = normalise_code(options.code or "") or new_farm_code()
-            self.farm = Farm(self.job, scheduler, identity,
-                             PairingRegistry(self.paths.trust_dir, code, self.clock),
-                             sample_rate, self.bus.emit, self._on_accepted)
             self._mastering = ChapterMastering(self.job, prepared.fmt, list(prepared.chapters))
             self.bus.emit(self._started_event())
-            self._start_server(options, code)
+            self.farm.attach(self.job, scheduler, sample_rate, self._on_accepted)
+            self._attached = True
+            self.host.start()
         except BaseException:
-            self._close_job()
+            self._release()
+            self._unsubscribe()
+            if self._own_bus:
+                self.bus.close()  # start() failed: nothing else will close it
             raise
         self._started_at = self.clock()
         self._spawn(self._supervise, "e2a-job")
@@ -170,18 +157,26 @@ class Conversion:
 
     def pause(self) -> None:
         """Hand out no new units; units in flight finish. Idempotent."""
-        if self.farm is not None and not self.farm.paused and not self._done.is_set():
+        if self._attached and not self.farm.paused and not self._done.is_set():
             self.farm.paused = True
             self.bus.emit(Paused())
 
     def resume(self) -> None:
-        if self.farm is not None and self.farm.paused and not self._done.is_set():
+        if self._attached and self.farm.paused and not self._done.is_set():
             self.farm.paused = False
             self.bus.emit(Resumed())
 
     @property
     def paused(self) -> bool:
-        return self.farm is not None and self.farm.paused
+        return self._attached and self.farm.paused
+
+    @property
+    def farm(self) -> Farm:
+        return self.host.farm
+
+    @property
+    def farm_info(self) -> FarmInfo | None:
+        return self.host.info
 
     def cancel(self, timeout: float | None = 30.0) -> Outcome | None:
         """Stop now; returns the outcome (finished, if it was too late to stop)."""
@@ -226,26 +221,12 @@ class Conversion:
                           len(done), sum(u.chars for u in units), sum(u.chars for u in done),
                           sum(u.duration or 0.0 for u in done))
 
-    def _start_server(self, options: FarmOptions, code: str) -> None:
-        assert self.farm is not None
-        if self.request.farm is None:
-            return
-        interfaces = options.mdns_interfaces or self._network.mdns_list
-        self._server = FarmServer(self.farm, options.port, self._network.bind_host,
-                                  mdns_interfaces=interfaces)
-        port = self._server.start()
-        ident = self.farm.identity
-        self.farm_info = FarmInfo(ident.name, format_code(code), port, ident.fingerprint)
-        self.bus.emit(FarmStarted(ident.name, format_code(code), port, ident.fingerprint,
-                                  options.wait_nodes))
-
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
         self._threads.append(thread)
         thread.start()
 
     def _start_local_node(self) -> None:
-        assert self.farm is not None
         config = NodeConfig(self.paths.data_dir, name=LOCAL_NAME, device=self._device)
         worker = NodeWorker(config, engine_factory=self._engine_factory,
                             link=LocalLink(self.farm, self._fail),
@@ -281,7 +262,6 @@ class Conversion:
 
     def _reap(self) -> None:
         """Re-queue lapsed leases and notice silent nodes, whether or not anyone leases."""
-        assert self.farm is not None
         interval = min(1.0, self.farm.scheduler.lease_ttl / 10)
         while not self._halt.wait(interval):
             try:
@@ -302,7 +282,7 @@ class Conversion:
         self._finish(outcome)
 
     def _convert(self) -> Outcome:
-        assert self.farm is not None and self._mastering is not None
+        assert self._mastering is not None
         self._wait_for_nodes()
         self._start_local_node()
         self._mastering.submit_ready()
@@ -312,8 +292,8 @@ class Conversion:
             self._check()
         self.farm.closing = True  # nodes asking for work now hear "job over"
         farewell_until = self.clock() + FAREWELL_S
-        if self._server is not None:
-            self._server.stop_soon(grace=FAREWELL_S)
+        if self._own_host:
+            self.host.stop_soon(grace=FAREWELL_S)
         self._mastering.wait(self._check)
         self._check()
         outputs, duration = self._bind()
@@ -330,8 +310,7 @@ class Conversion:
         Otherwise a node polling slowly finds the port closed, and `e2a-node
         --one-job` cannot tell a finished job from a crashed coordinator.
         """
-        assert self.farm is not None
-        while self._server is not None and self.clock() < until:
+        while self.host.info is not None and self.clock() < until:
             if not any(s.state in ACTIVE_NODE_STATES for n, s in self.farm.nodes.items()
                        if n != LOCAL_NODE):
                 return
@@ -339,9 +318,8 @@ class Conversion:
             self._changed.clear()
 
     def _wait_for_nodes(self) -> None:
-        assert self.farm is not None
         wanted = (self.request.farm or FarmOptions()).wait_nodes
-        while len([n for n in self.farm.nodes if n != LOCAL_NODE]) < wanted:
+        while len(self.farm.askers() - {LOCAL_NODE}) < wanted:
             self._changed.wait(0.1)
             self._changed.clear()
             self._check()
@@ -375,14 +353,12 @@ class Conversion:
                 thread.join(timeout=10)
         if self._local is not None:
             self._local.stop()
-        if self._server is not None:
-            self._server.stop()
         if self._mastering is not None:
             self._mastering.close()
         if outcome.state != FINISHED:
             remove_partial(self.prepared.outputs)
         units_done, units_total = self._unit_counts()
-        self._close_job()
+        self._release()
         if outcome.state == FINISHED and outcome.result is not None:
             result = outcome.result
             self.bus.emit(JobFinished(result.outputs, result.duration, result.chapters))
@@ -393,8 +369,8 @@ class Conversion:
         self.bus.flush(10)
         self._outcome = outcome
         self._done.set()
+        self._unsubscribe()
         if self._own_bus:
-            self._unsubscribe()
             self.bus.close()
 
     def _unit_counts(self) -> tuple[int, int]:
@@ -403,7 +379,13 @@ class Conversion:
         counts = self.job.store.counts(self.prepared.chapters)
         return counts["done"], sum(counts.values())
 
-    def _close_job(self) -> None:
+    def _release(self) -> None:
+        """Detach the job from the farm, stop a farm of our own, close the job's store."""
+        if self._attached:
+            self.farm.detach()
+            self._attached = False
+        if self._own_host:
+            self.host.stop()
         if self.job is not None:
             self.job.close()
 

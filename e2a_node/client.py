@@ -28,6 +28,7 @@ from .protocol import (
     Hello,
     JobInfo,
     LeaseResponse,
+    NoJobYet,
     PairConfirm,
     PairRequest,
     PairResponse,
@@ -163,8 +164,10 @@ class CoordinatorClient:
             raise RequestRefused(403, "wrong farm code")
         return PairedCoordinator(secret, answer.coordinator_id, answer.fingerprint, answer.name)
 
-    async def async_job(self) -> JobInfo:
-        return JobInfo.from_json(await self._request("GET", "/job"))
+    async def async_job(self) -> JobInfo | None:
+        """The farm's current book, or None while it has none."""
+        payload = await self._request("GET", "/job")
+        return None if NoJobYet.is_it(payload) else JobInfo.from_json(payload)
 
     async def async_lease(self, caps: Capabilities) -> LeaseResponse:
         return LeaseResponse.from_json(await self._request("POST", "/lease",

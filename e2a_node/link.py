@@ -15,8 +15,8 @@ from .protocol import Capabilities, HeartbeatResponse, JobInfo, LeaseResponse, U
 class FarmLink(Protocol):
     """A coordinator as a node sees it. Failures raise client.CoordinatorGone & co."""
 
-    async def async_job(self) -> JobInfo:
-        """The current job's settings."""
+    async def async_job(self) -> JobInfo | None:
+        """The current job's settings; None while the farm has no book."""
 
     async def async_lease(self, caps: Capabilities) -> LeaseResponse:
         """A unit, "wait", or "done"."""

@@ -5,7 +5,7 @@ in a header; a peer of another version is refused with a message that says so.
 
     GET  /hello                    public: who the coordinator is (name, key fingerprint)
     POST /pair, /pair/confirm      public: SPAKE2 over the farm code, then the node's proof
-    GET  /job                      the voice settings and sample rate of the job
+    GET  /job                      the job's settings and sample rate (or: no job yet)
     POST /lease                    capabilities in; a unit, "wait", or "done" out
     POST /units/{id}/heartbeat     keep the lease; answers whether to keep going
     POST /units/{id}/release       a stopping node hands its unit back
@@ -164,6 +164,23 @@ class JobInfo:
 
 
 @dataclass(frozen=True)
+class NoJobYet:
+    """GET /job when the farm has no book: paired nodes stay and ask again later."""
+
+    retry_after: float = 5.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"job": None, "retry_after": self.retry_after}
+
+    @classmethod
+    def is_it(cls, data: Any) -> bool:
+        return isinstance(data, dict) and "job" in data and data["job"] is None
+
+
+NO_JOB = NoJobYet()
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a node can speak with, sent with every lease request."""
 
@@ -195,11 +212,12 @@ class Assignment:
     sentences: tuple[str, ...]
     breaks: tuple[bool, ...]
     lease_seconds: float
+    job_id: str = ""  # the job the unit belongs to: a node never speaks it with another's voice
 
     def to_json(self) -> dict[str, Any]:
         return {"unit_id": self.unit_id, "chapter": self.chapter,
                 "sentences": list(self.sentences), "breaks": list(self.breaks),
-                "lease_seconds": self.lease_seconds}
+                "lease_seconds": self.lease_seconds, "job_id": self.job_id}
 
     @classmethod
     def from_json(cls, data: Any) -> Assignment:
@@ -209,7 +227,8 @@ class Assignment:
             raise ProtocolError("sentences and breaks must be lists of the same length")
         return cls(_require(data, "unit_id", int), _require(data, "chapter", int),
                    tuple(sentences), tuple(bool(b) for b in breaks),
-                   float(_require(data, "lease_seconds", (int, float))))
+                   float(_require(data, "lease_seconds", (int, float))),
+                   str(data.get("job_id", "")))
 
 
 LEASE_UNIT, LEASE_WAIT, LEASE_DONE = "unit", "wait", "done"

@@ -12,6 +12,7 @@ class NodeStatus(enum.Enum):
     STARTING = "starting"
     SEARCHING = "searching"  # browsing mDNS for a farm
     JOINED = "joined"  # talking to a coordinator, before the first unit
+    READY = "ready"  # joined a farm that has no book right now
     LOADING = "loading"  # loading the voice
     SPEAKING = "speaking"
     IDLE = "idle"  # joined, no unit for this node right now

@@ -49,6 +49,7 @@ CodePrompt = Callable[[str], Awaitable[str | None]]
 """Asks the user for the farm code of a coordinator (by name); None if nobody can answer."""
 
 HEARTBEAT_MAX_S = 5.0
+NO_JOB_RETRY_S = 3.0
 ENGINE_ERROR_PAUSE_S = 2.0
 """After an engine error on a unit, wait this long before asking for the next one."""
 
@@ -286,13 +287,9 @@ class NodeWorker:
 
     async def _async_work(self, link: FarmLink) -> bool:
         """Work on the link's job; True when the job is over, False to reconnect or resume."""
-        try:
-            job = await link.async_job()
-        except Unauthorized:
-            if isinstance(link, CoordinatorClient):
-                hello = await link.async_hello()
-                self.trust.forget(hello.fingerprint)
-            raise CoordinatorGone("this node's pairing was revoked; pairing again") from None
+        job = await self._async_next_job(link)
+        if job is None:
+            return False
         caps = self.capabilities()
         voice = job.settings.engine
         if not caps.can_speak(voice):
@@ -318,8 +315,28 @@ class NodeWorker:
                     self._set(NodeStatus.IDLE, unit_id=None)
                 await self._async_sleep(lease.retry_after)
                 continue
+            if lease.assignment.job_id not in ("", job.job_id):  # the farm moved on to a book
+                await self._async_hand_back(link, lease.assignment.unit_id)  # with new settings
+                return False
             await self._async_do_unit(link, engine, job, lease.assignment)
         return False
+
+    async def _async_next_job(self, link: FarmLink) -> JobInfo | None:
+        """The farm's book; while it has none, wait as "ready" (None: stopping or pausing)."""
+        try:
+            job = await link.async_job()
+            while job is None and not self._stopping and not self._paused:
+                if self.state.status is not NodeStatus.READY:
+                    self._set(NodeStatus.READY, title="", unit_id=None)
+                    log.info("ready: the farm has no book right now")
+                await self._async_sleep(NO_JOB_RETRY_S)
+                job = await link.async_job()
+        except Unauthorized:
+            if isinstance(link, CoordinatorClient):
+                hello = await link.async_hello()
+                self.trust.forget(hello.fingerprint)
+            raise CoordinatorGone("this node's pairing was revoked; pairing again") from None
+        return job
 
     def _engine_for(self, voice: EngineSettings) -> Engine:
         if self._engine is None or self._engine[0] != voice:

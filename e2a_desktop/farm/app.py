@@ -21,6 +21,7 @@ from e2a_node.protocol import (
     API,
     AUTH_HEADER,
     CHECKSUM_HEADER,
+    NO_JOB,
     NODE_HEADER,
     PROOF_HEADER,
     PROTOCOL_VERSION,
@@ -143,7 +144,8 @@ async def pair_confirm(request: web.Request) -> web.Response:
 
 
 async def job(request: web.Request) -> web.Response:
-    return web.json_response(request.app[FARM_KEY].job_info().to_json())
+    info = request.app[FARM_KEY].job_for(request[NODE_KEY])
+    return web.json_response(info.to_json() if info is not None else NO_JOB.to_json())
 
 
 async def lease(request: web.Request) -> web.Response:

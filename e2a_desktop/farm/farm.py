@@ -1,4 +1,8 @@
-"""The coordinator's state: the job, the scheduler, pairing, and what each node did.
+"""The coordinator's state: pairing, the nodes, and the book being rendered now.
+
+A farm outlives one book: the desktop keeps it while books come and go, so nodes
+stay paired and listed; a job is ``attach``ed while it renders. Without a job,
+nodes are told to wait ("ready").
 
 Plain Python, no HTTP: the aiohttp app (app.py) and the built-in node translate
 their calls into calls here. Everything a front end should know leaves as an
@@ -9,6 +13,7 @@ runs while the farm's lock is held.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +49,9 @@ from .scheduler import Scheduler
 from .uploads import UploadRejected, check_wav, size_limit
 
 BENCH_AFTER_BAD_UPLOADS = 3
+IDLE_RETRY_S = 2.0
+"""How soon a node asks again when the farm has no book."""
+DEFAULT_GONE_AFTER_S = 60.0
 QUIET_STATES = ("gone", "left", "finished")
 """Node states in which silence is expected: such nodes are not reported gone again."""
 
@@ -75,34 +83,115 @@ class NodeStats:
                            self.unit_id, self.units_done, self.audio_seconds, self.busy_seconds)
 
 
+class NoJob(RuntimeError):
+    """The farm has no book attached right now."""
+
+
+@dataclass
+class _Work:
+    """The book being rendered: its job, its scheduler and what the farm does on accept."""
+
+    job: Job
+    scheduler: Scheduler
+    sample_rate: int
+    on_accepted: Callable[[UnitRecord], None]
+    closing: bool = False
+    paused: bool = False
+    askers: set[str] = field(default_factory=set)  # nodes that asked for this job's units
+
+
 class Farm:
     """Everything the coordinator knows and decides, independent of transport."""
 
-    def __init__(self, job: Job, scheduler: Scheduler, identity: CoordinatorIdentity,
-                 pairing: PairingRegistry, sample_rate: int, emit: Emit = ignore,
-                 on_accepted: Callable[[UnitRecord], None] | None = None,
-                 gone_after: float | None = None) -> None:
-        self.job = job
-        self.scheduler = scheduler
+    def __init__(self, identity: CoordinatorIdentity, pairing: PairingRegistry,
+                 emit: Emit = ignore, clock: Callable[[], float] = time.monotonic) -> None:
         self.identity = identity
         self.pairing = pairing
-        self.sample_rate = sample_rate
         self.emit = emit
-        self._on_accepted = on_accepted or (lambda _unit: None)
-        self.gone_after = gone_after if gone_after is not None else scheduler.lease_ttl
+        self.clock = clock
         self.nodes: dict[str, NodeStats] = {}
-        self.closing = False
-        self.paused = False
+        self._work: _Work | None = None
         # Uploads are checked and stored on worker threads; node figures change under this.
         self._lock = threading.RLock()
 
-    @property
-    def clock(self) -> Callable[[], float]:
-        return self.scheduler.clock
+    # -- the book being rendered ----------------------------------------------------
 
-    def job_info(self) -> JobInfo:
-        return JobInfo(self.job.folder.name, self.job.book.metadata.title,
-                       self.job.settings.speech, self.sample_rate)
+    def attach(self, job: Job, scheduler: Scheduler, sample_rate: int,
+               on_accepted: Callable[[UnitRecord], None] | None = None) -> None:
+        """Start handing out this job's units."""
+        with self._lock:
+            self._work = _Work(job, scheduler, sample_rate, on_accepted or (lambda _u: None))
+            for stats in self.nodes.values():
+                stats.bad_uploads = 0  # a new book, a fresh start
+
+    def detach(self) -> None:
+        """The job is over (or stopped): nodes wait for the next one."""
+        with self._lock:
+            self._work = None
+
+    def _current(self) -> _Work:
+        work = self._work
+        if work is None:
+            raise NoJob("no book is being rendered")
+        return work
+
+    @property
+    def job(self) -> Job:
+        return self._current().job
+
+    @property
+    def scheduler(self) -> Scheduler:
+        return self._current().scheduler
+
+    @property
+    def sample_rate(self) -> int:
+        return self._current().sample_rate
+
+    @property
+    def has_job(self) -> bool:
+        return self._work is not None
+
+    @property
+    def closing(self) -> bool:
+        return self._work is not None and self._work.closing
+
+    @closing.setter
+    def closing(self, value: bool) -> None:
+        self._current().closing = value
+
+    @property
+    def paused(self) -> bool:
+        return self._work is not None and self._work.paused
+
+    @paused.setter
+    def paused(self, value: bool) -> None:
+        self._current().paused = value
+
+    def askers(self) -> set[str]:
+        """Nodes that have asked for units of the current job (for --wait-nodes)."""
+        with self._lock:
+            return set(self._work.askers) if self._work is not None else set()
+
+    @property
+    def gone_after(self) -> float:
+        work = self._work
+        return work.scheduler.lease_ttl if work is not None else DEFAULT_GONE_AFTER_S
+
+    def job_info(self) -> JobInfo | None:
+        work = self._work
+        if work is None:
+            return None
+        return JobInfo(work.job.folder.name, work.job.book.metadata.title,
+                       work.job.settings.speech, work.sample_rate)
+
+    def job_for(self, node_id: str) -> JobInfo | None:
+        """A node asks what to work on; a node with nothing to do is listed as ready."""
+        with self._lock:
+            stats = self._stats(node_id)
+            info = self.job_info()
+            if info is None:
+                self._wait(stats, "ready", IDLE_RETRY_S)
+        return info
 
     def _stats(self, node_id: str) -> NodeStats:
         stats = self.nodes.get(node_id)
@@ -120,32 +209,39 @@ class Farm:
     def lease(self, node_id: str, caps: Capabilities) -> LeaseResponse:
         with self._lock:
             response = self._lease(node_id, caps)
-        self._report_expired()
+            work = self._work
+        self._report_expired(work)
         return response
 
     def _lease(self, node_id: str, caps: Capabilities) -> LeaseResponse:
         stats = self._stats(node_id)
         stats.name, stats.device = caps.name or stats.name, caps.device
-        voice = self.job.settings.engine
+        work = self._work
+        if work is None:  # the book ended: "job over", and the node asks what is next
+            self._wait(stats, "ready", IDLE_RETRY_S)
+            return LeaseResponse(LEASE_DONE)
+        work.askers.add(node_id)
+        voice = work.job.settings.engine
         stats.engine = voice.engine
-        if self.closing:
+        if work.closing:
             return self._finished(stats)
         if stats.benched or not caps.can_speak(voice):
             return self._wait(stats, "benched" if stats.benched else "no voice", 30.0)
-        if self.paused:
+        if work.paused:
             return self._wait(stats, "paused", 1.0)
-        unit = self.scheduler.lease(node_id)
+        unit = work.scheduler.lease(node_id)
         if unit is None:
-            if self.scheduler.finished():  # counted only when the queue is dry
+            if work.scheduler.finished():  # counted only when the queue is dry
                 return self._finished(stats)
             return self._wait(stats, "idle", 0.5)
         stats.state, stats.unit_id, stats.retry_after = "speaking", unit.id, 0.0
         stats.lease_started[unit.id] = self.clock()
         self._changed(stats)
-        title = self.job.book.chapters[unit.chapter].title
+        title = work.job.book.chapters[unit.chapter].title
         self.emit(UnitStarted(node_id, unit.id, unit.chapter, title))
         return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, unit.sentences,
-                                                    unit.breaks, self.scheduler.lease_ttl))
+                                                    unit.breaks, work.scheduler.lease_ttl,
+                                                    work.job.folder.name))
 
     def _wait(self, stats: NodeStats, state: str, retry_after: float) -> LeaseResponse:
         stats.retry_after = retry_after
@@ -164,7 +260,10 @@ class Farm:
         """Keep a lease; with ``done``/``total`` also report how far the unit is."""
         with self._lock:
             self._stats(node_id)
-        keep = self.scheduler.heartbeat(unit_id, node_id)
+            work = self._work
+        if work is None:
+            return False
+        keep = work.scheduler.heartbeat(unit_id, node_id)
         if keep and done is not None and total:
             self.emit(UnitProgress(node_id, unit_id, min(done, total), total))
         return keep
@@ -175,9 +274,12 @@ class Farm:
             stats = self._stats(node_id)
             stats.lease_started.pop(unit_id, None)
             stats.state, stats.unit_id = "left", None
-            self.job.store.release(unit_id, node_id)
+            work = self._work
+            if work is not None:
+                work.job.store.release(unit_id, node_id)
             self._changed(stats)
-        self.emit(UnitRequeued(unit_id, node_id, "handed back"))
+        if work is not None:
+            self.emit(UnitRequeued(unit_id, node_id, "handed back"))
 
     def confirm_pairing(self, node_id: str, proof: str) -> bool:
         """The last step of pairing; a node that passes is announced as paired."""
@@ -194,8 +296,10 @@ class Farm:
         Without it a node that vanished would show "speaking" until someone else
         happened to ask for work.
         """
-        self.scheduler.expire()  # found expiries are queued in the scheduler...
-        self._report_expired()  # ...and reported here, once
+        work = self._work
+        if work is not None:
+            work.scheduler.expire()  # found expiries are queued in the scheduler...
+            self._report_expired(work)  # ...and reported here, once
         now = self.clock()
         gone: list[NodeStats] = []
         with self._lock:
@@ -209,8 +313,10 @@ class Farm:
             self.emit(NodeGone(stats.node_id, stats.name, now - stats.last_seen))
             self._changed(stats)
 
-    def _report_expired(self) -> None:
-        for lease, requeued in self.scheduler.take_expired():
+    def _report_expired(self, work: _Work | None) -> None:
+        if work is None:
+            return
+        for lease, requeued in work.scheduler.take_expired():
             if requeued:
                 self.emit(UnitRequeued(lease.unit_id, lease.node, "lease expired"))
 
@@ -218,13 +324,14 @@ class Farm:
 
     def upload_limit(self, unit_id: int) -> tuple[UnitRecord, int] | None:
         """The unit an upload is for and the most bytes it may take; None if unknown."""
-        unit = self.job.store.unit(unit_id)
-        if unit is None:
+        work = self._work
+        unit = work.job.store.unit(unit_id) if work is not None else None
+        if work is None or unit is None:
             return None
-        return unit, size_limit(unit.chars, self.sample_rate, self.job.settings.engine.speed)
+        return unit, size_limit(unit.chars, work.sample_rate, work.job.settings.engine.speed)
 
     def upload_tmp(self, unit_id: int, node_id: str) -> Path:
-        return self.job.upload_tmp(unit_id, node_id)
+        return self._current().job.upload_tmp(unit_id, node_id)
 
     def accept_upload(self, node_id: str, unit_id: int, tmp: Path,
                       spans: list[tuple[float, float]]) -> tuple[bool, bool]:
@@ -233,19 +340,20 @@ class Farm:
         Safe to call from a worker thread: the slow part (decoding, fsync) holds no
         farm-wide lock, so leases keep flowing meanwhile.
         """
-        unit = self.job.store.unit(unit_id)
-        if unit is None:
+        work = self._work
+        unit = work.job.store.unit(unit_id) if work is not None else None
+        if work is None or unit is None:
             raise UploadRejected(f"unit {unit_id} is not part of this job")
         if unit.status == "done":
             tmp.unlink(missing_ok=True)
             return False, True
         try:
-            checked = check_wav(tmp, self.sample_rate, unit.chars, self.job.settings.engine.speed,
-                                spans)
+            checked = check_wav(tmp, work.sample_rate, unit.chars,
+                                work.job.settings.engine.speed, spans)
         except UploadRejected as exc:
             self.reject(node_id, unit_id, str(exc))
             raise UploadRejected(str(exc), counted=True) from None
-        accepted = self.job.accept_file(unit, node_id, tmp, checked.duration, checked.spans,
+        accepted = work.job.accept_file(unit, node_id, tmp, checked.duration, checked.spans,
                                         self.clock())
         with self._lock:
             stats = self._stats(node_id)
@@ -255,11 +363,11 @@ class Farm:
                 stats.audio_seconds += checked.duration
                 if started is not None:
                     stats.busy_seconds += self.clock() - started
-                    self.scheduler.record(node_id, unit.chars, self.clock() - started)
+                    work.scheduler.record(node_id, unit.chars, self.clock() - started)
             stats.state, stats.unit_id = "idle", None
             self._changed(stats)
         if accepted:
-            self._on_accepted(unit)
+            work.on_accepted(unit)
         return accepted, not accepted
 
     def reject(self, node_id: str, unit_id: int, reason: str) -> None:
@@ -269,16 +377,21 @@ class Farm:
             stats.bad_uploads += 1
             stats.lease_started.pop(unit_id, None)
             stats.state, stats.unit_id = ("benched" if stats.benched else "idle"), None
-            self.job.store.release(unit_id, node_id)
+            work = self._work
+            if work is not None:
+                work.job.store.release(unit_id, node_id)
             self.emit(UnitRejected(node_id, unit_id, reason))
             self._changed(stats)
 
     def status(self) -> FarmStatus:
-        counts = self.job.store.counts(self.scheduler.chapters)
+        work = self._work
+        counts = work.job.store.counts(work.scheduler.chapters) if work is not None else {
+            "pending": 0, "leased": 0, "done": 0}
+        title, job_id = (work.job.book.metadata.title, work.job.folder.name) if work else ("", "")
         with self._lock:
             rows = tuple(NodeRow(s.node_id, s.name, s.device, s.engine, s.state, s.unit_id,
                                  s.units_done, round(s.audio_seconds, 2),
                                  round(s.busy_seconds, 2), s.bad_uploads)
                          for s in self.nodes.values())
-        return FarmStatus(self.job.book.metadata.title, self.job.folder.name,
-                          counts["pending"], counts["leased"], counts["done"], rows)
+        return FarmStatus(title, job_id, counts["pending"], counts["leased"], counts["done"],
+                          rows)

@@ -88,10 +88,10 @@ class FarmServer:
             await runner.cleanup()
 
     async def _async_advertise(self, advertiser: Advertiser) -> None:
-        ident, job = self.farm.identity, self.farm.job
+        """Advertise the farm, not the book: the LAN learns nothing of what is read."""
+        ident = self.farm.identity
         try:
-            await advertiser.async_start(ident.name, job.folder.name, job.book.metadata.title,
-                                         self.port, ident.fingerprint)
+            await advertiser.async_start(ident.name, "", "", self.port, ident.fingerprint)
         except OSError as exc:  # no multicast here: nodes can still use --url
             log.warning("mDNS advertisement unavailable: %s", exc)
 

@@ -42,7 +42,9 @@ def make_farm(folder: Path, clock: object = None, unit_chars: int = 140,
     scheduler = Scheduler(job.store, tick, lease_ttl=lease_ttl)  # type: ignore[arg-type]
     identity = CoordinatorIdentity.load(folder / "trust", "Test Farm")
     pairing = PairingRegistry(folder / "trust", CODE, tick)  # type: ignore[arg-type]
-    return Farm(job, scheduler, identity, pairing, rate)
+    farm = Farm(identity, pairing, clock=tick)  # type: ignore[arg-type]
+    farm.attach(job, scheduler, rate)
+    return farm
 
 
 def speech_like_wav(seconds: float, rate: int = RATE, channels: int = 1) -> bytes:
@@ -74,7 +76,9 @@ def copycat_app(farm: Farm, asked: list[str]) -> web.Application:
 
     async def anything(request: web.Request) -> web.Response:
         asked.append(request.path)
-        return web.json_response(farm.job_info().to_json())
+        info = farm.job_info()
+        assert info is not None
+        return web.json_response(info.to_json())
 
     app = web.Application()
     app.router.add_get(f"{API}/hello", hello)

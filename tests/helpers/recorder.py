@@ -34,3 +34,26 @@ class Recorder:
     def wait_kind(self, kind: type, count: int = 1, timeout: float = 60) -> None:
         self.wait_for(lambda evs: sum(isinstance(e, kind) for e in evs) >= count, timeout,
                       f"{count} x {kind.__name__}")
+
+
+class StateRecorder:
+    """A NodeWorker ``on_state`` observer tests can wait on."""
+
+    def __init__(self) -> None:
+        from e2a_node.state import NodeSnapshot
+
+        self.seen: list[NodeSnapshot] = []
+        self.cond = threading.Condition()
+
+    def __call__(self, state: object) -> None:
+        with self.cond:
+            self.seen.append(state)  # type: ignore[arg-type]
+            self.cond.notify_all()
+
+    def wait(self, status: object, after: int = 0, timeout: float = 30) -> int:
+        """Wait for ``status`` among the states after index ``after``; return the new index."""
+        with self.cond:
+            ok = self.cond.wait_for(lambda: any(s.status is status for s in self.seen[after:]),
+                                    timeout)
+            assert ok, f"no {status} within {timeout} s: {[s.status for s in self.seen]}"
+            return len(self.seen)
