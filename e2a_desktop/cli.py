@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                          "--split-chapters); default: BOOK's name in the current folder")
     convert.add_argument("--voice", default="en_US-joe-medium", help="voice name, or "
                          "ENGINE:VOICE (see `e2a voices`)")
-    convert.add_argument("--speed", type=float, default=1.0, help="speaking rate, 0.25–4")
+    convert.add_argument("--speed", type=float, default=1.0, help="speaking rate relative to "
+                         "the voice's normal one, 0.25 up to what the voice reaches (Piper: 1.9)")
     convert.add_argument("--format", choices=sorted(FORMATS),
                          help="output format (default: from -o's extension, else m4b)")
     convert.add_argument("--chapters", help="chapters to convert, e.g. 1-3,7 (1-based)")
@@ -132,6 +133,9 @@ def _request(args: argparse.Namespace, paths: AppPaths) -> ConvertRequest:
 
     voice = find_voice(args.voice, paths.voices_dir)
     try:
+        if args.speed > voice.max_speed:
+            raise E2AError(f"voice {voice.name} speaks at most {voice.max_speed:g}x the normal "
+                           f"rate; --speed {args.speed:g} is too fast")
         settings = EngineSettings(engine=voice.engine, voice=voice.name,
                                   language=voice.language or "en", speed=args.speed)
         plan = PlanSettings(target_chars=args.unit_chars,
@@ -190,7 +194,31 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+COMMANDS = ("info", "voices", "jobs", "convert")
+
+
+def _wants_window(argv: Sequence[str]) -> bool:
+    """`e2a` alone, or `e2a BOOK`, opens the window; anything else is a command."""
+    if not argv:
+        return True
+    first = argv[0]
+    return first not in COMMANDS and not first.startswith("-") and Path(first).exists()
+
+
+def open_window(argv: Sequence[str]) -> int:
+    try:
+        from .ui.app import run_gui
+    except ImportError:
+        print("e2a: the window needs PySide6: pip install 'e2a[gui]'. Without it, use the "
+              f"commands: e2a {{{','.join(COMMANDS)}}} (e2a --help)", file=sys.stderr)
+        return EXIT_ERROR
+    return run_gui(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _wants_window(argv):
+        return open_window(argv)
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     handlers = {"info": cmd_info, "voices": cmd_voices, "jobs": cmd_jobs,

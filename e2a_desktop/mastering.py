@@ -49,7 +49,8 @@ class ChapterMastering:
 
     def _encode(self, chapter: int) -> None:
         units = self.job.store.units(chapter)
-        pauses = self.job.settings.pauses
+        settings = self.job.settings
+        pauses = settings.pauses.at_speed(settings.engine.speed)
         pieces = [
             UnitPiece(self.job.units_dir / str(u.audio_path),
                       pauses.paragraph_pause if u.breaks[0] else pauses.sentence_pause)

@@ -63,6 +63,11 @@ class PauseSettings:
         if not (0 <= self.sentence_pause <= 5 and 0 <= self.paragraph_pause <= 10):
             raise SettingsError("pauses must be 0–5 s (sentence) and 0–10 s (paragraph)")
 
+    def at_speed(self, speed: float) -> PauseSettings:
+        """Pauses as heard at ``speed``: faster speech has shorter pauses, as a player's
+        speed control would give (the voice itself only shortens the words)."""
+        return PauseSettings(self.sentence_pause / speed, self.paragraph_pause / speed)
+
 
 @dataclass(frozen=True)
 class SpeechSettings:

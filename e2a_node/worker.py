@@ -405,8 +405,8 @@ class NodeWorker:
                 raise UnitDropped
 
         check(0, len(unit.sentences))
-        return render_unit(engine, unit.sentences, unit.breaks, job.settings.pauses,
-                           on_sentence=check)
+        pauses = job.settings.pauses.at_speed(job.settings.engine.speed)
+        return render_unit(engine, unit.sentences, unit.breaks, pauses, on_sentence=check)
 
     async def _async_throttle(self, audio: UnitAudio, began: float,
                               dropped: threading.Event) -> None:

@@ -32,6 +32,7 @@ class VoiceInfo:
     source: str = ""
     sample_rate: int = 22050
     max_chars: int = 0  # longest text one speak() call takes well; 0: no limit
+    max_speed: float = 4.0  # the fastest speaking rate the voice reaches
 
 
 @dataclass(frozen=True)

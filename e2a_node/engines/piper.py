@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import VoiceError
 from ..settings import EngineSettings
 from .base import Engine, LoadProgress, Speech, VoiceInfo
+from .piper_rate import MAX_SPEED, length_scale_for
 
 BUNDLED_VOICE = "en_US-joe-medium"
 
@@ -77,13 +78,16 @@ class PiperEngine(Engine):
             language, rate = _config_facts(cfg)
             voices.append(VoiceInfo("piper", name, language,
                                     source="bundled" if name in bundled else str(model.parent),
-                                    sample_rate=rate))
+                                    sample_rate=rate, max_speed=round(MAX_SPEED - 0.05, 1)))
         return voices
 
     def load(self, settings: EngineSettings, progress: LoadProgress | None = None) -> None:
         from piper import PiperVoice, SynthesisConfig
 
         voices = piper_voices(self.voices_dir)
+        if settings.speed > MAX_SPEED:
+            raise VoiceError(f"piper voices speak at most {MAX_SPEED:.1f}× the normal rate "
+                             f"(asked: {settings.speed:g}×)")
         if settings.voice not in voices:
             names = ", ".join(sorted(voices)) or "none"
             raise VoiceError(f"piper has no voice '{settings.voice}' here (available: {names})")
@@ -93,7 +97,9 @@ class PiperEngine(Engine):
         except Exception as exc:  # onnxruntime raises its own exception types
             raise VoiceError(f"cannot load piper voice: {exc}", model) from None
         self._voice_name = settings.voice
-        self._syn_config = SynthesisConfig(length_scale=1.0 / settings.speed, volume=0.9)
+        # Piper's length scale is not the speaking rate: a measured table maps one to the other.
+        self._syn_config = SynthesisConfig(length_scale=length_scale_for(settings.speed),
+                                           volume=0.9)
 
     def speak(self, text: str) -> Speech:
         chunks = [c.audio_int16_array for c in self._voice.synthesize(text, self._syn_config)]

@@ -119,3 +119,12 @@ def test_second_conversion_of_the_same_book_is_refused_while_the_first_runs(
     again = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--no-farm",
                 "--chapters", "1", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_speed_the_voice_cannot_reach_is_refused(sample_book: Path, tmp_path: Path) -> None:
+    out = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--speed", "2.5",
+              cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines()[-1] == (
+        "e2a: error: voice en_US-joe-medium speaks at most 1.9x the normal rate; --speed 2.5 "
+        "is too fast")
