@@ -29,6 +29,7 @@ class UnitStarted:
     unit_id: int
     chapter: int
     chapter_title: str
+    chars: int = 0
 
 
 @dataclass(frozen=True)

@@ -72,14 +72,21 @@ class ChapterMastering:
 
         ``check`` is called twice a second and may raise to stop waiting (cancel).
         """
-        for future in list(self._futures.values()):
-            while True:
-                check()
-                try:
-                    future.result(timeout=0.5)
-                    break
-                except FutureTimeout:
-                    continue
+        done: set[int] = set()
+        while True:
+            with self._lock:
+                pending = [(c, f) for c, f in self._futures.items() if c not in done]
+            if not pending:
+                return
+            for chapter, future in pending:
+                while True:
+                    check()
+                    try:
+                        future.result(timeout=0.5)
+                        break
+                    except FutureTimeout:
+                        continue
+                done.add(chapter)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -25,6 +25,8 @@ from .events import (
     Paused,
     Resumed,
     UnitFinished,
+    UnitProgress,
+    UnitRequeued,
     UnitStarted,
 )
 
@@ -68,10 +70,14 @@ class ProgressSnapshot:
     error: str = ""
     outputs: tuple[str, ...] = field(default_factory=tuple)
     chars_this_run: int = 0
+    chars_in_flight: float = 0.0  # the spoken part of units not yet finished
 
     @property
     def fraction(self) -> float:
-        return self.chars_done / self.chars_total if self.chars_total else 0.0
+        """Share of the book spoken, counting the sentences of units still in flight."""
+        if not self.chars_total:
+            return 0.0
+        return min(1.0, (self.chars_done + self.chars_in_flight) / self.chars_total)
 
     @property
     def speed(self) -> float:
@@ -96,6 +102,8 @@ class ProgressModel:
         self._started = clock()
         self._snap = ProgressSnapshot()
         self._nodes: dict[str, NodeView] = {}
+        self._unit_chars: dict[int, int] = {}
+        self._in_flight: dict[tuple[str, int], float] = {}  # (node, unit) → chars spoken
 
     def __call__(self, event: Event) -> None:
         with self._lock:
@@ -103,10 +111,34 @@ class ProgressModel:
 
     def snapshot(self) -> ProgressSnapshot:
         with self._lock:
+            # Copies of one unit (speculation) count once: the furthest along.
+            furthest: dict[int, float] = {}
+            for (_node, unit), chars in self._in_flight.items():
+                furthest[unit] = max(chars, furthest.get(unit, 0.0))
             return replace(self._snap, elapsed=self._clock() - self._started,
-                           nodes=tuple(self._nodes.values()))
+                           nodes=tuple(self._nodes.values()),
+                           chars_in_flight=sum(furthest.values()))
+
+    def _track_flight(self, event: Event) -> None:
+        """Partial units, so the bar moves within a unit (a short book may be one unit)."""
+        if isinstance(event, UnitStarted):
+            self._unit_chars[event.unit_id] = event.chars
+            self._in_flight[(event.node, event.unit_id)] = 0.0
+        elif isinstance(event, UnitProgress) and (event.node, event.unit_id) in self._in_flight:
+            share = event.sentences_done / event.sentences_total if event.sentences_total else 0
+            chars = self._unit_chars.get(event.unit_id, 0)
+            self._in_flight[(event.node, event.unit_id)] = chars * share
+        elif isinstance(event, UnitFinished):
+            for key in [k for k in self._in_flight if k[1] == event.unit_id]:
+                del self._in_flight[key]
+        elif isinstance(event, UnitRequeued):
+            self._in_flight.pop((event.node, event.unit_id), None)
+        elif isinstance(event, NodeGone):
+            for key in [k for k in self._in_flight if k[0] == event.node]:
+                del self._in_flight[key]
 
     def _apply(self, event: Event) -> None:  # noqa: C901 - one branch per event kind
+        self._track_flight(event)
         snap = self._snap
         if isinstance(event, JobStarted):
             self._started = self._clock()
@@ -148,3 +180,12 @@ def format_duration(seconds: float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+SPOKEN_CHARS_PER_SECOND = 14.5
+"""A typical narrating voice at speed 1.0 (measured on the bundled Piper voice)."""
+
+
+def estimate_seconds(chars: int, speed: float = 1.0) -> float:
+    """How long ``chars`` characters take to say, before anything is spoken."""
+    return chars / (SPOKEN_CHARS_PER_SECOND * speed)

@@ -95,7 +95,8 @@ class Conversion:
     def __init__(self, prepared: PreparedBook, paths: AppPaths, *, bus: EventBus | None = None,
                  host: FarmHost | None = None, clock: Callable[[], float] = time.monotonic,
                  engine_factory: Callable[[EngineSettings], Engine] | None = None,
-                 network: NetworkSettings | None = None, device: str = "cpu") -> None:
+                 network: NetworkSettings | None = None, device: str = "cpu",
+                 local_node: bool = True) -> None:
         self.prepared = prepared
         self.request = prepared.request
         self.paths = paths
@@ -112,6 +113,7 @@ class Conversion:
         self._unsubscribe = self.bus.subscribe(self.progress)
         self._engine_factory = engine_factory or (lambda s: create_engine(s, paths.voices_dir))
         self._device = device
+        self._use_local_node = local_node  # False: this PC only coordinates (LAN nodes speak)
         self._changed = threading.Event()
         self._done = threading.Event()
         self._halt = threading.Event()  # set when the end begins: helper threads leave
@@ -284,7 +286,8 @@ class Conversion:
     def _convert(self) -> Outcome:
         assert self._mastering is not None
         self._wait_for_nodes()
-        self._start_local_node()
+        if self._use_local_node:
+            self._start_local_node()
         self._mastering.submit_ready()
         while not self.farm.scheduler.finished():
             self._changed.wait(0.5)
@@ -294,6 +297,8 @@ class Conversion:
         farewell_until = self.clock() + FAREWELL_S
         if self._own_host:
             self.host.stop_soon(grace=FAREWELL_S)
+        # A unit accepted just now may not have queued its chapter yet: queue what is due.
+        self._mastering.submit_ready()
         self._mastering.wait(self._check)
         self._check()
         outputs, duration = self._bind()

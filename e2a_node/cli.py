@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
                         "e.g. http://pc1:8765")
     parser.add_argument("--code", help="the farm code the desktop shows (first time only)")
     parser.add_argument("--name", help="this node's name as the desktop shows it")
+    parser.add_argument("--farm", metavar="NAME", help="join only the farm of this name "
+                        "(when several run on the network)")
     parser.add_argument("--one-job", action="store_true",
                         help="leave after the first job instead of waiting for the next")
     parser.add_argument("--give-up-after", type=_seconds, default=ONE_JOB_PATIENCE_S,
@@ -112,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     network = NetworkSettings.load()
     config = NodeConfig(AppPaths.load().data_dir, args.name, args.url, args.code,
                         network.mdns_list, args.one_job, args.max_speed,
-                        give_up_after=args.give_up_after if args.one_job else None)
+                        give_up_after=args.give_up_after if args.one_job else None,
+                        farm_name=args.farm)
     try:
         worker = NodeWorker(config, prompt=_prompt, on_state=StateLog())
         asyncio.run(_async_run_until_stopped(worker))

@@ -68,6 +68,8 @@ class NodeConfig:
     device: str = "cpu"
     give_up_after: float | None = None
     """With one_job: leave with an error after this many seconds without a coordinator."""
+    farm_name: str | None = None
+    """Join only the farm of this name (several farms on one LAN, or tests beside others)."""
 
     @property
     def paths(self) -> AppPaths:
@@ -239,7 +241,8 @@ class NodeWorker:
 
     def choose_advert(self, adverts: list[FarmAdvert]) -> FarmAdvert | None:
         """Trusted coordinators first (auto-join); otherwise one we can pair with."""
-        adverts = [a for a in adverts if a.url not in self._impostors]
+        adverts = [a for a in adverts if a.url not in self._impostors
+                   and self.config.farm_name in (None, a.name)]
         trusted = [a for a in adverts if self.trust.get(a.fingerprint)]
         if trusted:
             return trusted[0]

@@ -238,7 +238,7 @@ class Farm:
         stats.lease_started[unit.id] = self.clock()
         self._changed(stats)
         title = work.job.book.chapters[unit.chapter].title
-        self.emit(UnitStarted(node_id, unit.id, unit.chapter, title))
+        self.emit(UnitStarted(node_id, unit.id, unit.chapter, title, unit.chars))
         return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, unit.sentences,
                                                     unit.breaks, work.scheduler.lease_ttl,
                                                     work.job.folder.name))

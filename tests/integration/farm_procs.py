@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import sqlite3
 import subprocess
@@ -14,6 +15,9 @@ from contextlib import closing
 from pathlib import Path
 
 CODE = "482913"
+FARM_NAME = f"Test Farm {secrets.token_hex(3)}"
+"""Unique per test run: nodes that look for a farm by mDNS pass --farm with it, so another
+e2a (or another copy of these tests) on the same machine is never joined."""
 
 
 def free_port() -> int:
@@ -25,7 +29,7 @@ def free_port() -> int:
 def start_coordinator(book: Path, out: Path, data: Path, port: int, *extra: str,
                       log: Path | None = None) -> subprocess.Popen[bytes]:
     args = [sys.executable, "-m", "e2a_desktop", "convert", str(book), "-o", str(out),
-            "--code", CODE, "--port", str(port), "--farm-name", "Test Farm", *extra]
+            "--code", CODE, "--port", str(port), "--farm-name", FARM_NAME, *extra]
     return _spawn(args, data, log)
 
 
@@ -35,6 +39,8 @@ def start_node(data: Path, name: str, *extra: str, port: int | None = None,
             "--one-job", *extra]
     if port is not None:
         args += ["--url", f"http://127.0.0.1:{port}"]
+    else:
+        args += ["--farm", FARM_NAME]
     return _spawn(args, data, log)
 
 

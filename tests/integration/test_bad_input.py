@@ -128,3 +128,16 @@ def test_a_speed_the_voice_cannot_reach_is_refused(sample_book: Path, tmp_path: 
     assert out.stderr.strip().splitlines()[-1] == (
         "e2a: error: voice en_US-joe-medium speaks at most 1.9x the normal rate; --speed 2.5 "
         "is too fast")
+
+
+def test_without_pyside6_e2a_alone_says_how_to_get_the_window() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['PySide6'] = None; from e2a_desktop.cli import main; "
+            "sys.exit(main([]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 2
+    assert "pip install 'e2a[gui]'" in out.stderr and "convert" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -13,6 +13,7 @@ from mutagen.mp4 import MP4
 
 from tests.conftest import SAMPLE_TITLES
 from tests.integration.farm_procs import (
+    FARM_NAME,
     free_port,
     job_db,
     node_id,
@@ -48,7 +49,7 @@ def test_three_nodes_and_the_builtin_one_share_a_book(sample_book: Path, tmp_pat
     assert done_by & ids, "LAN nodes spoke units of the book"
     assert [c.title for c in MP4(str(out)).chapters] == SAMPLE_TITLES
     log = (tmp_path / "coord.log").read_text()
-    assert 'farm "Test Farm", code 482-913' in log and "per node:" in log
+    assert f'farm "{FARM_NAME}", code 482-913' in log and "per node:" in log
 
 
 def test_a_node_killed_mid_unit_costs_nothing(sample_book: Path, tmp_path: Path) -> None:
@@ -135,7 +136,7 @@ def test_a_paired_node_auto_joins_the_next_job_without_a_code(sample_book: Path,
     second = start_coordinator(sample_book, tmp_path / "two.m4b", coord_data, free_port(),
                                "--chapters", "2", "--code", "999-111", "--wait-nodes", "1",
                                log=tmp_path / "second.log")
-    args = ["--headless", "--name", "regular", "--one-job"]
+    args = ["--headless", "--name", "regular", "--one-job", "--farm", FARM_NAME]
     again = subprocess.Popen([sys.executable, "-m", "e2a_node", *args],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              env={**os.environ, "E2A_DATA_DIR": str(node_data)})

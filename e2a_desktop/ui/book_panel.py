@@ -1,0 +1,59 @@
+"""The book at a glance: cover, title and author (editable: they become the tags), facts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from ..ebook.model import Book
+from ..progress import estimate_seconds, format_duration
+
+COVER_SIZE = (120, 170)
+
+
+class BookPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cover = QLabel()
+        self.cover.setObjectName("cover")
+        self.cover.setFixedSize(*COVER_SIZE)
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = QLineEdit()
+        self.title.setAccessibleName("Title")
+        self.author = QLineEdit()
+        self.author.setAccessibleName("Author")
+        self.facts = QLabel()
+        self.facts.setObjectName("bookFacts")
+        self.facts.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("&Title", self.title)
+        form.addRow("&Author", self.author)
+        column = QVBoxLayout()
+        column.addLayout(form)
+        column.addWidget(self.facts)
+        column.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.cover, alignment=Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(column, 1)
+
+    def show_book(self, book: Book) -> None:
+        meta = book.metadata
+        self.title.setText(meta.title)
+        self.author.setText(meta.author)
+        pixmap = QPixmap()
+        if book.cover is not None and pixmap.loadFromData(book.cover.data):
+            self.cover.setPixmap(pixmap.scaled(*COVER_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                               Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.cover.setPixmap(QPixmap())
+            self.cover.setText("no cover")
+        self.show_facts(book, len(book.chapters), book.char_count)
+
+    def show_facts(self, book: Book, chapters: int, chars: int) -> None:
+        language = book.metadata.language or "unknown"
+        self.facts.setText(
+            f"{book.source_format.upper() or 'Book'} · language {language} · "
+            f"{chapters} of {len(book.chapters)} chapters · {chars:,} characters · "
+            f"about {format_duration(estimate_seconds(chars))} of audio")

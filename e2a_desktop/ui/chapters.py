@@ -1,0 +1,142 @@
+"""The chapter list: a checkbox, an editable title, size, estimated minutes, state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from ..ebook.model import Book
+from ..progress import estimate_seconds, format_duration
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class ChapterRow:
+    title: str
+    chars: int
+    included: bool = True
+    state: str = ""
+
+
+class ChapterModel(QAbstractTableModel):
+    """Rows of the book's chapters; the user's choices are read back by the window."""
+
+    COLUMNS = ("", "Title", "Characters", "Length", "State")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ChapterRow] = []
+
+    def load(self, book: Book) -> None:
+        self.beginResetModel()
+        self.rows = [ChapterRow(c.title, len(c.text)) for c in book.chapters]
+        self.endResetModel()
+
+    def included(self) -> list[int]:
+        return [i for i, row in enumerate(self.rows) if row.included]
+
+    def titles(self) -> list[str]:
+        return [row.title for row in self.rows]
+
+    def set_state(self, chapter: int, state: str) -> None:
+        if 0 <= chapter < len(self.rows) and self.rows[chapter].state != state:
+            self.rows[chapter].state = state
+            cell = self.index(chapter, 4)
+            self.dataChanged.emit(cell, cell)
+
+    def reset_states(self) -> None:
+        for row in self.rows:
+            row.state = ""
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self.rows) - 1, 4))
+
+    def set_all(self, included: bool) -> None:
+        for row in self.rows:
+            row.included = included
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
+
+    # -- QAbstractTableModel --------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row, column = self.rows[index.row()], index.column()
+        if column == 0 and role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if row.included else Qt.CheckState.Unchecked
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and not row.included:
+            return Qt.GlobalColor.gray
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return "Double-click to edit: the title becomes the chapter mark"
+        return None
+
+    @staticmethod
+    def _text(row: ChapterRow, column: int) -> str | None:
+        if column == 1:
+            return row.title
+        if column == 2:
+            return f"{row.chars:,}"
+        if column == 3:
+            return format_duration(estimate_seconds(row.chars))
+        if column == 4:
+            return row.state
+        return None
+
+    def setData(self, index: Index, value: Any,  # noqa: N802
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        row = self.rows[index.row()]
+        if index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole:
+            row.included = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif index.column() == 1 and role == Qt.ItemDataRole.EditRole and str(value).strip():
+            row.title = str(value).strip()
+        else:
+            return False
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), 4))
+        return True
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 0:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        if index.column() == 1:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+
+class ChapterView(QTableView):
+    """The chapter table, sized for reading titles."""
+
+    def __init__(self, model: ChapterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setAccessibleName("Chapters")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.verticalHeader().setDefaultSectionSize(26)

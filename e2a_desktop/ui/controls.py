@@ -1,0 +1,86 @@
+"""Convert, Pause, Resume, Cancel, and one progress bar with minutes, speed and ETA."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from ..progress import ProgressSnapshot, format_duration
+
+
+class ConvertControls(QWidget):
+    """Signals: ``start_requested``, ``pause_requested``, ``resume_requested``,
+    ``cancel_requested``, ``play_requested``, ``show_requested``."""
+
+    start_requested = Signal()
+    pause_requested = Signal()
+    resume_requested = Signal()
+    cancel_requested = Signal()
+    play_requested = Signal()
+    show_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("Progress")
+        self.status = QLabel("Ready to convert")
+        self.status.setObjectName("progressStatus")
+        self.start = self._button("Convert", self.start_requested, "Ctrl+Return", "primary")
+        self.pause = self._button("Pause", self.pause_requested, "Ctrl+.")
+        self.resume = self._button("Resume", self.resume_requested, "Ctrl+.")
+        self.cancel = self._button("Cancel", self.cancel_requested, "")
+        self.play = self._button("▶ Play", self.play_requested, "")
+        self.show_folder = self._button("Show in folder", self.show_requested, "")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        column = QWidget()
+        inner = QHBoxLayout(column)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.bar, 1)
+        layout.addWidget(self.status, 2)
+        layout.addWidget(column, 3)
+        for button in (self.play, self.show_folder, self.pause, self.resume, self.cancel,
+                       self.start):
+            layout.addWidget(button)
+        self.set_mode("idle")
+
+    def _button(self, text: str, signal: object, shortcut: str,
+                kind: str = "") -> QPushButton:
+        button = QPushButton(text)
+        if shortcut:
+            button.setShortcut(shortcut)
+            button.setToolTip(f"{text} ({shortcut})")
+        if kind:
+            button.setProperty("kind", kind)
+        button.clicked.connect(signal)
+        return button
+
+    def set_mode(self, mode: str) -> None:
+        """idle, running, paused, stopping, done."""
+        visible = {
+            "idle": (self.start,), "running": (self.pause, self.cancel),
+            "paused": (self.resume, self.cancel), "stopping": (), "done":
+                (self.play, self.show_folder, self.start),
+        }[mode]
+        for button in (self.start, self.pause, self.resume, self.cancel, self.play,
+                       self.show_folder):
+            button.setVisible(button in visible)
+        self.start.setText("Convert again" if mode == "done" else "Convert")
+
+    def show_progress_idle(self) -> None:
+        self.bar.setValue(0)
+        self.status.setText("Ready to convert")
+
+    def show_progress(self, snap: ProgressSnapshot) -> None:
+        self.bar.setValue(int(snap.fraction * 1000))
+        eta = snap.eta_seconds
+        parts = [f"{snap.fraction:.0%}", f"{format_duration(snap.audio_done)} of audio"]
+        if snap.speed:
+            parts.append(f"{snap.speed:.1f}× real time")
+        if eta is not None and snap.state == "running":
+            parts.append(f"about {format_duration(eta)} left")
+        if snap.state == "paused":
+            parts.append("paused")
+        self.status.setText(" · ".join(parts))

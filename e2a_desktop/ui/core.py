@@ -1,0 +1,88 @@
+"""The desktop's long-lived parts: paths, the event bus, the farm, voices, sleep, samples.
+
+Built once by app.py (the composition root) and handed to the window. The farm
+starts here and lives as long as the app, so nodes pair and show as ready before
+a book is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from e2a_node.engines import available_voices
+from e2a_node.engines.base import VoiceInfo
+from e2a_node.settings import EngineSettings
+
+from ..audio.playback import Playback, play_wav
+from ..config import AppPaths, NetworkSettings
+from ..ebook.model import Chapter
+from ..errors import E2AError
+from ..eventbus import EventBus
+from ..farm.host import FarmHost, FarmOptions
+from ..keepawake import KeepAwake
+from ..sample import SampleSpeaker
+from .bridge import CoreBridge
+
+log = logging.getLogger("e2a.ui")
+
+
+class DesktopCore:
+    """What the window talks to; owns the farm and the bus until ``close``."""
+
+    def __init__(self, paths: AppPaths | None = None, farm: FarmOptions | None = None,
+                 output_folder: Path | None = None, serve: bool = True) -> None:
+        self.paths = paths or AppPaths.load()
+        network = NetworkSettings.load()
+        self.bus = EventBus()
+        self.bridge = CoreBridge(self.bus)
+        self.voices: list[VoiceInfo] = available_voices(self.paths.voices_dir)
+        self.output_folder = output_folder or Path.home()
+        self.farm_problem = ""
+        options = farm or FarmOptions(mdns_interfaces=network.mdns_list)
+        self.host = FarmHost(self.paths, options, emit=self.bus.emit, network=network,
+                             serve=serve)
+        try:
+            self.host.start()
+        except E2AError as exc:  # a farm of one still converts; say why nodes cannot join
+            self.farm_problem = f"other PCs cannot join: {exc}"
+            log.warning("%s", self.farm_problem)
+            self.host = FarmHost(self.paths, options, emit=self.bus.emit, serve=False)
+        self._awake = KeepAwake()
+        self._samples = SampleSpeaker(self.paths.voices_dir)
+        self._playing: Playback | None = None
+        self.tray: QSystemTrayIcon | None = None
+
+    def keep_awake(self, on: bool) -> None:
+        if on:
+            self._awake.hold()
+        else:
+            self._awake.release()
+
+    def play_sample(self, chapter: Chapter, language: str, voice: EngineSettings) -> Path:
+        """Speak and play a sample (on a worker thread); returns the WAV's path."""
+        wav = self._samples.speak_sample(chapter, language, voice)
+        if self._playing is not None:
+            self._playing.stop()
+        self._playing = play_wav(wav)
+        return wav
+
+    def notify(self, title: str, text: str) -> None:
+        """A desktop notification where the system offers one (a tray); else nothing."""
+        if self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
+            app = QApplication.instance()
+            icon = app.windowIcon() if isinstance(app, QApplication) else None
+            self.tray = QSystemTrayIcon(icon) if icon is not None else QSystemTrayIcon()
+            self.tray.show()
+        if self.tray is not None and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(title, text)
+
+    def close(self) -> None:
+        self._awake.release()
+        if self._playing is not None:
+            self._playing.stop()
+        self.host.stop()
+        self.bridge.close()
+        self.bus.close()

@@ -1,0 +1,74 @@
+"""The empty window: what to do, in one glance. Drop a book, or open one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+ICON = Path(__file__).resolve().parents[2] / "resources" / "ui" / "e2a.svg"
+
+FORMATS_LINE = "EPUB · FB2 · HTML · Markdown · plain text (DRM-free)"
+
+
+def dropped_files(event: QDropEvent | QDragEnterEvent) -> list[Path]:
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+
+
+class DropZone(QFrame):
+    """Signals: ``files_dropped(list[Path])``, ``open_requested()``."""
+
+    files_dropped = Signal(list)
+    open_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dropZone")
+        self.setAcceptDrops(True)
+        self.setAccessibleName("Drop an ebook here")
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        if ICON.is_file():
+            icon = QSvgWidget(str(ICON))
+            icon.setFixedSize(96, 96)
+            layout.addWidget(icon, alignment=Qt.AlignmentFlag.AlignCenter)
+            layout.addSpacing(8)
+        for text, name in (("Drop an ebook here", "dropTitle"),
+                           ("e2a reads it aloud and makes an audiobook (M4B) with chapters, "
+                            "title, author and cover.", "dropHint"),
+                           (FORMATS_LINE, "dropFormats")):
+            label = QLabel(text)
+            label.setObjectName(name)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        button = QPushButton("Open a book…")
+        button.setObjectName("openButton")
+        button.setShortcut("Ctrl+O")
+        button.setToolTip("Open a book (Ctrl+O)")
+        button.clicked.connect(self.open_requested)
+        layout.addSpacing(12)
+        layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(3)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if dropped_files(event):
+            event.acceptProposedAction()
+            self.setProperty("hovered", True)
+            self.style().polish(self)
+
+    def dragLeaveEvent(self, event: object) -> None:  # noqa: N802
+        self.setProperty("hovered", False)
+        self.style().polish(self)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self.setProperty("hovered", False)
+        self.style().polish(self)
+        files = dropped_files(event)
+        if files:
+            event.acceptProposedAction()
+            self.files_dropped.emit(files)

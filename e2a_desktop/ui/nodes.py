@@ -1,0 +1,130 @@
+"""The Nodes table: one row per node of the farm, this PC included, fed by core events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from ..events import Event, NodeChanged, NodeGone, UnitProgress
+from ..localnode import LOCAL_NODE
+from ..progress import NodeView
+
+Index = QModelIndex | QPersistentModelIndex
+
+STATE_LABELS = {"gone": "lost", "joined": "ready", "left": "stopped", "finished": "ready",
+                "idle": "waiting", "no voice": "no voice", "benched": "benched"}
+"""Core states as a person reads them."""
+
+
+class NodesModel(QAbstractTableModel):
+    """Rows appear when a node joins and go grey when it is lost."""
+
+    COLUMNS = ("Node", "Device", "Engine", "State", "Unit", "Units done", "Speed", "Share")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[NodeView] = []
+        self._progress: dict[str, str] = {}
+
+    def apply(self, event: Event) -> None:
+        if isinstance(event, NodeChanged):
+            self._upsert(NodeView(event.node, event.name, event.state, event.device,
+                                  event.engine, event.unit_id, event.units_done,
+                                  event.audio_seconds, event.busy_seconds))
+        elif isinstance(event, NodeGone):
+            row = self._row(event.node)
+            if row is not None:
+                old = self.rows[row]
+                self._upsert(NodeView(old.node, old.name, "gone", old.device, old.engine, None,
+                                      old.units_done, old.audio_seconds, old.busy_seconds))
+        elif isinstance(event, UnitProgress):
+            self._progress[event.node] = f"{event.sentences_done}/{event.sentences_total}"
+            row = self._row(event.node)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 4), self.index(row, 4))
+
+    def _row(self, node: str) -> int | None:
+        return next((i for i, r in enumerate(self.rows) if r.node == node), None)
+
+    def _upsert(self, view: NodeView) -> None:
+        row = self._row(view.node)
+        if view.unit_id is None:
+            self._progress.pop(view.node, None)
+        if row is None:
+            at = 0 if view.node == LOCAL_NODE else len(self.rows)
+            self.beginInsertRows(QModelIndex(), at, at)
+            self.rows.insert(at, view)
+            self.endInsertRows()
+        else:
+            self.rows[row] = view
+        # Shares change for every row when one node finishes a unit.
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1,
+                                                            len(self.COLUMNS) - 1))
+
+    def state_of(self, node: str) -> str | None:
+        row = self._row(node)
+        return self.rows[row].state if row is not None else None
+
+    # -- QAbstractTableModel --------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        view = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(view, index.column())
+        if role == Qt.ItemDataRole.ForegroundRole and view.state in ("gone", "benched"):
+            return QColor(Qt.GlobalColor.gray)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, view: NodeView, column: int) -> str:
+        if column == 0:
+            return view.name
+        if column == 1:
+            return view.device.upper() if view.device == "cpu" else view.device
+        if column == 2:
+            return view.engine
+        if column == 3:
+            return STATE_LABELS.get(view.state, view.state)
+        if column == 4:
+            if view.unit_id is None:
+                return ""
+            done = self._progress.get(view.node)
+            return f"{view.unit_id}" + (f" ({done})" if done else "")
+        if column == 5:
+            return str(view.units_done)
+        if column == 6:
+            return f"{view.speed:.1f}×" if view.speed else ""
+        total = sum(r.audio_seconds for r in self.rows)
+        return f"{view.audio_seconds / total:.0%}" if total else ""
+
+
+class NodesView(QTableView):
+    def __init__(self, model: NodesModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setAccessibleName("Nodes of the farm")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(NodesModel.COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

@@ -1,0 +1,150 @@
+"""Voice and output: engine and voice, speed, a sample, format, folder, one file or many."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from e2a_node.engines.base import VoiceInfo
+
+from ..audio.formats import FORMATS
+from ..convert import primary_language
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose mnemonic (Alt+letter) focuses ``buddy``."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+FORMAT_LABELS = {"m4b": "M4B audiobook (chapters)", "mp3": "MP3", "opus": "Opus",
+                 "flac": "FLAC (lossless)", "wav": "WAV (uncompressed)"}
+
+
+@dataclass(frozen=True)
+class OutputChoice:
+    format: str
+    folder: Path
+    split_chapters: bool
+
+
+class SettingsPanel(QWidget):
+    """Signals: ``sample_requested()``, ``voice_changed()``."""
+
+    sample_requested = Signal()
+    voice_changed = Signal()
+
+    def __init__(self, voices: list[VoiceInfo], folder: Path,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.voices = voices
+        self.voice = QComboBox()
+        self.voice.setAccessibleName("Voice")
+        for info in voices:
+            self.voice.addItem(f"{info.name}  ({info.language or '?'}, {info.engine})")
+        self.voice.currentIndexChanged.connect(self.voice_changed)
+        self.voice.currentIndexChanged.connect(self._on_voice_index)
+        self.speed = QDoubleSpinBox()
+        self.speed.setAccessibleName("Speed")
+        self.speed.setRange(0.5, voices[0].max_speed if voices else 1.9)
+        self.speed.setSingleStep(0.05)
+        self.speed.setValue(1.0)
+        self.speed.setSuffix(" ×")
+        self.sample = QPushButton("▶ Play sample")
+        self.sample.setToolTip("Hear the first sentences of the selected chapter (Ctrl+P)")
+        self.sample.setShortcut("Ctrl+P")
+        self.sample.clicked.connect(self.sample_requested)
+        self.warning = QLabel()
+        self.warning.setObjectName("languageWarning")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        voice_box = QGroupBox("Voice")
+        voice_form = QFormLayout(voice_box)
+        voice_form.addRow("&Voice", self.voice)
+        speed_row = QHBoxLayout()
+        speed_row.addWidget(self.speed)
+        speed_row.addWidget(self.sample, 1)
+        voice_form.addRow(_label("&Speed", self.speed), speed_row)
+        voice_form.addRow(self.warning)
+
+        self.format = QComboBox()
+        self.format.setAccessibleName("Output format")
+        for name in FORMATS:
+            self.format.addItem(FORMAT_LABELS.get(name, name), name)
+        self.folder = QLineEdit(str(folder))
+        self.folder.setAccessibleName("Output folder")
+        browse = QPushButton("Browse…")
+        browse.setToolTip("Choose the folder")
+        browse.clicked.connect(self._choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.split = QCheckBox("One file per chapter")
+        self.render_here = QCheckBox("This PC speaks too")
+        self.render_here.setChecked(True)
+        self.render_here.setToolTip("Uncheck to leave the speaking to the other PCs of the farm")
+        output_box = QGroupBox("Output")
+        output_form = QFormLayout(output_box)
+        output_form.addRow("&Format", self.format)
+        output_form.addRow(_label("F&older", self.folder), folder_row)
+        output_form.addRow(self.split)
+        output_form.addRow(self.render_here)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(voice_box)
+        layout.addWidget(output_box)
+        layout.addStretch(1)
+
+    def _on_voice_index(self, _index: int) -> None:
+        voice = self.chosen_voice()
+        if voice is not None:
+            self.speed.setMaximum(voice.max_speed)
+
+    def chosen_voice(self) -> VoiceInfo | None:
+        index = self.voice.currentIndex()
+        return self.voices[index] if 0 <= index < len(self.voices) else None
+
+    def select_voice(self, name: str) -> None:
+        for i, info in enumerate(self.voices):
+            if info.name == name or f"{info.engine}:{info.name}" == name:
+                self.voice.setCurrentIndex(i)
+
+    def output(self) -> OutputChoice:
+        return OutputChoice(str(self.format.currentData()), Path(self.folder.text()).expanduser(),
+                            self.split.isChecked())
+
+    def check_language(self, book_language: str) -> None:
+        """Warn, visibly, when the voice does not speak the book's language."""
+        voice = self.chosen_voice()
+        spoken = primary_language(voice.language) if voice else ""
+        book = primary_language(book_language)
+        if voice is not None and book and spoken and book != spoken:
+            self.warning.setText(f"⚠ The book is in “{book_language}” but this voice speaks "
+                                 f"“{voice.language}”.")
+            self.warning.show()
+        else:
+            self.warning.hide()
+
+    def _choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Where should the audiobook go?",
+                                                  self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
