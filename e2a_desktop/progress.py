@@ -77,7 +77,9 @@ class ProgressSnapshot:
         """Share of the book spoken, counting the sentences of units still in flight."""
         if not self.chars_total:
             return 0.0
-        return min(1.0, (self.chars_done + self.chars_in_flight) / self.chars_total)
+        spoken = (self.chars_done + self.chars_in_flight) / self.chars_total
+        # Sentences spoken are not yet audio accepted: never show 100 % before the end.
+        return min(1.0 if self.state == "finished" else 0.99, spoken)
 
     @property
     def speed(self) -> float:

@@ -31,6 +31,9 @@ def test_the_bar_moves_within_a_unit_and_copies_count_once() -> None:
     snap = model.snapshot()
     assert snap.fraction == pytest.approx(0.6) and snap.speed == pytest.approx(4.0)
     assert snap.eta_seconds == pytest.approx(400 / 60)
+    model(UnitStarted("a", 2, 0, "One", 400))
+    model(UnitProgress("a", 2, 4, 4))
+    assert model.snapshot().fraction == pytest.approx(0.99), "not 100 % before it is done"
 
 
 def test_handed_back_and_lost_units_leave_the_bar() -> None:
