@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from e2a_node.engines import register_engine, unregister_engine
+from tests.helpers.fakes import GateEngine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -24,6 +28,16 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("E2A_BIND_HOST", "127.0.0.1")
     monkeypatch.setenv("E2A_MDNS_INTERFACES", "127.0.0.1")
     return folder
+
+
+@pytest.fixture
+def gate() -> Iterator[type[GateEngine]]:
+    """The "gate" voice, which speaks a sentence only when the test allows it."""
+    GateEngine.reset()
+    register_engine("gate", GateEngine)
+    yield GateEngine
+    GateEngine.open()  # whatever is still speaking finishes
+    unregister_engine("gate")
 
 
 @pytest.fixture

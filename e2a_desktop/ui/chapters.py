@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..ebook.model import Book
 from ..progress import estimate_seconds, format_duration
-
-Index = QModelIndex | QPersistentModelIndex
+from .rows_model import Index, RowsModel
 
 
 @dataclass
@@ -22,7 +21,7 @@ class ChapterRow:
     state: str = ""
 
 
-class ChapterModel(QAbstractTableModel):
+class ChapterModel(RowsModel):
     """Rows of the book's chapters; the user's choices are read back by the window."""
 
     COLUMNS = ("", "Title", "Characters", "Length", "State")
@@ -62,19 +61,11 @@ class ChapterModel(QAbstractTableModel):
 
     # -- QAbstractTableModel --------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
-        return None
+            return str(section + 1)  # chapter numbers
+        return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row, column = self.rows[index.row()], index.column()

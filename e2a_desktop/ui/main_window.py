@@ -10,7 +10,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -383,5 +383,3 @@ def _log_line(event: Event) -> str:
         return f"stopped: {event.message}"
     return ""
 
-
-__all__ = ["MainWindow", "QModelIndex"]

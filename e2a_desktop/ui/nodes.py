@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..events import Event, NodeChanged, NodeGone, UnitProgress
 from ..localnode import LOCAL_NODE
 from ..progress import NodeView
-
-Index = QModelIndex | QPersistentModelIndex
+from .rows_model import Index, RowsModel
 
 STATE_LABELS = {"gone": "lost", "joined": "ready", "left": "stopped", "finished": "ready",
                 "idle": "waiting", "no voice": "no voice", "benched": "benched"}
 """Core states as a person reads them."""
 
 
-class NodesModel(QAbstractTableModel):
+class NodesModel(RowsModel):
     """Rows appear when a node joins and go grey when it is lost."""
 
     COLUMNS = ("Node", "Device", "Engine", "State", "Unit", "Units done", "Speed", "Share")
@@ -69,18 +68,6 @@ class NodesModel(QAbstractTableModel):
         return self.rows[row].state if row is not None else None
 
     # -- QAbstractTableModel --------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         view = self.rows[index.row()]

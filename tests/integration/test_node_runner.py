@@ -6,10 +6,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from e2a_node.config import AppPaths
 from e2a_node.engines import register_engine, unregister_engine
@@ -25,9 +22,10 @@ from e2a_node.protocol import (
 )
 from e2a_node.runner import NodeRunner
 from e2a_node.settings import EngineSettings, SpeechSettings
-from e2a_node.state import NodeSnapshot, NodeStatus
+from e2a_node.state import NodeStatus
 from e2a_node.worker import NodeConfig, NodeWorker
 from tests.helpers.fakes import GateEngine
+from tests.helpers.recorder import StateRecorder
 
 SENTENCES = tuple(f"Sentence number {i} of a long unit." for i in range(40))
 
@@ -65,38 +63,9 @@ class FakeFarm:
         return UploadResponse(True)
 
 
-class States:
-    """on_state observer that tests can wait on."""
-
-    def __init__(self) -> None:
-        self.seen: list[NodeSnapshot] = []
-        self.cond = threading.Condition()
-
-    def __call__(self, state: NodeSnapshot) -> None:
-        with self.cond:
-            self.seen.append(state)
-            self.cond.notify_all()
-
-    def wait(self, status: NodeStatus, after: int = 0, timeout: float = 30) -> int:
-        with self.cond:
-            ok = self.cond.wait_for(lambda: any(s.status is status for s in self.seen[after:]),
-                                    timeout)
-            assert ok, f"no {status} within {timeout} s: {[s.status for s in self.seen]}"
-            return len(self.seen)
-
-
-@pytest.fixture
-def gate() -> Iterator[type[GateEngine]]:
-    GateEngine.reset()
-    register_engine("gate", GateEngine)
-    yield GateEngine
-    GateEngine.open()
-    unregister_engine("gate")
-
-
 def test_pause_resume_and_stop_from_another_thread_take_effect_within_a_second(
         gate: type[GateEngine], tmp_path: Path) -> None:
-    farm, states = FakeFarm(), States()
+    farm, states = FakeFarm(), StateRecorder()
     worker = NodeWorker(NodeConfig(tmp_path / "data", name="pc2"), on_state=states,
                         link=farm)
     runner = NodeRunner(worker)
@@ -134,7 +103,7 @@ def test_an_engine_error_hands_the_unit_back_and_the_node_carries_on(tmp_path: P
     Flaky.open()
     register_engine("gate", Flaky)
     try:
-        farm, states = FakeFarm(), States()
+        farm, states = FakeFarm(), StateRecorder()
         worker = NodeWorker(NodeConfig(tmp_path / "data"), on_state=states, link=farm)
         runner = NodeRunner(worker)
         runner.start()
@@ -162,20 +131,16 @@ def test_a_voice_in_the_user_data_dir_is_seen_by_e2a_and_e2a_node(data_dir: Path
     assert "en_GB-copy-medium" in node.capabilities().engines["piper"]
 
 
-def test_wait_answers_do_not_spin(tmp_path: Path) -> None:
+def test_wait_answers_do_not_spin(gate: type[GateEngine], tmp_path: Path) -> None:
     """A WAIT answer is honoured (the node sleeps retry_after, but wakes at once to stop)."""
     class Waiting(FakeFarm):
         async def async_lease(self, caps: Capabilities) -> LeaseResponse:
             await super().async_lease(caps)
             return LeaseResponse(LEASE_WAIT, retry_after=3600)
 
-    register_engine("gate", GateEngine)
-    try:
-        farm, states = Waiting(), States()
-        runner = NodeRunner(NodeWorker(NodeConfig(tmp_path / "d"), on_state=states, link=farm))
-        runner.start()
-        states.wait(NodeStatus.IDLE)
-        runner.stop(timeout=5)
-        assert not runner.alive and farm.leases == 1
-    finally:
-        unregister_engine("gate")
+    farm, states = Waiting(), StateRecorder()
+    runner = NodeRunner(NodeWorker(NodeConfig(tmp_path / "d"), on_state=states, link=farm))
+    runner.start()
+    states.wait(NodeStatus.IDLE)
+    runner.stop(timeout=5)
+    assert not runner.alive and farm.leases == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,6 @@ from e2a_desktop.events import (
 from e2a_desktop.localnode import LOCAL_NODE
 from e2a_desktop.plan import PlanSettings
 from e2a_desktop.service import CANCELLED, FINISHED, Conversion
-from e2a_node.engines import register_engine, unregister_engine
 from e2a_node.protocol import Capabilities
 from e2a_node.settings import EngineSettings
 from tests.helpers.fakes import GateEngine
@@ -33,15 +31,6 @@ from tests.helpers.recorder import Recorder
 
 SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
 TITLES = ["The Fox", "The Dog", "The River"]
-
-
-@pytest.fixture
-def gate() -> Iterator[type[GateEngine]]:
-    GateEngine.reset()
-    register_engine("gate", GateEngine)
-    yield GateEngine
-    GateEngine.open()  # whatever is still speaking finishes
-    unregister_engine("gate")
 
 
 @pytest.fixture

@@ -13,20 +13,9 @@ from e2a_desktop.farm.host import FarmOptions
 from e2a_desktop.ui.app import load_style
 from e2a_desktop.ui.core import DesktopCore
 from e2a_desktop.ui.main_window import MainWindow
-from e2a_node.engines import register_engine, unregister_engine
 from tests.helpers.fakes import GateEngine
 
 CODE = "482913"
-
-
-@pytest.fixture
-def gate() -> Iterator[type[GateEngine]]:
-    """A voice the test lets speak sentence by sentence (registered before the window)."""
-    GateEngine.reset()
-    register_engine("gate", GateEngine)
-    yield GateEngine
-    GateEngine.open()
-    unregister_engine("gate")
 
 
 @pytest.fixture
