@@ -68,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     farm.add_argument("--code", help="farm code nodes must enter once (default: random)")
     farm.add_argument("--farm-name", help="name nodes see (default: this computer's name)")
     farm.add_argument("--wait-nodes", type=int, default=0, metavar="N",
-                      help="wait until N nodes have joined before rendering starts")
+                      help="hold this PC's own rendering until N nodes have joined")
+    farm.add_argument("--wait-nodes-for", type=float, default=300.0, metavar="S",
+                      help="with --wait-nodes: start anyway after S seconds (default 300)")
     convert.add_argument("--lease-ttl", type=float, default=60.0, help=argparse.SUPPRESS)
     convert.add_argument("--unit-chars", type=int, default=PlanSettings.target_chars,
                          help=argparse.SUPPRESS)
@@ -91,7 +93,8 @@ def cmd_info(args: argparse.Namespace) -> int:
         return 0
     print(f"Title:    {meta.title}\nAuthor:   {meta.author or '-'}\n"
           f"Language: {meta.language}\nCover:    {'yes' if book.cover else 'no'}\n"
-          f"Chapters: {len(book.chapters)} ({book.char_count:,} characters)")
+          f"Chapters: {len(book.chapters)} ({book.char_count:,} characters; "
+          "the numbers are those --chapters takes)")
     for chapter in chapters:
         print(f"  {chapter['number']:3d}. {chapter['title']}  ({chapter['characters']:,} chars)")
     return 0
@@ -143,7 +146,8 @@ def _request(args: argparse.Namespace, paths: AppPaths) -> ConvertRequest:
     except (SettingsError, ValueError) as exc:
         raise E2AError(str(exc)) from None
     farm = None if args.no_farm else FarmOptions(
-        args.port, args.code, args.wait_nodes, args.lease_ttl, None, args.farm_name)
+        args.port, args.code, args.wait_nodes, args.wait_nodes_for, args.lease_ttl,
+        name=args.farm_name)
     return ConvertRequest(args.book, args.output, args.format, settings, plan=plan,
                           chapters=args.chapters, split_chapters=args.split_chapters, farm=farm,
                           sentence_limit=voice.max_chars or None)

@@ -127,6 +127,16 @@ class FarmStarted:
 
 
 @dataclass(frozen=True)
+class WaitingForNodes:
+    """Before rendering, the coordinator waits for nodes (--wait-nodes); counts down."""
+
+    joined: int
+    wanted: int
+    seconds_left: float
+    gave_up: bool = False
+
+
+@dataclass(frozen=True)
 class Paused:
     """No new units are handed out; units in flight finish."""
 
@@ -165,7 +175,7 @@ class JobFailed:
 
 Event = (JobStarted | UnitStarted | UnitProgress | UnitFinished | UnitRejected | UnitRequeued
          | ChapterEncoded | NodeChanged | NodeJoined | NodePaired | NodeGone | FarmStarted
-         | Paused | Resumed | Binding | JobFinished | Cancelled | JobFailed)
+         | WaitingForNodes | Paused | Resumed | Binding | JobFinished | Cancelled | JobFailed)
 Observer = Callable[[Event], None]
 Emit = Callable[[Event], None]
 

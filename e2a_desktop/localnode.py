@@ -21,6 +21,7 @@ from e2a_node.protocol import (
 from .errors import E2AError
 from .farm.farm import Farm
 from .farm.uploads import UploadRejected
+from .storage import StorageFault
 
 LOCAL_NODE = "local"
 LOCAL_NAME = "this PC (built-in)"
@@ -32,6 +33,7 @@ class LocalLink:
     def __init__(self, farm: Farm, on_fatal: Callable[[E2AError], None]) -> None:
         self.farm = farm
         self._on_fatal = on_fatal
+        farm.local_names[LOCAL_NODE] = LOCAL_NAME
 
     async def async_job(self) -> JobInfo | None:
         return self.farm.job_for(LOCAL_NODE)
@@ -57,6 +59,9 @@ class LocalLink:
         try:
             tmp.write_bytes(wav)
             accepted, duplicate = self.farm.accept_upload(LOCAL_NODE, unit_id, tmp, spans)
+        except StorageFault as exc:
+            self._on_fatal(exc)
+            return UploadResponse(False, reason=str(exc))
         except UploadRejected as exc:
             # Our own voice made something unusable: no other node would do better with
             # the same voice, so the conversion stops with the reason.
@@ -64,7 +69,9 @@ class LocalLink:
                                     f"{exc}"))
             return UploadResponse(False, reason=str(exc))
         except OSError as exc:
-            self._on_fatal(E2AError(f"cannot write unit audio ({exc.strerror or exc})", tmp))
+            trouble = self.farm.storage_trouble(exc)
+            self._on_fatal(trouble if isinstance(trouble, E2AError) else
+                           E2AError(f"cannot write unit audio ({exc.strerror or exc})", tmp))
             return UploadResponse(False, reason=str(exc))
         finally:
             tmp.unlink(missing_ok=True)

@@ -42,6 +42,7 @@ from .events import (
     JobStarted,
     Paused,
     Resumed,
+    WaitingForNodes,
 )
 from .farm.farm import Farm
 from .farm.host import FarmHost, FarmInfo, FarmOptions
@@ -50,6 +51,7 @@ from .job import Job, JobSettings
 from .localnode import LOCAL_NAME, LOCAL_NODE, LocalLink
 from .mastering import ChapterMastering
 from .progress import ProgressModel, ProgressSnapshot
+from .storage import storage_fault
 from .store import UnitRecord
 
 log = logging.getLogger(__name__)
@@ -259,6 +261,8 @@ class Conversion:
     def _check(self) -> None:
         if self._failure is not None:
             raise self._failure
+        if self.farm.storage_failure is not None:  # found by a node's upload
+            raise self.farm.storage_failure
         if self._cancel.is_set():
             raise _Stop
 
@@ -278,9 +282,11 @@ class Conversion:
             outcome = Outcome(CANCELLED)
         except E2AError as exc:
             outcome = Outcome(FAILED, error=exc)
-        except Exception as exc:  # a bug: reported, the work kept
-            log.exception("conversion failed")
-            outcome = Outcome(FAILED, error=E2AError(f"internal error: {exc!r}"))
+        except Exception as exc:  # a full disk, or a bug: reported, the work kept
+            fault = storage_fault(exc, self.job.folder) if self.job is not None else None
+            if fault is None:
+                log.exception("conversion failed")
+            outcome = Outcome(FAILED, error=fault or E2AError(f"internal error: {exc!r}"))
         self._finish(outcome)
 
     def _convert(self) -> Outcome:
@@ -323,9 +329,27 @@ class Conversion:
             self._changed.clear()
 
     def _wait_for_nodes(self) -> None:
-        wanted = (self.request.farm or FarmOptions()).wait_nodes
-        while len(self.farm.askers() - {LOCAL_NODE}) < wanted:
-            self._changed.wait(0.1)
+        """Hold this PC's own node back until N nodes came, the time is up, or all is done.
+
+        Nodes that come are given units at once; the wait only keeps the built-in
+        node from taking the book before they arrive. It never outlasts the book
+        (remote nodes may speak every unit meanwhile) nor the time limit.
+        """
+        options = self.request.farm or FarmOptions()
+        wanted, deadline = options.wait_nodes, self.clock() + options.wait_nodes_for
+        told: tuple[int, int] | None = None
+        while not self.farm.scheduler.finished():
+            joined = len(self.farm.askers() - {LOCAL_NODE})
+            left = deadline - self.clock()
+            if joined >= wanted:
+                return
+            if left <= 0:
+                self.bus.emit(WaitingForNodes(joined, wanted, 0.0, gave_up=True))
+                return
+            if told != (joined, int(left) // 30):  # on each arrival, and every 30 s
+                told = (joined, int(left) // 30)
+                self.bus.emit(WaitingForNodes(joined, wanted, left))
+            self._changed.wait(0.2)
             self._changed.clear()
             self._check()
 

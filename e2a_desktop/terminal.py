@@ -24,6 +24,7 @@ from .events import (
     NodeGone,
     UnitFinished,
     UnitStarted,
+    WaitingForNodes,
 )
 from .progress import NodeView, ProgressModel, ProgressSnapshot, format_duration
 
@@ -89,6 +90,13 @@ class TerminalProgress:
             waiting = (f"waiting for {event.wait_nodes} node(s)…" if event.wait_nodes
                        else "rendering here, nodes may join")
             self._line(f'farm "{event.name}", code {event.code}, port {event.port}, {waiting}')
+        elif isinstance(event, WaitingForNodes):
+            if event.gave_up:
+                self._line(f"only {event.joined} of {event.wanted} node(s) came; starting "
+                           "with those and this PC")
+            else:
+                self._line(f"{event.joined} of {event.wanted} node(s) here; starting anyway in "
+                           f"{format_duration(event.seconds_left)}")
         elif isinstance(event, Binding):
             self._line(f"binding {event.output}")
         elif isinstance(event, JobFinished | JobFailed):

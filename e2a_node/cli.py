@@ -1,4 +1,8 @@
-"""`e2a-node`: join e2a farms on the LAN and speak their books on this PC."""
+"""`e2a-node`: join e2a farms on the LAN and speak their books on this PC.
+
+With no arguments it starts the tray node (e2a_node.tray); ``--headless`` (or
+``--one-job``) runs in the terminal, for servers and scripts.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ log = logging.getLogger("e2a.node")
 
 
 def _url(text: str) -> str:
-    """An http(s) URL with a host, e.g. http://pc1:8765 (argparse type)."""
+    """An http(s) URL with a host, e.g. https://pc1:8765 (argparse type)."""
     parts = urlsplit(text)
     try:
         port_ok = parts.port is None or 0 < parts.port < 65536
@@ -32,8 +36,9 @@ def _url(text: str) -> str:
         port_ok = False
     if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
         raise argparse.ArgumentTypeError(f"'{text}' is not a coordinator URL like "
-                                         "http://pc1:8765")
-    return text.rstrip("/")
+                                         "https://pc1:8765")
+    # Farms speak only TLS; an http:// URL (as older versions printed) means the same place.
+    return parts._replace(scheme="https").geturl().rstrip("/")
 
 
 def _speed(text: str) -> float:
@@ -61,9 +66,9 @@ def _parser() -> argparse.ArgumentParser:
                                      "audiobooks for a coordinator on your network.")
     parser.add_argument("--version", action="version", version=f"e2a-node {__version__}")
     parser.add_argument("--headless", action="store_true",
-                        help="run without a tray icon (the only mode in this version)")
+                        help="run in the terminal, without a tray icon (servers, scripts)")
     parser.add_argument("--url", type=_url, help="coordinator URL (skips mDNS discovery), "
-                        "e.g. http://pc1:8765")
+                        "e.g. https://pc1:8765")
     parser.add_argument("--code", help="the farm code the desktop shows (first time only)")
     parser.add_argument("--name", help="this node's name as the desktop shows it")
     parser.add_argument("--farm", metavar="NAME", help="join only the farm of this name "
@@ -108,6 +113,24 @@ async def _async_run_until_stopped(worker: NodeWorker) -> None:
     await worker.async_run()
 
 
+TRAY_NEEDS_QT = ("e2a-node: the tray needs PySide6, which is not installed here.\n"
+                 "  install it with:  pip install 'e2a[gui]'\n"
+                 "  or run without a tray:  e2a-node --headless")
+
+
+def _run_tray(args: argparse.Namespace, config: NodeConfig) -> int:
+    try:
+        from .tray.app import run
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] != "PySide6":
+            raise
+        print(TRAY_NEEDS_QT, file=sys.stderr)
+        return 2
+    from dataclasses import replace
+
+    return run(replace(config, keep_looking=True))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="e2a-node: %(message)s", stream=sys.stderr)
@@ -116,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         network.mdns_list, args.one_job, args.max_speed,
                         give_up_after=args.give_up_after if args.one_job else None,
                         farm_name=args.farm)
+    if not (args.headless or args.one_job):
+        return _run_tray(args, config)
     try:
         worker = NodeWorker(config, prompt=_prompt, on_state=StateLog())
         asyncio.run(_async_run_until_stopped(worker))

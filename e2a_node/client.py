@@ -17,6 +17,7 @@ from .errors import E2AError
 from .protocol import (
     API,
     AUTH_HEADER,
+    NOT_PAIRED,
     PROOF_HEADER,
     PROTOCOL_VERSION,
     SPANS_HEADER,
@@ -56,7 +57,18 @@ class NotTheTrustedCoordinator(CoordinatorGone):
 
 
 class Unauthorized(Exception):
-    """The coordinator does not (or no longer) know this node."""
+    """The coordinator does not (or no longer) know this node, or refused the signature.
+
+    ``proven``: the answer came over the coordinator's pinned TLS channel, so it
+    really is the farm speaking; ``revoked``: it says it does not know this node
+    (rather than, say, that the request's clock is off). Only both together may
+    make a node forget a farm.
+    """
+
+    def __init__(self, reason: str, proven: bool = False) -> None:
+        super().__init__(reason)
+        self.proven = proven
+        self.revoked = reason == NOT_PAIRED
 
 
 class RequestRefused(Exception):
@@ -76,17 +88,29 @@ class PairedCoordinator:
     coordinator_id: str
     fingerprint: str
     name: str
+    certificate: str
+    """SHA-256 of the coordinator's TLS certificate, proven by the PAKE: pin it."""
 
 
 class CoordinatorClient:
     """One coordinator, as seen from one node."""
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str, node_id: str,
-                 secret: str | None = None) -> None:
+                 secret: str | None = None, certificate: str | None = None) -> None:
         self.session = session
         self.base_url = base_url.rstrip("/")
         self.node_id = node_id
         self.secret = secret
+        self._ssl: aiohttp.Fingerprint | bool = False  # TLS, not yet pinned: hello, pairing
+        self.pinned = False
+        """True once every request goes over TLS to the certificate pinned at pairing."""
+        if certificate:
+            self.pin(certificate)
+
+    def pin(self, certificate: str) -> None:
+        """From now on talk only to the TLS certificate with this SHA-256 (hex)."""
+        self._ssl = aiohttp.Fingerprint(bytes.fromhex(certificate))
+        self.pinned = True
 
     async def _request(self, method: str, path: str, *, json_body: Any = None,
                        data: bytes | None = None, headers: dict[str, str] | None = None,
@@ -98,16 +122,22 @@ class CoordinatorClient:
             all_headers["Content-Type"] = "application/json"
         token = ""
         if signed and self.secret:
-            auth = auth_headers(self.secret, method, full, self.node_id, data or b"")
+            auth = auth_headers(self.secret, method, full, self.node_id, data or b"",
+                                extra=all_headers.get(SPANS_HEADER, ""))
             all_headers.update(auth)
             token = auth[AUTH_HEADER]
         try:
             payload_stream = io.BytesIO(data) if data is not None else None  # large: no copy
             async with self.session.request(method, self.base_url + full, data=payload_stream,
-                                            headers=all_headers, timeout=TIMEOUT) as response:
+                                            headers=all_headers, timeout=TIMEOUT,
+                                            ssl=self._tls()) as response:
                 body = await response.read()
                 status = response.status
                 proof = response.headers.get(PROOF_HEADER, "")
+        except (aiohttp.ServerFingerprintMismatch, aiohttp.ClientSSLError) as exc:
+            if self.pinned:  # not the certificate this node paired with: not our farm
+                raise NotTheTrustedCoordinator(self.base_url) from None
+            raise CoordinatorGone(f"TLS failed: {exc}") from None
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise CoordinatorGone(str(exc) or type(exc).__name__) from None
         try:
@@ -118,7 +148,7 @@ class CoordinatorClient:
         if status == 409 and "protocol" in reason:
             raise ProtocolMismatch(f"{self.base_url}: {reason}")
         if status == 401:
-            raise Unauthorized(reason)
+            raise Unauthorized(reason, proven=self.pinned)
         if status >= 500:
             raise CoordinatorGone(f"server error {status}")
         if status >= 400:
@@ -127,6 +157,13 @@ class CoordinatorClient:
                                                                    body)):
             raise NotTheTrustedCoordinator(self.base_url)
         return payload
+
+    def _tls(self) -> aiohttp.Fingerprint | bool:
+        """Pinned once paired; unverified TLS before (the PAKE proves who answers).
+
+        (Only tests of the HTTP layer use http:// URLs; there this is not used.)
+        """
+        return self._ssl
 
     async def async_hello(self) -> Hello:
         hello = Hello.from_json(await self._request("GET", "/hello", signed=False))
@@ -149,7 +186,8 @@ class CoordinatorClient:
                                                             json_body=request.to_json(),
                                                             signed=False))
         try:
-            secret, coordinator_proof, node_proof = pairing_keys(pake.finish(answer.message))
+            secret, coordinator_proof, node_proof = pairing_keys(pake.finish(answer.message),
+                                                                 answer.certificate)
         except (ValueError, SPAKEError):
             coordinator_proof = node_proof = secret = ""
         matched = bool(coordinator_proof) and hmac.compare_digest(answer.proof, coordinator_proof)
@@ -162,7 +200,8 @@ class CoordinatorClient:
             matched = False
         if not matched:
             raise RequestRefused(403, "wrong farm code")
-        return PairedCoordinator(secret, answer.coordinator_id, answer.fingerprint, answer.name)
+        return PairedCoordinator(secret, answer.coordinator_id, answer.fingerprint, answer.name,
+                                 answer.certificate)
 
     async def async_job(self) -> JobInfo | None:
         """The farm's current book, or None while it has none."""

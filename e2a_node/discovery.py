@@ -1,8 +1,9 @@
 """mDNS discovery (python-zeroconf): the coordinator advertises, nodes browse.
 
-Service type ``_e2a._tcp.local.``; TXT carries the protocol version, job id,
-book title, port and the coordinator key fingerprint, so a node can recognise
-a coordinator it already trusts before it connects.
+Service type ``_e2a._tcp.local.``; TXT carries the protocol version, the farm's
+name, port and the coordinator key fingerprint, so a node can recognise a
+coordinator it already trusts before it connects. Nothing about the book: what
+is being read is told only to paired nodes, over TLS.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ class FarmAdvert:
     """One coordinator as seen on the network."""
 
     name: str
-    job_id: str
-    title: str
     port: int
     fingerprint: str
     protocol: int
@@ -38,7 +37,12 @@ class FarmAdvert:
         host = self.addresses[0] if self.addresses else "127.0.0.1"
         if ipaddress.ip_address(host).version == 6:
             host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        return f"https://{host}:{self.port}"
+
+
+def farm_url(url: str) -> str:
+    """Farms speak only TLS: ``http://pc1:8765`` (as older versions printed) means https."""
+    return "https://" + url.split("://", 1)[1] if url.startswith("http://") else url
 
 
 def _interfaces(interfaces: list[str] | None) -> InterfaceChoice | list[str]:
@@ -65,16 +69,15 @@ class Advertiser:
         self._zc: AsyncZeroconf | None = None
         self._info: AsyncServiceInfo | None = None
 
-    async def async_start(self, name: str, job_id: str, title: str, port: int,
-                          fingerprint: str) -> None:
+    async def async_start(self, name: str, port: int, fingerprint: str) -> None:
         addresses = _advertised_addresses(self.interfaces)
         self._zc = AsyncZeroconf(interfaces=_interfaces(self.interfaces),
                                  ip_version=IPVersion.V4Only)
         self._info = AsyncServiceInfo(
             SERVICE_TYPE, _service_name(f"{name} {fingerprint[:6]}"),
             addresses=[socket.inet_aton(a) for a in addresses], port=port,
-            properties={"v": str(PROTOCOL_VERSION), "job": job_id, "title": title[:200],
-                        "port": str(port), "fp": fingerprint, "name": name[:64]},
+            properties={"v": str(PROTOCOL_VERSION), "port": str(port), "fp": fingerprint,
+                        "name": name[:64]},
             server=f"e2a-{fingerprint[:12]}.local.")
         # The first await queues the announcement; the returned task sends it.
         await (await self._zc.async_register_service(self._info, allow_name_change=True))
@@ -104,9 +107,8 @@ def advert_from_info(info: AsyncServiceInfo) -> FarmAdvert | None:
     addresses = tuple(info.parsed_addresses(IPVersion.V4Only))
     if not addresses or not info.port:
         return None
-    return FarmAdvert(_text(props, "name") or info.name.split(".")[0], _text(props, "job"),
-                      _text(props, "title"), int(info.port), _text(props, "fp"), protocol,
-                      addresses)
+    return FarmAdvert(_text(props, "name") or info.name.split(".")[0], int(info.port),
+                      _text(props, "fp"), protocol, addresses)
 
 
 class Browser:

@@ -27,7 +27,7 @@ from typing import Any
 
 from .settings import EngineSettings, SettingsError, SpeechSettings
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 API = "/api/v1"
 SERVICE_TYPE = "_e2a._tcp.local."
 
@@ -38,6 +38,10 @@ AUTH_HEADER = "X-E2A-Auth"
 CHECKSUM_HEADER = "X-E2A-SHA256"
 SPANS_HEADER = "X-E2A-Spans"
 PROOF_HEADER = "X-E2A-Proof"
+NONCE_HEADER = "X-E2A-Nonce"
+
+NOT_PAIRED = "this node is not paired with this farm"
+"""The 401 reason that means revoked (as opposed to a bad signature or a stale clock)."""
 
 
 class ProtocolError(ValueError):
@@ -81,7 +85,8 @@ def _unb64(text: str, what: str) -> bytes:
 
 def _node_id(data: Any) -> str:
     node_id = _require(data, "node_id", str)
-    if not 8 <= len(node_id) <= 64 or not all(c.isalnum() or c in "-_" for c in node_id):
+    if not 8 <= len(node_id) <= 64 or not node_id.isascii() \
+            or not all(c.isalnum() or c in "-_" for c in node_id):
         raise ProtocolError("node_id must be 8–64 letters, digits, '-' or '_'")
     return str(node_id)
 
@@ -112,17 +117,23 @@ class PairResponse:
     coordinator_id: str
     fingerprint: str
     name: str
+    certificate: str
+    """SHA-256 (hex) of the coordinator's TLS certificate, which the node will pin."""
 
     def to_json(self) -> dict[str, Any]:
         return {"message": _b64(self.message), "proof": self.proof,
                 "coordinator_id": self.coordinator_id, "fingerprint": self.fingerprint,
-                "name": self.name}
+                "name": self.name, "certificate": self.certificate}
 
     @classmethod
     def from_json(cls, data: Any) -> PairResponse:
+        certificate = _require(data, "certificate", str)
+        if len(certificate) != 64 or not all(c in "0123456789abcdef" for c in certificate):
+            raise ProtocolError("certificate must be a SHA-256 in hex")
         return cls(_unb64(_require(data, "message", str), "message"),
                    _require(data, "proof", str), _require(data, "coordinator_id", str),
-                   _require(data, "fingerprint", str), _require(data, "name", str))
+                   _require(data, "fingerprint", str), _require(data, "name", str),
+                   certificate)
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,12 @@ class NodeSnapshot:
     farm: str = ""
     title: str = ""
     unit_id: int | None = None
+    chapter: int | None = None  # the unit's chapter, counted from 0, while speaking
     units_done: int = 0
     audio_seconds: float = 0.0
     busy_seconds: float = 0.0
     last_error: str = ""
+    last_speed: float = 0.0  # the last unit's speed (× real time)
 
     @property
     def speed(self) -> float:

@@ -55,6 +55,8 @@ class TrustedCoordinator:
     fingerprint: str
     name: str
     secret: str
+    certificate: str = ""
+    """SHA-256 of the farm's TLS certificate; empty for a pairing made before TLS."""
 
 
 class TrustStore:
@@ -77,7 +79,10 @@ class TrustStore:
         return read_json(self.path)
 
     def get(self, fingerprint: str) -> TrustedCoordinator | None:
-        return self.all().get(fingerprint)
+        """The farm with this fingerprint, if paired (pairings without a pinned
+        certificate, from before TLS, do not count: the node pairs again)."""
+        found = self.all().get(fingerprint)
+        return found if found is not None and found.certificate else None
 
     def remember(self, coordinator: TrustedCoordinator) -> None:
         data = self.read()

@@ -6,8 +6,9 @@ coordinator goes away the node backs off and reconnects; when a job ends it
 waits for the next one (or leaves, with one_job). The desktop's built-in node
 is this same loop over a direct link instead of HTTP.
 
-Thread safety: ``stop``, ``pause`` and ``resume`` may be called from any thread
-(runner.NodeRunner wraps them); everything else runs on the worker's loop.
+Thread safety: ``stop``, ``pause``, ``resume``, ``set_thread_limit`` and
+``set_device`` may be called from any thread (runner.NodeRunner wraps them);
+everything else runs on the worker's loop.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -32,12 +34,19 @@ from .client import (
     Unauthorized,
 )
 from .config import AppPaths
-from .discovery import Browser, FarmAdvert
-from .engines import available_voices, create_engine
+from .discovery import Browser, FarmAdvert, farm_url
+from .engines import available_voices, engine_class
 from .engines.base import Engine
 from .errors import E2AError
 from .link import FarmLink
-from .protocol import LEASE_DONE, LEASE_UNIT, Assignment, Capabilities, JobInfo
+from .protocol import (
+    LEASE_DONE,
+    LEASE_UNIT,
+    PROTOCOL_VERSION,
+    Assignment,
+    Capabilities,
+    JobInfo,
+)
 from .render import UnitAudio, render_unit
 from .settings import EngineSettings
 from .state import NodeSnapshot, NodeStatus
@@ -50,6 +59,10 @@ CodePrompt = Callable[[str], Awaitable[str | None]]
 
 HEARTBEAT_MAX_S = 5.0
 NO_JOB_RETRY_S = 3.0
+JOB_OVER_MEMORY_S = 60.0
+"""How long a job heard to be over is not taken for new work while it is still listed."""
+REFUSED_RETRY_S = 30.0
+"""A farm that refused this node (or answered oddly) is left alone this long."""
 ENGINE_ERROR_PAUSE_S = 2.0
 """After an engine error on a unit, wait this long before asking for the next one."""
 
@@ -70,6 +83,11 @@ class NodeConfig:
     """With one_job: leave with an error after this many seconds without a coordinator."""
     farm_name: str | None = None
     """Join only the farm of this name (several farms on one LAN, or tests beside others)."""
+    keep_looking: bool = False
+    """A node with a person at it (the tray): a wrong code asks again and a declined farm
+    is passed over, instead of ending the node with an error."""
+    threads: int | None = None
+    """At most this many CPU cores for speech (None: all); see set_thread_limit."""
 
     @property
     def paths(self) -> AppPaths:
@@ -93,8 +111,10 @@ class NodeWorker:
         self.trust = TrustStore(paths.node_dir / "trust")
         self.voices_dir = paths.voices_dir
         self.prompt = prompt
-        self._engine_factory = engine_factory or (lambda v: create_engine(v, self.voices_dir))
-        self._engine: tuple[EngineSettings, Engine] | None = None
+        self._engine_factory = engine_factory or self._create_engine
+        self._engine: tuple[tuple[EngineSettings, str, int | None], Engine] | None = None
+        self._device = config.device
+        self._threads = config.threads
         self._on_state = on_state or (lambda _s: None)
         self._link = link
         self.state = NodeSnapshot()
@@ -103,7 +123,15 @@ class NodeWorker:
         self._halt = threading.Event()  # stop or pause: the speaking thread checks this
         self._stopping = False
         self._paused = False
+        self._pinned = False
         self._impostors: set[str] = set()  # URLs that failed to prove a paired farm's key
+        self._refused: dict[str, float] = {}  # URL → until when it is passed over
+        self._current_url = ""  # the coordinator being talked to (for messages)
+        self._last_warning = ""
+        self._jobs_over: dict[str, float] = {}  # job id → when this node heard it is over
+        self._declined: set[str] = set()  # farms the person chose not to join (keep_looking)
+        self.last_pairing_refused = ""
+        """The farm whose code was just refused, while the prompt asks again (keep_looking)."""
 
     # -- commands (any thread) --------------------------------------------------------
 
@@ -129,6 +157,26 @@ class NodeWorker:
     def paused(self) -> bool:
         return self._paused
 
+    def set_thread_limit(self, threads: int | None) -> None:
+        """Speak on at most ``threads`` CPU cores (None: all), from the next unit on.
+
+        Applied by CPU affinity of the speaking threads (Linux); the voice is
+        reloaded so its thread pool starts inside the limit. Safe from any thread.
+        """
+        self._threads = threads if threads and threads > 0 else None
+
+    @property
+    def thread_limit(self) -> int | None:
+        return self._threads
+
+    def set_device(self, device: str) -> None:
+        """Speak on ``device`` ("cpu", "cuda") from the next unit on. Safe from any thread."""
+        self._device = device
+
+    @property
+    def device(self) -> str:
+        return self._device
+
     def _poke(self) -> None:
         loop = self._loop
         if loop is None:
@@ -151,7 +199,7 @@ class NodeWorker:
         engines: dict[str, list[str]] = {}
         for voice in available_voices(self.voices_dir):
             engines.setdefault(voice.engine, []).append(voice.name)
-        return Capabilities(self.identity.name, self.config.device, engines)
+        return Capabilities(self.identity.name, self._device, engines)
 
     async def _async_sleep(self, seconds: float) -> None:
         """Sleep, but wake at once for stop, pause or resume."""
@@ -210,6 +258,21 @@ class NodeWorker:
                 self._give_up_if_alone(last_contact)
                 await self._async_sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
+            except (ProtocolMismatch, RequestRefused, Unauthorized) as exc:
+                # Anything can answer on the LAN: a refusal or an odd answer is never a
+                # reason to exit or to forget a farm, only to try later or elsewhere.
+                if isinstance(exc, ProtocolMismatch) and self.config.url:
+                    raise  # the one coordinator the user named cannot work with us: say so
+                self._pass_over(self._current_url, str(exc))
+                self._give_up_if_alone(last_contact)
+                await self._async_sleep(REFUSED_RETRY_S)
+
+    def _pass_over(self, url: str, why: str) -> None:
+        """Leave a farm that refused us alone for a while (another may be found meanwhile)."""
+        self._refused[url] = time.monotonic() + REFUSED_RETRY_S
+        self._set(NodeStatus.RECONNECTING, unit_id=None, last_error=why)
+        log.warning("%s refused this node (%s); trying again in %.0f s", url or "the farm",
+                    why, REFUSED_RETRY_S)
 
     def _give_up_if_alone(self, last_contact: float) -> None:
         limit = self.config.give_up_after
@@ -222,7 +285,7 @@ class NodeWorker:
 
     async def _async_connect(self, session: aiohttp.ClientSession) -> CoordinatorClient | None:
         if self.config.url:
-            return await self._async_join(session, self.config.url, None)
+            return await self._async_join(session, farm_url(self.config.url), None)
         self._set(NodeStatus.SEARCHING)
         log.info("looking for e2a farms on the network (mDNS)…")
         browser = Browser(self.config.mdns_interfaces)
@@ -241,50 +304,88 @@ class NodeWorker:
 
     def choose_advert(self, adverts: list[FarmAdvert]) -> FarmAdvert | None:
         """Trusted coordinators first (auto-join); otherwise one we can pair with."""
-        adverts = [a for a in adverts if a.url not in self._impostors
+        now = time.monotonic()
+        passed_over = self._impostors | self._declined | {
+            url for url, until in self._refused.items() if until > now}
+        adverts = [a for a in adverts if a.url not in passed_over
                    and self.config.farm_name in (None, a.name)]
         trusted = [a for a in adverts if self.trust.get(a.fingerprint)]
         if trusted:
             return trusted[0]
+        adverts = [a for a in adverts if a.protocol == PROTOCOL_VERSION]
+        if self.config.code and len(adverts) > 1:
+            # A code fits one farm: trying it on each would spend guesses (and could
+            # pair with a neighbour's farm). Ask the person to name theirs instead.
+            self._say_once("found several farms (" + ", ".join(sorted(a.name for a in adverts))
+                           + "); choose yours with --farm NAME")
+            return None
         if self.config.code or self.prompt:
             return adverts[0] if adverts else None
         if adverts:
-            log.warning("found farm %r but this node is not paired with it; run with "
-                        "--code CODE (the code the desktop shows)", adverts[0].name)
+            self._say_once(f"found farm {adverts[0].name!r} but this node is not paired with "
+                           "it; run with --code CODE (the code the desktop shows)")
         return None
+
+    def _say_once(self, message: str) -> None:
+        """Log a warning the first time it differs from the last one (browsing repeats)."""
+        if message != self._last_warning:
+            self._last_warning = message
+            log.warning("%s", message)
 
     async def _async_join(self, session: aiohttp.ClientSession, url: str,
                           advert: FarmAdvert | None) -> CoordinatorClient:
-        client = CoordinatorClient(session, url, self.identity.node_id)
+        known = self.trust.get(advert.fingerprint) if advert is not None else None
+        # A farm paired before is spoken to only over its pinned certificate, from the
+        # first byte: an impostor with a copied advert cannot even say hello.
+        client = CoordinatorClient(session, url, self.identity.node_id,
+                                   certificate=known.certificate if known else None)
+        self._current_url = url
         hello = await client.async_hello()
         trusted = self.trust.get(hello.fingerprint)
         if trusted is None:
             trusted = await self._async_pair(client, hello.name, hello.fingerprint)
         client.secret = trusted.secret
+        client.pin(trusted.certificate)
         self._set(NodeStatus.JOINED, farm=hello.name)
         return client
 
     async def _async_pair(self, client: CoordinatorClient, name: str,
                           fingerprint: str) -> TrustedCoordinator:
-        code = self.config.code
-        if code is None and self.prompt is not None:
-            code = await self.prompt(name)
-        if not code:
-            raise E2AError(f"{client.base_url}: this node is not paired with farm '{name}'; "
-                           "run with --code CODE (the code the desktop shows)")
-        try:
-            paired = await client.async_pair(self.identity.name, code)
-        except RequestRefused as exc:
-            if exc.status == 429:  # other nodes pairing at this moment: wait and try again
-                raise CoordinatorGone(f"pairing is paused: {exc.reason}") from None
-            raise E2AError(f"{client.base_url}: pairing refused: {exc.reason}") from None
+        while True:
+            code = self.config.code
+            if code is None and self.prompt is not None:
+                code = await self.prompt(name)
+            if not code:
+                if self.config.keep_looking:
+                    self._declined.add(client.base_url)
+                    raise CoordinatorGone(f"joining farm '{name}' was declined")
+                raise E2AError(f"{client.base_url}: this node is not paired with farm "
+                               f"'{name}'; run with --code CODE (the code the desktop shows)")
+            try:
+                paired = await client.async_pair(self.identity.name, code)
+                break
+            except RequestRefused as exc:
+                if exc.status == 429:  # other nodes pairing at this moment: wait, try again
+                    raise CoordinatorGone(f"pairing is paused: {exc.reason}") from None
+                if not self._may_ask_again(exc):
+                    raise E2AError(f"{client.base_url}: pairing refused: {exc.reason}") \
+                        from None
+                self.last_pairing_refused = name
+                self._set(last_error=f"wrong code for farm '{name}'")
+                log.warning("farm %r refused the code: %s", name, exc.reason)
+        self.last_pairing_refused = ""
         if paired.fingerprint != fingerprint:
-            raise E2AError(f"{client.base_url}: the coordinator changed its key during pairing")
+            raise RequestRefused(409, "the coordinator changed its key during pairing")
         trusted = TrustedCoordinator(paired.coordinator_id, paired.fingerprint, paired.name,
-                                     paired.secret)
+                                     paired.secret, paired.certificate)
         self.trust.remember(trusted)
         log.info("paired with farm %r; it will be joined automatically from now on", name)
         return trusted
+
+    def _may_ask_again(self, refused: RequestRefused) -> bool:
+        """A person typed the code (not --code): a wrong one is asked for again."""
+        return (self.config.keep_looking and self.config.code is None
+                and self.prompt is not None and refused.status == 403)
 
     # -- working on a job -----------------------------------------------------------------
 
@@ -305,6 +406,8 @@ class NodeWorker:
         engine = await asyncio.to_thread(self._engine_for, voice)
         log.info("working on %r", job.title)
         while not self._stopping and not self._paused:
+            if self._engine is not None and self._engine[0][1:] != (self._device, self._threads):
+                engine = await asyncio.to_thread(self._engine_for, voice)  # settings changed
             try:
                 lease = await link.async_lease(caps)
             except Unauthorized:
@@ -312,6 +415,7 @@ class NodeWorker:
             if lease.status == LEASE_DONE:
                 self._set(NodeStatus.FINISHED, unit_id=None)
                 log.info("job %r is over", job.title)
+                self._jobs_over[job.job_id] = time.monotonic()  # not work while still listed
                 return True
             if lease.status != LEASE_UNIT or lease.assignment is None:
                 if self.state.status is not NodeStatus.IDLE:
@@ -327,30 +431,60 @@ class NodeWorker:
     async def _async_next_job(self, link: FarmLink) -> JobInfo | None:
         """The farm's book; while it has none, wait as "ready" (None: stopping or pausing)."""
         try:
-            job = await link.async_job()
+            job = await self._async_open_job(link)
             while job is None and not self._stopping and not self._paused:
                 if self.state.status is not NodeStatus.READY:
                     self._set(NodeStatus.READY, title="", unit_id=None)
                     log.info("ready: the farm has no book right now")
                 await self._async_sleep(NO_JOB_RETRY_S)
-                job = await link.async_job()
-        except Unauthorized:
-            if isinstance(link, CoordinatorClient):
-                hello = await link.async_hello()
-                self.trust.forget(hello.fingerprint)
+                job = await self._async_open_job(link)
+        except Unauthorized as exc:
+            if not (exc.proven and exc.revoked and isinstance(link, CoordinatorClient)):
+                raise  # a fake farm, a replay or a clock far off: never forget a farm for it
+            hello = await link.async_hello()
+            self.trust.forget(hello.fingerprint)
             raise CoordinatorGone("this node's pairing was revoked; pairing again") from None
         return job
 
+    async def _async_open_job(self, link: FarmLink) -> JobInfo | None:
+        """The farm's job, unless it is one this node already heard is over.
+
+        A coordinator keeps listing a finished book for a few seconds while it
+        binds; without this the node would cycle hello → job → lease → "over"
+        as fast as the network allows.
+        """
+        job = await link.async_job()
+        if job is None:
+            self._jobs_over.clear()  # unlisted now: the same book may come back later
+            return None
+        heard = self._jobs_over.get(job.job_id)
+        if heard is not None and time.monotonic() - heard < JOB_OVER_MEMORY_S:
+            return None
+        return job
+
+    def _create_engine(self, voice: EngineSettings) -> Engine:
+        engine = engine_class(voice.engine)(self.voices_dir, self._device)
+        engine.load(voice)
+        return engine
+
     def _engine_for(self, voice: EngineSettings) -> Engine:
-        if self._engine is None or self._engine[0] != voice:
+        key = (voice, self._device, self._threads)
+        if self._engine is None or self._engine[0] != key:
             if self._engine is not None:
                 self._engine[1].unload()
-            self._engine = (voice, self._engine_factory(voice))
+            self._pin_thread()
+            self._engine = (key, self._engine_factory(voice))
         return self._engine[1]
+
+    def _pin_thread(self) -> None:
+        """Keep this (speaking or loading) thread within the thread limit."""
+        if self._threads is None and not self._pinned:
+            return  # never limited: leave the thread as the OS made it
+        self._pinned = pin_current_thread(self._threads)
 
     async def _async_do_unit(self, link: FarmLink, engine: Engine, job: JobInfo,
                              unit: Assignment) -> None:
-        self._set(NodeStatus.SPEAKING, unit_id=unit.unit_id)
+        self._set(NodeStatus.SPEAKING, unit_id=unit.unit_id, chapter=unit.chapter)
         dropped = threading.Event()
         progress = [0, len(unit.sentences)]
         beats = asyncio.create_task(self._async_heartbeats(link, unit, dropped, progress))
@@ -396,7 +530,8 @@ class NodeWorker:
             spent = time.monotonic() - began
             self._set(units_done=self.state.units_done + 1,
                       audio_seconds=self.state.audio_seconds + audio.duration,
-                      busy_seconds=self.state.busy_seconds + spent)
+                      busy_seconds=self.state.busy_seconds + spent,
+                      last_speed=audio.duration / spent if spent else 0.0)
             log.info("unit %d done: %.1f s of audio in %.1f s (%.1fx real time)", unit.unit_id,
                      audio.duration, spent, audio.duration / spent if spent else 0.0)
 
@@ -407,6 +542,7 @@ class NodeWorker:
             if dropped.is_set() or self._halt.is_set():
                 raise UnitDropped
 
+        self._pin_thread()
         check(0, len(unit.sentences))
         pauses = job.settings.pauses.at_speed(job.settings.engine.speed)
         return render_unit(engine, unit.sentences, unit.breaks, pauses, on_sentence=check)
@@ -437,6 +573,24 @@ class NodeWorker:
                     return
             except (CoordinatorGone, RequestRefused, Unauthorized):
                 continue  # the upload will tell; keep speaking meanwhile
+
+
+_ALL_CPUS: frozenset[int] = frozenset(
+    os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else ())
+
+
+def pin_current_thread(threads: int | None) -> bool:
+    """Run the calling thread (and threads it starts) on at most ``threads`` cores.
+
+    Linux only (per-thread affinity); elsewhere nothing happens. True when limited.
+    """
+    setter = getattr(os, "sched_setaffinity", None)
+    if setter is None or not _ALL_CPUS:
+        return False
+    cpus = sorted(_ALL_CPUS)
+    limited = threads is not None and threads < len(cpus)
+    setter(0, set(cpus[:threads]) if limited else set(cpus))
+    return limited
 
 
 def _running_on(loop: asyncio.AbstractEventLoop) -> bool:

@@ -12,17 +12,20 @@ import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from e2a_node.auth import body_digest
+from e2a_node.auth import AUTH_WINDOW_S, body_digest
 from e2a_node.protocol import (
     API,
     AUTH_HEADER,
     CHECKSUM_HEADER,
     NO_JOB,
     NODE_HEADER,
+    NONCE_HEADER,
+    NOT_PAIRED,
     PROOF_HEADER,
     PROTOCOL_VERSION,
     SPANS_HEADER,
@@ -39,14 +42,22 @@ from e2a_node.protocol import (
     UploadResponse,
 )
 
+from ..storage import StorageFault
 from .farm import Farm
+from .guard import ConnectionGuard
 from .uploads import UploadRejected, parse_spans
 
 log = logging.getLogger(__name__)
 
 FARM_KEY: web.AppKey[Farm] = web.AppKey("farm", Farm)
+GUARD_KEY: web.AppKey[ConnectionGuard] = web.AppKey("guard", ConnectionGuard)
 NODE_KEY: web.RequestKey[str] = web.RequestKey("e2a_node_id", str)
 PUBLIC = {f"{API}/hello", f"{API}/pair", f"{API}/pair/confirm"}
+BODY_TIMEOUT_S = 20.0
+"""A small request body (JSON) that has not arrived by then is not coming."""
+UPLOAD_MIN_BYTES_PER_S = 32 * 1024
+"""Slowest upload rate allowed before a trickling upload is cut off (plus BODY_TIMEOUT_S)."""
+MAX_UNIT_ID_DIGITS = 9
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -93,25 +104,49 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if request.path in PUBLIC:
         return await handler(request)
     farm = request.app[FARM_KEY]
-    node_id = request.headers.get(NODE_HEADER, "")
-    token, digest = request.headers.get(AUTH_HEADER, ""), request.headers.get(CHECKSUM_HEADER, "")
-    ok = farm.pairing.verify(request.method, request.path, node_id,
-                             request.headers.get(TIME_HEADER, ""), digest, token, time.time())
+    headers = request.headers
+    node_id = headers.get(NODE_HEADER, "")
+    token, digest = headers.get(AUTH_HEADER, ""), headers.get(CHECKSUM_HEADER, "")
+    ok = farm.pairing.verify(request.method, request.path, node_id, headers.get(TIME_HEADER, ""),
+                             headers.get(NONCE_HEADER, ""), digest, token, time.time(),
+                             extra=headers.get(SPANS_HEADER, ""))
     if ok and request.method != "PUT":
-        ok = hmac.compare_digest(body_digest(await request.read()), digest)
+        async with asyncio.timeout(BODY_TIMEOUT_S):
+            ok = hmac.compare_digest(body_digest(await request.read()), digest)
     if not ok:
-        return _error(401, "unauthorized")
+        return _error(401, _why_unauthorized(farm, node_id, headers.get(TIME_HEADER, "")))
     request[NODE_KEY] = node_id
+    _mark_proven(request)
     response = await handler(request)
     if isinstance(response, web.Response) and isinstance(response.body, bytes):
         response.headers[PROOF_HEADER] = farm.pairing.prove(node_id, token, response.body)
     return response
 
 
+def _mark_proven(request: web.Request) -> None:
+    """A paired node's connection: the guard will not drop it to make room."""
+    guard = request.app.get(GUARD_KEY)
+    sock = request.transport.get_extra_info("socket") if request.transport else None
+    if guard is not None and sock is not None:
+        guard.mark_proven(sock.fileno())
+
+
+def _why_unauthorized(farm: Farm, node_id: str, stamp: str) -> str:
+    """The reason a node gets: only "not paired" makes a node (over TLS) forget the farm."""
+    if not farm.pairing.knows(node_id):
+        return NOT_PAIRED
+    if stamp.isascii() and stamp.isdigit() and len(stamp) <= 12:
+        skew = time.time() - int(stamp)
+        if abs(skew) > AUTH_WINDOW_S:
+            return f"the node's clock is {abs(skew):.0f} s off the coordinator's; set the time"
+    return "unauthorized"
+
+
 async def _json(request: web.Request) -> Any:
     try:
-        return await request.json()
-    except ValueError:
+        async with asyncio.timeout(BODY_TIMEOUT_S):
+            return await request.json()
+    except (ValueError, RecursionError):  # RecursionError: JSON nested 100,000 deep
         raise ProtocolError("body is not JSON") from None
 
 
@@ -127,12 +162,14 @@ async def pair(request: web.Request) -> web.Response:
     req = PairRequest.from_json(await _json(request))
     ident = farm.identity
     # The PAKE is a few ms of pure-Python arithmetic: off the loop, so leases keep flowing.
-    answer = await asyncio.to_thread(farm.pairing.begin, req.node_id, req.name, req.message)
+    answer = await asyncio.to_thread(farm.pairing.begin, req.node_id, req.name, req.message,
+                                     request.remote or "")
     if answer is None:
         return _error(429, "too many pairing attempts; try again in a minute")
     message, proof = answer
     return web.json_response(PairResponse(message, proof, ident.coordinator_id,
-                                          ident.fingerprint, ident.name).to_json())
+                                          ident.fingerprint, ident.name,
+                                          farm.pairing.certificate).to_json())
 
 
 async def pair_confirm(request: web.Request) -> web.Response:
@@ -156,7 +193,7 @@ async def lease(request: web.Request) -> web.Response:
 
 def _unit_id(request: web.Request) -> int:
     raw = request.match_info["unit_id"]
-    if not raw.isdigit():
+    if not (0 < len(raw) <= MAX_UNIT_ID_DIGITS and raw.isascii() and raw.isdigit()):
         raise web.HTTPNotFound(reason="no such unit")
     return int(raw)
 
@@ -175,7 +212,12 @@ async def hand_back(request: web.Request) -> web.Response:
 
 
 async def upload(request: web.Request) -> web.Response:
-    """Stream the body to a file in the job folder, checksum it, validate, accept."""
+    """Stream the body to a file in the job folder, checksum it, validate, accept.
+
+    Only the node that was given the unit may send its audio, and a node is given
+    a strike only for audio it really sent (the signature covers the headers, the
+    checksum the body): a damaged or oversized transfer is refused without one.
+    """
     farm = request.app[FARM_KEY]
     node_id, unit_id = request[NODE_KEY], _unit_id(request)
     planned = farm.upload_limit(unit_id)
@@ -184,9 +226,11 @@ async def upload(request: web.Request) -> web.Response:
     unit, limit = planned
     if unit.status == "done":  # idempotent: acknowledge, discard the body unread
         return web.json_response(UploadResponse(False, duplicate=True).to_json())
+    refusal = farm.upload_refusal(node_id, unit_id)
+    if refusal is not None:
+        return _error(403, refusal)
     if (request.content_length or 0) > limit:
-        farm.reject(node_id, unit_id, "upload too large")
-        return _error(413, f"upload too large (limit {limit} bytes)")
+        return _refuse(farm, node_id, unit_id, 413, f"upload too large (limit {limit} bytes)")
     expected = request.headers.get(CHECKSUM_HEADER, "")
     try:
         spans = parse_spans(request.headers.get(SPANS_HEADER, ""), len(unit.sentences))
@@ -194,38 +238,64 @@ async def upload(request: web.Request) -> web.Response:
         farm.reject(node_id, unit_id, str(exc))
         return _error(422, str(exc))
     tmp = farm.upload_tmp(unit_id, node_id)
-    digest, size = hashlib.sha256(), 0
     try:
-        with tmp.open("wb") as handle:
-            async for chunk in request.content.iter_chunked(1 << 16):
-                size += len(chunk)
-                if size > limit:
-                    raise UploadRejected(f"upload too large (limit {limit} bytes)")
-                digest.update(chunk)
-                handle.write(chunk)
-        if digest.hexdigest() != expected.lower():
-            raise UploadRejected("checksum mismatch: the upload was damaged")
+        problem = await _receive(request, tmp, limit, expected)
+        if problem is not None:
+            return _refuse(farm, node_id, unit_id, *problem)
         # Decoding and fsync happen off the event loop, so leases are not held up.
         accepted, duplicate = await asyncio.to_thread(farm.accept_upload, node_id, unit_id, tmp,
                                                       spans)
     except UploadRejected as exc:
         if not exc.counted:
             farm.reject(node_id, unit_id, str(exc))
-        return _error(413 if "too large" in str(exc) else 422, str(exc))
+        return _error(exc.status, str(exc))
+    except (StorageFault, OSError) as exc:  # the job folder: disk full, read-only
+        trouble = exc if isinstance(exc, StorageFault) else farm.storage_trouble(exc)
+        if isinstance(trouble, StorageFault):
+            return _error(507, f"the coordinator cannot store audio: {trouble.problem}")
+        raise
     finally:
         tmp.unlink(missing_ok=True)
     return web.json_response(UploadResponse(accepted, duplicate).to_json())
+
+
+async def _receive(request: web.Request, tmp: Path, limit: int,
+                   expected: str) -> tuple[int, str] | None:
+    """Stream the body into ``tmp``; (status, reason) if the transfer itself went wrong."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_S + limit / UPLOAD_MIN_BYTES_PER_S):
+            with tmp.open("wb") as handle:
+                async for chunk in request.content.iter_chunked(1 << 16):
+                    size += len(chunk)
+                    if size > limit:
+                        return 413, f"upload too large (limit {limit} bytes)"
+                    digest.update(chunk)
+                    handle.write(chunk)
+    except TimeoutError:
+        return 408, "the upload was too slow"
+    if not hmac.compare_digest(digest.hexdigest(), expected.lower()):
+        return 422, "checksum mismatch: the upload was damaged"
+    return None
+
+
+def _refuse(farm: Farm, node_id: str, unit_id: int, status: int, reason: str) -> web.Response:
+    """A transfer that went wrong: the unit is redone, and nobody gets a strike for it."""
+    farm.reject(node_id, unit_id, reason, strike=False)
+    return _error(status, reason)
 
 
 async def status(request: web.Request) -> web.Response:
     return web.json_response(request.app[FARM_KEY].status().to_json())
 
 
-def create_app(farm: Farm) -> web.Application:
+def create_app(farm: Farm, guard: ConnectionGuard | None = None) -> web.Application:
     """The coordinator app: one routing table, typed state, JSON errors."""
     app = web.Application(middlewares=[errors_middleware, version_middleware, auth_middleware],
                           client_max_size=1 << 20)
     app[FARM_KEY] = farm
+    if guard is not None:
+        app[GUARD_KEY] = guard
     app.router.add_routes([
         web.get(f"{API}/hello", hello),
         web.post(f"{API}/pair", pair),

@@ -12,6 +12,7 @@ runs while the farm's lock is held.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -43,6 +44,7 @@ from ..events import (
     ignore,
 )
 from ..job import Job
+from ..storage import StorageFault, storage_fault
 from ..store import UnitRecord
 from .pairing import CoordinatorIdentity, PairingRegistry
 from .scheduler import Scheduler
@@ -110,6 +112,10 @@ class Farm:
         self.emit = emit
         self.clock = clock
         self.nodes: dict[str, NodeStats] = {}
+        self.storage_failure: StorageFault | None = None
+        """Set when the job folder could not be written; the job stops with it."""
+        self.local_names: dict[str, str] = {}
+        """Nodes inside this process (the built-in one), which are not paired."""
         self._work: _Work | None = None
         # Uploads are checked and stored on worker threads; node figures change under this.
         self._lock = threading.RLock()
@@ -121,8 +127,10 @@ class Farm:
         """Start handing out this job's units."""
         with self._lock:
             self._work = _Work(job, scheduler, sample_rate, on_accepted or (lambda _u: None))
+            self.storage_failure = None
             for stats in self.nodes.values():
                 stats.bad_uploads = 0  # a new book, a fresh start
+                stats.lease_started.clear()  # unit numbers start again: old ones mean nothing
 
     def detach(self) -> None:
         """The job is over (or stopped): nodes wait for the next one."""
@@ -196,7 +204,8 @@ class Farm:
     def _stats(self, node_id: str) -> NodeStats:
         stats = self.nodes.get(node_id)
         if stats is None:
-            stats = self.nodes[node_id] = NodeStats(node_id, self.pairing.name_of(node_id))
+            name = self.local_names.get(node_id) or self.pairing.name_of(node_id)
+            stats = self.nodes[node_id] = NodeStats(node_id, name)
             self.emit(NodeJoined(node_id, stats.name))
         stats.last_seen = self.clock()
         return stats
@@ -215,7 +224,7 @@ class Farm:
 
     def _lease(self, node_id: str, caps: Capabilities) -> LeaseResponse:
         stats = self._stats(node_id)
-        stats.name, stats.device = caps.name or stats.name, caps.device
+        stats.device = caps.device[:32]  # the name was chosen at pairing; a node cannot rename
         work = self._work
         if work is None:  # the book ended: "job over", and the node asks what is next
             self._wait(stats, "ready", IDLE_RETRY_S)
@@ -330,6 +339,23 @@ class Farm:
             return None
         return unit, size_limit(unit.chars, work.sample_rate, work.job.settings.engine.speed)
 
+    def upload_refusal(self, node_id: str, unit_id: int) -> str | None:
+        """Why this node may not send this unit's audio now, or None if it may.
+
+        Only a node that was given the unit (and has not handed it back, been
+        found gone or had it refused since) may upload it, and a benched node may
+        upload nothing: otherwise any paired machine could put its own audio into
+        any unit of the book. A lease that lapsed while the node kept speaking
+        still counts, so slow honest work is not thrown away.
+        """
+        with self._lock:
+            stats = self.nodes.get(node_id)
+            if stats is None or unit_id not in stats.lease_started:
+                return f"unit {unit_id} was not given to this node"
+            if stats.benched:
+                return "this node is benched for sending bad audio"
+        return None
+
     def upload_tmp(self, unit_id: int, node_id: str) -> Path:
         return self._current().job.upload_tmp(unit_id, node_id)
 
@@ -347,14 +373,20 @@ class Farm:
         if unit.status == "done":
             tmp.unlink(missing_ok=True)
             return False, True
+        refusal = self.upload_refusal(node_id, unit_id)
+        if refusal is not None:
+            raise UploadRejected(refusal, counted=True, status=403)
         try:
             checked = check_wav(tmp, work.sample_rate, unit.chars,
                                 work.job.settings.engine.speed, spans)
         except UploadRejected as exc:
             self.reject(node_id, unit_id, str(exc))
             raise UploadRejected(str(exc), counted=True) from None
-        accepted = work.job.accept_file(unit, node_id, tmp, checked.duration, checked.spans,
-                                        self.clock())
+        try:
+            accepted = work.job.accept_file(unit, node_id, tmp, checked.duration,
+                                            checked.spans, self.clock())
+        except (OSError, sqlite3.Error) as exc:
+            raise self.storage_trouble(exc) from None
         with self._lock:
             stats = self._stats(node_id)
             started = stats.lease_started.pop(unit_id, None)
@@ -364,17 +396,33 @@ class Farm:
                 if started is not None:
                     stats.busy_seconds += self.clock() - started
                     work.scheduler.record(node_id, unit.chars, self.clock() - started)
-            stats.state, stats.unit_id = "idle", None
+            stats.state, stats.unit_id = ("benched" if stats.benched else "idle"), None
             self._changed(stats)
         if accepted:
             work.on_accepted(unit)
         return accepted, not accepted
 
-    def reject(self, node_id: str, unit_id: int, reason: str) -> None:
-        """A bad upload: the unit goes back to the queue and the node gets a strike."""
+    def storage_trouble(self, exc: BaseException) -> BaseException:
+        """A write in the job folder failed: a StorageFault (remembered, so the job
+        stops with it) for a full or unwritable disk, else the error itself."""
+        work = self._work
+        fault = storage_fault(exc, work.job.folder) if work is not None else None
+        if fault is None:
+            return exc
+        if self.storage_failure is None:
+            self.storage_failure = fault
+        return fault
+
+    def reject(self, node_id: str, unit_id: int, reason: str, strike: bool = True) -> None:
+        """A bad upload: the unit goes back to the queue and the node gets a strike.
+
+        ``strike=False`` for a transfer that went wrong (damaged, too large) rather
+        than audio the node made badly: the unit is redone, the node is not blamed.
+        """
         with self._lock:
             stats = self._stats(node_id)
-            stats.bad_uploads += 1
+            if strike:
+                stats.bad_uploads += 1
             stats.lease_started.pop(unit_id, None)
             stats.state, stats.unit_id = ("benched" if stats.benched else "idle"), None
             work = self._work

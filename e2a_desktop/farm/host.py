@@ -32,6 +32,8 @@ class FarmOptions:
     port: int = 0
     code: str | None = None
     wait_nodes: int = 0
+    wait_nodes_for: float = 300.0
+    """With wait_nodes: start anyway after this many seconds, with whoever came."""
     lease_ttl: float = 60.0
     mdns_interfaces: list[str] | None = None
     name: str | None = None
@@ -58,8 +60,9 @@ class FarmHost:
         self.serve = serve
         self.code = normalise_code(self.options.code or "") or new_farm_code()
         identity = CoordinatorIdentity.load(paths.trust_dir, self.options.name)
-        self.farm = Farm(identity, PairingRegistry(paths.trust_dir, self.code, clock), emit,
-                         clock)
+        pairing = PairingRegistry(paths.trust_dir, self.code, clock,
+                                  identity.certificate.sha256)
+        self.farm = Farm(identity, pairing, emit, clock)
         self._network = network or NetworkSettings.load()
         self._server: FarmServer | None = None
         self.info: FarmInfo | None = None

@@ -22,6 +22,7 @@ from spake2.spake2 import SPAKEError
 from e2a_node.auth import (
     AUTH_WINDOW_S,
     COORDINATOR_PAKE_ID,
+    NONCE_BYTES,
     fingerprint,
     pairing_keys,
     response_proof,
@@ -30,13 +31,61 @@ from e2a_node.auth import (
 from e2a_node.protocol import ProtocolError
 from e2a_node.trust import read_json, write_private_json
 
-MAX_FAILURES = 5
-"""Failed pairing attempts (wrong code, or never confirmed) per window before pairing pauses."""
+from .certificate import FarmCertificate, load_or_create
+
+MAX_GUESSES_PER_PEER = 5
+"""Pairing attempts one address may have answered per window, counting those not yet
+confirmed: each answered attempt is one guess at the code (the README promises 5 a minute)."""
+MAX_GUESSES_TOTAL = 30
+"""The same, for all addresses together: many addresses still guess slowly."""
 FAILURE_WINDOW_S = 60.0
-MAX_PENDING = 8
-"""Attempts answered but not yet confirmed, at once: room for several nodes started together."""
 PENDING_TTL_S = 10.0
 """An attempt the node has not confirmed by then counts as failed (a guess that was tested)."""
+
+
+def _is_count(text: str, max_digits: int) -> bool:
+    """ASCII digits only (``'²'.isdigit()`` is true in Python), and not absurdly long."""
+    return 0 < len(text) <= max_digits and text.isascii() and text.isdigit()
+
+
+def _is_hex(text: str, length: int) -> bool:
+    return len(text) == length and all(ch in "0123456789abcdef" for ch in text)
+
+
+class NonceMemory:
+    """Nonces of accepted requests, kept for the time window: a second use is a replay.
+
+    Requests older than the window are refused by their time stamp, so nothing
+    needs remembering for longer; the memory is pruned as it is used.
+    """
+
+    def __init__(self, window: float = AUTH_WINDOW_S) -> None:
+        self.window = window
+        self._seen: dict[tuple[str, str], float] = {}
+        self._next_prune = 0.0
+
+    def first_time(self, node_id: str, nonce: str, now: float) -> bool:
+        if now >= self._next_prune:
+            self._seen = {k: t for k, t in self._seen.items() if now - t <= 2 * self.window}
+            self._next_prune = now + self.window / 10
+        key = (node_id, nonce)
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
+
+
+MAX_NAME_CHARS = 40
+
+
+def display_name(claimed: str) -> str:
+    """A node's name as the farm will show it: printable, short, never empty.
+
+    Chosen once, at pairing; the node cannot change it later (it could otherwise
+    pose as another PC, or as the desktop's own built-in node).
+    """
+    name = "".join(ch for ch in claimed if ch.isprintable()).strip()[:MAX_NAME_CHARS]
+    return name or "unnamed PC"
 
 
 def new_farm_code() -> str:
@@ -57,6 +106,7 @@ class CoordinatorIdentity:
     coordinator_id: str
     key: bytes
     name: str
+    certificate: FarmCertificate
 
     @property
     def fingerprint(self) -> str:
@@ -71,7 +121,8 @@ class CoordinatorIdentity:
         if not isinstance(key, str) or not isinstance(cid, str):
             key, cid = secrets.token_hex(32), "coord-" + secrets.token_hex(8)
             write_private_json(path, {"key": key, "coordinator_id": cid})
-        return cls(cid, bytes.fromhex(key), name or f"{socket.gethostname()}")
+        name = name or socket.gethostname()
+        return cls(cid, bytes.fromhex(key), name, load_or_create(folder, f"e2a farm {name}"))
 
 
 @dataclass(frozen=True)
@@ -82,6 +133,7 @@ class _Pending:
     secret: str
     node_proof: str
     started: float
+    peer: str
 
 
 class PairingRegistry:
@@ -92,12 +144,16 @@ class PairingRegistry:
     a wrong proof, or no proof within PENDING_TTL_S, is a failure.
     """
 
-    def __init__(self, folder: Path, code: str, clock: Callable[[], float]) -> None:
+    def __init__(self, folder: Path, code: str, clock: Callable[[], float],
+                 certificate: str = "") -> None:
         self.path = folder / "nodes.json"
+        self.certificate = certificate
+        """SHA-256 of the TLS certificate nodes will pin; the pairing proofs cover it."""
         self.code = normalise_code(code)
         self.clock = clock
-        self._failures: list[float] = []
+        self._failures: list[tuple[float, str]] = []  # (when, peer address)
         self._pending: dict[str, _Pending] = {}
+        self._seen = NonceMemory()
         self._lock = threading.Lock()
         self._nodes: dict[str, dict[str, str]] = {
             k: v for k, v in read_json(self.path).items() if isinstance(v, dict)
@@ -107,30 +163,42 @@ class PairingRegistry:
         for node_id, pending in list(self._pending.items()):
             if now - pending.started > PENDING_TTL_S:
                 del self._pending[node_id]
-                self._failures.append(now)
-        self._failures = [t for t in self._failures if now - t < FAILURE_WINDOW_S]
+                self._failures.append((now, pending.peer))
+        self._failures = [f for f in self._failures if now - f[0] < FAILURE_WINDOW_S]
 
-    def begin(self, node_id: str, name: str, node_message: bytes) -> tuple[bytes, str] | None:
+    def _guesses(self, peer: str | None = None) -> int:
+        """Answered attempts in the window that did not (or not yet) prove the code."""
+        return (sum(1 for _t, p in self._failures if peer in (None, p))
+                + sum(1 for pending in self._pending.values() if peer in (None, pending.peer)))
+
+    def begin(self, node_id: str, name: str, node_message: bytes,
+              peer: str = "") -> tuple[bytes, str] | None:
         """Answer a node's PAKE message: (our message, our proof), or None while paused.
 
-        Raises ProtocolError for a message that is not a SPAKE2 element.
+        Each answer lets the asker test one guess at the code, so an attempt counts
+        against the budget from the moment it is answered until it is confirmed:
+        nobody gets more than MAX_GUESSES_PER_PEER answers a minute, however many
+        requests they send at once, and one address spending its budget does not
+        stop another from pairing. Raises ProtocolError for a message that is not a
+        SPAKE2 element.
         """
         with self._lock:
             now = self.clock()
             self._expire(now)
-            if len(self._failures) >= MAX_FAILURES or len(self._pending) >= MAX_PENDING:
-                return None
             if self._pending.pop(node_id, None) is not None:
-                self._failures.append(now)  # a second try replaces an unconfirmed first
+                self._failures.append((now, peer))  # a second try replaces an unconfirmed one
+            if (self._guesses(peer) >= MAX_GUESSES_PER_PEER
+                    or self._guesses() >= MAX_GUESSES_TOTAL):
+                return None
             pake = SPAKE2_B(self.code.encode(), idA=node_id.encode(), idB=COORDINATOR_PAKE_ID)
             message = pake.start()
             try:
                 shared = pake.finish(node_message)
             except (ValueError, SPAKEError) as exc:
-                self._failures.append(now)
+                self._failures.append((now, peer))
                 raise ProtocolError(f"not a pairing message ({exc})") from None
-            secret, coordinator_proof, node_proof = pairing_keys(shared)
-            self._pending[node_id] = _Pending(name, secret, node_proof, now)
+            secret, coordinator_proof, node_proof = pairing_keys(shared, self.certificate)
+            self._pending[node_id] = _Pending(display_name(name), secret, node_proof, now, peer)
             return message, coordinator_proof
 
     def confirm(self, node_id: str, node_proof: str) -> bool:
@@ -142,7 +210,7 @@ class PairingRegistry:
             if pending is None:
                 return False
             if not hmac.compare_digest(node_proof, pending.node_proof):
-                self._failures.append(now)
+                self._failures.append((now, pending.peer))
                 return False
             self._nodes[node_id] = {"name": pending.name, "secret": pending.secret}
             write_private_json(self.path, self._nodes)
@@ -153,20 +221,27 @@ class PairingRegistry:
             self._nodes.pop(node_id, None)
             write_private_json(self.path, self._nodes)
 
-    def verify(self, method: str, path: str, node_id: str, timestamp: str, digest: str,
-               token: str, wall_time: float) -> bool:
-        """True if the request was signed by a paired node within the time window."""
+    def verify(self, method: str, path: str, node_id: str, timestamp: str, nonce: str,
+               digest: str, token: str, wall_time: float, extra: str = "") -> bool:
+        """True if a paired node signed this request within the window, and it is not a replay."""
         entry = self._nodes.get(node_id)
-        if entry is None or not timestamp.lstrip("-").isdigit():
+        if entry is None or not _is_count(timestamp, 12) or not _is_hex(nonce, NONCE_BYTES * 2):
             return False
         if abs(wall_time - int(timestamp)) > AUTH_WINDOW_S:
             return False
-        expected = sign(entry["secret"], method, path, node_id, int(timestamp), digest)
-        return hmac.compare_digest(expected, token)
+        expected = sign(entry["secret"], method, path, node_id, int(timestamp), nonce, digest,
+                        extra)
+        if not hmac.compare_digest(expected, token):
+            return False
+        with self._lock:
+            return self._seen.first_time(node_id, nonce, wall_time)
 
     def prove(self, node_id: str, token: str, body: bytes) -> str:
         """Proof for a verified node that this answer comes from the coordinator it paired with."""
         return response_proof(self._nodes[node_id]["secret"], token, body)
+
+    def knows(self, node_id: str) -> bool:
+        return node_id in self._nodes
 
     def name_of(self, node_id: str) -> str:
         return self._nodes.get(node_id, {}).get("name", node_id)

@@ -3,6 +3,11 @@
 The CLI's main thread (and later the GUI) keep rendering on the built-in node;
 this thread owns the asyncio loop. Start-up errors (a port in use) surface in
 the caller as E2AError.
+
+Connections are accepted by our own loop rather than aiohttp's site, so that
+each socket passes the ConnectionGuard (guard.py) before it costs anything:
+a LAN full of idle or hostile connections cannot starve the coordinator of file
+descriptors or of slots for its paired nodes.
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ import asyncio
 import contextlib
 import errno
 import logging
+import socket
+import ssl
 import threading
+import time
 
 from aiohttp import web
 
@@ -20,14 +28,23 @@ from e2a_node.discovery import Advertiser
 from ..errors import E2AError
 from .app import create_app
 from .farm import Farm
+from .guard import ConnectionGuard, connection_cap, raise_fd_limit
+from .quiet_logs import quiet_peer_noise
 
 log = logging.getLogger(__name__)
+
+HANDSHAKE_TIMEOUT_S = 10.0
+KEEPALIVE_TIMEOUT_S = 75.0
+"""An idle keep-alive connection of a paired node is closed after this (its client's pool
+closes idle ones sooner, so it never finds one closed under it)."""
+ACCEPT_ERROR_PAUSE_S = 0.1
 
 class FarmServer:
     """Serves the farm on ``port`` (0: any free port) and advertises it."""
 
     def __init__(self, farm: Farm, port: int = 0, host: str | None = None,
-                 mdns_interfaces: list[str] | None = None, advertise: bool = True) -> None:
+                 mdns_interfaces: list[str] | None = None, advertise: bool = True,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         self.farm = farm
         self.host = host or "0.0.0.0"
         self.port = port
@@ -38,6 +55,9 @@ class FarmServer:
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self.guard = ConnectionGuard(connection_cap(1024))
+        self.ssl_context = ssl_context or farm.identity.certificate.server_context()
+        """Every connection is TLS, with the certificate nodes pin when they pair."""
 
     def start(self) -> int:
         """Start serving; return the port actually bound."""
@@ -61,11 +81,13 @@ class FarmServer:
     async def _async_main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        runner = web.AppRunner(create_app(self.farm), access_log=None)
+        quiet_peer_noise()
+        self.guard = ConnectionGuard(connection_cap(raise_fd_limit()))
+        runner = web.AppRunner(create_app(self.farm, self.guard), access_log=None,
+                               keepalive_timeout=KEEPALIVE_TIMEOUT_S)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port)
-            await site.start()
+            listener = self._listen()
         except OSError as exc:
             await runner.cleanup()
             if exc.errno == errno.EADDRINUSE:
@@ -73,10 +95,9 @@ class FarmServer:
                     from None
             raise E2AError(f"cannot listen on {self.host}:{self.port} ({exc.strerror})") \
                 from None
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        if sockets:
-            self.port = sockets[0].getsockname()[1]
+        self.port = listener.getsockname()[1]
+        assert runner.server is not None  # made by setup()
+        accepting = asyncio.create_task(self._async_accept(listener, runner.server))
         advertiser = Advertiser(self.mdns_interfaces)
         self._ready.set()  # serving now; the mDNS probe and announcement take a second or two
         try:
@@ -84,14 +105,74 @@ class FarmServer:
                 await self._async_advertise(advertiser)
             await self._stop.wait()
         finally:
+            accepting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await accepting
+            listener.close()
             await advertiser.async_close()
             await runner.cleanup()
+
+    def _listen(self) -> socket.socket:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((self.host, self.port))
+            listener.listen(512)
+            listener.setblocking(False)
+        except OSError:
+            listener.close()
+            raise
+        return listener
+
+    async def _async_accept(self, listener: socket.socket, factory: web.Server) -> None:
+        """Accept, admit through the guard, serve; sweep overstayers every second."""
+        loop = asyncio.get_running_loop()
+        starting: set[asyncio.Task[object]] = set()
+        next_sweep, last_complaint = 0.0, 0.0
+        try:
+            while True:
+                now = time.monotonic()
+                if now >= next_sweep:
+                    self.guard.sweep()
+                    next_sweep = now + 1.0
+                try:
+                    sock, address = await asyncio.wait_for(loop.sock_accept(listener), 1.0)
+                except TimeoutError:
+                    continue
+                except OSError as exc:  # out of descriptors: drop overstayers, try again
+                    if now - last_complaint > 60:
+                        log.warning("cannot accept connections (%s); %d open", exc.strerror,
+                                    len(self.guard))
+                        last_complaint = now
+                    self.guard.sweep()
+                    await asyncio.sleep(ACCEPT_ERROR_PAUSE_S)
+                    continue
+                if not self.guard.admit(sock, str(address[0])):
+                    sock.close()
+                    continue
+                task = asyncio.create_task(self._async_serve(loop, factory, sock))
+                starting.add(task)
+                task.add_done_callback(starting.discard)
+        finally:
+            for task in list(starting):
+                task.cancel()
+
+    async def _async_serve(self, loop: asyncio.AbstractEventLoop, factory: web.Server,
+                           sock: socket.socket) -> object:
+        try:
+            return await loop.connect_accepted_socket(
+                factory, sock, ssl=self.ssl_context,
+                ssl_handshake_timeout=HANDSHAKE_TIMEOUT_S if self.ssl_context else None)
+        except (OSError, ssl.SSLError, TimeoutError):  # the peer left or spoke no TLS
+            sock.close()
+            return None
 
     async def _async_advertise(self, advertiser: Advertiser) -> None:
         """Advertise the farm, not the book: the LAN learns nothing of what is read."""
         ident = self.farm.identity
         try:
-            await advertiser.async_start(ident.name, "", "", self.port, ident.fingerprint)
+            await advertiser.async_start(ident.name, self.port, ident.fingerprint)
         except OSError as exc:  # no multicast here: nodes can still use --url
             log.warning("mDNS advertisement unavailable: %s", exc)
 

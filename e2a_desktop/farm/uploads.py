@@ -24,12 +24,15 @@ MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 class UploadRejected(ValueError):
     """The upload is not acceptable; the message says why (sent back to the node).
 
-    ``counted`` is True once the node has been given its strike for it.
+    ``counted`` is True once the node has been given its strike for it (or when no
+    strike is due: the node was not allowed to send it at all); ``status`` is the
+    HTTP status a remote node gets.
     """
 
-    def __init__(self, reason: str, counted: bool = False) -> None:
+    def __init__(self, reason: str, counted: bool = False, status: int = 422) -> None:
         super().__init__(reason)
         self.counted = counted
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
             data = handle.readframes(frames)
     except (wave.Error, EOFError, OSError) as exc:
         raise UploadRejected(f"not a readable WAV file ({exc})") from None
+    except MemoryError:
+        raise UploadRejected("not a readable WAV file (absurd header)") from None
     if channels != 1 or width != 2:
         raise UploadRejected(f"expected mono 16-bit audio, got {channels} channel(s) of "
                              f"{width * 8}-bit")

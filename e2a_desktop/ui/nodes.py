@@ -73,6 +73,8 @@ class NodesModel(RowsModel):
         view = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(view, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return f"{view.name}\nnode key {view.node}"
         if role == Qt.ItemDataRole.ForegroundRole and view.state in ("gone", "benched"):
             return QColor(Qt.GlobalColor.gray)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4:
@@ -81,7 +83,8 @@ class NodesModel(RowsModel):
 
     def _text(self, view: NodeView, column: int) -> str:
         if column == 0:
-            return view.name
+            # The name was chosen at pairing; the key id tells two "laptop"s apart.
+            return view.name if view.node == LOCAL_NODE else f"{view.name} · {view.node[-4:]}"
         if column == 1:
             return view.device.upper() if view.device == "cpu" else view.device
         if column == 2:

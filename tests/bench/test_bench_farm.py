@@ -67,10 +67,10 @@ async def _status(client: CoordinatorClient) -> dict[str, int]:
 async def _pair_before_the_clock_starts(session: aiohttp.ClientSession, port: int,
                                         worker: NodeWorker) -> None:
     """Pair as the node would, one at a time (pairing is throttled; it is not measured)."""
-    client = CoordinatorClient(session, f"http://127.0.0.1:{port}", worker.identity.node_id)
+    client = CoordinatorClient(session, f"https://127.0.0.1:{port}", worker.identity.node_id)
     paired = await client.async_pair(worker.identity.name, CODE)
     worker.trust.remember(TrustedCoordinator(paired.coordinator_id, paired.fingerprint,
-                                             paired.name, paired.secret))
+                                             paired.name, paired.secret, paired.certificate))
 
 
 async def _run_farm(tmp: Path, profiles: list[NodeProfile]) -> tuple[float, float, float]:
@@ -83,14 +83,14 @@ async def _run_farm(tmp: Path, profiles: list[NodeProfile]) -> tuple[float, floa
     loop.set_default_executor(ThreadPoolExecutor(max_workers=len(profiles) + 8))
     try:
         async with aiohttp.ClientSession() as session:
-            watcher = CoordinatorClient(session, f"http://127.0.0.1:{port}", "node-watcher00")
+            watcher = CoordinatorClient(session, f"https://127.0.0.1:{port}", "node-watcher00")
             watcher.secret = (await watcher.async_pair("watcher", CODE)).secret
             counts = await _status(watcher)
             total_units = counts["pending"] + counts["leased"] + counts["done"]
             workers = []
             for p in profiles:
                 worker = NodeWorker(
-                    NodeConfig(tmp / p.name, p.name, f"http://127.0.0.1:{port}", one_job=True),
+                    NodeConfig(tmp / p.name, p.name, f"https://127.0.0.1:{port}", one_job=True),
                     engine_factory=lambda _v, p=p: SimulatedEngine(p, t0, base_cps, RATE))
                 await _pair_before_the_clock_starts(session, port, worker)
                 workers.append(worker)
@@ -148,7 +148,7 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
         async with aiohttp.ClientSession(connector=connector) as session:
             async def one(i: int) -> None:
                 nonlocal uploaded
-                client = CoordinatorClient(session, f"http://127.0.0.1:{port}",
+                client = CoordinatorClient(session, f"https://127.0.0.1:{port}",
                                            f"node-cap{i:05d}")
                 async with pairing:  # one at a time: pairing is throttled, not measured
                     client.secret = (await client.async_pair(f"c{i}", CODE)).secret
@@ -175,7 +175,7 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
             t0 = time.monotonic()
             root = Path(__file__).resolve().parents[2]
             probe = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "tests.bench.lease_probe", f"http://127.0.0.1:{port}",
+                sys.executable, "-m", "tests.bench.lease_probe", f"https://127.0.0.1:{port}",
                 CODE, str(seconds), stdout=asyncio.subprocess.PIPE, cwd=root)
             await asyncio.gather(*(one(i) for i in range(clients)))
             probe_out, _ = await probe.communicate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import ssl
 import wave
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 from aiohttp import web
 
 from e2a_desktop.ebook.model import Book, Chapter, Metadata
+from e2a_desktop.farm.certificate import load_or_create
 from e2a_desktop.farm.farm import Farm
 from e2a_desktop.farm.pairing import CoordinatorIdentity, PairingRegistry
 from e2a_desktop.farm.scheduler import Scheduler
@@ -41,7 +43,8 @@ def make_farm(folder: Path, clock: object = None, unit_chars: int = 140,
     tick = clock or time.monotonic
     scheduler = Scheduler(job.store, tick, lease_ttl=lease_ttl)  # type: ignore[arg-type]
     identity = CoordinatorIdentity.load(folder / "trust", "Test Farm")
-    pairing = PairingRegistry(folder / "trust", CODE, tick)  # type: ignore[arg-type]
+    pairing = PairingRegistry(folder / "trust", CODE, tick,  # type: ignore[arg-type]
+                              identity.certificate.sha256)
     farm = Farm(identity, pairing, clock=tick)  # type: ignore[arg-type]
     farm.attach(job, scheduler, rate)
     return farm
@@ -61,6 +64,16 @@ def speech_like_wav(seconds: float, rate: int = RATE, channels: int = 1) -> byte
         out.setframerate(rate)
         out.writeframes(samples.tobytes())
     return buffer.getvalue()
+
+
+def tls_context(farm: Farm) -> ssl.SSLContext:
+    """The farm's own TLS context, for a test server standing in for its FarmServer."""
+    return farm.identity.certificate.server_context()
+
+
+def impostor_tls_context(folder: Path) -> ssl.SSLContext:
+    """A certificate of the impostor's own: it can copy the advert, not the farm's key."""
+    return load_or_create(folder, "e2a farm Test Farm").server_context()
 
 
 def copycat_app(farm: Farm, asked: list[str]) -> web.Application:

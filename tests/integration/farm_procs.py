@@ -27,10 +27,12 @@ def free_port() -> int:
 
 
 def start_coordinator(book: Path, out: Path, data: Path, port: int, *extra: str,
-                      log: Path | None = None) -> subprocess.Popen[bytes]:
+                      log: Path | None = None,
+                      fd_limit: int | None = None) -> subprocess.Popen[bytes]:
+    """``fd_limit``: run it under ``ulimit -n`` (soft and hard), like a desktop's 1,024."""
     args = [sys.executable, "-m", "e2a_desktop", "convert", str(book), "-o", str(out),
             "--code", CODE, "--port", str(port), "--farm-name", FARM_NAME, *extra]
-    return _spawn(args, data, log)
+    return _spawn(args, data, log, fd_limit)
 
 
 def start_node(data: Path, name: str, *extra: str, port: int | None = None,
@@ -38,19 +40,27 @@ def start_node(data: Path, name: str, *extra: str, port: int | None = None,
     args = [sys.executable, "-m", "e2a_node", "--headless", "--name", name, "--code", CODE,
             "--one-job", *extra]
     if port is not None:
-        args += ["--url", f"http://127.0.0.1:{port}"]
+        args += ["--url", f"https://127.0.0.1:{port}"]
     else:
         args += ["--farm", FARM_NAME]
     return _spawn(args, data, log)
 
 
-def _spawn(args: list[str], data: Path, log: Path | None) -> subprocess.Popen[bytes]:
+def _spawn(args: list[str], data: Path, log: Path | None,
+           fd_limit: int | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "E2A_DATA_DIR": str(data)}
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, fd_limit))
+
+    preexec = limit if fd_limit is not None else None
     if log is None:
         return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env=env)
+                                env=env, preexec_fn=preexec)
     with log.open("ab") as sink:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(args, stdout=sink, stderr=sink, env=env)
+        return subprocess.Popen(args, stdout=sink, stderr=sink, env=env, preexec_fn=preexec)
 
 
 def node_id(data: Path, timeout: float = 30) -> str:

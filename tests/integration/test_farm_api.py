@@ -19,7 +19,7 @@ from e2a_node.client import (
     RequestRefused,
     Unauthorized,
 )
-from e2a_node.protocol import API, PROTOCOL_VERSION, VERSION_HEADER, Capabilities
+from e2a_node.protocol import API, NOT_PAIRED, PROTOCOL_VERSION, VERSION_HEADER, Capabilities
 from tests.helpers.farm_fixtures import CODE, copycat_app, make_farm, speech_like_wav
 
 CAPS = Capabilities("tester", "cpu", {"piper": ["en_US-joe-medium"]})
@@ -55,7 +55,7 @@ async def test_unpaired_client_gets_401_on_every_endpoint_and_no_text(farm_serve
                                    data=b"x") as response:
             body = await response.text()
             assert response.status == 401, (method, path)
-            assert json.loads(body) == {"error": "unauthorized"}
+            assert json.loads(body) == {"error": NOT_PAIRED}  # and nothing else
             assert "fox" not in body and "Farm Test" not in body
     # A forged token for a made-up node is refused the same way.
     forged = CoordinatorClient(session, str(server.make_url("")), "node-forged00", "0" * 64)
@@ -199,6 +199,7 @@ async def test_bad_upload_is_refused_and_the_unit_redone(farm_server: Any, kind:
                                   _spans(len(unit.sentences), seconds))
     assert info.value.status in (413, 422)
     assert farm.job.store.unit(unit.unit_id).status == "pending"  # type: ignore[union-attr]
+    assert farm.nodes[client.node_id].bad_uploads == (0 if kind == "oversize" else 1)
     assert not list(farm.job.units_dir.iterdir())  # nothing kept from the bad upload
     other = await _paired(server, session, "node-bbbb2222")
     again = (await other.async_lease(CAPS)).assignment
@@ -229,13 +230,16 @@ async def test_damaged_upload_fails_its_checksum(farm_server: Any) -> None:
     from e2a_node.auth import auth_headers
     from e2a_node.protocol import SPANS_HEADER
 
-    headers = {VERSION_HEADER: "1", SPANS_HEADER: json.dumps(_spans(len(unit.sentences), seconds)),
-               **auth_headers(str(client.secret), "PUT", path, client.node_id, wav)}
+    spans = json.dumps(_spans(len(unit.sentences), seconds))
+    headers = {VERSION_HEADER: str(PROTOCOL_VERSION), SPANS_HEADER: spans,
+               **auth_headers(str(client.secret), "PUT", path, client.node_id, wav,
+                              extra=spans)}
     damaged = wav[:-64] + bytes(64)  # signed as sent, changed on the way
     async with session.put(server.make_url(path), data=damaged, headers=headers) as response:
         assert response.status == 422
         assert "checksum" in (await response.json())["error"]
     assert farm.job.store.unit(unit.unit_id).status == "pending"  # type: ignore[union-attr]
+    assert farm.nodes[client.node_id].bad_uploads == 0  # damaged on the way: not its fault
 
 
 async def test_tampered_request_body_is_refused(farm_server: Any) -> None:
@@ -246,7 +250,7 @@ async def test_tampered_request_body_is_refused(farm_server: Any) -> None:
 
     signed = json.dumps(Capabilities("tester", "cpu", {"piper": ["other"]}).to_json()).encode()
     sent = json.dumps(CAPS.to_json()).encode()
-    headers = {VERSION_HEADER: "1", "Content-Type": "application/json",
+    headers = {VERSION_HEADER: str(PROTOCOL_VERSION), "Content-Type": "application/json",
                **auth_headers(str(client.secret), "POST", path, client.node_id, signed)}
     async with session.post(server.make_url(path), data=sent, headers=headers) as response:
         assert response.status == 401
@@ -307,3 +311,84 @@ def test_app_factory_builds_without_a_loop(tmp_path: Path) -> None:
     farm: Farm = make_farm(tmp_path)
     assert isinstance(create_app(farm), web.Application)
     farm.job.close()
+
+
+async def test_only_the_node_given_a_unit_may_upload_it(farm_server: Any) -> None:
+    """A paired node must not put its own audio into a unit another node is speaking."""
+    farm, server, session = farm_server
+    holder = await _paired(server, session)
+    intruder = await _paired(server, session, "node-bbbb2222")
+    unit = (await holder.async_lease(CAPS)).assignment
+    assert unit is not None
+    seconds = len(" ".join(unit.sentences)) / 15
+    with pytest.raises(RequestRefused) as info:
+        await intruder.async_upload(unit.unit_id, speech_like_wav(seconds),
+                                    _spans(len(unit.sentences), seconds))
+    assert info.value.status == 403
+    assert farm.job.store.unit(unit.unit_id).status == "leased"  # type: ignore[union-attr]
+    assert not list(farm.job.units_dir.iterdir())
+    ok = await holder.async_upload(unit.unit_id, speech_like_wav(seconds),
+                                   _spans(len(unit.sentences), seconds))
+    assert ok.accepted
+
+
+async def test_a_benched_node_cannot_upload_even_a_unit_it_holds(farm_server: Any) -> None:
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    unit = (await client.async_lease(CAPS)).assignment
+    assert unit is not None
+    farm.nodes[client.node_id].bad_uploads = 99  # benched (as after three bad uploads)
+    seconds = len(" ".join(unit.sentences)) / 15
+    with pytest.raises(RequestRefused) as info:
+        await client.async_upload(unit.unit_id, speech_like_wav(seconds),
+                                  _spans(len(unit.sentences), seconds))
+    assert info.value.status == 403 and "benched" in info.value.reason
+    assert farm.job.store.counts()["done"] == 0
+
+
+async def test_tampered_spans_and_replayed_requests_are_refused_without_a_strike(
+        farm_server: Any) -> None:
+    from e2a_node.auth import auth_headers
+    from e2a_node.protocol import SPANS_HEADER
+
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    unit = (await client.async_lease(CAPS)).assignment
+    assert unit is not None
+    seconds = len(" ".join(unit.sentences)) / 15
+    wav = speech_like_wav(seconds)
+    path = f"{API}/units/{unit.unit_id}/audio"
+    spans = json.dumps(_spans(len(unit.sentences), seconds))
+    signed = {VERSION_HEADER: str(PROTOCOL_VERSION),
+              **auth_headers(str(client.secret), "PUT", path, client.node_id, wav, extra=spans)}
+    for _ in range(3):  # three tampered copies would have benched the honest node before
+        async with session.put(server.make_url(path), data=wav,
+                               headers={**signed, SPANS_HEADER: "[[0, 999]]"}) as response:
+            assert response.status == 401
+    async with session.put(server.make_url(path), data=wav,
+                           headers={**signed, SPANS_HEADER: spans}) as response:
+        assert response.status == 200 and (await response.json())["accepted"]
+    async with session.put(server.make_url(path), data=wav,  # the same request once more
+                           headers={**signed, SPANS_HEADER: spans}) as response:
+        assert response.status == 401
+    assert farm.nodes[client.node_id].bad_uploads == 0
+
+
+@pytest.mark.parametrize("unit_path", ["99999999999999999999", "%C2%B2", "1" * 5000, "-1"])
+async def test_absurd_unit_ids_are_a_clean_404(farm_server: Any, unit_path: str) -> None:
+    _farm, server, session = farm_server
+    client = await _paired(server, session)
+    with pytest.raises((RequestRefused, Unauthorized)) as info:
+        await client._request("POST", f"/units/{unit_path}/heartbeat", json_body={})
+    # A clean refusal, not a 500 with a traceback in the coordinator's log.
+    assert isinstance(info.value, Unauthorized) or info.value.status in (404, 400)
+
+
+async def test_deeply_nested_json_at_the_public_pair_endpoint_is_a_clean_400(
+        farm_server: Any) -> None:
+    _farm, server, session = farm_server
+    body = "[" * 200_000 + "]" * 200_000
+    async with session.post(server.make_url(f"{API}/pair"), data=body,
+                            headers={VERSION_HEADER: str(PROTOCOL_VERSION),
+                                     "Content-Type": "application/json"}) as response:
+        assert response.status in (400, 413)

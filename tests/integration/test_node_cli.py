@@ -9,16 +9,20 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from zeroconf.asyncio import AsyncServiceInfo
 
+from e2a_desktop.farm.certificate import load_or_create
 from e2a_node.discovery import Advertiser, Browser, FarmAdvert
+from e2a_node.protocol import PROTOCOL_VERSION, SERVICE_TYPE
 from tests.integration.cli_runner import run_cli
 from tests.integration.farm_procs import free_port
 
 
 @pytest.fixture
-def future_coordinator() -> Iterator[int]:
-    """A coordinator from a future e2a: it speaks protocol version 99."""
+def future_coordinator(tmp_path: Path) -> Iterator[int]:
+    """A coordinator from a future e2a: it speaks protocol version 99 (over TLS)."""
     port = free_port()
+    tls = load_or_create(tmp_path / "future", "e2a farm Future").server_context()
     ready, stop = threading.Event(), threading.Event()
 
     async def hello(_request: web.Request) -> web.Response:
@@ -30,7 +34,7 @@ def future_coordinator() -> Iterator[int]:
         app.router.add_get("/api/v1/hello", hello)
         runner = web.AppRunner(app)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
+        await web.TCPSite(runner, "127.0.0.1", port, ssl_context=tls).start()
         ready.set()
         while not stop.is_set():
             await asyncio.sleep(0.05)
@@ -70,7 +74,7 @@ def test_unpaired_node_without_code_is_told_what_to_do(tmp_path: Path) -> None:
 
 async def test_coordinator_is_discovered_by_mdns_on_loopback() -> None:
     advertiser = Advertiser(["127.0.0.1"])
-    await advertiser.async_start("Ada's PC", "job123", "A Book", 8765, "0123456789abcdef")
+    await advertiser.async_start("Ada's PC", 8765, "0123456789abcdef")
     browser = Browser(["127.0.0.1"])
     await browser.async_start()
     try:
@@ -82,9 +86,14 @@ async def test_coordinator_is_discovered_by_mdns_on_loopback() -> None:
                 break
         assert len(mine) == 1
         farm = mine[0]
-        assert (farm.name, farm.title, farm.job_id, farm.fingerprint, farm.port, farm.protocol) \
-            == ("Ada's PC", "A Book", "job123", "0123456789abcdef", 8765, 1)
-        assert farm.url == "http://127.0.0.1:8765"
+        assert (farm.name, farm.fingerprint, farm.port, farm.protocol) \
+            == ("Ada's PC", "0123456789abcdef", 8765, PROTOCOL_VERSION)
+        # Nothing about the book goes to the LAN: the TXT record holds these keys only.
+        service = next(n for n, a in browser.found.items() if a.fingerprint == "0123456789abcdef")
+        info = AsyncServiceInfo(SERVICE_TYPE, service)
+        assert browser._zc is not None and await info.async_request(browser._zc.zeroconf, 3000)
+        assert {k.decode() for k in info.properties} == {"v", "port", "fp", "name"}
+        assert farm.url == "https://127.0.0.1:8765"
         await advertiser.async_close()  # withdrawn when the job ends
         def still_there() -> bool:
             return any(a.fingerprint == "0123456789abcdef" for a in browser.found.values())
@@ -100,7 +109,7 @@ async def test_coordinator_is_discovered_by_mdns_on_loopback() -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--url", "notaurl"], "'notaurl' is not a coordinator URL like http://pc1:8765"),
+    (["--url", "notaurl"], "'notaurl' is not a coordinator URL like https://pc1:8765"),
     (["--url", "http://pc1:99999"], "is not a coordinator URL"),
     (["--max-speed", "-1"], "'-1' is not a speed between 0.1 and 1000"),
 ])
@@ -116,5 +125,5 @@ def test_one_job_gives_up_on_an_unreachable_coordinator(tmp_path: Path) -> None:
                   f"http://127.0.0.1:{port}", "--code", "123456", timeout=60)
     assert out.returncode == 2
     assert out.stderr.strip().splitlines()[-1] == (
-        f"e2a-node: error: no coordinator answered http://127.0.0.1:{port} for 2 s; "
+        f"e2a-node: error: no coordinator answered https://127.0.0.1:{port} for 2 s; "
         "giving up (--one-job)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import time
 from pathlib import Path
 
@@ -20,10 +22,11 @@ from e2a_desktop.events import (
     UnitFinished,
     UnitRequeued,
     UnitStarted,
+    WaitingForNodes,
 )
 from e2a_desktop.localnode import LOCAL_NODE
 from e2a_desktop.plan import PlanSettings
-from e2a_desktop.service import CANCELLED, FINISHED, Conversion
+from e2a_desktop.service import CANCELLED, FAILED, FINISHED, Conversion
 from e2a_node.protocol import Capabilities
 from e2a_node.settings import EngineSettings
 from tests.helpers.fakes import GateEngine
@@ -133,3 +136,69 @@ def test_a_silent_node_is_reported_gone_by_the_timer(gate: type[GateEngine], boo
     gate.allow(1)  # the built-in node's sentence ends; it hands its unit back
     outcome = conversion.wait(30)
     assert outcome is not None and outcome.state == CANCELLED
+
+
+def test_waiting_for_nodes_that_never_come_gives_up_and_binds_the_book(
+        gate: type[GateEngine], book: Path, tmp_path: Path) -> None:
+    """--wait-nodes 2 with no node on the LAN: a countdown, then this PC renders the book."""
+    gate.open()
+    conversion = _conversion(book, tmp_path / "book.m4b",
+                             FarmOptions(wait_nodes=2, wait_nodes_for=1.0,
+                                         mdns_interfaces=["127.0.0.1"]))
+    seen = Recorder()
+    conversion.bus.subscribe(seen)
+    conversion.start()
+    outcome = conversion.wait(120)
+    assert outcome is not None and outcome.state == FINISHED, outcome
+    waits = seen.of(WaitingForNodes)
+    assert waits[0] == WaitingForNodes(0, 2, waits[0].seconds_left)
+    assert waits[-1].gave_up and waits[-1].joined == 0
+    assert [c.title for c in MP4(str(tmp_path / "book.m4b")).chapters] == [
+        f"Chapter {n}: {t}" for n, t in enumerate(TITLES, start=1)]
+
+
+DISK_FAULTS = {
+    "disk full": (OSError(errno.ENOSPC, "No space left on device"), "the disk is full"),
+    "store full": (sqlite3.OperationalError("database or disk is full"), "the disk is full"),
+    "read-only": (OSError(errno.EROFS, "Read-only file system"), "cannot be written"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(DISK_FAULTS))
+def test_a_disk_fault_ends_with_one_line_and_the_same_conversion_resumes(
+        gate: type[GateEngine], book: Path, tmp_path: Path, fault: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The third accepted unit cannot be stored: a clear message, no traceback, nothing lost."""
+    from e2a_desktop.job import Job
+
+    error, message = DISK_FAULTS[fault]
+    real_accept, calls = Job.accept_file, []
+
+    def failing_accept(self: Job, *args: object, **kwargs: object) -> bool:
+        calls.append(1)
+        if len(calls) >= 3:
+            raise error
+        return real_accept(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Job, "accept_file", failing_accept)
+    gate.open()
+    out = tmp_path / "book.m4b"
+    conversion = _conversion(book, out)
+    seen = Recorder()
+    conversion.bus.subscribe(seen)
+    outcome = conversion.run()
+    assert outcome.state == FAILED
+    assert outcome.error is not None and message in str(outcome.error)
+    assert str(conversion.job.folder) in str(outcome.error)  # type: ignore[union-attr]
+    assert "internal error" not in str(outcome.error)
+    kept = {e.unit_id for e in seen.of(UnitFinished) if e.accepted}
+    assert len(kept) == 2 and not out.exists()
+
+    monkeypatch.setattr(Job, "accept_file", real_accept)  # room again
+    again = _conversion(book, out)
+    seen_again = Recorder()
+    again.bus.subscribe(seen_again)
+    assert again.run().state == FINISHED
+    assert not kept & {e.unit_id for e in seen_again.of(UnitStarted)}  # not spoken twice
+    assert [c.title for c in MP4(str(out)).chapters] == [
+        f"Chapter {n}: {t}" for n, t in enumerate(TITLES, start=1)]

@@ -184,7 +184,7 @@ def test_a_node_that_joins_shows_in_the_table_and_its_work_counts(
     assert core.host.info is not None
     node = subprocess.Popen(
         [sys.executable, "-m", "e2a_node", "--headless", "--name", "pc-two", "--code", CODE,
-         "--url", f"http://127.0.0.1:{core.host.info.port}"],
+         "--url", f"https://127.0.0.1:{core.host.info.port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "E2A_DATA_DIR": str(tmp_path / "node")})
     try:
@@ -203,7 +203,8 @@ def test_a_node_that_joins_shows_in_the_table_and_its_work_counts(
         assert row().units_done >= 1  # type: ignore[attr-defined]
         text = [window.nodes.data(window.nodes.index(window.nodes.rows.index(row()), c))
                 for c in range(len(window.nodes.COLUMNS))]
-        assert text[0] == "pc-two" and text[7] == "100%"
+        # Its name as chosen at pairing, with its key id (two "laptop"s stay apart).
+        assert text[0] == f"pc-two · {row().node[-4:]}" and text[7] == "100%"
     finally:
         node.terminate()
         node.wait(30)

@@ -70,3 +70,12 @@ def test_the_node_package_never_imports_the_desktop() -> None:
     out = subprocess.run([sys.executable, "-c", NODE_ONLY], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_tray_keeps_its_logic_free_of_qt() -> None:
+    """Idle detection, autostart and the tray's view logic are plain Python (Qt stays in
+    the tray's widgets), so the headless node and tests use them without a display."""
+    for module in ("e2a_node.idle", "e2a_node.autostart", "e2a_node.tray.status"):
+        out = subprocess.run([sys.executable, "-c", ALONE, module, "PySide6"],
+                             capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "", f"{module} pulls in {out.stdout.strip()}"

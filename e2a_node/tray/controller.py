@@ -1,0 +1,293 @@
+"""The tray's controls over one node: actions, the idle rule, pairing, and what to show.
+
+The controller owns the QActions that both front ends show (the tray's menu, or
+the small window where no tray exists), decides when the worker may work (a
+person's Pause, and the idle rule polled once a second), and turns the worker's
+state into a TrayView. It never computes anything the worker does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices
+from PySide6.QtWidgets import QMenu, QWidget
+
+from ..autostart import Autostart
+from ..idle import IdlePolicy, IdleSource, IdleVerdict
+from ..state import NodeSnapshot, NodeStatus
+from .bridge import NodeBridge, PairingAsk
+from .farms import FarmsDialog
+from .pairing import PairingDialog
+from .prefs import PrefsStore, TrayPrefs
+from .status import TrayView, describe
+
+IDLE_POLL_MS = 1000
+"""How often the idle rule is checked: work stops within this (plus a sentence) of a return."""
+
+_JOINED = (NodeStatus.JOINED, NodeStatus.READY, NodeStatus.IDLE, NodeStatus.LOADING,
+           NodeStatus.SPEAKING, NodeStatus.FINISHED, NodeStatus.NO_VOICE)
+
+
+class TrayController(QObject):
+    """Commands the node and says what it does.
+
+    Signals:
+        view_changed(TrayView): the icon, headline or detail changed.
+        offer_changed(str): a farm offers to be joined ("" when none).
+        quit_requested(): the person chose Quit.
+    """
+
+    view_changed = Signal(object)
+    offer_changed = Signal(str)
+    quit_requested = Signal()
+
+    def __init__(self, bridge: NodeBridge, prefs: PrefsStore, idle: IdleSource,
+                 autostart: Autostart | None = None, log_path: Path | None = None,
+                 gpu: bool = False, poll_ms: int = IDLE_POLL_MS) -> None:
+        super().__init__()
+        self.bridge, self.store = bridge, prefs
+        self.prefs = prefs.load()
+        self.policy = IdlePolicy(idle, self.prefs.idle_minutes * 60.0)
+        self.autostart = autostart or Autostart()
+        self.log_path = log_path
+        self.gpu = gpu
+        self.state = NodeSnapshot()
+        self.paused_by_person = False
+        self.verdict: IdleVerdict | None = None
+        self.units_today = prefs.units_today()
+        self.offer = ""
+        self.dialog: PairingDialog | None = None
+        self._farms: FarmsDialog | None = None
+        self._working = True  # the worker starts unpaused
+        self._last_done = 0
+        self.view = describe(self.state)
+        self._build_actions()
+        self.menu = self._build_menu()
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self._on_tick)
+        bridge.state_changed.connect(self._on_state)
+        bridge.pairing_requested.connect(self._on_pairing)
+        bridge.ended.connect(self._on_ended)
+        self._apply_prefs(self.prefs)
+
+    # -- actions and menu ---------------------------------------------------------------
+
+    def _action(self, text: str, slot: object = None, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        action.setCheckable(checkable)
+        if slot is not None:
+            (action.toggled if checkable else action.triggered).connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.header = self._action("")
+        self.header.setEnabled(False)
+        bold = self.header.font()
+        bold.setBold(True)
+        self.header.setFont(bold)
+        self.detail = self._action("")
+        self.detail.setEnabled(False)
+        self.join = self._action("", lambda: self.open_pairing())
+        self.join.setVisible(False)
+        self.pause = self._action("Pause", self._on_pause_clicked)
+        self.idle_only = self._action("", self._on_idle_only, checkable=True)
+        self.use_gpu = self._action("Use the GPU" if self.gpu else "Use the GPU (none found)",
+                                    self._on_gpu, checkable=True)
+        self.use_gpu.setEnabled(self.gpu)
+        self.threads = QActionGroup(self)
+        cores = os.cpu_count() or 1
+        for n in range(cores + 1):
+            action = self._action(f"All ({cores})" if n == 0 else str(n), checkable=True)
+            action.setData(n)
+            self.threads.addAction(action)
+        self.threads.triggered.connect(self._on_threads)
+        self.farms = self._action("Farms…", lambda: self.open_farms())
+        self.start_at_login = self._action("Start at login", self._on_autostart,
+                                           checkable=True)
+        self.open_log = self._action("Open log", self._on_open_log)
+        self.open_log.setEnabled(self.log_path is not None)
+        self.quit = self._action("Quit", self.quit_requested.emit)
+
+    def _build_menu(self) -> QMenu:
+        menu = QMenu()
+        menu.addActions([self.header, self.detail])
+        menu.addSeparator()
+        menu.addActions([self.join, self.pause, self.idle_only, self.use_gpu])
+        self.threads_menu = menu.addMenu("CPU threads")
+        self.threads_menu.addActions(self.threads.actions())
+        menu.addSeparator()
+        menu.addActions([self.farms, self.start_at_login, self.open_log])
+        menu.addSeparator()
+        menu.addAction(self.quit)
+        return menu
+
+    def thread_action(self, threads: int) -> QAction:
+        return next(a for a in self.threads.actions() if a.data() == threads)
+
+    # -- start and stop -------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.start_at_login.blockSignals(True)
+        self.start_at_login.setChecked(self.autostart.enabled())
+        self.start_at_login.blockSignals(False)
+        self._on_tick()
+        self.bridge.start()
+        self._refresh()
+
+    def close(self) -> None:
+        """Stop the idle checks and the worker (handing back the unit in hand)."""
+        self._timer.stop()
+        for dialog in (self.dialog, self._farms):
+            if dialog is not None:
+                dialog.close()
+        self.bridge.close()
+
+    # -- settings -----------------------------------------------------------------------
+
+    def _apply_prefs(self, prefs: TrayPrefs) -> None:
+        self.prefs = prefs
+        self.store.save(prefs)
+        self.policy.idle_after = prefs.idle_minutes * 60.0
+        for action, value in ((self.idle_only, prefs.idle_only),
+                              (self.use_gpu, prefs.use_gpu and self.gpu)):
+            action.blockSignals(True)
+            action.setChecked(value)
+            action.blockSignals(False)
+        self.idle_only.setText(f"Work only when this PC is idle ({prefs.idle_minutes} min, "
+                               "not on battery)")
+        self.thread_action(prefs.threads).setChecked(True)
+        self.bridge.worker.set_thread_limit(prefs.threads or None)
+        self.bridge.worker.set_device("cuda" if prefs.use_gpu and self.gpu else "cpu")
+        if prefs.idle_only:
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self.verdict = None
+        self._on_tick()
+
+    def _on_idle_only(self, on: bool) -> None:
+        self._apply_prefs(self.prefs.with_(idle_only=on))
+
+    def _on_gpu(self, on: bool) -> None:
+        self._apply_prefs(self.prefs.with_(use_gpu=on))
+
+    def _on_threads(self, action: QAction) -> None:
+        self._apply_prefs(self.prefs.with_(threads=int(action.data())))
+
+    def _on_autostart(self, on: bool) -> None:
+        self.autostart.set(on)
+
+    def _on_open_log(self) -> None:
+        if self.log_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_path)))
+
+    # -- working or not -----------------------------------------------------------------
+
+    def _on_pause_clicked(self) -> None:
+        self.set_paused(not self.paused_by_person)
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused_by_person = paused
+        self._steer()
+
+    def _on_tick(self) -> None:
+        if self.prefs.idle_only:
+            self.verdict = self.policy.verdict()
+        self._steer()
+
+    def _steer(self) -> None:
+        """Pause or resume the worker as the person and the idle rule say."""
+        idle_ok = self.verdict is None or self.verdict.may_work
+        want = not self.paused_by_person and idle_ok
+        if want != self._working:
+            self._working = want
+            if want:
+                self.bridge.resume()
+            else:
+                self.bridge.pause()
+        self.pause.setText("Resume" if self.paused_by_person else "Pause")
+        self._refresh()
+
+    # -- what the worker says -------------------------------------------------------------
+
+    def _on_state(self, state: NodeSnapshot) -> None:
+        if state.units_done > self._last_done:
+            self.units_today = self.store.add_units(state.units_done - self._last_done)
+            self._last_done = state.units_done
+        self.state = state
+        if self.dialog is not None and state.status in _JOINED and \
+                state.farm == self.dialog.farm and not self.bridge.pairing_pending:
+            self.dialog.accept()  # paired: the farm is joined from now on
+        self._refresh()
+
+    def _on_ended(self, error: object) -> None:
+        if error is not None:
+            self.state = NodeSnapshot(NodeStatus.ERROR, last_error=str(error))
+            self._refresh()
+
+    def _refresh(self) -> None:
+        waiting = ""
+        if self.verdict is not None and not self.verdict.may_work:
+            waiting = self.verdict.reason
+        view = describe(self.state, paused_by_person=self.paused_by_person,
+                        waiting_reason=waiting, units_today=self.units_today)
+        if self.verdict is not None and not self.verdict.known and not self.paused_by_person:
+            view = TrayView(view.look, view.headline, self.verdict.reason)
+        self.header.setText(view.headline)
+        self.detail.setText(view.detail)
+        self.detail.setVisible(bool(view.detail))
+        if view != self.view:
+            self.view = view
+            self.view_changed.emit(view)
+
+    # -- pairing --------------------------------------------------------------------------
+
+    def _on_pairing(self, ask: PairingAsk) -> None:
+        if self.dialog is not None and self.dialog.farm == ask.farm:
+            if ask.wrong:
+                self.dialog.refused()
+            return
+        self.offer = ask.farm
+        self.join.setText(f"Join the farm “{ask.farm}”…")
+        self.join.setVisible(True)
+        self.offer_changed.emit(ask.farm)
+        if ask.wrong:  # the dialog was closed while its code was checked: ask again
+            self.open_pairing()
+            if self.dialog is not None:
+                self.dialog.refused()
+
+    def open_pairing(self, parent: QWidget | None = None) -> PairingDialog | None:
+        """Open the code dialog for the farm on offer (the notification's or menu's click)."""
+        if not self.offer:
+            return None
+        if self.dialog is None:
+            self.dialog = PairingDialog(self.offer, parent)
+            self.dialog.code_entered.connect(self.bridge.answer_pairing)
+            self.dialog.finished.connect(self._on_dialog_finished)
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return self.dialog
+
+    def _on_dialog_finished(self, result: int) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+        if result != PairingDialog.DialogCode.Accepted:
+            self.bridge.answer_pairing(None)  # not now: the node passes this farm over
+        self.offer = ""
+        self.join.setVisible(False)
+        self.offer_changed.emit("")
+
+    def open_farms(self, parent: QWidget | None = None) -> FarmsDialog:
+        if self._farms is None:
+            self._farms = FarmsDialog(self.bridge.worker.trust, self.bridge.runner.forget_farm,
+                                      parent)
+        self._farms.refresh()
+        self._farms.show()
+        self._farms.raise_()
+        return self._farms

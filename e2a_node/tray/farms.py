@@ -1,0 +1,62 @@
+"""Farms…: the coordinators this node is paired with, each with a Forget button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..trust import TrustStore
+
+
+class FarmsDialog(QDialog):
+    """Lists paired farms; Forget un-pairs one (it asks for its code again next time)."""
+
+    def __init__(self, trust: TrustStore, forget: Callable[[str], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("e2a farms")
+        self._trust, self._forget = trust, forget
+        self._rows = QVBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("This PC joins these farms by itself when it finds them:"))
+        layout.addLayout(self._rows)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.setMinimumWidth(360)
+        self.refresh()
+
+    def refresh(self) -> None:
+        while self._rows.count():
+            item = self._rows.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        farms = sorted(self._trust.all().values(), key=lambda c: c.name.lower())
+        if not farms:
+            self._rows.addWidget(QLabel("<i>None yet: when a farm appears on the network, "
+                                        "this PC offers to join it.</i>"))
+        for farm in farms:
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(QLabel(f"<b>{farm.name}</b> <small>(key {farm.fingerprint[:8]})"
+                                  "</small>"), 1)
+            button = QPushButton("Forget")
+            button.setObjectName(f"forget-{farm.fingerprint}")
+            button.clicked.connect(lambda _c=False, fp=farm.fingerprint: self._on_forget(fp))
+            line.addWidget(button)
+            self._rows.addWidget(row)
+
+    def _on_forget(self, fingerprint: str) -> None:
+        self._forget(fingerprint)
+        self.refresh()
