@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from ..errors import BookError
 from .model import Book, Chapter, Cover, Metadata
+from .options import SKIPPED_KINDS, ReadOptions
 
 Reader = Callable[[Path], Book]
 
 
-def _readers() -> dict[str, Reader]:
+def _readers(options: ReadOptions) -> dict[str, Reader]:
     from .epub import read_epub
     from .fb2 import read_fb2
     from .htmlbook import read_html
     from .plaintext import read_markdown, read_text
 
     return {
-        ".epub": read_epub,
+        ".epub": partial(read_epub, options=options),
         ".txt": read_text,
         ".text": read_text,
         ".md": read_markdown,
         ".markdown": read_markdown,
-        ".html": read_html,
-        ".htm": read_html,
-        ".xhtml": read_html,
+        ".html": partial(read_html, options=options),
+        ".htm": partial(read_html, options=options),
+        ".xhtml": partial(read_html, options=options),
         ".fb2": read_fb2,
     }
 
@@ -33,14 +35,17 @@ def _readers() -> dict[str, Reader]:
 SUPPORTED = "EPUB, FB2, HTML, Markdown and plain text"
 
 
-def read_book(path: Path) -> Book:
-    """Read any supported ebook, or raise BookError naming the file and the problem."""
+def read_book(path: Path, options: ReadOptions | None = None) -> Book:
+    """Read any supported ebook, or raise BookError naming the file and the problem.
+
+    ``options`` can bring back parts skipped by default (an index, a licence, code).
+    """
     path = Path(path)
     if not path.exists():
         raise BookError("no such file", path)
     if path.is_dir():
         raise BookError("this is a folder, not an ebook file", path)
-    reader = _readers().get(path.suffix.lower())
+    reader = _readers(options or ReadOptions()).get(path.suffix.lower())
     if reader is None:
         kind = f"'{path.suffix}'" if path.suffix else "a file without extension"
         raise BookError(f"unknown format ({kind}); e2a reads {SUPPORTED}", path)
@@ -52,4 +57,5 @@ def read_book(path: Path) -> Book:
         raise BookError(f"cannot read this book: {exc}", path) from None
 
 
-__all__ = ["Book", "Chapter", "Cover", "Metadata", "read_book", "SUPPORTED"]
+__all__ = ["Book", "Chapter", "Cover", "Metadata", "ReadOptions", "SKIPPED_KINDS", "read_book",
+           "SUPPORTED"]

@@ -9,7 +9,7 @@ from .model import Chapter
 from .normalize import normalize_text
 
 MIN_CHAPTER_CHARS = 200
-"""Sections shorter than this (a part title, a dedication) merge into the next one."""
+"""Untitled sections shorter than this (a dedication, a part title) merge into the next one."""
 
 
 @dataclass
@@ -23,9 +23,14 @@ class Section:
 
 NAVIGATION_LABELS = frozenset({
     "cover", "title page", "titlepage", "half title", "copyright", "copyright page",
-    "contents", "table of contents", "toc", "colophon", "imprint",
+    "contents", "table of contents", "toc", "colophon", "imprint", "begin reading",
+    "start reading", "start", "couverture", "page de titre", "commencer la lecture",
+    "sommaire", "table des matières", "titelseite", "inhalt", "inhaltsverzeichnis",
 })
 """TOC labels that name a kind of page, not a title a narrator would announce."""
+FRONT_MATTER_LABELS = NAVIGATION_LABELS | {"dedication", "epigraph", "frontispiece",
+                                           "halftitle", "half title page"}
+"""Labels of short pages that belong with what follows rather than being a chapter."""
 MAX_HEADING_CHARS = 150
 
 
@@ -33,47 +38,83 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
+_NUMBERING = re.compile(r"^(?:\d+|[ivxlcdm]+)$")
+
+
+def _naming_words(text: str) -> set[str]:
+    """The words that name a chapter, without its numbering ("I." and "1." say the same)."""
+    words = set(_words(text))
+    named = {w for w in words if not _NUMBERING.match(w)}
+    return named or words
+
+
 def _announced(title: str, text: str) -> bool:
-    """The text already opens with the title, or with a heading that says all it says.
+    """The text already opens with the title, or with heading lines that say all it says.
 
     TOCs and headings word the same title differently ("Chapter 1: Loomings" against
-    "CHAPTER 1. Loomings."); announcing both would say it twice.
+    "CHAPTER 1. Loomings."), and a chapter may open with a label line before its title
+    ("CHAPTER ONE" / "The Boy Who Lived"); announcing the title too would say it twice.
     """
     if text.lower().startswith(title.lower()):
         return True
-    opening = text.split("\n\n", 1)[0]
-    if len(opening) > MAX_HEADING_CHARS:  # a paragraph of the story, not a heading
-        return False
-    return set(_words(title)) <= set(_words(opening))
+    wanted = _naming_words(title)
+    seen: set[str] = set()
+    for line in text.split("\n\n", 2)[:2]:
+        if len(line) > MAX_HEADING_CHARS:  # a paragraph of the story, not a heading
+            return False
+        seen |= set(_words(line))
+        if wanted <= seen:
+            return True
+    return False
 
 
-def _with_title(title: str, text: str) -> str:
+def _is_navigation_label(title: str) -> bool:
+    return " ".join(_words(title)) in NAVIGATION_LABELS
+
+
+def _with_title(title: str, text: str, language: str) -> str:
     """Make the narrator announce the chapter: the title leads the text once."""
-    spoken_title = normalize_text(title)
-    if (not spoken_title or " ".join(_words(spoken_title)) in NAVIGATION_LABELS
-            or _announced(spoken_title, text)):
+    spoken_title = normalize_text(title, language)
+    if not spoken_title or _is_navigation_label(spoken_title) or _announced(spoken_title, text):
         return text
     return f"{spoken_title}\n\n{text}" if text else spoken_title
 
 
-def sections_to_chapters(sections: list[Section],
-                         min_chars: int = MIN_CHAPTER_CHARS) -> list[Chapter]:
-    """Normalise each section; merge too-short ones forward (the last one backward)."""
-    cleaned: list[tuple[str, str]] = []
+def _joins_next(title: str, text: str, min_chars: int) -> bool:
+    """Short and not a chapter of its own: untitled, a front-matter page, or a bare title."""
+    if len(text) >= min_chars:
+        return False
+    label = " ".join(_words(title))
+    bare = not text.split("\n\n", 1)[1:] and bool(title)
+    return not label or label in FRONT_MATTER_LABELS or bare
+
+
+def sections_to_chapters(sections: list[Section], min_chars: int = MIN_CHAPTER_CHARS,
+                         language: str = "en") -> list[Chapter]:
+    """Normalise each section; merge short untitled ones forward (the last one backward).
+
+    A short section with a title and a body ("Chapter 1" and three lines) stays a chapter
+    under its own title: merging it would give its words the next chapter's title.
+    """
+    cleaned: list[tuple[str, str, bool]] = []
     for section in sections:
-        text = normalize_text(section.text)
+        text = normalize_text(section.text, language)
         if not text:
             continue
-        title = " ".join((section.title or section.heading).split())
-        cleaned.append((title, _with_title(title, text)))
+        label = " ".join((section.title or section.heading).split())
+        text = _with_title(label, text, language)
+        joins = _joins_next(label, text, min_chars)
+        if _is_navigation_label(label) and section.heading:
+            label = " ".join(section.heading.split())  # "Begin Reading" names no chapter
+        cleaned.append((label, text, joins))
 
     chapters: list[tuple[str, str]] = []
     carry_title, carry_text = "", ""
-    for title, text in cleaned:
+    for title, text, joins in cleaned:
         if carry_text:
             text = f"{carry_text}\n\n{text}"
             title = title or carry_title
-        if len(text) < min_chars:
+        if joins and len(text) < min_chars:
             carry_title, carry_text = title, text
             continue
         carry_title, carry_text = "", ""

@@ -1,19 +1,37 @@
-"""EPUB 2 and 3 reader: spine order, TOC titles, cover, metadata; refuses DRM."""
+"""EPUB 2 and 3 reader: default rendition, spine order, TOC chapters, cover; refuses DRM.
+
+Chapters follow the TOC at its own granularity: an entry pointing inside a file
+(``stories.xhtml#ch3``) cuts that file at the anchored element. Pages of a kind a
+listener does not want (contents, index, copyright, title page, Gutenberg licence,
+boilerplate repeated on every page) are left out unless the options include them.
+"""
 
 from __future__ import annotations
 
-import posixpath
-import warnings
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from lxml import etree
 
 from ..errors import BookError
+from .boilerplate import mark_boilerplate
 from .chapters import Section, sections_to_chapters
-from .htmltext import extract
-from .model import Book, Cover, Metadata
+from .epub_kinds import document_kinds, landmark_targets
+from .epub_package import Package, parse_xml, read_bytes, read_cover, read_package
+from .epub_toc import TocEntry, nav_landmarks, nav_toc, ncx_toc
+from .gutenberg import is_licence_block, strip_licence
+from .htmltext import (
+    SKIP_MARK,
+    body_of,
+    extract,
+    heading_text,
+    iter_headings,
+    parse_document,
+    split_at_anchors,
+)
+from .model import Book, Metadata
+from .options import DEFAULT_OPTIONS, ReadOptions
 
 # Font obfuscation (IDPF and Adobe) scrambles embedded fonts only; it is not DRM.
 _FONT_OBFUSCATION = {
@@ -57,94 +75,120 @@ def _check_encryption(path: Path, xml: bytes) -> None:
             )
 
 
-def _first(book: object, namespace: str, name: str) -> str:
-    values = book.get_metadata(namespace, name)  # type: ignore[attr-defined]
-    for value, _attrs in values:
-        if value and str(value).strip():
-            return " ".join(str(value).split())
-    return ""
+@dataclass
+class _Navigation:
+    toc: list[TocEntry]
+    landmarks: list[tuple[str, str]]
 
 
-def _toc_titles(toc: list[object]) -> dict[str, str]:
-    """Map each document href (no fragment) to the first TOC title pointing into it."""
+def _navigation(archive: zipfile.ZipFile, package: Package) -> _Navigation:
+    """TOC from the nav document (EPUB 3), else the NCX; landmarks plus the EPUB 2 guide."""
+    toc: list[TocEntry] = []
+    landmarks = list(package.guide)
+    nav = package.nav
+    if nav is not None:
+        root = parse_xml(read_bytes(archive, nav.path))
+        if root is not None:
+            toc = nav_toc(root, nav.path)
+            landmarks += nav_landmarks(root, nav.path)
+    ncx = package.ncx
+    if not toc and ncx is not None:
+        root = parse_xml(read_bytes(archive, ncx.path))
+        if root is not None:
+            toc = ncx_toc(root, ncx.path)
+    return _Navigation(toc, landmarks)
+
+
+@dataclass
+class _Document:
+    path: str
+    body: etree._Element
+    entries: list[TocEntry]
+
+
+def _mark_licence(body: etree._Element) -> None:
+    for el in body.xpath(".//*[@id or contains(@class, 'pg-')]"):
+        if is_licence_block(el.get("id") or "", el.get("class") or ""):
+            el.set(SKIP_MARK, "licence")
+
+
+def _mark_landmarks(body: etree._Element, targets: list[tuple[str, str]],
+                    options: ReadOptions) -> None:
+    """Leave out the element a skipped landmark points at (not the whole file)."""
+    for kind, element_id in targets:
+        if options.skips(kind):
+            for el in body.xpath(".//*[@id=$id]", id=element_id):
+                el.set(SKIP_MARK, kind)
+
+
+def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
+               options: ReadOptions) -> list[_Document]:
+    """The linear spine documents a listener wants, parsed, in reading order."""
+    docs = []
+    for spine_item in package.spine:
+        item = spine_item.item
+        if not spine_item.linear or "nav" in item.properties:
+            continue
+        body = body_of(parse_document(read_bytes(archive, item.path)))
+        entries = [e for e in nav.toc if e.path == item.path]
+        top = next((e for e in entries if not e.fragment), entries[0] if entries else None)
+        kinds = document_kinds(item.path, body, nav.landmarks, top.title if top else "")
+        if any(options.skips(kind) for kind in kinds):
+            continue
+        if options.skips("licence"):
+            _mark_licence(body)
+        _mark_landmarks(body, landmark_targets(item.path, nav.landmarks), options)
+        docs.append(_Document(item.path, body, entries))
+    if options.skips("boilerplate"):
+        mark_boilerplate([d.body for d in docs])
+    return docs
+
+
+def _sections(doc: _Document, options: ReadOptions) -> list[Section]:
+    """One section per TOC entry that points into the document, plus any text before them."""
     titles: dict[str, str] = {}
-
-    def visit(entries: list[object]) -> None:
-        for entry in entries:
-            if isinstance(entry, tuple):
-                section, children = entry
-                href = getattr(section, "href", "") or ""
-                if href:
-                    titles.setdefault(unquote(href.split("#")[0]), section.title)
-                visit(list(children))
-            else:
-                href = getattr(entry, "href", "") or ""
-                if href:
-                    titles.setdefault(unquote(href.split("#")[0]), getattr(entry, "title", ""))
-
-    visit(toc)
-    return titles
+    for entry in doc.entries:
+        titles.setdefault(entry.fragment, entry.title)
+    pieces = split_at_anchors(doc.body, frozenset(k for k in titles if k), options)
+    heading_el = next(iter_headings(doc.body), None)
+    heading = heading_text(heading_el) if heading_el is not None else ""
+    sections: list[Section] = []
+    for anchor, text in pieces:
+        sections.append(Section(title=titles.get(anchor, ""),
+                                heading=heading if not sections else "", text=text))
+    return sections
 
 
-def _cover(book: object) -> Cover | None:
-    import ebooklib
-
-    items = list(book.get_items())  # type: ignore[attr-defined]
-    candidates = [i for i in items if i.get_type() == ebooklib.ITEM_COVER]
-    meta = book.get_metadata("OPF", "cover")  # type: ignore[attr-defined]
-    cover_ids = {attrs.get("content") for _v, attrs in meta if attrs}
-    candidates += [i for i in items if i.get_id() in cover_ids]
-    candidates += [i for i in items if "cover-image" in (getattr(i, "properties", None) or [])]
-    candidates += [
-        i for i in items
-        if i.get_type() == ebooklib.ITEM_IMAGE and "cover" in i.get_name().lower()
-    ]
-    for item in candidates:
-        media_type = getattr(item, "media_type", "") or ""
-        if media_type.startswith("image/") and item.get_content():
-            return Cover(item.get_content(), media_type)
-    return None
+def _metadata(package: Package, path: Path) -> Metadata:
+    meta = package.metadata
+    return Metadata(
+        title=meta.get("title") or path.stem,
+        author=meta.get("creator", ""),
+        language=meta.get("language") or "en",
+        date=meta.get("date", ""),
+        description=" ".join(extract(meta.get("description") or "<p/>").text.split()),
+    )
 
 
-def read_epub(path: Path) -> Book:
-    """Read an EPUB 2/3 into a Book; nav, cover and note pages are not chapters."""
-    import ebooklib
-    from ebooklib import epub
-
+def read_epub(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
+    """Read an EPUB 2/3 into a Book; nav, cover, index and licence pages are not chapters."""
     _check_container(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = epub.read_epub(str(path), options={"ignore_ncx": False})
-    except BookError:
-        raise
-    except Exception as exc:  # ebooklib raises bare Exceptions, KeyErrors, lxml errors
+        with zipfile.ZipFile(path) as archive:
+            package = read_package(archive)
+            nav = _navigation(archive, package)
+            docs = _documents(archive, package, nav, options)
+            cover = read_cover(archive, package)
+    except (ValueError, KeyError, etree.LxmlError) as exc:
         raise BookError(f"cannot read this EPUB: {exc}", path) from None
-
-    toc = book.toc if isinstance(book.toc, (list, tuple)) else [book.toc]
-    toc_titles = _toc_titles(list(toc))
-    sections: list[Section] = []
-    for idref, linear in book.spine:
-        item = book.get_item_with_id(idref)
-        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
-            continue
-        if isinstance(item, epub.EpubNav) or str(linear).lower() == "no":
-            continue
-        if isinstance(item, epub.EpubCoverHtml):
-            continue
-        name = item.get_name()
-        doc = extract(item.get_content())
-        title = toc_titles.get(name) or toc_titles.get(posixpath.basename(name)) or ""
-        sections.append(Section(title=title, heading=doc.first_heading, text=doc.text))
-
-    metadata = Metadata(
-        title=_first(book, "DC", "title") or path.stem,
-        author=_first(book, "DC", "creator"),
-        language=_first(book, "DC", "language") or "en",
-        date=_first(book, "DC", "date"),
-        description=" ".join(extract(_first(book, "DC", "description") or "<p/>").text.split()),
-    )
-    chapters = sections_to_chapters(sections)
+    sections = [s for doc in docs for s in _sections(doc, options)]
+    if options.skips("licence"):
+        texts = strip_licence([s.text for s in sections])
+        sections = [Section(s.title, s.heading, t) for s, t in zip(sections, texts, strict=True)]
+    metadata = _metadata(package, path)
+    chapters = sections_to_chapters(sections, language=metadata.language)
     if not chapters:
-        raise BookError("this book has no readable text", path)
-    return Book(metadata=metadata, chapters=chapters, cover=_cover(book), source_format="epub")
+        pictures = any(i.media_type.startswith("image/") for i in package.manifest.values())
+        hint = " (only pictures: a comic or picture book without text)" if pictures else ""
+        raise BookError(f"this book has no readable text{hint}", path)
+    return Book(metadata=metadata, chapters=chapters, cover=cover, source_format="epub")

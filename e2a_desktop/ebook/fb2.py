@@ -60,7 +60,7 @@ def read_fb2(path: Path) -> Book:
         for section in tops:
             title = _text(section.find(f"{_NS}title"))
             sections.append(Section(title, title, _section_text(section)))
-    chapters = sections_to_chapters(sections)
+    chapters = sections_to_chapters(sections, language=metadata.language or "en")
     if not chapters:
         raise BookError("this book has no readable text", path)
     return Book(metadata or Metadata(path.stem), chapters, _cover(root, info), "fb2")

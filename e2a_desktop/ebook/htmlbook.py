@@ -10,6 +10,7 @@ from ..errors import BookError
 from .chapters import Section, sections_to_chapters
 from .htmltext import HEADING_TAGS, element_text, parse_document
 from .model import Book, Metadata
+from .options import DEFAULT_OPTIONS, ReadOptions
 
 
 def _meta(root: etree._Element, name: str) -> str:
@@ -19,7 +20,8 @@ def _meta(root: etree._Element, name: str) -> str:
     return ""
 
 
-def read_html(path: Path) -> Book:
+def read_html(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
+    """A single HTML file; ``options`` as for EPUB (code listings read or announced)."""
     try:
         root = parse_document(path.read_bytes())
     except OSError as exc:
@@ -40,12 +42,12 @@ def read_html(path: Path) -> Book:
             heading = " ".join(element_text(block).split())
             current = Section(heading, heading, "")
         else:
-            current.text += "\n\n" + element_text(block)
+            current.text += "\n\n" + element_text(block, options)
     sections.append(current)
     title_el = next(root.iter("{*}title", "title"), None)
     title = " ".join((title_el.text or "").split()) if title_el is not None else ""
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "en"
-    chapters = sections_to_chapters(sections)
+    chapters = sections_to_chapters(sections, language=lang)
     if not chapters:
         raise BookError("this book has no readable text", path)
     return Book(Metadata(title=title or path.stem, author=_meta(root, "author"), language=lang),

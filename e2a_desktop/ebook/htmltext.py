@@ -1,53 +1,96 @@
 """Extract the speakable text of an (X)HTML document.
 
 Shared by the EPUB and HTML readers. What is dropped is what a narrator would
-not read: scripts and styles, navigation, footnote markers and the notes
-themselves, page-break markers, hidden elements.
+not read: scripts and styles, navigation, footnote markers and inline notes,
+page-break markers, hidden elements, poem line numbers, code listings (announced
+instead), the non-default branch of ``epub:switch``, and sections of a kind the
+options skip (an index, a printed contents page). What is *kept* although it is
+not plain text: figure captions, tables (row by row), the alt text of an image
+that is all its block says, MathML (``alttext`` or spoken), SVG ``<text>``,
+and an ``<object>``'s fallback content.
+
+A document can be cut at anchors (the ids a TOC points to), so one file can
+hold several chapters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree, html
 
-_DROP_TAGS = {"script", "style", "head", "nav", "noscript", "template", "svg", "math", "img",
-              "figure", "iframe", "object", "video", "audio", "button", "form", "select"}
+from .mathspeech import speak_math
+from .options import DEFAULT_OPTIONS, ReadOptions
+from .xmlnames import local_name
+
+_DROP_TAGS = {"script", "style", "head", "nav", "noscript", "template", "iframe", "video",
+              "audio", "button", "form", "select", "input", "textarea", "param", "rt", "rp",
+              "case", "title", "desc", "metadata"}
 _BLOCK_TAGS = {"p", "div", "section", "article", "blockquote", "li", "ul", "ol", "dl", "dt",
                "dd", "tr", "table", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-               "footer", "main", "hr", "br", "figcaption", "caption", "aside", "body"}
+               "footer", "main", "hr", "br", "figcaption", "caption", "aside", "body", "figure",
+               "svg", "text", "address", "details", "summary", "default", "object"}
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_NOTE_TYPES = {"noteref", "footnote", "endnote", "endnotes", "footnotes", "rearnote",
-               "rearnotes", "note", "pagebreak", "page-list", "toc", "landmarks"}
-_NOTE_ROLES = {"doc-noteref", "doc-footnote", "doc-endnote", "doc-endnotes", "doc-pagebreak",
-               "doc-toc", "doc-backlink"}
+_HEADING_PATTERNS = tuple(f"{{*}}{h}" for h in HEADING_TAGS)  # any namespace, or none
+_LINE_NUMBER_TAGS = {"span", "a", "small", "b", "i", "em", "sup"}
+_INLINE_NOTE_TYPES = {"noteref", "footnote", "endnote", "note", "rearnote", "pagebreak",
+                      "backlink", "page-list", "landmarks"}
+_KEPT_INSIDE_SKIPPED = {"epigraph", "dedication"}
+_NOTE_COLLECTIONS = {"footnotes", "endnotes", "rearnotes"}
+_NOTE_ROLES = {"doc-noteref", "doc-footnote", "doc-endnote", "doc-pagebreak", "doc-toc",
+               "doc-backlink"}
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+_LINE_NUMBER_CLASS = re.compile(r"line-?num|lineno|linenumber|\bln\b|verse-?num|\bnum\b",
+                                re.I)
+_GENERIC_ALT_WORDS = frozenset({
+    "image", "img", "picture", "figure", "fig", "photo", "cover", "logo", "icon", "graphic",
+    "illustration", "decoration", "decorative", "ornament", "front", "page", "title", "the",
+    "an", "a", "of", "jpg", "jpeg", "png", "gif", "svg"})
+"""Alt text made only of these words ("Cover Image", "image1.png") says nothing of the story."""
+_MARKUP = re.compile(r"^<[/!?]?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>.*>$"
+                     r"|^<[A-Za-z][\w:.-]*\s[^<>]*=.*/?>$", re.S)
+"""A paragraph that is nothing but markup ("<div role="alert" id="results"/>"): a listing."""
+SKIP_MARK = "data-e2a-skip"
+"""Attribute a caller sets on an element to keep it out (boilerplate found across files)."""
+CODE_OMITTED = "Code listing omitted."
 
 
-def _local(tag: object) -> str:
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+_local = local_name
 
 
-def _is_dropped(el: etree._Element) -> bool:
-    tag = _local(el.tag)
-    if tag in _DROP_TAGS or el.get("hidden") is not None:
-        return True
-    types = set((el.get(_EPUB_TYPE) or el.get("epub:type") or "").split())
-    if types & _NOTE_TYPES or el.get("role", "") in _NOTE_ROLES:
-        return True
-    if "display:none" in (el.get("style") or "").replace(" ", ""):
-        return True
-    # <sup><a href="#n1">1</a></sup> and <a href="#n1"><sup>1</sup></a>: footnote markers.
-    text = "".join(el.itertext()).strip()
-    if tag == "sup" and (len(text) <= 4 or el.find(".//{*}a") is not None):
-        return True
-    return tag == "a" and (el.get("href") or "").find("#") >= 0 and _looks_like_marker(text)
+def epub_types(el: etree._Element) -> set[str]:
+    """The element's ``epub:type`` values plus its ARIA role without "doc-"."""
+    types = set((el.get(_EPUB_TYPE) or el.get("epub:type") or "").lower().split())
+    role = (el.get("role") or "").lower()
+    if role.startswith("doc-"):
+        types.add(role[4:])
+    return types
+
+
+def _text_of(el: etree._Element) -> str:
+    return "".join(t for t in el.itertext() if isinstance(t, str)).strip()
 
 
 def _looks_like_marker(text: str) -> bool:
     stripped = text.strip("[]()*† ")
     return len(text) <= 4 and (stripped.isdigit() or stripped in {"", "*", "†", "‡"})
+
+
+def _is_line_number(el: etree._Element, tag: str) -> bool:
+    """A bare number beside a line of verse: by its class, or sitting right before a <br/>."""
+    if tag not in _LINE_NUMBER_TAGS or el.get("href"):
+        return False
+    text = (el.text or "").strip() if len(el) == 0 else _text_of(el)
+    if not (len(text) <= 4 and text.isdigit()):
+        return False
+    if _LINE_NUMBER_CLASS.search(el.get("class") or "") or "linenum" in epub_types(el):
+        return True
+    following = el.getnext()
+    at_line_end = not (el.tail or "").strip() and (following is None or _local(following.tag)
+                                                   == "br")
+    return at_line_end and tag == "span" and el.get("class") is not None
 
 
 @dataclass(frozen=True)
@@ -59,25 +102,148 @@ class HtmlText:
     title: str
 
 
-def _walk(el: etree._Element, out: list[str]) -> None:
-    if _is_dropped(el):
+class _Walker:
+    """Collects text in document order; records where each anchor id starts."""
+
+    def __init__(self, options: ReadOptions, anchors: frozenset[str]) -> None:
+        self.options = options
+        self.anchors = anchors
+        self.skipped = options.skipped
+        self.out: list[str] = []
+        self.cuts: list[tuple[int, str]] = []
+        self.in_notes = 0
+        self._special: dict[str, Callable[[etree._Element], None]] = {
+            "img": self._image, "image": self._image, "math": self._math, "svg": self._svg,
+            "pre": self._code, "tr": self._row, "code": self._inline_code,
+        }
+
+    def _dropped(self, el: etree._Element, tag: str, types: set[str]) -> bool:
+        if tag in _DROP_TAGS or el.get("hidden") is not None or el.get(SKIP_MARK) is not None:
+            return True
+        if types & self.skipped or (types & _INLINE_NOTE_TYPES and not self.in_notes):
+            return True
+        if "display:none" in (el.get("style") or "").replace(" ", ""):
+            return True
+        return tag in _LINE_NUMBER_TAGS and self._is_marker(el, tag)
+
+    def _is_marker(self, el: etree._Element, tag: str) -> bool:
+        """<sup><a href="#n1">1</a></sup>, <a href="#n1">[1]</a>, and verse line numbers."""
+        if _is_line_number(el, tag):
+            return True
+        if tag == "sup":
+            return len(_text_of(el)) <= 4 or el.find(".//{*}a") is not None
+        return tag == "a" and "#" in (el.get("href") or "") and _looks_like_marker(_text_of(el))
+
+    def walk(self, el: etree._Element) -> None:
+        tag = _local(el.tag)
+        anchor = el.get("id") or (el.get("name") if tag == "a" else None)
+        if anchor and anchor in self.anchors:
+            self.cuts.append((len(self.out), anchor))
+        types = epub_types(el) if el.attrib else set()
+        if self._dropped(el, tag, types):
+            if types & self.skipped:
+                self._kept_inside(el)
+            self.tail(el)
+            return
+        special = self._special.get(tag)
+        if special is None and len(el) == 0 and _MARKUP.match((el.text or "").strip()):
+            special = self._code
+        if special is not None:
+            special(el)
+            self.tail(el)
+            return
+        notes = bool(types & _NOTE_COLLECTIONS)
+        self.in_notes += notes
+        block = tag in _BLOCK_TAGS
+        self.out.append("\n\n" if block else "")
+        self.children(el)
+        self.in_notes -= notes
+        if block:
+            self.out.append("\n\n")
+        self.tail(el)
+
+    def _kept_inside(self, el: etree._Element) -> None:
+        """An epigraph set on a title page is part of the work: read it though the page is not."""
+        for inner in el.iterdescendants():
+            if isinstance(inner.tag, str) and epub_types(inner) & _KEPT_INSIDE_SKIPPED:
+                self.out.append("\n\n")
+                self.children(inner)
+                self.out.append("\n\n")
+
+    def children(self, el: etree._Element) -> None:
+        if el.text and _local(el.tag) != "switch":
+            self.out.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                self.walk(child)
+            elif child.tail:  # comments and processing instructions keep their tail
+                self.out.append(child.tail)
+
+    def tail(self, el: etree._Element) -> None:
         if el.tail:
-            out.append(el.tail)
-        return
-    block = _local(el.tag) in _BLOCK_TAGS
-    if block:
-        out.append("\n\n")
-    if el.text:
-        out.append(el.text)
-    for child in el:
-        if isinstance(child.tag, str):
-            _walk(child, out)
-        elif child.tail:  # comments and processing instructions keep their tail
-            out.append(child.tail)
-    if block:
-        out.append("\n\n")
-    if el.tail:
-        out.append(el.tail)
+            self.out.append(el.tail)
+
+    def _image(self, el: etree._Element) -> None:
+        """Alt text is read only where the image is all its block says (a picture book)."""
+        alt = " ".join((el.get("alt") or "").split())
+        words = re.findall(r"[^\W\d_]+", alt.lower())
+        if not words or set(words) <= _GENERIC_ALT_WORDS:
+            return
+        block = el.getparent()
+        while block is not None and _local(block.tag) not in _BLOCK_TAGS - {"br", "hr"}:
+            block = block.getparent()
+        if block is None or not _text_of(block):
+            self.out.append(f"\n\n{alt}\n\n")
+
+    def _math(self, el: etree._Element) -> None:
+        spoken = speak_math(el)
+        if el.get("display") == "block":
+            self.out.append(f"\n\n{spoken}\n\n")
+        else:  # "the (x, y)-plane": no space where the sentence goes on with a hyphen
+            following = (el.tail or " ")[:1]
+            after = " " if following.isalnum() or following.isspace() else ""
+            self.out.append(f" {spoken}{after}")
+
+    def _svg(self, el: etree._Element) -> None:
+        for text in el.iter("{*}text"):
+            self.out.append(f"\n\n{' '.join(_text_of(text).split())}\n\n")
+
+    def _code(self, el: etree._Element) -> None:
+        if self.options.code == "read":
+            self.out.append(f"\n\n{_text_of(el)}\n\n")
+        else:
+            self.out.append(f"\n\n{CODE_OMITTED}\n\n")
+
+    def _inline_code(self, el: etree._Element) -> None:
+        text = _text_of(el)
+        parent = el.getparent()
+        alone = parent is not None and _local(parent.tag) in _BLOCK_TAGS \
+            and _text_of(parent) == text
+        if "\n" in text and alone:  # a listing set as <p><code>…</code></p>
+            self._code(el)
+        else:  # "the <img> element" reads as "the img element"
+            self.out.append(re.sub(r"</?([\w:-]+)[^>]*>", r"\1", text))
+
+    def _row(self, el: etree._Element) -> None:
+        """One table row, its cells separated so "Name" "Term" is not read "NameTerm"."""
+        cells = []
+        for cell in el:
+            if _local(cell.tag) in ("td", "th"):
+                text = " ".join(element_text(cell, self.options).split())
+                if text:
+                    cells.append(text)
+        if cells:
+            self.out.append("\n\n" + ", ".join(cells) + "\n\n")
+
+    def segments(self) -> list[tuple[str, str]]:
+        """(anchor, text) pieces; the first piece (anchor "") is what precedes every cut."""
+        pieces: list[tuple[str, str]] = []
+        start, anchor = 0, ""
+        for position, name in self.cuts:
+            pieces.append((anchor, "".join(self.out[start:position])))
+            start, anchor = position, name
+        pieces.append((anchor, "".join(self.out[start:])))
+        return pieces
 
 
 def parse_document(content: bytes | str) -> etree._Element:
@@ -85,7 +251,8 @@ def parse_document(content: bytes | str) -> etree._Element:
     if isinstance(content, bytes) and not content.strip():
         return html.fromstring("<html><body></body></html>")
     try:
-        parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+        parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+                                 huge_tree=True)
         root = etree.fromstring(content if isinstance(content, bytes) else content.encode(),
                                 parser)
         if root is not None:
@@ -95,30 +262,45 @@ def parse_document(content: bytes | str) -> etree._Element:
     return html.fromstring(content)
 
 
+def body_of(root: etree._Element) -> etree._Element:
+    return next((el for el in root.iter() if _local(el.tag) == "body"), root)
+
+
 def iter_headings(root: etree._Element) -> Iterator[etree._Element]:
-    for el in root.iter():
-        if _local(el.tag) in HEADING_TAGS:
-            yield el
+    """Headings in document order (lxml filters by tag in C: this runs on every file)."""
+    yield from root.iter(*_HEADING_PATTERNS)
 
 
-def element_text(el: etree._Element) -> str:
+def element_text(el: etree._Element, options: ReadOptions = DEFAULT_OPTIONS) -> str:
     """Raw text of an element with block structure kept as blank lines."""
-    out: list[str] = []
-    _walk(el, out)
-    text = "".join(out)
-    if el.tail:  # _walk appends the tail; it belongs to the parent, not to this element
+    walker = _Walker(options, frozenset())
+    walker.walk(el)
+    text = "".join(walker.out)
+    if el.tail:  # the walk appends the tail; it belongs to the parent, not to this element
         text = text[: len(text) - len(el.tail)]
     return text
 
 
-def extract(content: bytes | str) -> HtmlText:
+def split_at_anchors(el: etree._Element, anchors: frozenset[str],
+                     options: ReadOptions = DEFAULT_OPTIONS) -> list[tuple[str, str]]:
+    """The element's text cut where each anchor's element starts: [(anchor, text), ...]."""
+    walker = _Walker(options, anchors)
+    walker.children(el)
+    return walker.segments()
+
+
+def heading_text(el: etree._Element) -> str:
+    return " ".join(element_text(el).split())
+
+
+def extract(content: bytes | str, options: ReadOptions = DEFAULT_OPTIONS) -> HtmlText:
     """Text, first heading and <title> of one document."""
     root = parse_document(content)
-    body = next((el for el in root.iter() if _local(el.tag) == "body"), root)
+    body = body_of(root)
     heading = next(iter_headings(body), None)
     title_el = next((el for el in root.iter() if _local(el.tag) == "title"), None)
     return HtmlText(
-        text=element_text(body),
-        first_heading=" ".join(element_text(heading).split()) if heading is not None else "",
+        text=element_text(body, options),
+        first_heading=heading_text(heading) if heading is not None else "",
         title=" ".join((title_el.text or "").split()) if title_el is not None else "",
     )

@@ -1,41 +1,77 @@
-"""Turn raw text from any reader into text a voice can say.
+"""Turn raw text from any reader into text a voice can say, keeping its meaning.
 
 Readers hand over text with typographic quotes, dashes, soft hyphens, odd
 spaces and symbols. Voices stumble on those (Piper spells some out, skips others),
-so every reader's output goes through :func:`normalize_text` once.
+so every reader's output goes through :func:`normalize_text` once. Symbols that
+carry meaning (°, %, §, ⁄, ½) are said in words of the book's language first, so
+dropping unspeakable characters never turns "2⁄3" into "23" or "30°" into "30".
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-_TRANSLATE = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
-        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
-        "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
-        "\u2007": " ", "\u3000": " ",
-        "\u2022": " ", "\u00b7": " ", "\u25cf": " ",
-        "\u2026": "...",
-        "&": " and ",
-    }
+from .symbols import (
+    ENGLISH,
+    GREEK_NAMES,
+    SymbolWords,
+    fraction_words,
+    roman_to_int,
+    symbol_words,
 )
 
+_REPLACE: dict[str, str] = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
+    "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
+    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
+    "\u2007": " ", "\u3000": " ",
+    "\u2022": " ", "\u00b7": " ", "\u25cf": " ",
+    "\u2026": "...",
+    "\u2044": "/",
+    "&": " and ",
+}
+"""Typography a voice gets wrong, as plain characters ("" deletes)."""
+_SMALL_CAPITALS = dict(zip("\u1d00\u0299\u1d04\u1d05\u1d07\ua730\u0262\u029c\u026a\u1d0a\u1d0b"
+                           "\u029f\u1d0d\u0274\u1d0f\u1d18\u01eb\u0280\ua731\u1d1b\u1d1c\u1d20"
+                           "\u1d21\u028f\u1d22", "abcdefghijklmnopqrstuvwyz", strict=True))
+_REPLACE.update(_SMALL_CAPITALS)  # "Dᴇs ᴍᴇᴍᴇs" is "Des memes" set in small capitals
+# Marks of ownership are not read ("MathSpeak™" is "MathSpeak"); NFKC would make them "TM".
+_SILENT_MARKS = ("\u2122", "\u00ae", "\u2120")
+
 # An em or en dash (or a double hyphen) between words is a pause: speak it as a comma.
-_DASH_PAUSE = re.compile(r"\s*(?:\u2014|\u2013|\u2015|--+)\s*")
+# Only spaces and tabs around it are eaten, never a paragraph break.
+_DASH_PAUSE = re.compile(r"[ \t]*(?:\u2014|\u2013|\u2015|--+)[ \t]*")
+# A line opening with a dash is a line of dialogue ("— Bonjour, dit-il."): its own paragraph.
+_DIALOGUE_LINE = re.compile(r"\n[ \t]*(?=[\u2014\u2015\u2013])")
 _ELLIPSIS = re.compile(r"\.(?:\s*\.){2,}")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _MANY_BREAKS = re.compile(r"\n\s*\n\s*(?:\n\s*)*")
 _LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
+_SPACE_BEFORE_MARK = re.compile(r"[ \t]+([,.;:!?])")
+_REPEATED_COMMAS = re.compile(r",([ \t]*,)+")
+# "the x y -plane": markup put a space before the hyphen of a compound; join it back.
+_SPACED_HYPHEN = re.compile(r"(?<=\w)[ \t]+-(?=[^\W\d_])")
 # Characters that carry no speech: symbols, drawing characters, emoji, control codes.
 _UNSPEAKABLE_CATEGORIES = {"So", "Sk", "Co", "Cn", "Cs", "Cc", "Cf"}
 _SCENE_BREAK = re.compile(r"^[\s*#~_=.\-]+$")
 
+_VULGAR = re.compile(r"(\d?)([\u00bc-\u00be\u2150-\u215e])")
+_FRACTION = re.compile(r"(?:(\d+)[ \t]+)?(\d+)[ \t]*\u2044[ \t]*(\d+)")
+_DMS = re.compile(r"(\d+(?:[.,]\d+)?)[ \t]*\u00b0(?:[ \t]*(\d+(?:[.,]\d+)?)[ \t]*[\u2032']"
+                  r"(?:[ \t]*(\d+(?:[.,]\d+)?)[ \t]*(?:\u2033|''|\"))?)?(?:[ \t]*([CF])(?!\w))?")
+_PERCENT = re.compile(r"[ \t]*%")
+_SECTIONS = re.compile(r"\u00a7\u00a7[ \t]*|\u00a7[ \t]*")
+_RANGE = re.compile(r"(\d)[ \t]*\u2013[ \t]*(\d)")
+_ANY_GREEK = re.compile(r"[\u0391-\u03c9\u03d1\u03d5\u03f5]")
+_GREEK_LETTER = re.compile(r"(?<!\w)([\u0391-\u03a9\u03b1-\u03c9\u03d1\u03d5\u03f5])(?!\w)")
 
+
+@lru_cache(maxsize=4096)
 def _speakable(char: str) -> bool:
     if char in "\n ":
         return True
@@ -44,21 +80,120 @@ def _speakable(char: str) -> bool:
     return category not in _UNSPEAKABLE_CATEGORIES and not (category == "Sm" and ord(char) > 127)
 
 
-def normalize_text(text: str) -> str:
-    """Normalise Unicode, quotes, dashes, ellipses and whitespace; keep paragraph breaks.
+def _clean_characters(text: str) -> str:
+    """Replace typography and drop unspeakable characters, one C-level pass per character kind.
+
+    Deciding per character in Python took most of a large book's reading time; a book uses
+    a few hundred distinct characters, so the decisions are made on its character set.
+    """
+    present = set(text)
+    for char in present & _REPLACE.keys():
+        text = text.replace(char, _REPLACE[char])
+    for char in present - _REPLACE.keys():
+        if not _speakable(char):
+            text = text.replace(char, "")
+    return text
+
+
+def _degrees(match: re.Match[str], words: SymbolWords) -> str:
+    degrees, minutes, seconds, scale = match.groups()
+    parts = [f"{degrees} {words.degree}"]
+    if minutes:
+        parts.append(f"{minutes} {words.minute}")
+    if seconds:
+        parts.append(f"{seconds} {words.second}")
+    if scale:
+        parts.append(words.celsius if scale == "C" else words.fahrenheit)
+    return " ".join(parts)
+
+
+def _fraction(match: re.Match[str], words: SymbolWords | None) -> str:
+    whole, numerator, denominator = match.groups()
+    if words is None:
+        spoken = f"{numerator}/{denominator}"
+    else:
+        spoken = fraction_words(int(numerator), int(denominator), words)
+    if not whole:
+        return spoken
+    return f"{whole} and {spoken}" if words is ENGLISH else f"{whole} {spoken}"
+
+
+MAX_HEADING_CHARS = 80
+_LEADING_ROMAN = re.compile(r"^([IVXLC]+)(?=\.(?:\s|$))")  # "MIX." is a word, not 1009
+
+
+def _arabic(match: re.Match[str], group: int) -> str:
+    value = roman_to_int(match.group(group))
+    if value is None:
+        return match.group(0)
+    return match.group(0)[: match.start(group) - match.start(0)] + str(value)
+
+
+def say_heading_numbers(paragraph: str, words: SymbolWords | None) -> str:
+    """ "CHAPTER XII" → "CHAPTER 12", "IV. DEATH BY WATER" → "4. DEATH BY WATER".
+
+    Only in a heading-length paragraph: voices spell Roman numerals letter by letter
+    ("X I I") or read "I." as the pronoun.
+    """
+    if len(paragraph) > MAX_HEADING_CHARS or not any(c in paragraph for c in "IVXLCDM"):
+        return paragraph
+    paragraph = _LEADING_ROMAN.sub(lambda m: _arabic(m, 1), paragraph)
+    if words is not None and words.numbered:
+        pattern = re.compile(rf"\b(?:{'|'.join(words.numbered)})\s+([IVXLCDM]+)\b", re.I)
+        paragraph = pattern.sub(lambda m: _arabic(m, 1), paragraph)
+    return paragraph
+
+
+def say_symbols(text: str, language: str = "en") -> str:
+    """Spell out symbols that carry meaning, in the language's words where it has a table."""
+    words = symbol_words(language)
+    for mark in _SILENT_MARKS:
+        if mark in text:
+            text = text.replace(mark, "")
+    # Each pass is guarded by a cheap test: most paragraphs of a novel have none of these.
+    if _VULGAR.search(text):
+        text = _VULGAR.sub(
+            lambda m: f"{m.group(1)} {unicodedata.normalize('NFKC', m.group(2))}", text)
+    if "\u2044" in text:
+        text = _FRACTION.sub(lambda m: _fraction(m, words), text)
+    if words is None:
+        return text
+    if "\u00b0" in text:
+        text = _DMS.sub(lambda m: _degrees(m, words), text)
+        text = text.replace("\u00b0", f" {words.degree} ")
+    if "%" in text:
+        text = _PERCENT.sub(f" {words.percent}", text)
+    if "\u00a7" in text:
+        text = _SECTIONS.sub(
+            lambda m: f"{words.sections if len(m.group().strip()) == 2 else words.section} ",
+            text)
+    text = text.replace("\u00a9", f" {words.copyright} ")
+    if words is ENGLISH and "\u2013" in text:
+        text = _RANGE.sub(r"\1 to \2", text)
+    if words is ENGLISH and _ANY_GREEK.search(text):
+        text = _GREEK_LETTER.sub(lambda m: GREEK_NAMES.get(m.group(1), m.group(1)), text)
+    return text
+
+def normalize_text(text: str, language: str = "en") -> str:
+    """Normalise Unicode, symbols, quotes, dashes, ellipses and whitespace; keep paragraphs.
 
     Paragraphs come back separated by exactly one blank line; lines inside a
     paragraph are joined. Scene-break lines ("* * *") are dropped.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    text = say_symbols(text.replace("\r\n", "\n"), language)
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIALOGUE_LINE.sub("\n\n", text)
     text = _DASH_PAUSE.sub(", ", text)
+    text = _clean_characters(text)
     text = _ELLIPSIS.sub("...", text)
-    text = "".join(ch for ch in text if _speakable(ch))
+    # Whole-text passes (one C-level scan each) before the per-paragraph trim.
+    text = _SPACES.sub(" ", _LINE_BREAK.sub(" ", text))
+    text = _REPEATED_COMMAS.sub(",", _SPACE_BEFORE_MARK.sub(r"\1", text))
+    text = _SPACED_HYPHEN.sub("-", text)
+    words = symbol_words(language)
     paragraphs = []
-    for block in _MANY_BREAKS.split(text.replace("\r\n", "\n")):
-        block = _SPACES.sub(" ", _LINE_BREAK.sub(" ", block)).strip()
-        block = re.sub(r"\s+([,.;:!?])", r"\1", block)
-        block = re.sub(r",(\s*,)+", ",", block).strip(", ")
+    for block in _MANY_BREAKS.split(text):
+        block = block.strip(" ,\n")
         if block and not _SCENE_BREAK.match(block):
-            paragraphs.append(block)
+            paragraphs.append(say_heading_numbers(block, words))
     return "\n\n".join(paragraphs)

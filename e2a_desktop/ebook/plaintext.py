@@ -7,7 +7,9 @@ from pathlib import Path
 
 from ..errors import BookError
 from .chapters import Section, sections_to_chapters
-from .model import Book, Metadata
+from .gutenberg import END as _GUTENBERG_END
+from .gutenberg import START as _GUTENBERG_START
+from .model import Book, Chapter, Metadata
 
 _ROMAN = r"[IVXLCDM]+"
 _NUMBER_WORDS = (
@@ -20,8 +22,7 @@ CHAPTER_HEADING = re.compile(
     rf"(?:[ \t]+(?:\d+|{_ROMAN}|{_NUMBER_WORDS})\b)?[^\n]{{0,80}}$",
     re.IGNORECASE | re.MULTILINE,
 )
-_GUTENBERG_START = re.compile(r"^\*\*\* ?START OF (?:THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
-_GUTENBERG_END = re.compile(r"^\*\*\* ?END OF (?:THE|THIS) PROJECT GUTENBERG", re.M | re.I)
+MAX_TITLE_CHARS = 80
 
 
 def decode_text(path: Path) -> str:
@@ -62,16 +63,36 @@ def read_text(path: Path) -> Book:
     start = _GUTENBERG_START.search(raw)
     end = _GUTENBERG_END.search(raw)
     body = raw[start.end() if start else 0 : end.start() if end else len(raw)]
-    if not title:
-        title = next((line.strip() for line in body.splitlines() if line.strip()), path.stem)
     headings = [m for m in CHAPTER_HEADING.finditer(body) if _is_heading(body, m)]
+    title = title or _title_line(body, headings) or path.stem
     sections = []
     if not headings or headings[0].start() > 0:
         sections.append(Section("", "", body[: headings[0].start() if headings else len(body)]))
     for i, match in enumerate(headings):
         stop = headings[i + 1].start() if i + 1 < len(headings) else len(body)
         sections.append(Section(match.group().strip(), "", body[match.start() : stop]))
-    return _book(path, sections, title[:200], author, _language(language), "txt")
+    book = _book(path, sections, title, author, _language(language), "txt")
+    if not headings and len(book.chapters) == 1:  # one untitled chapter: call it by the book
+        book.chapters[0] = Chapter(title, book.chapters[0].text)
+    return book
+
+
+def _title_line(body: str, headings: list[re.Match[str]]) -> str:
+    """The text's first line when it stands alone and reads like a title, not like prose.
+
+    A chapter heading ("CHAPTER 5. BREAKFAST.") is not the book's title, and neither is
+    the opening of the story when the text has no title line at all.
+    """
+    first = next((m for m in re.finditer(r"[^\n]+", body) if m.group().strip()), None)
+    if first is None or (headings and headings[0].start() <= first.start()):
+        return ""
+    line = first.group().strip()
+    after = body[first.end():first.end() + 2]
+    stands_alone = after in ("\n\n", "\n") and body[first.end():].startswith("\n\n") \
+        or not body[first.end():].strip()
+    if len(line) > MAX_TITLE_CHARS or not stands_alone or line.endswith((".", ",", ";", ":")):
+        return ""
+    return line
 
 
 def _language(name: str) -> str:
@@ -81,7 +102,7 @@ def _language(name: str) -> str:
 
 def _book(path: Path, sections: list[Section], title: str, author: str, language: str,
           fmt: str) -> Book:
-    chapters = sections_to_chapters(sections)
+    chapters = sections_to_chapters(sections, language=language)
     if not chapters:
         raise BookError("this book has no readable text", path)
     return Book(Metadata(title=title, author=author, language=language), chapters,

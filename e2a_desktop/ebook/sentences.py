@@ -14,7 +14,9 @@ _ABBREVIATIONS: dict[str, frozenset[str]] = {
         "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "no", "vol", "ch", "fig",
         "mt", "ft", "e.g", "i.e", "a.m", "p.m", "gen", "col", "capt", "lt", "sgt", "rev", "hon",
         "esq", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-        "sept", "oct", "nov", "dec",
+        "sept", "oct", "nov", "dec", "sw", "dan", "lat", "gr", "heb", "ger", "ital", "icel",
+        "fr", "du", "sp", "cf", "viz", "ibid", "pp", "ed", "eds", "trans", "approx", "est",
+        "dept", "univ", "assn", "bros", "corp", "ave", "blvd", "rd", "hwy",
     )),
     "de": frozenset((
         "z.b", "d.h", "u.a", "usw", "bzw", "dr", "prof", "nr", "str", "ca", "vgl", "s", "evtl",
@@ -30,7 +32,11 @@ _ABBREVIATIONS: dict[str, frozenset[str]] = {
 
 # A sentence ends at . ! ? (possibly repeated, e.g. "?!" or "..."), optionally
 # followed by closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+)")
+# Chinese and Japanese end sentences with full-width marks and no space after them.
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+)|[\u3002\uff01\uff1f]+[\u300d\u300f\uff09\"')]*")
+
+
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 
 
 def _abbreviations(language: str) -> frozenset[str]:
@@ -42,8 +48,9 @@ def _ends_with_abbreviation(before: str, abbreviations: frozenset[str]) -> bool:
     word = word.lstrip("\"'([").rstrip(".").lower()
     if not word:
         return False
-    # Single capital letters ("J. R. R. Tolkien") are initials, not sentence ends.
-    return word in abbreviations or (len(word) == 1 and word.isalpha())
+    # Single letters ("J. R. R. Tolkien") and dotted initials ("T.S. Eliot") are not ends.
+    return word in abbreviations or (len(word) == 1 and word.isalpha()) \
+        or bool(_INITIALS.match(word))
 
 
 def split_sentences(paragraph: str, language: str = "en") -> list[str]:
@@ -75,18 +82,22 @@ def split_long(sentence: str, limit: int) -> list[str]:
     """Cut a sentence longer than ``limit`` at clause marks, else at spaces, else hard."""
     if len(sentence) <= limit:
         return [sentence]
-    for pattern in (r"(?<=[;:])\s+", r"(?<=,)\s+", r"\s+"):
+    for pattern, joiner in _CUTS:
         pieces = re.split(pattern, sentence)
         if len(pieces) > 1:
-            return _pack(pieces, limit)
+            return _pack(pieces, limit, joiner)
     return [sentence[i : i + limit] for i in range(0, len(sentence), limit)]
 
 
-def _pack(pieces: list[str], limit: int) -> list[str]:
+_CUTS = ((r"(?<=[;:])\s+", " "), (r"(?<=,)\s+", " "), (r"\s+", " "),
+         (r"(?<=[\u3001\uff0c\uff1b])", ""))  # after a CJK comma: no space to put back
+
+
+def _pack(pieces: list[str], limit: int, joiner: str = " ") -> list[str]:
     out: list[str] = []
     current = ""
     for piece in pieces:
-        candidate = f"{current} {piece}" if current else piece
+        candidate = f"{current}{joiner}{piece}" if current else piece
         if len(candidate) <= limit:
             current = candidate
             continue

@@ -38,6 +38,9 @@ KEEPALIVE_TIMEOUT_S = 75.0
 """An idle keep-alive connection of a paired node is closed after this (its client's pool
 closes idle ones sooner, so it never finds one closed under it)."""
 ACCEPT_ERROR_PAUSE_S = 0.1
+SHUTDOWN_GRACE_S = 3.0
+"""At stop, requests in flight get this long; an upload a vanished node never finishes
+must not hold the coordinator open."""
 
 class FarmServer:
     """Serves the farm on ``port`` (0: any free port) and advertises it."""
@@ -56,6 +59,7 @@ class FarmServer:
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self.guard = ConnectionGuard(connection_cap(1024))
+        self._transports: set[asyncio.Transport] = set()
         self.ssl_context = ssl_context or farm.identity.certificate.server_context()
         """Every connection is TLS, with the certificate nodes pin when they pair."""
 
@@ -84,7 +88,8 @@ class FarmServer:
         quiet_peer_noise()
         self.guard = ConnectionGuard(connection_cap(raise_fd_limit()))
         runner = web.AppRunner(create_app(self.farm, self.guard), access_log=None,
-                               keepalive_timeout=KEEPALIVE_TIMEOUT_S)
+                               keepalive_timeout=KEEPALIVE_TIMEOUT_S,
+                               shutdown_timeout=SHUTDOWN_GRACE_S)
         await runner.setup()
         try:
             listener = self._listen()
@@ -111,6 +116,7 @@ class FarmServer:
             listener.close()
             await advertiser.async_close()
             await runner.cleanup()
+            await self._async_abort_stragglers()
 
     def _listen(self) -> socket.socket:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -128,10 +134,13 @@ class FarmServer:
     async def _async_accept(self, listener: socket.socket, factory: web.Server) -> None:
         """Accept, admit through the guard, serve; sweep overstayers every second."""
         loop = asyncio.get_running_loop()
-        starting: set[asyncio.Task[object]] = set()
+        starting: set[asyncio.Task[None]] = set()
         next_sweep, last_complaint = 0.0, 0.0
+        assert self._stop is not None
         try:
-            while True:
+            # The flag, not only cancellation, ends this loop: Python 3.11's wait_for can
+            # swallow a cancel that arrives as a connection does.
+            while not self._stop.is_set():
                 now = time.monotonic()
                 if now >= next_sweep:
                     self.guard.sweep()
@@ -159,14 +168,24 @@ class FarmServer:
                 task.cancel()
 
     async def _async_serve(self, loop: asyncio.AbstractEventLoop, factory: web.Server,
-                           sock: socket.socket) -> object:
+                           sock: socket.socket) -> None:
         try:
-            return await loop.connect_accepted_socket(
+            transport, _protocol = await loop.connect_accepted_socket(
                 factory, sock, ssl=self.ssl_context,
                 ssl_handshake_timeout=HANDSHAKE_TIMEOUT_S if self.ssl_context else None)
         except (OSError, ssl.SSLError, TimeoutError):  # the peer left or spoke no TLS
             sock.close()
-            return None
+            return
+        self._transports = {t for t in self._transports if not t.is_closing()}
+        self._transports.add(transport)
+
+    async def _async_abort_stragglers(self) -> None:
+        """Connections a peer never closed (a TLS goodbye unanswered) end here, at once."""
+        for transport in self._transports:
+            transport.abort()
+        self._transports.clear()
+        for _ in range(3):  # let the aborts' callbacks close the sockets
+            await asyncio.sleep(0)
 
     async def _async_advertise(self, advertiser: Advertiser) -> None:
         """Advertise the farm, not the book: the LAN learns nothing of what is read."""

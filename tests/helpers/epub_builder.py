@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import struct
 import zipfile
 import zlib
@@ -19,6 +20,7 @@ class Doc:
     toc_title: str | None = None
     linear: bool = True
     properties: str = ""
+    anchors: list[tuple[str, str]] = field(default_factory=list)  # TOC entries: (id, title)
 
 
 @dataclass
@@ -34,6 +36,9 @@ class EpubSpec:
     cover_png: bytes | None = None
     encryption_xml: str | None = None
     extra_files: dict[str, bytes] = field(default_factory=dict)
+    nav_dir: str = ""  # a sub-folder for nav.xhtml and toc.ncx ("nav"), links relative to it
+    landmarks: list[tuple[str, str]] = field(default_factory=list)  # (epub:type, doc name)
+    other_rootfiles: list[str] = field(default_factory=list)  # renditions after the default
 
 
 def png(width: int = 60, height: int = 90, rgb: tuple[int, int, int] = (40, 80, 140)) -> bytes:
@@ -71,26 +76,40 @@ def build_epub(spec: EpubSpec, path: Path) -> Path:
                         f"{props}/>")
         linear = "" if doc.linear else ' linear="no"'
         spine.append(f'<itemref idref="d{i}"{linear}/>')
-    entries = [d for d in spec.docs if d.toc_title and spec.toc]
+    entries = [(d.name, d.toc_title or "") for d in spec.docs if d.toc_title and spec.toc]
+    entries += [(f"{d.name}#{anchor}", title) for d in spec.docs if spec.toc
+                for anchor, title in d.anchors]
+    order = {d.name: i for i, d in enumerate(spec.docs)}
+    entries.sort(key=lambda e: order[e[0].split("#")[0]])  # stable: a file's own entry first
+    nav_path = posixpath.join(spec.nav_dir, "nav.xhtml")
+    ncx_path = posixpath.join(spec.nav_dir, "toc.ncx")
+
+    def link(target: str) -> str:
+        return posixpath.relpath(target, spec.nav_dir or ".")
+
     if spec.version == 3:
-        nav_items = "".join(f'<li><a href="{d.name}">{escape(d.toc_title or "")}</a></li>'
-                            for d in entries)
+        nav_items = "".join(f'<li><a href="{link(href)}">{escape(title)}</a></li>'
+                            for href, title in entries)
+        marks = "".join(f'<li><a epub:type="{kind}" href="{link(name)}">{kind}</a></li>'
+                        for kind, name in spec.landmarks)
+        landmarks = (f'<nav epub:type="landmarks"><ol>{marks}</ol></nav>' if marks else "")
         nav = xhtml("Contents", f'<nav epub:type="toc" id="toc"><h1>Contents</h1><ol>{nav_items}'
                                 '</ol></nav><nav epub:type="page-list"><ol><li><a href="'
-                                f'{spec.docs[0].name}#p1">1</a></li></ol></nav>')
-        files["OEBPS/nav.xhtml"] = nav.encode()
-        manifest.append('<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" '
+                                f'{link(spec.docs[0].name)}#p1">1</a></li></ol></nav>{landmarks}')
+        files[f"OEBPS/{nav_path}"] = nav.encode()
+        manifest.append(f'<item id="nav" href="{nav_path}" media-type="application/xhtml+xml" '
                         'properties="nav"/>')
         spine.insert(0, '<itemref idref="nav"/>')
     points = "".join(
-        f'<navPoint id="n{i}" playOrder="{i + 1}"><navLabel><text>{escape(d.toc_title or "")}'
-        f'</text></navLabel><content src="{d.name}"/></navPoint>' for i, d in enumerate(entries))
-    files["OEBPS/toc.ncx"] = (
+        f'<navPoint id="n{i}" playOrder="{i + 1}"><navLabel><text>{escape(title)}'
+        f'</text></navLabel><content src="{link(href)}"/></navPoint>'
+        for i, (href, title) in enumerate(entries))
+    files[f"OEBPS/{ncx_path}"] = (
         '<?xml version="1.0" encoding="utf-8"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"'
         ' version="2005-1"><head><meta name="dtb:uid" content="urn:uuid:test"/></head>'
         f"<docTitle><text>{escape(spec.title)}</text></docTitle><navMap>{points}</navMap></ncx>"
     ).encode()
-    manifest.append('<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>')
+    manifest.append(f'<item id="ncx" href="{ncx_path}" media-type="application/x-dtbncx+xml"/>')
     cover_meta = ""
     if spec.cover_png:
         files["OEBPS/cover.png"] = spec.cover_png
@@ -109,12 +128,13 @@ def build_epub(spec: EpubSpec, path: Path) -> Path:
         f'<spine toc="ncx">{"".join(spine)}</spine></package>'
     )
     files["OEBPS/content.opf"] = opf.encode()
+    rootfiles = "".join(f'<rootfile full-path="{p}" media-type="application/oebps-package+xml"/>'
+                        for p in ["OEBPS/content.opf", *spec.other_rootfiles])
     files["META-INF/container.xml"] = (
-        b'<?xml version="1.0"?><container version="1.0" '
-        b'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
-        b'<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
-        b"</rootfiles></container>"
-    )
+        '<?xml version="1.0"?><container version="1.0" '
+        'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+        f"{rootfiles}</rootfiles></container>"
+    ).encode()
     if spec.encryption_xml:
         files["META-INF/encryption.xml"] = spec.encryption_xml.encode()
     files.update(spec.extra_files)

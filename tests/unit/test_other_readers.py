@@ -98,3 +98,21 @@ def test_missing_and_unknown_files_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(BookError, match="unknown format") as info:
         read_book(odd)
     assert info.value.path == odd
+
+
+def test_short_plain_text_chapters_keep_their_own_titles(tmp_path: Path) -> None:
+    path = tmp_path / "short.txt"
+    path.write_text("Chapter 1\n\nIt began.\n\nChapter 2\n\n" + PARA + "\n", encoding="utf-8")
+    book = read_book(path)
+    assert [c.title for c in book.chapters] == ["Chapter 1", "Chapter 2"]
+    assert book.chapters[0].text == "Chapter 1\n\nIt began."
+    assert book.metadata.title == "short"  # a chapter heading is not the book's title
+
+
+def test_text_without_headings_or_title_line_is_named_after_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "the_long_walk.txt"
+    path.write_text(f"{PARA}\n\n{PARA}\n", encoding="utf-8")
+    book = read_book(path)
+    assert book.metadata.title == "the_long_walk"
+    assert [c.title for c in book.chapters] == ["the_long_walk"]
+    assert book.chapters[0].text.startswith("It was a bright cold day")

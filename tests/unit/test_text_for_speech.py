@@ -56,3 +56,46 @@ def test_long_sentences_are_cut_under_the_limit_without_loss(text: str, limit: i
     pieces = split_long(text, limit)
     assert all(len(p) <= limit for p in pieces)
     assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+
+
+def test_symbols_that_carry_meaning_are_said_in_words() -> None:
+    assert normalize_text("At 30\u00b0 31\u2032 N the water was 20 \u00b0C.") == \
+        "At 30 degrees 31 minutes N the water was 20 degrees Celsius."
+    assert normalize_text("It is 2\u20443 done; add 1\u00bd cups and \u00bc of the rest.") == \
+        "It is two thirds done; add 1 and one half cups and one quarter of the rest."
+    assert normalize_text("Up 50% under \u00a7 3 and \u00a7\u00a7 4\u20135.") == \
+        "Up 50 percent under section 3 and sections 4 to 5."
+    assert normalize_text("MathSpeak\u2122 and Acme\u00ae") == "MathSpeak and Acme"
+    assert normalize_text("Let \u03b1 be small; \u03b2 too.") == "Let alpha be small; beta too."
+
+
+def test_symbols_follow_the_books_language() -> None:
+    assert normalize_text("Il fait 30\u00b0 et 50%.", "fr") == "Il fait 30 degrés et 50 pour cent."
+    assert normalize_text("2\u20443", "ja") == "2/3"  # no table yet: at least not "23"
+
+
+def test_dashes_never_merge_paragraphs() -> None:
+    dialogue = "\u2014 Bonjour, dit-il.\n\n\u2014 Bonsoir\u2026"
+    assert normalize_text(dialogue, "fr") == "Bonjour, dit-il.\n\nBonsoir..."
+    assert normalize_text("He stopped\u2014\n\n\u2014and went on.") == \
+        "He stopped\n\nand went on."
+    assert normalize_text("\u2014 Oui.\n\u2014 Non.", "fr") == "Oui.\n\nNon."
+
+
+def test_initials_and_abbreviations_do_not_split_sentences() -> None:
+    assert split_sentences("He read T.S. Eliot aloud. Then he slept.") == \
+        ["He read T.S. Eliot aloud.", "Then he slept."]
+    assert split_sentences("Sw. Hvalfisk. Dan. Hval.") == ["Sw. Hvalfisk.", "Dan. Hval."]
+
+
+def test_roman_numerals_in_headings_are_said_as_numbers() -> None:
+    assert normalize_text("CHAPTER XII\n\nIt was I. Then.") == "CHAPTER 12\n\nIt was I. Then."
+    assert normalize_text("IV. DEATH BY WATER") == "4. DEATH BY WATER"
+    assert normalize_text("Chapitre IV", "fr") == "Chapitre 4"
+    assert normalize_text("MIX. Hello") == "MIX. Hello"
+
+
+def test_japanese_sentences_end_at_full_width_marks() -> None:
+    assert split_sentences("今日は晴れ。明日は「雨だ。」そうか？", "ja") == \
+        ["今日は晴れ。", "明日は「雨だ。」", "そうか？"]
+    assert split_long("ああああ、いいいい、うううう", 10) == ["ああああ、いいいい、", "うううう"]

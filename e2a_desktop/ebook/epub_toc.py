@@ -1,0 +1,104 @@
+"""EPUB navigation: TOC entries and landmarks, with links resolved to full zip paths.
+
+Links in a nav document or NCX are relative to *that* file ("../Text/c1.xhtml"), so
+they are resolved against its own folder, never the package's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .epub_package import resolve
+from .xmlnames import local_name
+
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+_NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One TOC line: its title and where it points (full path, optional fragment)."""
+
+    title: str
+    path: str
+    fragment: str
+    depth: int
+
+
+def _local(el: etree._Element) -> str:
+    return local_name(el.tag)
+
+
+def _text(el: etree._Element) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def _split(target: str) -> tuple[str, str]:
+    path, _, fragment = target.partition("#")
+    return path, fragment
+
+
+def _nav_of_type(root: etree._Element, kind: str) -> etree._Element | None:
+    for el in root.iter():
+        types = (el.get(_EPUB_TYPE) or el.get("epub:type") or "").split()
+        if _local(el) == "nav" and kind in types:
+            return el
+    return None
+
+
+def _nav_list(ol: etree._Element, base: str, depth: int, out: list[TocEntry]) -> None:
+    for li in ol:
+        if _local(li) != "li":
+            continue
+        link = next((c for c in li if _local(c) in ("a", "span")), None)
+        if link is not None and link.get("href"):
+            path, fragment = _split(resolve(base, str(link.get("href"))))
+            out.append(TocEntry(_text(link), path, fragment, depth))
+        for child in li:
+            if _local(child) in ("ol", "ul"):
+                _nav_list(child, base, depth + 1, out)
+
+
+def nav_toc(root: etree._Element, base: str) -> list[TocEntry]:
+    nav = _nav_of_type(root, "toc")
+    out: list[TocEntry] = []
+    if nav is not None:
+        for ol in nav:
+            if _local(ol) in ("ol", "ul"):
+                _nav_list(ol, base, 0, out)
+    return out
+
+
+def nav_landmarks(root: etree._Element, base: str) -> list[tuple[str, str]]:
+    """(epub:type, full path#fragment) for every landmark."""
+    nav = _nav_of_type(root, "landmarks")
+    if nav is None:
+        return []
+    out = []
+    for a in nav.iter():
+        if _local(a) == "a" and a.get("href"):
+            kinds = (a.get(_EPUB_TYPE) or a.get("epub:type") or "").split()
+            for kind in kinds:
+                out.append((kind.lower(), resolve(base, str(a.get("href")))))
+    return out
+
+
+def ncx_toc(root: etree._Element, base: str) -> list[TocEntry]:
+    out: list[TocEntry] = []
+
+    def visit(parent: etree._Element, depth: int) -> None:
+        for point in parent.findall(f"{_NCX}navPoint"):
+            label = point.find(f"{_NCX}navLabel")
+            content = point.find(f"{_NCX}content")
+            if content is not None and content.get("src"):
+                path, fragment = _split(resolve(base, str(content.get("src"))))
+                out.append(TocEntry(_text(label) if label is not None else "", path, fragment,
+                                    depth))
+            visit(point, depth + 1)
+
+    nav_map = root.find(f"{_NCX}navMap")
+    if nav_map is not None:
+        visit(nav_map, 0)
+    return out
