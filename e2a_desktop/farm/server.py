@@ -28,7 +28,7 @@ from e2a_node.discovery import Advertiser
 from ..errors import E2AError
 from .app import create_app
 from .farm import Farm
-from .guard import ConnectionGuard, connection_cap, raise_fd_limit
+from .guard import PER_PEER_UNPROVEN, ConnectionGuard, connection_cap, raise_fd_limit
 from .quiet_logs import quiet_peer_noise
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,8 @@ class FarmServer:
 
     def __init__(self, farm: Farm, port: int = 0, host: str | None = None,
                  mdns_interfaces: list[str] | None = None, advertise: bool = True,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+                 ssl_context: ssl.SSLContext | None = None,
+                 per_peer_unproven: int = PER_PEER_UNPROVEN) -> None:
         self.farm = farm
         self.host = host or "0.0.0.0"
         self.port = port
@@ -58,6 +59,7 @@ class FarmServer:
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self.per_peer_unproven = per_peer_unproven
         self.guard = ConnectionGuard(connection_cap(1024))
         self._transports: set[asyncio.Transport] = set()
         self.ssl_context = ssl_context or farm.identity.certificate.server_context()
@@ -86,7 +88,7 @@ class FarmServer:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         quiet_peer_noise()
-        self.guard = ConnectionGuard(connection_cap(raise_fd_limit()))
+        self.guard = ConnectionGuard(connection_cap(raise_fd_limit()), self.per_peer_unproven)
         runner = web.AppRunner(create_app(self.farm, self.guard), access_log=None,
                                keepalive_timeout=KEEPALIVE_TIMEOUT_S,
                                shutdown_timeout=SHUTDOWN_GRACE_S)

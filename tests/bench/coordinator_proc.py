@@ -48,7 +48,8 @@ def main() -> None:
             os._exit(0)
 
         signal.signal(signal.SIGTERM, dump)
-    server = FarmServer(farm, 0, host="127.0.0.1", advertise=False)
+    # Every simulated node shares 127.0.0.1 here; on a LAN each PC has its own address.
+    server = FarmServer(farm, 0, host="127.0.0.1", advertise=False, per_peer_unproven=10_000)
     port = server.start()
     print(f"PORT {port}", flush=True)
     threading.Event().wait()
