@@ -7,13 +7,15 @@ the handler. Unknown nodes get 401 and an empty-looking error, nothing else.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -50,6 +52,7 @@ from .uploads import UploadRejected, parse_spans
 log = logging.getLogger(__name__)
 
 FARM_KEY: web.AppKey[Farm] = web.AppKey("farm", Farm)
+STORE_THREAD_KEY: web.AppKey[ThreadPoolExecutor] = web.AppKey("store_thread", ThreadPoolExecutor)
 GUARD_KEY: web.AppKey[ConnectionGuard] = web.AppKey("guard", ConnectionGuard)
 NODE_KEY: web.RequestKey[str] = web.RequestKey("e2a_node_id", str)
 PUBLIC = {f"{API}/hello", f"{API}/pair", f"{API}/pair/confirm"}
@@ -59,6 +62,7 @@ UPLOAD_MIN_BYTES_PER_S = 32 * 1024
 """Slowest upload rate allowed before a trickling upload is cut off (plus BODY_TIMEOUT_S)."""
 MAX_UNIT_ID_DIGITS = 9
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+T = TypeVar("T")
 
 
 def _error(status: int, message: str, **extra: Any) -> web.Response:
@@ -121,6 +125,18 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if isinstance(response, web.Response) and isinstance(response.body, bytes):
         response.headers[PROOF_HEADER] = farm.pairing.prove(node_id, token, response.body)
     return response
+
+
+async def _in_store_thread(request: web.Request, call: Callable[..., T], *args: Any) -> T:
+    """Run a quick job-store call on the store's own thread, never on the event loop.
+
+    The store's write lock may be held by a unit being made durable (fsync); waiting
+    for it on the loop would stall every connection. One thread, because SQLite has
+    one writer anyway: calls queue in order instead of contending for the lock.
+    """
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(request.app[STORE_THREAD_KEY],
+                                      functools.partial(call, *args))
 
 
 def _mark_proven(request: web.Request) -> None:
@@ -188,7 +204,10 @@ async def job(request: web.Request) -> web.Response:
 async def lease(request: web.Request) -> web.Response:
     farm = request.app[FARM_KEY]
     caps = Capabilities.from_json(await _json(request))
-    return web.json_response(farm.lease(request[NODE_KEY], caps).to_json())
+    # The store's write lock may be held by a unit being made durable (fsync): wait for
+    # it on a worker thread, so the loop keeps serving every other connection meanwhile.
+    answer = await _in_store_thread(request, farm.lease, request[NODE_KEY], caps)
+    return web.json_response(answer.to_json())
 
 
 def _unit_id(request: web.Request) -> int:
@@ -201,8 +220,8 @@ def _unit_id(request: web.Request) -> int:
 async def heartbeat(request: web.Request) -> web.Response:
     farm = request.app[FARM_KEY]
     beat = Heartbeat.from_json(await _json(request)) if request.body_exists else Heartbeat()
-    keep = farm.heartbeat(request[NODE_KEY], _unit_id(request), beat.sentences_done,
-                          beat.sentences_total)
+    keep = await _in_store_thread(request, farm.heartbeat, request[NODE_KEY], _unit_id(request),
+                                   beat.sentences_done, beat.sentences_total)
     return web.json_response(HeartbeatResponse(keep).to_json())
 
 
@@ -220,7 +239,7 @@ async def upload(request: web.Request) -> web.Response:
     """
     farm = request.app[FARM_KEY]
     node_id, unit_id = request[NODE_KEY], _unit_id(request)
-    planned = farm.upload_limit(unit_id)
+    planned = await _in_store_thread(request, farm.upload_limit, unit_id)
     if planned is None:
         raise web.HTTPNotFound(reason="no such unit")
     unit, limit = planned
@@ -289,11 +308,18 @@ async def status(request: web.Request) -> web.Response:
     return web.json_response(request.app[FARM_KEY].status().to_json())
 
 
+async def _store_thread(app: web.Application) -> AsyncIterator[None]:
+    app[STORE_THREAD_KEY] = ThreadPoolExecutor(1, thread_name_prefix="e2a-store")
+    yield
+    app[STORE_THREAD_KEY].shutdown(wait=True)
+
+
 def create_app(farm: Farm, guard: ConnectionGuard | None = None) -> web.Application:
     """The coordinator app: one routing table, typed state, JSON errors."""
     app = web.Application(middlewares=[errors_middleware, version_middleware, auth_middleware],
                           client_max_size=1 << 20)
     app[FARM_KEY] = farm
+    app.cleanup_ctx.append(_store_thread)
     if guard is not None:
         app[GUARD_KEY] = guard
     app.router.add_routes([
