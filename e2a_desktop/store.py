@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS chapters (
 );
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY, chapter INTEGER NOT NULL, seq INTEGER NOT NULL,
-    sentences TEXT NOT NULL, breaks TEXT NOT NULL, chars INTEGER NOT NULL,
+    part INTEGER NOT NULL DEFAULT 0, sentences TEXT NOT NULL, breaks TEXT NOT NULL,
+    chars INTEGER NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
     audio_path TEXT, duration REAL, spans TEXT, done_by TEXT, done_at REAL
 );
@@ -69,6 +70,26 @@ class Lease:
     deadline: float
 
 
+def _cut(sentences: tuple[str, ...], pieces: int) -> list[tuple[int, int]]:
+    """Sentence ranges of about equal length (in characters), at most ``pieces``."""
+    pieces = min(pieces, len(sentences))
+    if pieces < 2:
+        return [(0, len(sentences))]
+    total = sum(len(s) + 1 for s in sentences)
+    ranges: list[tuple[int, int]] = []
+    start = running = 0
+    for i, sentence in enumerate(sentences):
+        running += len(sentence) + 1
+        left = len(sentences) - (i + 1)  # sentences after this one
+        wanted = len(ranges) + 1  # the part this sentence ends, if it ends one
+        if wanted < pieces and running >= total * wanted / pieces \
+                and left >= pieces - wanted:
+            ranges.append((start, i + 1))
+            start = i + 1
+    ranges.append((start, len(sentences)))
+    return ranges
+
+
 def _unit(row: sqlite3.Row) -> UnitRecord:
     return UnitRecord(
         id=row["id"], chapter=row["chapter"], seq=row["seq"],
@@ -92,6 +113,9 @@ class JobStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(units)").fetchall()}
+        if "part" not in columns:  # a job planned before units could be split
+            self._db.execute("ALTER TABLE units ADD COLUMN part INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         with self._lock:
@@ -163,8 +187,8 @@ class JobStore:
             if chapter is None:
                 rows = self._db.execute("SELECT * FROM units ORDER BY id").fetchall()
             else:
-                rows = self._db.execute("SELECT * FROM units WHERE chapter = ? ORDER BY seq",
-                                        (chapter,)).fetchall()
+                rows = self._db.execute("SELECT * FROM units WHERE chapter = ? "
+                                        "ORDER BY seq, part", (chapter,)).fetchall()
         return [_unit(r) for r in rows]
 
     def counts(self, chapters: Iterable[int] | None = None) -> dict[str, int]:
@@ -192,6 +216,19 @@ class JobStore:
         return [Lease(r["unit_id"], r["node"], r["started"], r["deadline"]) for r in rows]
 
     # -- the scheduler's verbs -------------------------------------------------
+
+    def pending(self, chapters: Iterable[int] | None = None,
+                limit: int = 1) -> list[UnitRecord]:
+        """The first pending units in reading order (the next ones to be leased)."""
+        query = "SELECT * FROM units WHERE status = 'pending'"
+        args: list[object] = []
+        if chapters is not None:
+            wanted = list(chapters)
+            query += f" AND chapter IN ({','.join('?' * len(wanted))})"
+            args += wanted
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY id LIMIT ?", [*args, limit]).fetchall()
+        return [_unit(r) for r in rows]
 
     def lease_next(self, node: str, now: float, ttl: float,
                    chapters: Iterable[int] | None = None) -> UnitRecord | None:
@@ -261,6 +298,43 @@ class JobStore:
             "(SELECT unit_id FROM leases)").fetchall()
         ids = [r[0] for r in rows]
         db.executemany("UPDATE units SET status = 'pending' WHERE id = ?", [(i,) for i in ids])
+        return ids
+
+    def split(self, unit_id: int, pieces: int) -> list[int]:
+        """Cut a pending unit into ``pieces`` runs of whole sentences; return their ids.
+
+        The tail of a book: when fewer units are left than nodes ask for work, one
+        unit spoken by one node would keep the others idle. Each part is then a unit
+        of its own (leased, checked, resumed like any), with the original's chapter
+        and place, ordered by ``part``: the chapter is joined in reading order, and
+        each part's first sentence keeps its paragraph flag, so the pauses between
+        parts are the ones the whole unit would have had. A unit is split once; a
+        unit that is leased, done or already a part is left as it is (empty list).
+        """
+        with self._tx(durable=True) as db:
+            row = db.execute("SELECT * FROM units WHERE id = ?", (unit_id,)).fetchone()
+            if row is None or row["status"] != PENDING or row["part"] != 0:
+                return []
+            siblings = db.execute("SELECT COUNT(*) FROM units WHERE chapter = ? AND seq = ?",
+                                  (row["chapter"], row["seq"])).fetchone()[0]
+            unit = _unit(row)
+            ranges = _cut(unit.sentences, pieces)
+            if siblings != 1 or len(ranges) < 2:
+                return []
+            ids = [unit_id]
+            for part, (start, end) in enumerate(ranges):
+                sentences, breaks = unit.sentences[start:end], unit.breaks[start:end]
+                chars = len(PlannedUnit(unit.chapter, unit.seq, sentences, breaks).text)
+                if part == 0:
+                    db.execute("UPDATE units SET sentences = ?, breaks = ?, chars = ? "
+                               "WHERE id = ?", (json.dumps(sentences), json.dumps(breaks),
+                                                chars, unit_id))
+                    continue
+                cur = db.execute(
+                    "INSERT INTO units (chapter, seq, part, sentences, breaks, chars) "
+                    "VALUES (?,?,?,?,?,?)", (unit.chapter, unit.seq, part,
+                                             json.dumps(sentences), json.dumps(breaks), chars))
+                ids.append(int(cur.lastrowid or 0))
         return ids
 
     def requeue(self, unit_ids: Iterable[int]) -> None:

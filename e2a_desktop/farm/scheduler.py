@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from ..store import JobStore, Lease, UnitRecord
 
 Clock = Callable[[], float]
+MIN_PART_CHARS = 160
+"""The smallest part a tail unit is cut into (about ten seconds of speech)."""
 
 
 @dataclass
@@ -36,12 +38,14 @@ class Scheduler:
     MAX_COPIES = 2
 
     def __init__(self, store: JobStore, clock: Clock, lease_ttl: float = 60.0,
-                 chapters: Iterable[int] | None = None, speculate: bool = True) -> None:
+                 chapters: Iterable[int] | None = None, speculate: bool = True,
+                 split_tail: bool = True) -> None:
         self.store = store
         self.clock = clock
         self.lease_ttl = lease_ttl
         self.chapters = list(chapters) if chapters is not None else None
         self.speculate = speculate
+        self.split_tail = split_tail
         self.rates: dict[str, NodeRate] = {}
         self._lock = threading.Lock()
         self._next_expiry = float("-inf")
@@ -70,10 +74,27 @@ class Scheduler:
             now = self.clock()
             if now >= self._next_expiry:  # a sweep per lease would cost a write each time
                 self._expire(now)
+            if self.split_tail:
+                self._split_tail(node)
             unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
             if unit is None and self.speculate:
                 unit = self._speculative(node, now)
             return unit
+
+    def _split_tail(self, node: str) -> None:
+        """Fewer units left than nodes at work: cut the next one so every node gets some.
+
+        Without this the last units of a book (or all of a short one) go to as many
+        nodes as there are units, and the rest wait while each is spoken whole.
+        """
+        pending = self.store.pending(self.chapters, limit=2)
+        if len(pending) != 1:  # none left, or enough for this node and one more
+            return
+        working = {lease.node for lease in self.store.leases()} | {node}
+        unit = pending[0]
+        pieces = min(len(working), unit.chars // MIN_PART_CHARS)
+        if pieces >= 2:
+            self.store.split(unit.id, pieces)
 
     def heartbeat(self, unit_id: int, node: str) -> bool:
         """Extend ``node``'s lease; False tells the node to drop the unit."""

@@ -1,0 +1,91 @@
+"""The tail of a book is shared: fewer units than nodes, so the next unit is cut in parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from e2a_desktop.audio.master import UnitPiece, join_units
+from e2a_desktop.ebook.model import Book, Chapter, Metadata
+from e2a_desktop.farm.farm import Farm
+from e2a_node.protocol import Assignment, Capabilities
+from tests.helpers.fakes import FakeClock
+from tests.helpers.farm_fixtures import make_farm, speech_like_wav
+
+CAPS = Capabilities("pc", "cpu", {"piper": ["en_US-joe-medium"]})
+SENTENCES = [f"Sentence number {n} of the story, long enough to say aloud." for n in range(12)]
+
+
+def _farm(tmp_path: Path, clock: FakeClock) -> Farm:
+    book = Book(Metadata("Tail"), [Chapter("Only", " ".join(SENTENCES))])
+    return make_farm(tmp_path / "farm", clock=clock, unit_chars=400, book=book, lease_ttl=30)
+
+
+def _lease(farm: Farm, node: str) -> Assignment:
+    answer = farm.lease(node, CAPS)
+    assert answer.assignment is not None, f"{node} got no work"
+    return answer.assignment
+
+
+def _upload(farm: Farm, node: str, unit: Assignment) -> bool:
+    seconds = len(" ".join(unit.sentences)) / 15
+    n = len(unit.sentences)
+    tmp = farm.upload_tmp(unit.unit_id, node)
+    tmp.write_bytes(speech_like_wav(seconds))
+    accepted, _duplicate = farm.accept_upload(
+        node, unit.unit_id, tmp, [(k * seconds / n, (k + 1) * seconds / n) for k in range(n)])
+    return accepted
+
+
+def test_the_last_unit_is_split_among_the_nodes_and_stitched_in_reading_order(
+        tmp_path: Path) -> None:
+    clock = FakeClock()
+    farm = _farm(tmp_path, clock)
+    store = farm.job.store
+    assert len(store.units()) == 2  # two units, three nodes
+    first = _lease(farm, "node-a")
+    second = _lease(farm, "node-b")  # one unit left for two nodes at work: it is cut
+    third = _lease(farm, "node-c")  # ...so the third node gets a part too
+    assert len({first.unit_id, second.unit_id, third.unit_id}) == 3
+    assert len(second.sentences) + len(third.sentences) == 12 - len(first.sentences)
+
+    # Uploaded out of order, accepted once each.
+    assert _upload(farm, "node-c", third)
+    assert _upload(farm, "node-a", first)
+    assert _upload(farm, "node-b", second)
+    assert not _upload(farm, "node-b", second)  # the same part again counts nothing
+    assert store.chapter_complete(0) and farm.scheduler.finished()
+
+    units = store.units(0)
+    spoken = [s for u in units for s in u.sentences]
+    assert spoken == SENTENCES  # every sentence once, in reading order
+    assert [u.done_by for u in units] == ["node-a", "node-b", "node-c"]
+    for unit in units:  # each part carries one timing per sentence, inside its audio
+        assert len(unit.spans) == len(unit.sentences)
+        assert unit.duration is not None and unit.spans[-1][1] <= unit.duration + 0.05
+    pieces = [UnitPiece(farm.job.units_dir / str(u.audio_path), 0.5) for u in units]
+    joined = join_units(pieces, tmp_path / "chapter.wav")
+    assert abs(joined - (sum(u.duration or 0 for u in units) + 0.5 * 2)) < 0.01
+
+
+def test_a_part_lost_with_its_node_is_redone_and_accepted_once(tmp_path: Path) -> None:
+    clock = FakeClock()
+    farm = _farm(tmp_path, clock)
+    first = _lease(farm, "node-a")
+    second = _lease(farm, "node-b")
+    lost = _lease(farm, "node-c")
+    assert _upload(farm, "node-a", first) and _upload(farm, "node-b", second)
+    clock.advance(31)  # node-c vanished: its part's lease lapses
+    farm.sweep()
+    again = _lease(farm, "node-a")
+    assert again.unit_id == lost.unit_id and again.sentences == lost.sentences
+    assert _upload(farm, "node-a", again)
+    assert farm.scheduler.finished()
+    assert [s for u in farm.job.store.units(0) for s in u.sentences] == SENTENCES
+
+
+def test_one_node_alone_never_splits_a_unit(tmp_path: Path) -> None:
+    clock = FakeClock()
+    farm = _farm(tmp_path, clock)
+    while (answer := farm.lease("node-a", CAPS)).assignment is not None:
+        assert _upload(farm, "node-a", answer.assignment)
+    assert len(farm.job.store.units()) == 2
