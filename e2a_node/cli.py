@@ -19,6 +19,7 @@ from . import __version__
 from .config import AppPaths, NetworkSettings
 from .errors import E2AError
 from .state import NodeSnapshot, NodeStatus
+from .trust import TrustStore
 from .worker import NodeConfig, NodeWorker
 
 ONE_JOB_PATIENCE_S = 120.0
@@ -78,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--give-up-after", type=_seconds, default=ONE_JOB_PATIENCE_S,
                         metavar="S", help="with --one-job: leave with an error after S "
                         f"seconds without a coordinator (default {ONE_JOB_PATIENCE_S:.0f})")
+    parser.add_argument("--forget", metavar="NAME", help="un-pair from the farm of this name "
+                        "(it has to be paired again with its code) and exit")
     parser.add_argument("--max-speed", type=_speed, help="never speak faster than this "
                         "multiple of real time (keeps a shared PC responsive)")
     return parser
@@ -131,6 +134,21 @@ def _run_tray(args: argparse.Namespace, config: NodeConfig) -> int:
     return run(replace(config, keep_looking=True))
 
 
+def _forget(config: NodeConfig, name: str) -> int:
+    trust = TrustStore(config.paths.node_dir / "trust")
+    known = trust.all()
+    gone = [fp for fp, farm in known.items() if farm.name == name]
+    if not gone:
+        names = ", ".join(sorted(f"'{f.name}'" for f in known.values())) or "none"
+        print(f"e2a-node: error: not paired with a farm named '{name}' (paired: {names})",
+              file=sys.stderr)
+        return 2
+    for fingerprint in gone:
+        trust.forget(fingerprint)
+    print(f"e2a-node: forgot farm '{name}'; pair again with --code CODE", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="e2a-node: %(message)s", stream=sys.stderr)
@@ -139,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         network.mdns_list, args.one_job, args.max_speed,
                         give_up_after=args.give_up_after if args.one_job else None,
                         farm_name=args.farm)
+    if args.forget is not None:
+        return _forget(config, args.forget)
     if not (args.headless or args.one_job):
         return _run_tray(args, config)
     try:

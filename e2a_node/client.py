@@ -51,8 +51,9 @@ class NotTheTrustedCoordinator(CoordinatorGone):
     """Something answered for a paired coordinator without its key: an impostor or a replay."""
 
     def __init__(self, url: str) -> None:
-        super().__init__(f"{url} answers with the fingerprint of a paired farm but cannot "
-                         "prove it holds this node's key; ignoring it")
+        super().__init__(f"{url} answers with the fingerprint of a paired farm but not with "
+                         "its certificate or key; ignoring it (if that farm was reinstalled, "
+                         "pair again: e2a-node --forget NAME, then --code CODE)")
         self.url = url
 
 

@@ -127,3 +127,18 @@ def test_one_job_gives_up_on_an_unreachable_coordinator(tmp_path: Path) -> None:
     assert out.stderr.strip().splitlines()[-1] == (
         f"e2a-node: error: no coordinator answered https://127.0.0.1:{port} for 2 s; "
         "giving up (--one-job)")
+
+
+def test_forget_unpairs_one_farm_by_name(tmp_path: Path) -> None:
+    from e2a_node.trust import TrustedCoordinator, TrustStore
+
+    trust = TrustStore(tmp_path / "node" / "trust")
+    trust.remember(TrustedCoordinator("c1", "a" * 16, "study", "s1", "c" * 64))
+    trust.remember(TrustedCoordinator("c2", "b" * 16, "attic", "s2", "d" * 64))
+    env = {"E2A_DATA_DIR": str(tmp_path)}
+    out = run_cli("e2a_node", "--forget", "study", timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    assert [f.name for f in trust.all().values()] == ["attic"]
+    again = run_cli("e2a_node", "--forget", "study", timeout=60, env=env)
+    assert again.returncode == 2
+    assert "not paired with a farm named 'study' (paired: 'attic')" in again.stderr
