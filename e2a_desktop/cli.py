@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from e2a_node.engines import available_voices, find_voice
 from e2a_node.settings import EngineSettings, SettingsError
 
-from . import __version__
+from . import __version__, voicecmd
 from .audio.formats import FORMATS
 from .config import AppPaths
 from .ebook import read_book
@@ -23,6 +22,7 @@ from .progress import format_duration
 
 if TYPE_CHECKING:
     from .convert import ConvertRequest
+    from .ebook.model import Book
     from .service import Conversion, ConvertResult
 
 EXIT_ERROR = 2
@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("book", type=Path)
     info.add_argument("--json", action="store_true", help="machine-readable output")
 
-    sub.add_parser("voices", help="list the voices available offline on this machine")
+    voices = sub.add_parser("voices", help="installed voices; --available, --download, "
+                            "--remove NAME")
+    voicecmd.add_arguments(voices)
 
     jobs = sub.add_parser("jobs", help="list the work folders of conversions and their size")
     jobs.add_argument("--clean", action="store_true",
@@ -51,8 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("book", type=Path)
     convert.add_argument("-o", "--output", type=Path, help="output file (or folder with "
                          "--split-chapters); default: BOOK's name in the current folder")
-    convert.add_argument("--voice", default="en_US-joe-medium", help="voice name, or "
-                         "ENGINE:VOICE (see `e2a voices`)")
+    convert.add_argument("--voice", help="voice name, or ENGINE:VOICE (see `e2a voices`); "
+                         "default: an installed voice in the book's language")
+    convert.add_argument("--language", help="language to read in (default: the book's; "
+                         "picks the voice, or tells a multilingual model what to speak)")
+    convert.add_argument("--engine", choices=("piper", "coqui"), help="with --model: the "
+                         "engine of that model")
+    convert.add_argument("--model", help="a Coqui model installed with `e2a voices "
+                         "--download`, e.g. xtts_v2 or tts_models/en/ljspeech/vits")
+    convert.add_argument("--voice-sample", type=Path, metavar="WAV", help="XTTS: a 3–30 s "
+                         "recording of the voice to clone (16-bit WAV)")
     convert.add_argument("--speed", type=float, default=1.0, help="speaking rate relative to "
                          "the voice's normal one, 0.25 up to what the voice reaches (Piper: 1.9)")
     convert.add_argument("--format", choices=sorted(FORMATS),
@@ -100,14 +110,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_voices(_args: argparse.Namespace) -> int:
-    voices = available_voices(AppPaths.load().voices_dir)
-    if not voices:
-        print("no voices found", file=sys.stderr)
-        return 1
-    for voice in voices:
-        print(f"{voice.engine}:{voice.name}\t{voice.language or '?'}\t{voice.source}")
-    return 0
+def cmd_voices(args: argparse.Namespace) -> int:
+    return voicecmd.run(args)
 
 
 def format_size(size: int) -> str:
@@ -131,16 +135,19 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
-def _request(args: argparse.Namespace, paths: AppPaths) -> ConvertRequest:
+def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRequest:
     from .convert import ConvertRequest, FarmOptions
 
-    voice = find_voice(args.voice, paths.voices_dir)
+    voice, language, limit = voicecmd.choose_for_convert(args, paths.voices_dir,
+                                                         book.metadata.language)
     try:
         if args.speed > voice.max_speed:
             raise E2AError(f"voice {voice.name} speaks at most {voice.max_speed:g}x the normal "
                            f"rate; --speed {args.speed:g} is too fast")
-        settings = EngineSettings(engine=voice.engine, voice=voice.name,
-                                  language=voice.language or "en", speed=args.speed)
+        sample = voicecmd.reference_voice(args, paths.voices_dir)
+        settings = EngineSettings(engine=voice.engine, voice=voice.name, language=language,
+                                  speed=args.speed, model=voice.name if voice.engine ==
+                                  "coqui" else "", reference_voice=sample)
         plan = PlanSettings(target_chars=args.unit_chars,
                             max_chars=max(args.unit_chars, PlanSettings.max_chars))
     except (SettingsError, ValueError) as exc:
@@ -150,7 +157,7 @@ def _request(args: argparse.Namespace, paths: AppPaths) -> ConvertRequest:
         name=args.farm_name)
     return ConvertRequest(args.book, args.output, args.format, settings, plan=plan,
                           chapters=args.chapters, split_chapters=args.split_chapters, farm=farm,
-                          sentence_limit=voice.max_chars or None)
+                          sentence_limit=limit)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -159,7 +166,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from .terminal import TerminalProgress
 
     paths = AppPaths.load()
-    prepared = prepare(_request(args, paths))
+    book = read_book(args.book)
+    prepared = prepare(_request(args, paths, book), book)
     for warning in prepared.warnings:
         print(f"e2a: warning: {warning}", file=sys.stderr)
     conversion = Conversion(prepared, paths)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from e2a_node.engines import VoiceInfo
 from e2a_node.settings import EngineSettings, PauseSettings
 
 from .audio.formats import FORMATS, OutputFormat, format_for_extension
@@ -22,8 +24,10 @@ from .farm.host import FarmOptions
 from .plan import PlannedUnit, PlanSettings, plan_book
 
 DEFAULT_FORMAT = "m4b"
+DEFAULT_VOICE = EngineSettings.voice  # the bundled Piper voice
 
-__all__ = ["ConvertRequest", "FarmOptions", "PreparedBook", "prepare", "remove_partial"]
+__all__ = ["ConvertRequest", "FarmOptions", "PreparedBook", "default_voice", "prepare",
+           "remove_partial"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,32 @@ def prepare(request: ConvertRequest, book: Book | None = None) -> PreparedBook:
 def primary_language(tag: str) -> str:
     """'en_US' / 'en-GB' / 'EN' → 'en'."""
     return tag.replace("_", "-").split("-")[0].lower()
+
+
+def _same_tag(a: str, b: str) -> bool:
+    return a.replace("-", "_").lower() == b.replace("-", "_").lower()
+
+
+def default_voice(language: str, voices: Sequence[VoiceInfo],
+                  fallback: str = DEFAULT_VOICE) -> VoiceInfo | None:
+    """The installed voice a book in ``language`` is read with when no voice is named.
+
+    Same language only; Piper before slower engines; then the book's region (fr_CA for
+    'fr-CA', fr_FR for a bare 'fr'); the bundled voice before others. Multilingual models
+    are never picked unasked (they are slow and may carry a licence). ``None``: nothing
+    speaks it.
+    An unknown language gets the bundled voice.
+    """
+    if not primary_language(language):
+        return next((v for v in voices if v.name == fallback), None)
+    wanted = primary_language(language)
+    speaking = [v for v in voices if primary_language(v.language) == wanted]
+    if not speaking:
+        return None
+    home = f"{wanted}_{wanted.upper()}"  # fr_FR for 'fr': the region a bare tag most means
+    return min(speaking, key=lambda v: (v.engine != "piper", not _same_tag(v.language, language),
+                                        not _same_tag(v.language, home), v.name != fallback,
+                                        v.name))
 
 
 def language_warning(book_language: str, voice: EngineSettings) -> str | None:

@@ -63,6 +63,8 @@ JOB_OVER_MEMORY_S = 60.0
 """How long a job heard to be over is not taken for new work while it is still listed."""
 REFUSED_RETRY_S = 30.0
 """A farm that refused this node (or answered oddly) is left alone this long."""
+MAX_ENGINE_FAILURES = 3
+"""Units in a row the voice engine failed on before the node stops with the error."""
 ENGINE_ERROR_PAUSE_S = 2.0
 """After an engine error on a unit, wait this long before asking for the next one."""
 
@@ -129,6 +131,7 @@ class NodeWorker:
         self._current_url = ""  # the coordinator being talked to (for messages)
         self._last_warning = ""
         self._jobs_over: dict[str, float] = {}  # job id → when this node heard it is over
+        self._engine_failures = 0  # in a row; a spoken unit resets it
         self._declined: set[str] = set()  # farms the person chose not to join (keep_looking)
         self.last_pairing_refused = ""
         """The farm whose code was just refused, while the prompt asks again (keep_looking)."""
@@ -463,7 +466,7 @@ class NodeWorker:
         return job
 
     def _create_engine(self, voice: EngineSettings) -> Engine:
-        engine = engine_class(voice.engine)(self.voices_dir, self._device)
+        engine = engine_class(voice.engine)(self.voices_dir, self._device, self._threads)
         engine.load(voice)
         return engine
 
@@ -492,6 +495,7 @@ class NodeWorker:
         try:
             audio = await asyncio.to_thread(self._speak, engine, job, unit, dropped,
                                             progress)
+            self._engine_failures = 0
             await self._async_throttle(audio, began, dropped)
         except UnitDropped:
             if self._halt.is_set():
@@ -499,11 +503,15 @@ class NodeWorker:
             else:
                 log.info("unit %d was finished elsewhere; dropped", unit.unit_id)
             return
-        except Exception as exc:  # an engine failing on one unit must not end the node
+        except Exception as exc:  # an engine failing on one unit must not end the node...
             log.warning("unit %d failed in the voice engine (%s); handed back", unit.unit_id,
                         exc)
             self._set(last_error=f"voice engine failed: {exc}")
             await self._async_hand_back(link, unit.unit_id)
+            self._engine_failures += 1
+            if self._engine_failures >= MAX_ENGINE_FAILURES:  # ...but one that always fails
+                raise E2AError(f"the voice engine failed on {self._engine_failures} units in "
+                               f"a row; the last error: {exc}") from None
             await self._async_sleep(ENGINE_ERROR_PAUSE_S)
             return
         finally:

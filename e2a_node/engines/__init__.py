@@ -11,6 +11,7 @@ from .base import Engine, Speech, VoiceInfo
 
 _ENGINES: dict[str, str | type[Engine]] = {
     "piper": "e2a_node.engines.piper:PiperEngine",
+    "coqui": "e2a_node.engines.coqui:CoquiEngine",  # imports torch only when it loads
 }
 
 

@@ -33,6 +33,7 @@ class VoiceInfo:
     sample_rate: int = 22050
     max_chars: int = 0  # longest text one speak() call takes well; 0: no limit
     max_speed: float = 4.0  # the fastest speaking rate the voice reaches
+    languages: tuple[str, ...] = ()  # a multilingual model's languages ("multi" above)
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,16 @@ LoadProgress = Callable[[float], None]
 
 
 class Engine(ABC):
-    """Load once, then speak many texts. Constructed with where voices live and a device."""
+    """Load once, then speak many texts. Constructed with where voices live, a device,
+    and at most how many CPU threads one call may use (None: the runtime's default)."""
 
     name: ClassVar[str]
 
-    def __init__(self, voices_dir: Path | None = None, device: str = "cpu") -> None:
+    def __init__(self, voices_dir: Path | None = None, device: str = "cpu",
+                 threads: int | None = None) -> None:
         self.voices_dir = voices_dir
         self.device = device
+        self.threads = threads if threads and threads > 0 else None
 
     @classmethod
     @abstractmethod

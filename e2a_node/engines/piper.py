@@ -8,6 +8,7 @@ is always chosen by name from these two places, never by a path a peer sends.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from ..errors import VoiceError
 from ..settings import EngineSettings
 from .base import Engine, LoadProgress, Speech, VoiceInfo
 from .piper_rate import MAX_SPEED, length_scale_for
+
+log = logging.getLogger(__name__)
 
 BUNDLED_VOICE = "en_US-joe-medium"
 
@@ -64,8 +67,9 @@ class PiperEngine(Engine):
 
     name = "piper"
 
-    def __init__(self, voices_dir: Path | None = None, device: str = "cpu") -> None:
-        super().__init__(voices_dir, device)
+    def __init__(self, voices_dir: Path | None = None, device: str = "cpu",
+                 threads: int | None = None) -> None:
+        super().__init__(voices_dir, device, threads)
         self._voice: Any = None
         self._syn_config: Any = None
         self._voice_name = ""
@@ -82,7 +86,7 @@ class PiperEngine(Engine):
         return voices
 
     def load(self, settings: EngineSettings, progress: LoadProgress | None = None) -> None:
-        from piper import PiperVoice, SynthesisConfig
+        from piper import SynthesisConfig
 
         voices = piper_voices(self.voices_dir)
         if settings.speed > MAX_SPEED:
@@ -93,13 +97,39 @@ class PiperEngine(Engine):
             raise VoiceError(f"piper has no voice '{settings.voice}' here (available: {names})")
         model, config = voices[settings.voice]
         try:
-            self._voice = PiperVoice.load(model, config_path=config)
+            self._voice = self._open(model, config)
         except Exception as exc:  # onnxruntime raises its own exception types
             raise VoiceError(f"cannot load piper voice: {exc}", model) from None
         self._voice_name = settings.voice
         # Piper's length scale is not the speaking rate: a measured table maps one to the other.
         self._syn_config = SynthesisConfig(length_scale=length_scale_for(settings.speed),
                                            volume=0.9)
+
+    def _open(self, model: Path, config: Path) -> Any:
+        """``PiperVoice.load`` with our session options: the thread limit and the device."""
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice
+
+        options = onnxruntime.SessionOptions()
+        if self.threads:
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                               providers=self.providers())
+        return PiperVoice(config=PiperConfig.from_dict(json.loads(config.read_text("utf-8"))),
+                          session=session)
+
+    def providers(self) -> list[Any]:
+        """CUDA when the device asks for it and this onnxruntime has it; else the CPU."""
+        import onnxruntime
+
+        if self.device.startswith("cuda"):
+            if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+                return [("CUDAExecutionProvider", {"cudnn_conv_algo_search": "HEURISTIC"}),
+                        "CPUExecutionProvider"]
+            log.warning("piper: this onnxruntime has no CUDA (install onnxruntime-gpu); "
+                        "speaking on the CPU")
+        return ["CPUExecutionProvider"]
 
     def speak(self, text: str) -> Speech:
         chunks = [c.audio_int16_array for c in self._voice.synthesize(text, self._syn_config)]

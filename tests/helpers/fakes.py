@@ -29,8 +29,9 @@ class ToneEngine(Engine):
     name = "tone"
     RATE = 16000
 
-    def __init__(self, voices_dir: Path | None = None, device: str = "cpu") -> None:
-        super().__init__(voices_dir, device)
+    def __init__(self, voices_dir: Path | None = None, device: str = "cpu",
+                 threads: int | None = None) -> None:
+        super().__init__(voices_dir, device, threads)
         self.spoken: list[str] = []
 
     @classmethod

@@ -202,3 +202,22 @@ def test_a_disk_fault_ends_with_one_line_and_the_same_conversion_resumes(
     assert not kept & {e.unit_id for e in seen_again.of(UnitStarted)}  # not spoken twice
     assert [c.title for c in MP4(str(out)).chapters] == [
         f"Chapter {n}: {t}" for n, t in enumerate(TITLES, start=1)]
+
+
+def test_a_voice_that_always_fails_ends_the_conversion_with_its_error(
+        book: Path, tmp_path: Path) -> None:
+    from e2a_node.engines import register_engine, unregister_engine
+    from e2a_node.engines.base import Speech
+
+    class BrokenEngine(GateEngine):
+        def speak(self, text: str) -> Speech:
+            raise RuntimeError("model weights are corrupt")
+
+    register_engine("gate", BrokenEngine)
+    try:
+        outcome = _conversion(book, tmp_path / "book.m4b").run()
+    finally:
+        unregister_engine("gate")
+    assert outcome.state == FAILED
+    assert "failed on 3 units in a row" in str(outcome.error)
+    assert "model weights are corrupt" in str(outcome.error)

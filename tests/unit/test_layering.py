@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 CHECK = """
 import importlib, pkgutil, sys
@@ -38,7 +39,8 @@ def test_pure_modules_import_no_qt_and_no_torch() -> None:
 PURE = ["e2a_desktop.ebook", "e2a_desktop.plan", "e2a_desktop.audio.master",
         "e2a_desktop.audio.bind", "e2a_desktop.events", "e2a_desktop.progress",
         "e2a_node.protocol", "e2a_node.auth", "e2a_node.engines", "e2a_node.engines.piper",
-        "e2a_node.render", "e2a_node.state"]
+        "e2a_node.engines.coqui", "e2a_node.voices", "e2a_node.voices.store",
+        "e2a_node.voices.samples", "e2a_node.render", "e2a_node.state"]
 ALONE = """
 import importlib, sys
 importlib.import_module(sys.argv[1])
@@ -79,3 +81,24 @@ def test_the_tray_keeps_its_logic_free_of_qt() -> None:
         out = subprocess.run([sys.executable, "-c", ALONE, module, "PySide6"],
                              capture_output=True, text=True, check=True)
         assert out.stdout.strip() == "", f"{module} pulls in {out.stdout.strip()}"
+
+
+LISTED = """
+import sys
+from pathlib import Path
+from e2a_node.engines import available_voices
+from e2a_node.voices import load_catalogue
+available_voices(Path(sys.argv[1]))
+load_catalogue(Path(sys.argv[1]))
+print(",".join(sorted({m.split(".")[0] for m in sys.modules} & {"torch", "TTS"})))
+"""
+
+
+def test_listing_voices_and_the_catalogue_never_imports_torch(tmp_path: Path) -> None:
+    """`e2a voices` lists Coqui models from their JSON: torch is for speaking only."""
+    model = tmp_path / "coqui" / "some-model"
+    model.mkdir(parents=True)
+    (model / "config.json").write_text('{"model": "vits", "audio": {"sample_rate": 16000}}')
+    out = subprocess.run([sys.executable, "-c", LISTED, str(tmp_path)], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == ""
