@@ -1,13 +1,19 @@
 """Screenshots of the window at real size, for the README: run under a display (Xvfb).
 
-    xvfb-run -s "-screen 0 1280x900x24" python docs/make_screenshots.py
+    xvfb-run -a -s "-screen 0 1280x900x24" python docs/make_screenshots.py
+    xvfb-run -a -s "-screen 0 2560x1800x24" \
+        python docs/make_screenshots.py --dark --scale 2 --to /tmp/shots
 
-Takes four pictures: empty, a book loaded, converting with two LAN nodes (real
-e2a-node processes on loopback), and done. Uses a scratch data dir.
+Takes five pictures: empty, a book loaded, converting with two LAN nodes (real
+e2a-node processes on loopback), done, and books waiting in the queue. Uses a
+scratch data dir and scratch settings. ``--dark`` paints the window with a dark
+palette (as a dark desktop theme would), ``--scale 2`` is 200 % scaling; both are
+for checking the window, the README shows the plain pictures in docs/.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -20,7 +26,8 @@ os.environ.update(E2A_DATA_DIR=str(SCRATCH / "desk"), E2A_BIND_HOST="127.0.0.1",
                   E2A_MDNS_INTERFACES="127.0.0.1")
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtGui import QColor, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from e2a_desktop.farm.host import FarmOptions  # noqa: E402
@@ -32,10 +39,41 @@ BOOK = ROOT / "resources" / "sample" / "aesop-fables.epub"
 CODE = "482913"
 
 
+def dark_palette() -> QPalette:
+    """What a dark desktop theme hands Qt (the colours of Breeze Dark, roughly)."""
+    palette = QPalette()
+    roles = {QPalette.ColorRole.Window: "#2a2e32", QPalette.ColorRole.WindowText: "#eff0f1",
+             QPalette.ColorRole.Base: "#1b1e20", QPalette.ColorRole.AlternateBase: "#31363b",
+             QPalette.ColorRole.Text: "#eff0f1", QPalette.ColorRole.Button: "#31363b",
+             QPalette.ColorRole.ButtonText: "#eff0f1", QPalette.ColorRole.Highlight: "#3daee9",
+             QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.Mid: "#4d5257",
+             QPalette.ColorRole.PlaceholderText: "#a0a4a8", QPalette.ColorRole.ToolTipBase:
+             "#31363b", QPalette.ColorRole.ToolTipText: "#eff0f1", QPalette.ColorRole.Link:
+             "#3daee9"}
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
+                 QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7f8c8d"))
+    return palette
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dark", action="store_true")
+    parser.add_argument("--scale", default="")
+    parser.add_argument("--to", type=Path, default=ROOT / "docs")
+    args = parser.parse_args()
+    if args.scale:
+        os.environ["QT_SCALE_FACTOR"] = args.scale
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's settings
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(SCRATCH / "settings"))
     app = QApplication([])
     app.setApplicationName("e2a")
     load_style(app)
+    if args.dark:
+        app.setPalette(dark_palette())
     out = SCRATCH / "out"
     out.mkdir()
     core = DesktopCore(farm=FarmOptions(code=CODE, name="ada-pc"), output_folder=out)
@@ -43,7 +81,8 @@ def main() -> int:
     window.resize(1100, 760)
     window.show()
     nodes: list[subprocess.Popen[bytes]] = []
-    shots = ROOT / "docs"
+    shots: Path = args.to
+    shots.mkdir(parents=True, exist_ok=True)
 
     def shoot(name: str) -> None:
         window.grab().save(str(shots / f"window-{name}.png"))
@@ -54,7 +93,7 @@ def main() -> int:
         for name in ("study-pc", "living-room"):
             nodes.append(subprocess.Popen(
                 [sys.executable, "-m", "e2a_node", "--headless", "--name", name, "--code", CODE,
-                 "--url", f"http://127.0.0.1:{core.host.info.port}", "--max-speed", "3"],
+                 "--url", f"https://127.0.0.1:{core.host.info.port}", "--max-speed", "3"],
                 env={**os.environ, "E2A_DATA_DIR": str(SCRATCH / name)},
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT))
 
@@ -63,7 +102,16 @@ def main() -> int:
         QTimer.singleShot(9000, lambda: shoot("converting"))
 
     def finished(_outcome: object) -> None:
-        QTimer.singleShot(800, lambda: (shoot("done"), app.quit()))
+        QTimer.singleShot(800, lambda: (shoot("done"), waiting()))
+
+    def waiting() -> None:
+        """Two books queued for later, on the "Books waiting" tab (kept in scratch)."""
+        others = [SCRATCH / "the-jungle-book.epub", SCRATCH / "walden.md"]
+        for book in others:
+            book.write_bytes(BOOK.read_bytes())
+        window.waiting.enqueue([r for r in map(window.settings.request_for, others) if r])
+        window.tabs.setCurrentWidget(window.waiting_panel)
+        QTimer.singleShot(500, lambda: (shoot("waiting"), app.quit()))
 
     window.conversion_ended.connect(finished)
     window.book_opened.connect(lambda _b: QTimer.singleShot(1500, lambda: (

@@ -24,7 +24,10 @@ SCHEMA_VERSION = 1
 """Store meta 'schema': 1 = settings kept as versioned JSON. e2a 0.1 stores (no 'schema',
 a flat 'voice') are brought up to date when opened: their units and audio are kept."""
 
-__all__ = ["Job", "JobSettings", "STORE_NAME"]
+BOOK_PATH_META = "book_path"
+"""Store meta: where the book was read from (jobs of e2a before 0.2 lack it)."""
+
+__all__ = ["BOOK_PATH_META", "Job", "JobSettings", "STORE_NAME"]
 
 
 class Job:
@@ -77,7 +80,9 @@ class Job:
         folder.mkdir(exist_ok=True)
         lock = JobLock(folder, book_path)
         try:
-            return cls(folder, book, settings, emit, lock, planned)
+            job = cls(folder, book, settings, emit, lock, planned)
+            job.store.set_meta({BOOK_PATH_META: str(book_path.resolve())})
+            return job
         except BaseException:
             lock.release()
             raise

@@ -8,7 +8,7 @@ free it. A job in use by a running e2a is never touched.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import AppPaths
@@ -26,6 +26,8 @@ class JobSummary:
     units_done: int
     units_total: int
     size_bytes: int
+    meta: dict[str, str] = field(default_factory=dict, compare=False)
+    """The store's meta (title, settings, book path, what a front end kept to resume)."""
 
     @property
     def finished(self) -> bool:
@@ -43,10 +45,11 @@ def summarise(folder: Path) -> JobSummary | None:
     store = JobStore(folder / STORE_NAME)
     try:
         counts = store.counts()
-        title = store.meta().get("title", folder.name)
+        meta = store.meta()
     finally:
         store.close()
-    return JobSummary(folder, title, counts["done"], sum(counts.values()), folder_size(folder))
+    return JobSummary(folder, meta.get("title", folder.name), counts["done"],
+                      sum(counts.values()), folder_size(folder), meta)
 
 
 def list_jobs(paths: AppPaths) -> list[JobSummary]:

@@ -98,7 +98,7 @@ class Conversion:
                  host: FarmHost | None = None, clock: Callable[[], float] = time.monotonic,
                  engine_factory: Callable[[EngineSettings], Engine] | None = None,
                  network: NetworkSettings | None = None, device: str = "cpu",
-                 local_node: bool = True) -> None:
+                 local_node: bool = True, job_meta: dict[str, str] | None = None) -> None:
         self.prepared = prepared
         self.request = prepared.request
         self.paths = paths
@@ -116,6 +116,7 @@ class Conversion:
         self._engine_factory = engine_factory or (lambda s: create_engine(s, paths.voices_dir))
         self._device = device
         self._use_local_node = local_node  # False: this PC only coordinates (LAN nodes speak)
+        self._job_meta = dict(job_meta or {})  # kept in the job's store (a front end's notes)
         self._changed = threading.Event()
         self._done = threading.Event()
         self._halt = threading.Event()  # set when the end begins: helper threads leave
@@ -140,6 +141,8 @@ class Conversion:
                                 JobSettings(request.voice, request.pauses, request.plan),
                                 self.paths, self.bus.emit, planned=list(prepared.units))
         try:
+            if self._job_meta:
+                self.job.store.set_meta(self._job_meta)
             self.job.store.release_all()  # leases of a previous run died with it
             lease_ttl = (request.farm or FarmOptions()).lease_ttl
             scheduler = Scheduler(self.job.store, self.clock, lease_ttl=lease_ttl,

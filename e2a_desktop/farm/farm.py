@@ -297,6 +297,27 @@ class Farm:
         self.emit(NodePaired(node_id, self.pairing.name_of(node_id)))
         return True
 
+    def revoke(self, node_id: str) -> None:
+        """Stop a paired node: its pairing is forgotten (from now on it hears 401 "not
+        paired", and over its pinned TLS channel forgets this farm), the units it holds go
+        back to the queue, and its row is reported "revoked" one last time. It leaves the
+        nodes list, so the sweep never reports it lost; pairing again brings it back."""
+        self.pairing.revoke(node_id)
+        with self._lock:
+            stats = self.nodes.pop(node_id, None)
+            work = self._work
+            held = ([lease.unit_id for lease in work.job.store.leases() if lease.node == node_id]
+                    if work is not None else [])
+            for unit_id in held:
+                assert work is not None
+                work.job.store.release(unit_id, node_id)
+        if stats is not None:
+            stats.state, stats.unit_id = "revoked", None
+            stats.lease_started.clear()
+            self._changed(stats)
+        for unit_id in held:
+            self.emit(UnitRequeued(unit_id, node_id, "node revoked"))
+
     # -- the timer's work: lapsed leases, silent nodes -------------------------------
 
     def sweep(self) -> None:

@@ -51,6 +51,13 @@ class BookPanel(QWidget):
             self.cover.setText("no cover")
         self.show_facts(book, len(book.chapters), book.char_count)
 
+    def restore(self, title: str | None, author: str | None) -> None:
+        """Put back the title and author a person had typed (None: the book's own)."""
+        if title:
+            self.title.setText(title)
+        if author is not None:
+            self.author.setText(author)
+
     def show_facts(self, book: Book, chapters: int, chars: int) -> None:
         language = book.metadata.language or "unknown"
         self.facts.setText(

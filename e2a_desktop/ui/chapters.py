@@ -41,6 +41,15 @@ class ChapterModel(RowsModel):
     def titles(self) -> list[str]:
         return [row.title for row in self.rows]
 
+    def restore(self, included: tuple[int, ...] | None, titles: tuple[str, ...] | None) -> None:
+        """Put back the choices a saved request made (for resuming or a queued book)."""
+        for i, row in enumerate(self.rows):
+            row.included = included is None or i in included
+            if titles is not None and len(titles) == len(self.rows):
+                row.title = titles[i]
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 4))
+
     def set_state(self, chapter: int, state: str) -> None:
         if 0 <= chapter < len(self.rows) and self.rows[chapter].state != state:
             self.rows[chapter].state = state

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from ..progress import ProgressSnapshot, format_duration
@@ -44,7 +47,18 @@ class ConvertControls(QWidget):
         for button in (self.play, self.show_folder, self.pause, self.resume, self.cancel,
                        self.start):
             layout.addWidget(button)
+        self.outputs: tuple[Path, ...] = ()  # the finished audiobook's files
+        self.play_requested.connect(self._on_play)
+        self.show_requested.connect(self._on_show)
         self.set_mode("idle")
+
+    def _on_play(self) -> None:
+        if self.outputs:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outputs[0])))
+
+    def _on_show(self) -> None:
+        if self.outputs:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outputs[0].parent)))
 
     def _button(self, text: str, signal: object, shortcut: str,
                 kind: str = "") -> QPushButton:

@@ -39,7 +39,7 @@ class DropZone(QFrame):
             layout.addSpacing(8)
         for text, name in (("Drop an ebook here", "dropTitle"),
                            ("e2a reads it aloud and makes an audiobook (M4B) with chapters, "
-                            "title, author and cover.", "dropHint"),
+                            "title, author and cover. Drop several to queue them.", "dropHint"),
                            (FORMATS_LINE, "dropFormats")):
             label = QLabel(text)
             label.setObjectName(name)

@@ -41,3 +41,19 @@ class FarmBanner(QWidget):
         self.hint.setText("· other PCs at home can help: run e2a-node there and enter the code")
         self.code.setText(info.code)
         self.code.setToolTip(f"port {info.port}, key {info.fingerprint}")
+
+
+class MessageBanner(QLabel):
+    """One plain sentence for the person: a problem (red edge) or news."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBanner")
+        self.setWordWrap(True)
+        self.hide()
+
+    def say(self, text: str, error: bool = True) -> None:
+        self.setProperty("error", error)
+        self.style().polish(self)
+        self.setText(text)
+        self.show()

@@ -10,49 +10,32 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QMainWindow
 
-from e2a_node.settings import EngineSettings
-
-from ..convert import ConvertRequest, FarmOptions, PreparedBook, prepare
+from ..convert import PreparedBook, prepare
 from ..ebook import read_book
 from ..ebook.model import Book
-from ..events import (
-    ChapterEncoded,
-    Event,
-    FarmStarted,
-    JobFailed,
-    NodeChanged,
-    NodeGone,
-    NodePaired,
-    UnitRejected,
-)
+from ..events import Event, FarmStarted, NodeChanged
 from ..localnode import LOCAL_NAME, LOCAL_NODE
-from ..service import CANCELLED, FINISHED, Outcome
+from ..service import CANCELLED, FAILED, FINISHED, Outcome
+from . import dialogs, prefs, window_layout
 from .book_panel import BookPanel
 from .bridge import run_task
 from .chapters import ChapterModel, ChapterView
 from .controls import ConvertControls
 from .core import DesktopCore
 from .dropzone import DropZone, dropped_files
-from .farm_banner import FarmBanner
+from .farm_banner import FarmBanner, MessageBanner
 from .log_pane import LogPane, QtLogHandler
 from .nodes import NodesModel, NodesView
+from .sampler import SamplePlayer
+from .saved import META_KEY, SavedRequest
 from .session import ConversionSession
 from .settings_panel import SettingsPanel
+from .waiting import WaitingPanel
+from .waiting_books import WaitingBooks
 
 log = logging.getLogger("e2a.ui")
 
@@ -70,15 +53,15 @@ class MainWindow(QMainWindow):
         self.book_path: Path | None = None
         self.session: ConversionSession | None = None
         self.outputs: tuple[Path, ...] = ()
+        self._pending: SavedRequest | None = None  # to start once its book is read
+        self._starting: SavedRequest | None = None
+        self._closing = ""  # KEEP or DISCARD once the person chose to close mid-job
         self.setWindowTitle("e2a — ebook to audiobook")
         self.setAcceptDrops(True)
         self.resize(1100, 760)
 
         self.banner = FarmBanner()
-        self.message = QLabel()
-        self.message.setObjectName("messageBanner")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = MessageBanner()
         self.drop = DropZone()
         self.book_panel = BookPanel()
         self.chapters = ChapterModel(self)
@@ -87,46 +70,29 @@ class MainWindow(QMainWindow):
         self.controls = ConvertControls()
         self.nodes = NodesModel(self)
         self.log_pane = LogPane()
+        self.waiting_panel = WaitingPanel()
+        self.waiting = WaitingBooks(core.paths, self.waiting_panel, lambda q: self.confirm(q),
+                                    self)
         self._build()
+        prefs.restore(self.settings, self)
         self._connect()
         self.banner.show_info(core.host.info, core.farm_problem)
-        handler = QtLogHandler(self.log_pane)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logging.getLogger("e2a").addHandler(handler)
-        self._log_handler = handler
+        self._log_handler = QtLogHandler.attach(self.log_pane, logging.getLogger("e2a"))
         self.nodes.apply(NodeChanged(LOCAL_NODE, LOCAL_NAME, "ready", "cpu"))
+        self._first_listing = True
+        self.waiting.refresh()
 
     # -- layout ------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        book_page = QWidget()
-        top = QHBoxLayout()
-        top.addWidget(self.book_panel, 3)
-        top.addWidget(self.settings, 2)
-        page_layout = QVBoxLayout(book_page)
-        page_layout.addLayout(top)
-        page_layout.addWidget(self.chapter_view, 1)
-        page_layout.addWidget(self.controls)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.drop)
-        self.pages.addWidget(book_page)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(NodesView(self.nodes), "Nodes")
-        self.tabs.addTab(self.log_pane, "Log")
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.pages)
-        split.addWidget(self.tabs)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([520, 220])  # room for a few nodes below the book
-        split.setChildrenCollapsible(False)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 4, 8, 8)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.message)
-        layout.addWidget(split, 1)
-        self.setCentralWidget(central)
+        self.pages = window_layout.stack(self.drop, window_layout.book_page(
+            self.book_panel, self.settings, self.chapter_view, self.controls))
+        self.nodes_view = NodesView(self.nodes)
+        self.tabs = window_layout.tabs((self.nodes_view, "Nodes"),
+                                       (self.waiting_panel, "Books waiting"),
+                                       (self.log_pane, "Log"))
+        self.setCentralWidget(window_layout.central(self.banner, self.message, self.pages,
+                                                    self.tabs))
         menu = self.menuBar().addMenu("&File")
         menu.addAction("&Open a book…", "Ctrl+O", self.choose_book)
         menu.addAction("&Close book", "Ctrl+W", self.close_book)
@@ -140,30 +106,60 @@ class MainWindow(QMainWindow):
         self.controls.pause_requested.connect(self._on_pause)
         self.controls.resume_requested.connect(self._on_resume)
         self.controls.cancel_requested.connect(self._on_cancel)
-        self.controls.play_requested.connect(self._on_play_output)
-        self.controls.show_requested.connect(self._on_show_output)
         self.settings.voice_changed.connect(self._on_voice_changed)
-        self.settings.sample_requested.connect(self._on_sample)
+        self.sampler = SamplePlayer(self.core, self.settings, self.chapter_view,
+                                    lambda: self.book, self.show_message, self)
         self.chapters.dataChanged.connect(self._on_chapters_changed)
         self.core.bridge.event_arrived.connect(self._on_event)
+        self.core.bridge.event_arrived.connect(self.nodes.apply)
+        self.core.bridge.event_arrived.connect(self.log_pane.add_event)
+        self.waiting.run_requested.connect(self.run_saved)
+        self.nodes_view.revoke_requested.connect(self._on_revoke)
+        self.waiting.listed.connect(self._on_waiting_listed)
 
     # -- opening a book ----------------------------------------------------------------------
 
     def choose_book(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a book", str(Path.home()),
-            "Ebooks (*.epub *.fb2 *.html *.htm *.xhtml *.md *.markdown *.txt);;All files (*)")
-        if path:
-            self.open_book(Path(path))
+        paths = dialogs.choose_books(self)
+        if paths:
+            self._on_files_dropped(paths)
 
     def open_book(self, path: Path) -> None:
-        """Read the book off the GUI thread; show it, or say plainly what is wrong."""
+        """Read the book off the GUI thread; show it, or say plainly what is wrong.
+
+        While another book converts, the book joins the queue instead."""
         if self.session is not None:
-            self.show_message("A book is being converted; wait for it or cancel it first.")
+            self.enqueue([path])
             return
         self.show_message(f"Reading {path.name}…", error=False)
         run_task(lambda: read_book(path), lambda book: self._on_book_read(path, book),
-                 self.show_message)
+                 self._on_read_failed)
+
+    def enqueue(self, paths: list[Path]) -> None:
+        """Queue books with the voice and output chosen now; they render after the current one."""
+        items = [r for r in (self.settings.request_for(p) for p in paths) if r is not None]
+        self.waiting.enqueue(items)
+        self.tabs.setCurrentWidget(self.waiting_panel)
+        if self.session is None and self._pending is None:
+            self.waiting.start_queue()
+        else:
+            self.waiting.queue_running = True
+            self.show_message(f"Queued {len(items)} book(s): they start when this one is done.",
+                              error=False)
+
+    def run_saved(self, saved: SavedRequest) -> None:
+        """Open a saved request's book with its settings and convert it (resume or queue)."""
+        if self.session is not None or self._pending is not None:
+            self.show_message("A book is being converted; wait for it or cancel it first.")
+            return
+        self._pending = saved
+        self.open_book(saved.book_path)
+
+    def _on_read_failed(self, message: str) -> None:
+        self.show_message(message)
+        if self._pending is not None:
+            self._pending = None
+            self.waiting.conversion_ended(FAILED)
 
     def _on_book_read(self, path: Path, book: Book) -> None:
         self.book, self.book_path = book, path
@@ -176,6 +172,19 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1)
         log.info("opened %s: %d chapters", path.name, len(book.chapters))
         self.book_opened.emit(book)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._start_saved(pending)
+
+    def _start_saved(self, saved: SavedRequest) -> None:
+        if not self.settings.apply(saved):
+            self.show_message(f"The voice {saved.voice.label} is not installed here; choose "
+                              "another and press Convert.")
+            self.waiting.conversion_ended(FAILED)
+            return
+        self.chapters.restore(saved.chapters, saved.chapter_titles)
+        self.book_panel.restore(saved.title, saved.author)
+        self.start_conversion()
 
     def close_book(self) -> None:
         if self.session is None:
@@ -183,7 +192,10 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentIndex(0)
 
     def _on_files_dropped(self, files: list[Path]) -> None:
-        self.open_book(files[0])
+        if len(files) > 1:
+            self.enqueue(files)
+        else:
+            self.open_book(files[0])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if dropped_files(event):
@@ -193,57 +205,45 @@ class MainWindow(QMainWindow):
         files = dropped_files(event)
         if files:
             event.acceptProposedAction()
-            self.open_book(files[0])
+            self._on_files_dropped(files)
 
     def show_message(self, text: str, error: bool = True) -> None:
-        self.message.setProperty("error", error)
-        self.message.style().polish(self.message)
-        self.message.setText(text)
-        self.message.show()
+        self.message.say(text, error)
 
     # -- converting -------------------------------------------------------------------------
 
-    def edited_book(self) -> Book:
-        """The book as the user shaped it: their title, author and chapter titles."""
-        assert self.book is not None
-        meta = replace(self.book.metadata, title=self.book_panel.title.text().strip()
-                       or self.book.metadata.title, author=self.book_panel.author.text().strip())
-        chapters = [replace(c, title=t) for c, t in zip(self.book.chapters,
-                                                         self.chapters.titles(), strict=True)]
-        return replace(self.book, metadata=meta, chapters=chapters)
-
-    def build_request(self) -> ConvertRequest | None:
-        voice = self.settings.chosen_voice()
-        included = self.chapters.included()
-        if self.book_path is None or voice is None:
+    def current_request(self) -> SavedRequest | None:
+        """The open book as the person shaped it: chapters, titles, voice and output."""
+        saved = self.settings.request_for(self.book_path) if self.book_path else None
+        if saved is None or self.book is None:
             return None
+        included = self.chapters.included()
         if not included:
             self.show_message("Check at least one chapter to convert.")
             return None
-        output = self.settings.output()
-        name = self.book_path.stem
-        target = output.folder / (name if output.split_chapters else f"{name}.{output.format}")
-        engine = EngineSettings(engine=voice.engine, voice=voice.name,
-                                language=voice.language or "en",
-                                speed=round(self.settings.speed.value(), 2))
-        return ConvertRequest(self.book_path, target, output.format, engine,
-                              chapters=",".join(str(i + 1) for i in included),
-                              split_chapters=output.split_chapters, farm=FarmOptions(),
-                              sentence_limit=voice.max_chars or None)
+        return replace(saved, chapters=tuple(included),
+                       title=self.book_panel.title.text().strip() or self.book.metadata.title,
+                       author=self.book_panel.author.text().strip(),
+                       chapter_titles=tuple(self.chapters.titles()))
 
     def start_conversion(self) -> None:
-        request = self.build_request()
-        if request is None or self.session is not None:
+        saved = self.current_request()
+        voice = self.settings.chosen_voice()
+        if saved is None or voice is None or self.book is None or self.session is not None:
             return
-        book = self.edited_book()
+        request = saved.convert_request(voice.max_chars or None)
+        book = saved.edited(self.book)
+        self._starting = saved
         self.controls.set_mode("stopping")
         self.chapters.reset_states()
         run_task(lambda: prepare(request, book), self._on_prepared, self._on_start_failed)
 
     def _on_prepared(self, prepared: PreparedBook) -> None:
         core = self.core
+        meta = {META_KEY: self._starting.to_json()} if self._starting else None
         session = ConversionSession(prepared, core.paths, core.bus, core.host, core.bridge, self,
-                                    render_here=self.settings.render_here.isChecked())
+                                    render_here=self.settings.render_here.isChecked(),
+                                    job_meta=meta)
         session.started.connect(self._on_started)
         session.start_failed.connect(self._on_start_failed)
         session.progressed.connect(self.controls.show_progress)
@@ -258,11 +258,15 @@ class MainWindow(QMainWindow):
         self.controls.set_mode("running")
         self.core.keep_awake(True)
         log.info("converting %s", self.book_path.name if self.book_path else "")
+        if self.session is not None:
+            self.waiting.busy = self.session.conversion.work_folder
+            self.waiting.refresh()
 
     def _on_start_failed(self, message: str) -> None:
         self.session = None
         self.controls.set_mode("idle")
         self.show_message(message)
+        self.waiting.conversion_ended(FAILED)
 
     def _on_pause(self) -> None:
         if self.session is not None:
@@ -283,12 +287,14 @@ class MainWindow(QMainWindow):
             self.session.cancel()
 
     def _on_ended(self, outcome: Outcome) -> None:
+        folder = self.session.conversion.work_folder if self.session is not None else None
         if self.session is not None:
             self.session.deleteLater()
         self.session = None
+        self.waiting.busy = None
         self.core.keep_awake(False)
         if outcome.state == FINISHED and outcome.result is not None:
-            self.outputs = outcome.result.outputs
+            self.outputs = self.controls.outputs = outcome.result.outputs
             self.controls.set_mode("done")
             where = self.outputs[0] if len(self.outputs) == 1 else self.outputs[0].parent
             self.controls.status.setText(f"Done: {where.name}")
@@ -302,16 +308,14 @@ class MainWindow(QMainWindow):
             self.controls.set_mode("idle")
             self.show_message(str(outcome.error))
         self.conversion_ended.emit(outcome)
+        if self._closing:
+            if self._closing == dialogs.DISCARD and folder is not None:
+                self.waiting.discard(folder)
+            self.close()
+            return
+        self.waiting.conversion_ended(outcome.state)
 
     # -- small commands ------------------------------------------------------------------------
-
-    def _on_play_output(self) -> None:
-        if self.outputs:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outputs[0])))
-
-    def _on_show_output(self) -> None:
-        if self.outputs:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outputs[0].parent)))
 
     def _on_voice_changed(self) -> None:
         if self.book is not None:
@@ -323,63 +327,43 @@ class MainWindow(QMainWindow):
             chars = sum(self.chapters.rows[i].chars for i in chosen)
             self.book_panel.show_facts(self.book, len(chosen), chars)
 
-    def _on_sample(self) -> None:
-        voice = self.settings.chosen_voice()
-        if self.book is None or voice is None or not self.book.chapters:
-            return
-        row = self.chapter_view.currentIndex().row()
-        chapter = self.book.chapters[row if row >= 0 else 0]
-        settings = EngineSettings(engine=voice.engine, voice=voice.name,
-                                  language=voice.language or "en",
-                                  speed=round(self.settings.speed.value(), 2))
-        self.settings.sample.setEnabled(False)
-        self.settings.sample.setText("Speaking…")
-        language = self.book.metadata.language
-        run_task(lambda: self.core.play_sample(chapter, language, settings),
-                 self._on_sample_done, self._on_sample_failed)
-
-    def _on_sample_done(self, _path: object) -> None:
-        self.settings.sample.setEnabled(True)
-        self.settings.sample.setText("▶ Play sample")
-
-    def _on_sample_failed(self, message: str) -> None:
-        self._on_sample_done(None)
-        self.show_message(message)
-
     # -- core events ---------------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
-        self.nodes.apply(event)
-        line = _log_line(event)
-        if line:
-            self.log_pane.add(line)
         if isinstance(event, FarmStarted):
             self.banner.show_info(self.core.host.info)
 
+    def _on_waiting_listed(self, count: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.waiting_panel),
+                             f"Books waiting ({count})" if count else "Books waiting")
+        if self._first_listing and count:  # at start: show what can be resumed
+            self.tabs.setCurrentWidget(self.waiting_panel)
+        self._first_listing = False
+
+    def _on_revoke(self, node_id: str) -> None:
+        name = next((r.name for r in self.nodes.rows if r.node == node_id), node_id)
+        if self.confirm(f"Stop {name}? It is unpaired and its unit goes to another node; "
+                        "it can join again with the farm code."):
+            farm = self.core.host.farm
+            run_task(lambda: farm.revoke(node_id))
+
+    def confirm(self, question: str) -> bool:
+        return dialogs.confirm(self, question)
+
+    def ask_keep(self) -> str:
+        return dialogs.ask_keep(self)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.session is not None:
-            answer = QMessageBox.question(
-                self, "Stop converting?", "A book is being converted. Stop now? Everything "
-                "spoken so far is kept; open the book again and press Convert to go on.")
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
-            self.session.conversion.cancel(timeout=30)
+        """Mid-job, ask: keep it for later, discard it, or stay. The window closes once the
+        unit in hand is handed back (``_on_ended``); the GUI thread never waits for it."""
+        session = self.session
+        if session is not None and session.conversion.wait(0) is None:
+            choice = self._closing or self.ask_keep()
+            if choice != dialogs.STAY and not self._closing:
+                self._closing = choice
+                self._on_cancel()
+            event.ignore()
+            return
         logging.getLogger("e2a").removeHandler(self._log_handler)
+        prefs.save(self.settings, self)
         event.accept()
-
-
-def _log_line(event: Event) -> str:
-    if isinstance(event, NodePaired):
-        return f"node {event.name} paired with this farm"
-    if isinstance(event, NodeGone):
-        return f"node {event.name} is lost (silent {event.silent_seconds:.0f} s); its unit " \
-               "goes to another node"
-    if isinstance(event, UnitRejected):
-        return f"audio of unit {event.unit_id} from {event.node} refused: {event.reason}"
-    if isinstance(event, ChapterEncoded):
-        return f"chapter {event.chapter + 1} encoded: {event.title}"
-    if isinstance(event, JobFailed):
-        return f"stopped: {event.message}"
-    return ""
-

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from ..events import Event, NodeChanged, NodeGone, UnitProgress
 from ..localnode import LOCAL_NODE
@@ -14,8 +14,10 @@ from ..progress import NodeView
 from .rows_model import Index, RowsModel
 
 STATE_LABELS = {"gone": "lost", "joined": "ready", "left": "stopped", "finished": "ready",
-                "idle": "waiting", "no voice": "no voice", "benched": "benched"}
+                "idle": "waiting", "no voice": "no voice", "benched": "benched",
+                "revoked": "revoked"}
 """Core states as a person reads them."""
+GREY_STATES = ("gone", "benched", "revoked")
 
 
 class NodesModel(RowsModel):
@@ -75,7 +77,7 @@ class NodesModel(RowsModel):
             return self._text(view, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return f"{view.name}\nnode key {view.node}"
-        if role == Qt.ItemDataRole.ForegroundRole and view.state in ("gone", "benched"):
+        if role == Qt.ItemDataRole.ForegroundRole and view.state in GREY_STATES:
             return QColor(Qt.GlobalColor.gray)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -105,9 +107,16 @@ class NodesModel(RowsModel):
 
 
 class NodesView(QTableView):
+    """Signals: ``revoke_requested(str)`` (a node's id, from its row's context menu)."""
+
+    revoke_requested = Signal(str)
+
     def __init__(self, model: NodesModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
+        self.nodes = model
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_menu_requested)
         self.setAccessibleName("Nodes of the farm")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -118,3 +127,24 @@ class NodesView(QTableView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(NodesModel.COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def menu_for(self, row: int) -> QMenu | None:
+        """The row's context menu: stop (revoke) a LAN node; this PC has none."""
+        if not 0 <= row < len(self.nodes.rows):
+            return None
+        view = self.nodes.rows[row]
+        if view.node == LOCAL_NODE:
+            return None
+        menu = QMenu(self)
+        action = menu.addAction(f"Stop {view.name} and unpair it (revoke)…")
+        action.setEnabled(view.state != "revoked")
+        action.setToolTip("It leaves the farm; its unit goes to another node. It can pair "
+                          "again with the farm code.")
+        action.triggered.connect(lambda: self.revoke_requested.emit(view.node))
+        return menu
+
+    def _on_menu_requested(self, at: QPoint) -> None:
+        menu = self.menu_for(self.indexAt(at).row())
+        if menu is not None:
+            menu.exec(self.viewport().mapToGlobal(at))
+            menu.deleteLater()

@@ -40,9 +40,10 @@ class ConversionSession(QObject):
 
     def __init__(self, prepared: PreparedBook, paths: AppPaths, bus: EventBus, host: FarmHost,
                  bridge: CoreBridge, parent: QObject | None = None,
-                 render_here: bool = True) -> None:
+                 render_here: bool = True, job_meta: dict[str, str] | None = None) -> None:
         super().__init__(parent)
-        self.conversion = Conversion(prepared, paths, bus=bus, host=host, local_node=render_here)
+        self.conversion = Conversion(prepared, paths, bus=bus, host=host, local_node=render_here,
+                                     job_meta=job_meta)
         self._chapters = set(prepared.chapters)
         self._timer = QTimer(self)
         self._timer.setInterval(PROGRESS_REFRESH_MS)

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from e2a_node.engines.base import VoiceInfo
+from e2a_node.settings import EngineSettings
 
 from ..audio.formats import FORMATS
 from ..convert import primary_language
+from .saved import SavedRequest
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:
@@ -130,6 +132,38 @@ class SettingsPanel(QWidget):
     def output(self) -> OutputChoice:
         return OutputChoice(str(self.format.currentData()), Path(self.folder.text()).expanduser(),
                             self.split.isChecked())
+
+    def chosen_engine(self) -> EngineSettings | None:
+        voice = self.chosen_voice()
+        if voice is None:
+            return None
+        return EngineSettings(engine=voice.engine, voice=voice.name,
+                              language=voice.language or "en",
+                              speed=round(self.speed.value(), 2))
+
+    def request_for(self, book_path: Path) -> SavedRequest | None:
+        """The book with the voice and output chosen now (all chapters, its own titles)."""
+        engine, output = self.chosen_engine(), self.output()
+        if engine is None:
+            return None
+        return SavedRequest(book_path, engine, output.folder, output.format,
+                            output.split_chapters, self.render_here.isChecked())
+
+    def apply(self, saved: SavedRequest) -> bool:
+        """Show a saved request's voice and output; False if its voice is not installed."""
+        found = [i for i, v in enumerate(self.voices)
+                 if (v.engine, v.name) == (saved.voice.engine, saved.voice.voice)]
+        if not found:
+            return False
+        self.voice.setCurrentIndex(found[0])
+        self.speed.setValue(saved.voice.speed)
+        index = self.format.findData(saved.format)
+        if index >= 0:
+            self.format.setCurrentIndex(index)
+        self.folder.setText(str(saved.folder))
+        self.split.setChecked(saved.split_chapters)
+        self.render_here.setChecked(saved.render_here)
+        return True
 
     def check_language(self, book_language: str) -> None:
         """Warn, visibly, when the voice does not speak the book's language."""

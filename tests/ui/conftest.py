@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from e2a_desktop.farm.host import FarmOptions
@@ -16,6 +17,15 @@ from e2a_desktop.ui.main_window import MainWindow
 from tests.helpers.fakes import GateEngine
 
 CODE = "482913"
+
+
+@pytest.fixture(autouse=True)
+def qsettings(tmp_path: Path) -> Iterator[Path]:
+    """The window's QSettings go to an INI file of this test, never the user's."""
+    folder = tmp_path / "qsettings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
 
 
 @pytest.fixture
@@ -28,16 +38,29 @@ def core(tmp_path: Path) -> Iterator[DesktopCore]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, core: DesktopCore, qapp: object) -> Iterator[MainWindow]:
-    load_style(qapp)  # type: ignore[arg-type]
-    win = MainWindow(core)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
+def make_window(qtbot: QtBot, core: DesktopCore, qapp: object) -> Iterator[
+        Callable[[], MainWindow]]:
+    """Windows over the same core, as after a restart of the app; all closed at the end."""
+    made: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        load_style(qapp)  # type: ignore[arg-type]
+        win = MainWindow(core)  # closed below, after its conversion is stopped (not by qtbot,
+        win.show()              # which would close it mid-job and meet the keep-it question)
+        made.append(win)
+        return win
+
+    yield make
     GateEngine.open()  # a sentence held at the gate must not hold up the teardown
-    if win.session is not None:
-        win.session.conversion.cancel(timeout=30)
-    win.close()
-    win.deleteLater()
-    qtbot.wait(1)  # let Qt delete it now, on this thread
+    for win in made:
+        if win.session is not None:
+            win.session.conversion.cancel(timeout=30)
+        win.close()
+        win.deleteLater()
+    qtbot.wait(1)  # let Qt delete them now, on this thread
     gc.collect()  # and free Python's cycles of Qt objects here, not later on a worker thread
+
+
+@pytest.fixture
+def window(make_window: Callable[[], MainWindow]) -> MainWindow:
+    return make_window()

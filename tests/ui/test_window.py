@@ -12,6 +12,7 @@ from pathlib import Path
 from mutagen.mp4 import MP4
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from e2a_desktop.events import NodeChanged, UnitFinished, UnitStarted
@@ -48,8 +49,7 @@ def _convert(qtbot: QtBot, window: MainWindow, timeout: int = LONG_WAIT_MS) -> o
 
 def test_an_empty_window_says_what_to_do_and_shows_the_farm_code(window: MainWindow) -> None:
     assert window.pages.currentIndex() == 0
-    assert "Drop an ebook here" in [c.text() for c in window.drop.findChildren(type(
-        window.message))]
+    assert "Drop an ebook here" in [c.text() for c in window.drop.findChildren(QLabel)]
     assert window.banner.code.text() == "482-913"
     assert window.nodes.rows[0].node == LOCAL_NODE  # this PC is listed before any book
 
@@ -205,6 +205,21 @@ def test_a_node_that_joins_shows_in_the_table_and_its_work_counts(
                 for c in range(len(window.nodes.COLUMNS))]
         # Its name as chosen at pairing, with its key id (two "laptop"s stay apart).
         assert text[0] == f"pc-two · {row().node[-4:]}" and text[7] == "100%"
+
+        # Its row's menu stops it: unpaired (401 "not paired" from now on; the farm layer's
+        # tests check that), its row marked.
+        node_id = row().node  # type: ignore[attr-defined]
+        assert window.nodes_view.menu_for(0) is None  # this PC cannot be revoked
+        menu = window.nodes_view.menu_for(window.nodes.rows.index(row()))
+        assert menu is not None
+        window.confirm = lambda _question: True  # type: ignore[method-assign]
+        with qtbot.waitSignal(core.bridge.event_arrived, timeout=30_000,
+                              check_params_cb=lambda e: isinstance(e, NodeChanged)
+                              and e.node == node_id and e.state == "revoked"):
+            menu.actions()[0].trigger()
+        assert window.nodes.state_of(node_id) == "revoked"
+        assert window.nodes.data(window.nodes.index(window.nodes.rows.index(row()), 3)) == \
+            "revoked"
     finally:
         node.terminate()
         node.wait(30)

@@ -1,0 +1,116 @@
+"""The books waiting, behind the panel: unfinished jobs from the job store, and the queue.
+
+The queue is kept in ``queue.json`` in the data dir, written on every change, so
+it survives a restart. A queued book leaves the queue when it starts; from then
+on, if it is stopped, the job store lists it as unfinished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ..config import AppPaths
+from ..jobs import JobSummary, list_jobs, remove_job, summarise
+from ..service import CANCELLED
+from .bridge import run_task
+from .saved import QUEUE_NAME, SavedRequest, load_queue, save_queue, saved_request, unfinished
+from .waiting import WaitingPanel
+
+
+class WaitingBooks(QObject):
+    """Signals: ``run_requested(SavedRequest)`` (resume it, or the queue's next book),
+    ``listed(int)`` (how many books wait, after each refresh)."""
+
+    run_requested = Signal(object)
+    listed = Signal(int)
+
+    def __init__(self, paths: AppPaths, panel: WaitingPanel, confirm: Callable[[str], bool],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.panel = panel
+        self._confirm = confirm
+        self.queue_path = paths.data_dir / QUEUE_NAME
+        self.queue: list[SavedRequest] = load_queue(self.queue_path)
+        self.queue_running = False
+        self.busy: Path | None = None  # the job folder being converted: not "unfinished"
+        panel.resume_requested.connect(self._on_resume)
+        panel.discard_requested.connect(self._on_discard)
+        panel.queue_start_requested.connect(self.start_queue)
+        panel.queue_remove_requested.connect(self._on_remove)
+        self._show_queue()
+
+    # -- unfinished jobs ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the job store off the GUI thread (it opens every job's database)."""
+        paths = self.paths
+        run_task(lambda: unfinished(list_jobs(paths)), self._on_listed)
+
+    def _on_listed(self, jobs: list[JobSummary]) -> None:
+        shown = [(j, saved_request(j)) for j in jobs if j.folder != self.busy]
+        self.panel.show_unfinished(shown)
+        self.listed.emit(self.panel.count)
+
+    def _on_resume(self, job: JobSummary) -> None:
+        saved = saved_request(job)
+        if saved is not None:
+            self.run_requested.emit(saved)
+
+    def _on_discard(self, job: JobSummary) -> None:
+        if self._confirm(f"Delete what was spoken of “{job.title}”? It cannot be undone."):
+            self.discard(job.folder)
+
+    def discard(self, folder: Path) -> None:
+        """Delete a job folder (off the GUI thread: it may hold gigabytes of audio)."""
+        def remove() -> None:
+            job = summarise(folder)
+            if job is not None:
+                remove_job(job)
+
+        run_task(remove, lambda _none: self.refresh())
+
+    # -- the queue ----------------------------------------------------------------------------
+
+    def enqueue(self, items: list[SavedRequest]) -> None:
+        self.queue.extend(items)
+        self._save()
+
+    def start_queue(self) -> None:
+        """Render the queued books one after another, starting now."""
+        self.queue_running = True
+        self._run_next()
+
+    def conversion_ended(self, state: str) -> None:
+        """After each book: a stopped book stops the queue; otherwise the next one starts."""
+        self.refresh()
+        if state == CANCELLED:
+            self.queue_running = False
+            self._show_queue()
+        elif self.queue_running:
+            self._run_next()
+
+    def _run_next(self) -> None:
+        if not self.queue:
+            self.queue_running = False
+            self._show_queue()
+            return
+        item = self.queue.pop(0)
+        self._save()
+        self.run_requested.emit(item)
+
+    def _on_remove(self, index: int) -> None:
+        if 0 <= index < len(self.queue):
+            del self.queue[index]
+            self._save()
+
+    def _save(self) -> None:
+        save_queue(self.queue_path, self.queue)  # a few hundred bytes: fine on this thread
+        self._show_queue()
+
+    def _show_queue(self) -> None:
+        self.panel.show_queue(self.queue, self.queue_running)
+        self.listed.emit(self.panel.count)

@@ -1,0 +1,61 @@
+"""How the main window's parts are arranged (no behaviour here).
+
+The farm banner and a message line on top; the book page (or the drop zone) in
+the middle; the Nodes table, the books waiting and the log in tabs below.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def book_page(book: QWidget, settings: QWidget, chapters: QWidget, controls: QWidget) -> QWidget:
+    """The book and its voice and output side by side, the chapters, then the controls."""
+    page = QWidget()
+    top = QHBoxLayout()
+    top.addWidget(book, 3)
+    top.addWidget(settings, 2)
+    layout = QVBoxLayout(page)
+    layout.addLayout(top)
+    layout.addWidget(chapters, 1)
+    layout.addWidget(controls)
+    return page
+
+
+def stack(*pages: QWidget) -> QStackedWidget:
+    stacked = QStackedWidget()
+    for page in pages:
+        stacked.addWidget(page)
+    return stacked
+
+
+def tabs(*named: tuple[QWidget, str]) -> QTabWidget:
+    widget = QTabWidget()
+    for page, title in named:
+        widget.addTab(page, title)
+    return widget
+
+
+def central(banner: QWidget, message: QWidget, pages: QWidget, below: QWidget) -> QWidget:
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.addWidget(pages)
+    split.addWidget(below)
+    split.setStretchFactor(0, 3)
+    split.setStretchFactor(1, 1)
+    split.setSizes([520, 220])  # room for a few nodes below the book
+    split.setChildrenCollapsible(False)
+    widget = QWidget()
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(8, 4, 8, 8)
+    layout.addWidget(banner)
+    layout.addWidget(message)
+    layout.addWidget(split, 1)
+    return widget
