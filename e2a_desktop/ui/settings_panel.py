@@ -76,6 +76,9 @@ class SettingsPanel(QWidget):
         self.warning = QLabel()
         self.warning.setObjectName("languageWarning")
         self.warning.setWordWrap(True)
+        # A red that reads on the palette in use: the light one's is too dark on a dark one.
+        dark = self.palette().window().color().lightness() < 128
+        self.warning.setStyleSheet(f"color: {'#ff7b6e' if dark else '#c0392b'};")
         self.warning.hide()
         voice_box = QGroupBox("Voice")
         voice_form = QFormLayout(voice_box)
