@@ -16,6 +16,7 @@ from . import __version__, voicecmd
 from .audio.formats import FORMATS
 from .config import AppPaths
 from .ebook import read_book
+from .ebook.options import SKIPPED_KINDS, ReadOptions
 from .errors import E2AError
 from .plan import PlanSettings
 from .progress import format_duration
@@ -29,6 +30,28 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 
+def _include(text: str) -> frozenset[str]:
+    """'index,toc' → the parts to read anyway (argparse type); unknown names are refused."""
+    parts = frozenset(p.strip().lower() for p in text.split(",") if p.strip())
+    unknown = parts - SKIPPED_KINDS - {"all"}
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown part(s) {', '.join(sorted(unknown))}; choose from all, "
+            + ", ".join(sorted(SKIPPED_KINDS)))
+    return parts
+
+
+def _reading_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--include", type=_include, default=frozenset(), metavar="PARTS",
+                        help="read parts skipped by default, e.g. index,toc,licence (or all)")
+    parser.add_argument("--read-code", action="store_true",
+                        help='read code listings aloud instead of "code listing omitted"')
+
+
+def _reading(args: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(args.include, "read" if args.read_code else "announce")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="e2a", description="Turn an ebook into an audiobook.")
     parser.add_argument("--version", action="version", version=f"e2a {__version__}")
@@ -37,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="show a book's title, author, chapters")
     info.add_argument("book", type=Path)
     info.add_argument("--json", action="store_true", help="machine-readable output")
+    _reading_arguments(info)
 
     voices = sub.add_parser("voices", help="installed voices; --available, --download, "
                             "--remove NAME")
@@ -70,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--chapters", help="chapters to convert, e.g. 1-3,7 (1-based)")
     convert.add_argument("--split-chapters", action="store_true",
                          help="one file per chapter instead of one book file")
+    _reading_arguments(convert)
     farm = convert.add_argument_group("farm (other PCs running e2a-node help render)")
     farm.add_argument("--no-farm", action="store_true",
                       help="render on this PC only; do not serve LAN nodes")
@@ -88,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    book = read_book(args.book)
+    book = read_book(args.book, _reading(args))
     meta = book.metadata
     chapters = [{"number": i, "title": c.title, "characters": len(c.text)}
                 for i, c in enumerate(book.chapters, start=1)]
@@ -157,7 +182,7 @@ def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRe
         name=args.farm_name)
     return ConvertRequest(args.book, args.output, args.format, settings, plan=plan,
                           chapters=args.chapters, split_chapters=args.split_chapters, farm=farm,
-                          sentence_limit=limit)
+                          sentence_limit=limit, reading=_reading(args))
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -166,7 +191,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from .terminal import TerminalProgress
 
     paths = AppPaths.load()
-    book = read_book(args.book)
+    book = read_book(args.book, _reading(args))
     prepared = prepare(_request(args, paths, book), book)
     for warning in prepared.warnings:
         print(f"e2a: warning: {warning}", file=sys.stderr)

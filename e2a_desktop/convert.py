@@ -19,6 +19,7 @@ from e2a_node.settings import EngineSettings, PauseSettings
 from .audio.formats import FORMATS, OutputFormat, format_for_extension
 from .ebook import read_book
 from .ebook.model import Book
+from .ebook.options import ReadOptions
 from .errors import BookError, OutputError
 from .farm.host import FarmOptions
 from .plan import PlannedUnit, PlanSettings, plan_book
@@ -44,6 +45,7 @@ class ConvertRequest:
     split_chapters: bool = False
     farm: FarmOptions | None = None
     sentence_limit: int | None = None  # the voice's per-call limit (VoiceInfo.max_chars)
+    reading: ReadOptions = field(default_factory=ReadOptions)  # parts read beyond the default
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def check_writable(paths: list[Path]) -> None:
 
 def prepare(request: ConvertRequest, book: Book | None = None) -> PreparedBook:
     """Read and plan for a preview; checks the output can be written. No lock, no voice."""
-    book = book or read_book(request.book_path)
+    book = book or read_book(request.book_path, request.reading)
     fmt = choose_format(request)
     chapters = parse_chapters(request.chapters, len(book.chapters), request.book_path)
     outputs = output_paths(request, book, chapters, fmt)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from e2a_node.settings import EngineSettings, PauseSettings, SpeechSettings
 
+from .ebook.options import ReadOptions
 from .plan import PlanSettings
 
 ID_SCHEME = b"e2a job id v1\n"
@@ -28,13 +29,19 @@ class JobSettings:
     engine: EngineSettings = field(default_factory=EngineSettings)
     pauses: PauseSettings = field(default_factory=PauseSettings)
     plan: PlanSettings = field(default_factory=PlanSettings)
+    reading: ReadOptions = field(default_factory=ReadOptions)
+    """Which parts of the book are read: another choice is another text, another job."""
 
     @property
     def speech(self) -> SpeechSettings:
         return SpeechSettings(self.engine, self.pauses)
 
     def identity(self) -> dict[str, object]:
-        return {**self.speech.identity(), "plan": asdict(self.plan)}
+        identity: dict[str, object] = {**self.speech.identity(), "plan": asdict(self.plan)}
+        if self.reading != ReadOptions():  # the default adds nothing: ids stay as they were
+            identity["reading"] = {"include": sorted(self.reading.include),
+                                   "code": self.reading.code}
+        return identity
 
 
 def _book_digest(book_path: Path) -> hashlib._Hash:

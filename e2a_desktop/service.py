@@ -138,7 +138,8 @@ class Conversion:
         if self.farm.has_job:
             raise E2AError("the farm is rendering another book; wait for it or stop it")
         self.job = Job.open_for(request.book_path, prepared.book,
-                                JobSettings(request.voice, request.pauses, request.plan),
+                                JobSettings(request.voice, request.pauses, request.plan,
+                                            request.reading),
                                 self.paths, self.bus.emit, planned=list(prepared.units))
         try:
             if self._job_meta:
