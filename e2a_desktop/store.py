@@ -70,6 +70,16 @@ class Lease:
     deadline: float
 
 
+def _pending_query(columns: str,
+                   chapters: Iterable[int] | None) -> tuple[str, list[object]]:
+    """SELECT of pending units, optionally only in ``chapters`` (order and limit to add)."""
+    query = f"SELECT {columns} FROM units WHERE status = 'pending'"
+    if chapters is None:
+        return query, []
+    wanted: list[object] = list(chapters)
+    return query + f" AND chapter IN ({','.join('?' * len(wanted))})", wanted
+
+
 def _cut(sentences: tuple[str, ...], pieces: int) -> list[tuple[int, int]]:
     """Sentence ranges of about equal length (in characters), at most ``pieces``."""
     pieces = min(pieces, len(sentences))
@@ -220,12 +230,7 @@ class JobStore:
     def pending(self, chapters: Iterable[int] | None = None,
                 limit: int = 1) -> list[UnitRecord]:
         """The first pending units in reading order (the next ones to be leased)."""
-        query = "SELECT * FROM units WHERE status = 'pending'"
-        args: list[object] = []
-        if chapters is not None:
-            wanted = list(chapters)
-            query += f" AND chapter IN ({','.join('?' * len(wanted))})"
-            args += wanted
+        query, args = _pending_query("*", chapters)
         with self._lock:
             rows = self._db.execute(query + " ORDER BY id LIMIT ?", [*args, limit]).fetchall()
         return [_unit(r) for r in rows]
@@ -233,12 +238,7 @@ class JobStore:
     def lease_next(self, node: str, now: float, ttl: float,
                    chapters: Iterable[int] | None = None) -> UnitRecord | None:
         """Lease the first pending unit (in reading order) to ``node``."""
-        query = "SELECT id FROM units WHERE status = 'pending'"
-        args: list[object] = []
-        if chapters is not None:
-            wanted = list(chapters)
-            query += f" AND chapter IN ({','.join('?' * len(wanted))})"
-            args += wanted
+        query, args = _pending_query("id", chapters)
         with self._tx() as db:
             row = db.execute(query + " ORDER BY id LIMIT 1", args).fetchone()
             if row is None:

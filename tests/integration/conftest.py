@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-THREAD_GRACE_S = 10.0
-"""How long a stopping thread may take to end after its test (a sentence, a socket close)."""
+from tests.helpers.threads import no_new_threads_left
 
 
 @pytest.fixture(autouse=True)
 def no_thread_leaks() -> Iterator[None]:
-    before = set(threading.enumerate())
-    yield
-    extra = [t for t in threading.enumerate() if t not in before]
-    for thread in extra:
-        thread.join(THREAD_GRACE_S)
-    leaked = [t.name for t in extra if t.is_alive()]
-    assert not leaked, f"threads still running after the test: {leaked}"
+    with no_new_threads_left():
+        yield

@@ -7,7 +7,6 @@ ever joined. Settings live in a temporary INI file and "home" is a temporary fol
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,19 +24,13 @@ from e2a_node.tray.prefs import PrefsStore
 from e2a_node.worker import NodeConfig
 from tests.helpers.fakes import GateEngine, ToneEngine
 from tests.helpers.farm_fixtures import CODE, make_farm
-
-THREAD_GRACE_S = 10.0
+from tests.helpers.threads import no_new_threads_left
 
 
 @pytest.fixture(autouse=True)
 def no_thread_leaks() -> Iterator[None]:
-    before = set(threading.enumerate())
-    yield
-    extra = [t for t in threading.enumerate() if t not in before]
-    for thread in extra:
-        thread.join(THREAD_GRACE_S)
-    leaked = [t.name for t in extra if t.is_alive()]
-    assert not leaked, f"threads still running after the test: {leaked}"
+    with no_new_threads_left():
+        yield
 
 
 @pytest.fixture(autouse=True)
