@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from pathlib import Path
 
+from e2a_node.voices.samples import sample_path
+
 from .config import AppPaths
 from .ebook.model import Book
+from .errors import E2AError
 from .events import Emit, UnitFinished, ignore
 from .jobid import JobSettings, job_folder
 from .joblock import JobLock
@@ -23,6 +27,9 @@ STORE_NAME = "job.sqlite"
 SCHEMA_VERSION = 1
 """Store meta 'schema': 1 = settings kept as versioned JSON. e2a 0.1 stores (no 'schema',
 a flat 'voice') are brought up to date when opened: their units and audio are kept."""
+
+VOICE_SAMPLE_NAME = "voice-sample.wav"
+"""The job's own copy of its reference recording (voice cloning): nodes fetch it by id."""
 
 BOOK_PATH_META = "book_path"
 """Store meta: where the book was read from (jobs of e2a before 0.2 lack it)."""
@@ -86,6 +93,32 @@ class Job:
         except BaseException:
             lock.release()
             raise
+
+    @property
+    def voice_sample(self) -> Path:
+        """The job's copy of its reference recording (only jobs that clone a voice)."""
+        return self.folder / VOICE_SAMPLE_NAME
+
+    def keep_voice_sample(self, voices_dir: Path) -> None:
+        """Make sure the job holds the recording its voice clones, and this PC does too.
+
+        The job keeps its own copy, so every node (and a resume months later) gets
+        the same reference even if the user's samples folder was tidied; a copy
+        missing from the samples folder is put back for the built-in node.
+        """
+        sample_id = self.settings.engine.reference_voice
+        if not sample_id:
+            return
+        mine = sample_path(voices_dir, sample_id)
+        for source, target in ((mine, self.voice_sample), (self.voice_sample, mine)):
+            if source.is_file() and not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(target.name + ".tmp")
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, target)
+        if not self.voice_sample.is_file():
+            raise E2AError(f"the voice sample {sample_id[:12]}… of this job is gone; choose "
+                           "the recording again with --voice-sample", self.folder)
 
     def close(self) -> None:
         """Close the store and let another e2a open this job."""

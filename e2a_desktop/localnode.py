@@ -1,6 +1,6 @@
 """The desktop's built-in node: the same NodeWorker loop as a LAN node, minus HTTP.
 
-``LocalLink`` answers the worker's five calls straight from the Farm, so the
+``LocalLink`` answers the worker's six calls straight from the Farm, so the
 built-in node leases, heartbeats, hands back and has its audio checked exactly
 like any other node; only the transport is missing.
 """
@@ -52,6 +52,12 @@ class LocalLink:
     async def async_upload(self, unit_id: int, wav: bytes,
                            spans: list[tuple[float, float]]) -> UploadResponse:
         return await asyncio.to_thread(self._accept, unit_id, wav, spans)
+
+    async def async_voice_sample(self, sample_id: str) -> bytes:
+        sample = await asyncio.to_thread(self.farm.voice_sample, sample_id)
+        if sample is None:
+            raise E2AError(f"the job has no voice sample {sample_id[:12]}…")
+        return sample
 
     def _accept(self, unit_id: int, wav: bytes,
                 spans: list[tuple[float, float]]) -> UploadResponse:

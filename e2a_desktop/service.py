@@ -142,6 +142,7 @@ class Conversion:
                                             request.reading),
                                 self.paths, self.bus.emit, planned=list(prepared.units))
         try:
+            self.job.keep_voice_sample(self.paths.voices_dir)
             if self._job_meta:
                 self.job.store.set_meta(self._job_meta)
             self.job.store.release_all()  # leases of a previous run died with it

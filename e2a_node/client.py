@@ -115,7 +115,7 @@ class CoordinatorClient:
 
     async def _request(self, method: str, path: str, *, json_body: Any = None,
                        data: bytes | None = None, headers: dict[str, str] | None = None,
-                       signed: bool = True) -> Any:
+                       signed: bool = True, raw: bool = False) -> Any:
         full = f"{API}{path}"
         all_headers = {VERSION_HEADER: str(PROTOCOL_VERSION), **(headers or {})}
         if json_body is not None:
@@ -142,7 +142,7 @@ class CoordinatorClient:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise CoordinatorGone(str(exc) or type(exc).__name__) from None
         try:
-            payload = json.loads(body) if body else {}
+            payload = json.loads(body) if body and (status >= 400 or not raw) else {}
         except ValueError:
             payload = {}
         reason = payload.get("error", "") if isinstance(payload, dict) else ""
@@ -157,7 +157,7 @@ class CoordinatorClient:
         if token and not hmac.compare_digest(proof, response_proof(str(self.secret), token,
                                                                    body)):
             raise NotTheTrustedCoordinator(self.base_url)
-        return payload
+        return body if raw else payload
 
     def _tls(self) -> aiohttp.Fingerprint | bool:
         """Pinned once paired; unverified TLS before (the PAKE proves who answers).
@@ -230,6 +230,11 @@ class CoordinatorClient:
                    "Content-Type": "audio/wav"}
         return UploadResponse.from_json(
             await self._request("PUT", f"/units/{unit_id}/audio", data=wav, headers=headers))
+
+    async def async_voice_sample(self, sample_id: str) -> bytes:
+        """The job's reference recording, as the coordinator stored it (raw WAV bytes)."""
+        body: bytes = await self._request("GET", f"/voice-samples/{sample_id}", raw=True)
+        return body
 
     async def async_status(self) -> FarmStatus:
         return FarmStatus.from_json(await self._request("GET", "/status"))

@@ -1,4 +1,4 @@
-"""The five calls a node makes to its coordinator, whatever carries them.
+"""The six calls a node makes to its coordinator, whatever carries them.
 
 A LAN node reaches the coordinator over HTTP (client.CoordinatorClient); the
 desktop's built-in node calls the farm directly. Both run the same worker loop
@@ -31,3 +31,6 @@ class FarmLink(Protocol):
     async def async_upload(self, unit_id: int, wav: bytes,
                            spans: list[tuple[float, float]]) -> UploadResponse:
         """Deliver a unit's audio (16-bit mono WAV) and its sentence spans."""
+
+    async def async_voice_sample(self, sample_id: str) -> bytes:
+        """The job's reference recording (a WAV whose SHA-256 is ``sample_id``)."""

@@ -10,6 +10,7 @@ in a header; a peer of another version is refused with a message that says so.
     POST /units/{id}/heartbeat     keep the lease; answers whether to keep going
     POST /units/{id}/release       a stopping node hands its unit back
     PUT  /units/{id}/audio         the unit's WAV, sentence spans in a header
+    GET  /voice-samples/{sha256}   the job's reference recording (cloning voices), raw WAV
     GET  /status                   job and per-node figures
 
 Everything but /hello and /pair* is signed by the node (request line, time and
@@ -193,14 +194,26 @@ NO_JOB = NoJobYet()
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What a node can speak with, sent with every lease request."""
+    """What a node can speak with, sent with every lease request.
+
+    ``gpu`` and ``gpu_free_mb`` describe the accelerator behind ``device`` (empty
+    and 0 on a CPU node, or a node too old to say): the desktop shows them, and
+    the farm prefers such nodes for heavy engines.
+    """
 
     name: str
     device: str
     engines: dict[str, list[str]] = field(default_factory=dict)  # engine -> voices
+    gpu: str = ""
+    gpu_free_mb: int = 0
 
     def can_speak(self, voice: EngineSettings) -> bool:
         return voice.voice in self.engines.get(voice.engine, [])
+
+    @property
+    def accelerated(self) -> bool:
+        """Speaks on a GPU (CUDA, Apple MPS…), not on the CPU."""
+        return self.device.split(":")[0] not in ("", "cpu")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -210,8 +223,11 @@ class Capabilities:
         engines = _require(data, "engines", dict)
         if not all(isinstance(k, str) and isinstance(v, list) for k, v in engines.items()):
             raise ProtocolError("field 'engines' must map engine names to voice lists")
+        free = data.get("gpu_free_mb", 0)
         return cls(_require(data, "name", str)[:64], _require(data, "device", str)[:32],
-                   {k: [str(v) for v in vs] for k, vs in engines.items()})
+                   {k: [str(v) for v in vs] for k, vs in engines.items()},
+                   str(data.get("gpu", ""))[:64],
+                   free if isinstance(free, int) and 0 <= free < 1 << 24 else 0)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from .discovery import Browser, FarmAdvert, farm_url
 from .engines import available_voices, engine_class
 from .engines.base import Engine
 from .errors import E2AError
+from .gpu import describe_gpu
 from .link import FarmLink
 from .protocol import (
     LEASE_DONE,
@@ -51,6 +52,7 @@ from .render import UnitAudio, render_unit
 from .settings import EngineSettings
 from .state import NodeSnapshot, NodeStatus
 from .trust import NodeIdentity, TrustedCoordinator, TrustStore
+from .voices.samples import install_sample, sample_path
 
 log = logging.getLogger("e2a.node")
 
@@ -202,7 +204,9 @@ class NodeWorker:
         engines: dict[str, list[str]] = {}
         for voice in available_voices(self.voices_dir):
             engines.setdefault(voice.engine, []).append(voice.name)
-        return Capabilities(self.identity.name, self._device, engines)
+        gpu = describe_gpu(self._device)
+        return Capabilities(self.identity.name, self._device, engines,
+                            gpu.name if gpu else "", gpu.free_mb if gpu else 0)
 
     async def _async_sleep(self, seconds: float) -> None:
         """Sleep, but wake at once for stop, pause or resume."""
@@ -405,6 +409,9 @@ class NodeWorker:
                         voice.label)
             await self._async_sleep(30)
             return False
+        if not await self._async_have_sample(link, voice):
+            await self._async_sleep(30)
+            return False
         self._set(NodeStatus.LOADING, title=job.title)
         engine = await asyncio.to_thread(self._engine_for, voice)
         log.info("working on %r", job.title)
@@ -430,6 +437,28 @@ class NodeWorker:
                 return False
             await self._async_do_unit(link, engine, job, lease.assignment)
         return False
+
+    async def _async_have_sample(self, link: FarmLink, voice: EngineSettings) -> bool:
+        """A cloned voice needs the job's reference recording here; fetch it once, by id.
+
+        Every node then clones the very same recording, so chapters spoken on
+        different PCs sound alike. The bytes must hash to the id the job names.
+        """
+        sample_id = voice.reference_voice
+        if not sample_id:
+            return True
+        try:
+            if sample_path(self.voices_dir, sample_id).is_file():
+                return True
+            data = await link.async_voice_sample(sample_id)
+            await asyncio.to_thread(install_sample, data, sample_id, self.voices_dir)
+        except (E2AError, RequestRefused, OSError) as exc:
+            why = getattr(exc, "reason", None) or str(exc)
+            self._set(NodeStatus.NO_VOICE, last_error=f"voice sample: {why}")
+            log.warning("cannot get the job's voice sample %s… (%s)", sample_id[:12], why)
+            return False
+        log.info("received the job's voice sample %s…", sample_id[:12])
+        return True
 
     async def _async_next_job(self, link: FarmLink) -> JobInfo | None:
         """The farm's book; while it has none, wait as "ready" (None: stopping or pausing)."""

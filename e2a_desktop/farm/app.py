@@ -304,6 +304,17 @@ def _refuse(farm: Farm, node_id: str, unit_id: int, status: int, reason: str) ->
     return _error(status, reason)
 
 
+async def voice_sample(request: web.Request) -> web.Response:
+    """The job's reference recording, for nodes that clone its voice (fetched once per job)."""
+    sample_id = request.match_info["sample_id"]
+    if len(sample_id) != 64 or not all(c in "0123456789abcdef" for c in sample_id):
+        raise web.HTTPNotFound(reason="no such voice sample")
+    data = await asyncio.to_thread(request.app[FARM_KEY].voice_sample, sample_id)
+    if data is None:
+        raise web.HTTPNotFound(reason="no such voice sample")
+    return web.Response(body=data, content_type="audio/wav")
+
+
 async def status(request: web.Request) -> web.Response:
     return web.json_response(request.app[FARM_KEY].status().to_json())
 
@@ -331,6 +342,7 @@ def create_app(farm: Farm, guard: ConnectionGuard | None = None) -> web.Applicat
         web.post(f"{API}/units/{{unit_id}}/heartbeat", heartbeat),
         web.post(f"{API}/units/{{unit_id}}/release", hand_back),
         web.put(f"{API}/units/{{unit_id}}/audio", upload),
+        web.get(f"{API}/voice-samples/{{sample_id}}", voice_sample),
         web.get(f"{API}/status", status),
     ])
     return app

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from e2a_node.gpu import gpu_label
 from e2a_node.protocol import (
     LEASE_DONE,
     LEASE_UNIT,
@@ -30,6 +31,7 @@ from e2a_node.protocol import (
     LeaseResponse,
     NodeRow,
 )
+from e2a_node.settings import EngineSettings
 
 from ..events import (
     Emit,
@@ -55,6 +57,12 @@ IDLE_RETRY_S = 2.0
 """How soon a node asks again when the farm has no book."""
 DEFAULT_GONE_AFTER_S = 60.0
 QUIET_STATES = ("gone", "left", "finished")
+HEAVY_ENGINES = frozenset({"coqui"})
+"""Engines many times faster on a GPU than on a CPU: GPU nodes get their units first."""
+FREE_STATES = ("joined", "ready", "idle")
+"""Node states of a node that would take a unit now if offered one."""
+FREE_RECENTLY_S = 10.0
+"""A free GPU node not heard from for this long (loading a model, gone) is not waited for."""
 """Node states in which silence is expected: such nodes are not reported gone again."""
 
 
@@ -67,6 +75,7 @@ class NodeStats:
     device: str = ""
     engine: str = ""
     state: str = "joined"
+    accelerated: bool = False
     unit_id: int | None = None
     units_done: int = 0
     audio_seconds: float = 0.0
@@ -224,7 +233,9 @@ class Farm:
 
     def _lease(self, node_id: str, caps: Capabilities) -> LeaseResponse:
         stats = self._stats(node_id)
-        stats.device = caps.device[:32]  # the name was chosen at pairing; a node cannot rename
+        # The name was chosen at pairing (a node cannot rename); the device may change.
+        stats.device = gpu_label(caps.device[:32], caps.gpu, caps.gpu_free_mb)
+        stats.accelerated = caps.accelerated
         work = self._work
         if work is None:  # the book ended: "job over", and the node asks what is next
             self._wait(stats, "ready", IDLE_RETRY_S)
@@ -238,6 +249,8 @@ class Farm:
             return self._wait(stats, "benched" if stats.benched else "no voice", 30.0)
         if work.paused:
             return self._wait(stats, "paused", 1.0)
+        if not stats.accelerated and self._gpu_node_free(node_id, voice):
+            return self._wait(stats, "idle", 2.0)
         unit = work.scheduler.lease(node_id)
         if unit is None:
             if work.scheduler.finished():  # counted only when the queue is dry
@@ -252,6 +265,19 @@ class Farm:
                                                     unit.breaks, work.scheduler.lease_ttl,
                                                     work.job.folder.name))
 
+    def _gpu_node_free(self, node_id: str, voice: EngineSettings) -> bool:
+        """A heavy engine's unit waits for a free GPU node rather than go to a CPU one.
+
+        XTTS speaks many times faster on a GPU: a CPU node takes such a unit only
+        when no GPU node is free to, so the book is not held up by its slowest PC.
+        """
+        if voice.engine not in HEAVY_ENGINES:
+            return False
+        now = self.clock()
+        return any(s.accelerated and s.state in FREE_STATES and not s.benched
+                   and now - s.last_seen < FREE_RECENTLY_S and s.node_id != node_id
+                   for s in self.nodes.values())
+
     def _wait(self, stats: NodeStats, state: str, retry_after: float) -> LeaseResponse:
         stats.retry_after = retry_after
         if (stats.state, stats.unit_id) != (state, None):
@@ -263,6 +289,21 @@ class Farm:
         stats.state, stats.unit_id = "finished", None
         self._changed(stats)
         return LeaseResponse(LEASE_DONE)
+
+    def voice_sample(self, sample_id: str) -> bytes | None:
+        """The current job's reference recording, if ``sample_id`` names it; else None.
+
+        Only the job's own sample is ever served, from the job folder: a node cannot
+        read anything else on this PC by asking for another id.
+        """
+        work = self._work
+        if work is None or not sample_id or \
+                sample_id != work.job.settings.engine.reference_voice:
+            return None
+        try:
+            return work.job.voice_sample.read_bytes()
+        except OSError:
+            return None
 
     def heartbeat(self, node_id: str, unit_id: int, done: int | None = None,
                   total: int | None = None) -> bool:

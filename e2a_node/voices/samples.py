@@ -76,3 +76,27 @@ def store_sample(path: Path, voices_dir: Path) -> str:
     sample_id = hashlib.sha256(tmp.read_bytes()).hexdigest()
     os.replace(tmp, target_dir / f"{sample_id}.wav")
     return sample_id
+
+
+def install_sample(data: bytes, sample_id: str, voices_dir: Path) -> Path:
+    """Keep a sample received from a coordinator, if it is the one the job named.
+
+    The bytes must hash to ``sample_id`` (so a peer cannot substitute another
+    voice, nor make this node keep a file it did not ask for) and pass the same
+    checks as a recording the user chose; anything else is a VoiceError.
+    """
+    target = sample_path(voices_dir, sample_id)
+    if hashlib.sha256(data).hexdigest() != sample_id:
+        raise VoiceError(f"the voice sample {sample_id[:12]}… received does not match its id")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{os.getpid()}.{sample_id[:12]}.tmp")
+    try:
+        tmp.write_bytes(data)
+        samples, rate = read_wav(tmp)
+        if rate < 8000 or rate > 192000:
+            raise VoiceError(f"the voice sample has an odd sample rate ({rate} Hz)", target)
+        check_sample(samples, rate, target)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target

@@ -32,11 +32,12 @@ def small_book(chapters: int = 2, sentences: int = 6) -> Book:
 
 
 def make_farm(folder: Path, clock: object = None, unit_chars: int = 140,
-              book: Book | None = None, lease_ttl: float = 30, rate: int = RATE) -> Farm:
+              book: Book | None = None, lease_ttl: float = 30, rate: int = RATE,
+              voice: EngineSettings | None = None) -> Farm:
     import time
 
     book = book or small_book()
-    settings = JobSettings(EngineSettings(engine="piper", voice="en_US-joe-medium"),
+    settings = JobSettings(voice or EngineSettings(engine="piper", voice="en_US-joe-medium"),
                            plan=PlanSettings(target_chars=unit_chars,
                                              max_chars=max(unit_chars, 300)))
     job = Job(folder / "job", book, settings)

@@ -1,0 +1,84 @@
+"""Which accelerator a node speaks on: its name and free memory.
+
+The desktop shows it in the Nodes table, and the farm prefers GPU nodes for
+heavy engines. Asked without importing torch, so a Piper node stays light:
+torch is consulted only when this process has imported it already (a Coqui
+engine is loaded), otherwise ``nvidia-smi``. Answers are cached for a while,
+because a node describes itself with every lease request.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+CACHE_S = 30.0
+
+
+@dataclass(frozen=True)
+class GpuInfo:
+    name: str
+    free_mb: int = 0  # 0: not known
+
+
+_cache: dict[str, tuple[float, GpuInfo | None]] = {}
+
+
+def describe_gpu(device: str) -> GpuInfo | None:
+    """The GPU behind ``device`` ("cuda", "cuda:1", "mps"), or None for the CPU or unknown."""
+    now = time.monotonic()
+    cached = _cache.get(device)
+    if cached is not None and now - cached[0] < CACHE_S:
+        return cached[1]
+    info = _ask(device)
+    _cache[device] = (now, info)
+    return info
+
+
+def _ask(device: str) -> GpuInfo | None:
+    kind, _, index_text = device.partition(":")
+    if kind == "mps":
+        return GpuInfo("Apple GPU")
+    if kind != "cuda":
+        return None
+    index = int(index_text) if index_text.isdigit() else 0
+    return _from_torch(index) or _from_nvidia_smi(index)
+
+
+def _from_torch(index: int) -> GpuInfo | None:
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None
+    try:
+        if not torch.cuda.is_available():
+            return None
+        free, _total = torch.cuda.mem_get_info(index)
+        return GpuInfo(str(torch.cuda.get_device_name(index)), int(free // (1 << 20)))
+    except Exception:  # a driver in trouble must not stop the node from asking for work
+        return None
+
+
+def _from_nvidia_smi(index: int) -> GpuInfo | None:
+    exe = shutil.which("nvidia-smi")
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, "--query-gpu=name,memory.free", "--format=csv,noheader,nounits",
+                              "-i", str(index)], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    name, _, free = out.stdout.strip().partition(",")
+    if out.returncode != 0 or not name:
+        return None
+    return GpuInfo(name.strip(), int(free.strip()) if free.strip().isdigit() else 0)
+
+
+def gpu_label(device: str, gpu: str, free_mb: int) -> str:
+    """How a node's device reads in a table: "cuda · RTX 3060, 10.2 GB free"."""
+    if not gpu:
+        return device
+    free = f", {free_mb / 1024:.1f} GB free" if free_mb else ""
+    return f"{device} · {gpu}{free}"
