@@ -119,6 +119,7 @@ def cmd_info(args: argparse.Namespace) -> int:
                 for i, c in enumerate(book.chapters, start=1)]
     data = {
         "title": meta.title, "author": meta.author, "language": meta.language,
+        "language_detected": meta.language_detected,
         "date": meta.date, "description": meta.description, "format": book.source_format,
         "cover": book.cover is not None, "characters": book.char_count,
         "chapters": chapters,
@@ -126,8 +127,9 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
+    guessed = " (detected from the text)" if meta.language_detected else ""
     print(f"Title:    {meta.title}\nAuthor:   {meta.author or '-'}\n"
-          f"Language: {meta.language}\nCover:    {'yes' if book.cover else 'no'}\n"
+          f"Language: {meta.language}{guessed}\nCover:    {'yes' if book.cover else 'no'}\n"
           f"Chapters: {len(book.chapters)} ({book.char_count:,} characters; "
           "the numbers are those --chapters takes)")
     for chapter in chapters:

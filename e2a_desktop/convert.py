@@ -145,7 +145,7 @@ def prepare(request: ConvertRequest, book: Book | None = None) -> PreparedBook:
     chapters = parse_chapters(request.chapters, len(book.chapters), request.book_path)
     outputs = output_paths(request, book, chapters, fmt)
     check_writable(outputs)
-    units = plan_book(book, request.plan, request.sentence_limit)
+    units = plan_book(book, request.plan, request.sentence_limit, request.voice.language)
     warnings = tuple(w for w in [language_warning(book.metadata.language, request.voice)] if w)
     return PreparedBook(request, book, tuple(chapters), fmt, tuple(outputs), tuple(units),
                         warnings)

@@ -55,7 +55,8 @@ class Job:
         self.store = JobStore(folder / STORE_NAME)
         self._accept_lock = threading.Lock()
         if not self.store.is_planned:
-            units = planned if planned is not None else plan_book(book, settings.plan)
+            units = planned if planned is not None else plan_book(
+                book, settings.plan, language=settings.engine.language)
             self.store.initialise(
                 {"title": book.metadata.title},
                 [(c.title, len(c.text)) for c in book.chapters], units)

@@ -87,15 +87,27 @@ def plan_chapter(chapter: int, text: str, language: str, settings: PlanSettings,
 
 
 def plan_book(book: Book, settings: PlanSettings | None = None,
-              sentence_limit: int | None = None) -> list[PlannedUnit]:
+              sentence_limit: int | None = None, language: str = "") -> list[PlannedUnit]:
     """All units of the book, in reading order.
 
     ``sentence_limit`` is the voice's per-call limit (an engine such as XTTS garbles
     text past a few hundred characters): no piece handed to the engine exceeds it.
+    ``language`` is the job's (the voice's): the voice reads the sentences, so its
+    language's abbreviations decide where they end; without one, the book's.
     """
     settings = settings or PlanSettings()
+    language = planning_language(language, book.metadata.language)
     units: list[PlannedUnit] = []
     for index, chapter in enumerate(book.chapters):
-        units.extend(plan_chapter(index, chapter.text, book.metadata.language, settings,
-                                  sentence_limit))
+        units.extend(plan_chapter(index, chapter.text, language, settings, sentence_limit))
     return units
+
+
+def planning_language(job_language: str, book_language: str) -> str:
+    """The primary code sentences are split by: the job's ("fr_FR" → "fr"), else the book's.
+
+    A multilingual model's job says "multi", which names no abbreviations: the book's
+    language is the better guess then.
+    """
+    primary = job_language.replace("_", "-").split("-")[0].lower()
+    return primary if primary and primary != "multi" else book_language

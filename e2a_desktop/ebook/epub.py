@@ -164,7 +164,7 @@ def _metadata(package: Package, path: Path) -> Metadata:
     return Metadata(
         title=meta.get("title") or path.stem,
         author=meta.get("creator", ""),
-        language=meta.get("language") or "en",
+        language=meta.get("language", ""),  # "" until settled from the text
         date=meta.get("date", ""),
         description=" ".join(extract(meta.get("description") or "<p/>").text.split()),
     )
@@ -185,7 +185,7 @@ def read_epub(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
     if options.skips("licence"):
         texts = strip_licence([s.text for s in sections])
         sections = [Section(s.title, s.heading, t) for s, t in zip(sections, texts, strict=True)]
-    metadata = _metadata(package, path)
+    metadata = _metadata(package, path).with_language(s.text for s in sections)
     chapters = sections_to_chapters(sections, language=metadata.language)
     if not chapters:
         pictures = any(i.media_type.startswith("image/") for i in package.manifest.values())

@@ -47,7 +47,7 @@ def read_fb2(path: Path) -> Book:
     metadata = Metadata(
         title=_text(info.find(f"{_NS}book-title")) if info is not None else path.stem,
         author=author,
-        language=_text(info.find(f"{_NS}lang")) if info is not None else "en",
+        language=_text(info.find(f"{_NS}lang")) if info is not None else "",
         date=_text(info.find(f"{_NS}date")) if info is not None else "",
         description=_text(info.find(f"{_NS}annotation")) if info is not None else "",
     )
@@ -60,10 +60,11 @@ def read_fb2(path: Path) -> Book:
         for section in tops:
             title = _text(section.find(f"{_NS}title"))
             sections.append(Section(title, title, _section_text(section)))
-    chapters = sections_to_chapters(sections, language=metadata.language or "en")
+    metadata = metadata.with_language(s.text for s in sections)
+    chapters = sections_to_chapters(sections, language=metadata.language)
     if not chapters:
         raise BookError("this book has no readable text", path)
-    return Book(metadata or Metadata(path.stem), chapters, _cover(root, info), "fb2")
+    return Book(metadata, chapters, _cover(root, info), "fb2")
 
 
 def _cover(root: etree._Element, info: etree._Element | None) -> Cover | None:

@@ -46,12 +46,13 @@ def read_html(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
     sections.append(current)
     title_el = next(root.iter("{*}title", "title"), None)
     title = " ".join((title_el.text or "").split()) if title_el is not None else ""
-    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "en"
-    chapters = sections_to_chapters(sections, language=lang)
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    metadata = Metadata(title=title or path.stem, author=_meta(root, "author"),
+                        language=lang).with_language(s.text for s in sections)
+    chapters = sections_to_chapters(sections, language=metadata.language)
     if not chapters:
         raise BookError("this book has no readable text", path)
-    return Book(Metadata(title=title or path.stem, author=_meta(root, "author"), language=lang),
-                chapters, source_format="html")
+    return Book(metadata, chapters, source_format="html")
 
 
 def _blocks(body: etree._Element) -> list[etree._Element]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from .language import book_language
 
 
 @dataclass(frozen=True)
@@ -28,10 +31,18 @@ class Metadata:
     language: str = "en"
     date: str = ""
     description: str = ""
+    language_detected: bool = False
+    """True when the book did not name its language and it was guessed from the text,
+    so the user can tell a guess from what the publisher wrote (`e2a info`)."""
 
     @property
     def year(self) -> str:
         return self.date[:4] if self.date[:4].isdigit() else ""
+
+    def with_language(self, texts: Iterable[str]) -> Metadata:
+        """This metadata with its language settled: its own if it has one, else the text's."""
+        language, detected = book_language(self.language, texts)
+        return replace(self, language=language, language_detected=detected)
 
 
 @dataclass(frozen=True)

@@ -96,17 +96,23 @@ def _title_line(body: str, headings: list[re.Match[str]]) -> str:
 
 
 def _language(name: str) -> str:
-    names = {"english": "en", "german": "de", "french": "fr", "spanish": "es"}
-    return names.get(name.lower(), name.lower()[:5] or "en")
+    """A header's language name as a code; "" when the header is missing (detected later)."""
+    names = {"english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it",
+             "portuguese": "pt", "dutch": "nl", "swedish": "sv", "danish": "da",
+             "norwegian": "no", "finnish": "fi", "polish": "pl", "czech": "cs",
+             "hungarian": "hu", "russian": "ru", "greek": "el", "catalan": "ca",
+             "chinese": "zh", "japanese": "ja", "latin": "la", "esperanto": "eo"}
+    return names.get(name.lower(), name.lower()[:5])
 
 
 def _book(path: Path, sections: list[Section], title: str, author: str, language: str,
           fmt: str) -> Book:
-    chapters = sections_to_chapters(sections, language=language)
+    metadata = Metadata(title=title, author=author,
+                        language=language).with_language(s.text for s in sections)
+    chapters = sections_to_chapters(sections, language=metadata.language)
     if not chapters:
         raise BookError("this book has no readable text", path)
-    return Book(Metadata(title=title, author=author, language=language), chapters,
-                source_format=fmt)
+    return Book(metadata, chapters, source_format=fmt)
 
 
 _MD_INLINE = [
@@ -150,4 +156,4 @@ def read_markdown(path: Path) -> Book:
         text = _MD_HEADING.sub(r"\2\n\n", body[match.end() : stop])
         sections.append(Section(_strip_markdown(match.group(2)), "", _strip_markdown(text)))
     return _book(path, sections, title or path.stem, _header_field(meta, "author").strip("\"'"),
-                 _header_field(meta, "lang") or "en", "md")
+                 _header_field(meta, "lang"), "md")

@@ -18,7 +18,12 @@ pytestmark = pytest.mark.slow
 
 FRENCH = "fr_FR-test-medium"
 TEXT = ["Le vieux gardien montait l'escalier lentement, une marche après l'autre.",
-        "Personne ne lui avait demandé de rester. Il resta pourtant, chaque soir."]
+        "Personne ne lui avait demandé de rester. Il resta pourtant, chaque soir.",
+        "MM. Dupont et Durand arrivèrent au phare le lendemain. M. Dupont parla le premier\u00a0:"
+        " «\u00a0Bonsoir.\u00a0» Le gardien ne répondit pas."]
+FRENCH_SENTENCES = [  # as the voice is handed them: French abbreviations and quotes kept whole
+    "MM. Dupont et Durand arrivèrent au phare le lendemain.",
+    'M. Dupont parla le premier: " Bonsoir. "', "Le gardien ne répondit pas."]
 
 
 def french_voice() -> tuple[bytes, bytes]:
@@ -30,8 +35,8 @@ def french_voice() -> tuple[bytes, bytes]:
     return Path(voice.model_path()).read_bytes(), json.dumps(config).encode()
 
 
-def french_book(tmp_path: Path) -> Path:
-    spec = EpubSpec(title="Le Gardien", language="fr",
+def french_book(tmp_path: Path, language: str = "fr") -> Path:
+    spec = EpubSpec(title="Le Gardien", language=language,
                     docs=[Doc("c1.xhtml", chapter_body("Premier", TEXT), "Premier")])
     return build_epub(spec, tmp_path / "gardien.epub")
 
@@ -48,9 +53,12 @@ def served_french(serve: Serve, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa
     return hashlib.sha256(model).hexdigest()
 
 
+@pytest.mark.parametrize("declared", ["fr", ""], ids=["metadata", "detected"])
 def test_a_french_book_gets_a_french_voice_from_the_store(
-        served_french: str, tmp_path: Path, data_dir: Path) -> None:
-    book = french_book(tmp_path)
+        served_french: str, tmp_path: Path, data_dir: Path, declared: str) -> None:
+    book = french_book(tmp_path, declared)  # "": no dc:language, the text says French
+    info = e2a("info", str(book)).stdout
+    assert "Language: fr\n" in info if declared else "Language: fr (detected from the text)" in info
     refused = e2a("convert", str(book), "--no-farm", "-o", str(tmp_path / "a.m4b"))
     assert refused.returncode == 2
     assert "the book is in 'fr' and no installed voice speaks it" in refused.stderr
@@ -73,6 +81,8 @@ def test_a_french_book_gets_a_french_voice_from_the_store(
     (store_file,) = data_dir.glob(f"jobs/*/{STORE_NAME}")
     settings = json.loads(JobStore(store_file).meta()["settings"])
     assert settings["engine"]["voice"] == FRENCH and settings["engine"]["language"] == "fr_FR"
+    sentences = [s for unit in JobStore(store_file).units() for s in unit.sentences]
+    assert all(s in sentences for s in FRENCH_SENTENCES), sentences
 
     assert e2a("voices", "--remove", FRENCH).returncode == 0
     assert FRENCH not in e2a("voices").stdout

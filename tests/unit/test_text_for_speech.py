@@ -99,3 +99,48 @@ def test_japanese_sentences_end_at_full_width_marks() -> None:
     assert split_sentences("今日は晴れ。明日は「雨だ。」そうか？", "ja") == \
         ["今日は晴れ。", "明日は「雨だ。」", "そうか？"]
     assert split_long("ああああ、いいいい、うううう", 10) == ["ああああ、いいいい、", "うううう"]
+
+
+def test_a_voices_language_name_picks_the_abbreviations() -> None:
+    text = "MM. Dupont et Durand arrivèrent. Mme Curie aussi."
+    expected = ["MM. Dupont et Durand arrivèrent.", "Mme Curie aussi."]
+    for language in ("fr", "fr-FR", "fr_FR", "FR_ca"):
+        assert split_sentences(text, language) == expected
+    assert split_sentences(text, "en")[0] == "MM."
+
+
+def test_french_quotes_closed_after_a_space_stay_with_their_sentence() -> None:
+    text = normalize_text("Il dit\u00a0: «\u00a0Bonsoir.\u00a0» Puis il partit.", "fr")
+    assert split_sentences(text, "fr_FR") == ['Il dit: " Bonsoir. "', "Puis il partit."]
+    assert split_sentences('Er ging. "Komm!" rief sie.', "de") == ["Er ging.", '"Komm!" rief sie.']
+
+
+def test_german_spanish_and_other_abbreviations_and_ordinals() -> None:
+    assert split_sentences("Am 3. Oktober kam Dr. Roth, z. B. mit Nr. 5 zurück. Gut.",
+                           "de_DE") == ["Am 3. Oktober kam Dr. Roth, z. B. mit Nr. 5 zurück.",
+                                        "Gut."]
+    assert split_sentences("El Sr. García y la Sra. López. Ud. lo sabe.", "es_MX") == \
+        ["El Sr. García y la Sra. López.", "Ud. lo sabe."]
+    assert split_sentences("Il sig. Rossi è qui. Bene.", "it_IT") == ["Il sig. Rossi è qui.",
+                                                                       "Bene."]
+    assert split_sentences("Он пришёл в 1900 г. Потом ушёл.", "ru_RU") == \
+        ["Он пришёл в 1900 г. Потом ушёл."]  # "г." (год) is not an end
+
+
+def test_scripts_own_sentence_marks_end_sentences() -> None:
+    assert split_sentences("Τι κάνεις; Καλά.", "el_GR") == ["Τι κάνεις;", "Καλά."]
+    assert split_sentences("वह आया। फिर गया।", "hi_IN") == ["वह आया।", "फिर गया।"]
+    assert split_sentences("هل أتى؟ نعم.", "ar_JO") == ["هل أتى؟", "نعم."]
+
+
+def test_planning_follows_the_jobs_language_else_the_books() -> None:
+    from e2a_desktop.ebook.model import Book, Chapter, Metadata
+    from e2a_desktop.plan import plan_book
+
+    book = Book(Metadata("T", language="en"), [Chapter("C", "MM. Dupont arriva. Il partit.")])
+
+    def sentences(language: str) -> list[str]:
+        return [s for unit in plan_book(book, language=language) for s in unit.sentences]
+
+    assert sentences("fr_FR") == ["MM. Dupont arriva.", "Il partit."]
+    assert sentences("multi")[0] == "MM." == sentences("")[0]  # the book's English
