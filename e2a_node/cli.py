@@ -83,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
                         "(it has to be paired again with its code) and exit")
     parser.add_argument("--max-speed", type=_speed, help="never speak faster than this "
                         "multiple of real time (keeps a shared PC responsive)")
+    parser.add_argument("--get-voices", action="store_true",
+                        help="download a voice the farm's book needs when this node lacks it "
+                             "(from the public catalogue; models with a licence to accept only "
+                             "after `e2a voices --download` accepted it here once)")
     return parser
 
 
@@ -156,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = NodeConfig(AppPaths.load().data_dir, args.name, args.url, args.code,
                         network.mdns_list, args.one_job, args.max_speed,
                         give_up_after=args.give_up_after if args.one_job else None,
-                        farm_name=args.farm)
+                        farm_name=args.farm, get_voices=args.get_voices)
     if args.forget is not None:
         return _forget(config, args.forget)
     if not (args.headless or args.one_job):

@@ -37,7 +37,7 @@ from .config import AppPaths
 from .discovery import Browser, FarmAdvert, farm_url
 from .engines import available_voices, engine_class
 from .engines.base import Engine
-from .errors import E2AError
+from .errors import E2AError, VoiceError
 from .gpu import describe_gpu
 from .link import FarmLink
 from .protocol import (
@@ -52,7 +52,9 @@ from .render import UnitAudio, render_unit
 from .settings import EngineSettings
 from .state import NodeSnapshot, NodeStatus
 from .trust import NodeIdentity, TrustedCoordinator, TrustStore
+from .voices.download import DownloadProgress
 from .voices.samples import install_sample, sample_path
+from .voices.store import ModelStore
 
 log = logging.getLogger("e2a.node")
 
@@ -65,6 +67,8 @@ JOB_OVER_MEMORY_S = 60.0
 """How long a job heard to be over is not taken for new work while it is still listed."""
 REFUSED_RETRY_S = 30.0
 """A farm that refused this node (or answered oddly) is left alone this long."""
+VOICE_RETRY_S = 600.0
+"""A voice that could not be downloaded is tried again after this long, not at every lease."""
 MAX_ENGINE_FAILURES = 3
 """Units in a row the voice engine failed on before the node stops with the error."""
 ENGINE_ERROR_PAUSE_S = 2.0
@@ -92,6 +96,9 @@ class NodeConfig:
     is passed over, instead of ending the node with an error."""
     threads: int | None = None
     """At most this many CPU cores for speech (None: all); see set_thread_limit."""
+    get_voices: bool = False
+    """The owner allows downloading a voice a farm's book needs and this node lacks (from
+    the public catalogue; a model whose licence must be accepted only once it was here)."""
 
     @property
     def paths(self) -> AppPaths:
@@ -133,6 +140,7 @@ class NodeWorker:
         self._current_url = ""  # the coordinator being talked to (for messages)
         self._last_warning = ""
         self._jobs_over: dict[str, float] = {}  # job id → when this node heard it is over
+        self._voice_tries: dict[str, float] = {}  # voice → when a download was last tried
         self._engine_failures = 0  # in a row; a spoken unit resets it
         self._declined: set[str] = set()  # farms the person chose not to join (keep_looking)
         self.last_pairing_refused = ""
@@ -403,6 +411,8 @@ class NodeWorker:
             return False
         caps = self.capabilities()
         voice = job.settings.engine
+        if not caps.can_speak(voice) and await self._async_get_voice(voice):
+            caps = self.capabilities()
         if not caps.can_speak(voice):
             self._set(NodeStatus.NO_VOICE, title=job.title)
             log.warning("job %r needs voice %s, which this node does not have", job.title,
@@ -437,6 +447,44 @@ class NodeWorker:
                 return False
             await self._async_do_unit(link, engine, job, lease.assignment)
         return False
+
+    async def _async_get_voice(self, voice: EngineSettings) -> bool:
+        """Download the job's voice when the owner allowed it (--get-voices); True if done.
+
+        A voice that could not be had is not tried again for a while: the farm keeps
+        asking, and each attempt would be another download.
+        """
+        name = voice.model or voice.voice
+        tried = self._voice_tries.get(name)
+        if not self.config.get_voices or (tried is not None
+                                          and time.monotonic() - tried < VOICE_RETRY_S):
+            return False
+        self._voice_tries[name] = time.monotonic()
+        self._set(NodeStatus.LOADING, last_error="")
+        log.info("downloading voice %s for the farm's book…", voice.label)
+        try:
+            await asyncio.to_thread(self._download_voice, voice.engine, name)
+        except (E2AError, OSError) as exc:
+            self._set(last_error=f"could not get voice {voice.label}: {exc}")
+            log.warning("could not get voice %s: %s", voice.label, exc)
+            return False
+        log.info("installed voice %s", voice.label)
+        return True
+
+    def _download_voice(self, engine: str, name: str) -> None:
+        store = ModelStore(self.voices_dir)
+        try:
+            store.catalogue.find(f"{engine}:{name}")
+        except VoiceError:
+            store.refresh()  # a voice newer than this node's list: fetch the list once
+        last = [0.0]
+
+        def progress(step: DownloadProgress) -> None:
+            if step.total and time.monotonic() - last[0] > 5:
+                last[0] = time.monotonic()
+                log.info("  %s: %d of %d MB", step.file, step.done >> 20, step.total >> 20)
+
+        store.install(f"{engine}:{name}", progress)
 
     async def _async_have_sample(self, link: FarmLink, voice: EngineSettings) -> bool:
         """A cloned voice needs the job's reference recording here; fetch it once, by id.
