@@ -13,7 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from .core import DesktopCore
@@ -32,6 +33,26 @@ def load_style(app: QApplication) -> None:
         app.setWindowIcon(QIcon(str(icon)))
 
 
+class FileOpenHandler(QObject):
+    """Books opened from the Finder (double-click, "Open With", a drop on the Dock icon).
+
+    macOS hands them to a running app as a QFileOpenEvent, not as arguments; the
+    window opens them as if they had been dropped on it.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file()
+            if path:
+                self.window.open_book(Path(path))
+                return True
+        return super().eventFilter(watched, event)
+
+
 def run_gui(argv: Sequence[str]) -> int:
     """Open the window (and the book in ``argv``, if any); returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
@@ -42,6 +63,7 @@ def run_gui(argv: Sequence[str]) -> int:
     load_style(app)
     core = DesktopCore()
     window = MainWindow(core)
+    app.installEventFilter(FileOpenHandler(window))
     window.show()
     books = [Path(a) for a in argv if not a.startswith("-")]
     if books:

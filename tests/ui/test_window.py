@@ -63,6 +63,25 @@ def test_dropping_a_book_shows_its_chapters(qtbot: QtBot, window: MainWindow,
     assert "3 of 3 chapters" in window.book_panel.facts.text()
 
 
+def test_a_book_opened_from_the_finder_opens_in_the_window(qtbot: QtBot, window: MainWindow,
+                                                          sample_book: Path) -> None:
+    """macOS sends "Open With" and Dock drops to a running app as a QFileOpenEvent."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from e2a_desktop.ui.app import FileOpenHandler
+
+    app = QApplication.instance()
+    handler = FileOpenHandler(window)
+    app.installEventFilter(handler)
+    try:
+        with qtbot.waitSignal(window.book_opened, timeout=60_000):
+            QApplication.sendEvent(app, QFileOpenEvent(str(sample_book)))
+    finally:
+        app.removeEventFilter(handler)
+    assert window.chapters.titles() == SAMPLE_TITLES
+
+
 def test_a_broken_file_gets_the_clis_sentence_not_a_traceback(qtbot: QtBot, window: MainWindow,
                                                               tmp_path: Path) -> None:
     broken = tmp_path / "broken.epub"
