@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from lxml import etree
@@ -90,5 +90,68 @@ def mark_boilerplate(bodies: list[etree._Element]) -> int:
         for el, key in list(_candidates(body)):
             if key in common and el.get(SKIP_MARK) is None:
                 el.set(SKIP_MARK, "boilerplate")
+                marked += 1
+    return marked
+
+
+MAX_HEAD_WORDS = 15
+MIN_HEAD_REPEATS = 3
+MIN_TITLE_CHARS = 8
+
+
+def _words_of(el: etree._Element) -> str:
+    return " ".join(re.findall(r"\w+", "".join(
+        t for t in el.itertext() if isinstance(t, str)).lower()))
+
+
+def _made_of_titles(words: str, titles: set[str], headings: set[str]) -> bool:
+    """The line is a heading of the book, or two or more of its lines put together."""
+    if words in headings:
+        return True
+    tokens = words.split()
+    # parts[i]: the fewest titles that make up tokens[:i] (0 for the empty start)
+    parts: list[int | None] = [0] + [None] * len(tokens)
+    for end in range(1, len(tokens) + 1):
+        for start in range(end):
+            piece = " ".join(tokens[start:end])
+            before = parts[start]
+            if before is not None and len(piece) >= MIN_TITLE_CHARS and piece in titles \
+                    and piece != words:
+                best = parts[end]
+                parts[end] = before + 1 if best is None else min(best, before + 1)
+    made = parts[-1]
+    return made is not None and made >= 2
+
+
+def mark_running_heads(bodies: list[etree._Element], headings: frozenset[str] = frozenset()
+                       ) -> int:
+    """Mark running heads: one short line in its own class, printed again and again through
+    the book, that restates its titles: a heading (the book's or a chapter's title) or
+    several lines of the book put together ("Beaujolais (LE BEAUJOLAIS ET LE LYONNAIS)"
+    before each of 40 wines). A refrain or a repeated sentence of the text is neither.
+    ``headings`` are titles from outside the text (TOC, metadata). Return how many."""
+    titles: set[str] = set()
+    heads = {" ".join(re.findall(r"\w+", h.lower())) for h in headings}
+    lines: dict[tuple[str, str], list[etree._Element]] = defaultdict(list)
+    for body in bodies:
+        for el in body.iter():
+            if isinstance(el.tag, str) and _local(el) in _BLOCKS:
+                words = _words_of(el)
+                if words and words.count(" ") < MAX_HEAD_WORDS:
+                    titles.add(words)
+                    if _local(el) in HEADING_TAGS:
+                        heads.add(words)
+        for el in _leaves(body):
+            css = " ".join((el.get("class") or "").split())
+            if css and el.get(SKIP_MARK) is None:
+                words = _words_of(el)
+                if words and words.count(" ") < MAX_HEAD_WORDS:
+                    lines[(words, css)].append(el)
+    heads = {h for h in heads if len(h) >= MIN_TITLE_CHARS}
+    marked = 0
+    for (words, _css), elements in lines.items():
+        if len(elements) >= MIN_HEAD_REPEATS and _made_of_titles(words, titles, heads):
+            for el in elements:
+                el.set(SKIP_MARK, "running-head")
                 marked += 1
     return marked

@@ -8,17 +8,20 @@ boilerplate repeated on every page) are left out unless the options include them
 
 from __future__ import annotations
 
+import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from ..errors import BookError
-from .boilerplate import mark_boilerplate
+from .boilerplate import mark_boilerplate, mark_running_heads
 from .chapters import Section, sections_to_chapters
+from .epub_css import hidden_classes
 from .epub_kinds import document_kinds, landmark_targets
-from .epub_package import Package, parse_xml, read_bytes, read_cover, read_package
+from .epub_package import Package, parse_xml, read_bytes, read_cover, read_package, resolve
 from .epub_toc import TocEntry, nav_landmarks, nav_toc, ncx_toc
 from .gutenberg import is_licence_block, strip_licence
 from .htmltext import (
@@ -99,6 +102,66 @@ def _navigation(archive: zipfile.ZipFile, package: Package) -> _Navigation:
     return _Navigation(toc, landmarks)
 
 
+MIN_REPEATED_ALT = 3
+"""An alt text given to this many images ("etiquette", "alternative text", "no") describes
+none of them: it is a placeholder, not part of the story."""
+_SENTENCE_END = re.compile(r"[.!?…:;\"'»”’)\]]\s*$")
+
+
+def _hidden_classes(archive: zipfile.ZipFile, root: etree._Element, path: str,
+                    cache: dict[str, set[str]]) -> set[str]:
+    """Classes that the document's own style sheets (not alternate ones) hide."""
+    hidden: set[str] = set()
+    for link in root.iter("{*}link"):
+        rel = set((link.get("rel") or "").lower().split())
+        href = link.get("href")
+        if rel != {"stylesheet"} or not href:
+            continue
+        css_path = resolve(path, href).partition("#")[0]
+        if css_path not in cache:
+            cache[css_path] = hidden_classes(
+                read_bytes(archive, css_path).decode("utf-8", "replace"))
+        hidden |= cache[css_path]
+    for style in root.iter("{*}style"):
+        if _local_tag(style.getparent()) == "head":
+            hidden |= hidden_classes("".join(style.itertext()))
+    return hidden
+
+
+def _local_tag(el: etree._Element | None) -> str:
+    if el is None or not isinstance(el.tag, str):
+        return ""
+    return el.tag.rpartition("}")[2]
+
+
+def _mark_hidden(body: etree._Element, hidden: set[str]) -> None:
+    for el in body.iter():
+        if isinstance(el.tag, str) and hidden.intersection((el.get("class") or "").split()):
+            el.set(SKIP_MARK, "hidden")
+
+
+def _mark_repeated_alt(bodies: list[etree._Element]) -> None:
+    images = [(el, " ".join((el.get("alt") or "").split()).lower())
+              for body in bodies for el in body.iter("{*}img", "{*}image")]
+    counts = Counter(alt for _el, alt in images if alt)
+    for el, alt in images:
+        if alt and counts[alt] >= MIN_REPEATED_ALT:
+            el.set(SKIP_MARK, "alt")
+
+
+def join_pages(before: str, after: str) -> str:
+    """Text of two printed pages: a sentence cut by the page break goes on ("où" / "le
+    vent…"), a word hyphenated across it is whole again; otherwise a paragraph break."""
+    head, tail = before.rstrip(), after.lstrip()
+    if not head or not tail:
+        return head + tail
+    if tail[:1].islower() and not _SENTENCE_END.search(head):
+        if re.search(r"[^\W\d_]-$", head):
+            return head[:-1] + tail
+        return f"{head} {tail}"
+    return f"{head}\n\n{tail}"
+
+
 @dataclass
 class _Document:
     path: str
@@ -125,11 +188,16 @@ def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
                options: ReadOptions) -> list[_Document]:
     """The linear spine documents a listener wants, parsed, in reading order."""
     docs = []
+    css_cache: dict[str, set[str]] = {}
     for spine_item in package.spine:
         item = spine_item.item
         if not spine_item.linear or "nav" in item.properties:
             continue
-        body = body_of(parse_document(read_bytes(archive, item.path)))
+        root = parse_document(read_bytes(archive, item.path))
+        body = body_of(root)
+        hidden = _hidden_classes(archive, root, item.path, css_cache)
+        if hidden:
+            _mark_hidden(body, hidden)
         entries = [e for e in nav.toc if e.path == item.path]
         top = next((e for e in entries if not e.fragment), entries[0] if entries else None)
         kinds = document_kinds(item.path, body, nav.landmarks, top.title if top else "")
@@ -139,8 +207,11 @@ def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
             _mark_licence(body)
         _mark_landmarks(body, landmark_targets(item.path, nav.landmarks), options)
         docs.append(_Document(item.path, body, entries))
+    _mark_repeated_alt([d.body for d in docs])
     if options.skips("boilerplate"):
         mark_boilerplate([d.body for d in docs])
+        mark_running_heads([d.body for d in docs], frozenset(
+            [e.title for e in nav.toc] + [package.metadata.get("title", "")]))
     return docs
 
 
@@ -181,7 +252,16 @@ def read_epub(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
             cover = read_cover(archive, package)
     except (ValueError, KeyError, etree.LxmlError) as exc:
         raise BookError(f"cannot read this EPUB: {exc}", path) from None
-    sections = [s for doc in docs for s in _sections(doc, options)]
+    sections: list[Section] = []
+    for doc in docs:
+        pieces = _sections(doc, options)
+        if package.pre_paginated and not doc.entries and sections:
+            # A page of a fixed-layout book that the TOC does not name goes on with the
+            # chapter before it: a page is not a chapter, and a sentence may cross it.
+            for piece in pieces:
+                sections[-1].text = join_pages(sections[-1].text, piece.text)
+            continue
+        sections.extend(pieces)
     if options.skips("licence"):
         texts = strip_licence([s.text for s in sections])
         sections = [Section(s.title, s.heading, t) for s, t in zip(sections, texts, strict=True)]

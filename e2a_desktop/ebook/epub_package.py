@@ -52,6 +52,8 @@ class Package:
     toc_id: str = ""
     guide: list[tuple[str, str]] = field(default_factory=list)  # (type, full path#fragment)
     cover_id: str = ""
+    pre_paginated: bool = False
+    """A fixed-layout book: each spine document is one printed page, not a chapter."""
 
     def by_path(self, path: str) -> ManifestItem | None:
         return next((i for i in self.manifest.values() if i.path == path), None)
@@ -92,10 +94,22 @@ def read_bytes(archive: zipfile.ZipFile, path: str) -> bytes:
     try:
         return archive.read(path)
     except KeyError:
-        # Some packages spell a path with other case or percent-escapes than the zip does.
-        lowered = {n.lower(): n for n in archive.namelist()}
+        # Some packages spell a path with other case or percent-escapes than the zip does,
+        # and many zip tools store UTF-8 names without the flag that says so ("一.xhtml"
+        # then reads back as cp437 mojibake).
+        lowered = {_utf8_name(info).lower(): info.filename for info in archive.infolist()}
         name = lowered.get(path.lower())
         return archive.read(name) if name else b""
+
+
+def _utf8_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its writer meant it: UTF-8 even when the flag is missing."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
 
 
 def default_rootfile(archive: zipfile.ZipFile) -> str:
@@ -146,8 +160,11 @@ def read_package(archive: zipfile.ZipFile) -> Package:
              for ref in root.iter(f"{_OPF}reference") if ref.get("href")]
     cover_id = next((m.get("content", "") for m in root.iter(f"{_OPF}meta")
                      if m.get("name") == "cover"), "")
+    layout = next(("".join(m.itertext()).strip() for m in root.iter(f"{_OPF}meta")
+                   if m.get("property") == "rendition:layout"), "")
     return Package(opf_path, manifest, spine, _metadata(root),
-                   spine_el.get("toc", "") if spine_el is not None else "", guide, cover_id)
+                   spine_el.get("toc", "") if spine_el is not None else "", guide, cover_id,
+                   pre_paginated=layout == "pre-paginated")
 
 
 def read_cover(archive: zipfile.ZipFile, package: Package) -> Cover | None:

@@ -93,6 +93,37 @@ def _is_line_number(el: etree._Element, tag: str) -> bool:
     return at_line_end and tag == "span" and el.get("class") is not None
 
 
+def _svg_lines(el: etree._Element, lines: list[str], last_y: list[str | None]) -> None:
+    if el.text:
+        lines[-1] += el.text
+    for child in el:
+        if isinstance(child.tag, str) and _local(child.tag) not in _DROP_TAGS:
+            y = child.get("y")
+            if _local(child.tag) == "tspan" and y is not None and y != last_y[0]:
+                last_y[0] = y
+                if lines[-1].strip():
+                    lines.append("")  # a <tspan> placed on a new baseline is a new line
+            _svg_lines(child, lines, last_y)
+        if child.tail:
+            lines[-1] += child.tail
+
+
+def svg_text(el: etree._Element) -> str:
+    """An SVG ``<text>`` as one paragraph: its lines (one ``<tspan>`` each, often with no
+    space between) joined by spaces, a word hyphenated at a line's end made whole."""
+    lines: list[str] = [""]
+    _svg_lines(el, lines, [None])
+    out = ""
+    for line in (" ".join(part.split()) for part in lines):
+        if not line:
+            continue
+        if out and line[:1].islower() and re.search(r"[^\W\d_]-$", out):
+            out = out[:-1] + line
+        else:
+            out = f"{out} {line}" if out else line
+    return out
+
+
 @dataclass(frozen=True)
 class HtmlText:
     """Speakable text plus the document's first heading (a fallback chapter title)."""
@@ -206,7 +237,7 @@ class _Walker:
 
     def _svg(self, el: etree._Element) -> None:
         for text in el.iter("{*}text"):
-            self.out.append(f"\n\n{' '.join(_text_of(text).split())}\n\n")
+            self.out.append(f"\n\n{svg_text(text)}\n\n")
 
     def _code(self, el: etree._Element) -> None:
         if self.options.code == "read":

@@ -21,6 +21,7 @@ class Doc:
     linear: bool = True
     properties: str = ""
     anchors: list[tuple[str, str]] = field(default_factory=list)  # TOC entries: (id, title)
+    head: str = ""  # extra <head> markup (a stylesheet link, a <style>)
 
 
 @dataclass
@@ -39,6 +40,8 @@ class EpubSpec:
     nav_dir: str = ""  # a sub-folder for nav.xhtml and toc.ncx ("nav"), links relative to it
     landmarks: list[tuple[str, str]] = field(default_factory=list)  # (epub:type, doc name)
     other_rootfiles: list[str] = field(default_factory=list)  # renditions after the default
+    pre_paginated: bool = False  # fixed layout: rendition:layout pre-paginated
+    utf8_flag: bool = True  # False: non-ASCII names stored as UTF-8 without the zip flag
 
 
 def png(width: int = 60, height: int = 90, rgb: tuple[int, int, int] = (40, 80, 140)) -> bytes:
@@ -58,19 +61,35 @@ def png(width: int = 60, height: int = 90, rgb: tuple[int, int, int] = (40, 80, 
         chunk(b"IEND", b"")
 
 
-def xhtml(title: str, body: str) -> str:
+def xhtml(title: str, body: str, head: str = "") -> str:
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
-        f"<head><title>{escape(title)}</title></head><body>{body}</body></html>"
+        f"<head><title>{escape(title)}</title>{head}</head><body>{body}</body></html>"
     )
+
+
+def clear_utf8_flags(path: Path) -> None:
+    """Rewrite the zip so its names read as UTF-8 bytes without the flag that says so, as
+    many zip tools store them (Python then decodes them as cp437)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        offsets = [info.header_offset for info in archive.infolist()]
+    for offset in offsets:  # local headers: flags at +6, little-endian; 0x800 is bit 3 of +7
+        data[offset + 7] &= 0xFF ^ 0x08
+    position = data.find(b"PK\x01\x02")
+    while position != -1:  # central directory: flags at +8
+        data[position + 9] &= 0xFF ^ 0x08
+        position = data.find(b"PK\x01\x02", position + 46)
+    path.write_bytes(bytes(data))
 
 
 def build_epub(spec: EpubSpec, path: Path) -> Path:
     """Write ``spec`` as an EPUB at ``path``."""
     manifest, spine, files = [], [], {}
     for i, doc in enumerate(spec.docs):
-        files[f"OEBPS/{doc.name}"] = xhtml(doc.toc_title or spec.title, doc.body).encode()
+        files[f"OEBPS/{doc.name}"] = xhtml(doc.toc_title or spec.title, doc.body,
+                                           doc.head).encode()
         props = f' properties="{doc.properties}"' if doc.properties else ""
         manifest.append(f'<item id="d{i}" href="{doc.name}" media-type="application/xhtml+xml"'
                         f"{props}/>")
@@ -124,7 +143,9 @@ def build_epub(spec: EpubSpec, path: Path) -> Path:
         f"<dc:title>{escape(spec.title)}</dc:title><dc:creator>{escape(spec.author)}</dc:creator>"
         f"<dc:language>{spec.language}</dc:language><dc:date>{spec.date}</dc:date>"
         f"<dc:description>{escape(spec.description)}</dc:description>{cover_meta}"
-        f'</metadata><manifest>{"".join(manifest)}</manifest>'
+        + ('<meta property="rendition:layout">pre-paginated</meta>' if spec.pre_paginated
+           else "")
+        + f'</metadata><manifest>{"".join(manifest)}</manifest>'
         f'<spine toc="ncx">{"".join(spine)}</spine></package>'
     )
     files["OEBPS/content.opf"] = opf.encode()
@@ -143,6 +164,8 @@ def build_epub(spec: EpubSpec, path: Path) -> Path:
                          compress_type=zipfile.ZIP_STORED)
         for name, data in files.items():
             archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    if not spec.utf8_flag:
+        clear_utf8_flags(path)
     return path
 
 

@@ -1,0 +1,150 @@
+"""Cases found reading the IDPF epub3-samples books, rebuilt as small EPUBs: each test
+asserts what a listener hears. (The real books are not read here: CI has no copy.)"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from e2a_desktop.ebook import read_book
+from e2a_desktop.ebook.epub_css import hidden_classes
+from tests.helpers.epub_builder import Doc, EpubSpec, build_epub
+
+LONG = ("The rain fell on the old town all night, and nobody in the inn could sleep for the "
+        "noise it made on the slate roofs above them.")
+
+
+def _book_text(tmp_path: Path, spec: EpubSpec) -> list[tuple[str, str]]:
+    book = read_book(build_epub(spec, tmp_path / "book.epub"))
+    return [(c.title, c.text) for c in book.chapters]
+
+
+def _heard(tmp_path: Path, spec: EpubSpec) -> str:
+    return "\n\n".join(text for _title, text in _book_text(tmp_path, spec))
+
+
+def test_file_names_in_utf8_without_the_zip_flag_are_found(tmp_path: Path) -> None:
+    """kusamakura: "xhtml/一.xhtml" stored by a zip tool that does not set the UTF-8 flag."""
+    spec = EpubSpec(language="ja", utf8_flag=False, docs=[
+        Doc("一.xhtml", f"<h1>一</h1><p>山路を登りながら、こう考えた。{LONG}</p>", toc_title="一")])
+    path = build_epub(spec, tmp_path / "book.epub")
+    with zipfile.ZipFile(path) as archive:
+        assert "OEBPS/一.xhtml" not in archive.namelist()  # the test's premise
+    text = "\n\n".join(c.text for c in read_book(path).chapters)
+    assert "山路を登りながら、こう考えた。" in text
+
+
+def test_classes_the_books_css_hides_are_not_read(tmp_path: Path) -> None:
+    """Guide Hachette: running heads set as <div class="oeb-header"> hidden by the CSS."""
+    css = (b"@charset \"UTF-8\";\n.oeb-header { display:none; display:oeb-page-head; }\n"
+           b"@media print { .print-only { display: none } }\n.shown { display: none; "
+           b"display: block }\n")
+    head = '<link rel="stylesheet" type="text/css" href="style.css"/>'
+    body = ('<div class="title">The Alsace</div><div class="oeb-header">The Alsace</div>'
+            f'<p>{LONG}</p><p class="print-only">Printed in France.</p>'
+            '<p class="shown">A shown line.</p>')
+    spec = EpubSpec(extra_files={"OEBPS/style.css": css},
+                    docs=[Doc("c1.xhtml", body, toc_title="One", head=head)])
+    heard = _heard(tmp_path, spec)
+    assert heard.count("The Alsace") == 1
+    assert "Printed in France." in heard  # hidden for one medium only
+    assert "A shown line." in heard  # a later declaration shows it again
+
+
+def test_alternate_style_sheets_do_not_hide(tmp_path: Path) -> None:
+    """Haruko: an English and a Japanese alternate style sheet each hide the other."""
+    css = b"p.ja { display: none; }"
+    head = '<link rel="alternate stylesheet" title="English" href="en.css"/>'
+    body = f'<p class="ja">日本語の文。</p><p>{LONG}</p>'
+    spec = EpubSpec(extra_files={"OEBPS/en.css": css},
+                    docs=[Doc("c1.xhtml", body, toc_title="One", head=head)])
+    assert "日本語の文。" in _heard(tmp_path, spec)
+
+
+def test_hidden_classes_parses_only_plain_top_level_rules() -> None:
+    css = (".a{display:none} /* .b{display:none} */ .c .d{display:none} "
+           "@supports (display:grid) { .e{display:none} } p.f, .g {display:none}")
+    assert hidden_classes(css) == {"a", "f", "g"}
+
+
+def test_an_alt_text_given_to_many_images_is_not_read(tmp_path: Path) -> None:
+    """Emakimono, manga: every picture's alt is "代替テキスト" ("alternative text")."""
+    pages = "".join(f'<div><img src="p{i}.png" alt="alternative text"/></div>'
+                    for i in range(4))
+    body = f'{pages}<div><img src="fox.png" alt="The fox jumps over the fence."/></div>'
+    heard = _heard(tmp_path, EpubSpec(docs=[Doc("c1.xhtml", f"<p>{LONG}</p>{body}",
+                                                toc_title="One")]))
+    assert "alternative text" not in heard
+    assert "The fox jumps over the fence." in heard
+
+
+def test_running_heads_that_restate_titles_are_left_out(tmp_path: Path) -> None:
+    """Guide Hachette: "Beaujolais (LE BEAUJOLAIS ET LE LYONNAIS)" printed before each wine,
+    while a sentence that recurs ("First, form the augmented matrix.") and a refrain stay."""
+    wines = "".join(
+        f'<div class="TCR">Beaujolais (LE BEAUJOLAIS ET LE LYONNAIS)</div>'
+        f'<p>Wine number {i} is a fresh red with notes of cherry and a long finish.</p>'
+        f'<p class="step">First, form the augmented matrix.</p>'
+        f'<p class="verse">HURRY UP PLEASE ITS TIME</p>' for i in range(4))
+    body = (f'<div class="region">LE BEAUJOLAIS ET LE LYONNAIS</div>'
+            f'<div class="appellation">Beaujolais</div><p>{LONG}</p>{wines}')
+    heard = _heard(tmp_path, EpubSpec(docs=[Doc("c1.xhtml", body, toc_title="Wines")]))
+    assert "(LE BEAUJOLAIS" not in heard
+    assert heard.count("LE BEAUJOLAIS ET LE LYONNAIS") == 1
+    assert heard.count("First, form the augmented matrix.") == 4
+    assert heard.count("HURRY UP PLEASE ITS TIME") == 4
+    assert "Wine number 3 is a fresh red" in heard
+
+
+def test_a_running_head_repeating_the_book_title_is_left_out(tmp_path: Path) -> None:
+    body = "".join(f'<p>{LONG} Part {i}.</p><p class="rh">The Voyage of the Heron</p>'
+                   for i in range(5))
+    spec = EpubSpec(title="The Voyage of the Heron",
+                    docs=[Doc("c1.xhtml", f"<h1>One</h1>{body}", toc_title="One")])
+    heard = _heard(tmp_path, spec)
+    assert "Voyage of the Heron" not in heard
+    assert "Part 4." in heard
+
+
+def _svg_page(*lines: str) -> str:
+    spans = "".join(f'<tspan x="0" y="{15 * i}">{line}</tspan>' for i, line in enumerate(lines))
+    return (f'<div class="page"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 500">'
+            f"<text>{spans}</text></svg></div>")
+
+
+def test_svg_lines_are_joined_and_dehyphenated(tmp_path: Path) -> None:
+    """Sous le vent: one <tspan> a line, no space between, words hyphenated at line ends."""
+    body = _svg_page("Il en avait souvent rêvé, au moins depuis la ", "communale.",
+                     "Dans la petite école, l'histoire res-", "tait toujours l'histoire.")
+    heard = _heard(tmp_path, EpubSpec(language="fr", docs=[
+        Doc("p1.xhtml", body + f"<p>{LONG}</p>", toc_title="I")]))
+    assert ("Il en avait souvent rêvé, au moins depuis la communale. Dans la petite école, "
+            "l'histoire restait toujours l'histoire.") in heard
+
+
+def test_pages_of_a_fixed_layout_book_continue_the_chapter(tmp_path: Path) -> None:
+    """Sous le vent, Haruko: each page is a spine file; the TOC names only where the story
+    starts. Pages it does not name go on with the chapter, a sentence across a page break
+    read as one."""
+    spec = EpubSpec(language="fr", pre_paginated=True, docs=[
+        Doc("p1.xhtml", _svg_page("I"), toc_title="Commencer"),
+        Doc("p2.xhtml", _svg_page("Il rêvait d'un monde où les fruits seraient gros, où")),
+        Doc("p3.xhtml", _svg_page("le vent serait chaud. Il accrocherait une carte au mur, "
+                                  "une carte de l'Asie du Sud-Est.")),
+        Doc("p4.xhtml", _svg_page("Eh bien, ce moment était arrivé, et il partait pour "
+                                  "Tahiti sans se retourner vers la Bretagne.")),
+    ])
+    chapters = _book_text(tmp_path, spec)
+    assert len(chapters) == 1
+    title, text = chapters[0]
+    assert title == "Commencer"
+    assert "gros, où le vent serait chaud." in text
+    assert "au mur, une carte de l'Asie du Sud-Est.\n\nEh bien" in text
+
+
+def test_pages_of_a_reflowable_book_stay_chapters(tmp_path: Path) -> None:
+    spec = EpubSpec(docs=[
+        Doc("c1.xhtml", f"<h1>One</h1><p>{LONG}</p>", toc_title="One"),
+        Doc("c2.xhtml", f"<h1>Two</h1><p>{LONG}</p>"),
+    ])
+    assert [title for title, _text in _book_text(tmp_path, spec)] == ["One", "Two"]
