@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .model import Chapter
@@ -38,6 +39,7 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
+_PUNCTUATION = "".join(chr(c) for c in range(0x2030) if unicodedata.category(chr(c))[0] in "PS")
 _NUMBERING = re.compile(r"^(?:\d+|[ivxlcdm]+)$")
 
 
@@ -68,15 +70,37 @@ def _announced(title: str, text: str) -> bool:
     return False
 
 
-def _is_navigation_label(title: str) -> bool:
+def is_navigation_label(title: str) -> bool:
     return " ".join(_words(title)) in NAVIGATION_LABELS
+
+
+def _tokens(text: str) -> list[str]:
+    """Words split at spaces, punctuation trimmed ("Appendix A:" is "appendix", "a"). Not
+    ``\\w+``: it cuts Devanagari words at their vowel signs ("[वै]" is no prefix of "विराट")."""
+    tokens = (token.strip(_PUNCTUATION) for token in text.lower().split())
+    return [token for token in tokens if token]
+
+
+def _opens_with_label(title: str, text: str) -> bool:
+    """The text's first line is only the title's leading number or numbered label ("190"
+    under the TOC's "190 A FOUR-LEAVED CLOVER", "Chapter 5" under "Chapter 5: Loomings")."""
+    first = text.split("\n\n", 1)[0]
+    if len(first) > MAX_HEADING_CHARS:
+        return False
+    label, named = _tokens(first), _tokens(title)
+    numbered = any(token.isdigit() or _NUMBERING.match(token) or len(token) == 1
+                   for token in label)  # "[Virata]" opening a "Virata Parva" chapter is no label
+    return numbered and 0 < len(label) < len(named) and named[: len(label)] == label
 
 
 def _with_title(title: str, text: str, language: str) -> str:
     """Make the narrator announce the chapter: the title leads the text once."""
     spoken_title = normalize_text(title, language)
-    if not spoken_title or _is_navigation_label(spoken_title) or _announced(spoken_title, text):
+    if not spoken_title or is_navigation_label(spoken_title) or _announced(spoken_title, text):
         return text
+    if _opens_with_label(spoken_title, text):  # the title says it all: say the title instead
+        rest = text.split("\n\n", 1)[1:]
+        return "\n\n".join([spoken_title, *rest])
     return f"{spoken_title}\n\n{text}" if text else spoken_title
 
 
@@ -104,7 +128,7 @@ def sections_to_chapters(sections: list[Section], min_chars: int = MIN_CHAPTER_C
         label = " ".join((section.title or section.heading).split())
         text = _with_title(label, text, language)
         joins = _joins_next(label, text, min_chars)
-        if _is_navigation_label(label) and section.heading:
+        if is_navigation_label(label) and section.heading:
             label = " ".join(section.heading.split())  # "Begin Reading" names no chapter
         cleaned.append((label, text, joins))
 

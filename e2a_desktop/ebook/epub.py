@@ -19,20 +19,22 @@ from lxml import etree
 from ..errors import BookError
 from .boilerplate import mark_boilerplate, mark_running_heads
 from .chapters import Section, sections_to_chapters
-from .epub_css import hidden_classes
-from .epub_kinds import document_kinds, landmark_targets
+from .epub_css import heading_classes, hidden_classes
+from .epub_kinds import document_kinds, is_part_page, landmark_targets, mark_link_list
 from .epub_package import Package, parse_xml, read_bytes, read_cover, read_package, resolve
 from .epub_toc import TocEntry, nav_landmarks, nav_toc, ncx_toc
 from .gutenberg import is_licence_block, strip_licence
 from .htmltext import (
     SKIP_MARK,
     body_of,
+    epub_types,
     extract,
     heading_text,
     iter_headings,
     parse_document,
     split_at_anchors,
 )
+from .letterspacing import join_letter_runs
 from .model import Book, Metadata
 from .options import DEFAULT_OPTIONS, ReadOptions
 
@@ -108,10 +110,11 @@ none of them: it is a placeholder, not part of the story."""
 _SENTENCE_END = re.compile(r"[.!?…:;\"'»”’)\]]\s*$")
 
 
-def _hidden_classes(archive: zipfile.ZipFile, root: etree._Element, path: str,
-                    cache: dict[str, set[str]]) -> set[str]:
-    """Classes that the document's own style sheets (not alternate ones) hide."""
-    hidden: set[str] = set()
+def _styled_classes(archive: zipfile.ZipFile, root: etree._Element, path: str,
+                    cache: dict[str, tuple[set[str], set[str]]]) -> tuple[set[str], set[str]]:
+    """Classes that the document's own style sheets (not alternate ones) hide, and those
+    they style as headings."""
+    sheets: list[tuple[set[str], set[str]]] = []
     for link in root.iter("{*}link"):
         rel = set((link.get("rel") or "").lower().split())
         href = link.get("href")
@@ -119,13 +122,19 @@ def _hidden_classes(archive: zipfile.ZipFile, root: etree._Element, path: str,
             continue
         css_path = resolve(path, href).partition("#")[0]
         if css_path not in cache:
-            cache[css_path] = hidden_classes(
-                read_bytes(archive, css_path).decode("utf-8", "replace"))
-        hidden |= cache[css_path]
+            css = read_bytes(archive, css_path).decode("utf-8", "replace")
+            cache[css_path] = (hidden_classes(css), heading_classes(css))
+        sheets.append(cache[css_path])
     for style in root.iter("{*}style"):
         if _local_tag(style.getparent()) == "head":
-            hidden |= hidden_classes("".join(style.itertext()))
-    return hidden
+            css = "".join(style.itertext())
+            sheets.append((hidden_classes(css), heading_classes(css)))
+    hidden: set[str] = set()
+    headings: set[str] = set()
+    for hides, heads in sheets:
+        hidden |= hides
+        headings |= heads
+    return hidden, headings
 
 
 def _local_tag(el: etree._Element | None) -> str:
@@ -134,10 +143,43 @@ def _local_tag(el: etree._Element | None) -> str:
     return el.tag.rpartition("}")[2]
 
 
-def _mark_hidden(body: etree._Element, hidden: set[str]) -> None:
+def _mark_hidden(body: etree._Element, hidden: set[str], headings: set[str]) -> None:
     for el in body.iter():
-        if isinstance(el.tag, str) and hidden.intersection((el.get("class") or "").split()):
+        if not isinstance(el.tag, str):
+            continue
+        classes = (el.get("class") or "").split()
+        if hidden.intersection(classes):
             el.set(SKIP_MARK, "hidden")
+        elif headings.intersection(classes):
+            el.set(_HEADING_MARK, "css")
+
+
+_HEADING_MARK = "data-e2a-heading"
+MAX_STYLED_HEADING = 100
+_BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "dt",
+                     "dd", "blockquote", "figcaption", "caption", "td", "th"})
+
+
+def styled_heading(body: etree._Element) -> str:
+    """The document's first line of text when it is styled as a heading: by a class its
+    style sheet makes large (or bold and centred), ``role="heading"``, or
+    ``epub:type="title"``. A title for a file the TOC does not name and that has no
+    ``<h1>``-``<h6>``."""
+    for el in body.iter():
+        if not isinstance(el.tag, str) or _local_tag(el) not in _BLOCKS:
+            continue
+        if el.get(SKIP_MARK) is not None or any(a.get(SKIP_MARK) is not None
+                                                for a in el.iterancestors()):
+            continue
+        text = heading_text(el)
+        if not text:
+            continue
+        if len(el) and any(isinstance(c.tag, str) and _local_tag(c) in _BLOCKS for c in el):
+            continue  # a holder: its first block child decides
+        marked = el.get(_HEADING_MARK) is not None or el.get("role") == "heading" \
+            or "title" in epub_types(el)
+        return text if marked and len(text) <= MAX_STYLED_HEADING else ""
+    return ""
 
 
 def _mark_repeated_alt(bodies: list[etree._Element]) -> None:
@@ -188,21 +230,27 @@ def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
                options: ReadOptions) -> list[_Document]:
     """The linear spine documents a listener wants, parsed, in reading order."""
     docs = []
-    css_cache: dict[str, set[str]] = {}
+    css_cache: dict[str, tuple[set[str], set[str]]] = {}
+    spine = frozenset(s.item.path for s in package.spine)
     for spine_item in package.spine:
         item = spine_item.item
         if not spine_item.linear or "nav" in item.properties:
             continue
         root = parse_document(read_bytes(archive, item.path))
         body = body_of(root)
-        hidden = _hidden_classes(archive, root, item.path, css_cache)
-        if hidden:
-            _mark_hidden(body, hidden)
+        hidden, headings = _styled_classes(archive, root, item.path, css_cache)
+        if hidden or headings:
+            _mark_hidden(body, hidden, headings)
+        join_letter_runs(body)
         entries = [e for e in nav.toc if e.path == item.path]
         top = next((e for e in entries if not e.fragment), entries[0] if entries else None)
-        kinds = document_kinds(item.path, body, nav.landmarks, top.title if top else "")
+        kinds = document_kinds(item.path, body, nav.landmarks, top.title if top else "",
+                               spine)
         if any(options.skips(kind) for kind in kinds):
             continue
+        if options.skips("toc") and is_part_page(item.path, body, top.title if top else "",
+                                                 spine):
+            mark_link_list(item.path, body, spine, "toc")
         if options.skips("licence"):
             _mark_licence(body)
         _mark_landmarks(body, landmark_targets(item.path, nav.landmarks), options)
@@ -218,11 +266,12 @@ def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
 def _sections(doc: _Document, options: ReadOptions) -> list[Section]:
     """One section per TOC entry that points into the document, plus any text before them."""
     titles: dict[str, str] = {}
-    for entry in doc.entries:
-        titles.setdefault(entry.fragment, entry.title)
+    whole = {doc.body.get("id"), *(el.get("id") for el in doc.body.iterancestors())} - {None}
+    for entry in doc.entries:  # "1-childhood.xhtml#b1", b1 the <body>'s id, names the file
+        titles.setdefault("" if entry.fragment in whole else entry.fragment, entry.title)
     pieces = split_at_anchors(doc.body, frozenset(k for k in titles if k), options)
     heading_el = next(iter_headings(doc.body), None)
-    heading = heading_text(heading_el) if heading_el is not None else ""
+    heading = heading_text(heading_el) if heading_el is not None else styled_heading(doc.body)
     sections: list[Section] = []
     for anchor, text in pieces:
         sections.append(Section(title=titles.get(anchor, ""),

@@ -51,3 +51,35 @@ def hidden_classes(css: str) -> set[str]:
             if match:
                 display[match.group(1)] = hides
     return {name for name, hides in display.items() if hides}
+
+
+_FONT_SIZE = re.compile(r"font-size\s*:\s*([\w.%-]+)", re.I)
+_WEIGHT = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
+_CENTERED = re.compile(r"text-align\s*:\s*center", re.I)
+_LARGE_SIZES = frozenset({"large", "x-large", "xx-large", "xxx-large", "larger"})
+_RELATIVE = re.compile(r"^([\d.]+)(em|rem|%)$")
+
+
+def _large(size: str) -> bool:
+    size = size.lower()
+    match = _RELATIVE.match(size)
+    if match:
+        value = float(match.group(1)) / (100 if match.group(2) == "%" else 1)
+        return value >= 1.2
+    return size in _LARGE_SIZES
+
+
+def heading_classes(css: str) -> set[str]:
+    """Class names styled as a heading: a large font, or bold and centred. Books that set
+    their titles in ``<div class="TITREGSE">`` say so only in their style sheet."""
+    found: set[str] = set()
+    for selectors, declarations in _top_level_rules(_COMMENT.sub("", css)):
+        sizes = _FONT_SIZE.findall(declarations)
+        large = bool(sizes) and _large(sizes[-1])
+        if not (large or (_WEIGHT.search(declarations) and _CENTERED.search(declarations))):
+            continue
+        for selector in selectors.split(","):
+            match = _CLASS_SELECTOR.match(selector.strip())
+            if match:
+                found.add(match.group(1))
+    return found

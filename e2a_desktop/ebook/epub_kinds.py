@@ -12,7 +12,9 @@ import re
 
 from lxml import etree
 
-from .htmltext import epub_types, heading_text, iter_headings
+from .chapters import is_navigation_label
+from .epub_package import resolve
+from .htmltext import SKIP_MARK, epub_types, heading_text, iter_headings
 from .xmlnames import local_name
 
 _GUIDE_KINDS = {"title-page": "titlepage", "copyright-page": "copyright-page", "toc": "toc",
@@ -28,6 +30,13 @@ _FILE_KINDS = {"copyright": "copyright-page", "copyright-page": "copyright-page"
 without semantics). "index" is not one: it is often the main text of a converted site."""
 MIN_LINKS = 5
 LINK_SHARE = 0.6
+MIN_BOOK_LINKS = 3
+"""A page whose letters are mostly in links to this many other parts of the book is a printed
+contents page, however short ("目次" and four chapter links). Letters, not words, are
+counted: Japanese has no spaces, and section numbers beside the links are not letters. A
+chapter's footnote references ("1", "*") and a cross-reference or two never come near."""
+_LETTER = re.compile(r"[^\W\d_]")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
 def _local(el: etree._Element) -> str:
@@ -45,9 +54,52 @@ def _link_share(body: etree._Element) -> tuple[int, float]:
     return len(links), (linked / total if total else 0.0)
 
 
+def _letters(el: etree._Element) -> int:
+    return len(_LETTER.findall("".join(t for t in el.itertext() if isinstance(t, str))))
+
+
+def _book_links(path: str, body: etree._Element, spine: frozenset[str]) -> list[etree._Element]:
+    """Links to other documents of the book's spine."""
+    return [a for a in body.iter("{*}a", "a") if (href := (a.get("href") or "").strip())
+            and not _SCHEME.match(href) and not href.startswith("#")
+            and resolve(path, href).partition("#")[0] in spine - {path}]
+
+
+def _links_into_book(path: str, body: etree._Element, spine: frozenset[str]) -> bool:
+    """Most of the page's letters are in links to other documents of the book's spine."""
+    links = _book_links(path, body, spine)
+    if len(links) < MIN_BOOK_LINKS:
+        return False
+    total = _letters(body)
+    return bool(total) and sum(_letters(a) for a in links) / total >= LINK_SHARE
+
+
+def is_part_page(path: str, body: etree._Element, toc_title: str,
+                 spine: frozenset[str]) -> bool:
+    """A page the TOC names with a title of its own ("Part III. Applications") that lists
+    its sections as links: its title is read, its list of links is not."""
+    return bool(toc_title) and not is_navigation_label(toc_title) \
+        and _links_into_book(path, body, spine)
+
+
+def mark_link_list(path: str, body: etree._Element, spine: frozenset[str], mark: str) -> None:
+    """Set ``mark`` on each link into the book, or on the block that holds only it (an
+    ``<li>`` with the link and its number), so a part page's list is not read."""
+    for link in _book_links(path, body, spine):
+        target = link
+        letters = _letters(link)
+        parent = link.getparent()
+        while parent is not None and parent is not body and _letters(parent) == letters:
+            target, parent = parent, parent.getparent()
+        target.set(SKIP_MARK, mark)
+
+
 def document_kinds(path: str, body: etree._Element, landmarks: list[tuple[str, str]],
-                   toc_title: str) -> set[str]:
-    """Every kind the evidence gives this document ("toc", "index", "bodymatter"…)."""
+                   toc_title: str, spine: frozenset[str] = frozenset()) -> set[str]:
+    """Every kind the evidence gives this document ("toc", "index", "bodymatter"…).
+
+    ``spine`` holds the paths of the book's documents, to tell links into the book (a
+    printed contents page) from links out of it."""
     # A landmark with a fragment names one element, not the file (a one-file book may point
     # its "titlepage" landmark inside the only file): see landmark_targets for those.
     kinds = {_GUIDE_KINDS.get(kind, kind) for kind, target in landmarks if target == path}
@@ -62,7 +114,9 @@ def document_kinds(path: str, body: etree._Element, landmarks: list[tuple[str, s
     heading = next(iter_headings(body), None)
     heading_label = _label(heading_text(heading)) if heading is not None else ""
     count, share = _link_share(body)
-    if count >= MIN_LINKS and share >= LINK_SHARE:
+    if is_part_page(path, body, toc_title, spine):
+        return kinds
+    if (count >= MIN_LINKS and share >= LINK_SHARE) or _links_into_book(path, body, spine):
         # Mostly links: a printed contents page or an index, unless the heading says otherwise.
         kinds.add("index" if heading_label == "index" else "toc")
     elif heading_label in ("contents", "table of contents") and count >= MIN_LINKS:

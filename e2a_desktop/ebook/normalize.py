@@ -46,6 +46,9 @@ _SILENT_MARKS = ("\u2122", "\u00ae", "\u2120")
 # An em or en dash (or a double hyphen) between words is a pause: speak it as a comma.
 # Only spaces and tabs around it are eaten, never a paragraph break.
 _DASH_PAUSE = re.compile(r"[ \t]*(?:\u2014|\u2013|\u2015|--+)[ \t]*")
+# A dash after a word, right before a closing bracket or a stop, says no pause of its own:
+# "(1851– )", an open range (born 1851, still living), is read "(1851)", not "(1851, )".
+_DASH_BEFORE_CLOSE = re.compile(r"(?<=\w)[ \t]*(?:\u2014|\u2013|\u2015|--+)[ \t]*(?=[)\]}.;:!?])")
 # A line opening with a dash is a line of dialogue ("— Bonjour, dit-il."): its own paragraph.
 _DIALOGUE_LINE = re.compile(r"\n[ \t]*(?=[\u2014\u2015\u2013])")
 _ELLIPSIS = re.compile(r"\.(?:\s*\.){2,}")
@@ -183,7 +186,7 @@ def normalize_text(text: str, language: str = "en") -> str:
     text = say_symbols(text.replace("\r\n", "\n"), language)
     text = unicodedata.normalize("NFKC", text)
     text = _DIALOGUE_LINE.sub("\n\n", text)
-    text = _DASH_PAUSE.sub(", ", text)
+    text = _DASH_PAUSE.sub(", ", _DASH_BEFORE_CLOSE.sub("", text))
     text = _clean_characters(text)
     text = _ELLIPSIS.sub("...", text)
     # Whole-text passes (one C-level scan each) before the per-paragraph trim.

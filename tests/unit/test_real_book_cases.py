@@ -8,6 +8,7 @@ from pathlib import Path
 
 from e2a_desktop.ebook import read_book
 from e2a_desktop.ebook.epub_css import hidden_classes
+from e2a_desktop.ebook.options import ReadOptions
 from tests.helpers.epub_builder import Doc, EpubSpec, build_epub
 
 LONG = ("The rain fell on the old town all night, and nobody in the inn could sleep for the "
@@ -148,3 +149,101 @@ def test_pages_of_a_reflowable_book_stay_chapters(tmp_path: Path) -> None:
         Doc("c2.xhtml", f"<h1>Two</h1><p>{LONG}</p>"),
     ])
     assert [title for title, _text in _book_text(tmp_path, spec)] == ["One", "Two"]
+
+
+def test_an_unmarked_printed_contents_page_is_skipped(tmp_path: Path) -> None:
+    """mymedia_lite, jlreq: "目次" and links to the chapters, no epub:type, no TOC entry."""
+    links = "".join(f'<p><a href="c{i}.xhtml#s">第{i}章の題</a></p>' for i in (1, 2, 3))
+    docs = [Doc("toc.xhtml", f"<h2>目次</h2>{links}"),
+            Doc("c1.xhtml", f"<h1 id='s'>一</h1><p>山路を登りながら、こう考えた。{LONG}</p>",
+                toc_title="一"),
+            Doc("c2.xhtml", f"<h1 id='s'>二</h1><p>智に働けば角が立つ。{LONG}</p>", toc_title="二"),
+            Doc("c3.xhtml", f"<h1 id='s'>三</h1><p>情に棹させば流される。{LONG}</p>",
+                toc_title="三")]
+    path = build_epub(EpubSpec(language="ja", docs=docs), tmp_path / "book.epub")
+    heard = "\n\n".join(c.text for c in read_book(path).chapters)
+    assert "目次" not in heard and "第1章の題" not in heard
+    assert "山路を登りながら" in heard
+    included = read_book(path, ReadOptions(include=frozenset({"toc"})))
+    assert "第1章の題" in "\n\n".join(c.text for c in included.chapters)
+
+
+def test_a_chapter_with_a_few_links_is_read(tmp_path: Path) -> None:
+    """Footnote references and a cross-reference or two never make a chapter a contents page."""
+    body = (f'<h1>One</h1><p>{LONG}<a href="notes.xhtml#n1">1</a> See '
+            f'<a href="c2.xhtml">the next chapter</a>, <a href="c2.xhtml#a">its map</a> and '
+            f'<a href="notes.xhtml">the notes</a>.</p>')
+    spec = EpubSpec(docs=[Doc("c1.xhtml", body, toc_title="One"),
+                          Doc("c2.xhtml", f"<h1>Two</h1><p id='a'>{LONG}</p>", toc_title="Two"),
+                          Doc("notes.xhtml", f"<p id='n1'>{LONG}</p>", toc_title="Notes")])
+    assert "See the next chapter, its map and the notes." in _heard(tmp_path, spec)
+
+
+def test_a_part_page_listing_its_sections_says_only_its_title(tmp_path: Path) -> None:
+    """linear-algebra: "Part III. Applications" and links to its sections, named in the TOC."""
+    links = "".join(f'<li><a href="s{i}.xhtml">Section {i} Curve Fitting</a></li>'
+                    for i in (1, 2, 3))
+    docs = [Doc("part.xhtml", f"<h1>Part III. Applications</h1><ul>{links}</ul>",
+                toc_title="Part III. Applications")]
+    docs += [Doc(f"s{i}.xhtml", f"<h1>Section {i} Curve Fitting</h1><p>{LONG}</p>",
+                 toc_title=f"Section {i} Curve Fitting") for i in (1, 2, 3)]
+    heard = _heard(tmp_path, EpubSpec(docs=docs))
+    assert "Part 3. Applications" in heard
+    assert heard.count("Section 1 Curve Fitting") == 1
+
+
+def test_a_dash_before_a_closing_bracket_is_not_a_comma(tmp_path: Path) -> None:
+    """childrens-literature: "Dr. Abram S. Isaacs (1851– ) is a professor"."""
+    body = f"<h1>One</h1><p>Dr. Abram S. Isaacs (1851– ) is a professor. Fie—! {LONG}</p>"
+    heard = _heard(tmp_path, EpubSpec(docs=[Doc("c1.xhtml", body, toc_title="One")]))
+    assert "Dr. Abram S. Isaacs (1851) is a professor. Fie!" in heard
+
+
+def test_a_heading_that_is_the_titles_number_is_not_said_again(tmp_path: Path) -> None:
+    """childrens-literature: TOC "190 A FOUR-LEAVED CLOVER", heading "<h3>190</h3>"."""
+    spec = EpubSpec(docs=[
+        Doc("c1.xhtml", f"<h3>190</h3><p>{LONG}</p>", toc_title="190 A FOUR-LEAVED CLOVER"),
+        Doc("c2.xhtml", f"<p>[Virata]</p><p>{LONG}</p>", toc_title="Virata Parva 3")])
+    (_t1, first), (_t2, second) = _book_text(tmp_path, spec)
+    assert first.startswith(f"190 A FOUR-LEAVED CLOVER\n\n{LONG[:20]}")
+    assert second.startswith("Virata Parva 3\n\n[Virata]")  # a speaker, not a number
+
+
+def test_letters_set_one_per_span_are_read_as_words(tmp_path: Path) -> None:
+    """linear-algebra (tex4ht small capitals): "T<span>h</span><span>i</span>…"."""
+    def caps(word: str) -> str:
+        return word[0] + "".join(f'\n  <span class="sc">{c}</span>' for c in word[1:])
+    notice = f'<span class="big">{caps("This")} {caps("Draft")}, {caps("Subject")}</span>'
+    body = f"<h1>One</h1><p>{notice}</p><p>Let <i>x</i> <i>y</i> be two numbers. {LONG}</p>"
+    heard = _heard(tmp_path, EpubSpec(docs=[Doc("c1.xhtml", body, toc_title="One")]))
+    assert "This Draft, Subject" in heard
+    assert "Let x y be two numbers." in heard
+
+
+def test_a_title_set_in_a_styled_div_names_the_chapter(tmp_path: Path) -> None:
+    """Guide Hachette: <div class="TITREGSE">La Lorraine</div>, large and centred by the CSS;
+    the TOC names only where reading starts."""
+    css = b".TITREGSE { font-size: x-large; text-align: center } .p { font-size: 1em }"
+    head = '<link rel="stylesheet" type="text/css" href="style.css"/>'
+    text = f'<div class="p">{LONG}</div><div class="p">{LONG}</div>'
+    spec = EpubSpec(language="fr", extra_files={"OEBPS/style.css": css}, docs=[
+        Doc("a.xhtml", f'<div class="TITREGSE">L\'Alsace</div>{text}',
+            toc_title="Commencer la lecture", head=head),
+        Doc("b.xhtml", f'<div class="TITREGSE">La Lorraine</div>{text}', head=head),
+        Doc("c.xhtml", text, head=head)])
+    assert [title for title, _text in _book_text(tmp_path, spec)] == [
+        "L'Alsace", "La Lorraine", "Chapter 3"]
+
+
+def test_a_toc_entry_pointing_at_the_body_names_the_file(tmp_path: Path) -> None:
+    """cole-voyage-of-life-tol: TOC "Childhood" → "1-childhood.xhtml#b1", b1 the <body>'s id."""
+    spec = EpubSpec(docs=[Doc("c1.xhtml", f"<p>{LONG}</p>", anchors=[("b1", "Childhood")])])
+    path = tmp_path / "book.epub"
+    build_epub(spec, path)
+    with zipfile.ZipFile(path) as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    files["OEBPS/c1.xhtml"] = files["OEBPS/c1.xhtml"].replace(b"<body>", b'<body id="b1">')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    assert [c.title for c in read_book(path).chapters] == ["Childhood"]
