@@ -47,6 +47,7 @@ from .protocol import (
     Assignment,
     Capabilities,
     JobInfo,
+    LeaseResponse,
 )
 from .render import UnitAudio, render_unit
 from .settings import EngineSettings
@@ -141,6 +142,7 @@ class NodeWorker:
         self._last_warning = ""
         self._jobs_over: dict[str, float] = {}  # job id → when this node heard it is over
         self._voice_tries: dict[str, float] = {}  # voice → when a download was last tried
+        self._get_voices = config.get_voices
         self._engine_failures = 0  # in a row; a spoken unit resets it
         self._declined: set[str] = set()  # farms the person chose not to join (keep_looking)
         self.last_pairing_refused = ""
@@ -189,6 +191,15 @@ class NodeWorker:
     @property
     def device(self) -> str:
         return self._device
+
+    @property
+    def may_download_voices(self) -> bool:
+        return self._get_voices
+
+    def allow_voice_downloads(self, allowed: bool) -> None:
+        """Whether a voice a job needs may be downloaded (the owner's choice). Any thread."""
+        self._get_voices = allowed
+        self._voice_tries.clear()  # a new "yes" tries again at once
 
     def _poke(self) -> None:
         loop = self._loop
@@ -409,6 +420,49 @@ class NodeWorker:
         job = await self._async_next_job(link)
         if job is None:
             return False
+        ready = await self._async_get_ready(link, job)
+        if ready is None:
+            await self._async_sleep(30)
+            return False
+        caps, engine = ready
+        voice = job.settings.engine
+        log.info("working on %r", job.title)
+        flow = _UnitFlow(link, caps)
+        try:
+            while not self._stopping and not self._paused:
+                if self._engine is not None and \
+                        self._engine[0][1:] != (self._device, self._threads):
+                    engine = await asyncio.to_thread(self._engine_for, voice)  # settings changed
+                try:
+                    lease = await flow.next_lease()
+                except Unauthorized:
+                    raise CoordinatorGone("no longer authorised") from None
+                if lease.status == LEASE_DONE:
+                    await flow.finish_sending()
+                    self._set(NodeStatus.FINISHED, unit_id=None)
+                    log.info("job %r is over", job.title)
+                    self._jobs_over[job.job_id] = time.monotonic()  # not work while listed
+                    return True
+                if lease.status != LEASE_UNIT or lease.assignment is None:
+                    if self.state.status is not NodeStatus.IDLE:
+                        self._set(NodeStatus.IDLE, unit_id=None)
+                    await self._async_sleep(lease.retry_after)
+                    continue
+                if lease.assignment.job_id not in ("", job.job_id):  # the farm moved on
+                    await self._async_hand_back(link, lease.assignment.unit_id)
+                    return False
+                unit = lease.assignment
+                spoken = await self._async_do_unit(link, engine, job, unit, flow.ask_ahead)
+                await flow.finish_sending()  # one upload in flight at a time
+                if spoken is not None:
+                    flow.send(self._async_upload(link, unit, *spoken))
+        finally:
+            await flow.close(self._async_hand_back)
+        return False
+
+    async def _async_get_ready(self, link: FarmLink,
+                               job: JobInfo) -> tuple[Capabilities, Engine] | None:
+        """The job's voice (downloaded if allowed), its sample, the engine loaded; or None."""
         caps = self.capabilities()
         voice = job.settings.engine
         if not caps.can_speak(voice) and await self._async_get_voice(voice):
@@ -417,36 +471,11 @@ class NodeWorker:
             self._set(NodeStatus.NO_VOICE, title=job.title)
             log.warning("job %r needs voice %s, which this node does not have", job.title,
                         voice.label)
-            await self._async_sleep(30)
-            return False
+            return None
         if not await self._async_have_sample(link, voice):
-            await self._async_sleep(30)
-            return False
+            return None
         self._set(NodeStatus.LOADING, title=job.title)
-        engine = await asyncio.to_thread(self._engine_for, voice)
-        log.info("working on %r", job.title)
-        while not self._stopping and not self._paused:
-            if self._engine is not None and self._engine[0][1:] != (self._device, self._threads):
-                engine = await asyncio.to_thread(self._engine_for, voice)  # settings changed
-            try:
-                lease = await link.async_lease(caps)
-            except Unauthorized:
-                raise CoordinatorGone("no longer authorised") from None
-            if lease.status == LEASE_DONE:
-                self._set(NodeStatus.FINISHED, unit_id=None)
-                log.info("job %r is over", job.title)
-                self._jobs_over[job.job_id] = time.monotonic()  # not work while still listed
-                return True
-            if lease.status != LEASE_UNIT or lease.assignment is None:
-                if self.state.status is not NodeStatus.IDLE:
-                    self._set(NodeStatus.IDLE, unit_id=None)
-                await self._async_sleep(lease.retry_after)
-                continue
-            if lease.assignment.job_id not in ("", job.job_id):  # the farm moved on to a book
-                await self._async_hand_back(link, lease.assignment.unit_id)  # with new settings
-                return False
-            await self._async_do_unit(link, engine, job, lease.assignment)
-        return False
+        return caps, await asyncio.to_thread(self._engine_for, voice)
 
     async def _async_get_voice(self, voice: EngineSettings) -> bool:
         """Download the job's voice when the owner allowed it (--get-voices); True if done.
@@ -456,7 +485,7 @@ class NodeWorker:
         """
         name = voice.model or voice.voice
         tried = self._voice_tries.get(name)
-        if not self.config.get_voices or (tried is not None
+        if not self._get_voices or (tried is not None
                                           and time.monotonic() - tried < VOICE_RETRY_S):
             return False
         self._voice_tries[name] = time.monotonic()
@@ -563,15 +592,26 @@ class NodeWorker:
         self._pinned = pin_current_thread(self._threads)
 
     async def _async_do_unit(self, link: FarmLink, engine: Engine, job: JobInfo,
-                             unit: Assignment) -> None:
+                             unit: Assignment, ask_ahead: Callable[[], None] = lambda: None,
+                             ) -> tuple[UnitAudio, float] | None:
+        """Speak one unit; its audio and when it began, or None (dropped, handed back).
+
+        ``ask_ahead`` is called (on the loop) as the last sentence starts, so the next
+        lease is on its way while this one is still being spoken.
+        """
         self._set(NodeStatus.SPEAKING, unit_id=unit.unit_id, chapter=unit.chapter)
         dropped = threading.Event()
         progress = [0, len(unit.sentences)]
         beats = asyncio.create_task(self._async_heartbeats(link, unit, dropped, progress))
         began = time.monotonic()
+        loop = asyncio.get_running_loop()
+
+        def last_sentence() -> None:  # on the speaking thread
+            loop.call_soon_threadsafe(ask_ahead)
+
         try:
             audio = await asyncio.to_thread(self._speak, engine, job, unit, dropped,
-                                            progress)
+                                            progress, last_sentence)
             self._engine_failures = 0
             await self._async_throttle(audio, began, dropped)
         except UnitDropped:
@@ -579,7 +619,7 @@ class NodeWorker:
                 await self._async_hand_back(link, unit.unit_id)
             else:
                 log.info("unit %d was finished elsewhere; dropped", unit.unit_id)
-            return
+            return None
         except Exception as exc:  # an engine failing on one unit must not end the node...
             log.warning("unit %d failed in the voice engine (%s); handed back", unit.unit_id,
                         exc)
@@ -590,12 +630,12 @@ class NodeWorker:
                 raise E2AError(f"the voice engine failed on {self._engine_failures} units in "
                                f"a row; the last error: {exc}") from None
             await self._async_sleep(ENGINE_ERROR_PAUSE_S)
-            return
+            return None
         finally:
             beats.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beats
-        await self._async_upload(link, unit, audio, began)
+        return audio, began
 
     async def _async_hand_back(self, link: FarmLink, unit_id: int) -> None:
         with contextlib.suppress(CoordinatorGone, RequestRefused, Unauthorized, TimeoutError):
@@ -621,11 +661,14 @@ class NodeWorker:
                      audio.duration, spent, audio.duration / spent if spent else 0.0)
 
     def _speak(self, engine: Engine, job: JobInfo, unit: Assignment,
-               dropped: threading.Event, progress: list[int]) -> UnitAudio:
-        def check(done: int, _total: int) -> None:
+               dropped: threading.Event, progress: list[int],
+               last_sentence: Callable[[], None] = lambda: None) -> UnitAudio:
+        def check(done: int, total: int) -> None:
             progress[0] = done
             if dropped.is_set() or self._halt.is_set():
                 raise UnitDropped
+            if done == total - 1:
+                last_sentence()
 
         self._pin_thread()
         check(0, len(unit.sentences))
@@ -658,6 +701,53 @@ class NodeWorker:
                     return
             except (CoordinatorGone, RequestRefused, Unauthorized):
                 continue  # the upload will tell; keep speaking meanwhile
+
+
+class _UnitFlow:
+    """Keeps a node's network out of its speaking time: no idle round trips.
+
+    The next lease is asked for while the last sentence of the current unit is
+    spoken, and a unit's upload runs while the next one is spoken (one upload in
+    flight at a time). Only the fastest nodes notice, and they are the ones whose
+    units are a fraction of a second.
+    """
+
+    def __init__(self, link: FarmLink, caps: Capabilities) -> None:
+        self.link, self.caps = link, caps
+        self._ahead: asyncio.Task[LeaseResponse] | None = None
+        self._sending: asyncio.Task[None] | None = None
+        self.closing = False
+
+    def ask_ahead(self) -> None:
+        if self._ahead is None and not self.closing:
+            self._ahead = asyncio.ensure_future(self.link.async_lease(self.caps))
+
+    async def next_lease(self) -> LeaseResponse:
+        ahead, self._ahead = self._ahead, None
+        return await ahead if ahead is not None else await self.link.async_lease(self.caps)
+
+    def send(self, upload: Awaitable[None]) -> None:
+        self._sending = asyncio.ensure_future(upload)
+
+    async def finish_sending(self) -> None:
+        sending, self._sending = self._sending, None
+        if sending is not None:
+            await sending
+
+    async def close(self, hand_back: Callable[[FarmLink, int], Awaitable[None]]) -> None:
+        """Leaving the job: the last upload completes; a unit leased ahead goes back."""
+        self.closing = True
+        with contextlib.suppress(Exception):
+            await self.finish_sending()
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            return
+        try:
+            lease = await ahead
+        except Exception:  # the farm is gone or refused: nothing was leased to hand back
+            return
+        if lease.status == LEASE_UNIT and lease.assignment is not None:
+            await hand_back(self.link, lease.assignment.unit_id)
 
 
 _ALL_CPUS: frozenset[int] = frozenset(

@@ -98,6 +98,8 @@ class TrayController(QObject):
         self.use_gpu = self._action("Use the GPU" if self.gpu else "Use the GPU (none found)",
                                     self._on_gpu, checkable=True)
         self.use_gpu.setEnabled(self.gpu)
+        self.get_voices = self._action("Download voices the farm needs", self._on_get_voices,
+                                       checkable=True)
         self.threads = QActionGroup(self)
         cores = os.cpu_count() or 1
         for n in range(cores + 1):
@@ -116,7 +118,7 @@ class TrayController(QObject):
         menu = QMenu()
         menu.addActions([self.header, self.detail])
         menu.addSeparator()
-        menu.addActions([self.join, self.pause, self.idle_only, self.use_gpu])
+        menu.addActions([self.join, self.pause, self.idle_only, self.use_gpu, self.get_voices])
         self.threads_menu = menu.addMenu("CPU threads")
         self.threads_menu.addActions(self.threads.actions())
         menu.addSeparator()
@@ -153,7 +155,8 @@ class TrayController(QObject):
         self.store.save(prefs)
         self.policy.idle_after = prefs.idle_minutes * 60.0
         for action, value in ((self.idle_only, prefs.idle_only),
-                              (self.use_gpu, prefs.use_gpu and self.gpu)):
+                              (self.use_gpu, prefs.use_gpu and self.gpu),
+                              (self.get_voices, prefs.get_voices)):
             action.blockSignals(True)
             action.setChecked(value)
             action.blockSignals(False)
@@ -162,6 +165,7 @@ class TrayController(QObject):
         self.thread_action(prefs.threads).setChecked(True)
         self.bridge.worker.set_thread_limit(prefs.threads or None)
         self.bridge.worker.set_device("cuda" if prefs.use_gpu and self.gpu else "cpu")
+        self.bridge.worker.allow_voice_downloads(prefs.get_voices)
         if prefs.idle_only:
             self._timer.start()
         else:
@@ -174,6 +178,9 @@ class TrayController(QObject):
 
     def _on_gpu(self, on: bool) -> None:
         self._apply_prefs(self.prefs.with_(use_gpu=on))
+
+    def _on_get_voices(self, on: bool) -> None:
+        self._apply_prefs(self.prefs.with_(get_voices=on))
 
     def _on_threads(self, action: QAction) -> None:
         self._apply_prefs(self.prefs.with_(threads=int(action.data())))

@@ -19,6 +19,7 @@ class TrayPrefs:
     idle_minutes: int = IDLE_MINUTES_DEFAULT
     use_gpu: bool = False
     threads: int = 0  # 0: all cores
+    get_voices: bool = False  # download a voice a farm's book needs (e2a-node --get-voices)
 
     def with_(self, **changes: object) -> TrayPrefs:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -36,10 +37,11 @@ class PrefsStore:
                          _int(s.value("idle_minutes", IDLE_MINUTES_DEFAULT),
                               IDLE_MINUTES_DEFAULT),
                          _bool(s.value("use_gpu", False)),
-                         max(0, min(_int(s.value("threads", 0), 0), os.cpu_count() or 1)))
+                         max(0, min(_int(s.value("threads", 0), 0), os.cpu_count() or 1)),
+                         _bool(s.value("get_voices", False)))
 
     def save(self, prefs: TrayPrefs) -> None:
-        for key in ("idle_only", "idle_minutes", "use_gpu", "threads"):
+        for key in ("idle_only", "idle_minutes", "use_gpu", "threads", "get_voices"):
             self.settings.setValue(key, getattr(prefs, key))
         self.settings.sync()
 

@@ -72,6 +72,7 @@ class FallbackWindow(QWidget):
         self.pause = _button(controller.pause)
         self.idle_only = _checkbox(controller.idle_only)
         self.use_gpu = _checkbox(controller.use_gpu)
+        self.get_voices = _checkbox(controller.get_voices)
         self.start_at_login = _checkbox(controller.start_at_login)
         self.threads = QComboBox()
         for action in controller.threads.actions():
@@ -95,9 +96,10 @@ class FallbackWindow(QWidget):
         grid = QGridLayout()
         grid.addWidget(self.idle_only, 0, 0, 1, 2)
         grid.addWidget(self.use_gpu, 1, 0, 1, 2)
-        grid.addWidget(QLabel("CPU threads"), 2, 0)
-        grid.addWidget(self.threads, 2, 1)
-        grid.addWidget(self.start_at_login, 3, 0, 1, 2)
+        grid.addWidget(self.get_voices, 2, 0, 1, 2)
+        grid.addWidget(QLabel("CPU threads"), 3, 0)
+        grid.addWidget(self.threads, 3, 1)
+        grid.addWidget(self.start_at_login, 4, 0, 1, 2)
         buttons = QHBoxLayout()
         for action in (c.farms, c.open_log):
             buttons.addWidget(_button(action))

@@ -63,6 +63,7 @@ def test_pause_stops_new_units_and_resume_finishes_the_book(gate: type[GateEngin
     gate.open()  # the unit in flight may finish; nothing new may start
     seen.wait_for(lambda evs: any(isinstance(e, NodeChanged) and e.node == LOCAL_NODE
                                   and e.state == "paused" for e in evs), what="node paused")
+    seen.wait_kind(UnitFinished)  # its upload may still be on its way when it is told
     assert len(seen.of(UnitStarted)) == 1
     assert len(seen.of(UnitFinished)) == 1
     assert conversion.snapshot().state == "paused"

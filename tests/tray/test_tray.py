@@ -41,7 +41,8 @@ def test_without_a_system_tray_a_window_gives_the_same_controls(make_tray: TrayF
     assert window.idle_only.text().startswith("Work only when this PC is idle")
     assert window.threads.itemText(0).startswith("All (")
     menu = [a.text() for a in tray.controller.menu.actions() if a.text()]
-    for item in ("Pause", "Farms…", "Start at login", "Open log", "Quit", "CPU threads"):
+    for item in ("Pause", "Farms…", "Start at login", "Open log", "Quit", "CPU threads",
+                 "Download voices the farm needs"):
         assert item in menu or any(t.startswith(item) for t in menu), item
 
 
@@ -222,10 +223,14 @@ def test_settings_persist_and_the_worker_obeys_them_at_once(
     window.threads.activated.emit(window.threads.currentIndex())
     assert tray.bridge.worker.thread_limit == 1
     _tick(qtbot, window.idle_only)
+    assert not tray.bridge.worker.may_download_voices
+    _tick(qtbot, window.get_voices)
+    assert tray.bridge.worker.may_download_voices  # e2a-node --get-voices, from the window
     tray.quit()
 
     again = make_tray(url="http://127.0.0.1:9")
     assert again.controller.prefs.threads == 1 and again.controller.prefs.idle_only
     assert again.bridge.worker.thread_limit == 1
-    assert again.window.idle_only.isChecked()
+    assert again.window.idle_only.isChecked() and again.window.get_voices.isChecked()
+    assert again.bridge.worker.may_download_voices
     assert QApplication.instance() is not None

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from e2a_desktop.farm.host import FarmOptions
 from e2a_desktop.ui.app import load_style
 from e2a_desktop.ui.core import DesktopCore
+from e2a_desktop.ui.dialogs import KEEP
 from e2a_desktop.ui.main_window import MainWindow
 from tests.helpers.fakes import GateEngine
 
@@ -55,6 +56,9 @@ def make_window(qtbot: QtBot, core: DesktopCore, qapp: object) -> Iterator[
     for win in made:
         if win.session is not None:
             win.session.conversion.cancel(timeout=30)
+        # Should a stop take longer than that (a test failed mid-job on a loaded machine),
+        # never meet the modal keep-it question here: it would hang the whole run.
+        win.ask_keep = lambda: KEEP  # type: ignore[method-assign]
         win.close()
         win.deleteLater()
     qtbot.wait(1)  # let Qt delete them now, on this thread
