@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
+from typing import IO
 
 from ..errors import AudioToolError
 
@@ -36,15 +39,34 @@ def ffmpeg_exe() -> str:
                          "package (pip install imageio-ffmpeg)")
 
 
+STDERR_TAIL = 256 * 1024
+"""How much of ffmpeg's stderr run_ffmpeg reads back: its last bytes, where summaries are."""
+
+
 def run_ffmpeg(args: Sequence[str], what: str) -> str:
-    """Run ffmpeg quietly; return its stderr (where filters report); raise on failure.
+    """Run ffmpeg quietly; return the end of its stderr (filters report there); raise on failure.
 
     It runs at normal priority on purpose: a niced ffmpeg is starved by the voice's
     busy threads, and every chapter's encode then piles up at the end of the book.
+    Its stderr goes to a temporary file and only the last ``STDERR_TAIL`` bytes are
+    read back (a filter's summary comes last), so a chatty run over a long chapter
+    never costs this process memory in proportion to the chapter.
     """
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
-    if proc.returncode != 0:
-        tail = proc.stderr.strip().splitlines()[-3:]
+    with tempfile.TemporaryFile() as log:
+        returncode = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=log).returncode
+        stderr = _tail(log)
+    if returncode != 0:
+        tail = stderr.strip().splitlines()[-3:]
         raise AudioToolError(f"ffmpeg failed while {what}: {' | '.join(tail)}")
-    return proc.stderr
+    return stderr
+
+
+def _tail(log: IO[bytes]) -> str:
+    """The last STDERR_TAIL bytes of ``log`` as text, from a line start, newlines as \\n."""
+    size = log.seek(0, os.SEEK_END)
+    log.seek(max(0, size - STDERR_TAIL))
+    data = log.read()
+    if size > STDERR_TAIL:
+        data = data[data.find(b"\n") + 1:]  # drop the cut line
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")

@@ -1,8 +1,11 @@
-"""Shared bits of the benchmarks: a longer book built from the sample's fables."""
+"""Shared bits of the benchmarks: a longer book from the sample's fables; peak memory."""
 
 from __future__ import annotations
 
+import os
 import resource
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from resources.sample.make_sample_book import FABLES
@@ -30,3 +33,100 @@ def peak_rss_mb() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return own, children
+
+
+def vm_hwm_mb(pid: int) -> float | None:
+    """Peak resident memory (VmHWM) of a live process in MB, or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _parents() -> dict[int, tuple[int, str]]:
+    """Every live process: pid → (parent pid, command name), from /proc/*/stat."""
+    table = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                text = stat.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        table[int(entry.name)] = (int(text[text.rindex(")") + 2:].split()[1]), name)
+    return table
+
+
+@dataclass
+class TreePeaks:
+    """Peak RSS of one process and, separately, of each of its descendants (polled /proc).
+
+    VmHWM is the kernel's own high-water mark, so polling only has to catch each
+    process once before it exits; a child that lives less than one interval (an
+    ``ffmpeg -version`` probe) may be missed, which is fine for a peak. A child with
+    its parent's command name is taken for one not yet exec'd and skipped.
+    """
+
+    root: int
+    interval: float = 0.2
+    root_mb: float = 0.0
+    children_mb: dict[int, tuple[str, float]] = field(default_factory=dict)
+    commands: dict[int, str] = field(default_factory=dict)  # descendants' command lines
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> TreePeaks:
+        self._thread = threading.Thread(target=self._run, name="bench-peaks", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def largest_child(self) -> tuple[str, float]:
+        """The command name and peak MB of the largest descendant seen ("-", 0 if none)."""
+        return max(self.children_mb.values(), key=lambda c: c[1], default=("-", 0.0))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def sample(self) -> None:
+        own = vm_hwm_mb(self.root)
+        if own is not None:
+            self.root_mb = max(self.root_mb, own)
+        table = _parents()
+        family = {self.root}
+        grew = True
+        while grew:
+            grew = False
+            for pid, (ppid, _name) in table.items():
+                if ppid in family and pid not in family:
+                    family.add(pid)
+                    grew = True
+        for pid in family - {self.root}:
+            name, parent = table[pid][1], table.get(table[pid][0], (0, ""))[1]
+            if name == parent:  # forked, not yet exec'd: VmHWM is still the parent's
+                continue
+            peak = vm_hwm_mb(pid)
+            if peak is not None:
+                self.children_mb[pid] = (name, max(peak, self.children_mb.get(pid, ("", 0))[1]))
+                self.commands[pid] = _command(pid) or self.commands.get(pid, "")
+
+
+def _command(pid: int) -> str:
+    """A process's command line, arguments joined by spaces ("" if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
