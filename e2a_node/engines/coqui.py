@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import zlib
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import numpy as np
 from ..errors import VoiceError
 from ..settings import EngineSettings
 from .base import Engine, LoadProgress, Speech, VoiceInfo
+from .clauses import split_clauses
 
 log = logging.getLogger(__name__)
 
@@ -76,24 +76,6 @@ def char_limit(language: str) -> int:
     """The per-call limit for ``language``: XTTS's table, which other Coqui models (whose
     quality also falls on long inputs) are held to as well; 250 for languages not in it."""
     return XTTS_CHAR_LIMITS.get(language.lower().split("-")[0].split("_")[0], DEFAULT_LIMIT)
-
-
-def split_clauses(text: str, limit: int) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut after clause punctuation where possible."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[:limit]
-        # (the space added after the window lets a cut fall right at the limit)
-        cuts = [min(m.end(), limit) for m in re.finditer(r"[,;:—–)\]!?.]\s", window + " ")]
-        cut = cuts[-1] if cuts and cuts[-1] > limit // 3 else window.rfind(" ") + 1
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut].strip())
-        rest = rest[cut:].strip()
-    if rest:
-        pieces.append(rest)
-    return pieces
 
 
 class CoquiEngine(Engine):
