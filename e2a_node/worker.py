@@ -452,7 +452,7 @@ class NodeWorker:
                     await self._async_hand_back(link, lease.assignment.unit_id)
                     return False
                 unit = lease.assignment
-                spoken = await self._async_do_unit(link, engine, job, unit, flow.ask_ahead)
+                spoken = await self._async_do_unit(link, engine, job, unit, flow)
                 await flow.finish_sending()  # one upload in flight at a time
                 if spoken is not None:
                     flow.send(self._async_upload(link, unit, *spoken))
@@ -592,22 +592,25 @@ class NodeWorker:
         self._pinned = pin_current_thread(self._threads)
 
     async def _async_do_unit(self, link: FarmLink, engine: Engine, job: JobInfo,
-                             unit: Assignment, ask_ahead: Callable[[], None] = lambda: None,
+                             unit: Assignment, flow: _UnitFlow | None = None,
                              ) -> tuple[UnitAudio, float] | None:
         """Speak one unit; its audio and when it began, or None (dropped, handed back).
 
-        ``ask_ahead`` is called (on the loop) as the last sentence starts, so the next
-        lease is on its way while this one is still being spoken.
+        With a ``flow``, the next lease is asked for (on the loop) as the last sentence
+        starts, so it is on its way while this one is still being spoken, and it is kept
+        alive by this unit's heartbeats until it is spoken in turn.
         """
         self._set(NodeStatus.SPEAKING, unit_id=unit.unit_id, chapter=unit.chapter)
         dropped = threading.Event()
         progress = [0, len(unit.sentences)]
-        beats = asyncio.create_task(self._async_heartbeats(link, unit, dropped, progress))
+        beats = asyncio.create_task(self._async_heartbeats(link, unit, dropped, progress,
+                                                           flow))
         began = time.monotonic()
         loop = asyncio.get_running_loop()
 
         def last_sentence() -> None:  # on the speaking thread
-            loop.call_soon_threadsafe(ask_ahead)
+            if flow is not None:
+                loop.call_soon_threadsafe(flow.ask_ahead)
 
         try:
             audio = await asyncio.to_thread(self._speak, engine, job, unit, dropped,
@@ -688,7 +691,8 @@ class NodeWorker:
             raise UnitDropped
 
     async def _async_heartbeats(self, link: FarmLink, unit: Assignment,
-                                dropped: threading.Event, progress: list[int]) -> None:
+                                dropped: threading.Event, progress: list[int],
+                                flow: _UnitFlow | None = None) -> None:
         # Often enough that a unit finished elsewhere is dropped soon (and a node hears
         # "job over" before the coordinator leaves); rarely enough to cost nothing.
         interval = max(0.5, min(unit.lease_seconds / 3, HEARTBEAT_MAX_S))
@@ -699,6 +703,9 @@ class NodeWorker:
                 if not answer.keep:
                     dropped.set()
                     return
+                ahead = flow.held() if flow is not None else None
+                if ahead is not None:  # leased ahead: its clock must not run out meanwhile
+                    await link.async_heartbeat(ahead)
             except (CoordinatorGone, RequestRefused, Unauthorized):
                 continue  # the upload will tell; keep speaking meanwhile
 
@@ -725,6 +732,14 @@ class _UnitFlow:
     async def next_lease(self) -> LeaseResponse:
         ahead, self._ahead = self._ahead, None
         return await ahead if ahead is not None else await self.link.async_lease(self.caps)
+
+    def held(self) -> int | None:
+        """The unit leased ahead and not yet begun, if there is one."""
+        ahead = self._ahead
+        if ahead is None or not ahead.done() or ahead.cancelled() or ahead.exception():
+            return None
+        lease = ahead.result()
+        return lease.assignment.unit_id if lease.assignment is not None else None
 
     def send(self, upload: Awaitable[None]) -> None:
         self._sending = asyncio.ensure_future(upload)

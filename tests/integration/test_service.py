@@ -79,6 +79,28 @@ def test_pause_stops_new_units_and_resume_finishes_the_book(gate: type[GateEngin
     assert seen.of(JobFinished)
 
 
+def test_the_next_unit_is_leased_while_the_last_sentence_is_spoken(
+        gate: type[GateEngine], book: Path, tmp_path: Path) -> None:
+    """No idle round trip between units: the lease is on its way before the unit ends."""
+    conversion = _conversion(book, tmp_path / "book.m4b")
+    seen = Recorder()
+    conversion.bus.subscribe(seen)
+    conversion.start()
+    seen.wait_kind(UnitStarted)
+    first = seen.of(UnitStarted)[0]
+    planned = len(conversion.prepared.units[first.unit_id - 1].sentences)
+    assert planned >= 2
+    gate.allow(planned - 1)  # everything but the last sentence of the first unit
+    seen.wait_kind(UnitStarted, 2)  # the next one is leased while that sentence waits
+    assert not seen.of(UnitFinished)
+    gate.open()
+    outcome = conversion.wait(120)
+    assert outcome is not None and outcome.state == FINISHED, outcome
+    finished = [e.unit_id for e in seen.of(UnitFinished) if e.accepted]
+    assert sorted(finished) == sorted(set(finished))  # each unit accepted once
+    assert len(finished) == len(conversion.prepared.units)
+
+
 def test_cancel_returns_promptly_keeps_the_work_and_leaves_no_output(
         gate: type[GateEngine], book: Path, tmp_path: Path) -> None:
     out = tmp_path / "book.m4b"
