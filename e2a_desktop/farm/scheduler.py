@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from ..store import JobStore, Lease, UnitRecord
 
 Clock = Callable[[], float]
+OVERDUE_SLACK = 0.5
+"""A holder counts as stalled once its unit has taken half as long again as its speed says."""
 MIN_PART_CHARS = 160
 """The smallest part a tail unit is cut into (about ten seconds of speech)."""
 
@@ -115,6 +117,19 @@ class Scheduler:
         rate = self.rates.get(node)
         return rate.chars_per_second if rate and rate.samples else fallback
 
+    def _expected_finish(self, holder: str, started: float, chars: int, now: float) -> float:
+        """When ``holder`` should finish its unit, from the speed it has shown.
+
+        A holder well past that time has slowed down or gone silent: assume it is only as
+        far as the time it has had suggests, needing as long again, so an idle node
+        that would finish sooner takes a copy now instead of waiting for the lease
+        to lapse.
+        """
+        planned = started + chars / self._rate(holder)
+        if now <= planned + OVERDUE_SLACK * (planned - started):  # within normal jitter
+            return planned
+        return now + (now - started)
+
     def _speculative(self, node: str, now: float) -> UnitRecord | None:
         """Copy the in-flight unit expected to finish last, if ``node`` would beat it."""
         by_unit: dict[int, list[tuple[str, float]]] = {}
@@ -127,8 +142,8 @@ class Scheduler:
             unit = self.store.unit(unit_id)
             if unit is None or (self.chapters is not None and unit.chapter not in self.chapters):
                 continue
-            expected = min(started + unit.chars / self._rate(holder) for holder, started
-                           in holders)
+            expected = min(self._expected_finish(holder, started, unit.chars, now)
+                           for holder, started in holders)
             mine = now + unit.chars / self._rate(node)
             if mine < expected and (best is None or expected > best[0]):
                 best = (expected, unit_id)
