@@ -88,7 +88,8 @@ class NodesModel(RowsModel):
             # The name was chosen at pairing; the key id tells two "laptop"s apart.
             return view.name if view.node == LOCAL_NODE else f"{view.name} · {view.node[-4:]}"
         if column == 1:
-            return view.device.upper() if view.device == "cpu" else view.device
+            kind, sep, gpu = view.device.partition(" · ")  # "cuda · RTX 3060, 10.2 GB free"
+            return kind.upper() + sep + gpu
         if column == 2:
             return view.engine
         if column == 3:
