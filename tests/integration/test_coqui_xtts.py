@@ -133,46 +133,23 @@ def test_a_lan_node_clones_the_jobs_voice_with_xtts(voices: Path, tiny_xtts: Pat
     """Through the farm: the node has the model but not the recording; it fetches the
     recording, speaks with the real XTTS path, and its 24 kHz audio is accepted."""
     from e2a_desktop.config import AppPaths
-    from e2a_desktop.convert import ConvertRequest, FarmOptions, prepare
-    from e2a_desktop.eventbus import EventBus
     from e2a_desktop.events import UnitFinished
-    from e2a_desktop.service import FINISHED, Conversion
-    from e2a_node.runner import NodeRunner
     from e2a_node.voices.samples import sample_path
-    from e2a_node.worker import NodeConfig, NodeWorker
-    from tests.helpers.recorder import Recorder
+    from tests.helpers.lan_farm import convert_on_one_lan_node
 
-    paths = AppPaths.load()
     sample = store_sample(reference_wav(tmp_path / "me.wav"), voices)
+    assert voices == AppPaths.load().voices_dir
     book = tmp_path / "book.txt"
     book.write_text("A Book\n\nChapter 1\n\nThe keeper climbed the stairs. He wiped the "
                     "salt from the windows.\n", encoding="utf-8")
     node_data = tmp_path / "node"
     (node_data / "voices" / "coqui").mkdir(parents=True)
     (node_data / "voices" / "coqui" / NAME).symlink_to(tiny_xtts, target_is_directory=True)
-    request = ConvertRequest(book, tmp_path / "book.m4b",
-                             voice=EngineSettings(engine="coqui", voice=NAME, model=NAME,
-                                                  language="en", reference_voice=sample),
-                             farm=FarmOptions(code="482913", wait_nodes=1,
-                                              mdns_interfaces=["127.0.0.1"],
-                                              name="xtts-test-farm"))
-    bus, seen = EventBus(), Recorder()
-    bus.subscribe(seen)
-    conversion = Conversion(prepare(request), paths, bus=bus, local_node=False)
-    conversion.start()
-    info = conversion.farm_info
-    assert info is not None
-    worker = NodeWorker(NodeConfig(node_data, name="gpu-less", code="482913",
-                                   url=f"https://127.0.0.1:{info.port}"))
-    node = NodeRunner(worker)
-    node.start()
-    try:
-        outcome = conversion.wait(timeout=300)
-        assert outcome is not None and outcome.state == FINISHED, outcome
-    finally:
-        node.stop()
-        bus.close()
+    voice = EngineSettings(engine="coqui", voice=NAME, model=NAME, language="en",
+                           reference_voice=sample)
+    seen, node = convert_on_one_lan_node(book, tmp_path / "book.m4b", voice, node_data,
+                                         "xtts-test-farm", timeout=300, name="gpu-less")
     assert sample_path(node_data / "voices", sample).is_file()  # fetched from the farm
     accepted = [e for e in seen.of(UnitFinished) if e.accepted]
-    assert accepted and {e.node for e in accepted} == {worker.identity.node_id}
+    assert accepted and {e.node for e in accepted} == {node}
     assert (tmp_path / "book.m4b").stat().st_size > 0

@@ -20,22 +20,17 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from e2a_desktop.config import AppPaths
-from e2a_desktop.convert import ConvertRequest, FarmOptions, prepare
-from e2a_desktop.eventbus import EventBus
 from e2a_desktop.events import UnitFinished
 from e2a_desktop.farm.app import create_app
 from e2a_desktop.plan import PlanSettings
-from e2a_desktop.service import FINISHED, Conversion
 from e2a_node.client import CoordinatorClient, RequestRefused, Unauthorized
 from e2a_node.engines import VoiceInfo, register_engine, unregister_engine
 from e2a_node.errors import VoiceError
-from e2a_node.runner import NodeRunner
 from e2a_node.settings import EngineSettings
 from e2a_node.voices.samples import install_sample, sample_path, store_sample
-from e2a_node.worker import NodeConfig, NodeWorker
 from tests.helpers.fakes import ToneEngine
 from tests.helpers.farm_fixtures import make_farm
-from tests.helpers.recorder import Recorder
+from tests.helpers.lan_farm import convert_on_one_lan_node
 
 SENTENCE = "The keeper read this line in a voice borrowed from a short recording."
 
@@ -137,33 +132,13 @@ def test_a_lan_node_fetches_the_recording_once_and_speaks_the_book(
     book = tmp_path / "book.txt"
     book.write_text("A Book\n\n" + "".join(f"Chapter {n}\n\n{' '.join([SENTENCE] * 4)}\n\n"
                                            for n in (1, 2)), encoding="utf-8")
-    request = ConvertRequest(book, tmp_path / "book.m4b",
-                             voice=EngineSettings(engine="clone-tone", voice="beep",
-                                                  language="en", reference_voice=sample_id),
-                             plan=PlanSettings(target_chars=80, max_chars=300),
-                             farm=FarmOptions(code="482913", wait_nodes=1,
-                                              mdns_interfaces=["127.0.0.1"],
-                                              name="clone-test-farm"))
-    bus, seen = EventBus(), Recorder()
-    bus.subscribe(seen)
-    conversion = Conversion(prepare(request), paths, bus=bus, local_node=False)
-    conversion.start()
-    info = conversion.farm_info
-    assert info is not None
     node_data = tmp_path / "node"
-    worker = NodeWorker(NodeConfig(node_data, name="pc2", url=f"https://127.0.0.1:{info.port}",
-                                   code="482913"))
-    node = NodeRunner(worker)
-    node.start()
-    try:
-        outcome = conversion.wait(timeout=120)
-        assert outcome is not None and outcome.state == FINISHED, outcome
-    finally:
-        node.stop()
-        bus.close()
+    seen, node = convert_on_one_lan_node(
+        book, tmp_path / "book.m4b", EngineSettings(engine="clone-tone", voice="beep",
+                                                    language="en", reference_voice=sample_id),
+        node_data, "clone-test-farm", PlanSettings(target_chars=80, max_chars=300))
     fetched = sample_path(AppPaths(node_data).voices_dir, sample_id)
     assert fetched.read_bytes() == sample_path(paths.voices_dir, sample_id).read_bytes()
     assert clone_tone.used and set(clone_tone.used) == {fetched}, "the node cloned that file"
-    me = worker.identity.node_id
-    assert {e.node for e in seen.of(UnitFinished) if e.accepted} == {me}
+    assert {e.node for e in seen.of(UnitFinished) if e.accepted} == {node}
     assert (tmp_path / "book.m4b").stat().st_size > 0
