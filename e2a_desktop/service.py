@@ -57,10 +57,14 @@ from .store import UnitRecord
 log = logging.getLogger(__name__)
 
 FINISHED, CANCELLED, FAILED = "finished", "cancelled", "failed"
-FAREWELL_S = 6.0
-"""After the last unit, how long LAN nodes still working are given to hear "job over"
-(a node learns a unit was finished elsewhere at its next heartbeat, every 5 s at most);
-it overlaps the last chapter's encoding and the binding."""
+FAREWELL_S = 20.0
+"""After the last unit, how long LAN nodes still at work are given to hear "job over".
+
+A node learns that the unit it speaks was finished elsewhere at its next heartbeat
+(every 5 s at most), when its current sentence ends, and then asks once more. The
+time overlaps the last chapter's encoding and the binding, and ends as soon as every
+node has heard; only a node that vanished without a word makes the farm wait it out.
+"""
 ACTIVE_NODE_STATES = ("joined", "speaking", "idle", "paused")
 
 

@@ -270,7 +270,10 @@ class NodeWorker:
                 if client is None:
                     continue
                 last_contact = time.monotonic()
-                finished = await self._async_work(client)
+                try:
+                    finished = await self._async_work(client)
+                finally:  # it answered until now: --one-job's patience counts from here
+                    last_contact = time.monotonic()
                 backoff = 0.5
                 if finished and self.config.one_job:
                     return
@@ -438,7 +441,7 @@ class NodeWorker:
                 except Unauthorized:
                     raise CoordinatorGone("no longer authorised") from None
                 if lease.status == LEASE_DONE:
-                    await flow.finish_sending()
+                    await flow.finish_sending(job_over=True)
                     self._set(NodeStatus.FINISHED, unit_id=None)
                     log.info("job %r is over", job.title)
                     self._jobs_over[job.job_id] = time.monotonic()  # not work while listed
@@ -744,10 +747,21 @@ class _UnitFlow:
     def send(self, upload: Awaitable[None]) -> None:
         self._sending = asyncio.ensure_future(upload)
 
-    async def finish_sending(self) -> None:
+    async def finish_sending(self, job_over: bool = False) -> None:
+        """Wait for the upload in flight; once the job is over, a failed one is moot.
+
+        (The farm was finished without that unit and may already have closed.)
+        """
         sending, self._sending = self._sending, None
-        if sending is not None:
+        if sending is None:
+            return
+        if not job_over:
             await sending
+            return
+        try:
+            await sending
+        except (CoordinatorGone, Unauthorized) as exc:
+            log.info("the last upload did not arrive (%s); the book was done without it", exc)
 
     async def close(self, hand_back: Callable[[FarmLink, int], Awaitable[None]]) -> None:
         """Leaving the job: the last upload completes; a unit leased ahead goes back."""

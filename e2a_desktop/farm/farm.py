@@ -458,7 +458,9 @@ class Farm:
                 if started is not None:
                     stats.busy_seconds += self.clock() - started
                     work.scheduler.record(node_id, unit.chars, self.clock() - started)
-            stats.state, stats.unit_id = ("benched" if stats.benched else "idle"), None
+            if stats.state != "finished":  # told "job over" already: it will not ask again
+                stats.state = "benched" if stats.benched else "idle"
+            stats.unit_id = None
             self._changed(stats)
         if accepted:
             work.on_accepted(unit)

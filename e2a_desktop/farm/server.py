@@ -38,6 +38,8 @@ KEEPALIVE_TIMEOUT_S = 75.0
 """An idle keep-alive connection of a paired node is closed after this (its client's pool
 closes idle ones sooner, so it never finds one closed under it)."""
 ACCEPT_ERROR_PAUSE_S = 0.1
+STRAGGLER_GRACE_S = 1.0
+"""At stop, how long closed connections may take to send their last bytes."""
 SHUTDOWN_GRACE_S = 3.0
 """At stop, requests in flight get this long; an upload a vanished node never finishes
 must not hold the coordinator open."""
@@ -57,6 +59,7 @@ class FarmServer:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
+        self._withdraw = asyncio.Event()  # remade on the server's own loop
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self.per_peer_unproven = per_peer_unproven
@@ -87,6 +90,7 @@ class FarmServer:
     async def _async_main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
+        self._withdraw = asyncio.Event()
         quiet_peer_noise()
         self.guard = ConnectionGuard(connection_cap(raise_fd_limit()), self.per_peer_unproven)
         runner = web.AppRunner(create_app(self.farm, self.guard), access_log=None,
@@ -110,6 +114,8 @@ class FarmServer:
         try:
             if self.advertise:
                 await self._async_advertise(advertiser)
+            await self._withdraw.wait()
+            await advertiser.async_close()  # the book is over: no new node should come
             await self._stop.wait()
         finally:
             accepting.cancel()
@@ -182,10 +188,23 @@ class FarmServer:
         self._transports.add(transport)
 
     async def _async_abort_stragglers(self) -> None:
-        """Connections a peer never closed (a TLS goodbye unanswered) end here, at once."""
-        for transport in self._transports:
+        """Close what is still open; connections a peer never closed end within a second.
+
+        Aborting at once would drop a last answer still in the TLS buffer (the "job
+        over" a node was just given) and leave that node retrying a farm that is gone;
+        waiting for every TLS goodbye would let a silent peer hold the coordinator open.
+        """
+        transports, self._transports = self._transports, set()
+        sockets = [t.get_extra_info("socket") for t in transports if not t.is_closing()]
+        for transport in transports:
+            if not transport.is_closing():
+                transport.close()  # sends what is buffered, then the TLS goodbye
+        deadline = time.monotonic() + STRAGGLER_GRACE_S
+        while any(s is not None and s.fileno() != -1 for s in sockets) \
+                and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        for transport in transports:
             transport.abort()
-        self._transports.clear()
         for _ in range(3):  # let the aborts' callbacks close the sockets
             await asyncio.sleep(0)
 
@@ -198,20 +217,24 @@ class FarmServer:
             log.warning("mDNS advertisement unavailable: %s", exc)
 
     def stop_soon(self, grace: float) -> None:
-        """Shut down in the background after ``grace`` seconds; returns at once.
+        """Withdraw the advertisement now, stop serving after ``grace`` s; returns at once.
 
-        The grace lets polling nodes hear "job over" instead of finding the port
-        closed, and the mDNS goodbye then overlaps the last chapter's encoding
-        instead of adding to the book's end.
+        The grace lets nodes still at work hear "job over" instead of finding the port
+        closed (``stop`` ends it sooner, once they have), and the mDNS goodbye overlaps
+        the last chapter's encoding instead of adding to the book's end.
         """
         if self._loop is not None and self._stop is not None:
+            stop, withdraw = self._stop, self._withdraw
             with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(self._loop.call_later, grace, self._stop.set)
+                self._loop.call_soon_threadsafe(withdraw.set)
+                self._loop.call_soon_threadsafe(self._loop.call_later, grace, stop.set)
 
     def stop(self) -> None:
         """Withdraw the advertisement, close the server, join the thread."""
         if self._loop is not None and self._stop is not None:
             with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._withdraw.set)
                 self._loop.call_soon_threadsafe(self._stop.set)
         if self._thread is not None:
             self._thread.join(timeout=10)
+

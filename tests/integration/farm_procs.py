@@ -93,6 +93,16 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def exit_code(proc: subprocess.Popen[bytes], timeout: float, log: Path | None = None) -> int:
+    """The process's exit status; if it does not exit in time, fail showing its log."""
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        shown = log.read_text(errors="replace")[-6000:] if log and log.exists() else ""
+        raise AssertionError(f"{' '.join(map(str, proc.args))[:200]} still running after "
+                             f"{timeout:.0f} s\n{shown}") from None
+
+
 def stop_all(*procs: subprocess.Popen[bytes]) -> None:
     for proc in procs:
         if proc.poll() is None:

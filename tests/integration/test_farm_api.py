@@ -159,6 +159,25 @@ async def test_lease_upload_accepts_first_and_acknowledges_duplicates(farm_serve
     assert mine.units_done == 1 and mine.audio_seconds == pytest.approx(seconds, abs=0.01)
 
 
+async def test_a_node_told_job_over_is_not_waited_for_after_its_last_upload(
+        farm_server: Any) -> None:
+    """A node asks ahead for work while its last unit is still uploading: it hears "job
+    over" first. Its upload must not list it as idle again, or the coordinator would
+    wait at the end for a node that will never ask."""
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    await client.async_job()
+    unit = (await client.async_lease(CAPS)).assignment
+    assert unit is not None
+    farm.closing = True
+    assert (await client.async_lease(CAPS)).status == "done"
+    seconds = len(" ".join(unit.sentences)) / 15
+    spans = [(i * seconds / len(unit.sentences), (i + 1) * seconds / len(unit.sentences))
+             for i in range(len(unit.sentences))]
+    assert (await client.async_upload(unit.unit_id, speech_like_wav(seconds), spans)).accepted
+    assert farm.nodes[client.node_id].state == "finished"
+
+
 async def test_heartbeats_report_how_far_a_unit_is(farm_server: Any) -> None:
     from e2a_desktop.events import UnitProgress
 

@@ -14,6 +14,7 @@ from mutagen.mp4 import MP4
 from tests.conftest import SAMPLE_TITLES
 from tests.integration.farm_procs import (
     FARM_NAME,
+    exit_code,
     free_port,
     job_db,
     node_id,
@@ -106,8 +107,10 @@ def test_coordinator_restarted_mid_book_resumes(sample_book: Path, tmp_path: Pat
         # it could finish alone while the node is backing off).
         coord = start_coordinator(sample_book, out, tmp_path / "coord", port, *extra,
                                   "--wait-nodes", "1", log=tmp_path / "coord.log")
-        assert coord.wait(timeout=240) == 0, (tmp_path / "coord.log").read_text()
-        assert node.wait(timeout=60) == 0, (tmp_path / "node.log").read_text()
+        assert exit_code(coord, 240, tmp_path / "coord.log") == 0, \
+            (tmp_path / "coord.log").read_text()
+        assert exit_code(node, 60, tmp_path / "node.log") == 0, \
+            (tmp_path / "node.log").read_text()
     finally:
         stop_all(coord, node)
     after = dict(query(db, "SELECT id, done_at FROM units WHERE status='done'"))

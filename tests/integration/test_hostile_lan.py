@@ -33,7 +33,13 @@ from tests.conftest import SAMPLE_TITLES
 from tests.helpers.fakes import ToneEngine
 from tests.helpers.farm_fixtures import CODE, impostor_tls_context, make_farm, tls_context
 from tests.helpers.recorder import StateRecorder
-from tests.integration.farm_procs import free_port, start_coordinator, start_node, stop_all
+from tests.integration.farm_procs import (
+    exit_code,
+    free_port,
+    start_coordinator,
+    start_node,
+    stop_all,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -120,7 +126,7 @@ def test_a_relay_in_the_middle_learns_no_word_of_the_book(
     node = start_node(tmp_path / "node", "relayed", port=relay_port, log=tmp_path / "node.log")
     try:
         assert coord.wait(timeout=240) == 0, (tmp_path / "coord.log").read_text()
-        assert node.wait(timeout=60) == 0, (tmp_path / "node.log").read_text()
+        assert exit_code(node, 60, tmp_path / "node.log") == 0
     finally:
         stop_all(coord, node)
         loop_thread.run(relay.stop())
@@ -178,7 +184,7 @@ def test_the_coordinator_outlives_2000_idle_connections_at_the_1024_descriptor_l
     node = start_node(tmp_path / "node", "honest", port=port, log=tmp_path / "node.log")
     try:
         assert coord.wait(timeout=300) == 0, (tmp_path / "coord.log").read_text()[-3000:]
-        assert node.wait(timeout=60) == 0, (tmp_path / "node.log").read_text()[-3000:]
+        assert exit_code(node, 60, tmp_path / "node.log") == 0
     finally:
         loop_thread.loop.call_soon_threadsafe(stop.set)
         for task in tasks:  # type: ignore[attr-defined]
