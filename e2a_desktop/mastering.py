@@ -1,99 +1,214 @@
-"""Encode each chapter as soon as its last unit is accepted, off the rendering path.
+"""Encode each chapter while it is being spoken, off the rendering path.
 
-One background thread runs ffmpeg per chapter (a separate process, so it uses
-the other core while the voice keeps speaking). Binding at the end only waits
-for what is still queued.
+A chapter's encoder starts once the first ``STREAM_AFTER_S`` of it are spoken (or
+the chapter is complete): its loudness is measured on that beginning, and each
+following unit is fed to ffmpeg as soon as it and every unit before it are in. By
+the chapter's last unit nearly all of it is encoded, so the book's end does not
+wait for a whole chapter's encode (on a farm, where speech ends on every PC at
+once, that wait was the longest part of the tail). ffmpeg is a separate process:
+it uses another core while the voice keeps speaking. Binding waits for what is
+still being encoded.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from .audio.formats import OutputFormat
-from .audio.master import UnitPiece, join_units, master_chapter
+from .audio.master import ChapterEncoder, UnitPiece, join_units, measure_loudness
 from .events import ChapterEncoded
 from .job import Job
 
+STREAM_AFTER_S = 90.0
+"""Seconds of a chapter's beginning its loudness is measured on before encoding starts.
+
+A voice's loudness hardly changes within a chapter; a minute and a half gives the
+EBU R128 measure enough speech. A chapter shorter than that is measured whole."""
+MAX_ENCODERS = 2
+"""Chapters encoded at once: the one being finished and the next one."""
+
 
 class ChapterMastering:
-    """Tracks which chapters are encoded and encodes the complete ones."""
+    """Which chapters are encoded, and the encoders of those in progress."""
 
     def __init__(self, job: Job, fmt: OutputFormat, chapters: list[int]) -> None:
         self.job = job
         self.fmt = fmt
         self.chapters = chapters
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e2a-master")
-        self._futures: dict[int, Future[None]] = {}
+        self._encoders: dict[int, _ChapterStream] = {}
         self._lock = threading.Lock()  # units are accepted on several threads
+        self._changed = threading.Event()
+        self._closed = False
 
     def encoded_path(self, chapter: int) -> Path:
         return self.job.chapters_dir / f"{chapter:03d}.{self.fmt.part_extension}"
 
-    def submit_ready(self) -> None:
-        """Queue every selected chapter that is complete and not yet encoded."""
+    def submit_ready(self, chapter: int | None = None) -> None:
+        """Start or feed the encoders that have new units (of ``chapter``, or of all)."""
         with self._lock:
-            self._submit_ready()
+            if self._closed:
+                return
+            for each in self.chapters if chapter is None else [chapter]:
+                self._offer(each)
 
-    def _submit_ready(self) -> None:
-        for chapter in self.chapters:
-            if chapter in self._futures or not self.job.store.chapter_complete(chapter):
-                continue
-            if self.encoded_path(chapter).exists():
-                continue
-            self._futures[chapter] = self._pool.submit(self._encode, chapter)
+    def _offer(self, chapter: int) -> None:
+        stream = self._encoders.get(chapter)
+        if stream is None and self.encoded_path(chapter).exists():
+            return  # encoded before (a resumed book)
+        if stream is not None and stream.finished.is_set():
+            return
+        prefix, complete = self.job.store.spoken_prefix(chapter)
+        if not prefix:
+            return
+        if stream is None:
+            busy = sum(not s.finished.is_set() for s in self._encoders.values())
+            spoken = sum(seconds for *_rest, seconds in prefix)
+            if busy >= MAX_ENCODERS or not (complete or spoken >= STREAM_AFTER_S):
+                return
+            stream = self._encoders[chapter] = _ChapterStream(self, chapter)
+            stream.start()
+        stream.offer(self._pieces(prefix), [unit_id for unit_id, *_rest in prefix], complete)
 
-    def _encode(self, chapter: int) -> None:
-        units = self.job.store.units(chapter)
+    def _pieces(self, prefix: list[tuple[int, str, bool, float]]) -> list[UnitPiece]:
         settings = self.job.settings
         pauses = settings.pauses.at_speed(settings.engine.speed)
-        pieces = [
-            UnitPiece(self.job.units_dir / str(u.audio_path),
-                      pauses.paragraph_pause if u.breaks[0] else pauses.sentence_pause)
-            for u in units
-        ]
-        wav = self.job.chapters_dir / f"{chapter:03d}.joined.wav"
-        try:
-            duration = join_units(pieces, wav)
-            rate = _rate_of(pieces[0].wav_path)
-            master_chapter(wav, self.fmt, self.encoded_path(chapter), rate)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                wav.unlink()
-        self.job.emit(ChapterEncoded(chapter, self.job.book.chapters[chapter].title,
-                                         duration))
+        return [UnitPiece(self.job.units_dir / audio,
+                          pauses.paragraph_pause if paragraph else pauses.sentence_pause)
+                for _id, audio, paragraph, _seconds in prefix]
+
+    def _finished(self, stream: _ChapterStream) -> None:
+        self._changed.set()
+        if stream.error is None:
+            self.submit_ready()  # the freed slot goes to a chapter waiting for one
 
     def wait(self, check: Callable[[], None] = lambda: None) -> None:
-        """Block until every queued chapter is encoded; re-raise the first failure.
+        """Block until every complete chapter is encoded; re-raise the first failure.
 
         ``check`` is called twice a second and may raise to stop waiting (cancel).
         """
-        done: set[int] = set()
         while True:
+            check()
             with self._lock:
-                pending = [(c, f) for c, f in self._futures.items() if c not in done]
-            if not pending:
+                streams = list(self._encoders.values())
+            for stream in streams:
+                if stream.error is not None:
+                    raise stream.error
+            self.submit_ready()
+            with self._lock:
+                pending = [s for s in self._encoders.values() if not s.finished.is_set()]
+                waiting = [c for c in self.chapters if c not in self._encoders
+                           and not self.encoded_path(c).exists()
+                           and self.job.store.chapter_complete(c)]
+            if not pending and not waiting:
                 return
-            for chapter, future in pending:
-                while True:
-                    check()
-                    try:
-                        future.result(timeout=0.5)
-                        break
-                    except FutureTimeout:
-                        continue
-                done.add(chapter)
+            self._changed.wait(0.5)
+            self._changed.clear()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Stop every encoder still running (a cancelled or failed book) and wait for them."""
+        with self._lock:
+            self._closed = True
+            streams = list(self._encoders.values())
+        for stream in streams:
+            stream.stop()
+        for stream in streams:
+            stream.join()
 
 
-def _rate_of(wav: Path) -> int:
+class _ChapterStream:
+    """One chapter's encoder on its own thread, fed the chapter's units in order."""
+
+    def __init__(self, owner: ChapterMastering, chapter: int) -> None:
+        self.owner, self.chapter = owner, chapter
+        self.finished = threading.Event()
+        self.error: BaseException | None = None
+        self._cond = threading.Condition()
+        self._pieces: list[UnitPiece] = []
+        self._ids: list[int] = []
+        self._complete = False
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name=f"e2a-master-{chapter}")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def offer(self, pieces: list[UnitPiece], ids: list[int], complete: bool) -> None:
+        """The chapter's spoken beginning as it is now (it only ever grows)."""
+        with self._cond:
+            if ids[:len(self._ids)] != self._ids:  # cannot happen: done units stay done
+                self.error = RuntimeError(f"chapter {self.chapter}: its spoken units changed")
+                self._stopping = True
+            elif len(ids) > len(self._ids) or complete != self._complete:
+                self._pieces, self._ids, self._complete = pieces, ids, complete
+            self._cond.notify()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+
+    def join(self) -> None:
+        self._thread.join(timeout=30)
+
+    def _next(self, fed: int) -> tuple[list[UnitPiece], bool] | None:
+        """Units not fed yet, and whether they end the chapter; None to stop."""
+        with self._cond:
+            while not self._stopping and len(self._pieces) == fed and not self._complete:
+                self._cond.wait()
+            if self._stopping:
+                return None
+            return self._pieces[fed:], self._complete
+
+    def _run(self) -> None:
+        owner = self.owner
+        encoder: ChapterEncoder | None = None
+        try:
+            first = self._next(0)
+            if first is None:
+                return
+            pieces, complete = first
+            encoder = ChapterEncoder(self._loudness(pieces), owner.fmt,
+                                     owner.encoded_path(self.chapter), _rate_of(pieces[0]))
+            fed = 0
+            while True:
+                for piece in pieces:
+                    encoder.add(piece)
+                fed += len(pieces)
+                if complete:
+                    break
+                step = self._next(fed)
+                if step is None:
+                    return
+                pieces, complete = step
+            seconds = encoder.seconds
+            encoder.finish()
+            encoder = None
+            owner.job.emit(ChapterEncoded(self.chapter,
+                                          owner.job.book.chapters[self.chapter].title, seconds))
+        except BaseException as exc:  # reported by wait(), which the service is in
+            self.error = exc
+        finally:
+            if encoder is not None:
+                encoder.abort()
+            self.finished.set()
+            owner._finished(self)
+
+    def _loudness(self, pieces: list[UnitPiece]) -> float:
+        """Integrated loudness of the chapter's spoken beginning (joined in a scratch file)."""
+        wav = self.owner.job.chapters_dir / f"{self.chapter:03d}.measure.wav"
+        try:
+            join_units(pieces, wav)
+            return measure_loudness(wav)
+        finally:
+            wav.unlink(missing_ok=True)
+
+
+def _rate_of(piece: UnitPiece) -> int:
     import wave
 
-    with wave.open(str(wav), "rb") as handle:
+    with wave.open(str(piece.wav_path), "rb") as handle:
         return handle.getframerate()
+

@@ -250,10 +250,9 @@ class Conversion:
     # -- what the threads do ----------------------------------------------------------------
 
     def _on_accepted(self, unit: UnitRecord) -> None:
-        """Called by the farm after a unit's audio is stored: encode its chapter if complete."""
-        assert self.job is not None and self._mastering is not None
-        if self.job.store.chapter_complete(unit.chapter):
-            self._mastering.submit_ready()
+        """Called by the farm after a unit's audio is stored: its chapter's encoder takes it."""
+        assert self._mastering is not None
+        self._mastering.submit_ready(unit.chapter)
         self._changed.set()
 
     def _on_local_exit(self, error: BaseException | None) -> None:

@@ -201,6 +201,25 @@ class JobStore:
                                         "ORDER BY seq, part", (chapter,)).fetchall()
         return [_unit(r) for r in rows]
 
+    def spoken_prefix(self, chapter: int) -> tuple[list[tuple[int, str, bool, float]], bool]:
+        """The chapter's done units from its start up to the first one not done yet.
+
+        Each as (id, audio file, opens a paragraph, seconds); and whether that is the
+        whole chapter. Cheap enough to ask on every accepted unit (no sentence text).
+        """
+        with self._lock:
+            rows = self._db.execute("SELECT id, status, audio_path, breaks, duration FROM units"
+                                    " WHERE chapter = ? ORDER BY seq, part",
+                                    (chapter,)).fetchall()
+        prefix: list[tuple[int, str, bool, float]] = []
+        for row in rows:
+            if row["status"] != DONE:
+                return prefix, False
+            opens_paragraph = bool((json.loads(row["breaks"]) or [False])[0])
+            prefix.append((row["id"], str(row["audio_path"]), opens_paragraph,
+                           float(row["duration"] or 0)))
+        return prefix, True
+
     def counts(self, chapters: Iterable[int] | None = None) -> dict[str, int]:
         """Units per status (optionally only in the given chapters)."""
         query = "SELECT status, COUNT(*) FROM units"

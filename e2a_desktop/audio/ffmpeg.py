@@ -55,14 +55,14 @@ def run_ffmpeg(args: Sequence[str], what: str) -> str:
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
     with tempfile.TemporaryFile() as log:
         returncode = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=log).returncode
-        stderr = _tail(log)
+        stderr = read_tail(log)
     if returncode != 0:
         tail = stderr.strip().splitlines()[-3:]
         raise AudioToolError(f"ffmpeg failed while {what}: {' | '.join(tail)}")
     return stderr
 
 
-def _tail(log: IO[bytes]) -> str:
+def read_tail(log: IO[bytes]) -> str:
     """The last STDERR_TAIL bytes of ``log`` as text, from a line start, newlines as \\n."""
     size = log.seek(0, os.SEEK_END)
     log.seek(max(0, size - STDERR_TAIL))

@@ -3,19 +3,24 @@
 Joining streams WAV frames unit by unit, so memory is bounded by one unit, not
 by the chapter or the book. Loudness is EBU R128: measure, then one linear gain
 applied while encoding, which keeps the voice's dynamics instead of pumping it.
+``ChapterEncoder`` does the same encode from units fed in reading order while the
+rest of the chapter is still being spoken.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import subprocess
+import tempfile
 import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AudioToolError
-from .ffmpeg import run_ffmpeg
+from .ffmpeg import ffmpeg_exe, read_tail, run_ffmpeg
 from .formats import OutputFormat
 
 TARGET_LUFS = -18.0
@@ -99,3 +104,68 @@ def master_chapter(wav: Path, fmt: OutputFormat, out_path: Path, source_rate: in
                 "-ac", "1", *fmt.codec_args, "-f", fmt.part_muxer, str(tmp)],
                f"encoding {out_path.name}")
     os.replace(tmp, out_path)
+
+
+class ChapterEncoder:
+    """One chapter encoded from its units as they come, in reading order.
+
+    ffmpeg reads raw samples from a pipe: each unit is written, after its pause,
+    when it is there, so by the chapter's last unit nearly all of it is encoded
+    already and the book does not wait for a whole chapter's encode at its end.
+    The result is the file ``master_chapter`` writes from the joined chapter with
+    the same gain (written to a temporary name, renamed by ``finish``).
+    """
+
+    def __init__(self, integrated: float, fmt: OutputFormat, out_path: Path,
+                 source_rate: int) -> None:
+        self.out_path, self.rate = out_path, source_rate
+        self.seconds = 0.0
+        self._tmp = out_path.with_name(out_path.name + ".tmp")
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish or abort)
+        rate = fmt.sample_rate or source_rate
+        cmd = [ffmpeg_exe(), "-hide_banner", "-y", "-f", "s16le", "-ar", str(source_rate),
+               "-ac", "1", "-i", "pipe:0", "-af", loudness_filter(integrated, source_rate, rate),
+               "-ac", "1", *fmt.codec_args, "-f", fmt.part_muxer, str(self._tmp)]
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                      stderr=self._log)
+
+    def add(self, piece: UnitPiece) -> None:
+        """Write one unit (and the pause before it, unless it opens the chapter)."""
+        stdin = self._proc.stdin
+        assert stdin is not None
+        with wave.open(str(piece.wav_path), "rb") as unit:
+            if unit.getframerate() != self.rate or unit.getnchannels() != 1 \
+                    or unit.getsampwidth() != 2:
+                raise AudioToolError("unit audio has a different format", piece.wav_path)
+            data = unit.readframes(unit.getnframes())
+        silence = int(piece.pause_before * self.rate) if self.seconds else 0
+        try:
+            stdin.write(b"\x00\x00" * silence)
+            stdin.write(data)
+        except (BrokenPipeError, ValueError):  # ffmpeg stopped: finish() says why
+            return
+        self.seconds += (silence + len(data) // 2) / self.rate
+
+    def finish(self) -> None:
+        """All units are in: let ffmpeg end the file, then put it in place."""
+        assert self._proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._proc.stdin.close()
+        returncode = self._proc.wait()
+        stderr = read_tail(self._log)
+        self._log.close()
+        if returncode != 0:
+            tail = stderr.strip().splitlines()[-3:]
+            raise AudioToolError(f"ffmpeg failed while encoding {self.out_path.name}: "
+                                 f"{' | '.join(tail)}")
+        os.replace(self._tmp, self.out_path)
+
+    def abort(self) -> None:
+        """Stop at once (a cancelled book, an error); leaves no partial file."""
+        self._proc.kill()
+        self._proc.wait()
+        if self._proc.stdin is not None:
+            with contextlib.suppress(BrokenPipeError):
+                self._proc.stdin.close()
+        self._log.close()
+        self._tmp.unlink(missing_ok=True)

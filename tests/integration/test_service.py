@@ -14,6 +14,7 @@ from e2a_desktop.config import AppPaths
 from e2a_desktop.convert import ConvertRequest, FarmOptions, prepare
 from e2a_desktop.events import (
     Cancelled,
+    ChapterEncoded,
     JobFinished,
     NodeChanged,
     NodeGone,
@@ -77,6 +78,43 @@ def test_pause_stops_new_units_and_resume_finishes_the_book(gate: type[GateEngin
     assert [c.title for c in MP4(str(tmp_path / "book.m4b")).chapters] == [
         f"Chapter {n}: {t}" for n, t in enumerate(TITLES, start=1)]
     assert seen.of(JobFinished)
+
+
+def test_a_long_chapter_is_encoding_before_its_last_unit_is_spoken(
+        gate: type[GateEngine], book: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The book's end does not wait for a whole chapter's encode: the encoder has the
+    chapter's beginning while its last unit is still being spoken."""
+    monkeypatch.setattr("e2a_desktop.mastering.STREAM_AFTER_S", 1.0)
+    conversion = _conversion(book, tmp_path / "book.m4b")
+    seen = Recorder()
+    conversion.bus.subscribe(seen)
+    conversion.start()
+    first_chapter = [u for u in conversion.prepared.units if u.chapter == 0]
+    assert len(first_chapter) >= 3
+    gate.allow(sum(len(u.sentences) for u in first_chapter[:-1]))  # all but the last unit
+    seen.wait_for(lambda evs: sum(isinstance(e, UnitFinished) and e.accepted
+                                  for e in evs) == len(first_chapter) - 1,
+                  what="the chapter's first units")
+    assert conversion.job is not None
+    partial = conversion.job.chapters_dir / "000.m4a.tmp"
+    deadline = time.monotonic() + 60
+    while not partial.exists() and time.monotonic() < deadline:  # ffmpeg opens its output
+        seen.wait_for(lambda evs: True, timeout=0.1)
+    assert partial.exists(), "the chapter's encode began before its last unit"
+    assert not seen.of(ChapterEncoded)
+    gate.open()
+    outcome = conversion.wait(120)
+    assert outcome is not None and outcome.state == FINISHED, outcome
+    encoded_chapters = seen.of(ChapterEncoded)
+    assert sorted(e.chapter for e in encoded_chapters) == [0, 1, 2]
+    for encoded in encoded_chapters:  # every unit and the pauses between, nothing twice
+        units = [e for e in seen.of(UnitFinished) if e.accepted and e.chapter == encoded.chapter]
+        speech = sum(e.audio_seconds for e in units)
+        assert speech < encoded.duration < speech + 0.9 * len(units)
+    chapters = MP4(str(tmp_path / "book.m4b")).chapters
+    assert [c.title for c in chapters] == [f"Chapter {n}: {t}"
+                                           for n, t in enumerate(TITLES, start=1)]
 
 
 def test_the_next_unit_is_leased_while_the_last_sentence_is_spoken(

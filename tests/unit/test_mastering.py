@@ -9,10 +9,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mutagen.mp4 import MP4
 
 from e2a_desktop.audio.ffmpeg import ffmpeg_exe
 from e2a_desktop.audio.formats import FORMATS
-from e2a_desktop.audio.master import UnitPiece, join_units, master_chapter
+from e2a_desktop.audio.master import (
+    ChapterEncoder,
+    UnitPiece,
+    join_units,
+    master_chapter,
+    measure_loudness,
+)
 
 RATE = 22050
 
@@ -64,6 +71,41 @@ def test_chapter_is_normalised_without_peaks_over_the_ceiling(tmp_path: Path, le
     integrated, true_peak = _measure(out)
     assert -19.0 <= integrated <= -17.0
     assert true_peak <= -1.5
+
+
+def test_a_chapter_fed_unit_by_unit_sounds_like_the_chapter_encoded_whole(
+        tmp_path: Path) -> None:
+    """The streaming encoder (loudness measured on the chapter's beginning) gives the
+    same length and the same loudness, within what a listener could tell."""
+    units = [_write(tmp_path / f"u{i}.wav", _speechlike(15, 3000, True, i)) for i in range(4)]
+    pieces = [UnitPiece(u, 0.6) for u in units]
+    joined = tmp_path / "chapter.wav"
+    seconds = join_units(pieces, joined)
+    whole = tmp_path / "whole.m4a"
+    master_chapter(joined, FORMATS["m4b"], whole, RATE)
+
+    beginning = tmp_path / "beginning.wav"
+    join_units(pieces[:2], beginning)
+    fed = tmp_path / "fed.m4a"
+    encoder = ChapterEncoder(measure_loudness(beginning), FORMATS["m4b"], fed, RATE)
+    for piece in pieces:
+        encoder.add(piece)
+    assert not fed.exists(), "the file appears only when it is complete"
+    encoder.finish()
+    assert encoder.seconds == pytest.approx(seconds, abs=0.001)
+    assert MP4(str(fed)).info.length == pytest.approx(MP4(str(whole)).info.length, abs=0.05)
+    (fed_lufs, fed_peak), (whole_lufs, _) = _measure(fed), _measure(whole)
+    assert fed_lufs == pytest.approx(whole_lufs, abs=0.5)
+    assert fed_peak <= -1.5
+
+
+def test_an_aborted_chapter_encode_leaves_no_file(tmp_path: Path) -> None:
+    unit = _write(tmp_path / "u.wav", _speechlike(3, 3000, False, 1))
+    out = tmp_path / "chapter.m4a"
+    encoder = ChapterEncoder(-20.0, FORMATS["m4b"], out, RATE)
+    encoder.add(UnitPiece(unit, 0.6))
+    encoder.abort()
+    assert not out.exists() and not list(tmp_path.glob("chapter.m4a*"))
 
 
 def test_each_format_names_its_muxers() -> None:
