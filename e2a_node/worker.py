@@ -74,6 +74,13 @@ MAX_ENGINE_FAILURES = 3
 """Units in a row the voice engine failed on before the node stops with the error."""
 ENGINE_ERROR_PAUSE_S = 2.0
 """After an engine error on a unit, wait this long before asking for the next one."""
+RETRY_MAX_S = 10.0
+"""The longest wait between tries to reach a coordinator that is gone."""
+RETRY_SOON_MAX_S = 2.0
+RETRY_SOON_FOR_S = 60.0
+"""A coordinator heard from within this long is tried at least every RETRY_SOON_MAX_S:
+the desktop's next book (or a restart) usually comes within seconds, and a node
+backing off for ten would start it late."""
 
 
 @dataclass(frozen=True)
@@ -286,7 +293,8 @@ class NodeWorker:
                     log.info("coordinator unreachable (%s); retrying in %.1f s", exc, backoff)
                 self._give_up_if_alone(last_contact)
                 await self._async_sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
+                recent = time.monotonic() - last_contact < RETRY_SOON_FOR_S
+                backoff = min(backoff * 2, RETRY_SOON_MAX_S if recent else RETRY_MAX_S)
             except (ProtocolMismatch, RequestRefused, Unauthorized) as exc:
                 # Anything can answer on the LAN: a refusal or an odd answer is never a
                 # reason to exit or to forget a farm, only to try later or elsewhere.
