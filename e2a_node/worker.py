@@ -64,6 +64,8 @@ CodePrompt = Callable[[str], Awaitable[str | None]]
 
 HEARTBEAT_MAX_S = 5.0
 NO_JOB_RETRY_S = 3.0
+"""How often a node on a farm without a book asks whether one has started."""
+NO_JOB_RETRY_SOON_S = 1.0
 JOB_OVER_MEMORY_S = 60.0
 """How long a job heard to be over is not taken for new work while it is still listed."""
 REFUSED_RETRY_S = 30.0
@@ -148,6 +150,7 @@ class NodeWorker:
         self._current_url = ""  # the coordinator being talked to (for messages)
         self._last_warning = ""
         self._jobs_over: dict[str, float] = {}  # job id → when this node heard it is over
+        self._last_job_end = -RETRY_SOON_FOR_S  # when a job this node worked on ended
         self._voice_tries: dict[str, float] = {}  # voice → when a download was last tried
         self._get_voices = config.get_voices
         self._engine_failures = 0  # in a row; a spoken unit resets it
@@ -452,7 +455,7 @@ class NodeWorker:
                     await flow.finish_sending(job_over=True)
                     self._set(NodeStatus.FINISHED, unit_id=None)
                     log.info("job %r is over", job.title)
-                    self._jobs_over[job.job_id] = time.monotonic()  # not work while listed
+                    self._jobs_over[job.job_id] = self._last_job_end = time.monotonic()
                     return True
                 if lease.status != LEASE_UNIT or lease.assignment is None:
                     if self.state.status is not NodeStatus.IDLE:
@@ -556,7 +559,7 @@ class NodeWorker:
                 if self.state.status is not NodeStatus.READY:
                     self._set(NodeStatus.READY, title="", unit_id=None)
                     log.info("ready: the farm has no book right now")
-                await self._async_sleep(NO_JOB_RETRY_S)
+                await self._async_sleep(self._no_job_wait())
                 job = await self._async_open_job(link)
         except Unauthorized as exc:
             if not (exc.proven and exc.revoked and isinstance(link, CoordinatorClient)):
@@ -565,6 +568,16 @@ class NodeWorker:
             self.trust.forget(hello.fingerprint)
             raise CoordinatorGone("this node's pairing was revoked; pairing again") from None
         return job
+
+    def _no_job_wait(self) -> float:
+        """How long to wait before asking a farm without a book again.
+
+        Soon after a book ended the next one often starts within seconds (the person
+        queued it, or a new coordinator takes the port): ask every second then.
+        """
+        if time.monotonic() - self._last_job_end < RETRY_SOON_FOR_S:
+            return NO_JOB_RETRY_SOON_S
+        return NO_JOB_RETRY_S
 
     async def _async_open_job(self, link: FarmLink) -> JobInfo | None:
         """The farm's job, unless it is one this node already heard is over.

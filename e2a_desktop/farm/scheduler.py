@@ -84,17 +84,23 @@ class Scheduler:
             return unit
 
     def _split_tail(self, node: str) -> None:
-        """Fewer units left than nodes at work: cut the next one so every node gets some.
+        """Near the end, cut the next unit to this node's share of what is left.
 
-        Without this the last units of a book (or all of a short one) go to as many
-        nodes as there are units, and the rest wait while each is spoken whole.
+        Guided self-scheduling: once fewer than two units per working node remain,
+        a node gets at most half of an even share of the remaining text, so pieces
+        shrink as the book ends and every node finishes at about the same time.
+        Without this the last units of a book (or all of a short one) go whole to
+        as many nodes as there are units, and the rest wait while each is spoken.
         """
-        pending = self.store.pending(self.chapters, limit=2)
-        if len(pending) != 1:  # none left, or enough for this node and one more
-            return
         working = {lease.node for lease in self.store.leases()} | {node}
+        if len(working) < 2:
+            return
+        pending = self.store.pending(self.chapters, limit=2 * len(working) + 1)
+        if not pending or len(pending) > 2 * len(working):
+            return
+        share = max(MIN_PART_CHARS, sum(u.chars for u in pending) / (2 * len(working)))
         unit = pending[0]
-        pieces = min(len(working), unit.chars // MIN_PART_CHARS)
+        pieces = min(len(working), int(unit.chars // share), unit.chars // MIN_PART_CHARS)
         if pieces >= 2:
             self.store.split(unit.id, pieces)
 
