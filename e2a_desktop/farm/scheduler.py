@@ -87,8 +87,9 @@ class Scheduler:
         """Near the end, cut the next unit to this node's share of what is left.
 
         Guided self-scheduling: once fewer than two units per working node remain,
-        a node gets at most half of an even share of the remaining text, so pieces
-        shrink as the book ends and every node finishes at about the same time.
+        a node gets at most half of its share of the remaining text (by the speeds
+        the nodes have shown), so pieces shrink as the book ends and every node
+        finishes at about the same time.
         Without this the last units of a book (or all of a short one) go whole to
         as many nodes as there are units, and the rest wait while each is spoken.
         """
@@ -98,7 +99,9 @@ class Scheduler:
         pending = self.store.pending(self.chapters, limit=2 * len(working) + 1)
         if not pending or len(pending) > 2 * len(working):
             return
-        share = max(MIN_PART_CHARS, sum(u.chars for u in pending) / (2 * len(working)))
+        rates = {n: self._rate(n) for n in working}  # a slow node gets a smaller share
+        share = max(MIN_PART_CHARS, sum(u.chars for u in pending) * rates[node]
+                    / sum(rates.values()) / 2)
         unit = pending[0]
         pieces = min(len(working), int(unit.chars // share), unit.chars // MIN_PART_CHARS)
         if pieces >= 2:

@@ -89,3 +89,40 @@ def test_one_node_alone_never_splits_a_unit(tmp_path: Path) -> None:
     while (answer := farm.lease("node-a", CAPS)).assignment is not None:
         assert _upload(farm, "node-a", answer.assignment)
     assert len(farm.job.store.units()) == 2
+
+
+def _farm_of(tmp_path: Path, clock: FakeClock, sentences: int) -> Farm:
+    text = " ".join(f"Sentence number {n} of the story, long enough to say aloud."
+                    for n in range(sentences))
+    book = Book(Metadata("Tail"), [Chapter("Only", text)])
+    return make_farm(tmp_path, clock=clock, unit_chars=400, book=book, lease_ttl=30)
+
+
+def test_near_the_end_a_slow_node_gets_a_smaller_piece_than_a_fast_one(tmp_path: Path) -> None:
+    """Pieces follow the speeds the nodes have shown, so both finish at about the same
+    time instead of the slow one holding the book's end with a whole unit."""
+    pieces = {}
+    for asker, holder in (("slow", "fast"), ("fast", "slow")):
+        farm = _farm_of(tmp_path / asker, FakeClock(), 30)
+        assert len(farm.job.store.units()) == 5
+        farm.scheduler.record("fast", 5000, 10.0)  # 500 characters a second
+        farm.scheduler.record("slow", 1000, 10.0)  # 100
+        _lease(farm, holder)  # four units left for two nodes at work
+        pieces[asker] = len(" ".join(_lease(farm, asker).sentences))
+    assert pieces["slow"] < pieces["fast"]
+
+
+def test_pieces_shrink_as_the_book_ends_and_every_sentence_is_spoken_once(
+        tmp_path: Path) -> None:
+    farm = _farm_of(tmp_path, FakeClock(), 60)
+    held = _lease(farm, "node-a")  # node-a holds its first unit to the end
+    sizes = []
+    while (answer := farm.lease("node-b", CAPS)).assignment is not None:
+        sizes.append(len(answer.assignment.sentences))
+        assert _upload(farm, "node-b", answer.assignment)
+    assert _upload(farm, "node-a", held)
+    assert sizes[-1] < sizes[0], sizes
+    assert farm.scheduler.finished()
+    spoken = [s for u in farm.job.store.units(0) for s in u.sentences]
+    assert spoken == [f"Sentence number {n} of the story, long enough to say aloud."
+                      for n in range(60)]
