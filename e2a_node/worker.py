@@ -76,6 +76,8 @@ MAX_ENGINE_FAILURES = 3
 """Units in a row the voice engine failed on before the node stops with the error."""
 ENGINE_ERROR_PAUSE_S = 2.0
 """After an engine error on a unit, wait this long before asking for the next one."""
+TLS_GOODBYE_S = 0.25
+"""At the end, how long closed TLS connections get to finish closing."""
 RETRY_MAX_S = 10.0
 """The longest wait between tries to reach a coordinator that is gone."""
 RETRY_SOON_MAX_S = 2.0
@@ -261,6 +263,9 @@ class NodeWorker:
             else:
                 async with aiohttp.ClientSession() as session:
                     await self._async_run_lan(session)
+                # Closed TLS connections finish their goodbye on this loop; closing the
+                # loop at once would leave their sockets open (aiohttp's documented way).
+                await asyncio.sleep(TLS_GOODBYE_S)
         finally:
             self._set(NodeStatus.STOPPED, unit_id=None)
 
