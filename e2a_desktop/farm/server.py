@@ -184,6 +184,9 @@ class FarmServer:
         except (OSError, ssl.SSLError, TimeoutError):  # the peer left or spoke no TLS
             sock.close()
             return
+        except asyncio.CancelledError:  # stopping mid-handshake: the loop may end next
+            sock.close()
+            raise
         self._transports = {t for t in self._transports if not t.is_closing()}
         self._transports.add(transport)
 
