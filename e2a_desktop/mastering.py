@@ -13,13 +13,15 @@ still being encoded.
 from __future__ import annotations
 
 import threading
+import wave
 from collections.abc import Callable
 from pathlib import Path
 
 from .audio.formats import OutputFormat
-from .audio.master import ChapterEncoder, UnitPiece, join_units, measure_loudness
+from .audio.master import ChapterEncoder, UnitPiece, loudness_of
 from .events import ChapterEncoded
 from .job import Job
+from .store import SpokenUnit
 
 STREAM_AFTER_S = 90.0
 """Seconds of a chapter's beginning its loudness is measured on before encoding starts.
@@ -64,19 +66,19 @@ class ChapterMastering:
             return
         if stream is None:
             busy = sum(not s.finished.is_set() for s in self._encoders.values())
-            spoken = sum(seconds for *_rest, seconds in prefix)
+            spoken = sum(unit.seconds for unit in prefix)
             if busy >= MAX_ENCODERS or not (complete or spoken >= STREAM_AFTER_S):
                 return
             stream = self._encoders[chapter] = _ChapterStream(self, chapter)
             stream.start()
-        stream.offer(self._pieces(prefix), [unit_id for unit_id, *_rest in prefix], complete)
+        stream.offer(self._pieces(prefix), complete)
 
-    def _pieces(self, prefix: list[tuple[int, str, bool, float]]) -> list[UnitPiece]:
+    def _pieces(self, prefix: list[SpokenUnit]) -> list[UnitPiece]:
         settings = self.job.settings
         pauses = settings.pauses.at_speed(settings.engine.speed)
-        return [UnitPiece(self.job.units_dir / audio,
-                          pauses.paragraph_pause if paragraph else pauses.sentence_pause)
-                for _id, audio, paragraph, _seconds in prefix]
+        return [UnitPiece(self.job.units_dir / unit.audio_path, pauses.paragraph_pause
+                          if unit.opens_paragraph else pauses.sentence_pause)
+                for unit in prefix]
 
     def _finished(self, stream: _ChapterStream) -> None:
         self._changed.set()
@@ -126,7 +128,6 @@ class _ChapterStream:
         self.error: BaseException | None = None
         self._cond = threading.Condition()
         self._pieces: list[UnitPiece] = []
-        self._ids: list[int] = []
         self._complete = False
         self._stopping = False
         self._thread = threading.Thread(target=self._run, daemon=True,
@@ -135,14 +136,14 @@ class _ChapterStream:
     def start(self) -> None:
         self._thread.start()
 
-    def offer(self, pieces: list[UnitPiece], ids: list[int], complete: bool) -> None:
-        """The chapter's spoken beginning as it is now (it only ever grows)."""
+    def offer(self, pieces: list[UnitPiece], complete: bool) -> None:
+        """The chapter's spoken beginning as it is now.
+
+        It only ever grows: a done unit stays done while the job is open (lost audio
+        is redone only when a job is opened, before any encoder starts).
+        """
         with self._cond:
-            if ids[:len(self._ids)] != self._ids:  # cannot happen: done units stay done
-                self.error = RuntimeError(f"chapter {self.chapter}: its spoken units changed")
-                self._stopping = True
-            elif len(ids) > len(self._ids) or complete != self._complete:
-                self._pieces, self._ids, self._complete = pieces, ids, complete
+            self._pieces, self._complete = pieces, complete
             self._cond.notify()
 
     def stop(self) -> None:
@@ -170,7 +171,8 @@ class _ChapterStream:
             if first is None:
                 return
             pieces, complete = first
-            encoder = ChapterEncoder(self._loudness(pieces), owner.fmt,
+            scratch = owner.job.chapters_dir / f"{self.chapter:03d}.measure.wav"
+            encoder = ChapterEncoder(loudness_of(pieces, scratch), owner.fmt,
                                      owner.encoded_path(self.chapter), _rate_of(pieces[0]))
             fed = 0
             while True:
@@ -196,19 +198,8 @@ class _ChapterStream:
             self.finished.set()
             owner._finished(self)
 
-    def _loudness(self, pieces: list[UnitPiece]) -> float:
-        """Integrated loudness of the chapter's spoken beginning (joined in a scratch file)."""
-        wav = self.owner.job.chapters_dir / f"{self.chapter:03d}.measure.wav"
-        try:
-            join_units(pieces, wav)
-            return measure_loudness(wav)
-        finally:
-            wav.unlink(missing_ok=True)
-
 
 def _rate_of(piece: UnitPiece) -> int:
-    import wave
-
     with wave.open(str(piece.wav_path), "rb") as handle:
         return handle.getframerate()
 

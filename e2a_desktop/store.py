@@ -63,6 +63,15 @@ class UnitRecord:
 
 
 @dataclass(frozen=True)
+class SpokenUnit:
+    """A done unit as the chapter's encoder needs it."""
+
+    audio_path: str
+    opens_paragraph: bool
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Lease:
     unit_id: int
     node: str
@@ -201,23 +210,21 @@ class JobStore:
                                         "ORDER BY seq, part", (chapter,)).fetchall()
         return [_unit(r) for r in rows]
 
-    def spoken_prefix(self, chapter: int) -> tuple[list[tuple[int, str, bool, float]], bool]:
-        """The chapter's done units from its start up to the first one not done yet.
-
-        Each as (id, audio file, opens a paragraph, seconds); and whether that is the
-        whole chapter. Cheap enough to ask on every accepted unit (no sentence text).
-        """
+    def spoken_prefix(self, chapter: int) -> tuple[list[SpokenUnit], bool]:
+        """The chapter's done units from its start up to the first one not done yet,
+        and whether that is the whole chapter. Cheap enough to ask on every accepted
+        unit (no sentence text)."""
         with self._lock:
-            rows = self._db.execute("SELECT id, status, audio_path, breaks, duration FROM units"
+            rows = self._db.execute("SELECT status, audio_path, breaks, duration FROM units"
                                     " WHERE chapter = ? ORDER BY seq, part",
                                     (chapter,)).fetchall()
-        prefix: list[tuple[int, str, bool, float]] = []
+        prefix: list[SpokenUnit] = []
         for row in rows:
             if row["status"] != DONE:
                 return prefix, False
-            opens_paragraph = bool((json.loads(row["breaks"]) or [False])[0])
-            prefix.append((row["id"], str(row["audio_path"]), opens_paragraph,
-                           float(row["duration"] or 0)))
+            prefix.append(SpokenUnit(str(row["audio_path"]),
+                                     bool((json.loads(row["breaks"]) or [False])[0]),
+                                     float(row["duration"] or 0)))
         return prefix, True
 
     def counts(self, chapters: Iterable[int] | None = None) -> dict[str, int]:

@@ -121,11 +121,11 @@ class ChapterEncoder:
         self.out_path, self.rate = out_path, source_rate
         self.seconds = 0.0
         self._tmp = out_path.with_name(out_path.name + ".tmp")
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish or abort)
         rate = fmt.sample_rate or source_rate
         cmd = [ffmpeg_exe(), "-hide_banner", "-y", "-f", "s16le", "-ar", str(source_rate),
                "-ac", "1", "-i", "pipe:0", "-af", loudness_filter(integrated, source_rate, rate),
                "-ac", "1", *fmt.codec_args, "-f", fmt.part_muxer, str(self._tmp)]
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish or abort)
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                       stderr=self._log)
 
@@ -169,3 +169,26 @@ class ChapterEncoder:
                 self._proc.stdin.close()
         self._log.close()
         self._tmp.unlink(missing_ok=True)
+
+
+def loudness_of(pieces: Sequence[UnitPiece], scratch_wav: Path) -> float:
+    """Integrated loudness of ``pieces`` joined (in ``scratch_wav``, removed after)."""
+    try:
+        join_units(pieces, scratch_wav)
+        return measure_loudness(scratch_wav)
+    finally:
+        scratch_wav.unlink(missing_ok=True)
+
+
+def encode_units(pieces: Sequence[UnitPiece], integrated: float, fmt: OutputFormat,
+                 out_path: Path, source_rate: int) -> float:
+    """Encode a chapter's units in one go through ``ChapterEncoder``; its seconds."""
+    encoder = ChapterEncoder(integrated, fmt, out_path, source_rate)
+    try:
+        for piece in pieces:
+            encoder.add(piece)
+        encoder.finish()
+    except BaseException:
+        encoder.abort()
+        raise
+    return encoder.seconds

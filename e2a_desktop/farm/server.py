@@ -240,4 +240,3 @@ class FarmServer:
                 self._loop.call_soon_threadsafe(self._stop.set)
         if self._thread is not None:
             self._thread.join(timeout=10)
-

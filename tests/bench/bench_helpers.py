@@ -5,9 +5,14 @@ from __future__ import annotations
 import os
 import resource
 import threading
+import wave
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from e2a_desktop.audio.formats import OutputFormat
+from e2a_desktop.audio.master import UnitPiece, encode_units, loudness_of
+from e2a_desktop.mastering import STREAM_AFTER_S
 from resources.sample.make_sample_book import FABLES
 from tests.helpers.epub_builder import Doc, EpubSpec, build_epub, chapter_body
 
@@ -26,6 +31,22 @@ def long_book(path: Path, words: int = 3000, chapters: int = 3) -> Path:
             i += 1
         docs.append(Doc(f"c{c}.xhtml", chapter_body(f"Part {c + 1}", body), f"Part {c + 1}"))
     return build_epub(EpubSpec(title="Benchmark Book", docs=docs), path)
+
+
+def master_like_the_app(pieces: Sequence[UnitPiece], fmt: OutputFormat, out: Path,
+                        rate: int) -> float:
+    """A chapter mastered as ``e2a`` does it: loudness from its first STREAM_AFTER_S,
+    then every unit fed to one encoder. Returns the chapter's seconds."""
+    beginning: list[UnitPiece] = []
+    spoken = 0.0
+    for piece in pieces:
+        if spoken >= STREAM_AFTER_S:
+            break
+        beginning.append(piece)
+        with wave.open(str(piece.wav_path), "rb") as unit:
+            spoken += unit.getnframes() / unit.getframerate()
+    integrated = loudness_of(beginning, out.with_name(out.name + ".measure.wav"))
+    return encode_units(pieces, integrated, fmt, out, rate)
 
 
 def peak_rss_mb() -> tuple[float, float]:

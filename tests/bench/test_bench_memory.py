@@ -1,15 +1,16 @@
 """Benchmark: peak memory of a 4-hour single-chapter book stays under 500 MB (issue 9).
 
-A chapter of any length must be mastered in bounded memory: joining streams unit by
-unit, the loudness scan and the encode are ffmpeg processes that stream their input,
-and binding is a stream copy. One long chapter once peaked at 1.69 GB while mastering,
-so peak RSS is measured for the e2a process and, separately, for each ffmpeg it runs
-(a parent's RSS does not include a child's). Peaks are the kernel's VmHWM, polled
+A chapter of any length must be mastered in bounded memory: units are fed to the
+encoder one at a time, the loudness scan (of the chapter's beginning) and the encode
+are ffmpeg processes that stream their input, and binding is a stream copy. One long
+chapter once peaked at 1.69 GB while mastering, so peak RSS is measured for the e2a
+process and, separately, for each ffmpeg it runs (a parent's RSS does not include a
+child's). Peaks are the kernel's VmHWM, polled
 from /proc; ``getrusage`` is not used for children because a spawned process's
 ru_maxrss also counts what its parent held when it forked.
 
 - ``test_mastering_a_long_chapter_in_bounded_memory``: the mastering path alone
-  (join the unit WAVs, loudness scan, gain + limiter + AAC encode, bind), run in a
+  (loudness scan, the units fed to gain + limiter + AAC encode, bind), run in a
   fresh interpreter on synthetic 60 s units at the voice's rate (22050 Hz mono 16-bit).
   Under a minute for 4 hours.
 - ``test_converting_a_long_chapter_in_bounded_memory``: ``e2a convert --no-farm`` on a
@@ -33,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.bench.bench_helpers import TreePeaks, long_book, vm_hwm_mb
+from tests.bench.bench_helpers import TreePeaks, long_book, master_like_the_app, vm_hwm_mb
 
 pytestmark = pytest.mark.bench
 
@@ -93,20 +94,16 @@ def master_units(units_dir: Path, work: Path) -> None:
 
     from e2a_desktop.audio.bind import BoundChapter, bind_book
     from e2a_desktop.audio.formats import FORMATS
-    from e2a_desktop.audio.master import UnitPiece, join_units, master_chapter
+    from e2a_desktop.audio.master import UnitPiece
     from e2a_desktop.ebook.model import Metadata
 
     fmt = FORMATS["m4b"]
     figures: dict[str, object] = {"imports": _own_peak_mb()}
     units = sorted(units_dir.glob("*.wav"))
     pieces = [UnitPiece(u, 0.9 if i % 5 == 0 else 0.45) for i, u in enumerate(units)]
-    joined, chapter = work / "001.joined.wav", work / f"001.{fmt.part_extension}"
+    chapter = work / f"001.{fmt.part_extension}"
     began = time.perf_counter()
-    seconds = join_units(pieces, joined)
-    figures["join"] = (_own_peak_mb(), time.perf_counter() - began)
-    began = time.perf_counter()
-    master_chapter(joined, fmt, chapter, RATE)
-    joined.unlink()
+    seconds = master_like_the_app(pieces, fmt, chapter, RATE)
     figures["master"] = (_own_peak_mb(), time.perf_counter() - began)
     began = time.perf_counter()
     duration = float(mutagen.File(str(chapter)).info.length)
@@ -148,7 +145,7 @@ def test_mastering_a_long_chapter_in_bounded_memory(tmp_path: Path) -> None:
     assert proc.returncode == 0 and lines, errors[-2000:]
     figures = json.loads(lines[-1])
     assert (tmp_path / "book.m4b").exists()
-    own = max(figures[p][0] for p in ("join", "master", "bind"))
+    own = max(figures[p][0] for p in ("master", "bind"))
     runs = [(_role(peaks.commands.get(pid, name)), mb)
             for pid, (name, mb) in sorted(peaks.children_mb.items())]
     child = max((mb for _, mb in runs), default=0.0)
@@ -157,7 +154,7 @@ def test_mastering_a_long_chapter_in_bounded_memory(tmp_path: Path) -> None:
           f"{written:.0f} s), peak RSS, limit {LIMIT_MB:.0f} MB:")
     print(f"  {'':<34}{'peak':>11}   under")
     print(_row("python after imports", figures["imports"]))
-    for phase in ("join", "master", "bind"):
+    for phase in ("master", "bind"):
         own_mb, wall = figures[phase]
         print(_row(f"python after {phase}", own_mb, f"({wall:.1f} s)"))
     for role, mb in runs:

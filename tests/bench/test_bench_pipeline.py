@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 
 from e2a_desktop.audio.formats import FORMATS
-from e2a_desktop.audio.master import UnitPiece, join_units, master_chapter
+from e2a_desktop.audio.master import UnitPiece
 from e2a_desktop.ebook import read_book
 from e2a_desktop.plan import plan_book
 from e2a_node.engines import create_engine
 from e2a_node.settings import EngineSettings, PauseSettings
-from tests.bench.bench_helpers import long_book
+from tests.bench.bench_helpers import long_book, master_like_the_app
 
 pytestmark = pytest.mark.bench
 
@@ -71,8 +71,8 @@ def _unit_times(data_dir: Path) -> tuple[float, float]:
 
 
 def _encoding_cpu(data_dir: Path, tmp: Path) -> float:
-    """CPU seconds ffmpeg spends mastering the job's chapters: the same join, loudness
-    scan and encode the pipeline ran, redone here on its unit audio and timed alone."""
+    """CPU seconds ffmpeg spends mastering the job's chapters: the same loudness scan
+    and encode the pipeline ran, redone here on its unit audio and timed alone."""
     (folder,) = (data_dir / "jobs").glob("*/")
     with closing(sqlite3.connect(folder / "job.sqlite")) as db:
         rows = db.execute("SELECT chapter, audio_path, breaks FROM units ORDER BY chapter, seq, "
@@ -83,11 +83,9 @@ def _encoding_cpu(data_dir: Path, tmp: Path) -> float:
         pieces = [UnitPiece(folder / "units" / path, pauses.paragraph_pause
                             if json.loads(breaks)[0] else pauses.sentence_pause)
                   for c, path, breaks in rows if c == chapter]
-        wav = tmp / f"{chapter}.wav"
-        join_units(pieces, wav)
-        with wave.open(str(wav), "rb") as joined:
-            rate = joined.getframerate()
-        master_chapter(wav, FORMATS["m4b"], tmp / f"{chapter}.m4a", rate)
+        with wave.open(str(pieces[0].wav_path), "rb") as first:
+            rate = first.getframerate()
+        master_like_the_app(pieces, FORMATS["m4b"], tmp / f"{chapter}.m4a", rate)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 

@@ -99,7 +99,7 @@ def exit_code(proc: subprocess.Popen[bytes], timeout: float, log: Path | None = 
         return proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         shown = log.read_text(errors="replace")[-6000:] if log and log.exists() else ""
-        raise AssertionError(f"{' '.join(map(str, proc.args))[:200]} still running after "
+        raise AssertionError(f"{proc.args!r:.200} still running after "
                              f"{timeout:.0f} s\n{shown}") from None
 
 
