@@ -251,6 +251,13 @@ class JobStore:
             rows = self._db.execute("SELECT * FROM leases ORDER BY started").fetchall()
         return [Lease(r["unit_id"], r["node"], r["started"], r["deadline"]) for r in rows]
 
+    def leased_chars(self) -> dict[int, int]:
+        """Characters of each unit someone holds a lease on (one query, for the tail)."""
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT units.id, units.chars FROM units "
+                                    "JOIN leases ON leases.unit_id = units.id").fetchall()
+        return {r["id"]: r["chars"] for r in rows}
+
     # -- the scheduler's verbs -------------------------------------------------
 
     def pending(self, chapters: Iterable[int] | None = None,

@@ -16,6 +16,8 @@ OVERDUE_SLACK = 0.5
 """A holder counts as stalled once its unit has taken half as long again as its speed says."""
 MIN_PART_CHARS = 160
 """The smallest part a tail unit is cut into (about ten seconds of speech)."""
+STAND_ASIDE_MARGIN_S = 0.5
+"""A node stands aside only for a gain larger than this (or 5 % of what is left)."""
 
 
 @dataclass
@@ -32,6 +34,35 @@ class NodeRate:
         self.chars_per_second = rate if not self.samples else 0.7 * self.chars_per_second \
             + 0.3 * rate
         self.samples += 1
+
+
+@dataclass(frozen=True)
+class _Tail:
+    """The last units of a book, as one lease request sees them."""
+
+    leases: list[Lease]
+    pending: list[UnitRecord]
+    rates: dict[str, float]
+    pieces: int  # the next unit is cut into this many parts (1: left whole)
+
+
+def _fluid_end(free: dict[str, float], rates: dict[str, float], work: float) -> float:
+    """When ``work`` characters would be done, shared out as the guided tail shares them.
+
+    The tail cuts the last units to each asker's share, so the remaining text behaves
+    like a fluid: each node speaks from the moment it is free, at its speed, until all
+    finish together (water-filling over the nodes sorted by when they are free). No
+    node finishes before the work it already holds.
+    """
+    order = sorted(free.items(), key=lambda item: item[1])
+    end, speed, weighted = max(free.values()), 0.0, 0.0
+    for k, (node, at) in enumerate(order):
+        speed += rates[node]
+        weighted += rates[node] * at
+        done = (work + weighted) / speed
+        if k + 1 == len(order) or done <= order[k + 1][1]:
+            return max(end, done)
+    return end
 
 
 class Scheduler:
@@ -77,14 +108,19 @@ class Scheduler:
             if now >= self._next_expiry:  # a sweep per lease would cost a write each time
                 self._expire(now)
             if self.split_tail:
-                self._split_tail(node)
+                tail = self._tail(node)
+                if tail is not None:
+                    if self._others_finish_sooner(node, tail, now):
+                        return None  # the node asks again soon; speculation stays possible
+                    if tail.pieces >= 2:
+                        self.store.split(tail.pending[0].id, tail.pieces)
             unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
             if unit is None and self.speculate:
                 unit = self._speculative(node, now)
             return unit
 
-    def _split_tail(self, node: str) -> None:
-        """Near the end, cut the next unit to this node's share of what is left.
+    def _tail(self, node: str) -> _Tail | None:
+        """Near the end: what is left, and how many parts the next unit is cut into.
 
         Guided self-scheduling: once fewer than two units per working node remain,
         a node gets at most half of its share of the remaining text (by the speeds
@@ -92,20 +128,57 @@ class Scheduler:
         finishes at about the same time.
         Without this the last units of a book (or all of a short one) go whole to
         as many nodes as there are units, and the rest wait while each is spoken.
+        None while the book is not near its end.
         """
-        working = {lease.node for lease in self.store.leases()} | {node}
+        leases = self.store.leases()
+        working = {lease.node for lease in leases} | {node}
         if len(working) < 2:
-            return
+            return None
         pending = self.store.pending(self.chapters, limit=2 * len(working) + 1)
         if not pending or len(pending) > 2 * len(working):
-            return
+            return None
         rates = {n: self._rate(n) for n in working}  # a slow node gets a smaller share
         share = max(MIN_PART_CHARS, sum(u.chars for u in pending) * rates[node]
                     / sum(rates.values()) / 2)
         unit = pending[0]
         pieces = min(len(working), int(unit.chars // share), unit.chars // MIN_PART_CHARS)
-        if pieces >= 2:
-            self.store.split(unit.id, pieces)
+        return _Tail(leases, pending, rates, max(1, pieces))
+
+    def _others_finish_sooner(self, node: str, tail: _Tail, now: float) -> bool:
+        """Would the book end sooner if ``node`` left the rest to the nodes at work?
+
+        At the very end a slow node (a laptop, or the coordinator's own node while
+        its PC also encodes the chapters) that takes one of the last pieces can be
+        the one everybody waits for, while a fast node that is about to be free
+        would have spoken it sooner. Both endings are worked out (``_fluid_end``),
+        and the node stands aside only when the ending without it is clearly
+        earlier: when its own piece alone would keep it busy past the time the
+        others need for everything. The fastest node asking never stands aside, so
+        the book always moves on.
+        """
+        others = self._free_times(tail, node, now)
+        if not others:
+            return False
+        work = sum(u.chars for u in tail.pending)
+        mine = tail.pending[0].chars / tail.pieces
+        with_me = _fluid_end({**others, node: now + mine / tail.rates[node]}, tail.rates,
+                             work - mine)
+        without_me = _fluid_end(others, tail.rates, work)
+        return without_me < with_me - max(STAND_ASIDE_MARGIN_S, 0.05 * (with_me - now))
+
+    def _free_times(self, tail: _Tail, node: str, now: float) -> dict[str, float]:
+        """When each other working node should be done with the units it holds."""
+        chars = self.store.leased_chars()
+        free: dict[str, float] = {}
+        for lease in tail.leases:  # in the order they were leased
+            if lease.node == node or lease.unit_id not in chars:
+                continue
+            size = chars[lease.unit_id]
+            own = self._expected_finish(lease.node, lease.started, size, now)
+            before = free.get(lease.node)  # a unit leased ahead starts after the current one
+            free[lease.node] = max(own, now) if before is None else \
+                max(own, before + size / tail.rates[lease.node])
+        return free
 
     def heartbeat(self, unit_id: int, node: str) -> bool:
         """Extend ``node``'s lease; False tells the node to drop the unit."""

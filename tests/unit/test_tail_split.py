@@ -126,3 +126,43 @@ def test_pieces_shrink_as_the_book_ends_and_every_sentence_is_spoken_once(
     spoken = [s for u in farm.job.store.units(0) for s in u.sentences]
     assert spoken == [f"Sentence number {n} of the story, long enough to say aloud."
                       for n in range(60)]
+
+
+def _slow_and_fast(tmp_path: Path, clock: FakeClock) -> tuple[Farm, Assignment]:
+    """Two units; the fast node holds the first, which it will finish in under a second."""
+    farm = _farm_of(tmp_path, clock, 12)
+    assert len(farm.job.store.units()) == 2
+    farm.scheduler.record("fast", 5000, 10.0)  # 500 characters a second
+    farm.scheduler.record("slow", 500, 10.0)  # 50: even its smallest piece takes 3 s
+    return farm, _lease(farm, "fast")
+
+
+def test_at_the_very_end_a_slow_node_stands_aside_for_a_fast_one(tmp_path: Path) -> None:
+    """Taking a piece of the last unit, the slow node would end the book seconds after
+    the fast one could have spoken all of it: it is told to wait, and the fast node,
+    asking next, gets the unit whole."""
+    clock = FakeClock()
+    farm, first = _slow_and_fast(tmp_path, clock)
+    answer = farm.lease("slow", CAPS)
+    assert answer.assignment is None and answer.retry_after > 0
+    assert not farm.scheduler.finished()
+    assert _upload(farm, "fast", first)
+    last = _lease(farm, "fast")
+    assert _upload(farm, "fast", last)
+    assert farm.lease("slow", CAPS).assignment is None and farm.scheduler.finished()
+    units = farm.job.store.units(0)
+    assert [u.done_by for u in units] == ["fast", "fast"]
+    assert [s for u in units for s in u.sentences] == [
+        f"Sentence number {n} of the story, long enough to say aloud." for n in range(12)]
+
+
+def test_a_node_that_stood_aside_takes_the_work_when_the_fast_node_vanishes(
+        tmp_path: Path) -> None:
+    clock = FakeClock()
+    farm, first = _slow_and_fast(tmp_path, clock)
+    assert farm.lease("slow", CAPS).assignment is None
+    clock.advance(31)  # the fast node went away: its lease lapses
+    farm.sweep()
+    taken = [_lease(farm, "slow"), _lease(farm, "slow")]
+    assert sorted(a.unit_id for a in taken) == sorted(u.id for u in farm.job.store.units())
+    assert first.unit_id in {a.unit_id for a in taken}
