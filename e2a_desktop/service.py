@@ -95,6 +95,13 @@ class _Stop(Exception):
     """Raised inside the supervisor when the conversion is cancelled."""
 
 
+BUILT_IN_NODE_NICE = 5
+"""How far the built-in node's speech yields to the rest of this process (see NodeRunner).
+
+At the end of a book the last chapter's encode and the binding run here and nowhere
+else: speech at normal priority delays them while the LAN nodes sit idle."""
+
+
 class Conversion:
     """One prepared book's conversion. Thread-safe; see the module docstring."""
 
@@ -244,7 +251,8 @@ class Conversion:
         worker = NodeWorker(config, engine_factory=self._engine_factory,
                             link=LocalLink(self.farm, self._fail),
                             identity=NodeIdentity(LOCAL_NODE, LOCAL_NAME))
-        self._local = NodeRunner(worker, "e2a-local-node", self._on_local_exit)
+        self._local = NodeRunner(worker, "e2a-local-node", self._on_local_exit,
+                                 nice=BUILT_IN_NODE_NICE)
         self._local.start()
 
     # -- what the threads do ----------------------------------------------------------------

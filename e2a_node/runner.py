@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from .state import NodeSnapshot
 from .worker import NodeWorker
@@ -18,22 +21,52 @@ from .worker import NodeWorker
 log = logging.getLogger("e2a.node")
 
 
+def lower_thread_priority(nice: int) -> None:
+    """Make the calling thread (and the threads it starts from now on) yield the CPU.
+
+    Linux keeps a nice value per thread, and a thread starts with its creator's: a
+    voice loaded and spoken from such a thread runs its compute threads niced too.
+    Elsewhere this does nothing (macOS and Windows have no per-thread nice).
+    """
+    if sys.platform.startswith("linux") and nice > 0:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+        except OSError as exc:  # a sandbox may forbid it: the node works as before
+            log.debug("could not lower the speaking threads' priority: %s", exc)
+
+
 class NodeRunner:
-    """Owns the worker's thread. ``on_exit(error)`` is called on that thread when it ends."""
+    """Owns the worker's thread. ``on_exit(error)`` is called on that thread when it ends.
+
+    ``nice`` lowers the priority of the threads that load the voice and speak (the
+    worker's loop itself, which talks to the farm, keeps its own): the desktop's
+    built-in node then leaves the CPU first to the window, to serving the farm's
+    nodes and to encoding chapters, which no other PC can do for it, and a node's
+    speech work gets out of the way of whatever its owner is doing.
+    """
 
     def __init__(self, worker: NodeWorker, name: str = "e2a-node",
-                 on_exit: Callable[[BaseException | None], None] | None = None) -> None:
+                 on_exit: Callable[[BaseException | None], None] | None = None,
+                 nice: int = 0) -> None:
         self.worker = worker
         self.error: BaseException | None = None
         self._on_exit = on_exit or (lambda _e: None)
+        self._nice = nice
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
+    async def _async_main(self) -> None:
+        if self._nice:  # the default executor runs the voice's loading and speaking
+            asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(
+                thread_name_prefix=f"{self._thread.name}-speech",
+                initializer=lower_thread_priority, initargs=(self._nice,)))
+        await self.worker.async_run()
+
     def _run(self) -> None:
         try:
-            asyncio.run(self.worker.async_run())
+            asyncio.run(self._async_main())
         except BaseException as exc:  # reported to the owner, who decides what it means
             self.error = exc
             if not isinstance(exc, Exception):

@@ -121,6 +121,22 @@ class UnitDropped(Exception):
     """The unit is no longer ours: finished elsewhere, lease lost, or we stop or pause."""
 
 
+def several_farms_message(adverts: list[FarmAdvert]) -> str:
+    """What to do when a farm code could belong to more than one farm on the LAN.
+
+    Farms with different names are told apart with --farm. Several adverts with one
+    name are either two farms named alike or a copy of a farm's advert (anyone on
+    the LAN can send one): only the address the desktop shows tells them apart.
+    """
+    names = sorted({a.name for a in adverts})
+    if len(names) > 1:
+        return f"found several farms ({', '.join(names)}); choose yours with --farm NAME"
+    urls = ", ".join(sorted(a.url for a in adverts))
+    return (f"found {len(adverts)} farms named {names[0]!r} ({urls}); one may be a copy of "
+            "the other's advert: choose yours with --url, using the port the desktop shows "
+            "with the farm code")
+
+
 class NodeWorker:
     """One node; ``async_run`` until stopped (or the first job ends, with one_job)."""
 
@@ -361,8 +377,7 @@ class NodeWorker:
         if self.config.code and len(adverts) > 1:
             # A code fits one farm: trying it on each would spend guesses (and could
             # pair with a neighbour's farm). Ask the person to name theirs instead.
-            self._say_once("found several farms (" + ", ".join(sorted(a.name for a in adverts))
-                           + "); choose yours with --farm NAME")
+            self._say_once(several_farms_message(adverts))
             return None
         if self.config.code or self.prompt:
             return adverts[0] if adverts else None

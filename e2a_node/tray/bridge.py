@@ -23,6 +23,9 @@ from ..settings import EngineSettings
 from ..state import NodeSnapshot
 from ..worker import NodeConfig, NodeWorker
 
+TRAY_NODE_NICE = 10
+"""The tray node speaks at low priority: the person at the PC comes first."""
+
 
 @dataclass(frozen=True)
 class PairingAsk:
@@ -54,7 +57,9 @@ class NodeBridge(QObject):
         self._closing = False
         self.worker = NodeWorker(config, prompt=self._async_prompt,
                                  engine_factory=engine_factory, on_state=self._forward)
-        self.runner = NodeRunner(self.worker, name="e2a-tray-node", on_exit=self.ended.emit)
+        # Background work on someone's PC: the voice yields the CPU to whatever they run.
+        self.runner = NodeRunner(self.worker, name="e2a-tray-node", on_exit=self.ended.emit,
+                                 nice=TRAY_NODE_NICE)
 
     def start(self) -> None:
         self.runner.start()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from e2a_node.config import AppPaths
 from e2a_node.engines import register_engine, unregister_engine
+from e2a_node.engines.base import Speech
 from e2a_node.protocol import (
     LEASE_UNIT,
     LEASE_WAIT,
@@ -144,3 +148,45 @@ def test_wait_answers_do_not_spin(gate: type[GateEngine], tmp_path: Path) -> Non
     states.wait(NodeStatus.IDLE)
     runner.stop(timeout=5)
     assert not runner.alive and farm.leases == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_a_niced_runner_loads_and_speaks_at_lower_priority_and_talks_at_normal(
+        tmp_path: Path) -> None:
+    """The desktop's built-in node yields the CPU to encoding and serving: its voice is
+    loaded and spoken from niced threads, while the loop that talks to the farm is not."""
+    seen: dict[str, int] = {}
+
+    def nice_here() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    class Measured(GateEngine):
+        def load(self, settings: EngineSettings, progress: object = None) -> None:
+            seen["load"] = nice_here()
+            super().load(settings)
+
+        def speak(self, text: str) -> Speech:
+            seen["speak"] = nice_here()
+            return super().speak(text)
+
+    class Watched(FakeFarm):
+        async def async_lease(self, caps: Capabilities) -> LeaseResponse:
+            seen["loop"] = nice_here()
+            return await super().async_lease(caps)
+
+    base = nice_here()
+    Measured.reset()
+    Measured.open()
+    register_engine("gate", Measured)
+    try:
+        farm = Watched()
+        runner = NodeRunner(NodeWorker(NodeConfig(tmp_path / "d"), link=farm), nice=5)
+        runner.start()
+        with farm.changed:
+            assert farm.changed.wait_for(lambda: farm.leases >= 2, 30)
+        runner.stop()
+    finally:
+        unregister_engine("gate")
+    assert runner.error is None
+    assert seen["loop"] == base
+    assert seen["load"] == seen["speak"] == min(base + 5, 19)
