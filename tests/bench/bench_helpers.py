@@ -35,8 +35,9 @@ def long_book(path: Path, words: int = 3000, chapters: int = 3) -> Path:
 
 def master_like_the_app(pieces: Sequence[UnitPiece], fmt: OutputFormat, out: Path,
                         rate: int) -> float:
-    """A chapter mastered as ``e2a`` does it: loudness from its first STREAM_AFTER_S,
-    then every unit fed to one encoder. Returns the chapter's seconds."""
+    """A chapter mastered as ``e2a`` does it: loudness from the first STREAM_AFTER_S
+    (the book's; here the chapter opens the book), then every unit fed to one encoder.
+    Returns the chapter's seconds."""
     beginning: list[UnitPiece] = []
     spoken = 0.0
     for piece in pieces:
