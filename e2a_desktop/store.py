@@ -251,6 +251,32 @@ class JobStore:
             rows = self._db.execute("SELECT * FROM leases ORDER BY started").fetchall()
         return [Lease(r["unit_id"], r["node"], r["started"], r["deadline"]) for r in rows]
 
+    def lease_holders(self) -> set[str]:
+        """The nodes holding a lease now (cheap: asked on every lease)."""
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT node FROM leases").fetchall()
+        return {r["node"] for r in rows}
+
+    def pending_more_than(self, count: int, chapters: Iterable[int] | None = None) -> bool:
+        """Are more than ``count`` units pending? (One index lookup, whatever the count.)"""
+        query, args = _pending_query("id", chapters)
+        with self._lock:
+            row = self._db.execute(query + " ORDER BY id LIMIT 1 OFFSET ?",
+                                   [*args, count]).fetchone()
+        return row is not None
+
+    def pending_sizes(self, chapters: Iterable[int] | None = None,
+                      limit: int = 1) -> list[tuple[int, int]]:
+        """(id, characters) of the first pending units in reading order.
+
+        The lease path asks this every time to see whether the book is near its end:
+        two columns, where ``pending`` would decode every unit's sentences.
+        """
+        query, args = _pending_query("id, chars", chapters)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY id LIMIT ?", [*args, limit]).fetchall()
+        return [(r["id"], r["chars"]) for r in rows]
+
     def leased_chars(self) -> dict[int, int]:
         """Characters of each unit someone holds a lease on (one query, for the tail)."""
         with self._lock:

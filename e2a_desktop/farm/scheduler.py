@@ -41,7 +41,7 @@ class _Tail:
     """The last units of a book, as one lease request sees them."""
 
     leases: list[Lease]
-    pending: list[UnitRecord]
+    pending: list[tuple[int, int]]  # (unit id, characters), in reading order
     rates: dict[str, float]
     pieces: int  # the next unit is cut into this many parts (1: left whole)
 
@@ -113,7 +113,7 @@ class Scheduler:
                     if self._others_finish_sooner(node, tail, now):
                         return None  # the node asks again soon; speculation stays possible
                     if tail.pieces >= 2:
-                        self.store.split(tail.pending[0].id, tail.pieces)
+                        self.store.split(tail.pending[0][0], tail.pieces)
             unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
             if unit is None and self.speculate:
                 unit = self._speculative(node, now)
@@ -130,19 +130,20 @@ class Scheduler:
         as many nodes as there are units, and the rest wait while each is spoken.
         None while the book is not near its end.
         """
-        leases = self.store.leases()
-        working = {lease.node for lease in leases} | {node}
+        working = self.store.lease_holders() | {node}
         if len(working) < 2:
             return None
-        pending = self.store.pending(self.chapters, limit=2 * len(working) + 1)
-        if not pending or len(pending) > 2 * len(working):
+        if self.store.pending_more_than(2 * len(working), self.chapters):
+            return None  # the bulk of the book: the next unit goes whole
+        pending = self.store.pending_sizes(self.chapters, limit=2 * len(working))
+        if not pending:
             return None
-        rates = {n: self._rate(n) for n in working}  # a slow node gets a smaller share
-        share = max(MIN_PART_CHARS, sum(u.chars for u in pending) * rates[node]
+        rates = self._rates(working)  # a slow node gets a smaller share
+        share = max(MIN_PART_CHARS, sum(chars for _, chars in pending) * rates[node]
                     / sum(rates.values()) / 2)
-        unit = pending[0]
-        pieces = min(len(working), int(unit.chars // share), unit.chars // MIN_PART_CHARS)
-        return _Tail(leases, pending, rates, max(1, pieces))
+        chars = pending[0][1]
+        pieces = min(len(working), int(chars // share), chars // MIN_PART_CHARS)
+        return _Tail(self.store.leases(), pending, rates, max(1, pieces))
 
     def _others_finish_sooner(self, node: str, tail: _Tail, now: float) -> bool:
         """Would the book end sooner if ``node`` left the rest to the nodes at work?
@@ -159,8 +160,8 @@ class Scheduler:
         others = self._free_times(tail, node, now)
         if not others:
             return False
-        work = sum(u.chars for u in tail.pending)
-        mine = tail.pending[0].chars / tail.pieces
+        work = sum(chars for _, chars in tail.pending)
+        mine = tail.pending[0][1] / tail.pieces
         with_me = _fluid_end({**others, node: now + mine / tail.rates[node]}, tail.rates,
                              work - mine)
         without_me = _fluid_end(others, tail.rates, work)
@@ -174,7 +175,7 @@ class Scheduler:
             if lease.node == node or lease.unit_id not in chars:
                 continue
             size = chars[lease.unit_id]
-            own = self._expected_finish(lease.node, lease.started, size, now)
+            own = _expected_finish(tail.rates[lease.node], lease.started, size, now)
             before = free.get(lease.node)  # a unit leased ahead starts after the current one
             free[lease.node] = max(own, now) if before is None else \
                 max(own, before + size / tail.rates[lease.node])
@@ -193,30 +194,27 @@ class Scheduler:
         counts = self.store.counts(self.chapters)
         return counts["pending"] == 0 and counts["leased"] == 0
 
-    def _rate(self, node: str) -> float:
-        known = [r.chars_per_second for r in self.rates.values() if r.samples]
-        fallback = sorted(known)[len(known) // 2] if known else 1.0
-        rate = self.rates.get(node)
-        return rate.chars_per_second if rate and rate.samples else fallback
+    def _rates(self, nodes: Iterable[str]) -> dict[str, float]:
+        """Each node's speed; one not measured yet counts as the median node.
 
-    def _expected_finish(self, holder: str, started: float, chars: int, now: float) -> float:
-        """When ``holder`` should finish its unit, from the speed it has shown.
-
-        A holder well past that time has slowed down or gone silent: assume it is only as
-        far as the time it has had suggests, needing as long again, so an idle node
-        that would finish sooner takes a copy now instead of waiting for the lease
-        to lapse.
+        Computed once per lease for all the nodes it looks at: at 200 nodes a median
+        per node was most of the lease's time.
         """
-        planned = started + chars / self._rate(holder)
-        if now <= planned + OVERDUE_SLACK * (planned - started):  # within normal jitter
-            return planned
-        return now + (now - started)
+        known = sorted(r.chars_per_second for r in self.rates.values() if r.samples)
+        fallback = known[len(known) // 2] if known else 1.0
+        rates: dict[str, float] = {}
+        for node in nodes:
+            rate = self.rates.get(node)
+            rates[node] = rate.chars_per_second if rate and rate.samples else fallback
+        return rates
 
     def _speculative(self, node: str, now: float) -> UnitRecord | None:
         """Copy the in-flight unit expected to finish last, if ``node`` would beat it."""
         by_unit: dict[int, list[tuple[str, float]]] = {}
-        for lease in self.store.leases():
+        leases = self.store.leases()
+        for lease in leases:
             by_unit.setdefault(lease.unit_id, []).append((lease.node, lease.started))
+        rates = self._rates({lease.node for lease in leases} | {node})
         best: tuple[float, int] | None = None
         for unit_id, holders in by_unit.items():
             if len(holders) >= self.MAX_COPIES or any(n == node for n, _ in holders):
@@ -224,9 +222,23 @@ class Scheduler:
             unit = self.store.unit(unit_id)
             if unit is None or (self.chapters is not None and unit.chapter not in self.chapters):
                 continue
-            expected = min(self._expected_finish(holder, started, unit.chars, now)
+            expected = min(_expected_finish(rates[holder], started, unit.chars, now)
                            for holder, started in holders)
-            mine = now + unit.chars / self._rate(node)
+            mine = now + unit.chars / rates[node]
             if mine < expected and (best is None or expected > best[0]):
                 best = (expected, unit_id)
         return self.store.lease_copy(best[1], node, now, self.lease_ttl) if best else None
+
+
+def _expected_finish(rate: float, started: float, chars: int, now: float) -> float:
+    """When a holder should finish its unit, from the speed (``rate``) it has shown.
+
+    A holder well past that time has slowed down or gone silent: assume it is only as
+    far as the time it has had suggests, needing as long again, so an idle node
+    that would finish sooner takes a copy now instead of waiting for the lease
+    to lapse.
+    """
+    planned = started + chars / rate
+    if now <= planned + OVERDUE_SLACK * (planned - started):  # within normal jitter
+        return planned
+    return now + (now - started)
