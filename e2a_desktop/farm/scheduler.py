@@ -109,11 +109,11 @@ class Scheduler:
                 self._expire(now)
             if self.split_tail:
                 tail = self._tail(node)
-                if tail is not None:
-                    if self._others_finish_sooner(node, tail, now):
-                        return None  # the node asks again soon; speculation stays possible
-                    if tail.pieces >= 2:
-                        self.store.split(tail.pending[0][0], tail.pieces)
+                if tail is not None and tail.pieces >= 2 \
+                        and self.store.split(tail.pending[0][0], tail.pieces):
+                    tail = self._tail(node)  # the next unit is now the split's first part
+                if tail is not None and self._others_finish_sooner(node, tail, now):
+                    return None  # the node asks again soon; speculation stays possible
             unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
             if unit is None and self.speculate:
                 unit = self._speculative(node, now)
@@ -161,7 +161,7 @@ class Scheduler:
         if not others:
             return False
         work = sum(chars for _, chars in tail.pending)
-        mine = tail.pending[0][1] / tail.pieces
+        mine = tail.pending[0][1]  # what it would get: split already, or left whole
         with_me = _fluid_end({**others, node: now + mine / tail.rates[node]}, tail.rates,
                              work - mine)
         without_me = _fluid_end(others, tail.rates, work)
@@ -172,8 +172,8 @@ class Scheduler:
         chars = self.store.leased_chars()
         free: dict[str, float] = {}
         for lease in tail.leases:  # in the order they were leased
-            if lease.node == node or lease.unit_id not in chars:
-                continue
+            if lease.node == node or lease.unit_id not in chars or lease.node not in tail.rates:
+                continue  # (a lease that lapsed or came since the holders were read)
             size = chars[lease.unit_id]
             own = _expected_finish(tail.rates[lease.node], lease.started, size, now)
             before = free.get(lease.node)  # a unit leased ahead starts after the current one
