@@ -269,8 +269,8 @@ class JobStore:
                       limit: int = 1) -> list[tuple[int, int]]:
         """(id, characters) of the first pending units in reading order.
 
-        The lease path asks this every time to see whether the book is near its end:
-        two columns, where ``pending`` would decode every unit's sentences.
+        Near the book's end the lease path asks this on every lease: two columns,
+        where ``pending`` would decode every unit's sentences.
         """
         query, args = _pending_query("id, chars", chapters)
         with self._lock:
