@@ -59,6 +59,9 @@ class ChapterMastering:
         with self._lock:
             if self._closed:
                 return
+            if self.loudness is None:  # nothing is encoded before the book's loudness
+                self._start_measuring()
+                return
             for each in self.chapters if chapter is None else [chapter]:
                 self._offer(each)
 
@@ -68,9 +71,7 @@ class ChapterMastering:
             return  # encoded before (a resumed book)
         if stream is not None and stream.finished.is_set():
             return
-        if self.loudness is None:
-            self._start_measuring()
-            return
+        assert self.loudness is not None
         prefix, complete = self.job.store.spoken_prefix(chapter)
         if not prefix:
             return

@@ -29,8 +29,10 @@ def lower_thread_priority(nice: int) -> None:
     Elsewhere this does nothing (macOS and Windows have no per-thread nice).
     """
     if sys.platform.startswith("linux") and nice > 0:
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+        thread = threading.get_native_id()
+        try:  # relative to where it runs now: never raises a priority (as root it could)
+            os.setpriority(os.PRIO_PROCESS, thread,
+                           min(19, os.getpriority(os.PRIO_PROCESS, thread) + nice))
         except OSError as exc:  # a sandbox may forbid it: the node works as before
             log.debug("could not lower the speaking threads' priority: %s", exc)
 

@@ -151,28 +151,31 @@ class Scheduler:
         At the very end a slow node (a laptop, or the coordinator's own node while
         its PC also encodes the chapters) that takes one of the last pieces can be
         the one everybody waits for, while a fast node that is about to be free
-        would have spoken it sooner. Both endings are worked out (``_fluid_end``),
-        and the node stands aside only when the ending without it is clearly
-        earlier: when its own piece alone would keep it busy past the time the
-        others need for everything. The fastest node asking never stands aside, so
-        the book always moves on.
+        would have spoken it sooner. Both endings are worked out: the next unit (split
+        already, or left whole) goes to whoever would finish it first, and the rest is
+        shared as the tail shares it (``_fluid_end``). The node stands aside only when
+        the ending without it is clearly earlier, and never when it is the fastest of
+        the nodes at work, so the book always moves on.
         """
-        others = self._free_times(tail, node, now)
-        if not others:
+        free = self._free_times(tail, now)
+        me = free.pop(node, now)  # a node asking ahead still holds its current unit
+        if not free or tail.rates[node] >= max(tail.rates[other] for other in free):
             return False
         work = sum(chars for _, chars in tail.pending)
-        mine = tail.pending[0][1]  # what it would get: split already, or left whole
-        with_me = _fluid_end({**others, node: now + mine / tail.rates[node]}, tail.rates,
+        mine = tail.pending[0][1]
+        with_me = _fluid_end({**free, node: me + mine / tail.rates[node]}, tail.rates,
                              work - mine)
-        without_me = _fluid_end(others, tail.rates, work)
+        taker = min(free, key=lambda other: free[other] + mine / tail.rates[other])
+        without_me = _fluid_end({**free, taker: free[taker] + mine / tail.rates[taker]},
+                                tail.rates, work - mine)
         return without_me < with_me - max(STAND_ASIDE_MARGIN_S, 0.05 * (with_me - now))
 
-    def _free_times(self, tail: _Tail, node: str, now: float) -> dict[str, float]:
-        """When each other working node should be done with the units it holds."""
+    def _free_times(self, tail: _Tail, now: float) -> dict[str, float]:
+        """When each working node should be done with the units it holds."""
         chars = self.store.leased_chars()
         free: dict[str, float] = {}
         for lease in tail.leases:  # in the order they were leased
-            if lease.node == node or lease.unit_id not in chars or lease.node not in tail.rates:
+            if lease.unit_id not in chars or lease.node not in tail.rates:
                 continue  # (a lease that lapsed or came since the holders were read)
             size = chars[lease.unit_id]
             own = _expected_finish(tail.rates[lease.node], lease.started, size, now)
