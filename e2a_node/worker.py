@@ -277,11 +277,14 @@ class NodeWorker:
             if self._link is not None:
                 await self._async_run_on(self._link)
             else:
-                async with aiohttp.ClientSession() as session:
-                    await self._async_run_lan(session)
-                # Closed TLS connections finish their goodbye on this loop; closing the
-                # loop at once would leave their sockets open (aiohttp's documented way).
-                await asyncio.sleep(TLS_GOODBYE_S)
+                try:
+                    async with aiohttp.ClientSession() as session:
+                        await self._async_run_lan(session)
+                finally:  # also when the run ends in an error (not paired, a bad URL)
+                    # Closed connections finish their goodbye on this loop; closing the
+                    # loop at once would leave their sockets open (aiohttp's documented
+                    # way), to be found by the garbage collector later.
+                    await asyncio.sleep(TLS_GOODBYE_S)
         finally:
             self._set(NodeStatus.STOPPED, unit_id=None)
 
