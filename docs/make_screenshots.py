@@ -98,8 +98,19 @@ def main() -> int:
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT))
 
     def converting() -> None:
+        """Shot once the first unit is in: the LAN nodes are at work by then. (A fixed
+        delay missed it: the sample book is done in a few seconds on a fast machine.)"""
         window.controls.start.click()
-        QTimer.singleShot(9000, lambda: shoot("converting"))
+        poll = QTimer(window)
+
+        def maybe_shoot() -> None:
+            session = window.session
+            if session is not None and session.conversion.snapshot().chars_done > 0:
+                poll.stop()
+                shoot("converting")
+
+        poll.timeout.connect(maybe_shoot)
+        poll.start(100)
 
     def finished(_outcome: object) -> None:
         QTimer.singleShot(800, lambda: (shoot("done"), waiting()))

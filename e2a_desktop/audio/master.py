@@ -95,24 +95,13 @@ def loudness_filter(integrated: float, source_rate: int, out_rate: int) -> str:
             f"aresample={out_rate}")
 
 
-def master_chapter(wav: Path, fmt: OutputFormat, out_path: Path, source_rate: int) -> None:
-    """Normalise loudness and encode one chapter; written atomically (tmp, then rename)."""
-    measured = measure_loudness(wav)
-    rate = fmt.sample_rate or source_rate
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    run_ffmpeg(["-i", str(wav), "-af", loudness_filter(measured, source_rate, rate),
-                "-ac", "1", *fmt.codec_args, "-f", fmt.part_muxer, str(tmp)],
-               f"encoding {out_path.name}")
-    os.replace(tmp, out_path)
-
-
 class ChapterEncoder:
     """One chapter encoded from its units as they come, in reading order.
 
     ffmpeg reads raw samples from a pipe: each unit is written, after its pause,
     when it is there, so by the chapter's last unit nearly all of it is encoded
     already and the book does not wait for a whole chapter's encode at its end.
-    The result is the file ``master_chapter`` writes from the joined chapter with
+    The result is the file one ffmpeg run over the joined chapter would write with
     the same gain (written to a temporary name, renamed by ``finish``).
     """
 

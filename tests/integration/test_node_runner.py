@@ -67,6 +67,23 @@ class FakeFarm:
         return UploadResponse(True)
 
 
+def _run_until_leased(engine: type[GateEngine], farm: FakeFarm, leases: int,
+                      worker: NodeWorker, nice: int = 0) -> NodeRunner:
+    """Run ``worker`` with ``engine`` as the open "gate" voice until it leased ``leases``."""
+    engine.reset()
+    engine.open()
+    register_engine("gate", engine)
+    try:
+        runner = NodeRunner(worker, nice=nice)
+        runner.start()
+        with farm.changed:
+            assert farm.changed.wait_for(lambda: farm.leases >= leases, 30)
+        runner.stop()
+    finally:
+        unregister_engine("gate")
+    return runner
+
+
 def test_pause_resume_and_stop_from_another_thread_take_effect_within_a_second(
         gate: type[GateEngine], tmp_path: Path) -> None:
     farm, states = FakeFarm(), StateRecorder()
@@ -103,19 +120,9 @@ def test_an_engine_error_hands_the_unit_back_and_the_node_carries_on(tmp_path: P
                 raise RuntimeError("CUDA out of memory")
             return super().speak(text)
 
-    Flaky.reset()
-    Flaky.open()
-    register_engine("gate", Flaky)
-    try:
-        farm, states = FakeFarm(), StateRecorder()
-        worker = NodeWorker(NodeConfig(tmp_path / "data"), on_state=states, link=farm)
-        runner = NodeRunner(worker)
-        runner.start()
-        with farm.changed:
-            assert farm.changed.wait_for(lambda: farm.leases >= 3, 30)
-        runner.stop()
-    finally:
-        unregister_engine("gate")
+    farm, states = FakeFarm(), StateRecorder()
+    runner = _run_until_leased(Flaky, farm, 3, NodeWorker(NodeConfig(tmp_path / "data"),
+                                                          on_state=states, link=farm))
     assert farm.handed_back[0] == 1
     assert any("CUDA out of memory" in s.last_error for s in states.seen)
     assert runner.error is None
@@ -175,18 +182,9 @@ def test_a_niced_runner_loads_and_speaks_at_lower_priority_and_talks_at_normal(
             return await super().async_lease(caps)
 
     base = nice_here()
-    Measured.reset()
-    Measured.open()
-    register_engine("gate", Measured)
-    try:
-        farm = Watched()
-        runner = NodeRunner(NodeWorker(NodeConfig(tmp_path / "d"), link=farm), nice=5)
-        runner.start()
-        with farm.changed:
-            assert farm.changed.wait_for(lambda: farm.leases >= 2, 30)
-        runner.stop()
-    finally:
-        unregister_engine("gate")
+    farm = Watched()
+    runner = _run_until_leased(Measured, farm, 2, NodeWorker(NodeConfig(tmp_path / "d"),
+                                                             link=farm), nice=5)
     assert runner.error is None
     assert seen["loop"] == base
     assert seen["load"] == seen["speak"] == min(base + 5, 19)
