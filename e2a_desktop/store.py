@@ -37,6 +37,12 @@ CREATE TABLE IF NOT EXISTS leases (
 );
 """
 
+READING_ORDER = "chapter, seq, part"
+READING_ORDER_INDEX = f"CREATE INDEX IF NOT EXISTS units_reading ON units(status, {READING_ORDER})"
+"""Pending units are leased in reading order, parts included (their ids come last):
+each chapter's encoder is fed in that order, so the last unit spoken is near the
+book's end, not a part of a chapter's first unit that would hold up the rest."""
+
 PENDING, LEASED, DONE = "pending", "leased", "done"
 
 
@@ -135,6 +141,7 @@ class JobStore:
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(units)").fetchall()}
         if "part" not in columns:  # a job planned before units could be split
             self._db.execute("ALTER TABLE units ADD COLUMN part INTEGER NOT NULL DEFAULT 0")
+        self._db.execute(READING_ORDER_INDEX)
 
     def close(self) -> None:
         with self._lock:
@@ -274,7 +281,8 @@ class JobStore:
         """
         query, args = _pending_query("id, chars", chapters)
         with self._lock:
-            rows = self._db.execute(query + " ORDER BY id LIMIT ?", [*args, limit]).fetchall()
+            rows = self._db.execute(query + f" ORDER BY {READING_ORDER} LIMIT ?",
+                                    [*args, limit]).fetchall()
         return [(r["id"], r["chars"]) for r in rows]
 
     def leased_chars(self) -> dict[int, int]:
@@ -291,7 +299,8 @@ class JobStore:
         """The first pending units in reading order (the next ones to be leased)."""
         query, args = _pending_query("*", chapters)
         with self._lock:
-            rows = self._db.execute(query + " ORDER BY id LIMIT ?", [*args, limit]).fetchall()
+            rows = self._db.execute(query + f" ORDER BY {READING_ORDER} LIMIT ?",
+                                    [*args, limit]).fetchall()
         return [_unit(r) for r in rows]
 
     def lease_next(self, node: str, now: float, ttl: float,
@@ -299,7 +308,7 @@ class JobStore:
         """Lease the first pending unit (in reading order) to ``node``."""
         query, args = _pending_query("id", chapters)
         with self._tx() as db:
-            row = db.execute(query + " ORDER BY id LIMIT 1", args).fetchone()
+            row = db.execute(query + f" ORDER BY {READING_ORDER} LIMIT 1", args).fetchone()
             if row is None:
                 return None
             self._add_lease(db, row["id"], node, now, ttl)
@@ -367,31 +376,33 @@ class JobStore:
         of its own (leased, checked, resumed like any), with the original's chapter
         and place, ordered by ``part``: the chapter is joined in reading order, and
         each part's first sentence keeps its paragraph flag, so the pauses between
-        parts are the ones the whole unit would have had. A unit is split once; a
-        unit that is leased, done or already a part is left as it is (empty list).
+        parts are the ones the whole unit would have had. A pending part may be split
+        again (the parts after it move up), so the last pieces of a book keep
+        shrinking to what each asker can speak in time. A leased or done unit is left
+        as it is (empty list).
         """
         with self._tx(durable=True) as db:
             row = db.execute("SELECT * FROM units WHERE id = ?", (unit_id,)).fetchone()
-            if row is None or row["status"] != PENDING or row["part"] != 0:
+            if row is None or row["status"] != PENDING:
                 return []
-            siblings = db.execute("SELECT COUNT(*) FROM units WHERE chapter = ? AND seq = ?",
-                                  (row["chapter"], row["seq"])).fetchone()[0]
-            unit = _unit(row)
+            unit, first = _unit(row), int(row["part"])
             ranges = _cut(unit.sentences, pieces)
-            if siblings != 1 or len(ranges) < 2:
+            if len(ranges) < 2:
                 return []
+            db.execute("UPDATE units SET part = part + ? WHERE chapter = ? AND seq = ? "
+                       "AND part > ?", (len(ranges) - 1, unit.chapter, unit.seq, first))
             ids = [unit_id]
-            for part, (start, end) in enumerate(ranges):
+            for k, (start, end) in enumerate(ranges):
                 sentences, breaks = unit.sentences[start:end], unit.breaks[start:end]
                 chars = len(PlannedUnit(unit.chapter, unit.seq, sentences, breaks).text)
-                if part == 0:
+                if k == 0:
                     db.execute("UPDATE units SET sentences = ?, breaks = ?, chars = ? "
                                "WHERE id = ?", (json.dumps(sentences), json.dumps(breaks),
                                                 chars, unit_id))
                     continue
                 cur = db.execute(
                     "INSERT INTO units (chapter, seq, part, sentences, breaks, chars) "
-                    "VALUES (?,?,?,?,?,?)", (unit.chapter, unit.seq, part,
+                    "VALUES (?,?,?,?,?,?)", (unit.chapter, unit.seq, first + k,
                                              json.dumps(sentences), json.dumps(breaks), chars))
                 ids.append(int(cur.lastrowid or 0))
         return ids

@@ -80,11 +80,12 @@ TLS_GOODBYE_S = 0.25
 """At the end, how long closed TLS connections get to finish closing."""
 RETRY_MAX_S = 10.0
 """The longest wait between tries to reach a coordinator that is gone."""
-RETRY_SOON_MAX_S = 2.0
+RETRY_SOON_S = 0.5
 RETRY_SOON_FOR_S = 60.0
-"""A coordinator heard from within this long is tried at least every RETRY_SOON_MAX_S:
-the desktop's next book (or a restart) usually comes within seconds, and a node
-backing off for ten would start it late."""
+"""A coordinator heard from within this long is tried every RETRY_SOON_S: the
+desktop's next book (or `e2a convert`'s next run) usually comes within seconds, and
+a node backing off even to two seconds started it that much late (a refused connection
+costs nothing). Only the first failure of a run of them is logged."""
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,7 @@ class NodeWorker:
                 return
 
     async def _async_run_lan(self, session: aiohttp.ClientSession) -> None:
-        backoff = 0.5
+        backoff, failing = RETRY_SOON_S, False
         last_contact = time.monotonic()
         while not self._stopping:
             await self._async_wait_while_paused()
@@ -308,7 +309,7 @@ class NodeWorker:
                     finished = await self._async_work(client)
                 finally:  # it answered until now: --one-job's patience counts from here
                     last_contact = time.monotonic()
-                backoff = 0.5
+                backoff, failing = RETRY_SOON_S, False
                 if finished and self.config.one_job:
                     return
             except CoordinatorGone as exc:
@@ -316,12 +317,13 @@ class NodeWorker:
                 if isinstance(exc, NotTheTrustedCoordinator):
                     self._impostors.add(exc.url)
                     log.warning("%s", exc)
-                else:
+                elif not failing or backoff > RETRY_SOON_S:
                     log.info("coordinator unreachable (%s); retrying in %.1f s", exc, backoff)
+                failing = True
                 self._give_up_if_alone(last_contact)
                 await self._async_sleep(backoff)
                 recent = time.monotonic() - last_contact < RETRY_SOON_FOR_S
-                backoff = min(backoff * 2, RETRY_SOON_MAX_S if recent else RETRY_MAX_S)
+                backoff = RETRY_SOON_S if recent else min(backoff * 2, RETRY_MAX_S)
             except (ProtocolMismatch, RequestRefused, Unauthorized) as exc:
                 # Anything can answer on the LAN: a refusal or an odd answer is never a
                 # reason to exit or to forget a farm, only to try later or elsewhere.
@@ -741,10 +743,15 @@ class NodeWorker:
                                 dropped: threading.Event, progress: list[int],
                                 flow: _UnitFlow | None = None) -> None:
         # Often enough that a unit finished elsewhere is dropped soon (and a node hears
-        # "job over" before the coordinator leaves); rarely enough to cost nothing.
+        # "job over" before the coordinator leaves); rarely enough to cost nothing. The
+        # first beat goes as speaking begins: the coordinator times this node's speed
+        # from it (a unit leased ahead was leased well before it was begun).
         interval = max(0.5, min(unit.lease_seconds / 3, HEARTBEAT_MAX_S))
+        first = True
         while True:
-            await asyncio.sleep(interval)
+            if not first:
+                await asyncio.sleep(interval)
+            first = False
             try:
                 answer = await link.async_heartbeat(unit.unit_id, progress[0], progress[1])
                 if not answer.keep:

@@ -313,7 +313,7 @@ class Farm:
             work = self._work
         if work is None:
             return False
-        keep = work.scheduler.heartbeat(unit_id, node_id)
+        keep = work.scheduler.heartbeat(unit_id, node_id, done if total else None)
         if keep and done is not None and total:
             self.emit(UnitProgress(node_id, unit_id, min(done, total), total))
         return keep
@@ -457,7 +457,8 @@ class Farm:
                 stats.audio_seconds += checked.duration
                 if started is not None:
                     stats.busy_seconds += self.clock() - started
-                    work.scheduler.record(node_id, unit.chars, self.clock() - started)
+                    work.scheduler.record(node_id, unit.chars, self.clock() - started,
+                                          unit.id)
             if stats.state != "finished":  # told "job over" already: it will not ask again
                 stats.state = "benched" if stats.benched else "idle"
             stats.unit_id = None

@@ -5,9 +5,11 @@ Time comes from an injected clock so the policy is testable without sleeping.
 
 from __future__ import annotations
 
+import itertools
+import math
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..store import JobStore, Lease, UnitRecord
 
@@ -18,22 +20,60 @@ MIN_PART_CHARS = 160
 """The smallest part a tail unit is cut into (about ten seconds of speech)."""
 STAND_ASIDE_MARGIN_S = 0.5
 """A node stands aside only for a gain larger than this (or 5 % of what is left)."""
+RATE_MEMORY_S = 15.0
+"""A node's speed is what it showed over about its last this-many seconds of speaking."""
 
 
 @dataclass
 class NodeRate:
-    """Characters per second a node has shown; an exponential moving average."""
+    """Characters per second a node has shown lately.
 
-    chars_per_second: float = 0.0
-    samples: int = 0
+    Every stretch of speaking counts by its length, and older stretches fade with
+    e^(-age / RATE_MEMORY_S) (age in speaking time). A node's speed changes during
+    a book: the coordinator's own node slows down by a third once its PC also
+    encodes the chapters, and a laptop may throttle. A plain average of units, fed a
+    fast first unit, kept saying it was as fast as the others to the end. A ratio
+    of decayed sums, not an average of rates, so a stretch in which no sentence
+    ended and the next one, in which two did, even out.
+    """
 
-    def update(self, chars: int, seconds: float) -> None:
-        if seconds <= 0:
+    chars: float = 0.0
+    seconds: float = 0.0
+
+    def update(self, chars: float, seconds: float) -> None:
+        if seconds <= 0 or chars < 0:
             return
-        rate = chars / seconds
-        self.chars_per_second = rate if not self.samples else 0.7 * self.chars_per_second \
-            + 0.3 * rate
-        self.samples += 1
+        keep = math.exp(-seconds / RATE_MEMORY_S)
+        self.chars = self.chars * keep + chars
+        self.seconds = self.seconds * keep + seconds
+
+    @property
+    def known(self) -> bool:
+        return self.chars > 0
+
+    @property
+    def chars_per_second(self) -> float:
+        return self.chars / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class _Spoken:
+    """How far each holder of one unit has said it is: (when, characters), per node."""
+
+    sentence_ends: tuple[int, ...]  # characters up to the end of each sentence
+    chars: int
+    points: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, unit: UnitRecord) -> _Spoken:
+        return cls(tuple(itertools.accumulate(len(s) + 1 for s in unit.sentences)), unit.chars)
+
+    def chars_after(self, sentences: int) -> float:
+        """Characters of the unit's text in its first ``sentences`` sentences."""
+        if sentences <= 0 or not self.sentence_ends:
+            return 0.0
+        done = self.sentence_ends[min(sentences, len(self.sentence_ends)) - 1]
+        return self.chars * min(1.0, done / self.sentence_ends[-1])
 
 
 @dataclass(frozen=True)
@@ -80,6 +120,7 @@ class Scheduler:
         self.speculate = speculate
         self.split_tail = split_tail
         self.rates: dict[str, NodeRate] = {}
+        self._spoken: dict[int, _Spoken] = {}  # units in flight, by id
         self._lock = threading.Lock()
         self._next_expiry = float("-inf")
         self._expired: list[tuple[Lease, bool]] = []
@@ -115,8 +156,12 @@ class Scheduler:
                 if tail is not None and self._others_finish_sooner(node, tail, now):
                     return None  # the node asks again soon; speculation stays possible
             unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
-            if unit is None and self.speculate:
+            if unit is not None:  # (a unit that lapsed and was split since is new text)
+                self._spoken[unit.id] = _Spoken.of(unit)
+            elif self.speculate:
                 unit = self._speculative(node, now)
+                if unit is not None and unit.id not in self._spoken:
+                    self._spoken[unit.id] = _Spoken.of(unit)
             return unit
 
     def _tail(self, node: str) -> _Tail | None:
@@ -177,21 +222,69 @@ class Scheduler:
         for lease in tail.leases:  # in the order they were leased
             if lease.unit_id not in chars or lease.node not in tail.rates:
                 continue  # (a lease that lapsed or came since the holders were read)
-            size = chars[lease.unit_id]
-            own = _expected_finish(tail.rates[lease.node], lease.started, size, now)
+            size, rate = chars[lease.unit_id], tail.rates[lease.node]
+            own = _expected_finish(rate, self._began(lease, rate), size, now)
             before = free.get(lease.node)  # a unit leased ahead starts after the current one
             free[lease.node] = max(own, now) if before is None else \
-                max(own, before + size / tail.rates[lease.node])
+                max(own, before + size / rate)
         return free
 
-    def heartbeat(self, unit_id: int, node: str) -> bool:
-        """Extend ``node``'s lease; False tells the node to drop the unit."""
-        return self.store.renew(unit_id, node, self.clock() + self.lease_ttl)
+    def _began(self, lease: Lease, rate: float) -> float:
+        """When the holder would have begun its unit, given how far it last said it is.
 
-    def record(self, node: str, chars: int, seconds: float) -> None:
-        """Learn a node's speed from a finished unit."""
+        The lease's own start for a unit not begun yet (leased ahead) or from a node
+        that does not beat; else the moment that its progress and speed point back to,
+        so the holder's expected finish follows what it has really spoken.
+        """
+        spoken = self._spoken.get(lease.unit_id)
+        point = spoken.points.get(lease.node) if spoken is not None else None
+        if point is None or rate <= 0:
+            return lease.started
+        return point[0] - point[1] / rate
+
+    def heartbeat(self, unit_id: int, node: str, sentences_done: int | None = None) -> bool:
+        """Extend ``node``'s lease; False tells the node to drop the unit.
+
+        ``sentences_done``: how far the node is in the unit it speaks. A node beats
+        as it begins a unit (0 done) and every few seconds after, so its speed is
+        learnt while it speaks, not only once per unit, and the tail sees how much of
+        each unit in flight is really left.
+        """
+        keep = self.store.renew(unit_id, node, self.clock() + self.lease_ttl)
+        if keep and sentences_done is not None:
+            with self._lock:
+                self._progress(node, unit_id, sentences_done)
+        return keep
+
+    def _progress(self, node: str, unit_id: int, sentences_done: int) -> None:
+        spoken = self._spoken.get(unit_id)
+        if spoken is None:
+            unit = self.store.unit(unit_id)  # leased before a restart of this scheduler
+            if unit is None:
+                return
+            spoken = self._spoken[unit_id] = _Spoken.of(unit)
+        now, chars = self.clock(), spoken.chars_after(sentences_done)
+        point = spoken.points.get(node)
+        if point is not None:
+            if chars < point[1]:
+                return  # (an old beat overtaken by a newer one)
+            self.rates.setdefault(node, NodeRate()).update(chars - point[1], now - point[0])
+        spoken.points[node] = (now, chars)
+
+    def record(self, node: str, chars: int, seconds: float, unit_id: int | None = None) -> None:
+        """Learn a node's speed from a finished unit (``seconds``: since its lease).
+
+        With beats, the stretch since the last one; a node that never beat (one of
+        an older version) is timed from its lease.
+        """
         with self._lock:
-            self.rates.setdefault(node, NodeRate()).update(chars, seconds)
+            spoken = self._spoken.pop(unit_id, None) if unit_id is not None else None
+            point = spoken.points.get(node) if spoken is not None else None
+            rate = self.rates.setdefault(node, NodeRate())
+            if point is None:
+                rate.update(chars, seconds)
+            else:
+                rate.update(max(0.0, chars - point[1]), self.clock() - point[0])
 
     def finished(self) -> bool:
         counts = self.store.counts(self.chapters)
@@ -203,21 +296,22 @@ class Scheduler:
         Computed once per lease for all the nodes it looks at: at 200 nodes a median
         per node was most of the lease's time.
         """
-        known = sorted(r.chars_per_second for r in self.rates.values() if r.samples)
+        known = sorted(r.chars_per_second for r in self.rates.values() if r.known)
         fallback = known[len(known) // 2] if known else 1.0
         rates: dict[str, float] = {}
         for node in nodes:
             rate = self.rates.get(node)
-            rates[node] = rate.chars_per_second if rate and rate.samples else fallback
+            rates[node] = rate.chars_per_second if rate and rate.known else fallback
         return rates
 
     def _speculative(self, node: str, now: float) -> UnitRecord | None:
         """Copy the in-flight unit expected to finish last, if ``node`` would beat it."""
         by_unit: dict[int, list[tuple[str, float]]] = {}
         leases = self.store.leases()
-        for lease in leases:
-            by_unit.setdefault(lease.unit_id, []).append((lease.node, lease.started))
         rates = self._rates({lease.node for lease in leases} | {node})
+        for lease in leases:
+            by_unit.setdefault(lease.unit_id, []).append(
+                (lease.node, self._began(lease, rates[lease.node])))
         best: tuple[float, int] | None = None
         for unit_id, holders in by_unit.items():
             if len(holders) >= self.MAX_COPIES or any(n == node for n, _ in holders):

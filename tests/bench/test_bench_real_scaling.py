@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -56,14 +59,31 @@ def cpu_limited_group(name: str, share: float) -> Iterator[Path]:
             time.sleep(0.1)
 
 
+CLOCK = time.monotonic
+"""One clock for every log line, so the coordinator's and the nodes' lines line up."""
+
+
+def _copy_with_times(source: IO[bytes], log: Path) -> None:
+    """Each line (progress bars end in \\r) written as `[monotonic] text`."""
+    with source, log.open("ab") as sink:
+        for line in iter(source.readline, b""):
+            for part in re.split(rb"[\r\n]+", line):
+                if part.strip():
+                    sink.write(b"[%.3f] %s\n" % (CLOCK(), part))
+            sink.flush()
+
+
 def _spawn(args: list[str], data: Path, group: Path, log: Path) -> subprocess.Popen[bytes]:
     def join_group() -> None:  # in the child, before exec: all it starts stays inside
         (group / "cgroup.procs").write_text(str(os.getpid()))
 
     env = {**os.environ, "E2A_DATA_DIR": str(data), "E2A_BIND_HOST": "127.0.0.1",
-           "E2A_MDNS_INTERFACES": "127.0.0.1"}
-    with log.open("ab") as sink:
-        return subprocess.Popen(args, env=env, stdout=sink, stderr=sink, preexec_fn=join_group)
+           "E2A_MDNS_INTERFACES": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=join_group)
+    assert proc.stdout is not None
+    threading.Thread(target=_copy_with_times, args=(proc.stdout, log), daemon=True).start()
+    return proc
 
 
 def _coordinator(book: Path, out: Path, port: int, farm: str, data: Path, group: Path,
@@ -99,11 +119,16 @@ def _convert(book: Path, warm_up: Path, tmp: Path, nodes: int, tag: str) -> floa
                                   tmp / f"{tag}-node{i}", cgs[i], tmp / f"{tag}-node{i}.log")
                            for i in range(1, nodes + 1)]
                 assert warm.wait(timeout=600) == 0, (tmp / f"{tag}-warm.log").read_text()[-2000:]
-            began = time.monotonic()
+            for i in range(1, nodes + 1):  # from here on, only the measured book's lines
+                with (tmp / f"{tag}-node{i}.log").open("ab") as log:
+                    log.write(b"--- measured book ---\n")
+            began = CLOCK()
             coord = _coordinator(book, tmp / f"{tag}.m4b", port, farm, data, cgs[0],
                                  tmp / f"{tag}-coord.log")
             assert coord.wait(timeout=3600) == 0, (tmp / f"{tag}-coord.log").read_text()[-2000:]
-            return time.monotonic() - began
+            ended = CLOCK()
+            _timeline(tmp, tag, nodes, began, ended)
+            return ended - began
         finally:
             for proc in workers:
                 proc.terminate()
@@ -115,8 +140,47 @@ def _convert(book: Path, warm_up: Path, tmp: Path, nodes: int, tag: str) -> floa
                     proc.wait()
 
 
-def _per_node(log: Path) -> str:
+def _lines(log: Path, after: str | None = None) -> list[tuple[float, str]]:
     text = log.read_text(errors="replace")
+    if after is not None:
+        text = text.rsplit(after, 1)[-1]
+    found = (re.match(r"\[(\d+\.\d+)\] (.*)", line) for line in text.splitlines())
+    return [(float(m.group(1)), m.group(2)) for m in found if m]
+
+
+def _first(lines: list[tuple[float, str]], pattern: str) -> float | None:
+    return next((t for t, text in lines if re.search(pattern, text)), None)
+
+
+def _last(lines: list[tuple[float, str]], pattern: str) -> float | None:
+    return next((t for t, text in reversed(lines) if re.search(pattern, text)), None)
+
+
+def _timeline(tmp: Path, tag: str, nodes: int, began: float, ended: float) -> None:
+    """Where the wall time went, from the time-stamped logs (seconds from the start)."""
+    coord = _lines(tmp / f"{tag}-coord.log")
+    node_logs = [_lines(tmp / f"{tag}-node{i}.log", "--- measured book ---")
+                 for i in range(1, nodes + 1)]
+    marks: list[tuple[str, float | None]] = [
+        ("coordinator serving", _first(coord, r"^farm \"")),
+        ("first audio in", _first(coord, r"[1-9]\d*%.*min audio")),
+    ]
+    for i, lines in enumerate(node_logs, 1):
+        marks += [(f"pc{i} on the book", _first(lines, r"working on")),
+                  (f"pc{i} last unit done", _last(lines, r"unit \d+ done"))]
+    marks += [("last chapter encoded", _last(coord, r"^encoded chapter")),
+              ("binding", _first(coord, r"^binding")),
+              ("book written", _first(coord, r"^wrote")),
+              ("process exited", ended)]
+    TIMELINES.append(f"  {tag} timeline (s from start): " + ", ".join(
+        f"{name} {t - began:.1f}" for name, t in marks if t is not None))
+
+
+TIMELINES: list[str] = []
+
+
+def _per_node(log: Path) -> str:
+    text = re.sub(r"^\[\d+\.\d+\] ", "", log.read_text(errors="replace"), flags=re.M)
     return text[text.find("per node:"):text.find("work files:")].rstrip()
 
 
@@ -125,6 +189,12 @@ def test_real_scaling(tmp_path: Path) -> None:
         pytest.skip(f"needs a writable cgroup v1 cpu controller at {CGROUP_CPU} (root)")
     book = long_book(tmp_path / "book.epub", words=WORDS, chapters=3)
     warm_up = long_book(tmp_path / "warm.epub", words=120, chapters=1)
+    if os.environ.get("E2A_BENCH_FARM_ONLY"):  # a quicker look at where the farm's time goes
+        farm = _convert(book, warm_up, tmp_path, 2, "three")
+        print(f"\n  coordinator + 2 e2a-nodes  {farm:7.1f} s")
+        print("  farm   " + _per_node(tmp_path / "three-coord.log").replace("\n", "\n  "))
+        print("\n".join(TIMELINES))
+        return
     alone = _convert(book, warm_up, tmp_path, 0, "alone")
     farm = _convert(book, warm_up, tmp_path, 2, "three")
     print(f"\n{WORDS} words, each PC held to {QUOTA:g} CPU (cgroup cpu quota); the nodes "
@@ -134,4 +204,5 @@ def test_real_scaling(tmp_path: Path) -> None:
           "for 3 PCs (target >= 2.85x)")
     print("  alone  " + _per_node(tmp_path / "alone-coord.log").replace("\n", "\n  "))
     print("  farm   " + _per_node(tmp_path / "three-coord.log").replace("\n", "\n  "))
+    print("\n".join(TIMELINES))
     assert alone > 0 and farm > 0

@@ -39,6 +39,7 @@ class FakeFarm:
 
     def __init__(self) -> None:
         self.handed_back: list[int] = []
+        self.beats: list[tuple[int, int, int]] = []  # (unit, sentences done, total)
         self.leases = 0
         self.changed = threading.Condition()
 
@@ -55,6 +56,9 @@ class FakeFarm:
 
     async def async_heartbeat(self, unit_id: int, done: int = 0,
                               total: int = 0) -> HeartbeatResponse:
+        with self.changed:
+            self.beats.append((unit_id, done, total))
+            self.changed.notify_all()
         return HeartbeatResponse(True)
 
     async def async_hand_back(self, unit_id: int) -> None:
@@ -188,3 +192,21 @@ def test_a_niced_runner_loads_and_speaks_at_lower_priority_and_talks_at_normal(
     assert runner.error is None
     assert seen["loop"] == base
     assert seen["load"] == seen["speak"] == min(base + 5, 19)
+
+
+def test_a_node_beats_as_it_begins_a_unit_so_its_speed_is_timed_from_then(
+        gate: type[GateEngine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coordinator learns a node's speed from its beats: the first must come as
+    speaking begins (nothing spoken yet), not a heartbeat interval later."""
+    monkeypatch.setattr("e2a_node.worker.HEARTBEAT_MAX_S", 3600.0)  # the interval: 20 s
+    farm, states = FakeFarm(), StateRecorder()
+    runner = NodeRunner(NodeWorker(NodeConfig(tmp_path / "data"), on_state=states, link=farm))
+    runner.start()
+    try:
+        with farm.changed:  # the gate lets no sentence through yet
+            assert farm.changed.wait_for(lambda: farm.beats, 10)
+            assert farm.beats[0] == (1, 0, len(SENTENCES))
+    finally:
+        runner.stop(timeout=0)
+        gate.allow(1)
+    states.wait(NodeStatus.STOPPED, timeout=5.0)

@@ -169,3 +169,60 @@ def test_a_node_that_stood_aside_takes_the_work_when_the_fast_node_vanishes(
         taken.append(answer.assignment)
     assert sorted(a.unit_id for a in taken) == sorted(u.id for u in farm.job.store.units())
     assert first.unit_id in {a.unit_id for a in taken}
+
+
+def _built_in_node_slowed_down(tmp_path: Path, seconds_for_half: float) -> Farm:
+    """Two units; the built-in node, as fast as the LAN node so far, speaks the first
+    and says how far it is; the LAN node takes a part of the second. Returns the farm
+    once the built-in node has uploaded its unit and is about to ask again."""
+    clock = FakeClock()
+    farm = _farm_of(tmp_path, clock, 12)
+    assert len(farm.job.store.units()) == 2
+    farm.scheduler.record("local", 5000, 10.0)  # its first units: 500 characters a second
+    farm.scheduler.record("lan", 5000, 10.0)
+    mine = _lease(farm, "local")
+    half = len(mine.sentences) // 2
+    assert farm.heartbeat("local", mine.unit_id, 0, len(mine.sentences))  # as it begins
+    clock.advance(seconds_for_half)
+    assert farm.heartbeat("local", mine.unit_id, half, len(mine.sentences))
+    clock.advance(seconds_for_half)
+    _lease(farm, "lan")  # the last unit, cut: the LAN node takes the first part
+    assert _upload(farm, "local", mine)
+    return farm
+
+
+def test_a_node_seen_slowing_down_while_it_speaks_leaves_the_last_piece_to_a_faster_one(
+        tmp_path: Path) -> None:
+    """The coordinator's own node slows down once its PC starts encoding chapters.
+    Its beats show that while it speaks, so at the very end it stands aside (the LAN
+    node is about to be free) instead of holding the book up with the last piece."""
+    as_before = _built_in_node_slowed_down(tmp_path / "steady", 0.4)  # still ~450 chars/s
+    assert as_before.lease("local", CAPS).assignment is not None
+
+    slowed = _built_in_node_slowed_down(tmp_path / "slowed", 15.0)  # now ~12 chars/s
+    assert slowed.lease("local", CAPS).assignment is None
+    assert slowed.scheduler.rates["local"].chars_per_second < 0.3 * 500
+
+
+def test_a_pending_part_is_split_again_and_the_chapter_stays_in_reading_order(
+        tmp_path: Path) -> None:
+    """The last pieces keep shrinking: a part not leased yet can be cut again, and
+    the parts after it move up, so the chapter is still joined sentence by sentence."""
+    farm = _farm_of(tmp_path, FakeClock(), 30)
+    store = farm.job.store
+    last = store.units(0)[-1]
+    first_part, *_ = store.split(last.id, 3)
+    done_part = _lease(farm, "node-a")  # the book's other units and parts are leased...
+    while done_part.unit_id != first_part:
+        assert _upload(farm, "node-a", done_part)
+        done_part = _lease(farm, "node-a")
+    assert _upload(farm, "node-a", done_part)  # ...the first part is done
+    second = next(u for u in store.units(0) if u.status == "pending")
+    assert len(store.split(second.id, 2)) == 2
+    while (answer := farm.lease("node-a", CAPS)).assignment is not None:
+        assert _upload(farm, "node-a", answer.assignment)
+    units = store.units(0)
+    assert [s for u in units for s in u.sentences] == [
+        f"Sentence number {n} of the story, long enough to say aloud." for n in range(30)]
+    assert len({(u.seq, u.id) for u in units}) == len(units) == 5 - 1 + 3 + 1
+    assert store.split(units[-1].id, 2) == []  # a done unit is never cut
