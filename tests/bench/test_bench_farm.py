@@ -86,7 +86,7 @@ async def _run_farm(tmp: Path, profiles: list[NodeProfile]) -> tuple[float, floa
             watcher = CoordinatorClient(session, f"https://127.0.0.1:{port}", "node-watcher00")
             watcher.secret = (await watcher.async_pair("watcher", CODE)).secret
             counts = await _status(watcher)
-            total_units = counts["pending"] + counts["leased"] + counts["done"]
+            total_units = counts["pending"] + counts["leased"] + counts["done"]  # as planned
             workers = []
             for p in profiles:
                 worker = NodeWorker(
@@ -99,7 +99,9 @@ async def _run_farm(tmp: Path, profiles: list[NodeProfile]) -> tuple[float, floa
                 if p.die_at is not None:
                     loop.call_later(p.die_at, worker.stop)
             tasks = [asyncio.create_task(w.async_run()) for w in workers]
-            while (await _status(watcher))["done"] < total_units:
+            # The tail cuts units in parts (more units than planned): the book is done
+            # when nothing is left, not when the planned count is.
+            while (counts := await _status(watcher))["pending"] or counts["leased"]:
                 await asyncio.sleep(0.05)
             makespan = time.monotonic() - t0
             for w in workers:
@@ -162,12 +164,15 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
                     if unit is None:
                         await asyncio.sleep(0.1)
                         continue
-                    speak_until = time.monotonic() + rng.uniform(*speak_seconds)
-                    while time.monotonic() < speak_until:
+                    began_speaking, n = time.monotonic(), len(unit.sentences)
+                    speak_until = began_speaking + rng.uniform(*speak_seconds)
+                    while time.monotonic() < speak_until:  # beats say how far, as nodes' do
+                        done = int(n * (time.monotonic() - began_speaking)
+                                   / (speak_until - began_speaking))
+                        await client.async_heartbeat(unit.unit_id, min(done, n), n)
                         await asyncio.sleep(min(0.5, max(0.0, speak_until - time.monotonic())))
-                        await client.async_heartbeat(unit.unit_id)
                     chars = len(" ".join(unit.sentences))
-                    n, d = len(unit.sentences), chars / AUDIO_CHARS_PER_SECOND
+                    d = chars / AUDIO_CHARS_PER_SECOND
                     await client.async_upload(unit.unit_id, _wav(chars),
                                               [(k * d / n, (k + 1) * d / n) for k in range(n)])
                     uploaded += len(_wav(chars))
