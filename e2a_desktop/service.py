@@ -137,6 +137,7 @@ class Conversion:
         self.job: Job | None = None
         self._attached = False
         self._local: NodeRunner | None = None
+        self._local_link: LocalLink | None = None
         self._mastering: ChapterMastering | None = None
         self._threads: list[threading.Thread] = []
 
@@ -248,9 +249,9 @@ class Conversion:
 
     def _start_local_node(self) -> None:
         config = NodeConfig(self.paths.data_dir, name=LOCAL_NAME, device=self._device)
+        self._local_link = LocalLink(self.farm, self._fail)
         worker = NodeWorker(config, engine_factory=self._engine_factory,
-                            link=LocalLink(self.farm, self._fail),
-                            identity=NodeIdentity(LOCAL_NODE, LOCAL_NAME))
+                            link=self._local_link, identity=NodeIdentity(LOCAL_NODE, LOCAL_NAME))
         self._local = NodeRunner(worker, "e2a-local-node", self._on_local_exit,
                                  nice=BUILT_IN_NODE_NICE)
         self._local.start()
@@ -398,6 +399,8 @@ class Conversion:
                 thread.join(timeout=10)
         if self._local is not None:
             self._local.stop()
+        if self._local_link is not None:
+            self._local_link.close()
         if self._mastering is not None:
             self._mastering.close()
         if outcome.state != FINISHED:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from e2a_desktop.localnode import LocalLink
 from e2a_node.config import AppPaths
 from e2a_node.engines import register_engine, unregister_engine
 from e2a_node.engines.base import Speech
@@ -192,6 +193,63 @@ def test_a_niced_runner_loads_and_speaks_at_lower_priority_and_talks_at_normal(
     assert runner.error is None
     assert seen["loop"] == base
     assert seen["load"] == seen["speak"] == min(base + 5, 19)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_the_built_in_nodes_units_are_accepted_at_normal_priority(tmp_path: Path) -> None:
+    """Accepting a unit starts its chapter's encoder (a thread, then ffmpeg), which
+    would inherit the priority of the thread it starts on: the built-in node's calls
+    to the farm must not run on its niced speech threads."""
+    seen: dict[str, int] = {}
+    accepted = threading.Event()
+
+    def nice_here() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    class Farm:  # the calls LocalLink makes on the coordinator's Farm
+        local_names: dict[str, str] = {}
+
+        def job_for(self, node: str) -> JobInfo:
+            return JobInfo("job1", "A Book", SpeechSettings(EngineSettings("gate", "gate")), 16000)
+
+        def lease(self, node: str, caps: Capabilities) -> LeaseResponse:
+            seen["lease"] = nice_here()
+            if accepted.is_set():
+                return LeaseResponse(LEASE_WAIT, retry_after=0.1)
+            return LeaseResponse(LEASE_UNIT, Assignment(1, 0, SENTENCES[:2], (False,) * 2, 60.0))
+
+        def heartbeat(self, node: str, unit_id: int, done: int, total: int) -> bool:
+            seen["heartbeat"] = nice_here()
+            return True
+
+        def hand_back(self, node: str, unit_id: int) -> None:
+            seen["hand back"] = nice_here()
+
+        def upload_tmp(self, unit_id: int, node: str) -> Path:
+            return tmp_path / f"{unit_id}.wav"
+
+        def accept_upload(self, node: str, unit_id: int, tmp: Path,
+                          spans: list[tuple[float, float]]) -> tuple[bool, bool]:
+            seen["accept"] = nice_here()
+            accepted.set()
+            return True, False
+
+    GateEngine.reset()
+    GateEngine.open()
+    register_engine("gate", GateEngine)
+    link = LocalLink(Farm(), on_fatal=lambda exc: None)  # type: ignore[arg-type]
+    base = nice_here()
+    try:
+        runner = NodeRunner(NodeWorker(NodeConfig(tmp_path / "d"), link=link), nice=5)
+        runner.start()
+        assert accepted.wait(30), "the built-in node's unit never reached the farm"
+        runner.stop()
+    finally:
+        unregister_engine("gate")
+        link.close()
+    assert runner.error is None
+    assert {seen["lease"], seen["heartbeat"], seen["accept"]} == {base}
+    assert set(seen.values()) == {base}
 
 
 def test_a_node_beats_as_it_begins_a_unit_so_its_speed_is_timed_from_then(
