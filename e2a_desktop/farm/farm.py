@@ -84,6 +84,9 @@ class NodeStats:
     last_seen: float = 0.0
     retry_after: float = 0.0
     lease_started: dict[int, float] = field(default_factory=dict)
+    """When each unit it holds was begun: leased, until the node says it began speaking
+    it (a unit leased ahead waits for the one before: its time then is not speaking)."""
+    begun: set[int] = field(default_factory=set)
 
     @property
     def benched(self) -> bool:
@@ -140,6 +143,7 @@ class Farm:
             for stats in self.nodes.values():
                 stats.bad_uploads = 0  # a new book, a fresh start
                 stats.lease_started.clear()  # unit numbers start again: old ones mean nothing
+                stats.begun.clear()
 
     def detach(self) -> None:
         """The job is over (or stopped): nodes wait for the next one."""
@@ -309,8 +313,12 @@ class Farm:
                   total: int | None = None) -> bool:
         """Keep a lease; with ``done``/``total`` also report how far the unit is."""
         with self._lock:
-            self._stats(node_id)
+            stats = self._stats(node_id)
             work = self._work
+            if done == 0 and total and unit_id in stats.lease_started \
+                    and unit_id not in stats.begun:  # it begins speaking this unit now
+                stats.lease_started[unit_id] = self.clock()
+                stats.begun.add(unit_id)
         if work is None:
             return False
         keep = work.scheduler.heartbeat(unit_id, node_id, done if total else None)
@@ -323,6 +331,7 @@ class Farm:
         with self._lock:
             stats = self._stats(node_id)
             stats.lease_started.pop(unit_id, None)
+            stats.begun.discard(unit_id)
             stats.state, stats.unit_id = "left", None
             work = self._work
             if work is not None:
@@ -355,6 +364,7 @@ class Farm:
         if stats is not None:
             stats.state, stats.unit_id = "revoked", None
             stats.lease_started.clear()
+            stats.begun.clear()
             self._changed(stats)
         for unit_id in held:
             self.emit(UnitRequeued(unit_id, node_id, "node revoked"))
@@ -379,6 +389,7 @@ class Farm:
                 if stats.state not in QUIET_STATES and now - stats.last_seen > allowed:
                     stats.state, stats.unit_id = "gone", None
                     stats.lease_started.clear()
+                    stats.begun.clear()
                     gone.append(stats)
         for stats in gone:
             self.emit(NodeGone(stats.node_id, stats.name, now - stats.last_seen))
@@ -452,6 +463,7 @@ class Farm:
         with self._lock:
             stats = self._stats(node_id)
             started = stats.lease_started.pop(unit_id, None)
+            stats.begun.discard(unit_id)
             if accepted:
                 stats.units_done += 1
                 stats.audio_seconds += checked.duration
@@ -489,6 +501,7 @@ class Farm:
             if strike:
                 stats.bad_uploads += 1
             stats.lease_started.pop(unit_id, None)
+            stats.begun.discard(unit_id)
             stats.state, stats.unit_id = ("benched" if stats.benched else "idle"), None
             work = self._work
             if work is not None:
