@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from e2a_node.client import CoordinatorGone
 from e2a_node.protocol import (
     Capabilities,
     HeartbeatResponse,
@@ -43,14 +44,18 @@ class LocalLink:
     def __init__(self, farm: Farm, on_fatal: Callable[[E2AError], None]) -> None:
         self.farm = farm
         self._on_fatal = on_fatal
-        self._calls = ThreadPoolExecutor(max_workers=2, thread_name_prefix="e2a-local-link")
+        self._calls = ThreadPoolExecutor(max_workers=4, thread_name_prefix="e2a-local-link")
         farm.local_names[LOCAL_NODE] = LOCAL_NAME
 
     def close(self) -> None:
         self._calls.shutdown(wait=False)
 
     async def _call(self, call: Callable[..., T], *args: object) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._calls, call, *args)
+        try:
+            future = asyncio.get_running_loop().run_in_executor(self._calls, call, *args)
+        except RuntimeError:  # closed: the conversion ended while the node still spoke
+            raise CoordinatorGone("the conversion has ended") from None
+        return await future
 
     async def async_job(self) -> JobInfo | None:
         return self.farm.job_for(LOCAL_NODE)

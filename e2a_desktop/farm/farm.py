@@ -262,6 +262,7 @@ class Farm:
             return self._wait(stats, "idle", 0.5)
         stats.state, stats.unit_id, stats.retry_after = "speaking", unit.id, 0.0
         stats.lease_started[unit.id] = self.clock()
+        stats.begun.discard(unit.id)  # (the same unit again, as a copy: begun anew)
         self._changed(stats)
         title = work.job.book.chapters[unit.chapter].title
         self.emit(UnitStarted(node_id, unit.id, unit.chapter, title, unit.chars))

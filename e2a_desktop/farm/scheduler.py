@@ -63,11 +63,24 @@ class NodeRate:
 
 @dataclass
 class _Spoken:
-    """How far each holder of one unit has said it is: (when, characters), per node."""
+    """How far each holder of one unit has said it is: (when, characters), per node.
+
+    ``held``: stretches a node said it spoke faster than its speed so far. They count
+    once its audio for the unit is accepted: beats are a node's word, and a node that
+    claimed fast progress and never uploaded would otherwise be believed the fastest
+    (given every copy, the largest share, and made the others stand aside). A stretch
+    that shows a node slower counts at once: claiming it only costs the node work.
+    """
 
     sentence_ends: tuple[int, ...]  # characters up to the end of each sentence
     chars: int
     points: dict[str, tuple[float, float]] = field(default_factory=dict)
+    held: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+
+    def forget(self, node: str) -> None:
+        """``node`` starts this unit again (a copy after its lease lapsed)."""
+        self.points.pop(node, None)
+        self.held.pop(node, None)
 
     @classmethod
     def of(cls, unit: UnitRecord) -> _Spoken:
@@ -165,8 +178,8 @@ class Scheduler:
                 self._spoken[unit.id] = _Spoken.of(unit)
             elif self.speculate:
                 unit = self._speculative(node, now)
-                if unit is not None and unit.id not in self._spoken:
-                    self._spoken[unit.id] = _Spoken.of(unit)
+                if unit is not None:
+                    self._spoken.setdefault(unit.id, _Spoken.of(unit)).forget(node)
             return unit
 
     def _tail(self, node: str) -> _Tail | None:
@@ -265,7 +278,7 @@ class Scheduler:
         spoken = self._spoken.get(unit_id)
         if spoken is None:
             unit = self.store.unit(unit_id)  # leased before a restart of this scheduler
-            if unit is None:
+            if unit is None or unit.status == "done":  # (or accepted from a copy just now)
                 return
             spoken = self._spoken[unit_id] = _Spoken.of(unit)
         now, chars = self.clock(), spoken.chars_after(sentences_done)
@@ -273,23 +286,31 @@ class Scheduler:
         if point is not None:
             if chars < point[1]:
                 return  # (an old beat overtaken by a newer one)
-            self.rates.setdefault(node, NodeRate()).update(chars - point[1], now - point[0])
+            stretch = (chars - point[1], now - point[0])
+            rate = self.rates.get(node)
+            if rate is not None and rate.known and stretch[0] <= rate.chars_per_second \
+                    * stretch[1]:
+                rate.update(*stretch)  # slower than thought: believed at once
+            else:
+                spoken.held.setdefault(node, []).append(stretch)  # faster: on acceptance
         spoken.points[node] = (now, chars)
 
     def record(self, node: str, chars: int, seconds: float, unit_id: int | None = None) -> None:
-        """Learn a node's speed from a finished unit (``seconds``: since its lease).
+        """Learn a node's speed from its accepted unit (``seconds``: since it began).
 
-        With beats, the stretch since the last one; a node that never beat (one of
-        an older version) is timed from its lease.
+        With beats, the stretches it was held to until now, then the one since the
+        last beat; a node that never beat (one of an older version) is timed whole.
         """
         with self._lock:
             spoken = self._spoken.pop(unit_id, None) if unit_id is not None else None
             point = spoken.points.get(node) if spoken is not None else None
             rate = self.rates.setdefault(node, NodeRate())
-            if point is None:
+            if spoken is None or point is None:
                 rate.update(chars, seconds)
-            else:
-                rate.update(max(0.0, chars - point[1]), self.clock() - point[0])
+                return
+            for stretch in spoken.held.get(node, []):
+                rate.update(*stretch)
+            rate.update(max(0.0, chars - point[1]), self.clock() - point[0])
 
     def finished(self) -> bool:
         counts = self.store.counts(self.chapters)

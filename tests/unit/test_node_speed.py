@@ -43,3 +43,34 @@ def _upload(farm: Farm, unit: Assignment) -> None:
     accepted, _ = farm.accept_upload("pc", unit.unit_id, tmp,
                                      [(k * seconds / n, (k + 1) * seconds / n) for k in range(n)])
     assert accepted
+
+
+def test_beats_claiming_fast_progress_count_only_once_the_audio_is_accepted(
+        tmp_path: Path) -> None:
+    """A paired node that says it spoke each unit in 10 ms, and never uploads, must not
+    be believed the fastest: it would be given every copy and the largest share, and
+    the honest nodes would stand aside for it."""
+    clock = FakeClock()
+    farm = make_farm(tmp_path, clock=clock, unit_chars=400,
+                     book=Book(Metadata("Speed"), [Chapter("Only", TEXT)]), lease_ttl=60)
+    farm.scheduler.record("honest", 3000, 10.0)  # 300 characters a second, accepted audio
+    for _ in range(5):
+        unit = farm.lease("faker", CAPS).assignment
+        assert unit is not None
+        n = len(unit.sentences)
+        assert farm.heartbeat("faker", unit.unit_id, 0, n)
+        clock.advance(0.01)
+        assert farm.heartbeat("faker", unit.unit_id, n, n)
+        farm.hand_back("faker", unit.unit_id)
+    faker = farm.scheduler.rates.get("faker")
+    assert faker is None or not faker.known
+
+    # The same claims from a node whose audio is then accepted do count.
+    unit = farm.lease("pc", CAPS).assignment
+    assert unit is not None
+    assert farm.heartbeat("pc", unit.unit_id, 0, len(unit.sentences))
+    clock.advance(0.5)
+    assert farm.heartbeat("pc", unit.unit_id, len(unit.sentences), len(unit.sentences))
+    clock.advance(0.5)
+    _upload(farm, unit)
+    assert farm.scheduler.rates["pc"].chars_per_second > 300

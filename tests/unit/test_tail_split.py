@@ -224,5 +224,5 @@ def test_a_pending_part_is_split_again_and_the_chapter_stays_in_reading_order(
     units = store.units(0)
     assert [s for u in units for s in u.sentences] == [
         f"Sentence number {n} of the story, long enough to say aloud." for n in range(30)]
-    assert len({(u.seq, u.id) for u in units}) == len(units) == 5 - 1 + 3 + 1
+    assert len(units) == 5 - 1 + 3 + 1  # the last unit in three, one part of it in two
     assert store.split(units[-1].id, 2) == []  # a done unit is never cut
