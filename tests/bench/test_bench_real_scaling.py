@@ -44,10 +44,11 @@ ONE_CPU = os.environ.get("E2A_BENCH_CPU", str(max(os.sched_getaffinity(0))))
 """The one CPU every simulated PC runs on, in turns ("" to let them use any).
 
 A third of a core each on two cores still let the three run at the same moment, on
-two CPUs that (on a VM) may be siblings of one physical core: the nodes then spoke at
-4.4-4.9x real time in the farm against 5.3-5.5x for the same process alone, and
-the speed-up measured the host, not e2a. Taking turns on one CPU, a process gets the
-same work done per CPU-second whether it runs alone or with two others."""
+two CPUs that (on a VM) may be siblings of one physical core, while the process alone
+mostly ran by itself: the alone run took anything from 134 to 151 s, and the nodes
+were timed at 4.4-4.9x real time in the farm against 5.3-5.5x alone. Taking turns on
+one CPU, a process gets the same work done per CPU-second whether it runs alone or
+with two others (the alone run then took 155-163 s)."""
 WORDS = int(os.environ.get("E2A_BENCH_WORDS", "2400"))
 """About 15 minutes of audio."""
 
