@@ -277,7 +277,7 @@ class JobStore:
         """(id, characters) of the first pending units in reading order.
 
         Near the book's end the lease path asks this on every lease: two columns,
-        where ``pending`` would decode every unit's sentences.
+        not the units' sentences.
         """
         query, args = _pending_query("id, chars", chapters)
         with self._lock:
@@ -293,15 +293,6 @@ class JobStore:
         return {r["id"]: r["chars"] for r in rows}
 
     # -- the scheduler's verbs -------------------------------------------------
-
-    def pending(self, chapters: Iterable[int] | None = None,
-                limit: int = 1) -> list[UnitRecord]:
-        """The first pending units in reading order (the next ones to be leased)."""
-        query, args = _pending_query("*", chapters)
-        with self._lock:
-            rows = self._db.execute(query + f" ORDER BY {READING_ORDER} LIMIT ?",
-                                    [*args, limit]).fetchall()
-        return [_unit(r) for r in rows]
 
     def lease_next(self, node: str, now: float, ttl: float,
                    chapters: Iterable[int] | None = None) -> UnitRecord | None:
