@@ -8,7 +8,7 @@ slow observer cannot stall a lease. A GUI re-posts them to its own thread.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -21,6 +21,8 @@ class JobStarted:
     chars_total: int
     chars_done: int
     audio_done: float
+    chapter_list: tuple[int, ...] = ()  # the chapters converted (book indexes)
+    chapters_begun: tuple[int, ...] = ()  # of those, chapters with audio from before
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class UnitRejected:
     node: str
     unit_id: int
     reason: str
+    name: str = field(default="", compare=False)  # the node's name, for the log
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class UnitRequeued:
     unit_id: int
     node: str
     reason: str
+    name: str = field(default="", compare=False)  # the node's name, for the log
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,23 @@ class NodeGone:
 
 
 @dataclass(frozen=True)
+class NodeBack:
+    """A node reported gone was heard from again."""
+
+    node: str
+    name: str
+    silent_seconds: float
+
+
+@dataclass(frozen=True)
+class PairingRefused:
+    """A machine tried to pair with a farm code that is not this farm's."""
+
+    node: str
+    name: str
+
+
+@dataclass(frozen=True)
 class FarmStarted:
     """The coordinator is listening; nodes can join with this code."""
 
@@ -138,7 +159,8 @@ class WaitingForNodes:
 
 @dataclass(frozen=True)
 class Paused:
-    """No new units are handed out; units in flight finish."""
+    """No new units are handed out, and units in flight are taken back: each node stops
+    at its next sentence (until then it is "pausing")."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +196,8 @@ class JobFailed:
 
 
 Event = (JobStarted | UnitStarted | UnitProgress | UnitFinished | UnitRejected | UnitRequeued
-         | ChapterEncoded | NodeChanged | NodeJoined | NodePaired | NodeGone | FarmStarted
+         | ChapterEncoded | NodeChanged | NodeJoined | NodePaired | NodeGone | NodeBack
+         | PairingRefused | FarmStarted
          | WaitingForNodes | Paused | Resumed | Binding | JobFinished | Cancelled | JobFailed)
 Observer = Callable[[Event], None]
 Emit = Callable[[Event], None]

@@ -24,9 +24,10 @@ from e2a_node.protocol import (
 from .errors import E2AError
 from .farm.farm import Farm
 from .farm.uploads import UploadRejected
+from .nodestate import BUILT_IN_NODE
 from .storage import StorageFault
 
-LOCAL_NODE = "local"
+LOCAL_NODE = BUILT_IN_NODE
 LOCAL_NAME = "this PC (built-in)"
 T = TypeVar("T")
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from .eta import TimeLeft, about
 from .events import (
     Binding,
     Cancelled,
@@ -29,8 +30,11 @@ from .events import (
     UnitRequeued,
     UnitStarted,
 )
+from .nodestate import NodeState
 
-GONE = "gone"
+GONE = NodeState.GONE.value
+CHAPTER_WAITING, CHAPTER_SPEAKING, CHAPTER_PARTLY, CHAPTER_DONE = (
+    "waiting", "speaking", "partly spoken", "done")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,13 @@ class ProgressSnapshot:
     outputs: tuple[str, ...] = field(default_factory=tuple)
     chars_this_run: int = 0
     chars_in_flight: float = 0.0  # the spoken part of units not yet finished
+    shown_fraction: float = 0.0
+    """The most this run has shown: the bar never goes back (a unit taken back at Pause,
+    or lost with its node, takes its spoken sentences out of ``chars_in_flight``)."""
+    eta: float | None = None
+    running_seconds: float = 0.0  # of ``elapsed``, the time not paused
+    chapter_states: tuple[tuple[int, str], ...] = ()
+    """(chapter, waiting / speaking / partly spoken / done) for the chapters converted."""
 
     @property
     def fraction(self) -> float:
@@ -79,20 +90,41 @@ class ProgressSnapshot:
             return 0.0
         spoken = (self.chars_done + self.chars_in_flight) / self.chars_total
         # Sentences spoken are not yet audio accepted: never show 100 % before the end.
-        return min(1.0 if self.state == "finished" else 0.99, spoken)
+        return min(1.0 if self.state == "finished" else 0.99,
+                   max(spoken, self.shown_fraction))
+
+    @property
+    def pausing(self) -> int:
+        """Nodes still speaking after Pause (they stop at their next sentence)."""
+        return sum(n.state == NodeState.PAUSING for n in self.nodes)
+
+    @property
+    def pause_text(self) -> str:
+        """What Pause has done so far, the same words wherever it is shown."""
+        if self.state != "paused":
+            return ""
+        n = self.pausing
+        if not n:
+            return "paused"
+        if n == 1:
+            return "pausing… 1 node finishing its part"
+        return f"pausing… {n} nodes finishing their part"
+
+    @property
+    def eta_text(self) -> str:
+        """"about 20 min left" while running and known; else ""."""
+        return about(self.eta) if self.eta is not None and self.state == "running" else ""
 
     @property
     def speed(self) -> float:
-        """Audio spoken in this run per wall second (× real time)."""
-        return self.audio_this_run / self.elapsed if self.elapsed > 0 else 0.0
+        """Audio spoken in this run per second spent speaking, pauses left out (× real time)."""
+        running = self.running_seconds or self.elapsed
+        return self.audio_this_run / running if running > 0 else 0.0
 
     @property
     def eta_seconds(self) -> float | None:
-        """Seconds left at this run's pace; None until something was spoken."""
-        if self.chars_this_run <= 0 or self.elapsed <= 0:
-            return None
-        rate = self.chars_this_run / self.elapsed
-        return (self.chars_total - self.chars_done) / rate
+        """Seconds left, smoothed (see eta.py); None until the pace is known."""
+        return self.eta
 
 
 class ProgressModel:
@@ -105,7 +137,13 @@ class ProgressModel:
         self._snap = ProgressSnapshot()
         self._nodes: dict[str, NodeView] = {}
         self._unit_chars: dict[int, int] = {}
+        self._unit_chapter: dict[int, int] = {}
         self._in_flight: dict[tuple[str, int], float] = {}  # (node, unit) → chars spoken
+        self._chapters: dict[int, str] = {}  # chapter → waiting, partly spoken or done
+        self._paused_at: float | None = None
+        self._paused_total = 0.0
+        self._shown = 0.0
+        self._time_left = TimeLeft()
 
     def __call__(self, event: Event) -> None:
         with self._lock:
@@ -113,18 +151,38 @@ class ProgressModel:
 
     def snapshot(self) -> ProgressSnapshot:
         with self._lock:
+            now = self._clock()
             # Copies of one unit (speculation) count once: the furthest along.
             furthest: dict[int, float] = {}
             for (_node, unit), chars in self._in_flight.items():
                 furthest[unit] = max(chars, furthest.get(unit, 0.0))
-            return replace(self._snap, elapsed=self._clock() - self._started,
+            paused = self._paused_total + (now - self._paused_at if self._paused_at else 0.0)
+            snap = replace(self._snap, elapsed=now - self._started,
+                           running_seconds=max(0.0, now - self._started - paused),
                            nodes=tuple(self._nodes.values()),
-                           chars_in_flight=sum(furthest.values()))
+                           chars_in_flight=sum(furthest.values()),
+                           chapter_states=self._chapter_states(set(furthest)))
+            self._shown = max(self._shown, snap.fraction)
+            return replace(snap, shown_fraction=self._shown, eta=self._eta(snap, now))
+
+    def _eta(self, snap: ProgressSnapshot, now: float) -> float | None:
+        if snap.state != "running":
+            self._time_left.hold(now)
+            return None
+        left = snap.chars_total - snap.chars_done - snap.chars_in_flight
+        return self._time_left.update(now, snap.running_seconds,
+                                      snap.chars_this_run + snap.chars_in_flight, left)
+
+    def _chapter_states(self, flying: set[int]) -> tuple[tuple[int, str], ...]:
+        speaking = {self._unit_chapter[u] for u in flying if u in self._unit_chapter}
+        return tuple((chapter, CHAPTER_SPEAKING if state != CHAPTER_DONE and chapter in speaking
+                      else state) for chapter, state in sorted(self._chapters.items()))
 
     def _track_flight(self, event: Event) -> None:
         """Partial units, so the bar moves within a unit (a short book may be one unit)."""
         if isinstance(event, UnitStarted):
             self._unit_chars[event.unit_id] = event.chars
+            self._unit_chapter[event.unit_id] = event.chapter
             self._in_flight[(event.node, event.unit_id)] = 0.0
         elif isinstance(event, UnitProgress) and (event.node, event.unit_id) in self._in_flight:
             share = event.sentences_done / event.sentences_total if event.sentences_total else 0
@@ -133,17 +191,21 @@ class ProgressModel:
         elif isinstance(event, UnitFinished):
             for key in [k for k in self._in_flight if k[1] == event.unit_id]:
                 del self._in_flight[key]
+            if event.accepted and self._chapters.get(event.chapter) == CHAPTER_WAITING:
+                self._chapters[event.chapter] = CHAPTER_PARTLY
         elif isinstance(event, UnitRequeued):
             self._in_flight.pop((event.node, event.unit_id), None)
         elif isinstance(event, NodeGone):
             for key in [k for k in self._in_flight if k[0] == event.node]:
                 del self._in_flight[key]
+        elif isinstance(event, JobFinished | Cancelled | JobFailed):
+            self._in_flight.clear()  # nothing is spoken any more, whatever nodes still say
 
     def _apply(self, event: Event) -> None:  # noqa: C901 - one branch per event kind
         self._track_flight(event)
         snap = self._snap
         if isinstance(event, JobStarted):
-            self._started = self._clock()
+            self._start(event)
             snap = replace(snap, state="running", title=event.title,
                            chars_total=event.chars_total, chars_done=event.chars_done,
                            audio_done=event.audio_done)
@@ -156,15 +218,18 @@ class ProgressModel:
                            audio_this_run=snap.audio_this_run + event.audio_seconds)
         elif isinstance(event, NodeChanged):
             self._nodes[event.node] = NodeView(
-                event.node, event.name, event.state, event.device, event.engine,
+                event.node, event.name, str(event.state), event.device, event.engine,
                 event.unit_id, event.units_done, event.audio_seconds, event.busy_seconds)
         elif isinstance(event, NodeGone) and event.node in self._nodes:
             self._nodes[event.node] = replace(self._nodes[event.node], state=GONE, unit_id=None)
         elif isinstance(event, ChapterEncoded):
+            self._chapters[event.chapter] = CHAPTER_DONE
             snap = replace(snap, chapters_encoded=(*snap.chapters_encoded, event.chapter))
         elif isinstance(event, Paused):
+            self._paused_at = self._paused_at or self._clock()
             snap = replace(snap, state="paused")
         elif isinstance(event, Resumed):
+            self._end_pause()
             snap = replace(snap, state="running")
         elif isinstance(event, Binding):
             snap = replace(snap, state="binding")
@@ -175,6 +240,19 @@ class ProgressModel:
         elif isinstance(event, JobFailed):
             snap = replace(snap, state="failed", error=event.message)
         self._snap = snap
+
+    def _start(self, event: JobStarted) -> None:
+        """A run begins: its clock, its pace and its bar start from here."""
+        self._started = self._clock()
+        self._paused_at, self._paused_total, self._shown = None, 0.0, 0.0
+        self._time_left = TimeLeft()
+        self._chapters = {c: CHAPTER_WAITING for c in event.chapter_list}
+        self._chapters.update({c: CHAPTER_PARTLY for c in event.chapters_begun})
+
+    def _end_pause(self) -> None:
+        if self._paused_at is not None:
+            self._paused_total += self._clock() - self._paused_at
+            self._paused_at = None
 
 
 def format_duration(seconds: float) -> str:

@@ -7,7 +7,8 @@ port in use fails here, before anything runs), then hand over to the supervisor
 thread, which waits for the nodes asked for, starts the built-in node, waits for
 the last unit, lets mastering finish, binds the book and detaches the job.
 
-Commands: ``pause`` (no new units; units in flight finish), ``resume``,
+Commands: ``pause`` (no new units; units in flight are taken back, and every node,
+the built-in one included, stops at its next sentence), ``resume``,
 ``cancel`` (returns promptly with the outcome; partial output removed, the work
 kept for a resume), ``wait``. Events go out on the bus (eventbus.py); a
 ProgressModel subscribed here gives ``snapshot()``.
@@ -50,6 +51,7 @@ from .farm.scheduler import Scheduler
 from .job import Job, JobSettings
 from .localnode import LOCAL_NAME, LOCAL_NODE, LocalLink
 from .mastering import ChapterMastering
+from .nodestate import NodeState
 from .progress import ProgressModel, ProgressSnapshot
 from .storage import storage_fault
 from .store import UnitRecord
@@ -65,7 +67,8 @@ A node learns that the unit it speaks was finished elsewhere at its next heartbe
 time overlaps the last chapter's encoding and the binding, and ends as soon as every
 node has heard; only a node that vanished without a word makes the farm wait it out.
 """
-ACTIVE_NODE_STATES = ("joined", "speaking", "idle", "paused")
+ACTIVE_NODE_STATES = (NodeState.JOINED, NodeState.SPEAKING, NodeState.IDLE, NodeState.PAUSED,
+                      NodeState.PAUSING, NodeState.STANDING_ASIDE, NodeState.GPU_FIRST)
 
 
 @dataclass(frozen=True)
@@ -177,15 +180,20 @@ class Conversion:
         self._spawn(self._reap, "e2a-reaper")
 
     def pause(self) -> None:
-        """Hand out no new units; units in flight finish. Idempotent."""
+        """Stop spending CPU: no new units, and units in flight are taken back (a node
+        stops at its next sentence; this PC's own node at once). Idempotent."""
         if self._attached and not self.farm.paused and not self._done.is_set():
-            self.farm.paused = True
+            self.farm.pause()
             self.bus.emit(Paused())
+            if self._local is not None:
+                self._local.worker.pause()
 
     def resume(self) -> None:
         if self._attached and self.farm.paused and not self._done.is_set():
-            self.farm.paused = False
+            self.farm.resume()
             self.bus.emit(Resumed())
+            if self._local is not None:
+                self._local.worker.resume()
 
     @property
     def paused(self) -> bool:
@@ -240,7 +248,8 @@ class Conversion:
         done = [u for u in units if u.status == "done"]
         return JobStarted(self.prepared.book.metadata.title, len(chapters), len(units),
                           len(done), sum(u.chars for u in units), sum(u.chars for u in done),
-                          sum(u.duration or 0.0 for u in done))
+                          sum(u.duration or 0.0 for u in done), tuple(sorted(chapters)),
+                          tuple(sorted({u.chapter for u in done})))
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -252,6 +261,8 @@ class Conversion:
         self._local_link = LocalLink(self.farm, self._fail)
         worker = NodeWorker(config, engine_factory=self._engine_factory,
                             link=self._local_link, identity=NodeIdentity(LOCAL_NODE, LOCAL_NAME))
+        if self.farm.paused:  # paused while it waited for the LAN nodes
+            worker.pause()
         self._local = NodeRunner(worker, "e2a-local-node", self._on_local_exit,
                                  nice=BUILT_IN_NODE_NICE)
         self._local.start()

@@ -12,6 +12,7 @@ runs while the farm's lock is held.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 import time
@@ -35,10 +36,12 @@ from e2a_node.settings import EngineSettings
 
 from ..events import (
     Emit,
+    NodeBack,
     NodeChanged,
     NodeGone,
     NodeJoined,
     NodePaired,
+    PairingRefused,
     UnitProgress,
     UnitRejected,
     UnitRequeued,
@@ -46,6 +49,7 @@ from ..events import (
     ignore,
 )
 from ..job import Job
+from ..nodestate import NodeState
 from ..storage import StorageFault, storage_fault
 from ..store import UnitRecord
 from .pairing import CoordinatorIdentity, PairingRegistry
@@ -56,14 +60,12 @@ BENCH_AFTER_BAD_UPLOADS = 3
 IDLE_RETRY_S = 2.0
 """How soon a node asks again when the farm has no book."""
 DEFAULT_GONE_AFTER_S = 60.0
-QUIET_STATES = ("gone", "left", "finished")
 HEAVY_ENGINES = frozenset({"coqui"})
 """Engines many times faster on a GPU than on a CPU: GPU nodes get their units first."""
-FREE_STATES = ("joined", "ready", "idle")
-"""Node states of a node that would take a unit now if offered one."""
 FREE_RECENTLY_S = 10.0
 """A free GPU node not heard from for this long (loading a model, gone) is not waited for."""
-"""Node states in which silence is expected: such nodes are not reported gone again."""
+PAUSED_RETRY_S = 1.0
+"""How soon a node asks again while the farm is paused (Resume is felt within this)."""
 
 
 @dataclass
@@ -74,7 +76,7 @@ class NodeStats:
     name: str
     device: str = ""
     engine: str = ""
-    state: str = "joined"
+    state: NodeState = NodeState.JOINED
     accelerated: bool = False
     unit_id: int | None = None
     units_done: int = 0
@@ -112,6 +114,10 @@ class _Work:
     closing: bool = False
     paused: bool = False
     askers: set[str] = field(default_factory=set)  # nodes that asked for this job's units
+    run_id: str = ""
+    """The job's name on the wire for this run: the folder's name and a token. A node that
+    heard "job over" when a run was cancelled remembers that id for a minute; the same
+    book started again is a new run, which it must not mistake for the one that ended."""
 
 
 class Farm:
@@ -138,12 +144,20 @@ class Farm:
                on_accepted: Callable[[UnitRecord], None] | None = None) -> None:
         """Start handing out this job's units."""
         with self._lock:
-            self._work = _Work(job, scheduler, sample_rate, on_accepted or (lambda _u: None))
+            self._work = _Work(job, scheduler, sample_rate, on_accepted or (lambda _u: None),
+                               run_id=f"{job.folder.name}.{secrets.token_hex(3)}")
             self.storage_failure = None
             for stats in self.nodes.values():
                 stats.bad_uploads = 0  # a new book, a fresh start
                 stats.lease_started.clear()  # unit numbers start again: old ones mean nothing
                 stats.begun.clear()
+                # The table's Units done, Speed and Share are of the book being rendered.
+                stats.units_done, stats.audio_seconds, stats.busy_seconds = 0, 0.0, 0.0
+                if stats.unit_id is not None or stats.state in (
+                        NodeState.SPEAKING, NodeState.PAUSING, NodeState.PAUSED,
+                        NodeState.STANDING_ASIDE, NodeState.GPU_FIRST):
+                    stats.state, stats.unit_id = NodeState.IDLE, None
+                self._changed(stats)
 
     def detach(self) -> None:
         """The job is over (or stopped): nodes wait for the next one."""
@@ -186,7 +200,60 @@ class Farm:
 
     @paused.setter
     def paused(self, value: bool) -> None:
-        self._current().paused = value
+        if value:
+            self.pause()
+        else:
+            self.resume()
+
+    def pause(self) -> None:
+        """Hand out nothing more and take back every unit in flight, so the farm stops
+        spending CPU within about a sentence: a holder hears "drop it" at its next
+        heartbeat and stops between sentences. Until it has, it is shown "pausing". Audio
+        a holder finishes before it hears is still accepted: nothing spoken is lost.
+        """
+        requeued: list[tuple[int, str]] = []
+        with self._lock:
+            work = self._current()
+            if work.paused:
+                return
+            work.paused = True
+            for lease in work.job.store.leases():
+                work.job.store.release(lease.unit_id, lease.node)
+                requeued.append((lease.unit_id, lease.node))
+            for node in {node for _, node in requeued}:
+                stats = self.nodes.get(node)
+                if stats is not None:
+                    stats.state = NodeState.PAUSING
+                    self._changed(stats)
+        for unit_id, node in requeued:
+            self.emit(UnitRequeued(unit_id, node, "paused", self._name(node)))
+
+    def resume(self) -> None:
+        """Units are handed out again. A node still speaking the unit it had when the farm
+        paused (it had not heard yet) keeps it: its lease is given back to it."""
+        with self._lock:
+            work = self._current()
+            if not work.paused:
+                return
+            work.paused = False
+            now = self.clock()
+            for stats in self.nodes.values():
+                if stats.state is not NodeState.PAUSING:
+                    continue
+                unit_id = stats.unit_id
+                unit = work.job.store.unit(unit_id) if unit_id is not None else None
+                if unit_id is not None and unit is not None and unit.status == "pending" \
+                        and work.job.store.lease_copy(unit_id, stats.node_id, now,
+                                                      work.scheduler.lease_ttl):
+                    stats.state = NodeState.SPEAKING
+                else:
+                    stats.state, stats.unit_id = NodeState.PAUSED, None
+                self._changed(stats)
+
+    def pausing_nodes(self) -> int:
+        """Nodes still speaking after Pause (they stop at their next sentence)."""
+        with self._lock:
+            return sum(s.state is NodeState.PAUSING for s in self.nodes.values())
 
     def askers(self) -> set[str]:
         """Nodes that have asked for units of the current job (for --wait-nodes)."""
@@ -202,7 +269,7 @@ class Farm:
         work = self._work
         if work is None:
             return None
-        return JobInfo(work.job.folder.name, work.job.book.metadata.title,
+        return JobInfo(work.run_id, work.job.book.metadata.title,
                        work.job.settings.speech, work.sample_rate)
 
     def job_for(self, node_id: str) -> JobInfo | None:
@@ -211,7 +278,7 @@ class Farm:
             stats = self._stats(node_id)
             info = self.job_info()
             if info is None:
-                self._wait(stats, "ready", IDLE_RETRY_S)
+                self._wait(stats, NodeState.READY, IDLE_RETRY_S)
         return info
 
     def _stats(self, node_id: str) -> NodeStats:
@@ -220,8 +287,16 @@ class Farm:
             name = self.local_names.get(node_id) or self.pairing.name_of(node_id)
             stats = self.nodes[node_id] = NodeStats(node_id, name)
             self.emit(NodeJoined(node_id, stats.name))
+        elif stats.state is NodeState.GONE:  # heard again: whatever it asks decides the rest
+            self.emit(NodeBack(node_id, stats.name, self.clock() - stats.last_seen))
+            stats.state = NodeState.JOINED
+            self._changed(stats)
         stats.last_seen = self.clock()
         return stats
+
+    def _name(self, node_id: str) -> str:
+        stats = self.nodes.get(node_id)
+        return stats.name if stats is not None else self.pairing.name_of(node_id)
 
     def _changed(self, stats: NodeStats) -> None:
         self.emit(stats.event())
@@ -242,7 +317,7 @@ class Farm:
         stats.accelerated = caps.accelerated
         work = self._work
         if work is None:  # the book ended: "job over", and the node asks what is next
-            self._wait(stats, "ready", IDLE_RETRY_S)
+            self._wait(stats, NodeState.READY, IDLE_RETRY_S)
             return LeaseResponse(LEASE_DONE)
         work.askers.add(node_id)
         voice = work.job.settings.engine
@@ -250,17 +325,20 @@ class Farm:
         if work.closing:
             return self._finished(stats)
         if stats.benched or not caps.can_speak(voice):
-            return self._wait(stats, "benched" if stats.benched else "no voice", 30.0)
+            return self._wait(stats, NodeState.BENCHED if stats.benched else NodeState.NO_VOICE,
+                              30.0)
         if work.paused:
-            return self._wait(stats, "paused", 1.0)
+            return self._wait(stats, NodeState.PAUSED, PAUSED_RETRY_S)
         if not stats.accelerated and self._gpu_node_free(node_id, voice):
-            return self._wait(stats, "idle", 2.0)
+            return self._wait(stats, NodeState.GPU_FIRST, 2.0)
         unit = work.scheduler.lease(node_id)
         if unit is None:
             if work.scheduler.finished():  # counted only when the queue is dry
                 return self._finished(stats)
-            return self._wait(stats, "idle", 0.5)
-        stats.state, stats.unit_id, stats.retry_after = "speaking", unit.id, 0.0
+            if work.scheduler.stood_aside(node_id):
+                return self._wait(stats, NodeState.STANDING_ASIDE, 0.5)
+            return self._wait(stats, NodeState.IDLE, 0.5)
+        stats.state, stats.unit_id, stats.retry_after = NodeState.SPEAKING, unit.id, 0.0
         stats.lease_started[unit.id] = self.clock()
         stats.begun.discard(unit.id)  # (the same unit again, as a copy: begun anew)
         self._changed(stats)
@@ -268,7 +346,7 @@ class Farm:
         self.emit(UnitStarted(node_id, unit.id, unit.chapter, title, unit.chars))
         return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, unit.sentences,
                                                     unit.breaks, work.scheduler.lease_ttl,
-                                                    work.job.folder.name))
+                                                    work.run_id))
 
     def _gpu_node_free(self, node_id: str, voice: EngineSettings) -> bool:
         """A heavy engine's unit waits for a free GPU node rather than go to a CPU one.
@@ -279,11 +357,11 @@ class Farm:
         if voice.engine not in HEAVY_ENGINES:
             return False
         now = self.clock()
-        return any(s.accelerated and s.state in FREE_STATES and not s.benched
+        return any(s.accelerated and s.state.free and not s.benched
                    and now - s.last_seen < FREE_RECENTLY_S and s.node_id != node_id
                    for s in self.nodes.values())
 
-    def _wait(self, stats: NodeStats, state: str, retry_after: float) -> LeaseResponse:
+    def _wait(self, stats: NodeStats, state: NodeState, retry_after: float) -> LeaseResponse:
         stats.retry_after = retry_after
         if (stats.state, stats.unit_id) != (state, None):
             stats.state, stats.unit_id = state, None
@@ -291,7 +369,7 @@ class Farm:
         return LeaseResponse(LEASE_WAIT, retry_after=retry_after)
 
     def _finished(self, stats: NodeStats) -> LeaseResponse:
-        stats.state, stats.unit_id = "finished", None
+        stats.state, stats.unit_id = NodeState.FINISHED, None
         self._changed(stats)
         return LeaseResponse(LEASE_DONE)
 
@@ -325,7 +403,16 @@ class Farm:
         keep = work.scheduler.heartbeat(unit_id, node_id, done if total else None)
         if keep and done is not None and total:
             self.emit(UnitProgress(node_id, unit_id, min(done, total), total))
+        elif not keep:
+            self._heard_drop(stats, work)
         return keep
+
+    def _heard_drop(self, stats: NodeStats, work: _Work) -> None:
+        """A node is told to drop its unit; one that was pausing stops now: "paused"."""
+        with self._lock:
+            if stats.state is NodeState.PAUSING and work.paused:
+                stats.state, stats.unit_id = NodeState.PAUSED, None
+                self._changed(stats)
 
     def hand_back(self, node_id: str, unit_id: int) -> None:
         """A node that stops mid-unit gives it back, so it is redone now, not at lease expiry."""
@@ -333,17 +420,24 @@ class Farm:
             stats = self._stats(node_id)
             stats.lease_started.pop(unit_id, None)
             stats.begun.discard(unit_id)
-            stats.state, stats.unit_id = "left", None
             work = self._work
-            if work is not None:
+            paused = work is not None and work.paused
+            stats.state, stats.unit_id = (NodeState.PAUSED if paused else NodeState.LEFT), None
+            held = work is not None and any(
+                lease.unit_id == unit_id and lease.node == node_id
+                for lease in work.job.store.leases())
+            if work is not None and held:  # (not when Pause took it back already)
                 work.job.store.release(unit_id, node_id)
             self._changed(stats)
-        if work is not None:
-            self.emit(UnitRequeued(unit_id, node_id, "handed back"))
+        if held:
+            self.emit(UnitRequeued(unit_id, node_id, "handed back", self._name(node_id)))
 
     def confirm_pairing(self, node_id: str, proof: str) -> bool:
         """The last step of pairing; a node that passes is announced as paired."""
+        name = self.pairing.pending_name(node_id)
         if not self.pairing.confirm(node_id, proof):
+            if name is not None:
+                self.emit(PairingRefused(node_id, name))
             return False
         self.emit(NodePaired(node_id, self.pairing.name_of(node_id)))
         return True
@@ -363,12 +457,13 @@ class Farm:
                 assert work is not None
                 work.job.store.release(unit_id, node_id)
         if stats is not None:
-            stats.state, stats.unit_id = "revoked", None
+            stats.state, stats.unit_id = NodeState.REVOKED, None
             stats.lease_started.clear()
             stats.begun.clear()
             self._changed(stats)
         for unit_id in held:
-            self.emit(UnitRequeued(unit_id, node_id, "node revoked"))
+            self.emit(UnitRequeued(unit_id, node_id, "node revoked",
+                                   stats.name if stats is not None else ""))
 
     # -- the timer's work: lapsed leases, silent nodes -------------------------------
 
@@ -387,8 +482,10 @@ class Farm:
         with self._lock:
             for stats in self.nodes.values():
                 allowed = max(self.gone_after, stats.retry_after + 5.0)
-                if stats.state not in QUIET_STATES and now - stats.last_seen > allowed:
-                    stats.state, stats.unit_id = "gone", None
+                if stats.node_id in self.local_names:
+                    continue  # in this process: it cannot vanish (it is quiet when paused)
+                if not stats.state.quiet and now - stats.last_seen > allowed:
+                    stats.state, stats.unit_id = NodeState.GONE, None
                     stats.lease_started.clear()
                     stats.begun.clear()
                     gone.append(stats)
@@ -401,7 +498,8 @@ class Farm:
             return
         for lease, requeued in work.scheduler.take_expired():
             if requeued:
-                self.emit(UnitRequeued(lease.unit_id, lease.node, "lease expired"))
+                self.emit(UnitRequeued(lease.unit_id, lease.node, "lease expired",
+                                       self._name(lease.node)))
 
     # -- uploads ------------------------------------------------------------------
 
@@ -472,13 +570,20 @@ class Farm:
                     stats.busy_seconds += self.clock() - started
                     work.scheduler.record(node_id, unit.chars, self.clock() - started,
                                           unit.id)
-            if stats.state != "finished":  # told "job over" already: it will not ask again
-                stats.state = "benched" if stats.benched else "idle"
+            if stats.state is not NodeState.FINISHED:  # told "job over": it will not ask again
+                stats.state = self._between_units(stats, work)
             stats.unit_id = None
             self._changed(stats)
         if accepted:
             work.on_accepted(unit)
         return accepted, not accepted
+
+    @staticmethod
+    def _between_units(stats: NodeStats, work: _Work | None) -> NodeState:
+        """A node's state once it no longer holds a unit, until it asks again."""
+        if stats.benched:
+            return NodeState.BENCHED
+        return NodeState.PAUSED if work is not None and work.paused else NodeState.IDLE
 
     def storage_trouble(self, exc: BaseException) -> BaseException:
         """A write in the job folder failed: a StorageFault (remembered, so the job
@@ -503,18 +608,18 @@ class Farm:
                 stats.bad_uploads += 1
             stats.lease_started.pop(unit_id, None)
             stats.begun.discard(unit_id)
-            stats.state, stats.unit_id = ("benched" if stats.benched else "idle"), None
             work = self._work
+            stats.state, stats.unit_id = self._between_units(stats, work), None
             if work is not None:
                 work.job.store.release(unit_id, node_id)
-            self.emit(UnitRejected(node_id, unit_id, reason))
+            self.emit(UnitRejected(node_id, unit_id, reason, stats.name))
             self._changed(stats)
 
     def status(self) -> FarmStatus:
         work = self._work
         counts = work.job.store.counts(work.scheduler.chapters) if work is not None else {
             "pending": 0, "leased": 0, "done": 0}
-        title, job_id = (work.job.book.metadata.title, work.job.folder.name) if work else ("", "")
+        title, job_id = (work.job.book.metadata.title, work.run_id) if work else ("", "")
         with self._lock:
             rows = tuple(NodeRow(s.node_id, s.name, s.device, s.engine, s.state, s.unit_id,
                                  s.units_done, round(s.audio_seconds, 2),

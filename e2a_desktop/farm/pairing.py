@@ -201,6 +201,12 @@ class PairingRegistry:
             self._pending[node_id] = _Pending(display_name(name), secret, node_proof, now, peer)
             return message, coordinator_proof
 
+    def pending_name(self, node_id: str) -> str | None:
+        """The name a node pairing now gave (None when it is not pairing)."""
+        with self._lock:
+            pending = self._pending.get(node_id)
+            return pending.name if pending is not None else None
+
     def confirm(self, node_id: str, node_proof: str) -> bool:
         """Pair the node if its proof shows it used the same code; it is then trusted."""
         with self._lock:

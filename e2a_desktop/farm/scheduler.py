@@ -142,6 +142,16 @@ class Scheduler:
         self._lock = threading.Lock()
         self._next_expiry = float("-inf")
         self._expired: list[tuple[Lease, bool]] = []
+        self._aside: set[str] = set()  # nodes whose last request was declined at the tail
+
+    def stood_aside(self, node: str) -> bool:
+        """Was ``node``'s last lease declined because the others finish the book sooner?
+
+        The only reason a free node gets nothing while a unit is pending; a front end
+        shows it as its own state, never as "waiting".
+        """
+        with self._lock:
+            return node in self._aside
 
     def expire(self) -> None:
         """Drop lapsed leases now (a timer calls this; leasing also does, now and then)."""
@@ -164,6 +174,7 @@ class Scheduler:
         """The next unit for ``node``, or None when there is nothing useful for it now."""
         with self._lock:
             now = self.clock()
+            self._aside.discard(node)
             if now >= self._next_expiry:  # a sweep per lease would cost a write each time
                 self._expire(now)
             if self.split_tail:
@@ -172,6 +183,7 @@ class Scheduler:
                         and self.store.split(tail.pending[0][0], tail.pieces):
                     tail = self._tail(node)  # the next unit is now the split's first part
                 if tail is not None and self._others_finish_sooner(node, tail, now):
+                    self._aside.add(node)
                     return None  # the node asks again soon; speculation stays possible
             unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
             if unit is not None:  # (a unit that lapsed and was split since is new text)

@@ -94,7 +94,7 @@ class ConvertControls(QWidget):
         if snap.speed:
             parts.append(f"{snap.speed:.1f}× real time")
         if eta is not None and snap.state == "running":
-            parts.append(f"about {format_duration(eta)} left")
+            parts.append(snap.eta_text)
         if snap.state == "paused":
-            parts.append("paused")
+            parts.append(snap.pause_text)
         self.status.setText(" · ".join(parts))

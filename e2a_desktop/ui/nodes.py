@@ -10,14 +10,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 
 from ..events import Event, NodeChanged, NodeGone, UnitProgress
 from ..localnode import LOCAL_NODE
+from ..nodestate import NodeState, display_name, node_state, state_label
 from ..progress import NodeView
 from .rows_model import Index, RowsModel
-
-STATE_LABELS = {"gone": "lost", "joined": "ready", "left": "stopped", "finished": "ready",
-                "idle": "waiting", "no voice": "no voice", "benched": "benched",
-                "revoked": "revoked"}
-"""Core states as a person reads them."""
-GREY_STATES = ("gone", "benched", "revoked")
 
 
 class NodesModel(RowsModel):
@@ -39,7 +34,8 @@ class NodesModel(RowsModel):
             row = self._row(event.node)
             if row is not None:
                 old = self.rows[row]
-                self._upsert(NodeView(old.node, old.name, "gone", old.device, old.engine, None,
+                self._upsert(NodeView(old.node, old.name, NodeState.GONE.value, old.device,
+                                      old.engine, None,
                                       old.units_done, old.audio_seconds, old.busy_seconds))
         elif isinstance(event, UnitProgress):
             self._progress[event.node] = f"{event.sentences_done}/{event.sentences_total}"
@@ -77,7 +73,8 @@ class NodesModel(RowsModel):
             return self._text(view, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return f"{view.name}\nnode key {view.node}"
-        if role == Qt.ItemDataRole.ForegroundRole and view.state in GREY_STATES:
+        state = node_state(view.state)
+        if role == Qt.ItemDataRole.ForegroundRole and state is not None and state.grey:
             return QColor(Qt.GlobalColor.gray)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -86,14 +83,14 @@ class NodesModel(RowsModel):
     def _text(self, view: NodeView, column: int) -> str:
         if column == 0:
             # The name was chosen at pairing; the key id tells two "laptop"s apart.
-            return view.name if view.node == LOCAL_NODE else f"{view.name} · {view.node[-4:]}"
+            return display_name(view.node, view.name)
         if column == 1:
             kind, sep, gpu = view.device.partition(" · ")  # "cuda · RTX 3060, 10.2 GB free"
             return kind.upper() + sep + gpu
         if column == 2:
             return view.engine
         if column == 3:
-            return STATE_LABELS.get(view.state, view.state)
+            return state_label(view.state)
         if column == 4:
             if view.unit_id is None:
                 return ""
@@ -138,7 +135,7 @@ class NodesView(QTableView):
             return None
         menu = QMenu(self)
         action = menu.addAction(f"Stop {view.name} and unpair it (revoke)…")
-        action.setEnabled(view.state != "revoked")
+        action.setEnabled(view.state != NodeState.REVOKED)
         action.setToolTip("It leaves the farm; its unit goes to another node. It can pair "
                           "again with the farm code.")
         action.triggered.connect(lambda: self.revoke_requested.emit(view.node))

@@ -15,17 +15,12 @@ from e2a_desktop.convert import ConvertRequest, FarmOptions, prepare
 from e2a_desktop.events import (
     Cancelled,
     ChapterEncoded,
-    JobFinished,
-    NodeChanged,
     NodeGone,
-    Paused,
-    Resumed,
     UnitFinished,
     UnitRequeued,
     UnitStarted,
     WaitingForNodes,
 )
-from e2a_desktop.localnode import LOCAL_NODE
 from e2a_desktop.plan import PlanSettings
 from e2a_desktop.service import CANCELLED, FAILED, FINISHED, Conversion
 from e2a_node.protocol import Capabilities
@@ -50,34 +45,6 @@ def _conversion(book: Path, out: Path, farm: FarmOptions | None = None) -> Conve
     request = ConvertRequest(book, out, voice=EngineSettings(engine="gate", voice="gate"),
                              plan=PlanSettings(target_chars=140, max_chars=300), farm=farm)
     return Conversion(prepare(request), AppPaths.load())
-
-
-def test_pause_stops_new_units_and_resume_finishes_the_book(gate: type[GateEngine], book: Path,
-                                                            tmp_path: Path) -> None:
-    conversion = _conversion(book, tmp_path / "book.m4b")
-    seen = Recorder()
-    conversion.bus.subscribe(seen)
-    conversion.start()
-    seen.wait_kind(UnitStarted)
-    conversion.pause()  # from the test's thread, while the first unit is being spoken
-    seen.wait_kind(Paused)
-    gate.open()  # the unit in flight may finish; nothing new may start
-    seen.wait_for(lambda evs: any(isinstance(e, NodeChanged) and e.node == LOCAL_NODE
-                                  and e.state == "paused" for e in evs), what="node paused")
-    seen.wait_kind(UnitFinished)  # its upload may still be on its way when it is told
-    assert len(seen.of(UnitStarted)) == 1
-    assert len(seen.of(UnitFinished)) == 1
-    assert conversion.snapshot().state == "paused"
-
-    conversion.resume()
-    outcome = conversion.wait(120)
-    assert outcome is not None and outcome.state == FINISHED, outcome
-    assert seen.of(Resumed)
-    finished = [e.unit_id for e in seen.of(UnitFinished) if e.accepted]
-    assert len(finished) == len(set(finished)) == len(conversion.prepared.units)
-    assert [c.title for c in MP4(str(tmp_path / "book.m4b")).chapters] == [
-        f"Chapter {n}: {t}" for n, t in enumerate(TITLES, start=1)]
-    assert seen.of(JobFinished)
 
 
 def test_a_long_chapter_is_encoding_before_its_last_unit_is_spoken(

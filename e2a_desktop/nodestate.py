@@ -1,0 +1,84 @@
+"""What a farm node is doing, as the coordinator sees it: one type for the farm, the
+progress model, the CLI and the Nodes table (no Qt), so they cannot disagree.
+
+A ``str`` enum: events, the wire's NodeRow and old tests still compare and serialise
+them as the plain words they always were.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+BUILT_IN_NODE = "local"
+"""The node id of the desktop's built-in node (it is not paired: it has no key)."""
+
+
+def display_name(node: str, name: str) -> str:
+    """A node as the Nodes table and the log name it: the name chosen at pairing and the
+    end of its key, which tells two "laptop"s apart (this PC's own node has no key)."""
+    return name if node == BUILT_IN_NODE else f"{name} · {node[-4:]}"
+
+
+class NodeState(str, Enum):
+    """A node's state on the coordinator; ``label`` is how a person reads it."""
+
+    JOINED = "joined"
+    READY = "ready"  # the farm has no book: the node waits for one
+    IDLE = "idle"  # asked for work and found none to give it (the book is spoken out)
+    SPEAKING = "speaking"
+    STANDING_ASIDE = "standing aside"  # the end of a book: the others finish it sooner
+    GPU_FIRST = "gpu first"  # a heavy voice's units wait for a free GPU node
+    PAUSING = "pausing"  # the farm paused while it spoke: it stops at its next sentence
+    PAUSED = "paused"
+    FINISHED = "finished"  # told the book is over
+    LEFT = "left"  # handed its unit back and stopped
+    GONE = "gone"  # silent for longer than a lease lasts
+    BENCHED = "benched"  # sent bad audio too often
+    NO_VOICE = "no voice"
+    REVOKED = "revoked"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self, self.value)
+
+    @property
+    def quiet(self) -> bool:
+        """Silence is expected in this state: the node is not reported gone again."""
+        return self in (NodeState.GONE, NodeState.LEFT, NodeState.FINISHED,
+                        NodeState.REVOKED)
+
+    @property
+    def free(self) -> bool:
+        """The node would take a unit now if one were offered."""
+        return self in (NodeState.JOINED, NodeState.READY, NodeState.IDLE)
+
+    @property
+    def grey(self) -> bool:
+        """Shown greyed out: the node does not help this farm now."""
+        return self in (NodeState.GONE, NodeState.BENCHED, NodeState.REVOKED)
+
+
+_LABELS = {
+    NodeState.GONE: "lost", NodeState.JOINED: "ready", NodeState.LEFT: "stopped",
+    NodeState.FINISHED: "ready", NodeState.IDLE: "waiting",
+    NodeState.STANDING_ASIDE: "standing aside: the others will finish sooner",
+    NodeState.GPU_FIRST: "waiting for a GPU node to take it",
+    NodeState.PAUSING: "pausing: stopping after this sentence",
+}
+
+
+def node_state(value: str) -> NodeState | None:
+    """The state a plain word names (from an event or the wire), or None for an unknown one."""
+    try:
+        return NodeState(value)
+    except ValueError:
+        return None
+
+
+def state_label(value: str) -> str:
+    """How a person reads a state word; an unknown word is shown as it is."""
+    state = node_state(value)
+    return state.label if state is not None else value

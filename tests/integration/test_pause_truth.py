@@ -1,0 +1,115 @@
+"""Pause means the farm stops speaking within about a sentence, and says so truthfully."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mutagen.mp4 import MP4
+
+from e2a_desktop.config import AppPaths
+from e2a_desktop.convert import ConvertRequest, prepare
+from e2a_desktop.events import (
+    Event,
+    NodeChanged,
+    Paused,
+    UnitFinished,
+    UnitRequeued,
+    UnitStarted,
+)
+from e2a_desktop.localnode import LOCAL_NODE
+from e2a_desktop.plan import PlanSettings
+from e2a_desktop.service import FINISHED, Conversion
+from e2a_node.protocol import LEASE_UNIT, LEASE_WAIT, Capabilities
+from e2a_node.settings import EngineSettings
+from tests.helpers.fakes import GateEngine
+from tests.helpers.recorder import Recorder
+
+SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
+GHOST = "lan-node-0001"
+CAPS = Capabilities("laptop", "cpu", {"gate": ["gate"]})
+
+
+@pytest.fixture
+def conversion(tmp_path: Path) -> Conversion:
+    book = tmp_path / "fables.txt"
+    book.write_text("Fables\n\n" + "".join(
+        f"Chapter {n}\n\n{' '.join([SENTENCE] * 4)}\n\n{' '.join([SENTENCE] * 3)}\n\n"
+        for n in (1, 2, 3)), encoding="utf-8")
+    request = ConvertRequest(book, tmp_path / "book.m4b",
+                             voice=EngineSettings(engine="gate", voice="gate"),
+                             plan=PlanSettings(target_chars=140, max_chars=300))
+    return Conversion(prepare(request), AppPaths.load())
+
+
+def _state(node: str, state: str) -> object:
+    def seen(events: list[Event]) -> bool:
+        last = [e for e in events if isinstance(e, NodeChanged) and e.node == node]
+        return bool(last) and last[-1].state == state
+    return seen
+
+
+def test_pause_takes_units_back_and_every_surface_says_so_until_the_nodes_stop(
+        gate: type[GateEngine], conversion: Conversion) -> None:
+    seen = Recorder()
+    conversion.bus.subscribe(seen)
+    conversion.start()
+    seen.wait_kind(UnitStarted)  # the built-in node is in its first sentence
+    farm = conversion.farm
+    lan = farm.lease(GHOST, CAPS)  # and a LAN node took a unit too
+    assert lan.status == LEASE_UNIT and lan.assignment is not None
+    unit = lan.assignment.unit_id
+
+    conversion.pause()
+    seen.wait_for(_state(GHOST, "pausing"), what="the LAN node shown pausing")
+    seen.wait_for(_state(LOCAL_NODE, "pausing"), what="the built-in node shown pausing")
+    assert conversion.snapshot().pause_text == "pausing… 2 nodes finishing their part"
+    assert farm.job.store.counts()["leased"] == 0, "the units in flight are taken back"
+
+    gate.allow(1)  # the built-in node's sentence ends: it stops there, without a word more
+    seen.wait_for(_state(LOCAL_NODE, "paused"), what="the built-in node paused")
+    assert conversion.snapshot().pause_text == "pausing… 1 node finishing its part"
+    assert not farm.heartbeat(GHOST, unit, 1, len(lan.assignment.sentences)), \
+        "the LAN node's next heartbeat tells it to drop the unit"
+    seen.wait_for(_state(GHOST, "paused"), what="the LAN node paused")
+    assert conversion.snapshot().pause_text == "paused"
+    assert farm.lease(GHOST, CAPS).status == LEASE_WAIT, "nothing is handed out while paused"
+    paused_at = next(i for i, e in enumerate(seen.events) if isinstance(e, Paused))
+    assert not any(isinstance(e, UnitStarted) for e in seen.events[paused_at:])
+    assert not seen.of(UnitFinished), "nobody went on speaking"
+    assert {e.node for e in seen.of(UnitRequeued) if e.reason == "paused"} == {GHOST, LOCAL_NODE}
+
+    gate.open()
+    conversion.resume()
+    outcome = conversion.wait(120)
+    assert outcome is not None and outcome.state == FINISHED, outcome
+    finished = [e.unit_id for e in seen.of(UnitFinished) if e.accepted]
+    assert sorted(finished) == sorted(set(finished))
+    assert len(MP4(str(conversion.prepared.outputs[0])).chapters) == 3
+
+
+def test_audio_a_node_finished_before_it_heard_of_the_pause_is_kept(
+        gate: type[GateEngine], conversion: Conversion) -> None:
+    from tests.helpers.farm_fixtures import speech_like_wav
+
+    seen = Recorder()
+    conversion.bus.subscribe(seen)
+    conversion.start()
+    seen.wait_kind(UnitStarted)
+    farm = conversion.farm
+    lan = farm.lease(GHOST, CAPS)
+    assert lan.assignment is not None
+    conversion.pause()
+    seen.wait_for(_state(GHOST, "pausing"), what="the LAN node shown pausing")
+
+    sentences = len(lan.assignment.sentences)
+    seconds = len(" ".join(lan.assignment.sentences)) / 15
+    tmp = farm.upload_tmp(lan.assignment.unit_id, GHOST)
+    tmp.write_bytes(speech_like_wav(seconds, rate=farm.sample_rate))
+    accepted, _ = farm.accept_upload(GHOST, lan.assignment.unit_id, tmp, [
+        (k * seconds / sentences, (k + 1) * seconds / sentences) for k in range(sentences)])
+    assert accepted, "nothing spoken is lost"
+    seen.wait_for(_state(GHOST, "paused"), what="the LAN node paused once its part is in")
+    conversion.cancel(timeout=0)
+    gate.open()
+    conversion.wait(30)
