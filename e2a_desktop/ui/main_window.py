@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
         self._starting = saved
         self.controls.set_mode("stopping")
         self.chapters.reset_states()
+        self.message.hide()  # "Stopped… press Convert" is no longer true
         run_task(lambda: prepare(request, book), self._on_prepared, self._on_start_failed)
 
     def _on_prepared(self, prepared: PreparedBook) -> None:

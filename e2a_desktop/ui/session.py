@@ -19,9 +19,11 @@ from ..events import (
     JobFailed,
     JobFinished,
     UnitFinished,
+    UnitRequeued,
     UnitStarted,
 )
 from ..farm.host import FarmHost
+from ..progress import ProgressSnapshot
 from ..service import Conversion, Outcome
 from .bridge import CoreBridge, run_task
 
@@ -44,7 +46,7 @@ class ConversionSession(QObject):
         super().__init__(parent)
         self.conversion = Conversion(prepared, paths, bus=bus, host=host, local_node=render_here,
                                      job_meta=job_meta)
-        self._chapters = set(prepared.chapters)
+        self._chapter_states: dict[int, str] = {}  # as last shown
         self._timer = QTimer(self)
         self._timer.setInterval(PROGRESS_REFRESH_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -69,23 +71,27 @@ class ConversionSession(QObject):
         return self.conversion.paused
 
     def _on_started(self, _result: object) -> None:
-        for chapter in self._chapters:
-            self.chapter_state_changed.emit(chapter, "waiting")
         self._timer.start()
         self.started.emit()
+        self._show(self.conversion.snapshot())
 
     def _on_tick(self) -> None:
-        self.progressed.emit(self.conversion.snapshot())
+        self._show(self.conversion.snapshot())
+
+    def _show(self, snap: ProgressSnapshot) -> None:
+        """The chapters' states are the progress model's (the store's truth), never
+        guessed here: a chapter encoded before ``started`` arrived stays "done"."""
+        for chapter, state in snap.chapter_states:
+            if self._chapter_states.get(chapter) != state:
+                self._chapter_states[chapter] = state
+                self.chapter_state_changed.emit(chapter, state)
+        self.progressed.emit(snap)
 
     def _on_event(self, event: Event) -> None:
         if self._done:
             return
-        if isinstance(event, UnitStarted) and event.chapter in self._chapters:
-            self.chapter_state_changed.emit(event.chapter, "speaking")
-        elif isinstance(event, UnitFinished) and event.accepted:
-            self.progressed.emit(self.conversion.snapshot())
-        elif isinstance(event, ChapterEncoded) and event.chapter in self._chapters:
-            self.chapter_state_changed.emit(event.chapter, "done")
+        if isinstance(event, UnitStarted | UnitFinished | UnitRequeued | ChapterEncoded):
+            self._show(self.conversion.snapshot())
         elif isinstance(event, JobFinished | Cancelled | JobFailed):
             self._end()
 
@@ -101,5 +107,5 @@ class ConversionSession(QObject):
             return
         self._done = True
         self._timer.stop()
-        self.progressed.emit(self.conversion.snapshot())
+        self._show(self.conversion.snapshot())
         self.ended.emit(outcome)
