@@ -13,6 +13,7 @@ from e2a_desktop.events import (
     JobStarted,
     NodeBack,
     NodeChanged,
+    PairingRefused,
     Paused,
     Resumed,
     UnitFinished,
@@ -148,4 +149,20 @@ def test_a_node_heard_again_after_it_was_lost_is_reported_back(tmp_path: Path) -
     back = [e for e in seen if isinstance(e, NodeBack)]
     assert [e.node for e in back] == ["laptop-node-1"] and back[0].silent_seconds >= 120
     assert farm.nodes["laptop-node-1"].state == "speaking"
+    farm.job.close()
+
+
+def test_a_wrong_farm_code_is_reported_with_the_name_the_node_gave(tmp_path: Path) -> None:
+    from tests.unit.test_pairing import Node
+
+    farm = make_farm(tmp_path, clock=FakeClock())
+    seen: list[Event] = []
+    farm.emit = seen.append
+    guess = Node("node-kitchen99", "000000")
+    answer = farm.pairing.begin(guess.node_id, "kitchen", guess.message, peer="10.0.0.5")
+    assert answer is not None
+    _secret, proof = guess.answer(*answer)
+    assert not farm.confirm_pairing(guess.node_id, proof)
+    assert [(e.node, e.name) for e in seen if isinstance(e, PairingRefused)] == [
+        ("node-kitchen99", "kitchen")]
     farm.job.close()
