@@ -65,9 +65,9 @@ def inside() -> int:
 
     from e2a_node.config import AppPaths
     from e2a_node.idle import FakeIdleSource
+    from e2a_node.joining import FarmOffer
     from e2a_node.state import NodeSnapshot, NodeStatus
     from e2a_node.tray.app import TrayApp
-    from e2a_node.tray.bridge import PairingAsk
     from e2a_node.tray.prefs import PrefsStore
     from e2a_node.worker import NodeConfig
 
@@ -75,8 +75,8 @@ def inside() -> int:
     app.setQuitOnLastWindowClosed(False)
     config = NodeConfig(AppPaths.load().data_dir, name="den-pc", url="http://127.0.0.1:9")
     home = Path(os.environ["HOME"])
-    speaking = NodeSnapshot(NodeStatus.SPEAKING, farm="ada-pc", title="Emma", chapter=3,
-                            unit_id=212, units_done=37, last_speed=12.3)
+    speaking = NodeSnapshot(NodeStatus.SPEAKING, farm="ada-pc", farm_tag="K7QF", title="Emma",
+                            chapter=3, unit_id=212, units_done=37, last_speed=12.3)
 
     def make(use_tray: bool) -> TrayApp:
         prefs = PrefsStore(QSettings(str(home / f"tray-{use_tray}.ini"),
@@ -102,7 +102,8 @@ def inside() -> int:
     screen.grabWindow(0).copy(region).save(str(DOCS / "tray-menu.png"))
     menu.hide()
 
-    tray.bridge.pairing_requested.emit(PairingAsk("ada-pc"))
+    tray.bridge.offer_changed.emit(FarmOffer("ada-pc", "3f9c2a71d04be815",
+                                             "https://ada-pc:8765"))
     QTest.qWait(200)
     dialog = tray.controller.open_pairing()
     assert dialog is not None
@@ -122,7 +123,6 @@ def inside() -> int:
     QTest.qWait(600)
     window_app.window.grab().save(str(DOCS / "tray-window.png"))
     for made in (tray, window_app):
-        made.bridge.answer_pairing(None)
         if made.tray is not None:
             made.tray.hide()
     print("wrote", ", ".join(f"docs/tray-{n}.png" for n in ("menu", "pairing",

@@ -91,8 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _prompt(name: str) -> str | None:
-    if not sys.stdin.isatty():
-        return None
+    """Asks at the terminal (only ever while this node is paired with no farm)."""
     return (await asyncio.to_thread(input, f"Found farm '{name}'. Enter its code: ")).strip()
 
 
@@ -108,7 +107,7 @@ class StateLog:
             self._last = key
             return  # speaking is logged per unit; searching by the worker itself
         self._last = key
-        where = f" (farm {state.farm!r})" if state.farm else ""
+        where = f" (farm '{state.farm_label}')" if state.farm else ""
         log.info("%s%s", state.status.value, where)
 
 
@@ -166,7 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.headless or args.one_job):
         return _run_tray(args, config)
     try:
-        worker = NodeWorker(config, prompt=_prompt, on_state=StateLog())
+        prompt = _prompt if sys.stdin.isatty() else None  # nobody there: say, do not ask
+        worker = NodeWorker(config, prompt=prompt, on_state=StateLog())
         asyncio.run(_async_run_until_stopped(worker))
     except E2AError as exc:
         print(f"e2a-node: error: {exc}", file=sys.stderr)

@@ -6,7 +6,7 @@ import hmac
 import io
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import aiohttp
 from spake2 import SPAKE2_A
@@ -37,6 +37,10 @@ from .protocol import (
 )
 
 TIMEOUT = aiohttp.ClientTimeout(total=60, connect=5)
+MAX_JSON_BYTES = 1 << 20
+"""The largest JSON answer a node reads: a farm's answers are a few kB (a unit's text)."""
+MAX_RAW_BYTES = 64 << 20
+"""The largest raw answer (a voice sample: 30 s of WAV is under 6 MB)."""
 
 
 class CoordinatorGone(Exception):
@@ -79,6 +83,24 @@ class RequestRefused(Exception):
         super().__init__(f"{status}: {reason}")
         self.status = status
         self.reason = reason
+
+
+class BadAnswer(RequestRefused):
+    """The answer was not one a farm gives: junk, too deep, too large, or the wrong shape.
+
+    Anything on the LAN can answer on a farm's address; such an answer is a reason
+    to leave that address alone for a while, never to stop the node or to trace back.
+    """
+
+    def __init__(self, url: str, what: str) -> None:
+        super().__init__(502, f"{url} gave an answer that is not a farm's ({what})")
+
+
+_Decoded = TypeVar("_Decoded", covariant=True)
+
+
+class _FromJson(Protocol[_Decoded]):
+    def from_json(self, data: Any) -> _Decoded: ...
 
 
 @dataclass(frozen=True)
@@ -132,8 +154,9 @@ class CoordinatorClient:
             async with self.session.request(method, self.base_url + full, data=payload_stream,
                                             headers=all_headers, timeout=TIMEOUT,
                                             ssl=self._tls()) as response:
-                body = await response.read()
                 status = response.status
+                body = await _read_capped(response, MAX_RAW_BYTES if raw and status < 400
+                                          else MAX_JSON_BYTES, self.base_url)
                 proof = response.headers.get(PROOF_HEADER, "")
         except (aiohttp.ServerFingerprintMismatch, aiohttp.ClientSSLError) as exc:
             if self.pinned:  # not the certificate this node paired with: not our farm
@@ -141,9 +164,15 @@ class CoordinatorClient:
             raise CoordinatorGone(f"TLS failed: {exc}") from None
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise CoordinatorGone(str(exc) or type(exc).__name__) from None
+        return self._interpret(status, body, proof, token, raw)
+
+    def _interpret(self, status: int, body: bytes, proof: str, token: str, raw: bool) -> Any:
+        """The answer's payload, or the exception its status means."""
         try:
             payload = json.loads(body) if body and (status >= 400 or not raw) else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # junk, or nested past Python's stack
+            if 200 <= status < 300:
+                raise BadAnswer(self.base_url, "not JSON") from None
             payload = {}
         reason = payload.get("error", "") if isinstance(payload, dict) else ""
         if status == 409 and "protocol" in reason:
@@ -159,6 +188,13 @@ class CoordinatorClient:
             raise NotTheTrustedCoordinator(self.base_url)
         return body if raw else payload
 
+    def _decode(self, kind: _FromJson[_Decoded], payload: Any) -> _Decoded:
+        """``kind.from_json(payload)``, where any failure is the farm's, not this node's."""
+        try:
+            return kind.from_json(payload)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            raise BadAnswer(self.base_url, str(exc)[:200] or type(exc).__name__) from None
+
     def _tls(self) -> aiohttp.Fingerprint | bool:
         """Pinned once paired; unverified TLS before (the PAKE proves who answers).
 
@@ -167,7 +203,7 @@ class CoordinatorClient:
         return self._ssl
 
     async def async_hello(self) -> Hello:
-        hello = Hello.from_json(await self._request("GET", "/hello", signed=False))
+        hello = self._decode(Hello, await self._request("GET", "/hello", signed=False))
         if hello.protocol != PROTOCOL_VERSION:
             raise ProtocolMismatch(f"{self.base_url}: protocol version mismatch: the coordinator"
                                    f" speaks version {hello.protocol}, this node "
@@ -183,9 +219,9 @@ class CoordinatorClient:
         digits = "".join(ch for ch in code if ch.isdigit())
         pake = SPAKE2_A(digits.encode(), idA=self.node_id.encode(), idB=COORDINATOR_PAKE_ID)
         request = PairRequest(self.node_id, name, pake.start())
-        answer = PairResponse.from_json(await self._request("POST", "/pair",
-                                                            json_body=request.to_json(),
-                                                            signed=False))
+        answer = self._decode(PairResponse, await self._request("POST", "/pair",
+                                                                json_body=request.to_json(),
+                                                                signed=False))
         try:
             secret, coordinator_proof, node_proof = pairing_keys(pake.finish(answer.message),
                                                                  answer.certificate)
@@ -207,17 +243,18 @@ class CoordinatorClient:
     async def async_job(self) -> JobInfo | None:
         """The farm's current book, or None while it has none."""
         payload = await self._request("GET", "/job")
-        return None if NoJobYet.is_it(payload) else JobInfo.from_json(payload)
+        return None if NoJobYet.is_it(payload) else self._decode(JobInfo, payload)
 
     async def async_lease(self, caps: Capabilities) -> LeaseResponse:
-        return LeaseResponse.from_json(await self._request("POST", "/lease",
-                                                           json_body=caps.to_json()))
+        return self._decode(LeaseResponse, await self._request("POST", "/lease",
+                                                               json_body=caps.to_json()))
 
     async def async_heartbeat(self, unit_id: int, done: int = 0,
                               total: int = 0) -> HeartbeatResponse:
         """Keep the lease; tell how many of the unit's sentences are spoken."""
         body = Heartbeat(done, total).to_json()
-        return HeartbeatResponse.from_json(
+        return self._decode(
+            HeartbeatResponse,
             await self._request("POST", f"/units/{unit_id}/heartbeat", json_body=body))
 
     async def async_hand_back(self, unit_id: int) -> None:
@@ -228,7 +265,8 @@ class CoordinatorClient:
                            spans: list[tuple[float, float]]) -> UploadResponse:
         headers = {SPANS_HEADER: json.dumps([[round(a, 3), round(b, 3)] for a, b in spans]),
                    "Content-Type": "audio/wav"}
-        return UploadResponse.from_json(
+        return self._decode(
+            UploadResponse,
             await self._request("PUT", f"/units/{unit_id}/audio", data=wav, headers=headers))
 
     async def async_voice_sample(self, sample_id: str) -> bytes:
@@ -237,4 +275,17 @@ class CoordinatorClient:
         return body
 
     async def async_status(self) -> FarmStatus:
-        return FarmStatus.from_json(await self._request("GET", "/status"))
+        return self._decode(FarmStatus, await self._request("GET", "/status"))
+
+
+async def _read_capped(response: aiohttp.ClientResponse, limit: int, url: str) -> bytes:
+    """The body, refused past ``limit`` bytes (a peer must not fill this PC's memory)."""
+    if (response.content_length or 0) > limit:
+        raise BadAnswer(url, f"{response.content_length} bytes")
+    chunks, size = [], 0
+    async for chunk in response.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise BadAnswer(url, f"over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -88,8 +88,8 @@ class NodeRunner:
         self.worker.resume()
 
     def forget_farm(self, fingerprint: str) -> None:
-        """Un-pair from a coordinator: it has to be paired with its code again."""
-        self.worker.trust.forget(fingerprint)
+        """Un-pair from a coordinator (and leave it now): it needs its code again."""
+        self.worker.forget_farm(fingerprint)
 
     @property
     def alive(self) -> bool:

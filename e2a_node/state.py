@@ -30,6 +30,7 @@ class NodeSnapshot:
 
     status: NodeStatus = NodeStatus.STARTING
     farm: str = ""
+    farm_tag: str = ""  # four characters from the farm's key: tells two farms of one name apart
     title: str = ""
     unit_id: int | None = None
     chapter: int | None = None  # the unit's chapter, counted from 0, while speaking
@@ -38,6 +39,11 @@ class NodeSnapshot:
     busy_seconds: float = 0.0
     last_error: str = ""
     last_speed: float = 0.0  # the last unit's speed (× real time)
+
+    @property
+    def farm_label(self) -> str:
+        """``"study · K7QF"``, as every surface names a farm."""
+        return f"{self.farm} · {self.farm_tag}" if self.farm and self.farm_tag else self.farm
 
     @property
     def speed(self) -> float:

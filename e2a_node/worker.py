@@ -34,16 +34,17 @@ from .client import (
     Unauthorized,
 )
 from .config import AppPaths
-from .discovery import Browser, FarmAdvert, farm_url
+from .discovery import farm_url
 from .engines import available_voices, engine_class
 from .engines.base import Engine
 from .errors import E2AError, VoiceError
+from .farm_tag import farm_tag
 from .gpu import describe_gpu
+from .joining import CodePrompt, FarmFinder, FarmOffer, JoinedFarm
 from .link import FarmLink
 from .protocol import (
     LEASE_DONE,
     LEASE_UNIT,
-    PROTOCOL_VERSION,
     Assignment,
     Capabilities,
     JobInfo,
@@ -52,15 +53,12 @@ from .protocol import (
 from .render import UnitAudio, render_unit
 from .settings import EngineSettings
 from .state import NodeSnapshot, NodeStatus
-from .trust import NodeIdentity, TrustedCoordinator, TrustStore
+from .trust import NodeIdentity, TrustStore
 from .voices.download import DownloadProgress
 from .voices.samples import install_sample, sample_path
 from .voices.store import ModelStore
 
 log = logging.getLogger("e2a.node")
-
-CodePrompt = Callable[[str], Awaitable[str | None]]
-"""Asks the user for the farm code of a coordinator (by name); None if nobody can answer."""
 
 HEARTBEAT_MAX_S = 5.0
 NO_JOB_RETRY_S = 3.0
@@ -122,29 +120,14 @@ class UnitDropped(Exception):
     """The unit is no longer ours: finished elsewhere, lease lost, or we stop or pause."""
 
 
-def several_farms_message(adverts: list[FarmAdvert]) -> str:
-    """What to do when a farm code could belong to more than one farm on the LAN.
-
-    Farms with different names are told apart with --farm. Several adverts with one
-    name are either two farms named alike or a copy of a farm's advert (anyone on
-    the LAN can send one): only the address the desktop shows tells them apart.
-    """
-    names = sorted({a.name for a in adverts})
-    if len(names) > 1:
-        return f"found several farms ({', '.join(names)}); choose yours with --farm NAME"
-    urls = ", ".join(sorted(a.url for a in adverts))
-    return (f"found {len(adverts)} farms named {names[0]!r} ({urls}); one may be a copy of "
-            "the other's advert: choose yours with --url, using the port the desktop shows "
-            "with the farm code")
-
-
 class NodeWorker:
     """One node; ``async_run`` until stopped (or the first job ends, with one_job)."""
 
     def __init__(self, config: NodeConfig, prompt: CodePrompt | None = None,
                  engine_factory: Callable[[EngineSettings], Engine] | None = None,
                  on_state: Callable[[NodeSnapshot], None] | None = None,
-                 link: FarmLink | None = None, identity: NodeIdentity | None = None) -> None:
+                 link: FarmLink | None = None, identity: NodeIdentity | None = None,
+                 on_offer: Callable[[FarmOffer | None], None] | None = None) -> None:
         self.config = config
         paths = config.paths
         self.identity = identity or NodeIdentity.load(paths.node_dir, config.name)
@@ -164,18 +147,20 @@ class NodeWorker:
         self._stopping = False
         self._paused = False
         self._pinned = False
-        self._impostors: set[str] = set()  # URLs that failed to prove a paired farm's key
-        self._refused: dict[str, float] = {}  # URL → until when it is passed over
+        self.finder = FarmFinder(
+            self.identity, self.trust, url=farm_url(config.url) if config.url else None,
+            code=config.code, farm_name=config.farm_name,
+            mdns_interfaces=config.mdns_interfaces,
+            prompt=None if on_offer is not None else prompt, on_offer=on_offer,
+            on_problem=lambda why: self._set(last_error=why))
+        self._joined: JoinedFarm | None = None
+        self._leaving = False  # the farm worked for was forgotten: hand back and leave
         self._current_url = ""  # the coordinator being talked to (for messages)
-        self._last_warning = ""
         self._jobs_over: dict[str, float] = {}  # job id → when this node heard it is over
         self._last_job_end = -RETRY_SOON_FOR_S  # when a job this node worked on ended
         self._voice_tries: dict[str, float] = {}  # voice → when a download was last tried
         self._get_voices = config.get_voices
         self._engine_failures = 0  # in a row; a spoken unit resets it
-        self._declined: set[str] = set()  # farms the person chose not to join (keep_looking)
-        self.last_pairing_refused = ""
-        """The farm whose code was just refused, while the prompt asks again (keep_looking)."""
 
     # -- commands (any thread) --------------------------------------------------------
 
@@ -184,16 +169,18 @@ class NodeWorker:
         self._stopping = True
         self._halt.set()
         self._poke()
+        self.finder.poke()
 
     def pause(self) -> None:
         """Stop speaking within a sentence and hand the unit back; wait for resume."""
         self._paused = True
         self._halt.set()
         self._poke()
+        self.finder.poke()
 
     def resume(self) -> None:
         self._paused = False
-        if not self._stopping:
+        if not (self._stopping or self._leaving):
             self._halt.clear()
         self._poke()
 
@@ -280,7 +267,10 @@ class NodeWorker:
             else:
                 try:
                     async with aiohttp.ClientSession() as session:
-                        await self._async_run_lan(session)
+                        try:
+                            await self._async_run_lan(session)
+                        finally:
+                            await self.finder.async_close()
                 finally:  # also when the run ends in an error (not paired, a bad URL)
                     # Closed connections finish their goodbye on this loop; closing the
                     # loop at once would leave their sockets open (aiohttp's documented
@@ -300,6 +290,7 @@ class NodeWorker:
         last_contact = time.monotonic()
         while not self._stopping:
             await self._async_wait_while_paused()
+            self._leave_done()
             try:
                 client = await self._async_connect(session)
                 if client is None:
@@ -315,8 +306,7 @@ class NodeWorker:
             except CoordinatorGone as exc:
                 self._set(NodeStatus.RECONNECTING, unit_id=None, last_error=str(exc))
                 if isinstance(exc, NotTheTrustedCoordinator):
-                    self._impostors.add(exc.url)
-                    log.warning("%s", exc)
+                    self.finder.pass_over(exc.url, str(exc))
                 elif not failing or backoff > RETRY_SOON_S:
                     log.info("coordinator unreachable (%s); retrying in %.1f s", exc, backoff)
                 failing = True
@@ -324,21 +314,47 @@ class NodeWorker:
                 await self._async_sleep(backoff)
                 recent = time.monotonic() - last_contact < RETRY_SOON_FOR_S
                 backoff = RETRY_SOON_S if recent else min(backoff * 2, RETRY_MAX_S)
-            except (ProtocolMismatch, RequestRefused, Unauthorized) as exc:
+            except E2AError as exc:
+                if isinstance(exc, ProtocolMismatch) and self._stays_for(exc):
+                    await self._async_refused(str(exc), last_contact)
+                    continue
+                raise  # this node's own problem (its voice engine, its arguments): say so
+            except (RequestRefused, Unauthorized) as exc:
                 # Anything can answer on the LAN: a refusal or an odd answer is never a
                 # reason to exit or to forget a farm, only to try later or elsewhere.
-                if isinstance(exc, ProtocolMismatch) and self.config.url:
-                    raise  # the one coordinator the user named cannot work with us: say so
-                self._pass_over(self._current_url, str(exc))
-                self._give_up_if_alone(last_contact)
-                await self._async_sleep(REFUSED_RETRY_S)
+                await self._async_refused(getattr(exc, "reason", "") or str(exc), last_contact)
+            except Exception as exc:  # noqa: BLE001 - what a peer sends never ends the node
+                if self.config.one_job:
+                    raise
+                log.debug("talking to %s failed", self._current_url, exc_info=True)
+                await self._async_refused(f"failed: {type(exc).__name__}: {exc}", last_contact)
+
+    def _stays_for(self, mismatch: ProtocolMismatch) -> bool:
+        """Whether another protocol at the farm's address is waited out, not an exit.
+
+        A paired node's farm may come back at that address (whatever answers there
+        now); a node paired with nothing, pointed at one address with --url, could
+        never work there: it says why and leaves, as does a --one-job node.
+        """
+        return not self.config.one_job and (not self.config.url or bool(self.trust.all()))
+
+    async def _async_refused(self, why: str, last_contact: float) -> None:
+        self._pass_over(self._current_url, why)
+        self._give_up_if_alone(last_contact)
+        await self._async_sleep(REFUSED_RETRY_S)
+
+    def _leave_done(self) -> None:
+        """A forgotten farm has been left: speaking may go on (for another farm)."""
+        if self._leaving:
+            self._leaving = False
+            self._joined = None
+            if not (self._stopping or self._paused):
+                self._halt.clear()
 
     def _pass_over(self, url: str, why: str) -> None:
         """Leave a farm that refused us alone for a while (another may be found meanwhile)."""
-        self._refused[url] = time.monotonic() + REFUSED_RETRY_S
         self._set(NodeStatus.RECONNECTING, unit_id=None, last_error=why)
-        log.warning("%s refused this node (%s); trying again in %.0f s", url or "the farm",
-                    why, REFUSED_RETRY_S)
+        self.finder.pass_over(url, why)
 
     def _give_up_if_alone(self, last_contact: float) -> None:
         limit = self.config.give_up_after
@@ -350,107 +366,45 @@ class NodeWorker:
     # -- finding and joining a coordinator ----------------------------------------------
 
     async def _async_connect(self, session: aiohttp.ClientSession) -> CoordinatorClient | None:
-        if self.config.url:
-            return await self._async_join(session, farm_url(self.config.url), None)
-        self._set(NodeStatus.SEARCHING)
-        log.info("looking for e2a farms on the network (mDNS)…")
-        browser = Browser(self.config.mdns_interfaces)
-        await browser.async_start()
+        """The farm to work for (joining.FarmFinder decides which); None to look again."""
+        if not self.config.url:
+            self._set(NodeStatus.SEARCHING)
         began = time.monotonic()
-        try:
-            while not self._stopping and not self._paused:
-                adverts = await browser.async_wait(2.0)
-                advert = self.choose_advert(adverts)
-                if advert is not None:
-                    return await self._async_join(session, advert.url, advert)
-                self._give_up_if_alone(began)
-        finally:
-            await browser.async_close()
-        return None
-
-    def choose_advert(self, adverts: list[FarmAdvert]) -> FarmAdvert | None:
-        """Trusted coordinators first (auto-join); otherwise one we can pair with."""
-        now = time.monotonic()
-        passed_over = self._impostors | self._declined | {
-            url for url, until in self._refused.items() if until > now}
-        adverts = [a for a in adverts if a.url not in passed_over
-                   and self.config.farm_name in (None, a.name)]
-        trusted = [a for a in adverts if self.trust.get(a.fingerprint)]
-        if trusted:
-            return trusted[0]
-        adverts = [a for a in adverts if a.protocol == PROTOCOL_VERSION]
-        if self.config.code and len(adverts) > 1:
-            # A code fits one farm: trying it on each would spend guesses (and could
-            # pair with a neighbour's farm). Ask the person to name theirs instead.
-            self._say_once(several_farms_message(adverts))
+        joined = await self.finder.async_find(
+            session, lambda: not (self._stopping or self._paused),
+            lambda: self._give_up_if_alone(began))
+        if joined is None:
             return None
-        if self.config.code or self.prompt:
-            return adverts[0] if adverts else None
-        if adverts:
-            self._say_once(f"found farm {adverts[0].name!r} but this node is not paired with "
-                           "it; run with --code CODE (the code the desktop shows)")
-        return None
+        self._joined = joined
+        self._current_url = joined.client.base_url
+        self._set(NodeStatus.JOINED, farm=joined.name, farm_tag=farm_tag(joined.fingerprint))
+        log.info("joined farm '%s' at %s", joined.label, joined.client.base_url)
+        return joined.client
 
-    def _say_once(self, message: str) -> None:
-        """Log a warning the first time it differs from the last one (browsing repeats)."""
-        if message != self._last_warning:
-            self._last_warning = message
-            log.warning("%s", message)
+    def answer_offer(self, fingerprint: str, code: str | None) -> None:
+        """The person's reply to a farm on offer: its code, or None. Any thread."""
+        self.finder.answer(fingerprint, code)
+        self._poke()
 
-    async def _async_join(self, session: aiohttp.ClientSession, url: str,
-                          advert: FarmAdvert | None) -> CoordinatorClient:
-        known = self.trust.get(advert.fingerprint) if advert is not None else None
-        # A farm paired before is spoken to only over its pinned certificate, from the
-        # first byte: an impostor with a copied advert cannot even say hello.
-        client = CoordinatorClient(session, url, self.identity.node_id,
-                                   certificate=known.certificate if known else None)
-        self._current_url = url
-        hello = await client.async_hello()
-        trusted = self.trust.get(hello.fingerprint)
-        if trusted is None:
-            trusted = await self._async_pair(client, hello.name, hello.fingerprint)
-        client.secret = trusted.secret
-        client.pin(trusted.certificate)
-        self._set(NodeStatus.JOINED, farm=hello.name)
-        return client
+    def forget_farm(self, fingerprint: str) -> None:
+        """Un-pair from a farm, and leave it now if working for it. Any thread.
 
-    async def _async_pair(self, client: CoordinatorClient, name: str,
-                          fingerprint: str) -> TrustedCoordinator:
-        while True:
-            code = self.config.code
-            if code is None and self.prompt is not None:
-                code = await self.prompt(name)
-            if not code:
-                if self.config.keep_looking:
-                    self._declined.add(client.base_url)
-                    raise CoordinatorGone(f"joining farm '{name}' was declined")
-                raise E2AError(f"{client.base_url}: this node is not paired with farm "
-                               f"'{name}'; run with --code CODE (the code the desktop shows)")
-            try:
-                paired = await client.async_pair(self.identity.name, code)
-                break
-            except RequestRefused as exc:
-                if exc.status == 429:  # other nodes pairing at this moment: wait, try again
-                    raise CoordinatorGone(f"pairing is paused: {exc.reason}") from None
-                if not self._may_ask_again(exc):
-                    raise E2AError(f"{client.base_url}: pairing refused: {exc.reason}") \
-                        from None
-                self.last_pairing_refused = name
-                self._set(last_error=f"wrong code for farm '{name}'")
-                log.warning("farm %r refused the code: %s", name, exc.reason)
-        self.last_pairing_refused = ""
-        if paired.fingerprint != fingerprint:
-            raise RequestRefused(409, "the coordinator changed its key during pairing")
-        trusted = TrustedCoordinator(paired.coordinator_id, paired.fingerprint, paired.name,
-                                     paired.secret, paired.certificate)
-        self.trust.remember(trusted)
-        log.info("paired with farm %r; it will be joined automatically from now on", name)
-        return trusted
+        The unit in hand is handed back within a sentence, nothing more is leased
+        from that farm, and it is not offered again in this run (the person has just
+        said no to it); it has to be paired again with its code.
+        """
+        self.trust.forget(fingerprint)
+        self.finder.decline(fingerprint)
+        joined = self._joined
+        if joined is not None and joined.fingerprint == fingerprint:
+            log.info("forgot farm '%s': leaving it now", joined.label)
+            self._leaving = True
+            self._halt.set()
+        self._poke()
 
-    def _may_ask_again(self, refused: RequestRefused) -> bool:
-        """A person typed the code (not --code): a wrong one is asked for again."""
-        return (self.config.keep_looking and self.config.code is None
-                and self.prompt is not None and refused.status == 403)
+    def _at_work(self) -> bool:
+        """Whether the unit loop may go on (not stopping, pausing or leaving the farm)."""
+        return not (self._stopping or self._paused or self._leaving)
 
     # -- working on a job -----------------------------------------------------------------
 
@@ -468,7 +422,7 @@ class NodeWorker:
         log.info("working on %r", job.title)
         flow = _UnitFlow(link, caps)
         try:
-            while not self._stopping and not self._paused:
+            while self._at_work():
                 if self._engine is not None and \
                         self._engine[0][1:] != (self._device, self._threads):
                     engine = await asyncio.to_thread(self._engine_for, voice)  # settings changed
@@ -580,7 +534,7 @@ class NodeWorker:
         """The farm's book; while it has none, wait as "ready" (None: stopping or pausing)."""
         try:
             job = await self._async_open_job(link)
-            while job is None and not self._stopping and not self._paused:
+            while job is None and self._at_work():
                 if self.state.status is not NodeStatus.READY:
                     self._set(NodeStatus.READY, title="", unit_id=None)
                     log.info("ready: the farm has no book right now")

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from ..autostart import Autostart
 from ..idle import IdlePolicy, IdleSource, IdleVerdict
+from ..joining import FarmOffer
 from ..state import NodeSnapshot, NodeStatus
-from .bridge import NodeBridge, PairingAsk
+from .bridge import NodeBridge
 from .farms import FarmsDialog
 from .pairing import PairingDialog
 from .prefs import PrefsStore, TrayPrefs
@@ -36,7 +37,8 @@ class TrayController(QObject):
 
     Signals:
         view_changed(TrayView): the icon, headline or detail changed.
-        offer_changed(str): a farm offers to be joined ("" when none).
+        offer_changed(str): a farm can be joined, by its label ("" when none). The node
+            never waits for the answer: it goes on working for its own farms.
         quit_requested(): the person chose Quit.
     """
 
@@ -58,7 +60,7 @@ class TrayController(QObject):
         self.paused_by_person = False
         self.verdict: IdleVerdict | None = None
         self.units_today = prefs.units_today()
-        self.offer = ""
+        self.offer: FarmOffer | None = None
         self.dialog: PairingDialog | None = None
         self._farms: FarmsDialog | None = None
         self._working = True  # the worker starts unpaused
@@ -70,7 +72,7 @@ class TrayController(QObject):
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._on_tick)
         bridge.state_changed.connect(self._on_state)
-        bridge.pairing_requested.connect(self._on_pairing)
+        bridge.offer_changed.connect(self._on_offer)
         bridge.ended.connect(self._on_ended)
         self._apply_prefs(self.prefs)
 
@@ -136,6 +138,7 @@ class TrayController(QObject):
         self.start_at_login.blockSignals(True)
         self.start_at_login.setChecked(self.autostart.enabled())
         self.start_at_login.blockSignals(False)
+        self.start_at_login.changed.emit()  # a window's check box follows the entry on disk
         self._on_tick()
         self.bridge.start()
         self._refresh()
@@ -227,7 +230,7 @@ class TrayController(QObject):
             self._last_done = state.units_done
         self.state = state
         if self.dialog is not None and state.status in _JOINED and \
-                state.farm == self.dialog.farm and not self.bridge.pairing_pending:
+                state.farm_tag == self.dialog.offer.tag:
             self.dialog.accept()  # paired: the farm is joined from now on
         self._refresh()
 
@@ -253,27 +256,34 @@ class TrayController(QObject):
 
     # -- pairing --------------------------------------------------------------------------
 
-    def _on_pairing(self, ask: PairingAsk) -> None:
-        if self.dialog is not None and self.dialog.farm == ask.farm:
-            if ask.wrong:
-                self.dialog.refused()
+    def _on_offer(self, offer: FarmOffer | None) -> None:
+        """A farm can be joined (or no longer): a menu entry and a notification, no wait."""
+        dialog = self.dialog
+        if dialog is not None and offer is not None and \
+                offer.fingerprint == dialog.offer.fingerprint:
+            if offer.wrong_code:
+                dialog.refused()
             return
-        self.offer = ask.farm
-        self.join.setText(f"Join the farm “{ask.farm}”…")
-        self.join.setVisible(True)
-        self.offer_changed.emit(ask.farm)
-        if ask.wrong:  # the dialog was closed while its code was checked: ask again
+        if offer is None and dialog is not None:
+            return  # the dialog's farm was joined (or left): the dialog closes itself
+        self.offer = offer
+        self.join.setText(f"Join the farm “{offer.label}”…" if offer else "")
+        self.join.setVisible(offer is not None)
+        self.offer_changed.emit(offer.label if offer else "")
+        if offer is not None and offer.wrong_code:  # the dialog was closed while checked
             self.open_pairing()
             if self.dialog is not None:
                 self.dialog.refused()
 
     def open_pairing(self, parent: QWidget | None = None) -> PairingDialog | None:
         """Open the code dialog for the farm on offer (the notification's or menu's click)."""
-        if not self.offer:
+        offer = self.offer
+        if offer is None:
             return None
         if self.dialog is None:
-            self.dialog = PairingDialog(self.offer, parent)
-            self.dialog.code_entered.connect(self.bridge.answer_pairing)
+            self.dialog = PairingDialog(offer, parent)
+            self.dialog.code_entered.connect(
+                lambda code, o=offer: self.bridge.answer_offer(o, code))
             self.dialog.finished.connect(self._on_dialog_finished)
         self.dialog.show()
         self.dialog.raise_()
@@ -282,11 +292,12 @@ class TrayController(QObject):
 
     def _on_dialog_finished(self, result: int) -> None:
         dialog, self.dialog = self.dialog, None
-        if dialog is not None:
-            dialog.deleteLater()
+        if dialog is None:
+            return
+        dialog.deleteLater()
         if result != PairingDialog.DialogCode.Accepted:
-            self.bridge.answer_pairing(None)  # not now: the node passes this farm over
-        self.offer = ""
+            self.bridge.answer_offer(dialog.offer, None)  # not now: passed over this run
+        self.offer = None
         self.join.setVisible(False)
         self.offer_changed.emit("")
 
@@ -294,7 +305,13 @@ class TrayController(QObject):
         if self._farms is None:
             self._farms = FarmsDialog(self.bridge.worker.trust, self.bridge.runner.forget_farm,
                                       parent)
+            self._farms.finished.connect(self._on_farms_finished)
         self._farms.refresh()
         self._farms.show()
         self._farms.raise_()
         return self._farms
+
+    def _on_farms_finished(self, _result: int) -> None:
+        farms, self._farms = self._farms, None
+        if farms is not None:
+            farms.deleteLater()

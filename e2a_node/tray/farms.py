@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..farm_tag import farm_tag
 from ..trust import TrustStore
 
 
@@ -49,14 +50,22 @@ class FarmsDialog(QDialog):
             row = QWidget()
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
-            line.addWidget(QLabel(f"<b>{farm.name}</b> <small>(key {farm.fingerprint[:8]})"
-                                  "</small>"), 1)
+            label = QLabel(f"<b>{_escape(farm.name)}</b> · {farm_tag(farm.fingerprint)}")
+            label.setToolTip(f"key {farm.fingerprint}")
+            line.addWidget(label, 1)
             button = QPushButton("Forget")
             button.setObjectName(f"forget-{farm.fingerprint}")
             button.clicked.connect(lambda _c=False, fp=farm.fingerprint: self._on_forget(fp))
             line.addWidget(button)
             self._rows.addWidget(row)
 
+        self.adjustSize()  # the rows changed: never leave the text cut
+
     def _on_forget(self, fingerprint: str) -> None:
+        """Un-pair, and leave the farm now if this PC works for it (the worker does)."""
         self._forget(fingerprint)
         self.refresh()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -13,11 +13,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..joining import FarmOffer
+
 WRONG_CODE = "That code is not the one {farm} shows. Check it and try again."
 
 
 class PairingDialog(QDialog):
-    """Asks for ``farm``'s code; stays open while it is checked, says so when it is wrong.
+    """Asks for the offered farm's code; stays open while it is checked, says when wrong.
+
+    The farm is named with its tag (four characters from its key), which e2a shows
+    beside the farm's name and code on that PC: two farms of one name are told apart.
 
     Signals:
         code_entered(str): the person pressed Join with these digits.
@@ -25,13 +30,17 @@ class PairingDialog(QDialog):
 
     code_entered = Signal(str)
 
-    def __init__(self, farm: str, parent: QWidget | None = None) -> None:
+    def __init__(self, offer: FarmOffer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.farm = farm
+        self.offer = offer
+        self.farm = offer.name
         self.setWindowTitle("Join an e2a farm")
-        self.intro = QLabel(f"<b>{_escape(farm)}</b> is an e2a farm on your network. "
-                            "This PC can help it speak audiobooks while you are away.<br><br>"
-                            "Enter the code shown in e2a on that PC:")
+        self.intro = QLabel(f"<b>{_escape(offer.name)}</b> "
+                            f"<span style='font-family: monospace'>· {offer.tag}</span> "
+                            "is an e2a farm on your network. This PC can help it speak "
+                            "audiobooks while you are away.<br><br>"
+                            f"Enter the code shown in e2a on that PC (beside "
+                            f"<b>{offer.tag}</b>):")
         self.intro.setWordWrap(True)
         self.code = QLineEdit()
         self.code.setPlaceholderText("123-456")
@@ -72,7 +81,7 @@ class PairingDialog(QDialog):
     def refused(self) -> None:
         """The farm said the code was wrong: say so, and let the person try again."""
         self.message.setStyleSheet("color: #c62828")
-        self.message.setText(WRONG_CODE.format(farm=self.farm))
+        self.message.setText(WRONG_CODE.format(farm=self.offer.label))
         self.code.setEnabled(True)
         self.code.selectAll()
         self.code.setFocus()

@@ -48,13 +48,14 @@ def describe(state: NodeSnapshot, *, paused_by_person: bool = False, waiting_rea
     if status in (NodeStatus.SPEAKING, NodeStatus.LOADING):
         return TrayView(Look.WORKING, _working(state), done)
     if status in _READY:
-        farm = f" for {state.farm}" if state.farm else ""
+        farm = f" for {state.farm_label}" if state.farm else ""
         return TrayView(Look.READY, f"Ready{farm}: no book to speak right now", done)
     if status is NodeStatus.NO_VOICE:
-        return TrayView(Look.ERROR, f"{state.farm or 'The farm'} needs a voice this PC lacks",
+        return TrayView(Look.ERROR,
+                        f"{state.farm_label or 'The farm'} needs a voice this PC lacks",
                         f"“{state.title}”" if state.title else "")
     if status is NodeStatus.RECONNECTING:
-        farm = state.farm or "the farm"
+        farm = state.farm_label or "the farm"
         return TrayView(Look.NO_FARM, f"Cannot reach {farm}: trying again",
                         "It may be switched off or asleep; the log has the details")
     if status in _SEARCHING:
@@ -74,7 +75,7 @@ def _working(state: NodeSnapshot) -> str:
         chapter = f"chapter {state.chapter + 1} of " if state.chapter is not None else ""
         head = f"Speaking {chapter}“{state.title}”" if state.title else "Speaking"
     if state.farm:
-        head += f" for {state.farm}"
+        head += f" for {state.farm_label}"
     speed = state.last_speed or state.speed
     if speed and state.status is NodeStatus.SPEAKING:
         head += f" — {speed:.0f}× real time" if speed >= 2 else f" — {speed:.1f}× real time"

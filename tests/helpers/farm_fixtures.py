@@ -33,7 +33,8 @@ def small_book(chapters: int = 2, sentences: int = 6) -> Book:
 
 def make_farm(folder: Path, clock: object = None, unit_chars: int = 140,
               book: Book | None = None, lease_ttl: float = 30, rate: int = RATE,
-              voice: EngineSettings | None = None) -> Farm:
+              voice: EngineSettings | None = None, code: str = CODE,
+              name: str = "Test Farm") -> Farm:
     import time
 
     book = book or small_book()
@@ -43,8 +44,8 @@ def make_farm(folder: Path, clock: object = None, unit_chars: int = 140,
     job = Job(folder / "job", book, settings)
     tick = clock or time.monotonic
     scheduler = Scheduler(job.store, tick, lease_ttl=lease_ttl)  # type: ignore[arg-type]
-    identity = CoordinatorIdentity.load(folder / "trust", "Test Farm")
-    pairing = PairingRegistry(folder / "trust", CODE, tick,  # type: ignore[arg-type]
+    identity = CoordinatorIdentity.load(folder / "trust", name)
+    pairing = PairingRegistry(folder / "trust", code, tick,  # type: ignore[arg-type]
                               identity.certificate.sha256)
     farm = Farm(identity, pairing, clock=tick)  # type: ignore[arg-type]
     farm.attach(job, scheduler, rate)

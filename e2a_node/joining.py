@@ -1,0 +1,398 @@
+"""Which farm a node joins, and what it does about strangers (asyncio, no Qt).
+
+The result of finding a farm is a paired, pinned ``CoordinatorClient``; the unit
+loop in worker.py then runs over it as over any ``FarmLink``. The tray and the
+headless node share every rule here:
+
+- A node stays with its farms. A farm it is paired with is joined by itself,
+  whichever adverts resolve first; the one it last worked for comes first.
+- A stranger (a farm it is not paired with) is *offered*: the tray shows a
+  notification and a menu entry, the headless node a log line. Nothing waits for
+  an answer: the node goes on working for its own farms meanwhile.
+- A code given with ``--code`` belongs to one farm. It is tried on each unknown
+  farm in turn until one accepts it, then it is spent: a wrong code costs that
+  farm one guess and tells neither side anything (PAKE), so the node can find
+  its farm among several of one name without exiting over the others.
+- Nothing another machine says makes a node exit: a refusal, an odd answer or
+  an impostor's certificate leaves that address alone for a while.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import aiohttp
+
+from .client import (
+    BadAnswer,
+    CoordinatorClient,
+    CoordinatorGone,
+    NotTheTrustedCoordinator,
+    ProtocolMismatch,
+    RequestRefused,
+)
+from .discovery import Browser, FarmAdvert
+from .errors import E2AError
+from .farm_tag import farm_label, farm_tag
+from .protocol import PROTOCOL_VERSION
+from .trust import NodeIdentity, TrustedCoordinator, TrustStore
+
+log = logging.getLogger("e2a.node")
+
+CodePrompt = Callable[[str], Awaitable[str | None]]
+"""Asks a person at a terminal for a farm's code (by its label); None if nobody can answer."""
+
+PASS_OVER_S = 30.0
+"""An address that refused this node, answered oddly or failed to prove its key is left
+alone this long (the node's own farm may come back there: never for good)."""
+BROWSE_TICK_S = 2.0
+
+
+@dataclass(frozen=True)
+class FarmOffer:
+    """A farm this node is not paired with, offered to the person (never waited on)."""
+
+    name: str
+    fingerprint: str
+    url: str
+    wrong_code: bool = False
+    """The last code typed for this farm was not its code."""
+
+    @property
+    def tag(self) -> str:
+        return farm_tag(self.fingerprint)
+
+    @property
+    def label(self) -> str:
+        return farm_label(self.name, self.fingerprint)
+
+
+@dataclass(frozen=True)
+class JoinedFarm:
+    """What the worker learns from a join: the link, and who is at the other end."""
+
+    client: CoordinatorClient
+    name: str
+    fingerprint: str
+
+    @property
+    def label(self) -> str:
+        return farm_label(self.name, self.fingerprint)
+
+
+class FarmFinder:
+    """Finds the farm to work for; holds the mDNS browser for the node's whole run.
+
+    ``on_problem(why)`` hears of every farm passed over (the tray shows the last one);
+    ``on_offer(offer | None)`` is called (on the worker's loop) when a stranger is
+    offered or the offer is withdrawn; ``answer`` takes the person's reply from any
+    thread. ``prompt``, for a person at a terminal, is used only while the node is
+    paired with no farm at all (there is no work to hold up then).
+    """
+
+    def __init__(self, identity: NodeIdentity, trust: TrustStore, *, url: str | None = None,
+                 code: str | None = None, farm_name: str | None = None,
+                 mdns_interfaces: list[str] | None = None, prompt: CodePrompt | None = None,
+                 on_offer: Callable[[FarmOffer | None], None] | None = None,
+                 on_problem: Callable[[str], None] = lambda _why: None) -> None:
+        self.identity, self.trust = identity, trust
+        self._on_problem = on_problem
+        self.url, self.farm_name, self.interfaces = url, farm_name, mdns_interfaces
+        self._code = code
+        self._prompt = prompt
+        self._on_offer = on_offer
+        self._browser: Browser | None = None
+        self._passed_over: dict[str, float] = {}  # URL → until when it is left alone
+        self._code_refused: set[str] = set()  # URLs that refused the --code
+        self._declined: set[str] = set()  # fingerprints the person said "not now" to
+        self._preferred = ""  # the fingerprint of the farm last joined
+        self._offer: FarmOffer | None = None
+        self._answers: dict[str, str | None] = {}  # fingerprint → code (None: declined)
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._poked = asyncio.Event()
+        self._said = ""
+
+    # -- from any thread --------------------------------------------------------------
+
+    def answer(self, fingerprint: str, code: str | None) -> None:
+        """The person's reply to an offer: its code, or None for "not now"."""
+        with self._lock:
+            self._answers[fingerprint] = code
+        self.poke()
+
+    def decline(self, fingerprint: str) -> None:
+        """Do not offer this farm again in this run (it was just forgotten, say)."""
+        with self._lock:
+            self._declined.add(fingerprint)
+        self.poke()
+
+    def poke(self) -> None:
+        """Wake a finder waiting for adverts (an answer came, or the node stops)."""
+        loop = self._loop
+        if loop is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to wake
+            loop.call_soon_threadsafe(self._poked.set)
+
+    @property
+    def offer(self) -> FarmOffer | None:
+        return self._offer
+
+    # -- on the worker's loop ---------------------------------------------------------
+
+    async def async_close(self) -> None:
+        if self._browser is not None:
+            await self._browser.async_close()
+            self._browser = None
+        self._set_offer(None)
+
+    def pass_over(self, url: str, why: str) -> None:
+        """Leave an address alone for a while; say so once per address."""
+        if not url:
+            return
+        self._passed_over[url] = time.monotonic() + PASS_OVER_S
+        self._on_problem(f"{url}: {why}")
+        self._say(f"{url}: {why}; leaving it alone for {PASS_OVER_S:.0f} s")
+
+    async def async_find(self, session: aiohttp.ClientSession,
+                         keep_going: Callable[[], bool],
+                         give_up: Callable[[], None] = lambda: None) -> JoinedFarm | None:
+        """The farm to work for, joined and paired; None when ``keep_going`` turns false.
+
+        With ``url`` the one farm there is joined; its errors go to the caller, which
+        backs off (there is nothing else to try). By mDNS, every error of one farm
+        only passes that farm over, and the others are tried at once.
+        """
+        self._loop = asyncio.get_running_loop()
+        if self.url:
+            return await self._async_join_url(session)
+        if self._browser is None:
+            log.info("looking for e2a farms on the network (mDNS)…")
+            self._browser = Browser(self.interfaces)
+            await self._browser.async_start()
+        while keep_going():
+            joined = await self._async_step(session, list(self._browser.found.values()))
+            if joined is not None:
+                return joined
+            give_up()
+            await self._async_wait_for_news()
+        return None
+
+    async def _async_wait_for_news(self) -> None:
+        """Until an advert changes, a person answers or the node is told to stop."""
+        assert self._browser is not None
+        self._poked.clear()
+        changed = asyncio.ensure_future(self._browser.async_wait(BROWSE_TICK_S))
+        poked = asyncio.ensure_future(self._poked.wait())
+        try:
+            await asyncio.wait({changed, poked}, timeout=BROWSE_TICK_S,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (changed, poked):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    # -- choosing ---------------------------------------------------------------------
+
+    def sort_adverts(self, adverts: list[FarmAdvert]) -> tuple[list[FarmAdvert],
+                                                                list[FarmAdvert]]:
+        """(paired farms, the one last joined first; strangers this node could pair with)."""
+        now = time.monotonic()
+        usable = [a for a in adverts if self._passed_over.get(a.url, 0.0) <= now
+                  and self.farm_name in (None, a.name)]
+        paired = [a for a in usable if self.trust.get(a.fingerprint) is not None]
+        paired.sort(key=lambda a: a.fingerprint != self._preferred)
+        strangers = [a for a in usable if self.trust.get(a.fingerprint) is None
+                     and a.protocol == PROTOCOL_VERSION]
+        return paired, strangers
+
+    async def _async_step(self, session: aiohttp.ClientSession,
+                          adverts: list[FarmAdvert]) -> JoinedFarm | None:
+        paired, strangers = self.sort_adverts(adverts)
+        for advert in paired:
+            joined = await self._async_try(session, advert, None)
+            if joined is not None:
+                return joined
+        for advert, code in self._take_answers(strangers):
+            joined = await self._async_try(session, advert, code)
+            if joined is not None:
+                return joined
+        if self._code is not None:
+            for advert in strangers:
+                if advert.url in self._code_refused:
+                    continue
+                joined = await self._async_try(session, advert, self._code)
+                if joined is not None:
+                    return joined
+        return await self._async_offer(session, strangers, paired_any=bool(paired))
+
+    def _take_answers(self, strangers: list[FarmAdvert]) -> list[tuple[FarmAdvert, str]]:
+        """The codes typed for farms still on the network; "not now" declines the farm."""
+        with self._lock:
+            answers, self._answers = self._answers, {}
+            for fingerprint, code in answers.items():
+                if code is None:
+                    self._declined.add(fingerprint)
+        if any(code is None for code in answers.values()) and self._offer is not None \
+                and self._offer.fingerprint in self._declined:
+            self._set_offer(None)
+        out = []
+        for fingerprint, code in answers.items():
+            advert = next((a for a in strangers if a.fingerprint == fingerprint), None)
+            if code and advert is not None:
+                out.append((advert, code))
+        return out
+
+    async def _async_offer(self, session: aiohttp.ClientSession, strangers: list[FarmAdvert],
+                           paired_any: bool) -> JoinedFarm | None:
+        """Offer the first stranger not declined; a terminal is asked only when unpaired."""
+        with self._lock:
+            declined = set(self._declined)
+        open_ = [a for a in strangers if a.fingerprint not in declined]
+        current = self._offer
+        if current is not None and all(a.fingerprint != current.fingerprint for a in open_):
+            self._set_offer(None)  # it left the network, or was declined
+        if not open_:
+            return None
+        first = open_[0]
+        if self._prompt is not None and not self.trust.all() and not paired_any:
+            code = await self._prompt(farm_label(first.name, first.fingerprint))
+            if not code:
+                self.decline(first.fingerprint)
+                return None
+            return await self._async_try(session, first, code)
+        if self._on_offer is not None:
+            if self._offer is None:
+                self._set_offer(FarmOffer(first.name, first.fingerprint, first.url))
+            return None
+        self._say(f"found farm '{farm_label(first.name, first.fingerprint)}' at {first.url}, "
+                  "which this node is not paired with; to join it, run with --code CODE "
+                  "(the code its desktop shows)")
+        return None
+
+    def _set_offer(self, offer: FarmOffer | None) -> None:
+        if offer == self._offer:
+            return
+        self._offer = offer
+        if offer is not None:
+            log.info("farm '%s' at %s can be joined with its code", offer.label, offer.url)
+        if self._on_offer is not None:
+            self._on_offer(offer)
+
+    # -- joining ----------------------------------------------------------------------
+
+    async def _async_try(self, session: aiohttp.ClientSession, advert: FarmAdvert,
+                         code: str | None) -> JoinedFarm | None:
+        """Join one advertised farm; any failure of that farm only passes it over."""
+        try:
+            return await self._async_join(session, advert.url, advert.fingerprint, code)
+        except WrongCode:
+            return None
+        except NotTheTrustedCoordinator as exc:
+            self.pass_over(advert.url, str(exc))
+        except CoordinatorGone as exc:
+            self.pass_over(advert.url, f"unreachable ({exc})")
+        except (ProtocolMismatch, RequestRefused, NotPaired) as exc:
+            self.pass_over(advert.url, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a peer's answer must never end the node
+            log.debug("joining %s failed", advert.url, exc_info=True)
+            self.pass_over(advert.url, f"failed: {type(exc).__name__}: {exc}")
+        return None
+
+    async def _async_join_url(self, session: aiohttp.ClientSession) -> JoinedFarm:
+        """The farm at ``--url``: paired, or paired now with the code (errors go up)."""
+        assert self.url is not None
+        code = self._code if self.url not in self._code_refused else None
+        try:
+            return await self._async_join(session, self.url, None, code)
+        except WrongCode as exc:
+            if code is not None and self._alone():  # the code was all this node had
+                raise E2AError(f"{self.url}: pairing refused: {exc}") from None
+            raise RequestRefused(403, str(exc)) from None
+        except NotPaired as exc:
+            if self._alone():
+                raise E2AError(str(exc)) from None  # nothing this node could ever do
+            raise RequestRefused(403, str(exc)) from None
+
+    def _alone(self) -> bool:
+        """Paired with no farm, and nobody to ask for a code: a refusal is final."""
+        return not self.trust.all() and self._on_offer is None and self._prompt is None
+
+    async def _async_join(self, session: aiohttp.ClientSession, url: str,
+                          advertised: str | None, code: str | None) -> JoinedFarm:
+        known = self.trust.get(advertised) if advertised else None
+        # A farm paired before is spoken to only over its pinned certificate, from the
+        # first byte: an impostor with a copied advert cannot even say hello.
+        client = CoordinatorClient(session, url, self.identity.node_id,
+                                   certificate=known.certificate if known else None)
+        hello = await client.async_hello()
+        trusted = self.trust.get(hello.fingerprint)
+        if trusted is None:
+            trusted = await self._async_pair(client, hello.name, hello.fingerprint, code)
+        client.secret = trusted.secret
+        client.pin(trusted.certificate)
+        self._preferred = hello.fingerprint
+        if self._offer is not None and self._offer.fingerprint == hello.fingerprint:
+            self._set_offer(None)
+        return JoinedFarm(client, hello.name, hello.fingerprint)
+
+    async def _async_pair(self, client: CoordinatorClient, name: str, fingerprint: str,
+                          code: str | None) -> TrustedCoordinator:
+        label = farm_label(name, fingerprint)
+        if not code and self.url and self._offer is None and self._on_offer is not None:
+            self._set_offer(FarmOffer(name, fingerprint, client.base_url))
+        if not code and self.url:
+            with self._lock:
+                code = self._answers.pop(fingerprint, None)
+        if not code and self.url and self._prompt is not None and not self.trust.all():
+            code = await self._prompt(label)
+        if not code:
+            raise NotPaired(f"{client.base_url}: this node is not paired with farm '{label}'; "
+                            "run with --code CODE (the code the desktop shows)")
+        try:
+            paired = await client.async_pair(self.identity.name, code)
+        except BadAnswer:
+            raise
+        except RequestRefused as exc:
+            if exc.status == 429:  # other nodes pairing at this moment: wait, try again
+                raise CoordinatorGone(f"pairing is paused: {exc.reason}") from None
+            self._on_problem(f"farm '{label}' at {client.base_url} refused the code")
+            if code == self._code:
+                self._code_refused.add(client.base_url)
+                log.warning("farm '%s' at %s refused the code (%s)%s", label, client.base_url,
+                            exc.reason, "" if self.url else "; trying the other farms")
+            else:
+                log.warning("farm '%s' refused the code typed for it: %s", label, exc.reason)
+                self._set_offer(FarmOffer(name, fingerprint, client.base_url, wrong_code=True))
+            raise WrongCode(exc.reason) from None
+        if paired.fingerprint != fingerprint:
+            raise RequestRefused(409, "the coordinator changed its key during pairing")
+        if code == self._code:
+            self._code = None  # spent: it belonged to this farm, never to another
+        trusted = TrustedCoordinator(paired.coordinator_id, paired.fingerprint, paired.name,
+                                     paired.secret, paired.certificate)
+        self.trust.remember(trusted)
+        log.info("paired with farm '%s'; it will be joined automatically from now on", label)
+        return trusted
+
+    def _say(self, message: str) -> None:
+        """Log a warning when it differs from the last one (browsing repeats itself)."""
+        if message != self._said:
+            self._said = message
+            log.warning("%s", message)
+
+
+class WrongCode(Exception):
+    """The farm refused the code (already logged, and offered again where one was typed)."""
+
+
+class NotPaired(Exception):
+    """The farm is not paired with this node and no code was at hand."""
