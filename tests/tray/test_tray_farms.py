@@ -1,0 +1,159 @@
+"""The tray node and farms: Forget leaves at once; a stranger is offered, never waited on."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import threading
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from e2a_desktop.farm.farm import Farm
+from e2a_desktop.farm.server import FarmServer
+from e2a_node.client import CoordinatorClient
+from e2a_node.discovery import Advertiser
+from e2a_node.farm_tag import farm_label
+from e2a_node.state import NodeStatus
+from e2a_node.trust import TrustedCoordinator, TrustStore
+from tests.helpers.fakes import GateEngine, ToneEngine
+from tests.helpers.farm_fixtures import make_farm
+from tests.tray.conftest import CODE, Coordinator, TrayFactory, tone_voice
+
+WAIT_MS = 30_000
+
+
+def test_forget_leaves_the_farm_at_once_and_hands_the_unit_back(
+        qtbot: QtBot, gate: type[GateEngine], coordinator: Coordinator,
+        make_tray: TrayFactory) -> None:
+    tray = make_tray(url=coordinator.url, code=CODE)
+    qtbot.waitUntil(lambda: tray.controller.state.status is NodeStatus.SPEAKING,
+                    timeout=WAIT_MS)
+    unit = tray.controller.state.unit_id
+    assert unit is not None
+    gate.allow(1)  # a sentence in: the unit is in hand, leased for ten minutes
+    dialog = tray.controller.open_farms(tray.window)
+    forget = dialog.findChild(QPushButton, f"forget-{coordinator.farm.identity.fingerprint}")
+    assert forget is not None
+    qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
+    gate.allow(1)  # the sentence being spoken ends; no other may begin
+
+    store = coordinator.farm.job.store
+    qtbot.waitUntil(lambda: store.counts()["leased"] == 0, timeout=5000)  # handed back
+    assert not tray.bridge.worker.trust.all()
+    qtbot.waitUntil(lambda: tray.controller.state.status is not NodeStatus.SPEAKING,
+                    timeout=5000)
+    assert "Ready for" not in tray.controller.header.text()
+    assert "Speaking" not in tray.controller.header.text()
+    dialog.close()
+
+
+class _Loop:
+    """An asyncio loop on its own thread: an advert lives as long as its loop runs."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(30)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+class _Farm:
+    """A real farm served on loopback and advertised by mDNS on 127.0.0.1."""
+
+    def __init__(self, folder: Path, name: str, code: str, loop: _Loop) -> None:
+        self.loop = loop
+        self.farm: Farm = make_farm(folder, rate=ToneEngine.RATE, lease_ttl=600, name=name,
+                                    code=code)
+        self.server = FarmServer(self.farm, 0, "127.0.0.1", advertise=False)
+        self.port = self.server.start()
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.advert = Advertiser(["127.0.0.1"])
+        self.label = farm_label(name, self.farm.identity.fingerprint)
+
+    def advertise(self) -> None:
+        ident = self.farm.identity
+        self.loop.run(self.advert.async_start(ident.name, self.port, ident.fingerprint))
+
+    def close(self) -> None:
+        self.loop.run(self.advert.async_close())
+        self.server.stop()
+        self.farm.job.close()
+
+
+@pytest.fixture
+def two_farms(tmp_path: Path) -> Iterator[tuple[_Farm, _Farm]]:
+    """A stranger and this node's farm, both named alike (unique to this test)."""
+    name = f"vm {secrets.token_hex(3)}"
+    loop = _Loop()
+    farms = (_Farm(tmp_path / "stranger", name, "111222", loop),
+             _Farm(tmp_path / "mine", name, CODE, loop))
+    yield farms
+    GateEngine.open()
+    for farm in farms:
+        farm.close()
+    loop.close()
+
+
+def _pair(data_dir: Path, farm: _Farm) -> None:
+    """This PC paired with ``farm`` earlier (as its Join dialog would have done)."""
+    from e2a_node.trust import NodeIdentity
+
+    identity = NodeIdentity.load(data_dir / "node")
+
+    async def pair() -> None:
+        async with aiohttp.ClientSession() as session:
+            paired = await CoordinatorClient(session, farm.url, identity.node_id).async_pair(
+                "tray-pc", CODE)
+        TrustStore(data_dir / "node" / "trust").remember(TrustedCoordinator(
+            paired.coordinator_id, paired.fingerprint, paired.name, paired.secret,
+            paired.certificate))
+
+    result: list[BaseException] = []
+    thread = threading.Thread(target=lambda: _run(pair(), result))
+    thread.start()
+    thread.join()
+    assert not result, result
+
+
+def _run(coroutine: object, errors: list[BaseException]) -> None:
+    try:
+        asyncio.run(coroutine)  # type: ignore[arg-type]
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
+        errors.append(exc)
+
+
+def test_a_stranger_is_offered_while_the_node_works_for_its_own_farm(
+        qtbot: QtBot, two_farms: tuple[_Farm, _Farm], make_tray: TrayFactory,
+        data_dir: Path) -> None:
+    """The stranger's advert comes first; the node offers it (menu entry, no dialog) and
+    speaks its own farm's book meanwhile; the stranger gets nothing."""
+    stranger, mine = two_farms
+    _pair(data_dir, mine)
+    stranger.advertise()
+    tray = make_tray(engine=tone_voice, mdns_interfaces=["127.0.0.1"],
+                     farm_name=stranger.farm.identity.name)
+    qtbot.waitUntil(lambda: tray.window.join.isVisible(), timeout=WAIT_MS)
+    assert stranger.label in tray.window.join.text()
+    assert tray.controller.dialog is None  # offered, never a modal wait
+    mine.advertise()
+    store = mine.farm.job.store
+    qtbot.waitUntil(lambda: store.counts()["done"] == sum(store.counts().values()),
+                    timeout=WAIT_MS)
+    assert stranger.farm.job.store.counts()["done"] == 0
+    assert tray.window.join.isVisible()  # still on offer, still not waited on
+    assert mine.label in tray.controller.header.text() or \
+        tray.controller.state.farm_tag == mine.label.split(" · ")[1]
