@@ -163,8 +163,12 @@ class FarmFinder:
 
     async def async_find(self, session: aiohttp.ClientSession,
                          keep_going: Callable[[], bool],
-                         give_up: Callable[[], None] = lambda: None) -> JoinedFarm | None:
+                         waiting: Callable[[], None] = lambda: None) -> JoinedFarm | None:
         """The farm to work for, joined and paired; None when ``keep_going`` turns false.
+
+        ``waiting`` is called each time no farm could be joined at once (the node is
+        then "looking for a farm"; a paired farm already on the network is joined
+        without ever saying so).
 
         With ``url`` the one farm there is joined; its errors go to the caller, which
         backs off (there is nothing else to try). By mDNS, every error of one farm
@@ -181,7 +185,7 @@ class FarmFinder:
             joined = await self._async_step(session, list(self._browser.found.values()))
             if joined is not None:
                 return joined
-            give_up()
+            waiting()
             await self._async_wait_for_news()
         return None
 

@@ -367,12 +367,15 @@ class NodeWorker:
 
     async def _async_connect(self, session: aiohttp.ClientSession) -> CoordinatorClient | None:
         """The farm to work for (joining.FarmFinder decides which); None to look again."""
-        if not self.config.url:
-            self._set(NodeStatus.SEARCHING)
         began = time.monotonic()
+
+        def waiting() -> None:
+            if self.state.status is not NodeStatus.SEARCHING:
+                self._set(NodeStatus.SEARCHING, farm="", farm_tag="", unit_id=None)
+            self._give_up_if_alone(began)
+
         joined = await self.finder.async_find(
-            session, lambda: not (self._stopping or self._paused),
-            lambda: self._give_up_if_alone(began))
+            session, lambda: not (self._stopping or self._paused), waiting)
         if joined is None:
             return None
         self._joined = joined
