@@ -1,8 +1,15 @@
-"""The farm's name and pairing code, big enough to read out to someone at another PC."""
+"""The farm's name, tag and pairing code, big enough to read out to someone at another PC.
+
+The tag (four characters from the farm's key) is what the join dialog on the other
+PC shows beside the name: two farms of one name (two PCs called alike) are told
+apart by it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from e2a_node.farm_tag import farm_tag
 
 from ..farm.host import FarmInfo
 
@@ -18,12 +25,18 @@ class FarmBanner(QWidget):
         self.code = QLabel()
         self.code.setObjectName("farmCode")
         self.code.setAccessibleName("Farm code")
+        self.tag = QLabel()
+        self.tag.setObjectName("farmTag")
+        self.tag.setAccessibleName("Farm tag")
         self.hint = QLabel()
         self.hint.setObjectName("farmHint")
+        # A long hint is cut, never pushed under the code (a narrow window at 800 px).
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         caption = QLabel("CODE")
         caption.setObjectName("farmCodeCaption")
         self.caption = caption
         layout.addWidget(self.name)
+        layout.addWidget(self.tag)
         layout.addWidget(self.hint, 1)
         layout.addWidget(caption)
         layout.addWidget(self.code)
@@ -32,13 +45,20 @@ class FarmBanner(QWidget):
     def show_info(self, info: FarmInfo | None, problem: str = "") -> None:
         if info is None:
             self.name.setText("This PC renders alone")
+            self.tag.setText("")
             self.code.setText("")
             self.caption.hide()
             self.hint.setText(problem)
             return
         self.caption.show()
         self.name.setText(f"Farm “{info.name}”")
-        self.hint.setText("· other PCs at home can help: run e2a-node there and enter the code")
+        tag = farm_tag(info.fingerprint)
+        self.tag.setText(f"· {tag}")
+        self.tag.setToolTip(f"This farm's tag: the other PCs' join dialog shows {tag} beside "
+                            "its name, so two farms of one name are told apart")
+        hint = "· other PCs at home can help: run e2a-node there and enter the code"
+        self.hint.setText(hint)
+        self.hint.setToolTip(hint[2:])
         self.code.setText(info.code)
         self.code.setToolTip(f"port {info.port}, key {info.fingerprint}")
 
