@@ -61,6 +61,8 @@ from .voices.store import ModelStore
 log = logging.getLogger("e2a.node")
 
 HEARTBEAT_MAX_S = 5.0
+HALT_POLL_S = 0.1
+"""How often a node speaking a unit checks whether it was paused, stopped or dropped."""
 NO_JOB_RETRY_S = 3.0
 """How often a node on a farm without a book asks whether one has started."""
 NO_JOB_RETRY_SOON_S = 1.0
@@ -161,6 +163,7 @@ class NodeWorker:
         self._voice_tries: dict[str, float] = {}  # voice → when a download was last tried
         self._get_voices = config.get_voices
         self._engine_failures = 0  # in a row; a spoken unit resets it
+        self._speaking: asyncio.Future[UnitAudio] | None = None  # the voice's thread at work
 
     # -- commands (any thread) --------------------------------------------------------
 
@@ -428,6 +431,7 @@ class NodeWorker:
             while self._at_work():
                 if self._engine is not None and \
                         self._engine[0][1:] != (self._device, self._threads):
+                    await self._async_finish_straggler()
                     engine = await asyncio.to_thread(self._engine_for, voice)  # settings changed
                 try:
                     lease = await flow.next_lease()
@@ -471,6 +475,7 @@ class NodeWorker:
         if not await self._async_have_sample(link, voice):
             return None
         self._set(NodeStatus.LOADING, title=job.title)
+        await self._async_finish_straggler()
         return caps, await asyncio.to_thread(self._engine_for, voice)
 
     async def _async_get_voice(self, voice: EngineSettings) -> bool:
@@ -619,8 +624,11 @@ class NodeWorker:
                 loop.call_soon_threadsafe(flow.ask_ahead)
 
         try:
-            audio = await asyncio.to_thread(self._speak, engine, job, unit, dropped,
-                                            progress, last_sentence)
+            await self._async_finish_straggler()
+            speaking = asyncio.ensure_future(asyncio.to_thread(
+                self._speak, engine, job, unit, dropped, progress, last_sentence))
+            self._speaking = speaking
+            audio = await self._async_until_spoken(speaking, dropped)
             self._engine_failures = 0
             await self._async_throttle(audio, began, dropped)
         except UnitDropped:
@@ -645,6 +653,30 @@ class NodeWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await beats
         return audio, began
+
+    async def _async_until_spoken(self, speaking: asyncio.Future[UnitAudio],
+                                  dropped: threading.Event) -> UnitAudio:
+        """The unit's audio; a pause, stop, Forget or drop gives the unit up at once.
+
+        The voice cannot be stopped inside a sentence, but the farm need not wait for
+        it: the unit is handed back now (another node can take it this second), and
+        the sentence being spoken ends on its thread, unheard, before the next unit
+        begins (``_async_finish_straggler``). The tray's Pause took 10-25 s to hand a
+        unit back while a slow node finished its sentence.
+        """
+        while True:
+            done, _ = await asyncio.wait({speaking}, timeout=HALT_POLL_S)
+            if done:
+                return speaking.result()
+            if dropped.is_set() or self._halt.is_set():
+                raise UnitDropped
+
+    async def _async_finish_straggler(self) -> None:
+        """Wait for a sentence still being spoken for a unit given up (one voice, one thread)."""
+        straggler, self._speaking = self._speaking, None
+        if straggler is not None and not straggler.done():
+            with contextlib.suppress(Exception):
+                await straggler
 
     async def _async_hand_back(self, link: FarmLink, unit_id: int) -> None:
         with contextlib.suppress(CoordinatorGone, RequestRefused, Unauthorized, TimeoutError):

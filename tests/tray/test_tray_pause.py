@@ -1,0 +1,33 @@
+"""Pause gives the unit back at once, even while the voice is inside a long sentence."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from e2a_node.state import NodeStatus
+from tests.helpers.fakes import GateEngine
+from tests.tray.conftest import CODE, Coordinator, TrayFactory
+
+WAIT_MS = 30_000
+
+
+def test_pause_hands_the_unit_back_before_the_sentence_being_spoken_ends(
+        qtbot: QtBot, gate: type[GateEngine], coordinator: Coordinator,
+        make_tray: TrayFactory) -> None:
+    tray = make_tray(url=coordinator.url, code=CODE)
+    qtbot.waitUntil(lambda: tray.controller.state.status is NodeStatus.SPEAKING,
+                    timeout=WAIT_MS)
+    store = coordinator.farm.job.store
+    qtbot.waitUntil(lambda: store.counts()["leased"] >= 1, timeout=WAIT_MS)
+    # The gate stays shut: the voice is inside a sentence that never ends by itself (a
+    # slow PC's long sentence). Leases last ten minutes: only a hand-back frees it.
+    qtbot.mouseClick(tray.window.pause, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: store.counts()["leased"] == 0, timeout=5000)
+    qtbot.waitUntil(lambda: tray.controller.state.status is NodeStatus.PAUSED, timeout=5000)
+    assert tray.window.pause.text() == "Resume"
+
+    gate.open()  # the sentence ends, unheard; Resume speaks the book to its end
+    qtbot.mouseClick(tray.window.pause, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: store.counts()["done"] == sum(store.counts().values()),
+                    timeout=WAIT_MS)
