@@ -85,10 +85,9 @@ class NodeStats:
     bad_uploads: int = 0
     last_seen: float = 0.0
     retry_after: float = 0.0
-    lease_started: dict[int, float] = field(default_factory=dict)
-    """When each unit it holds was begun: leased, until the node says it began speaking
-    it (a unit leased ahead waits for the one before: its time then is not speaking)."""
-    begun: set[int] = field(default_factory=set)
+    given: set[int] = field(default_factory=set)
+    """Units given to it and not taken back: only these may it upload. (How long it spoke
+    them, and so its speed, is the scheduler's to know.)"""
 
     @property
     def benched(self) -> bool:
@@ -149,8 +148,7 @@ class Farm:
             self.storage_failure = None
             for stats in self.nodes.values():
                 stats.bad_uploads = 0  # a new book, a fresh start
-                stats.lease_started.clear()  # unit numbers start again: old ones mean nothing
-                stats.begun.clear()
+                stats.given.clear()  # unit numbers start again: old ones mean nothing
                 # The table's Units done, Speed and Share are of the book being rendered.
                 stats.units_done, stats.audio_seconds, stats.busy_seconds = 0, 0.0, 0.0
                 if stats.unit_id is not None or stats.state in (
@@ -236,15 +234,13 @@ class Farm:
             if not work.paused:
                 return
             work.paused = False
-            now = self.clock()
             for stats in self.nodes.values():
                 if stats.state is not NodeState.PAUSING:
                     continue
                 unit_id = stats.unit_id
                 unit = work.job.store.unit(unit_id) if unit_id is not None else None
                 if unit_id is not None and unit is not None and unit.status == "pending" \
-                        and work.job.store.lease_copy(unit_id, stats.node_id, now,
-                                                      work.scheduler.lease_ttl):
+                        and work.scheduler.restore(stats.node_id, unit_id):
                     stats.state = NodeState.SPEAKING
                 else:
                     stats.state, stats.unit_id = NodeState.PAUSED, None
@@ -339,8 +335,7 @@ class Farm:
                 return self._wait(stats, NodeState.STANDING_ASIDE, 0.5)
             return self._wait(stats, NodeState.IDLE, 0.5)
         stats.state, stats.unit_id, stats.retry_after = NodeState.SPEAKING, unit.id, 0.0
-        stats.lease_started[unit.id] = self.clock()
-        stats.begun.discard(unit.id)  # (the same unit again, as a copy: begun anew)
+        stats.given.add(unit.id)
         self._changed(stats)
         title = work.job.book.chapters[unit.chapter].title
         self.emit(UnitStarted(node_id, unit.id, unit.chapter, title, unit.chars))
@@ -394,10 +389,6 @@ class Farm:
         with self._lock:
             stats = self._stats(node_id)
             work = self._work
-            if done == 0 and total and unit_id in stats.lease_started \
-                    and unit_id not in stats.begun:  # it begins speaking this unit now
-                stats.lease_started[unit_id] = self.clock()
-                stats.begun.add(unit_id)
         if work is None:
             return False
         keep = work.scheduler.heartbeat(unit_id, node_id, done if total else None)
@@ -418,8 +409,7 @@ class Farm:
         """A node that stops mid-unit gives it back, so it is redone now, not at lease expiry."""
         with self._lock:
             stats = self._stats(node_id)
-            stats.lease_started.pop(unit_id, None)
-            stats.begun.discard(unit_id)
+            stats.given.discard(unit_id)
             work = self._work
             paused = work is not None and work.paused
             stats.state, stats.unit_id = (NodeState.PAUSED if paused else NodeState.LEFT), None
@@ -458,8 +448,7 @@ class Farm:
                 work.job.store.release(unit_id, node_id)
         if stats is not None:
             stats.state, stats.unit_id = NodeState.REVOKED, None
-            stats.lease_started.clear()
-            stats.begun.clear()
+            stats.given.clear()
             self._changed(stats)
         for unit_id in held:
             self.emit(UnitRequeued(unit_id, node_id, "node revoked",
@@ -486,8 +475,7 @@ class Farm:
                     continue  # in this process: it cannot vanish (it is quiet when paused)
                 if not stats.state.quiet and now - stats.last_seen > allowed:
                     stats.state, stats.unit_id = NodeState.GONE, None
-                    stats.lease_started.clear()
-                    stats.begun.clear()
+                    stats.given.clear()
                     gone.append(stats)
         for stats in gone:
             self.emit(NodeGone(stats.node_id, stats.name, now - stats.last_seen))
@@ -522,7 +510,7 @@ class Farm:
         """
         with self._lock:
             stats = self.nodes.get(node_id)
-            if stats is None or unit_id not in stats.lease_started:
+            if stats is None or unit_id not in stats.given:
                 return f"unit {unit_id} was not given to this node"
             if stats.benched:
                 return "this node is benched for sending bad audio"
@@ -561,15 +549,11 @@ class Farm:
             raise self.storage_trouble(exc) from None
         with self._lock:
             stats = self._stats(node_id)
-            started = stats.lease_started.pop(unit_id, None)
-            stats.begun.discard(unit_id)
+            stats.given.discard(unit_id)
             if accepted:
                 stats.units_done += 1
                 stats.audio_seconds += checked.duration
-                if started is not None:
-                    stats.busy_seconds += self.clock() - started
-                    work.scheduler.record(node_id, unit.chars, self.clock() - started,
-                                          unit.id)
+                stats.busy_seconds += work.scheduler.accepted(node_id, unit.id, unit.chars)
             if stats.state is not NodeState.FINISHED:  # told "job over": it will not ask again
                 stats.state = self._between_units(stats, work)
             stats.unit_id = None
@@ -606,8 +590,7 @@ class Farm:
             stats = self._stats(node_id)
             if strike:
                 stats.bad_uploads += 1
-            stats.lease_started.pop(unit_id, None)
-            stats.begun.discard(unit_id)
+            stats.given.discard(unit_id)
             work = self._work
             stats.state, stats.unit_id = self._between_units(stats, work), None
             if work is not None:

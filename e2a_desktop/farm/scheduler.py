@@ -143,6 +143,10 @@ class Scheduler:
         self._next_expiry = float("-inf")
         self._expired: list[tuple[Lease, bool]] = []
         self._aside: set[str] = set()  # nodes whose last request was declined at the tail
+        self._speaking_since: dict[tuple[str, int], float] = {}
+        """When each (node, unit) was begun: leased, until the node's first beat says it
+        began speaking it (a unit leased ahead waits for the one before it)."""
+        self._begun: set[tuple[str, int]] = set()
 
     def stood_aside(self, node: str) -> bool:
         """Was ``node``'s last lease declined because the others finish the book sooner?
@@ -192,7 +196,32 @@ class Scheduler:
                 unit = self._speculative(node, now)
                 if unit is not None:
                     self._spoken.setdefault(unit.id, _Spoken.of(unit)).forget(node)
+            if unit is not None:  # (the same unit again, as a copy: begun anew)
+                self._speaking_since[(node, unit.id)] = now
+                self._begun.discard((node, unit.id))
             return unit
+
+    def restore(self, node: str, unit_id: int) -> bool:
+        """Give ``node`` back the lease of a unit it is still speaking (taken at Pause);
+        its speaking time runs on from when it began."""
+        with self._lock:
+            now = self.clock()
+            if self.store.lease_copy(unit_id, node, now, self.lease_ttl) is None:
+                return False
+            self._speaking_since.setdefault((node, unit_id), now)
+            return True
+
+    def accepted(self, node: str, unit_id: int, chars: int) -> float:
+        """``node``'s audio for the unit was accepted: learn its speed from it, and return
+        how long it spent speaking the unit (0 when that is not known)."""
+        with self._lock:
+            began = self._speaking_since.pop((node, unit_id), None)
+            self._begun.discard((node, unit_id))
+        if began is None:
+            return 0.0
+        seconds = self.clock() - began
+        self.record(node, chars, seconds, unit_id)
+        return seconds
 
     def _tail(self, node: str) -> _Tail | None:
         """Near the end: what is left, and how many parts the next unit is cut into.
@@ -283,6 +312,10 @@ class Scheduler:
         keep = self.store.renew(unit_id, node, self.clock() + self.lease_ttl)
         if keep and sentences_done is not None:
             with self._lock:
+                key = (node, unit_id)
+                if sentences_done == 0 and key in self._speaking_since and key not in self._begun:
+                    self._speaking_since[key] = self.clock()  # it begins speaking this unit now
+                    self._begun.add(key)
                 self._progress(node, unit_id, sentences_done)
         return keep
 

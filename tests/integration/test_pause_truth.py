@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,8 @@ from e2a_desktop.events import (
 from e2a_desktop.localnode import LOCAL_NODE
 from e2a_desktop.plan import PlanSettings
 from e2a_desktop.service import FINISHED, Conversion
+from e2a_node.engines import register_engine
+from e2a_node.engines.base import Speech
 from e2a_node.protocol import LEASE_UNIT, LEASE_WAIT, Capabilities
 from e2a_node.settings import EngineSettings
 from tests.helpers.fakes import GateEngine
@@ -28,6 +32,23 @@ from tests.helpers.recorder import Recorder
 SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."
 GHOST = "lan-node-0001"
 CAPS = Capabilities("laptop", "cpu", {"gate": ["gate"]})
+
+
+class WatchedGate(GateEngine):
+    """The gate voice, which also says when a sentence has begun (and waits at the gate)."""
+
+    speaking = threading.Event()
+
+    def speak(self, text: str) -> Speech:
+        self.speaking.set()
+        return super().speak(text)
+
+
+@pytest.fixture
+def watched(gate: type[GateEngine]) -> Iterator[type[WatchedGate]]:
+    WatchedGate.speaking = threading.Event()
+    register_engine("gate", WatchedGate)  # (the gate fixture unregisters it)
+    yield WatchedGate
 
 
 @pytest.fixture
@@ -50,11 +71,11 @@ def _state(node: str, state: str) -> object:
 
 
 def test_pause_takes_units_back_and_every_surface_says_so_until_the_nodes_stop(
-        gate: type[GateEngine], conversion: Conversion) -> None:
+        gate: type[GateEngine], watched: type[WatchedGate], conversion: Conversion) -> None:
     seen = Recorder()
     conversion.bus.subscribe(seen)
     conversion.start()
-    seen.wait_kind(UnitStarted)  # the built-in node is in its first sentence
+    assert watched.speaking.wait(60), "the built-in node never began its first sentence"
     farm = conversion.farm
     lan = farm.lease(GHOST, CAPS)  # and a LAN node took a unit too
     assert lan.status == LEASE_UNIT and lan.assignment is not None
