@@ -627,6 +627,7 @@ class NodeWorker:
             await self._async_finish_straggler()
             speaking = asyncio.ensure_future(asyncio.to_thread(
                 self._speak, engine, job, unit, dropped, progress, last_sentence))
+            speaking.add_done_callback(_retrieved)  # a straggler's end is not an error
             self._speaking = speaking
             audio = await self._async_until_spoken(speaking, dropped)
             self._engine_failures = 0
@@ -835,6 +836,13 @@ def pin_current_thread(threads: int | None) -> bool:
     limited = threads is not None and threads < len(cpus)
     setter(0, set(cpus[:threads]) if limited else set(cpus))
     return limited
+
+
+def _retrieved(future: asyncio.Future[UnitAudio]) -> None:
+    """Mark a speaking thread's outcome as seen: a unit given up ends in UnitDropped or
+    an engine error that nobody awaits any more (asyncio would log it as a traceback)."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _running_on(loop: asyncio.AbstractEventLoop) -> bool:
