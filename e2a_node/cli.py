@@ -103,7 +103,8 @@ class StateLog:
 
     def __call__(self, state: NodeSnapshot) -> None:
         key = (state.status, state.farm)
-        if key == self._last or state.status in (NodeStatus.SPEAKING, NodeStatus.SEARCHING):
+        if key == self._last or state.status in (NodeStatus.SPEAKING, NodeStatus.SEARCHING,
+                                                 NodeStatus.JOINED):  # the worker says these
             self._last = key
             return  # speaking is logged per unit; searching by the worker itself
         self._last = key

@@ -277,9 +277,10 @@ class FarmFinder:
             if self._offer is None:
                 self._set_offer(FarmOffer(first.name, first.fingerprint, first.url))
             return None
-        self._say(f"found farm '{farm_label(first.name, first.fingerprint)}' at {first.url}, "
-                  "which this node is not paired with; to join it, run with --code CODE "
-                  "(the code its desktop shows)")
+        if self._code is None:  # with a code, the farm it belongs to is still awaited
+            self._say(f"found farm '{farm_label(first.name, first.fingerprint)}' at "
+                      f"{first.url}, which this node is not paired with; to join it, run "
+                      "with --code CODE (the code its desktop shows)")
         return None
 
     def _set_offer(self, offer: FarmOffer | None) -> None:
