@@ -1,6 +1,7 @@
 """`e2a` with no command: the desktop window.
 
-Start-up order: the QApplication (style, icon), the core (event bus, the farm,
+Start-up order: the guard against a PySide6 fault that aborts Python (pyside_guard),
+the QApplication (style, icon), the core (event bus, the farm,
 which starts listening and advertising at once so nodes can join before a book
 is chosen), the window; a book named on the command line is opened; then Qt's
 event loop runs until the window closes, and the core is closed after it.
@@ -17,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from . import pyside_guard
 from .core import DesktopCore
 from .main_window import MainWindow
 
@@ -28,9 +30,34 @@ def load_style(app: QApplication) -> None:
     qss = RESOURCES / "ui" / "style.qss"
     if qss.is_file():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    if app.findChild(PaletteFollower, PaletteFollower.NAME) is None:
+        app.installEventFilter(PaletteFollower(app))
     icon = RESOURCES / "ui" / "e2a.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+
+
+class PaletteFollower(QObject):
+    """Re-applies the style sheet when the desktop switches between light and dark.
+
+    The sheet's ``palette(...)`` colours are resolved when it is applied: without
+    this, a switch to a dark theme left white fields and dark text on dark ground.
+    """
+
+    NAME = "e2aPaletteFollower"
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.setObjectName(self.NAME)
+        self._app = app
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self._app and event.type() == QEvent.Type.ApplicationPaletteChange:
+            sheet = self._app.styleSheet()
+            if sheet:
+                self._app.setStyleSheet(sheet + " ")  # a new sheet: resolved anew
+                self._app.setStyleSheet(sheet)
+        return False
 
 
 class FileOpenHandler(QObject):
@@ -56,6 +83,7 @@ class FileOpenHandler(QObject):
 def run_gui(argv: Sequence[str]) -> int:
     """Open the window (and the book in ``argv``, if any); returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    pyside_guard.install()
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
     app.setApplicationName("e2a")

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from e2a_desktop.farm.host import FarmOptions
+from e2a_desktop.ui import pyside_guard
 from e2a_desktop.ui.app import load_style
 from e2a_desktop.ui.core import DesktopCore
 from e2a_desktop.ui.dialogs import KEEP
@@ -18,6 +19,8 @@ from e2a_desktop.ui.main_window import MainWindow
 from tests.helpers.fakes import GateEngine
 
 CODE = "482913"
+
+pyside_guard.install()  # as the app does: thousands of emits must not abort the test run
 
 
 @pytest.fixture(autouse=True)
