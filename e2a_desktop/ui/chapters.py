@@ -1,12 +1,13 @@
-"""The chapter list: a checkbox, an editable title, size, estimated minutes, state."""
+"""The chapter list's model: a checkbox, an editable title, size, estimated minutes, state."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..ebook.model import Book
 from ..progress import estimate_seconds, format_duration
@@ -29,10 +30,12 @@ class ChapterModel(RowsModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ChapterRow] = []
+        self.edited = False  # the person changed checks or titles since the book was shown
 
     def load(self, book: Book) -> None:
         self.beginResetModel()
         self.rows = [ChapterRow(c.title, len(c.text)) for c in book.chapters]
+        self.edited = False
         self.endResetModel()
 
     def included(self) -> list[int]:
@@ -47,6 +50,7 @@ class ChapterModel(RowsModel):
             row.included = included is None or i in included
             if titles is not None and len(titles) == len(self.rows):
                 row.title = titles[i]
+        self.edited = False
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 4))
 
@@ -63,10 +67,32 @@ class ChapterModel(RowsModel):
             self.dataChanged.emit(self.index(0, 4), self.index(len(self.rows) - 1, 4))
 
     def set_all(self, included: bool) -> None:
+        self.set_rows(range(len(self.rows)), included)
+
+    def set_rows(self, rows: Iterable[int], included: bool) -> None:
+        """Check (or uncheck) these rows: the bulk commands and Space over a selection."""
+        for i in rows:
+            if 0 <= i < len(self.rows):
+                self.rows[i].included = included
+        self.edited = True
+        self._checks_changed()
+
+    def invert(self) -> None:
         for row in self.rows:
-            row.included = included
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
+            row.included = not row.included
+        self.edited = True
+        self._checks_changed()
+
+    def check_state(self) -> Qt.CheckState:
+        """All, none or some chapters checked: what the header's checkbox shows."""
+        chosen = len(self.included())
+        if chosen and chosen == len(self.rows):
+            return Qt.CheckState.Checked
+        return Qt.CheckState.PartiallyChecked if chosen else Qt.CheckState.Unchecked
+
+    def _checks_changed(self) -> None:
+        if self.rows:  # the whole row: an unchecked chapter is drawn grey
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 4))
 
     # -- QAbstractTableModel --------------------------------------------------------------
 
@@ -111,6 +137,7 @@ class ChapterModel(RowsModel):
             row.title = str(value).strip()
         else:
             return False
+        self.edited = True
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), 4))
         return True
 
@@ -121,22 +148,3 @@ class ChapterModel(RowsModel):
         if index.column() == 1:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
-
-
-class ChapterView(QTableView):
-    """The chapter table, sized for reading titles."""
-
-    def __init__(self, model: ChapterModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setModel(model)
-        self.setAccessibleName("Chapters")
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                             | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 2, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.verticalHeader().setDefaultSectionSize(26)

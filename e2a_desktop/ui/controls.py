@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from ..progress import ProgressSnapshot, format_duration
@@ -13,7 +13,8 @@ from ..progress import ProgressSnapshot, format_duration
 
 class ConvertControls(QWidget):
     """Signals: ``start_requested``, ``pause_requested``, ``resume_requested``,
-    ``cancel_requested``, ``play_requested``, ``show_requested``."""
+    ``cancel_requested``, ``play_requested``, ``show_requested``, ``open_failed(str)``
+    (nothing here opens the audiobook or its folder: the sentence that says where it is)."""
 
     start_requested = Signal()
     pause_requested = Signal()
@@ -21,6 +22,7 @@ class ConvertControls(QWidget):
     cancel_requested = Signal()
     play_requested = Signal()
     show_requested = Signal()
+    open_failed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,8 +33,13 @@ class ConvertControls(QWidget):
         self.status = QLabel("Ready to convert")
         self.status.setObjectName("progressStatus")
         self.start = self._button("Convert", self.start_requested, "Ctrl+Return", "primary")
-        self.pause = self._button("Pause", self.pause_requested, "Ctrl+.")
-        self.resume = self._button("Resume", self.resume_requested, "Ctrl+.")
+        self.pause = self._button("Pause", self.pause_requested, "")
+        self.resume = self._button("Resume", self.resume_requested, "")
+        # One owner for Ctrl+.: it pauses or resumes, whichever of the two is shown.
+        self.pause_or_resume = QShortcut(QKeySequence("Ctrl+."), self)
+        self.pause_or_resume.activated.connect(self._on_pause_or_resume)
+        for button in (self.pause, self.resume):
+            button.setToolTip(f"{button.text()} (Ctrl+.)")
         self.cancel = self._button("Cancel", self.cancel_requested, "")
         self.play = self._button("▶ Play", self.play_requested, "")
         self.show_folder = self._button("Show in folder", self.show_requested, "")
@@ -52,13 +59,25 @@ class ConvertControls(QWidget):
         self.show_requested.connect(self._on_show)
         self.set_mode("idle")
 
+    def _on_pause_or_resume(self) -> None:
+        if self.pause.isVisible():
+            self.pause_requested.emit()
+        elif self.resume.isVisible():
+            self.resume_requested.emit()
+
     def _on_play(self) -> None:
         if self.outputs:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outputs[0])))
+            self._open(self.outputs[0])
 
     def _on_show(self) -> None:
         if self.outputs:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outputs[0].parent)))
+            self._open(self.outputs[0].parent)
+
+    def _open(self, path: Path) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            what = "folder" if path.is_dir() else "file"
+            self.open_failed.emit(f"No program on this computer opens this {what}. "
+                                  f"It is here: {path}")
 
     def _button(self, text: str, signal: object, shortcut: str,
                 kind: str = "") -> QPushButton:

@@ -48,8 +48,7 @@ class DropZone(QFrame):
             layout.addWidget(label)
         button = QPushButton("Open a book…")
         button.setObjectName("openButton")
-        button.setShortcut("Ctrl+O")
-        button.setToolTip("Open a book (Ctrl+O)")
+        button.setToolTip("Open a book (Ctrl+O)")  # the File menu owns the shortcut
         button.clicked.connect(self.open_requested)
         layout.addSpacing(12)
         layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignCenter)

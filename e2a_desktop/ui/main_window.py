@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from ..convert import PreparedBook, prepare
 from ..ebook import read_book
@@ -23,10 +23,12 @@ from ..service import CANCELLED, FAILED, FINISHED, Outcome
 from . import dialogs, prefs, window_layout
 from .book_panel import BookPanel
 from .bridge import run_task
-from .chapters import ChapterModel, ChapterView
+from .chapter_view import ChapterView
+from .chapters import ChapterModel
 from .controls import ConvertControls
 from .core import DesktopCore
 from .dropzone import DropZone, dropped_files
+from .edits import BookEdits, replace_question
 from .farm_banner import FarmBanner, MessageBanner
 from .log_pane import LogPane, QtLogHandler
 from .nodes import NodesModel, NodesView
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.book_panel = BookPanel()
         self.chapters = ChapterModel(self)
         self.chapter_view = ChapterView(self.chapters)
+        self.edits = BookEdits(self.chapters, self.book_panel)
         self.settings = SettingsPanel(core.voices, core.output_folder)
         self.controls = ConvertControls()
         self.nodes = NodesModel(self)
@@ -88,11 +91,15 @@ class MainWindow(QMainWindow):
         self.pages = window_layout.stack(self.drop, window_layout.book_page(
             self.book_panel, self.settings, self.chapter_view, self.controls))
         self.nodes_view = NodesView(self.nodes)
+        # Tables and the log are one Tab stop each: arrows move inside, Tab leaves.
+        self.nodes_view.setTabKeyNavigation(False)
+        self.log_pane.setTabChangesFocus(True)
         self.tabs = window_layout.tabs((self.nodes_view, "Nodes"),
                                        (self.waiting_panel, "Books waiting"),
                                        (self.log_pane, "Log"))
         self.setCentralWidget(window_layout.central(self.banner, self.message, self.pages,
                                                     self.tabs))
+        window_layout.let_shrink(self.banner.findChild(QLabel, "farmHint"))
         menu = self.menuBar().addMenu("&File")
         menu.addAction("&Open a book…", "Ctrl+O", self.choose_book)
         menu.addAction("&Close book", "Ctrl+W", self.close_book)
@@ -106,6 +113,7 @@ class MainWindow(QMainWindow):
         self.controls.pause_requested.connect(self._on_pause)
         self.controls.resume_requested.connect(self._on_resume)
         self.controls.cancel_requested.connect(self._on_cancel)
+        self.controls.open_failed.connect(lambda text: self.show_message(text, error=False))
         self.settings.voice_changed.connect(self._on_voice_changed)
         self.sampler = SamplePlayer(self.core, self.settings, self.chapter_view,
                                     lambda: self.book, self.show_message, self)
@@ -131,6 +139,8 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.enqueue([path])
             return
+        if self._pending is None and not self._may_leave_book(f"Open “{path.name}”"):
+            return
         self.show_message(f"Reading {path.name}…", error=False)
         run_task(lambda: read_book(path), lambda book: self._on_book_read(path, book),
                  self._on_read_failed)
@@ -151,6 +161,9 @@ class MainWindow(QMainWindow):
         """Open a saved request's book with its settings and convert it (resume or queue)."""
         if self.session is not None or self._pending is not None:
             self.show_message("A book is being converted; wait for it or cancel it first.")
+            return
+        if not self._may_leave_book(f"Convert “{saved.label}”"):
+            self.waiting.conversion_ended(CANCELLED)  # a queue stops here, as on Cancel
             return
         self._pending = saved
         self.open_book(saved.book_path)
@@ -187,9 +200,15 @@ class MainWindow(QMainWindow):
         self.start_conversion()
 
     def close_book(self) -> None:
-        if self.session is None:
+        if self.session is None and self._may_leave_book("Close it"):
             self.book = self.book_path = None
             self.pages.setCurrentIndex(0)
+
+    def _may_leave_book(self, doing: str) -> bool:
+        """Ask before the open book's edits are lost to another book (or to Close)."""
+        if self.book is None or not self.edits.changed():
+            return True
+        return self.confirm(self.edits.question(self.book.metadata.title, doing))
 
     def _on_files_dropped(self, files: list[Path]) -> None:
         if len(files) > 1:
@@ -240,6 +259,14 @@ class MainWindow(QMainWindow):
         run_task(lambda: prepare(request, book), self._on_prepared, self._on_start_failed)
 
     def _on_prepared(self, prepared: PreparedBook) -> None:
+        existing = [p for p in prepared.outputs if p.exists()]
+        if existing and not self.confirm(replace_question(existing)):
+            self._starting = None
+            self.controls.set_mode("idle")
+            self.show_message(f"Not converted: {existing[0]} is kept. Choose another folder "
+                              "or format to keep both.", error=False)
+            self.waiting.conversion_ended(CANCELLED)  # a queue stops here, as on Cancel
+            return
         core = self.core
         meta = {META_KEY: self._starting.to_json()} if self._starting else None
         session = ConversionSession(prepared, core.paths, core.bus, core.host, core.bridge, self,
@@ -256,6 +283,7 @@ class MainWindow(QMainWindow):
         session.start()
 
     def _on_started(self) -> None:
+        self.edits.kept()
         self.controls.set_mode("running")
         self.core.keep_awake(True)
         log.info("converting %s", self.book_path.name if self.book_path else "")

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject
 
 from ..ebook.model import Book
 from .bridge import run_task
-from .chapters import ChapterView
+from .chapter_view import ChapterView
 from .core import DesktopCore
 from .settings_panel import SettingsPanel
 

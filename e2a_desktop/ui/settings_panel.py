@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -76,9 +76,7 @@ class SettingsPanel(QWidget):
         self.warning = QLabel()
         self.warning.setObjectName("languageWarning")
         self.warning.setWordWrap(True)
-        # A red that reads on the palette in use: the light one's is too dark on a dark one.
-        dark = self.palette().window().color().lightness() < 128
-        self.warning.setStyleSheet(f"color: {'#ff7b6e' if dark else '#c0392b'};")
+        self._paint_warning()
         self.warning.hide()
         voice_box = QGroupBox("Voice")
         voice_form = QFormLayout(voice_box)
@@ -107,7 +105,7 @@ class SettingsPanel(QWidget):
         self.render_here.setToolTip("Uncheck to leave the speaking to the other PCs of the farm")
         output_box = QGroupBox("Output")
         output_form = QFormLayout(output_box)
-        output_form.addRow("&Format", self.format)
+        output_form.addRow("Fo&rmat", self.format)  # Alt+F is the File menu
         output_form.addRow(_label("F&older", self.folder), folder_row)
         output_form.addRow(self.split)
         output_form.addRow(self.render_here)
@@ -117,6 +115,17 @@ class SettingsPanel(QWidget):
         layout.addWidget(voice_box)
         layout.addWidget(output_box)
         layout.addStretch(1)
+
+    def _paint_warning(self) -> None:
+        """A red that reads on the palette in use: the light one's is too dark on a dark one."""
+        dark = self.palette().window().color().lightness() < 128
+        self.warning.setStyleSheet(f"color: {'#ff7b6e' if dark else '#c0392b'};")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        """The system switched to a dark palette (or back): the warning follows."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_warning()
+        super().changeEvent(event)
 
     def _on_voice_index(self, _index: int) -> None:
         voice = self.chosen_voice()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -18,16 +20,30 @@ from PySide6.QtWidgets import (
 
 
 def book_page(book: QWidget, settings: QWidget, chapters: QWidget, controls: QWidget) -> QWidget:
-    """The book and its voice and output side by side, the chapters, then the controls."""
+    """The book over its chapters, the voice and output beside them, then the controls.
+
+    The chapters take the height the book leaves, not what the voice and output
+    boxes leave: at 800×600 the table shows several rows, not two."""
     page = QWidget()
+    left = QVBoxLayout()
+    left.addWidget(book)
+    left.addWidget(chapters, 1)
     top = QHBoxLayout()
-    top.addWidget(book, 3)
+    top.addLayout(left, 3)
     top.addWidget(settings, 2)
     layout = QVBoxLayout(page)
-    layout.addLayout(top)
-    layout.addWidget(chapters, 1)
+    layout.addLayout(top, 1)
     layout.addWidget(controls)
     return page
+
+
+def let_shrink(label: QLabel | None) -> None:
+    """A line of secondary text that wraps rather than pushing its neighbours aside (the
+    farm banner's hint ran into the code at 800×600)."""
+    if label is not None:
+        label.setWordWrap(True)
+        label.setMinimumWidth(40)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
 
 def stack(*pages: QWidget) -> QStackedWidget:

@@ -23,7 +23,7 @@ def test_settings_persist_between_runs_in_the_tests_own_ini_file(
     first.settings.folder.setText(str(elsewhere))
     first.settings.split.setChecked(True)
     first.settings.render_here.setChecked(False)
-    first.resize(800, 580)  # within the offscreen screen (800 × 600)
+    first.resize(760, 560)  # well within the offscreen screen (800 × 600), frame included
     size = first.size()
     first.close()
     assert list(qsettings.rglob("*.ini"))  # written where the test said, not the user's
