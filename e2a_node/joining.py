@@ -158,8 +158,9 @@ class FarmFinder:
         if not url:
             return
         self._passed_over[url] = time.monotonic() + PASS_OVER_S
-        self._on_problem(f"{url}: {why}")
-        self._say(f"{url}: {why}; leaving it alone for {PASS_OVER_S:.0f} s")
+        where = "" if why.startswith(url) else f"{url}: "
+        self._on_problem(f"{where}{why}")
+        self._say(f"{where}{why}; leaving it alone for {PASS_OVER_S:.0f} s")
 
     async def async_find(self, session: aiohttp.ClientSession,
                          keep_going: Callable[[], bool],

@@ -41,11 +41,14 @@ class FarmsDialog(QDialog):
             item = self._rows.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # out of the layout's sums now, not at deletion
                 widget.deleteLater()
         farms = sorted(self._trust.all().values(), key=lambda c: c.name.lower())
         if not farms:
-            self._rows.addWidget(QLabel("<i>None yet: when a farm appears on the network, "
-                                        "this PC offers to join it.</i>"))
+            empty = QLabel("<i>None yet: when a farm appears on the network, this PC offers "
+                           "to join it.</i>")
+            empty.setWordWrap(True)
+            self._rows.addWidget(empty)
         for farm in farms:
             row = QWidget()
             line = QHBoxLayout(row)
@@ -59,6 +62,9 @@ class FarmsDialog(QDialog):
             line.addWidget(button)
             self._rows.addWidget(row)
 
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.adjustSize()  # the rows changed: never leave the text cut
 
     def _on_forget(self, fingerprint: str) -> None:

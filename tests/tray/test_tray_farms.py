@@ -157,3 +157,44 @@ def test_a_stranger_is_offered_while_the_node_works_for_its_own_farm(
     assert tray.window.join.isVisible()  # still on offer, still not waited on
     qtbot.waitUntil(lambda: f"Ready for {mine.label}" in tray.controller.header.text(),
                     timeout=WAIT_MS)  # the farm is named with its tag
+
+
+def test_the_window_ticks_start_at_login_when_the_entry_exists(
+        qtbot: QtBot, make_tray: TrayFactory, home: Path) -> None:
+    from e2a_node.autostart import Autostart
+
+    Autostart().set(True)  # made earlier, by the tray's menu or the installer
+    tray = make_tray(url="http://127.0.0.1:9")
+    assert tray.controller.start_at_login.isChecked()
+    assert tray.window.start_at_login.isChecked()
+
+
+def test_the_farms_dialog_shows_its_whole_text_after_forget(
+        qtbot: QtBot, gate: type[GateEngine], coordinator: Coordinator,
+        make_tray: TrayFactory) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    gate.open()
+    tray = make_tray(url=coordinator.url, code=CODE)
+    qtbot.waitUntil(lambda: bool(tray.bridge.worker.trust.all()), timeout=WAIT_MS)
+    dialog = tray.controller.open_farms(tray.window)
+    forget = dialog.findChild(QPushButton, f"forget-{coordinator.farm.identity.fingerprint}")
+    assert forget is not None
+    qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any("None yet" in label.text()
+                                for label in dialog.findChildren(QLabel)), timeout=5000)
+
+    def cut() -> list[str]:
+        out = []
+        for label in dialog.findChildren(QLabel):
+            if not label.isVisible():
+                continue
+            wanted = label.heightForWidth(label.width()) if label.wordWrap() \
+                else label.sizeHint().height()
+            if label.height() < wanted or (not label.wordWrap()
+                                           and label.width() < label.sizeHint().width()):
+                out.append(label.text())
+        return out
+
+    qtbot.waitUntil(lambda: not cut(), timeout=5000)
+    dialog.close()
