@@ -175,7 +175,9 @@ class FarmFinder:
         backs off (there is nothing else to try). By mDNS, every error of one farm
         only passes that farm over, and the others are tried at once.
         """
-        self._loop = asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a worker run again runs on a new loop
+            self._loop, self._poked = loop, asyncio.Event()
         if self.url:
             return await self._async_join_url(session)
         if self._browser is None:

@@ -35,8 +35,7 @@ class PairingDialog(QDialog):
         self.offer = offer
         self.farm = offer.name
         self.setWindowTitle("Join an e2a farm")
-        self.intro = QLabel(f"<b>{_escape(offer.name)}</b> "
-                            f"<span style='font-family: monospace'>· {offer.tag}</span> "
+        self.intro = QLabel(f"<b>{_escape(offer.name)}</b> · <b>{offer.tag}</b> "
                             "is an e2a farm on your network. This PC can help it speak "
                             "audiobooks while you are away.<br><br>"
                             f"Enter the code shown in e2a on that PC (beside "
