@@ -12,6 +12,8 @@ import time
 from collections.abc import Iterable
 from typing import TextIO
 
+from e2a_node.farm_tag import farm_label
+
 from .events import (
     Binding,
     ChapterEncoded,
@@ -89,7 +91,8 @@ class TerminalProgress:
         elif isinstance(event, FarmStarted):
             waiting = (f"waiting for {event.wait_nodes} node(s)…" if event.wait_nodes
                        else "rendering here, nodes may join")
-            self._line(f'farm "{event.name}", code {event.code}, port {event.port}, {waiting}')
+            name = farm_label(event.name, event.fingerprint)  # as the nodes name it
+            self._line(f'farm "{name}", code {event.code}, port {event.port}, {waiting}')
         elif isinstance(event, WaitingForNodes):
             if event.gave_up:
                 self._line(f"only {event.joined} of {event.wanted} node(s) came; starting "

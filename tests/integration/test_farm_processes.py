@@ -50,7 +50,7 @@ def test_three_nodes_and_the_builtin_one_share_a_book(sample_book: Path, tmp_pat
     assert done_by & ids, "LAN nodes spoke units of the book"
     assert [c.title for c in MP4(str(out)).chapters] == SAMPLE_TITLES
     log = (tmp_path / "coord.log").read_text()
-    assert f'farm "{FARM_NAME}", code 482-913' in log and "per node:" in log
+    assert f'farm "{FARM_NAME} · ' in log and ", code 482-913" in log and "per node:" in log
 
 
 def test_a_node_killed_mid_unit_costs_nothing(sample_book: Path, tmp_path: Path) -> None:
