@@ -32,6 +32,7 @@ from .edits import BookEdits, replace_question
 from .farm_banner import FarmBanner, MessageBanner
 from .log_pane import LogPane, QtLogHandler
 from .nodes import NodesModel, NodesView
+from .queue_edit import edit_queued
 from .sampler import SamplePlayer
 from .saved import META_KEY, SavedRequest
 from .session import ConversionSession
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         self.log_pane = LogPane()
         self.waiting_panel = WaitingPanel()
         self.waiting = WaitingBooks(core.paths, self.waiting_panel, lambda q: self.confirm(q),
-                                    self)
+                                    self, edit=lambda saved: self.ask_queue_edit(saved))
         self._build()
         prefs.restore(self.settings, self)
         self._connect()
@@ -381,6 +382,9 @@ class MainWindow(QMainWindow):
 
     def ask_keep(self) -> str:
         return dialogs.ask_keep(self)
+
+    def ask_queue_edit(self, saved: SavedRequest) -> SavedRequest | None:
+        return edit_queued(saved, self.core.voices, self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Mid-job, ask: keep it for later, discard it, or stay. The window closes once the

@@ -44,11 +44,13 @@ def _escape(text: str) -> str:
 
 class WaitingPanel(QScrollArea):
     """Signals: ``resume_requested(JobSummary)``, ``discard_requested(JobSummary)``,
-    ``queue_start_requested()``, ``queue_remove_requested(int)``."""
+    ``queue_start_requested()``, ``queue_edit_requested(int)``, ``queue_remove_requested(int)``
+    (an index into the queue)."""
 
     resume_requested = Signal(object)
     discard_requested = Signal(object)
     queue_start_requested = Signal()
+    queue_edit_requested = Signal(int)
     queue_remove_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -113,12 +115,17 @@ class WaitingPanel(QScrollArea):
     def show_queue(self, items: list[SavedRequest], running: bool) -> None:
         self._clear(self._queue_box, self.queue_rows)
         for n, item in enumerate(items):
+            edit = QPushButton("Edit…")
+            edit.setToolTip("Change the voice, speed, format or folder of this book")
+            edit.clicked.connect(lambda _=False, i=n: self.queue_edit_requested.emit(i))
             remove = QPushButton("Remove")
+            remove.setToolTip("Take this book off the queue")
             remove.clicked.connect(lambda _=False, i=n: self.queue_remove_requested.emit(i))
             detail = f"{item.voice.voice} at {item.voice.speed:g}× · {item.format.upper()} " \
                      f"into {item.folder}"
             self._add(self._queue_box, self.queue_rows,
-                      _Row(f"{n + 1}. {item.label}", detail, [remove]))
+                      _Row(f"{n + 1}. {item.label}", detail, [edit, remove]))
+        # While a book converts the queue goes on by itself after it: nothing to start.
         self.start_queue.setVisible(bool(items) and not running)
         self._update_visibility()
 

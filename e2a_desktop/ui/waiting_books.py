@@ -14,34 +14,52 @@ from PySide6.QtCore import QObject, Signal
 
 from ..config import AppPaths
 from ..jobs import JobSummary, list_jobs, remove_job, summarise
-from ..service import CANCELLED
+from ..service import CANCELLED, FINISHED
 from .bridge import run_task
 from .saved import QUEUE_NAME, SavedRequest, load_queue, save_queue, saved_request, unfinished
 from .waiting import WaitingPanel
 
+EditQueued = Callable[[SavedRequest], "SavedRequest | None"]
+"""Shows a queued book's voice and output for a change; None when the person cancels."""
+
 
 class WaitingBooks(QObject):
     """Signals: ``run_requested(SavedRequest)`` (resume it, or the queue's next book),
-    ``listed(int)`` (how many books wait, after each refresh)."""
+    ``listed(int)`` (how many books wait, after each refresh).
+
+    The queue goes on by itself after every book that finishes, the resumed ones
+    included; a stopped book stops it (its Resume, or "Start the queue", goes on)."""
 
     run_requested = Signal(object)
     listed = Signal(int)
 
     def __init__(self, paths: AppPaths, panel: WaitingPanel, confirm: Callable[[str], bool],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, edit: EditQueued | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
         self.panel = panel
         self._confirm = confirm
+        self._edit = edit or (lambda _saved: None)
         self.queue_path = paths.data_dir / QUEUE_NAME
         self.queue: list[SavedRequest] = load_queue(self.queue_path)
         self.queue_running = False
-        self.busy: Path | None = None  # the job folder being converted: not "unfinished"
+        self._busy: Path | None = None
         panel.resume_requested.connect(self._on_resume)
         panel.discard_requested.connect(self._on_discard)
         panel.queue_start_requested.connect(self.start_queue)
+        panel.queue_edit_requested.connect(self._on_edit)
         panel.queue_remove_requested.connect(self._on_remove)
         self._show_queue()
+
+    @property
+    def busy(self) -> Path | None:
+        """The job folder being converted (not listed as unfinished), or None."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, folder: Path | None) -> None:
+        self._busy = folder
+        self._show_queue()  # "Start the queue" is not offered while a book converts
 
     # -- unfinished jobs ---------------------------------------------------------------------
 
@@ -90,7 +108,8 @@ class WaitingBooks(QObject):
         if state == CANCELLED:
             self.queue_running = False
             self._show_queue()
-        elif self.queue_running:
+        elif self.queue_running or (state == FINISHED and self.queue):
+            self.queue_running = True
             self._run_next()
 
     def _run_next(self) -> None:
@@ -102,6 +121,13 @@ class WaitingBooks(QObject):
         self._save()
         self.run_requested.emit(item)
 
+    def _on_edit(self, index: int) -> None:
+        if 0 <= index < len(self.queue):
+            changed = self._edit(self.queue[index])
+            if changed is not None and 0 <= index < len(self.queue):
+                self.queue[index] = changed
+                self._save()
+
     def _on_remove(self, index: int) -> None:
         if 0 <= index < len(self.queue):
             del self.queue[index]
@@ -112,5 +138,5 @@ class WaitingBooks(QObject):
         self._show_queue()
 
     def _show_queue(self) -> None:
-        self.panel.show_queue(self.queue, self.queue_running)
+        self.panel.show_queue(self.queue, self.queue_running or self._busy is not None)
         self.listed.emit(self.panel.count)
