@@ -4,8 +4,9 @@
     xvfb-run -a -s "-screen 0 2560x1800x24" \
         python docs/make_screenshots.py --dark --scale 2 --to /tmp/shots
 
-Takes five pictures: empty, a book loaded, converting with two LAN nodes (real
-e2a-node processes on loopback), done, and books waiting in the queue. Uses a
+Takes six pictures: empty, a book loaded (and the same at 800×600, the smallest
+screen the window is laid out for), converting with two LAN nodes (real e2a-node
+processes on loopback), done, and books waiting in the queue. Uses a
 scratch data dir and scratch settings. ``--dark`` paints the window with a dark
 palette (as a dark desktop theme would), ``--scale 2`` is 200 % scaling; both are
 for checking the window, the README shows the plain pictures in docs/.
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import e2a_desktop.service  # noqa: E402
 from e2a_desktop.farm.host import FarmOptions  # noqa: E402
+from e2a_desktop.ui import pyside_guard  # noqa: E402
 from e2a_desktop.ui.app import load_style  # noqa: E402
 from e2a_desktop.ui.core import DesktopCore  # noqa: E402
 from e2a_desktop.ui.main_window import MainWindow  # noqa: E402
@@ -66,22 +68,29 @@ def dark_palette() -> QPalette:
     return palette
 
 
+def make_app(scale: str, dark: bool) -> QApplication:
+    """The application as the window runs in it, with scratch settings; scaled, dark."""
+    if scale:
+        os.environ["QT_SCALE_FACTOR"] = scale
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's settings
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(SCRATCH / "settings"))
+    pyside_guard.install()  # as the app does (PySide6 6.12.0 would abort on exit)
+    app = QApplication([])
+    app.setApplicationName("e2a")
+    load_style(app)
+    if dark:
+        app.setPalette(dark_palette())
+    return app
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dark", action="store_true")
     parser.add_argument("--scale", default="")
     parser.add_argument("--to", type=Path, default=ROOT / "docs")
     args = parser.parse_args()
-    if args.scale:
-        os.environ["QT_SCALE_FACTOR"] = args.scale
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's settings
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(SCRATCH / "settings"))
-    app = QApplication([])
-    app.setApplicationName("e2a")
-    load_style(app)
-    if args.dark:
-        app.setPalette(dark_palette())
+    app = make_app(args.scale, args.dark)
     out = SCRATCH / "out"
     out.mkdir()
     e2a_desktop.service.NodeConfig = functools.partial(  # type: ignore[misc]
@@ -136,8 +145,14 @@ def main() -> int:
         QTimer.singleShot(500, lambda: (shoot("waiting"), app.quit()))
 
     window.conversion_ended.connect(finished)
+    def small() -> None:
+        """The book at 800×600, then back to the README's size to convert it."""
+        window.resize(800, 600)
+        QTimer.singleShot(700, lambda: (shoot("800x600"), window.resize(1100, 760),
+                                        QTimer.singleShot(700, converting)))
+
     window.book_opened.connect(lambda _b: QTimer.singleShot(1500, lambda: (
-        shoot("book"), converting())))
+        shoot("book"), small())))
     QTimer.singleShot(1200, lambda: shoot("empty"))
     QTimer.singleShot(1300, start_nodes)
     QTimer.singleShot(6000, lambda: window.open_book(BOOK))

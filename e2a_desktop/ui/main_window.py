@@ -92,9 +92,6 @@ class MainWindow(QMainWindow):
         self.pages = window_layout.stack(self.drop, window_layout.book_page(
             self.book_panel, self.settings, self.chapter_view, self.controls))
         self.nodes_view = NodesView(self.nodes)
-        # Tables and the log are one Tab stop each: arrows move inside, Tab leaves.
-        self.nodes_view.setTabKeyNavigation(False)
-        self.log_pane.setTabChangesFocus(True)
         self.tabs = window_layout.tabs((self.nodes_view, "Nodes"),
                                        (self.waiting_panel, "Books waiting"),
                                        (self.log_pane, "Log"))

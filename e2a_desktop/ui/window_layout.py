@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -56,8 +58,18 @@ def stack(*pages: QWidget) -> QStackedWidget:
 def tabs(*named: tuple[QWidget, str]) -> QTabWidget:
     widget = QTabWidget()
     for page, title in named:
+        one_tab_stop(page)
         widget.addTab(page, title)
     return widget
+
+
+def one_tab_stop(widget: QWidget) -> None:
+    """A table or a text pane is one Tab stop: arrows move inside it, Tab leaves it (Tab
+    went from cell to cell and never reached the buttons and tabs after it)."""
+    if isinstance(widget, QAbstractItemView):
+        widget.setTabKeyNavigation(False)
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setTabChangesFocus(True)
 
 
 def central(banner: QWidget, message: QWidget, pages: QWidget, below: QWidget) -> QWidget:
