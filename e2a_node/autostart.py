@@ -25,12 +25,28 @@ MAC_LABEL = "org.e2a.node"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 
 
-def node_command() -> list[str]:
-    """How to start this tray node again: the installed script, else this Python."""
+def node_command(platform: str = sys.platform) -> list[str]:
+    """How to start this tray node again, as a login entry runs it.
+
+    Frozen (the installed bundle), ``sys.executable`` is the node program itself, which
+    takes no ``-m``: the entry names the windowed node beside it (on Windows the tray
+    may have been started from ``e2a-node-cli.exe``, which would open a console at
+    login). From Python: the installed ``e2a-node`` script when this process is it,
+    else this interpreter with ``-m e2a_node`` (``pythonw`` on Windows: no console).
+    """
+    windows = platform.startswith("win")
+    if getattr(sys, "frozen", False):
+        executable = Path(sys.executable).resolve()
+        windowed = executable.with_name("e2a-node.exe" if windows else "e2a-node")
+        return [str(windowed if windowed.is_file() else executable)]
     script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
-    if script is not None and script.name.startswith("e2a-node") and script.exists():
+    if script is not None and script.name.startswith("e2a-node") and script.is_file():
         return [str(script.resolve())]
-    return [sys.executable, "-m", "e2a_node"]
+    python = Path(sys.executable)
+    windowed_python = python.with_name("pythonw.exe")
+    if windows and python.name.lower() == "python.exe" and windowed_python.is_file():
+        python = windowed_python
+    return [str(python), "-m", "e2a_node"]
 
 
 def _home() -> Path:
@@ -163,7 +179,7 @@ class Autostart:
         return xdg_enabled()
 
     def set(self, on: bool, command: list[str] | None = None) -> None:
-        command = command or node_command()
+        command = command or node_command(self.platform)
         if self.platform.startswith("win"):
             windows_enable(command) if on else windows_disable()
         elif self.platform == "darwin":
