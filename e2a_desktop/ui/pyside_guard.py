@@ -7,8 +7,9 @@ some thousands of emits (a progress tick four times a second, every core event,
 every model change) its count reaches zero and the interpreter aborts with
 ``Fatal Python error: bool_dealloc`` — seen when the window was closed after a
 long conversion with LAN nodes (1 exit in 4: it depends on how many signals were
-emitted). ``install()`` measures whether this PySide6 has the fault and, only if
-so, wraps the two methods to give back the missing reference.
+emitted). 6.11.3 has no such fault (measured). ``install()`` measures whether this
+PySide6 has it and, only if so, wraps the two methods to give back the missing
+reference; on Python 3.12 and later it does nothing.
 """
 
 from __future__ import annotations
