@@ -133,9 +133,7 @@ def _run_tray(args: argparse.Namespace, config: NodeConfig) -> int:
             raise
         print(TRAY_NEEDS_QT, file=sys.stderr)
         return 2
-    from dataclasses import replace
-
-    return run(replace(config, keep_looking=True))
+    return run(config)
 
 
 def _forget(config: NodeConfig, name: str) -> int:

@@ -51,6 +51,9 @@ CodePrompt = Callable[[str], Awaitable[str | None]]
 PASS_OVER_S = 30.0
 """An address that refused this node, answered oddly or failed to prove its key is left
 alone this long (the node's own farm may come back there: never for good)."""
+UNREACHABLE_S = 1.0
+"""An advertised farm that does not answer is tried again this soon: its advert may be
+one the network still holds for a farm restarting on the same port."""
 BROWSE_TICK_S = 2.0
 
 
@@ -153,14 +156,17 @@ class FarmFinder:
             self._browser = None
         self._set_offer(None)
 
-    def pass_over(self, url: str, why: str) -> None:
-        """Leave an address alone for a while; say so once per address."""
+    def pass_over(self, url: str, why: str, seconds: float = PASS_OVER_S) -> None:
+        """Leave an address alone for a while; say so (once, while nothing else is said)."""
         if not url:
             return
-        self._passed_over[url] = time.monotonic() + PASS_OVER_S
+        self._passed_over[url] = time.monotonic() + seconds
         where = "" if why.startswith(url) else f"{url}: "
         self._on_problem(f"{where}{why}")
-        self._say(f"{where}{why}; leaving it alone for {PASS_OVER_S:.0f} s")
+        if seconds >= PASS_OVER_S:
+            self._say(f"{where}{why}; leaving it alone for {seconds:.0f} s")
+        else:
+            log.debug("%s%s", where, why)
 
     async def async_find(self, session: aiohttp.ClientSession,
                          keep_going: Callable[[], bool],
@@ -307,7 +313,7 @@ class FarmFinder:
         except NotTheTrustedCoordinator as exc:
             self.pass_over(advert.url, str(exc))
         except CoordinatorGone as exc:
-            self.pass_over(advert.url, f"unreachable ({exc})")
+            self.pass_over(advert.url, f"unreachable ({exc})", UNREACHABLE_S)
         except (ProtocolMismatch, RequestRefused, NotPaired) as exc:
             self.pass_over(advert.url, str(exc))
         except Exception as exc:  # noqa: BLE001 - a peer's answer must never end the node

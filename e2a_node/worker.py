@@ -104,9 +104,6 @@ class NodeConfig:
     """With one_job: leave with an error after this many seconds without a coordinator."""
     farm_name: str | None = None
     """Join only the farm of this name (several farms on one LAN, or tests beside others)."""
-    keep_looking: bool = False
-    """A node with a person at it (the tray): a wrong code asks again and a declined farm
-    is passed over, instead of ending the node with an error."""
     threads: int | None = None
     """At most this many CPU cores for speech (None: all); see set_thread_limit."""
     get_voices: bool = False

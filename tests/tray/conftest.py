@@ -86,7 +86,7 @@ def make_tray(qtbot: QtBot, tmp_path: Path, data_dir: Path) -> Iterator[TrayFact
               engine: Callable[[EngineSettings], Engine] = gate_voice, poll_ms: int = 50,
               start: bool = True, **config: object) -> TrayApp:
         settings = QSettings(str(tmp_path / "tray.ini"), QSettings.Format.IniFormat)
-        node = NodeConfig(data_dir, name="tray-pc", url=url, keep_looking=True,
+        node = NodeConfig(data_dir, name="tray-pc", url=url,
                           **config)  # type: ignore[arg-type]
         app = TrayApp(node, idle or FakeIdleSource(), PrefsStore(settings), use_tray=False,
                       engine_factory=engine, poll_ms=poll_ms)
