@@ -18,11 +18,12 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from ..resources import assets
 from . import pyside_guard
 from .core import DesktopCore
 from .main_window import MainWindow
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = assets()  # package data: found in a wheel install and the bundle too
 
 
 def load_style(app: QApplication) -> None:

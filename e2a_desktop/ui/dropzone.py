@@ -9,7 +9,9 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-ICON = Path(__file__).resolve().parents[2] / "resources" / "ui" / "e2a.svg"
+from ..resources import assets
+
+ICON = assets() / "ui" / "e2a.svg"
 
 FORMATS_LINE = "EPUB · FB2 · HTML · Markdown · plain text (DRM-free)"
 

@@ -1,4 +1,4 @@
-"""Render resources/ui/e2a.svg into the hicolor PNG sizes a Linux desktop looks for.
+"""Render e2a_desktop/assets/ui/e2a.svg into the hicolor PNG sizes a Linux desktop looks for.
 
 `python packaging/linux/render_icons.py OUT_DIR` writes OUT_DIR/hicolor/NxN/apps/e2a.png
 (and the scalable SVG), using Qt's own SVG renderer (no extra tool needed).
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-SVG = Path(__file__).resolve().parents[2] / "resources" / "ui" / "e2a.svg"
+SVG = Path(__file__).resolve().parents[2] / "e2a_desktop" / "assets" / "ui" / "e2a.svg"
 
 
 def main(out: Path) -> None:

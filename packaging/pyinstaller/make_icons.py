@@ -1,4 +1,4 @@
-"""Render resources/ui/e2a.svg into the Windows and macOS icon files (at build time).
+"""Render e2a_desktop/assets/ui/e2a.svg into the Windows and macOS icon files (at build time).
 
 `python packaging/pyinstaller/make_icons.py OUT_DIR` writes OUT_DIR/e2a.ico (16–256 px)
 and OUT_DIR/e2a.icns (32–1024 px; Pillow writes no 16 px entry, Finder scales one), and
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-SVG = Path(__file__).resolve().parents[2] / "resources" / "ui" / "e2a.svg"
+SVG = Path(__file__).resolve().parents[2] / "e2a_desktop" / "assets" / "ui" / "e2a.svg"
 ICO_SIZES = (16, 20, 24, 32, 40, 48, 64, 256)
 ICNS_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 
