@@ -55,8 +55,9 @@ cp packaging/linux/e2a.desktop packaging/linux/e2a-node.desktop \
 cp -a "$ICONS/hicolor" "$DEB_ROOT/usr/share/icons/"
 cp packaging/linux/e2a-node.service "$DEB_ROOT/lib/systemd/system/"
 INSTALLED_KB="$(du -sk "$DEB_ROOT" --exclude=DEBIAN | cut -f1)"
+GLIBC="$(packaging/linux/glibc-needed.sh "$BUNDLE")"  # the glibc the bundle asks for
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$INSTALLED_KB/" \
-  packaging/linux/deb/control > "$DEB_ROOT/DEBIAN/control"
+  -e "s/@GLIBC@/$GLIBC/" packaging/linux/deb/control > "$DEB_ROOT/DEBIAN/control"
 install -m 0755 packaging/linux/deb/postinst packaging/linux/deb/postrm "$DEB_ROOT/DEBIAN/"
 DEB="$OUT/e2a_${VERSION}_$ARCH.deb"
 dpkg-deb --root-owner-group -Zxz --build "$DEB_ROOT" "$DEB" > /dev/null
@@ -76,6 +77,7 @@ tar -C "$OUT/tar" -czf "$TARBALL" "$TAR_NAME"
 echo "== done"
 printf '  %-10s %8s  %s\n' folder "$(du -sh "$BUNDLE" | cut -f1)" "$BUNDLE"
 printf '  %-10s %8s  %s\n' .deb "$(du -sh "$DEB" | cut -f1)" "$DEB"
+echo "  needs glibc $GLIBC or later (the .deb: Depends: libc6 (>= $GLIBC))"
 printf '  %-10s %8s  %s\n' .tar.gz "$(du -sh "$TARBALL" | cut -f1)" "$TARBALL"
 sync
 "$PY" - "$BUNDLE/e2a" <<'PYEOF'
