@@ -61,6 +61,9 @@ from .voices.store import ModelStore
 log = logging.getLogger("e2a.node")
 
 HEARTBEAT_MAX_S = 5.0
+LOAD_KEEPALIVE_S = 10.0
+"""While a voice loads, the farm is asked for its job this often (it lists a node silent
+for a lease's length, 30-60 s, as gone)."""
 HALT_POLL_S = 0.1
 """How often a node speaking a unit checks whether it was paused, stopped or dropped."""
 NO_JOB_RETRY_S = 3.0
@@ -429,7 +432,7 @@ class NodeWorker:
                 if self._engine is not None and \
                         self._engine[0][1:] != (self._device, self._threads):
                     await self._async_finish_straggler()
-                    engine = await asyncio.to_thread(self._engine_for, voice)  # settings changed
+                    engine = await self._async_load(link, voice)  # settings changed
                 try:
                     lease = await flow.next_lease()
                 except Unauthorized:
@@ -473,7 +476,22 @@ class NodeWorker:
             return None
         self._set(NodeStatus.LOADING, title=job.title)
         await self._async_finish_straggler()
-        return caps, await asyncio.to_thread(self._engine_for, voice)
+        return caps, await self._async_load(link, voice)
+
+    async def _async_load(self, link: FarmLink, voice: EngineSettings) -> Engine:
+        """Load the voice, telling the farm now and then that this node is still here.
+
+        A large model on a slow PC loads for over a minute (XTTS-v2 on a CPU), and a
+        farm that hears nothing from a node that long lists it as gone. Asking for the
+        job is the lightest thing a node can ask; its answer is not needed.
+        """
+        loading = asyncio.ensure_future(asyncio.to_thread(self._engine_for, voice))
+        while True:
+            done, _ = await asyncio.wait({loading}, timeout=LOAD_KEEPALIVE_S)
+            if done:
+                return loading.result()
+            with contextlib.suppress(CoordinatorGone, RequestRefused, Unauthorized):
+                await link.async_job()
 
     async def _async_get_voice(self, voice: EngineSettings) -> bool:
         """Download the job's voice when the owner allowed it (--get-voices); True if done.
