@@ -323,8 +323,9 @@ class Farm:
         if stats.benched or not caps.can_speak(voice):
             return self._wait(stats, NodeState.BENCHED if stats.benched else NodeState.NO_VOICE,
                               30.0)
-        if work.paused:
-            return self._wait(stats, NodeState.PAUSED, PAUSED_RETRY_S)
+        if work.paused:  # (one still speaking asks ahead for its next unit: still pausing)
+            return self._wait(stats, NodeState.PAUSING if stats.state is NodeState.PAUSING
+                              else NodeState.PAUSED, PAUSED_RETRY_S)
         if not stats.accelerated and self._gpu_node_free(node_id, voice):
             return self._wait(stats, NodeState.GPU_FIRST, 2.0)
         unit = work.scheduler.lease(node_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,15 +38,20 @@ class WatchedGate(GateEngine):
     """The gate voice, which also says when a sentence has begun (and waits at the gate)."""
 
     speaking = threading.Event()
+    begun = 0  # sentences begun
+    changed = threading.Condition()
 
     def speak(self, text: str) -> Speech:
+        with self.changed:
+            type(self).begun += 1
+            self.changed.notify_all()
         self.speaking.set()
         return super().speak(text)
 
 
 @pytest.fixture
 def watched(gate: type[GateEngine]) -> Iterator[type[WatchedGate]]:
-    WatchedGate.speaking = threading.Event()
+    WatchedGate.speaking, WatchedGate.begun = threading.Event(), 0
     register_engine("gate", WatchedGate)  # (the gate fixture unregisters it)
     yield WatchedGate
 
@@ -63,7 +68,7 @@ def conversion(tmp_path: Path) -> Conversion:
     return Conversion(prepare(request), AppPaths.load())
 
 
-def _state(node: str, state: str) -> object:
+def _state(node: str, state: str) -> Callable[[list[Event]], bool]:
     def seen(events: list[Event]) -> bool:
         last = [e for e in events if isinstance(e, NodeChanged) and e.node == node]
         return bool(last) and last[-1].state == state
@@ -134,3 +139,65 @@ def test_audio_a_node_finished_before_it_heard_of_the_pause_is_kept(
     conversion.cancel(timeout=0)
     gate.open()
     conversion.wait(30)
+
+
+def test_a_lan_node_stops_at_its_next_sentence_after_pause_with_no_change_on_its_side(
+        gate: type[GateEngine], watched: type[WatchedGate], tmp_path: Path) -> None:
+    """A real NodeWorker over TLS: the heartbeat's "drop it" stops it between sentences."""
+    from e2a_desktop.convert import FarmOptions
+    from e2a_desktop.eventbus import EventBus
+    from e2a_node.runner import NodeRunner
+    from e2a_node.state import NodeSnapshot, NodeStatus
+    from e2a_node.worker import NodeConfig, NodeWorker
+
+    book = tmp_path / "fables.txt"
+    book.write_text("Fables\n\n" + "".join(
+        f"Chapter {n}\n\n{' '.join([SENTENCE] * 5)}\n\n" for n in (1, 2)), encoding="utf-8")
+    request = ConvertRequest(book, tmp_path / "book.m4b",
+                             voice=EngineSettings(engine="gate", voice="gate"),
+                             plan=PlanSettings(target_chars=200, max_chars=300),
+                             farm=FarmOptions(code="482913", wait_nodes=1,
+                                              mdns_interfaces=["127.0.0.1"],
+                                              name=f"pause-{tmp_path.name}"))
+    bus, seen = EventBus(), Recorder()
+    bus.subscribe(seen)
+    conversion = Conversion(prepare(request), AppPaths.load(), bus=bus, local_node=False)
+    conversion.start()
+    info = conversion.farm_info
+    assert info is not None
+    statuses: list[NodeStatus] = []
+
+    def on_state(state: NodeSnapshot) -> None:
+        with watched.changed:
+            statuses.append(state.status)
+            watched.changed.notify_all()
+
+    worker = NodeWorker(NodeConfig(tmp_path / "node", name="pc2", code="482913",
+                                   url=f"https://127.0.0.1:{info.port}"), on_state=on_state)
+    runner = NodeRunner(worker)
+    runner.start()
+    try:
+        assert watched.speaking.wait(60), "the LAN node never began a sentence"
+        node = worker.identity.node_id
+        conversion.pause()
+        # Its next heartbeat (within 5 s) tells it to drop the unit: shown paused then.
+        seen.wait_for(_state(node, "paused"), timeout=30, what="the LAN node told to stop")
+        with watched.changed:  # it gave the unit up and asked for work: told to wait
+            assert watched.changed.wait_for(
+                lambda: NodeStatus.IDLE in statuses[statuses.index(NodeStatus.SPEAKING):], 30)
+            assert watched.begun == 1, "one sentence under way when Pause was pressed"
+        spoken = len(seen.of(UnitStarted))
+        assert not seen.of(UnitFinished), "it finished its part after Pause"
+        assert conversion.farm.job.store.counts()["leased"] == 0
+        gate.open()
+        conversion.resume()
+        outcome = conversion.wait(120)
+        assert outcome is not None and outcome.state == FINISHED, outcome
+        assert len(seen.of(UnitStarted)) > spoken
+        book_sentences = sum(len(u.sentences) for u in conversion.prepared.units)
+        assert watched.begun == book_sentences + 1, \
+            "nothing was spoken after Pause but the sentence under way"
+    finally:
+        runner.stop()
+        conversion.cancel(timeout=30)
+        bus.close()
