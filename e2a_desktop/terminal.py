@@ -28,6 +28,7 @@ from .events import (
     UnitStarted,
     WaitingForNodes,
 )
+from .nodestate import state_label
 from .progress import NodeView, ProgressModel, ProgressSnapshot, format_duration
 
 
@@ -50,11 +51,12 @@ def status_lines(snap: ProgressSnapshot) -> list[str]:
     bar = "#" * filled + "." * (30 - filled)
     lines = [f"[{bar}] {snap.fraction:4.0%}  {snap.audio_done / 60:.1f} min audio  "
              f"{snap.speed:.1f}x real time  ETA {format_duration(eta) if eta else '--:--'}  "
-             f"| {snap.chapter_title[:40]}"]
+             f"| {snap.pause_text or snap.chapter_title[:40]}"]
     for node in snap.nodes:
         unit = f"unit {node.unit_id}" if node.unit_id is not None else "-"
+        state = state_label(node.state).split(":")[0]  # the window's words, shortened
         lines.append(f"  {node.name[:20]:20} {node.device[:10]:10} {node.engine[:8]:8} "
-                     f"{node.state[:10]:10} {unit:10} {node.units_done:4d} done "
+                     f"{state[:14]:14} {unit:10} {node.units_done:4d} done "
                      f"{node.speed:5.1f}x")
     return lines
 

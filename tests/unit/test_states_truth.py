@@ -166,3 +166,15 @@ def test_a_wrong_farm_code_is_reported_with_the_name_the_node_gave(tmp_path: Pat
     assert [(e.node, e.name) for e in seen if isinstance(e, PairingRefused)] == [
         ("node-kitchen99", "kitchen")]
     farm.job.close()
+
+
+def test_the_terminal_says_the_same_words_as_the_window() -> None:
+    from e2a_desktop.progress import NodeView, ProgressSnapshot
+    from e2a_desktop.terminal import status_lines
+
+    snap = ProgressSnapshot(state="paused", chars_total=100, nodes=(
+        NodeView("a-0001", "laptop", "pausing"), NodeView("b-0002", "desk", "standing aside"),
+        NodeView("c-0003", "attic", "idle")))
+    lines = status_lines(snap)
+    assert "pausing… 1 node finishing its part" in lines[0]
+    assert "standing aside" in lines[2] and "waiting" in lines[3]
