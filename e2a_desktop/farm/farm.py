@@ -229,6 +229,7 @@ class Farm:
     def resume(self) -> None:
         """Units are handed out again. A node still speaking the unit it had when the farm
         paused (it had not heard yet) keeps it: its lease is given back to it."""
+        kept: list[UnitStarted] = []
         with self._lock:
             work = self._current()
             if not work.paused:
@@ -239,17 +240,17 @@ class Farm:
                     continue
                 unit_id = stats.unit_id
                 unit = work.job.store.unit(unit_id) if unit_id is not None else None
-                if unit_id is not None and unit is not None and unit.status == "pending" \
-                        and work.scheduler.restore(stats.node_id, unit_id):
+                if unit is not None and unit.status == "pending" \
+                        and work.scheduler.restore(stats.node_id, unit.id):
                     stats.state = NodeState.SPEAKING
+                    kept.append(UnitStarted(stats.node_id, unit.id, unit.chapter,
+                                            work.job.book.chapters[unit.chapter].title,
+                                            unit.chars))
                 else:
                     stats.state, stats.unit_id = NodeState.PAUSED, None
                 self._changed(stats)
-
-    def pausing_nodes(self) -> int:
-        """Nodes still speaking after Pause (they stop at their next sentence)."""
-        with self._lock:
-            return sum(s.state is NodeState.PAUSING for s in self.nodes.values())
+        for started in kept:  # (its spoken sentences count on the bar again)
+            self.emit(started)
 
     def askers(self) -> set[str]:
         """Nodes that have asked for units of the current job (for --wait-nodes)."""
