@@ -196,13 +196,6 @@ class Farm:
     def paused(self) -> bool:
         return self._work is not None and self._work.paused
 
-    @paused.setter
-    def paused(self, value: bool) -> None:
-        if value:
-            self.pause()
-        else:
-            self.resume()
-
     def pause(self) -> None:
         """Hand out nothing more and take back every unit in flight, so the farm stops
         spending CPU within about a sentence: a holder hears "drop it" at its next
