@@ -234,7 +234,7 @@ class FarmFinder:
             joined = await self._async_try(session, advert, None)
             if joined is not None:
                 return joined
-        for advert, code in self._take_answers(strangers):
+        for advert, code in self._take_answers(adverts):
             joined = await self._async_try(session, advert, code)
             if joined is not None:
                 return joined
@@ -247,8 +247,12 @@ class FarmFinder:
                     return joined
         return await self._async_offer(session, strangers, paired_any=bool(paired))
 
-    def _take_answers(self, strangers: list[FarmAdvert]) -> list[tuple[FarmAdvert, str]]:
-        """The codes typed for farms still on the network; "not now" declines the farm."""
+    def _take_answers(self, adverts: list[FarmAdvert]) -> list[tuple[FarmAdvert, str]]:
+        """The codes typed for farms still on the network; "not now" declines the farm.
+
+        A person's answer is tried even on an address passed over a moment ago: they
+        asked for that farm now.
+        """
         with self._lock:
             answers, self._answers = self._answers, {}
             for fingerprint, code in answers.items():
@@ -259,9 +263,12 @@ class FarmFinder:
             self._set_offer(None)
         out = []
         for fingerprint, code in answers.items():
-            advert = next((a for a in strangers if a.fingerprint == fingerprint), None)
+            advert = next((a for a in adverts if a.fingerprint == fingerprint
+                           and a.protocol == PROTOCOL_VERSION), None)
             if code and advert is not None:
                 out.append((advert, code))
+            elif code and self._offer is not None and self._offer.fingerprint == fingerprint:
+                self._set_offer(None)  # it left the network while the code was typed
         return out
 
     async def _async_offer(self, session: aiohttp.ClientSession, strangers: list[FarmAdvert],
