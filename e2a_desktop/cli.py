@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from e2a_node.settings import EngineSettings, SettingsError
 
-from . import __version__, voicecmd
+from . import __version__, textcmd, voicecmd
 from .audio.formats import FORMATS
 from .config import AppPaths
 from .ebook import read_book
@@ -66,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
                             "--remove NAME")
     voicecmd.add_arguments(voices)
 
+    text = sub.add_parser("text", help="print what will be spoken, one sentence a line")
+    textcmd.add_arguments(text)
+    _reading_arguments(text)
+
     jobs = sub.add_parser("jobs", help="list the work folders of conversions and their size")
     jobs.add_argument("--clean", action="store_true",
                       help="delete the work folders of finished books (frees the disk; "
@@ -75,8 +79,11 @@ def _parser() -> argparse.ArgumentParser:
 
     convert = sub.add_parser("convert", help="convert a book into an audiobook")
     convert.add_argument("book", type=Path)
-    convert.add_argument("-o", "--output", type=Path, help="output file (or folder with "
-                         "--split-chapters); default: BOOK's name in the current folder")
+    convert.add_argument("-o", "--output", type=Path, help="output file, or a folder to "
+                         "write it into under BOOK's name (with --split-chapters: the folder "
+                         "of chapter files); default: BOOK's name in the current folder")
+    convert.add_argument("--overwrite", action="store_true", help="replace an output that "
+                         "already exists (without it, converting again is refused)")
     convert.add_argument("--voice", help="voice name, or ENGINE:VOICE (see `e2a voices`); "
                          "default: an installed voice in the book's language")
     convert.add_argument("--language", help="language to read in (default: the book's; "
@@ -188,13 +195,15 @@ def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRe
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from .convert import prepare
+    from .convert import prepare, refuse_to_overwrite
     from .service import FINISHED, Conversion
     from .terminal import TerminalProgress
 
     paths = AppPaths.load()
     book = read_book(args.book, _reading(args))
     prepared = prepare(_request(args, paths, book), book)
+    if not args.overwrite:
+        refuse_to_overwrite(prepared.outputs)
     for warning in prepared.warnings:
         print(f"e2a: warning: {warning}", file=sys.stderr)
     conversion = Conversion(prepared, paths)
@@ -233,7 +242,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-COMMANDS = ("info", "voices", "jobs", "convert")
+COMMANDS = ("info", "voices", "jobs", "convert", "text")
 
 
 def _wants_window(argv: Sequence[str]) -> bool:
@@ -261,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     handlers = {"info": cmd_info, "voices": cmd_voices, "jobs": cmd_jobs,
-                "convert": cmd_convert}
+                "convert": cmd_convert, "text": lambda a: textcmd.run(a, _reading(a))}
     try:
         return handlers[args.command](args)
     except E2AError as exc:

@@ -7,6 +7,7 @@ paths) without locking the job or loading a voice; the job service
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ DEFAULT_FORMAT = "m4b"
 DEFAULT_VOICE = EngineSettings.voice  # the bundled Piper voice
 
 __all__ = ["ConvertRequest", "FarmOptions", "PreparedBook", "default_voice", "prepare",
-           "remove_partial"]
+           "refuse_to_overwrite", "remove_partial"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,10 @@ def parse_chapters(spec: str | None, count: int, book_path: Path) -> list[int]:
             lo, hi = int(first), int(last or first)
         except ValueError:
             raise BookError(f"--chapters '{spec}' is not a list like 1-3,7", book_path) from None
-        if lo < 1 or hi > count or lo > hi:
+        if lo > hi:
+            raise BookError(f"--chapters '{part.strip()}' is reversed: write it {hi}-{lo}",
+                            book_path)
+        if lo < 1 or hi > count:
             raise BookError(f"--chapters '{part.strip()}' is out of range: the book has "
                             f"{count} chapters", book_path)
         chosen.extend(i - 1 for i in range(lo, hi + 1) if i - 1 not in chosen)
@@ -95,7 +99,8 @@ def choose_format(request: ConvertRequest) -> OutputFormat:
         raise OutputError(f"unknown format '{named}' (choose {', '.join(FORMATS)})")
     output = request.output
     implied = None
-    if output is not None and output.suffix and not request.split_chapters:
+    if output is not None and output.suffix and not request.split_chapters \
+            and not output.is_dir():
         implied = format_for_extension(output.suffix)
         if implied is None and named is None:
             raise OutputError(f"'{output.suffix}' is not an audio format e2a writes (choose "
@@ -109,8 +114,11 @@ def choose_format(request: ConvertRequest) -> OutputFormat:
 
 def output_paths(request: ConvertRequest, book: Book, chapters: list[int],
                  fmt: OutputFormat) -> list[Path]:
-    base = request.output or Path.cwd() / f"{request.book_path.stem}.{fmt.extension}"
+    named = f"{request.book_path.stem}.{fmt.extension}"  # the book's name
+    base = request.output or Path.cwd() / named
     if not request.split_chapters:
+        if base.is_dir():  # `-o ~/Audiobooks`: into that folder, named after the book
+            return [base / named]
         return [base if base.suffix else base.with_suffix(f".{fmt.extension}")]
     folder = base.with_suffix("") if base.suffix else base
     width = len(str(len(chapters)))
@@ -135,7 +143,34 @@ def check_writable(paths: list[Path]) -> None:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".e2a-write-test"):
             pass
     except OSError as exc:
-        raise OutputError(f"cannot write here ({exc.strerror or exc})", folder) from None
+        raise OutputError(f"cannot write it: {_why_not_written(exc, target)}",
+                          paths[0] if len(paths) == 1 else folder) from None
+
+
+def _why_not_written(exc: OSError, folder: Path) -> str:
+    """The OS's refusal in words about the folder (ENOENT in /proc says "No such file")."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"you may not write in {folder} (permission denied)"
+    if exc.errno == errno.EROFS:
+        return f"{folder} is on a read-only disk"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk of {folder} is full"
+    if exc.errno == errno.ENOENT:
+        return f"{folder} takes no new files (a system folder, not a place for audiobooks)"
+    return f"{folder} refuses new files ({exc.strerror or exc})"
+
+
+def refuse_to_overwrite(outputs: Sequence[Path]) -> None:
+    """Never replace an audiobook that exists without being told to (``--overwrite``)."""
+    existing = [path for path in outputs if path.exists()]
+    if not existing:
+        return
+    if len(outputs) == 1:
+        raise OutputError("already exists; add --overwrite to replace it, or choose another "
+                          "name with -o", existing[0])
+    raise OutputError(f"{len(existing)} of the {len(outputs)} chapter files already exist "
+                      "here; add --overwrite to replace them, or choose another folder with -o",
+                      existing[0].parent)
 
 
 def prepare(request: ConvertRequest, book: Book | None = None) -> PreparedBook:
