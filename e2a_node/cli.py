@@ -159,6 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         network.mdns_list, args.one_job, args.max_speed,
                         give_up_after=args.give_up_after if args.one_job else None,
                         farm_name=args.farm, get_voices=args.get_voices)
+    try:
+        config.paths.writable(config.paths.node_dir)
+    except E2AError as exc:
+        print(f"e2a-node: error: {exc}", file=sys.stderr)
+        return 2
     if args.forget is not None:
         return _forget(config, args.forget)
     if not (args.headless or args.one_job):

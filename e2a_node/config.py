@@ -49,6 +49,25 @@ class AppPaths:
         """A node's identity and the coordinators it trusts."""
         return self.data_dir / "node"
 
+    def writable(self, folder: Path) -> Path:
+        """``folder`` (under the data dir), made and checked writable; else one clear line.
+
+        A data dir on a read-only disk, a full one, or a path through a file would
+        otherwise end in a traceback at the first file written (the node's identity).
+        """
+        from .errors import E2AError
+
+        probe = folder / ".e2a-write-check"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise E2AError(f"cannot write to the data folder {folder}: "
+                           f"{exc.strerror or exc}; set {DATA_DIR_ENV} to a folder this user "
+                           "can write to") from None
+        return folder
+
     @classmethod
     def load(cls) -> AppPaths:
         override = os.environ.get(DATA_DIR_ENV)

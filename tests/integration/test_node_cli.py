@@ -142,3 +142,16 @@ def test_forget_unpairs_one_farm_by_name(tmp_path: Path) -> None:
     again = run_cli("e2a_node", "--forget", "study", timeout=60, env=env)
     assert again.returncode == 2
     assert "not paired with a farm named 'study' (paired: 'attic')" in again.stderr
+
+
+@pytest.mark.parametrize("headless", [True, False])
+def test_a_data_folder_that_cannot_be_written_is_one_line_not_a_traceback(
+        tmp_path: Path, headless: bool) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    out = run_cli("e2a_node", *(["--headless"] if headless else []), "--url",
+                  "https://127.0.0.1:9", timeout=60,
+                  env={"E2A_DATA_DIR": str(blocker / "data"), "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 2
+    assert "cannot write to the data folder" in out.stderr and str(blocker) in out.stderr
+    assert "Traceback" not in out.stderr
