@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .ebook.model import Book
 from .ebook.sentences import split_long, split_sentences
+from .speech import front_end
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,19 @@ class PlannedUnit:
 
 
 def chapter_sentences(text: str, language: str, limit: int) -> list[tuple[str, bool]]:
-    """Every sentence of a chapter with its paragraph-start flag, none over ``limit``."""
+    """Every sentence of a chapter as it will be said, with its paragraph-start flag,
+    none over ``limit``.
+
+    The speech front end runs here, before units are stored, so every node speaks
+    the same text; sentences are split after it, so a full stop left in the spoken
+    text is where a sentence ends (the voice ends one at each full stop).
+    """
+    say = front_end(language)
     out: list[tuple[str, bool]] = []
     for paragraph in text.split("\n\n"):
         first = True
-        for sentence in split_sentences(paragraph.strip(), language):
+        spoken = say(paragraph.strip()) if say is not None else paragraph.strip()
+        for sentence in split_sentences(spoken, language):
             for piece in split_long(sentence, limit):
                 out.append((piece, first))
                 first = False

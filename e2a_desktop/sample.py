@@ -17,6 +17,7 @@ from e2a_node.settings import EngineSettings, PauseSettings
 
 from .ebook.model import Chapter
 from .ebook.sentences import split_sentences
+from .speech import spoken_paragraph
 
 SAMPLE_CHARS = 220
 """About ten seconds of speech: enough to judge a voice, quick to make."""
@@ -26,7 +27,7 @@ def sample_sentences(chapter: Chapter, language: str, limit: int = SAMPLE_CHARS)
     """The chapter's first sentences, up to about ``limit`` characters (at least one)."""
     chosen: list[str] = []
     for paragraph in chapter.paragraphs:
-        for sentence in split_sentences(paragraph.strip(), language):
+        for sentence in split_sentences(spoken_paragraph(paragraph.strip(), language), language):
             if chosen and sum(len(s) for s in chosen) + len(sentence) > limit:
                 return chosen
             chosen.append(sentence)

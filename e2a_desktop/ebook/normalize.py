@@ -66,11 +66,16 @@ _SCENE_BREAK = re.compile(r"^[\s*#~_=.\-]+$")
 _VULGAR = re.compile(r"(\d?)([\u00bc-\u00be\u2150-\u215e])")
 _FRACTION = re.compile(r"(?:(\d+)[ \t]+)?(\d+)[ \t]*\u2044[ \t]*(\d+)")
 _DMS = re.compile(r"(\d+(?:[.,]\d+)?)[ \t]*\u00b0(?:[ \t]*(\d+(?:[.,]\d+)?)[ \t]*[\u2032']"
-                  r"(?:[ \t]*(\d+(?:[.,]\d+)?)[ \t]*(?:\u2033|''|\"))?)?(?:[ \t]*([CF])(?!\w))?")
+                  r"(?:[ \t]*(\d+(?:[.,]\d+)?)[ \t]*(?:\u2033|''|\"))?)?(?:[ \t]*([CF])(?!\w)"
+                  r"(?:\.(?=[ \t]+[a-z]))?)?")  # "40° F. and below": that stop ends nothing
 _PERCENT = re.compile(r"[ \t]*%")
 _SECTIONS = re.compile(r"\u00a7\u00a7[ \t]*|\u00a7[ \t]*")
 _RANGE = re.compile(r"(\d)[ \t]*\u2013[ \t]*(\d)")
 _ANY_GREEK = re.compile(r"[\u0391-\u03c9\u03d1\u03d5\u03f5]")
+# "Copyright © 2012" says "copyright" once.
+_COPYRIGHT_TWICE = re.compile(r"(?i)(\bcopyright)[ \t]*\u00a9|\u00a9[ \t]*(copyright\b)")
+_ARROWS = re.compile("[ \t]*[\u2192\u27f6\u21d2\u27f9\u2794\u279c][ \t]*")
+_TIMES = re.compile("[ \t]*\u00d7[ \t]*")
 _GREEK_LETTER = re.compile(r"(?<!\w)([\u0391-\u03a9\u03b1-\u03c9\u03d1\u03d5\u03f5])(?!\w)")
 
 
@@ -116,8 +121,12 @@ def _fraction(match: re.Match[str], words: SymbolWords | None) -> str:
         spoken = f"{numerator}/{denominator}"
     else:
         spoken = fraction_words(int(numerator), int(denominator), words)
+    if match.string[match.end():match.end() + 1].isalnum():
+        spoken += " "  # "8½d." is eight and a half pence: keep "d." a word of its own
     if not whole:
         return spoken
+    if words is ENGLISH and numerator == "1" and denominator in ("2", "4"):
+        spoken = "a " + spoken.split(" ", 1)[1]  # "1½ cups": "one and a half cups"
     return f"{whole} and {spoken}" if words is ENGLISH else f"{whole} {spoken}"
 
 
@@ -142,9 +151,26 @@ def say_heading_numbers(paragraph: str, words: SymbolWords | None) -> str:
         return paragraph
     paragraph = _LEADING_ROMAN.sub(lambda m: _arabic(m, 1), paragraph)
     if words is not None and words.numbered:
-        pattern = re.compile(rf"\b(?:{'|'.join(words.numbered)})\s+([IVXLCDM]+)\b", re.I)
+        # "a book I had read": "I" before a lower-case word is the pronoun.
+        pattern = re.compile(rf"\b(?:{'|'.join(words.numbered)})\s+([IVXLCDM]+)\b"
+                             r"(?!(?<=\sI)\s+[a-z])", re.I)
         paragraph = pattern.sub(lambda m: _arabic(m, 1), paragraph)
     return paragraph
+
+
+def _say_signs(text: str, words: SymbolWords) -> str:
+    """©, ×, arrows and "&c." in words: dropped as unspeakable, they would say nothing."""
+    if "\u00a9" in text:
+        text = _COPYRIGHT_TWICE.sub(lambda m: m.group(1) or m.group(2), text)
+        text = text.replace("\u00a9", f" {words.copyright} ")
+    if "\u00d7" in text and words.times:
+        text = _TIMES.sub(f" {words.times} ", text)
+    if words.arrow and _ARROWS.search(text):
+        arrow = words.yields if "+" in text or "=" in text else words.arrow
+        text = _ARROWS.sub(f" {arrow} ", text)
+    if words is ENGLISH and "&c" in text:
+        text = text.replace("&c.", "etc.").replace("&c", "etc.")
+    return text
 
 
 def say_symbols(text: str, language: str = "en") -> str:
@@ -170,7 +196,7 @@ def say_symbols(text: str, language: str = "en") -> str:
         text = _SECTIONS.sub(
             lambda m: f"{words.sections if len(m.group().strip()) == 2 else words.section} ",
             text)
-    text = text.replace("\u00a9", f" {words.copyright} ")
+    text = _say_signs(text, words)
     if words is ENGLISH and "\u2013" in text:
         text = _RANGE.sub(r"\1 to \2", text)
     if words is ENGLISH and _ANY_GREEK.search(text):

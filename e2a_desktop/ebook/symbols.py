@@ -29,6 +29,9 @@ class SymbolWords:
     fractions: dict[int, tuple[str, str]] = field(default_factory=dict)  # den: (one, many)
     numbers: tuple[str, ...] = ()  # 0..10 in words, for "two thirds"
     numbered: tuple[str, ...] = ()  # words a Roman numeral follows in a heading ("Chapter XII")
+    times: str = ""  # "3 × 4"; "" leaves the sign to the voice
+    arrow: str = ""  # "→" in running text ("London → Paris")
+    yields: str = ""  # "→" in a formula ("2H2 + O2 ⟶ 2H2O")
 
 
 ENGLISH = SymbolWords(
@@ -43,6 +46,7 @@ ENGLISH = SymbolWords(
              "ten"),
     numbered=("chapter", "part", "book", "volume", "section", "act", "scene", "canto", "letter",
               "stave", "appendix", "lecture", "lesson"),
+    times="times", arrow="to", yields="gives",
 )
 FRENCH = SymbolWords(
     degree="degrés", minute="minutes", second="secondes", percent="pour cent",
@@ -52,6 +56,7 @@ FRENCH = SymbolWords(
     numbers=("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
              "dix"),
     numbered=("chapitre", "partie", "livre", "tome", "acte", "scène", "lettre", "section"),
+    times="fois", arrow="vers", yields="donne",
 )
 GERMAN = SymbolWords(
     degree="Grad", minute="Minuten", second="Sekunden", percent="Prozent",
@@ -61,6 +66,7 @@ GERMAN = SymbolWords(
     numbers=("null", "ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun",
              "zehn"),
     numbered=("kapitel", "teil", "buch", "band", "akt", "szene", "brief", "abschnitt"),
+    times="mal", arrow="nach", yields="ergibt",
 )
 _TABLES = {"en": ENGLISH, "fr": FRENCH, "de": GERMAN}
 

@@ -86,6 +86,9 @@ def test_every_body_word_is_planned_once_in_order(docs: list[list[_Section]],
     spec, expected = _book(docs)
     with tempfile.TemporaryDirectory() as folder:
         book = read_book(build_epub(spec, Path(folder) / "book.epub"))
-    units = plan_book(book, PlanSettings(target_chars=target, max_chars=target * 2))
+    # A language with no speech front end: this checks reading and planning, word for
+    # word; what the front end says instead of a word is checked in test_speech_*.
+    units = plan_book(book, PlanSettings(target_chars=target, max_chars=target * 2),
+                      language="zz")
     heard = [w for unit in units for w in re.findall(r"\w+", unit.text)]
     assert heard == expected

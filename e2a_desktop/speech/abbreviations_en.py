@@ -1,0 +1,236 @@
+"""English abbreviations said in full, so the voice never ends a sentence inside one.
+
+Piper's front end (espeak-ng) ends a sentence at "Mr." or "A.D." ("mister. | Sherlock
+Holmes"), with a full stop's fall and pause. Each abbreviation is expanded here, and
+its full stop kept only where it also ends the sentence: the spoken text then has a
+full stop exactly where e2a's sentence splitter cuts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TITLES: dict[str, str] = {
+    "Mr": "Mister", "Mrs": "Missus", "Messrs": "Messieurs", "Mme": "Madame",
+    "Mlle": "Mademoiselle", "Dr": "Doctor", "Prof": "Professor", "Capt": "Captain",
+    "Col": "Colonel", "Gen": "General", "Lt": "Lieutenant", "Sgt": "Sergeant", "Maj": "Major",
+    "Adm": "Admiral", "Rev": "Reverend", "Revd": "Reverend", "Hon": "Honourable",
+    "Gov": "Governor", "Sen": "Senator", "Supt": "Superintendent", "Insp": "Inspector",
+    "Cpl": "Corporal", "Mt": "Mount", "Ft": "Fort", "Wm": "William", "Chas": "Charles",
+    "Geo": "George", "Thos": "Thomas", "Jas": "James", "Jno": "John", "Benj": "Benjamin",
+    "Robt": "Robert", "Edw": "Edward", "Richd": "Richard", "Ald": "Alderman",
+}
+"""Words that stand before a name: never the end of a sentence."""
+
+AFTER_NAMES: dict[str, str] = {
+    "Jr": "Junior", "Jun": "Junior", "Sr": "Senior", "Sen": "Senior", "Esq": "Esquire",
+    "Bart": "Baronet", "Bt": "Baronet",
+}
+"""Words that follow a name ("John Smith, Esq."): a sentence may end with them."""
+
+GENERAL: dict[str, str] = {
+    "etc": "et cetera", "viz": "namely", "i.e": "that is", "e.g": "for example",
+    "cf": "compare", "ibid": "ibidem", "vs": "versus", "approx": "approximately",
+    "Co": "Company", "co": "company", "Bros": "Brothers", "Ltd": "Limited",
+    "Inc": "Incorporated", "Dept": "Department", "Univ": "University", "Ave": "Avenue",
+    "ult": "ultimo", "inst": "instant", "MS": "manuscript", "MSS": "manuscripts",
+    "Messrs": "Messieurs", "do": "ditto", "anon": "anonymous", "Anon": "Anonymous",
+}
+"""Abbreviations that can end a sentence; "do." is ditto only before a number (see below)."""
+
+BEFORE_NUMBERS: dict[str, tuple[str, str]] = {
+    "No": ("number", "numbers"), "no": ("number", "numbers"), "Nos": ("numbers", "numbers"),
+    "nos": ("numbers", "numbers"), "Vol": ("volume", "volumes"), "vol": ("volume", "volumes"),
+    "Vols": ("volumes", "volumes"), "vols": ("volumes", "volumes"), "p": ("page", "pages"),
+    "pp": ("pages", "pages"), "Ch": ("chapter", "chapters"), "ch": ("chapter", "chapters"),
+    "Chap": ("chapter", "chapters"), "chap": ("chapter", "chapters"),
+    "Fig": ("figure", "figures"), "fig": ("figure", "figures"), "Art": ("article", "articles"),
+    "art": ("article", "articles"), "Sec": ("section", "sections"),
+    "sec": ("section", "sections"), "Pt": ("part", "parts"), "pt": ("part", "parts"),
+    "Bk": ("book", "books"), "bk": ("book", "books"), "l": ("line", "lines"),
+    "ll": ("lines", "lines"),
+}
+"""Abbreviations said only before a number or numeral ("No. 7", "vol. ii.")."""
+
+MONTHS: dict[str, str] = {
+    "Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June",
+    "Jul": "July", "Aug": "August", "Sep": "September", "Sept": "September",
+    "Oct": "October", "Nov": "November", "Dec": "December",
+}
+"""Months, expanded next to a day or a year ("Oct. 4th", "4 Oct. 1881", "Dec. 1660")."""
+
+UNITS: dict[str, tuple[str, str]] = {
+    "ft": ("foot", "feet"), "in": ("inch", "inches"), "lb": ("pound", "pounds"),
+    "lbs": ("pounds", "pounds"), "oz": ("ounce", "ounces"), "yd": ("yard", "yards"),
+    "yds": ("yards", "yards"), "cwt": ("hundredweight", "hundredweight"),
+    "doz": ("dozen", "dozen"), "hr": ("hour", "hours"), "hrs": ("hours", "hours"),
+    "min": ("minute", "minutes"), "mins": ("minutes", "minutes"), "gal": ("gallon", "gallons"),
+    "qt": ("quart", "quarts"), "qts": ("quarts", "quarts"), "mi": ("mile", "miles"),
+    "sq": ("square", "square"), "cu": ("cubic", "cubic"), "gr": ("grain", "grains"),
+    "dwt": ("pennyweight", "pennyweight"), "km": ("kilometre", "kilometres"),
+    "cm": ("centimetre", "centimetres"), "mm": ("millimetre", "millimetres"),
+    "kg": ("kilogram", "kilograms"), "mph": ("miles an hour", "miles an hour"),
+}
+"""Units after a number ("6 ft.", "3 lbs.")."""
+_WORDLIKE_UNITS = frozenset(("in", "min", "mi", "sq", "cu", "hr", "gr", "doz", "gal"))
+"""Units that are also words ("in 1881 in London"): said only with their full stop."""
+
+SENTENCE_STARTERS = _words(
+    "The A An I He She It We They You But And Then There This That These Those In On At "
+    "His Her My Our Their Your What When Where Why How If So As No Yes Now Here After "
+    "Before Of For To With From Every All Some One Two Three Its Such Not Nor Or Yet "
+    "Once While Though Although Is Was Are Were Do Did Has Had Let Oh Well")
+"""Capitalised words that more likely open a new sentence than continue a name."""
+
+_CLOSE = r"[\"')\u2019\u201d\]]"
+_NEXT_CAPITAL = re.compile(rf"{_CLOSE}*\s+[\"'(\u2018\u201c]*[A-Z]")
+_END = re.compile(rf"{_CLOSE}*\s*$")
+
+
+def ends_sentence(text: str, after: int) -> bool:
+    """The full stop before ``after`` ends the sentence: the paragraph ends or a capital
+    follows (a lower-case word or a number goes on with it)."""
+    return bool(_END.match(text, after) or _NEXT_CAPITAL.match(text, after))
+
+
+def _word_pattern(words: Mapping[str, object]) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+_TITLE = re.compile(rf"(?<![\w.])({_word_pattern(TITLES)})\.(?=\s+[\"'(]?[A-Z])")
+_TITLE_NO_STOP = re.compile(r"(?<![\w.])(Mr|Mrs|Dr|St)(?=\s+[A-Z])")
+_SAINT = re.compile(r"(?<![\w.])St\.(?=\s+[A-Z])|(?<![\w.])St\.(?=-)")
+_STREET = re.compile(r"(?<=[a-z] )St\.")
+_GENERAL = re.compile(rf"(?<![\w.])({_word_pattern(GENERAL)}|{_word_pattern(AFTER_NAMES)})\.")
+_BEFORE_NUMBER = re.compile(
+    rf"(?<![\w.])({_word_pattern(BEFORE_NUMBERS)})\.\s*(?=\d|[ivxlcIVXLC]+\b)")
+_NUMBER_ONLY = frozenset(("No", "no", "Nos", "nos", "l", "ll", "art", "Art"))
+"""Before these, a numeral is likely a word ("I said no. I won't")."""
+_MONTH = re.compile(rf"(?<![\w.])({_word_pattern(MONTHS)})\.(?=\s*\d)|(?<=\d )"
+                    rf"({_word_pattern(MONTHS)})\.")
+_UNIT = re.compile(rf"(?<=\d)(\s?)({_word_pattern(UNITS)})(\.?)(?![\w'])")
+_INITIALISM = re.compile(r"(?<![\w.])((?:[A-Za-z]{1,2}\.){2,}[A-Za-z]?)(?!\w)")
+_INITIAL = re.compile(r"(?<![\w.'\u2019])([A-Z])\.(?!\w)")
+_FIRST_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
+_FRENCH_NAME_AFTER = re.compile(r"\s+(?:[A-Z][a-z]|de |le |du )")
+_SENTENCE_END_WORDS = frozenset(("etc", "viz", "ibid", "&c"))
+"""Abbreviations that often end a sentence: a capital after them opens the next one."""
+_AMPM = re.compile(r"(?<![\w.])([ap])\.\s?m\.", re.I)
+
+
+def _general(match: re.Match[str]) -> str:
+    word = match.group(1)
+    said = GENERAL.get(word) or AFTER_NAMES[word]
+    if word == "do":  # "do." is ditto only in a column of figures; elsewhere a verb
+        return match.group(0)
+    ends = ends_sentence if word in _SENTENCE_END_WORDS else _starts_sentence
+    return said + ("." if ends(match.string, match.end()) else "")
+
+
+def _before_number(match: re.Match[str]) -> str:
+    word = match.group(1)
+    one, many = BEFORE_NUMBERS[word]
+    rest = match.string[match.end():match.end() + 12]
+    if word in _NUMBER_ONLY and not rest[:1].isdigit():
+        return match.group(0)
+    plural = bool(re.match(r"\d+\s*(?:-|to|and|&|,)\s*\d|[ivxlc]+\s*(?:-|to|and|,)\s*[ivxlc]+\b",
+                           rest))
+    return f"{many if plural else one} "
+
+
+def _month(match: re.Match[str]) -> str:
+    word = match.group(1) or match.group(2)
+    said = MONTHS[word]
+    if match.group(2) and ends_sentence(match.string, match.end()):
+        return said + "."
+    return said
+
+
+def _glued(match: re.Match[str]) -> bool:
+    """The digits before the unit end a word ("w2 sq."), not a quantity."""
+    start = match.start()
+    while start and (match.string[start - 1].isdigit() or match.string[start - 1] in ",."):
+        start -= 1
+    return start > 0 and match.string[start - 1].isalpha()
+
+
+def _unit(match: re.Match[str]) -> str:
+    if match.group(2) in _WORDLIKE_UNITS and not match.group(3) or _glued(match):
+        return match.group(0)
+    one, many = UNITS[match.group(2)]
+    before = match.string[max(0, match.start() - 12):match.start()]
+    single = bool(re.search(r"(?<![\d.,])1$", before))
+    said = one if single else many
+    stop = match.group(0).endswith(".") and ends_sentence(match.string, match.end())
+    return f" {said}{'.' if stop else ''}"
+
+
+def _initialism(match: re.Match[str]) -> str:
+    """ "U.S.A." → "USA", "A.D." → "AD", "M.P." → "MP": the voice spells a short
+    capitalised word letter by letter, and no full stop is left to end a sentence."""
+    letters = match.group(1).replace(".", "")
+    if match.group(1).lower() in ("i.e.", "e.g.", "i.e", "e.g"):
+        return match.group(0)
+    said = letters.upper() if len(letters) <= 5 else letters
+    if match.group(1).endswith(".") and _starts_sentence(match.string, match.end()):
+        return said + "."
+    return said
+
+
+def _starts_sentence(text: str, after: int) -> bool:
+    """After a capital's stop, a new sentence: the paragraph ends, or a word that opens
+    sentences follows ("the U.S.A. Then"), not a name ("J.R.R. Tolkien")."""
+    if _END.match(text, after):
+        return True
+    following = re.match(r"[\"')\u2019\u201d\]]*\s+[\"'(\u2018\u201c]*([A-Za-z]+)", text[after:])
+    return bool(following and following.group(1) in SENTENCE_STARTERS
+                and following.group(1) != "A")
+
+
+def _initial(match: re.Match[str]) -> str:
+    """ "T. S. Eliot" → "T S Eliot", "M. Lesseps" → "Monsieur Lesseps"; "vitamin C. Then"
+    keeps its stop."""
+    if _starts_sentence(match.string, match.end()):
+        return match.group(0)
+    if match.group(1) == "M" and _FRENCH_NAME_AFTER.match(match.string, match.end()) \
+            and not _FIRST_NAME_BEFORE.search(match.string, 0, match.start()):
+        return "Monsieur"
+    return match.group(1)
+
+
+def _am_pm(match: re.Match[str]) -> str:
+    said = f"{match.group(1).upper()}M"
+    return said + ("." if ends_sentence(match.string, match.end()) else "")
+
+
+def expand_abbreviations(text: str) -> str:
+    """Every abbreviation of one paragraph said in full (see the module's docstring)."""
+    if "." not in text:
+        return text
+    text = _BEFORE_NUMBER.sub(_before_number, text)
+    text = _MONTH.sub(_month, text)
+    text = _SAINT.sub("Saint", text)
+    text = _STREET.sub(lambda m: "Street" + ("." if ends_sentence(m.string, m.end()) else ""),
+                       text)
+    text = _TITLE.sub(lambda m: TITLES[m.group(1)], text)
+    text = _AMPM.sub(_am_pm, text)
+    text = _GENERAL.sub(_general, text)
+    text = _INITIALISM.sub(_initialism, text)
+    text = _INITIAL.sub(_initial, text)
+    return text
+
+
+def expand_units(text: str) -> str:
+    """ "6 ft." → "6 feet", "1 lb." → "1 pound" (numbers are said after this pass)."""
+    return _UNIT.sub(_unit, text) if any(c.isdigit() for c in text) else text
+
+
+def expand_titles_without_stops(text: str) -> str:
+    """ "Mr Holmes" (British style, no stop) → "Mister Holmes"; espeak says "mr" as letters."""
+    return _TITLE_NO_STOP.sub(lambda m: TITLES.get(m.group(1), "Saint"), text)

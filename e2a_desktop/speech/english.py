@@ -1,0 +1,91 @@
+"""The English front end: a paragraph as read → what a narrator says.
+
+Passes run in an order that matters: addresses first (their dots are no stops),
+then money (its "s." and "d." would look like abbreviations), abbreviations and
+units (they need the digits next to them), Roman numerals, numbers, and last the
+".," left between joined table cells.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .abbreviations_en import (
+    ends_sentence,
+    expand_abbreviations,
+    expand_titles_without_stops,
+    expand_units,
+)
+from .money_en import say_money
+from .numbers_en import say_numbers
+from .roman_en import say_roman_numerals
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'\u2019]")
+_EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
+_PER_CENT = re.compile(r"\bper cent\.")
+_JUNK_STOP_COMMA = re.compile(r"(?<=[^\W\d_])\.,\s*")
+_AMPERSAND_WORD = re.compile(r"\s*&\s*")
+_WORD_BEFORE = re.compile(r"(\w+)$")
+_APOSTROPHE_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
+_MARK = "\x01"
+"""Marks a sentence that opens with a figure: its words get a capital ("£4 a week." → "Four
+pounds a week."), or the splitter would take them for the sentence before going on."""
+_OPENS_WITH_FIGURE = re.compile(
+    r"((?:^|[.!?][\"')\]\u2019\u201d]*\s+)[\"'(\u2018\u201c]*)(?=[\d£$€])")
+_MONEY_BEFORE = re.compile(r"\d\s?[sdl]\.\s+$")
+_MARKED = re.compile(f"{_MARK}([^a-z{_MARK}]*)([a-z])?")
+
+
+def _domain(host: str) -> str:
+    """ "www.gutenberg.org" → "gutenberg dot org"."""
+    host = host.lower().removeprefix("www.")
+    return " dot ".join(part for part in host.split(".") if part)
+
+
+def _url(match: re.Match[str]) -> str:
+    """A bare address is said as its site: the path, spelled slash by slash, says nothing."""
+    address = re.sub(r"^(?:https?://)", "", match.group(0))
+    host = re.split(r"[/?#:]", address, maxsplit=1)[0]
+    return _domain(host)
+
+
+def _junk(match: re.Match[str]) -> str:
+    """ "Note., Summer country life., Several" (joined cells): a stop before a capital,
+    else a comma; after a short word ("Cal., U.S.A.") an abbreviation's comma."""
+    word = _WORD_BEFORE.search(match.string, 0, match.start())
+    if word and len(word.group(1)) <= 3:
+        return ", "
+    return ". " if match.string[match.end():match.end() + 1].isupper() else ", "
+
+
+def _mark(match: re.Match[str]) -> str:
+    if _MONEY_BEFORE.search(match.string, 0, match.end()):  # "26s. 4d.": one sum
+        return match.group(0)
+    return match.group(1) + _MARK
+
+
+def say_english(paragraph: str) -> str:
+    """One paragraph of English text as a narrator says it."""
+    text = _OPENS_WITH_FIGURE.sub(_mark, paragraph)
+    if "://" in text or "www." in text:
+        text = _URL.sub(_url, text)
+    if "@" in text:
+        text = _EMAIL.sub(lambda m: f"{m.group(1)} at {_domain(m.group(2))}", text)
+    text = say_money(text)
+    text = expand_units(text)
+    if "per cent." in text:
+        text = _PER_CENT.sub(lambda m: "percent" + ("." if ends_sentence(m.string, m.end())
+                                                    else ""), text)
+    text = expand_abbreviations(text)
+    text = expand_titles_without_stops(text)
+    text = say_roman_numerals(text)
+    if "'" in text:  # "in June, '89": the year's last two digits
+        text = _APOSTROPHE_YEAR.sub(r"\1", text)
+    text = say_numbers(text)
+    if ".," in text:
+        text = _JUNK_STOP_COMMA.sub(_junk, text)
+    if "&" in text:
+        text = _AMPERSAND_WORD.sub(" and ", text)
+    if _MARK in text:
+        text = _MARKED.sub(lambda m: m.group(1) + (m.group(2) or "").upper(), text)
+    return text

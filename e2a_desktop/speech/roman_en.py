@@ -1,0 +1,92 @@
+"""Roman numerals by context: regnal titles, numbered parts, headings that are only a numeral.
+
+The voice says "Henry VIII" as "Henry roman eight" and a heading "XIII" as "roman
+thirteen". A narrator says "Henry the Eighth", "Chapter Thirteen", "Thirteen". The
+pronoun "I" is left alone: it is a numeral only after a monarch's name or a
+numbering word ("Charles I", "Book I").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..ebook.symbols import roman_to_int
+from .words_en import cardinal, ordinal
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+MONARCHS = _words(
+    "Henry Charles James William Edward George Richard Elizabeth Louis Philip Peter "
+    "Catherine Frederick Napoleon Pius Leo Gregory John Mary Alexander Nicholas Victor "
+    "Ferdinand Francis Innocent Clement Urban Benedict Boniface Paul Sixtus Alfonso "
+    "Gustavus Gustav Christian Frederic Otto Ludwig Wilhelm Joseph Leopold Ivan Umberto "
+    "Rudolph Rudolf Sancho Pedro Manuel Carlos Juan Felipe David Robert Harold "
+    "Stephen Anne Victoria Constantine Justinian Theodosius Ptolemy Antiochus Rameses "
+    "Ramses Amenhotep Thutmose Darius Xerxes Artaxerxes Cyrus Haakon Olaf Eric Magnus "
+    "Canute Sigismund Casimir Stanislaus Wenceslaus Baldwin Conrad Lothair Pepin "
+    "Childeric Clovis Hugh Raymond Alphonso Martin Julius Marcus Adrian Hadrian")
+"""Names after which even "I", "V" or "X" is a regnal number ("Charles I")."""
+
+NUMBERED = ("chapter|chapters|book|books|part|parts|volume|volumes|vol|act|acts|scene|scenes|"
+            "canto|cantos|letter|section|sections|stave|appendix|lecture|lesson|number|page|"
+            "pages|psalm|article|plate|figure|war|fytte|epistle|ode|sonnet|class|"
+            "division|series|article|vol")
+"""Words a numeral counts after: said as a cardinal ("Chapter XII" → "Chapter twelve")."""
+
+_NOT_NAMES = _words(
+    "The A An I He She It We They You But And Then There This That In On At Of To For "
+    "Mister Missus Doctor Saint Mr Mrs Dr St Chapter Book Part Volume Act Scene Mount")
+
+_NUMERAL = r"(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+_AFTER_NUMBERED = re.compile(
+    rf"\b((?i:{NUMBERED}))\.?(\s+)({_NUMERAL}|(?i:{_NUMERAL.lower()}))(?![\w'])(\.(?=\s+[a-z,]))?")
+_REGNAL_NUMERAL = r"(?=[IVXLC])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+_REGNAL = re.compile(rf"\b([A-Z][a-z]+|[A-Z]{{2,}})(\s+)({_REGNAL_NUMERAL})(?![\w])")
+_PRONOUN_FOLLOWERS = re.compile(
+    r"\s+(?:am|have|will|would|shall|should|could|can|do|did|must|may|might|think|"
+    r"know|said|say|saw|see|went|felt|feel|believe|suppose|hope|fear|mean|want|"
+    r"wish|thought|told|found|heard|never|also|only|too|myself|'m|'ll|'d|'ve)\b")
+_LOWER_WORD = re.compile(r"\s+[a-z]")
+_HEADING = re.compile(rf"^({_NUMERAL}|\d{{1,4}})\.?$")
+
+
+def _numbered(match: re.Match[str]) -> str:
+    value = roman_to_int(match.group(3).upper())
+    if value is None:
+        return match.group(0)
+    word = match.group(1)
+    if match.group(3) == "I" and word.islower() and _LOWER_WORD.match(match.string, match.end()):
+        return match.group(0)  # "a certain book I had read": the pronoun
+    if word.lower() == "war" and match.string[max(0, match.start() - 6):match.start()] != "World ":
+        return match.group(0)
+    return f"{word}{match.group(2)}{cardinal(value)}"
+
+
+def _regnal(match: re.Match[str]) -> str:
+    name, numeral = match.group(1), match.group(3)
+    value = roman_to_int(numeral)
+    if value is None or name.title() in _NOT_NAMES:
+        return match.group(0)
+    monarch = name.title() in MONARCHS
+    if len(numeral) == 1 and (not monarch or numeral not in "IVX"):
+        return match.group(0)  # "Malcolm X", "Plan B", "Mr. V"
+    if numeral == "I" and _PRONOUN_FOLLOWERS.match(match.string, match.end()):
+        return match.group(0)  # "said Henry I think" keeps its pronoun
+    said = ordinal(value)
+    return f"{name}{match.group(2)}the {said.title() if name[0].isupper() else said}"
+
+
+def say_roman_numerals(text: str) -> str:
+    """Roman numerals of a paragraph said by context; a numeral alone is a heading."""
+    heading = _HEADING.match(text.strip())
+    if heading:
+        numeral = heading.group(1)
+        value = int(numeral) if numeral.isdigit() else roman_to_int(numeral)
+        return f"{cardinal(value).capitalize()}." if value is not None else text
+    if not any(c in text for c in "IVXLCivxlc"):
+        return text
+    text = _AFTER_NUMBERED.sub(_numbered, text)
+    return _REGNAL.sub(_regnal, text)
