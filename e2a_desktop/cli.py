@@ -53,7 +53,9 @@ def _reading(args: argparse.Namespace) -> ReadOptions:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="e2a", description="Turn an ebook into an audiobook.")
+    parser = argparse.ArgumentParser(
+        prog="e2a", description="Turn an ebook into an audiobook. `e2a` alone opens the "
+        "window (`e2a BOOK` opens it with that book); the commands below work without it.")
     parser.add_argument("--version", action="version", version=f"e2a {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
