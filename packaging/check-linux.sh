@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Try the built Linux bundle as a user would, away from any development setup:
-#   packaging/check-linux.sh [BUNDLE_DIR]      (default build/linux/dist/e2a)
+#   packaging/check-linux.sh [BUNDLE_DIR]      (default $E2A_BUILD_DIR/dist/e2a, where
+#                                               build-linux.sh put it: build/linux/dist/e2a)
 #
 # The bundle is copied to a temporary folder and run with a clean environment (no venv,
 # no PYTHONPATH, a fresh HOME). It must (1) convert the sample book to an M4B with its
@@ -9,8 +10,9 @@
 # having no tray). Needs: xvfb-run, xdotool, imagemagick's `import`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BUNDLE="${1:-$ROOT/build/linux/dist/e2a}"
-OUT="${E2A_CHECK_DIR:-$ROOT/build/linux/check}"
+BUILD="${E2A_BUILD_DIR:-$ROOT/build/linux}"  # as build-linux.sh
+BUNDLE="${1:-$BUILD/dist/e2a}"
+OUT="${E2A_CHECK_DIR:-$BUILD/check}"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 rm -rf "$OUT"
@@ -24,7 +26,7 @@ echo "== 1. convert the sample book"
 "${clean[@]}" "$TMP/e2a/e2a" convert "$ROOT/resources/sample/aesop-fables.epub" \
   -o "$TMP/fables.m4b" --no-farm > "$OUT/convert.log" 2>&1
 # Read the chapters back with mutagen from the build environment (the check, not the app).
-"$ROOT/build/linux/venv/bin/python" - "$TMP/fables.m4b" <<'PYEOF'
+"$BUILD/venv/bin/python" - "$TMP/fables.m4b" <<'PYEOF'
 import sys
 from mutagen.mp4 import MP4
 titles = [c.title for c in MP4(sys.argv[1]).chapters]

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Install e2a from this folder, for you alone (no root needed):
 #   ./install.sh              into ~/.local (programs on ~/.local/bin, menu entries, icons)
-#   ./install.sh --uninstall  removes exactly what it put there
+#   ./install.sh --uninstall  removes exactly what it put there: its files, and the folders
+#                             it made for them once they are empty
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PREFIX="${PREFIX:-$HOME/.local}"
 APP="$PREFIX/opt/e2a"
 MANIFEST="$APP/.installed-files"
+FOLDERS="$APP/.installed-folders"  # the folders this install made, outermost first
 
 uninstall() {
   if [ ! -f "$MANIFEST" ]; then echo "e2a is not installed in $PREFIX"; exit 1; fi
   while IFS= read -r path; do rm -f "$path"; done < "$MANIFEST"
+  made=()
+  if [ -f "$FOLDERS" ]; then mapfile -t made < "$FOLDERS"; fi
   rm -rf "$APP"
   apps="$PREFIX/share/applications"
   if ls "$apps"/*.desktop > /dev/null 2>&1; then
@@ -18,13 +22,33 @@ uninstall() {
   else
     rm -f "$apps/mimeinfo.cache"  # only ours were there: leave nothing behind
   fi
+  # Innermost first; a folder that holds anything else (yours, another program's) stays.
+  for (( i = ${#made[@]} - 1; i >= 0; i-- )); do
+    rmdir "${made[$i]}" 2> /dev/null || true
+  done
   echo "e2a removed from $PREFIX"
+}
+
+# Make a folder like mkdir -p, noting each level that did not exist (for --uninstall).
+make_folder() {
+  local folder="$1" missing=()
+  while [ ! -d "$folder" ]; do
+    missing=("$folder" "${missing[@]}")
+    folder="$(dirname "$folder")"
+  done
+  mkdir -p "$1"
+  if [ "${#missing[@]}" -gt 0 ]; then printf '%s\n' "${missing[@]}" >> "$FOLDERS_TMP"; fi
 }
 
 if [ "${1:-}" = "--uninstall" ]; then uninstall; exit 0; fi
 
+FOLDERS_TMP="$(mktemp)"
+trap 'rm -f "$FOLDERS_TMP"' EXIT
+if [ -f "$FOLDERS" ]; then cat "$FOLDERS" > "$FOLDERS_TMP"; fi  # installed again: still ours
 rm -rf "$APP"
-mkdir -p "$PREFIX/opt" "$PREFIX/bin" "$PREFIX/share/applications"
+make_folder "$PREFIX/opt"
+make_folder "$PREFIX/bin"
+make_folder "$PREFIX/share/applications"
 cp -a "$HERE/e2a" "$APP"
 : > "$MANIFEST.tmp"
 ln -sf "$APP/e2a" "$PREFIX/bin/e2a"; echo "$PREFIX/bin/e2a" >> "$MANIFEST.tmp"
@@ -34,11 +58,12 @@ for entry in e2a e2a-node; do
   sed "s|^Exec=$entry|Exec=$APP/$entry|" "$HERE/share/applications/$entry.desktop" > "$target"
   echo "$target" >> "$MANIFEST.tmp"
 done
-(cd "$HERE/share/icons" && find hicolor -type f) | while IFS= read -r icon; do
-  mkdir -p "$(dirname "$PREFIX/share/icons/$icon")"
+while IFS= read -r icon; do
+  make_folder "$(dirname "$PREFIX/share/icons/$icon")"
   cp "$HERE/share/icons/$icon" "$PREFIX/share/icons/$icon"
   echo "$PREFIX/share/icons/$icon" >> "$MANIFEST.tmp"
-done
+done < <(cd "$HERE/share/icons" && find hicolor -type f)
+awk '!seen[$0]++' "$FOLDERS_TMP" > "$FOLDERS"
 mv "$MANIFEST.tmp" "$MANIFEST"
 command -v update-desktop-database > /dev/null && \
   update-desktop-database -q "$PREFIX/share/applications" || true

@@ -37,8 +37,12 @@ echo "== icons"
 "$PY" packaging/pyinstaller/make_icons.py "$OUT/icons"
 
 echo "== bundles (PyInstaller)"
+# The oldest macOS the apps run on: the newest any installed wheel (Qt, onnxruntime…) or
+# Python was built for; written into both apps' LSMinimumSystemVersion by the spec.
+MACOS_MIN="$("$PY" packaging/macos/min_macos.py)"
+echo "   for macOS $MACOS_MIN and later"
 rm -rf "$OUT/dist" "$OUT/work"
-E2A_ICON_DIR="$OUT/icons" "$PY" -m PyInstaller --noconfirm --log-level WARN \
+E2A_ICON_DIR="$OUT/icons" E2A_MACOS_MIN="$MACOS_MIN" "$PY" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$OUT/dist" --workpath "$OUT/work" packaging/pyinstaller/e2a.spec
 APP="$OUT/dist/e2a.app"
 NODE_APP="$OUT/dist/e2a node.app"
@@ -66,6 +70,7 @@ echo "== done"
 printf '  %-14s %8s  %s\n' e2a.app "$(du -sh "$APP" | cut -f1)" "$APP"
 printf '  %-14s %8s  %s\n' "e2a node.app" "$(du -sh "$NODE_APP" | cut -f1)" "$NODE_APP"
 printf '  %-14s %8s  %s\n' .dmg "$(du -sh "$DMG" | cut -f1)" "$DMG"
+echo "  runs on macOS $MACOS_MIN and later (LSMinimumSystemVersion)"
 "$PY" - "$APP/Contents/MacOS/e2a" "$NODE_APP/Contents/MacOS/e2a-node" <<'PYEOF'
 import subprocess, sys, time
 for program in sys.argv[1:]:

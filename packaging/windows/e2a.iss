@@ -99,9 +99,13 @@ Root: HKCU; Subkey: "Environment"; ValueType: expandsz; ValueName: "Path"; Value
 Filename: "{app}\e2a.exe"; Description: "{cm:LaunchProgram,e2a}"; Flags: nowait postinstall skipifsilent
 
 [UninstallRun]
-; Files of a running program cannot be removed: stop the tray node and the app first.
+; Files of a running program cannot be removed: stop every program of the folder first,
+; the windowed ones and the console ones (`e2a-node-cli --headless` left running in a
+; terminal, an `e2a-cli convert`), which share the _internal folder.
 Filename: "{sys}\taskkill.exe"; Parameters: "/F /T /IM e2a-node.exe"; Flags: runhidden; RunOnceId: "StopNode"
 Filename: "{sys}\taskkill.exe"; Parameters: "/F /T /IM e2a.exe"; Flags: runhidden; RunOnceId: "StopApp"
+Filename: "{sys}\taskkill.exe"; Parameters: "/F /T /IM e2a-node-cli.exe"; Flags: runhidden; RunOnceId: "StopNodeCli"
+Filename: "{sys}\taskkill.exe"; Parameters: "/F /T /IM e2a-cli.exe"; Flags: runhidden; RunOnceId: "StopAppCli"
 
 [Code]
 const

@@ -1,0 +1,81 @@
+"""The three systems' definitions say what is true: what the Windows uninstaller stops,
+the macOS minimum, what the Linux build installs first, where check-linux.sh looks."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGING = ROOT / "packaging"
+
+
+def _windows_programs() -> set[str]:
+    spec = (PACKAGING / "pyinstaller" / "e2a.spec").read_text(encoding="utf-8")
+    windows = spec[spec.index('if sys.platform == "win32":'):spec.index("elif sys.platform")]
+    return set(re.findall(r'program\(\w+, "([\w-]+)"', windows))
+
+
+def test_the_windows_uninstaller_stops_every_program_of_the_folder() -> None:
+    iss = (PACKAGING / "windows" / "e2a.iss").read_text(encoding="utf-8")
+    start = iss.index("\n[UninstallRun]")
+    uninstall_run = iss[start:iss.index("\n[", start + 1)]
+    stopped = set(re.findall(r"/IM ([\w-]+)\.exe", uninstall_run))
+    assert _windows_programs() == {"e2a", "e2a-cli", "e2a-node", "e2a-node-cli"}
+    assert stopped == _windows_programs()
+
+
+def _min_macos() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("min_macos",
+                                                  PACKAGING / "macos" / "min_macos.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_macos_minimum_is_the_newest_a_wheel_was_built_for(tmp_path: Path) -> None:
+    for name, tag in [("pyside6_essentials-6.12.0", "cp310-abi3-macosx_14_0_arm64"),
+                      ("numpy-2.3.0", "cp311-cp311-macosx_11_0_arm64"),
+                      ("aiohttp-3.12", "cp311-cp311-macosx_10_9_universal2"),
+                      ("lxml-5", "py3-none-any")]:
+        info = tmp_path / f"{name}.dist-info"
+        info.mkdir()
+        (info / "WHEEL").write_text(f"Wheel-Version: 1.0\nTag: {tag}\n")
+    assert _min_macos().minimum([tmp_path], "macosx-11.0-arm64") == (14, 0)
+
+
+def test_the_apps_and_the_readme_state_that_minimum() -> None:
+    spec = (PACKAGING / "pyinstaller" / "e2a.spec").read_text(encoding="utf-8")
+    assert '"LSMinimumSystemVersion": macos_min' in spec and "E2A_MACOS_MIN" in spec
+    assert "min_macos.py" in (PACKAGING / "macos" / "build-macos.sh").read_text()
+    readme = (PACKAGING / "README.md").read_text(encoding="utf-8")
+    assert "macOS 11+" not in readme and "macOS 14" in readme
+
+
+def test_the_release_installs_qts_x11_libraries_before_it_builds() -> None:
+    workflow = (ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    assert workflow.index("libxcb-cursor0") < workflow.index("run: packaging/build-linux.sh")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a Linux script")
+def test_check_linux_looks_where_build_linux_built(tmp_path: Path) -> None:
+    build = tmp_path / "elsewhere"
+    bundle = build / "dist" / "e2a"
+    bundle.mkdir(parents=True)
+    called = tmp_path / "called"
+    (bundle / "e2a").write_text(f'#!/bin/sh\necho "$@" > {called}\nexit 3\n')
+    (bundle / "e2a").chmod(0o755)
+    env = {**os.environ, "E2A_BUILD_DIR": str(build)}
+    env.pop("E2A_CHECK_DIR", None)
+    done = subprocess.run(["bash", str(PACKAGING / "check-linux.sh")], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0  # the stand-in bundle fails its conversion, on purpose
+    assert called.read_text().startswith("convert "), done.stderr
+    assert (build / "check" / "convert.log").exists()
