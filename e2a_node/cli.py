@@ -62,6 +62,18 @@ def _seconds(text: str) -> float:
     return value
 
 
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def _device(text: str) -> str:
+    """auto, cpu, cuda, cuda:N or mps (argparse type)."""
+    kind, _, index = text.partition(":")
+    if kind not in DEVICES or (index and not (kind == "cuda" and index.isdigit())):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a device: auto, cpu, cuda, "
+                                         "cuda:N or mps")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="e2a-node", description="Speak parts of e2a "
                                      "audiobooks for a coordinator on your network.")
@@ -81,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
                         f"seconds without a coordinator (default {ONE_JOB_PATIENCE_S:.0f})")
     parser.add_argument("--forget", metavar="NAME", help="un-pair from the farm of this name "
                         "(it has to be paired again with its code) and exit")
+    parser.add_argument("--device", type=_device, default="auto",
+                        help="where the voice speaks: auto (a GPU where the book's engine "
+                             "can use one: CUDA torch for Coqui, onnxruntime-gpu for Piper; "
+                             "else the CPU), cpu, cuda, cuda:N or mps (default auto)")
     parser.add_argument("--max-speed", type=_speed, help="never speak faster than this "
                         "multiple of real time (keeps a shared PC responsive)")
     parser.add_argument("--get-voices", action="store_true",
@@ -158,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = NodeConfig(AppPaths.load().data_dir, args.name, args.url, args.code,
                         network.mdns_list, args.one_job, args.max_speed,
                         give_up_after=args.give_up_after if args.one_job else None,
-                        farm_name=args.farm, get_voices=args.get_voices)
+                        farm_name=args.farm, get_voices=args.get_voices,
+                        device=args.device)
     try:
         config.paths.writable(config.paths.node_dir)
     except E2AError as exc:

@@ -102,7 +102,9 @@ class NodeConfig:
     mdns_interfaces: list[str] | None = None
     one_job: bool = False
     max_speed: float | None = None
-    device: str = "cpu"
+    device: str = "auto"
+    """"auto" (a GPU where the voice's engine can use one, else the CPU), "cpu", "cuda",
+    "cuda:N" or "mps"."""
     give_up_after: float | None = None
     """With one_job: leave with an error after this many seconds without a coordinator."""
     farm_name: str | None = None
@@ -204,7 +206,8 @@ class NodeWorker:
         return self._threads
 
     def set_device(self, device: str) -> None:
-        """Speak on ``device`` ("cpu", "cuda") from the next unit on. Safe from any thread."""
+        """Speak on ``device`` ("auto", "cpu", "cuda", "cuda:1", "mps") from the next unit
+        on. Safe from any thread."""
         self._device = device
 
     @property
@@ -242,9 +245,18 @@ class NodeWorker:
         engines: dict[str, list[str]] = {}
         for voice in available_voices(self.voices_dir):
             engines.setdefault(voice.engine, []).append(voice.name)
-        gpu = describe_gpu(self._device)
-        return Capabilities(self.identity.name, self._device, engines,
+        device = self.device_in_use
+        gpu = describe_gpu(device)
+        return Capabilities(self.identity.name, device, engines,
                             gpu.name if gpu else "", gpu.free_mb if gpu else 0)
+
+    @property
+    def device_in_use(self) -> str:
+        """The device the loaded voice really speaks on; before a voice is loaded, the one
+        asked for ("auto" reads as the CPU: nothing is known to be faster yet)."""
+        if self._engine is not None:
+            return self._engine[1].device_used
+        return "cpu" if self._device == "auto" else self._device
 
     async def _async_sleep(self, seconds: float) -> None:
         """Sleep, but wake at once for stop, pause or resume."""
@@ -425,7 +437,8 @@ class NodeWorker:
             return False
         caps, engine = ready
         voice = job.settings.engine
-        log.info("working on %r", job.title)
+        log.info("working on %r (voice %s, on %s)", job.title, voice.label,
+                 _device_words(caps.device, caps.gpu))
         flow = _UnitFlow(link, caps)
         try:
             while self._at_work():
@@ -433,6 +446,7 @@ class NodeWorker:
                         self._engine[0][1:] != (self._device, self._threads):
                     await self._async_finish_straggler()
                     engine = await self._async_load(link, voice)  # settings changed
+                    flow.caps = self.capabilities()  # the farm sees the device now used
                 try:
                     lease = await flow.next_lease()
                 except Unauthorized:
@@ -476,7 +490,8 @@ class NodeWorker:
             return None
         self._set(NodeStatus.LOADING, title=job.title)
         await self._async_finish_straggler()
-        return caps, await self._async_load(link, voice)
+        engine = await self._async_load(link, voice)
+        return self.capabilities(), engine  # the device it really loaded on, for the farm
 
     async def _async_load(self, link: FarmLink, voice: EngineSettings) -> Engine:
         """Load the voice, telling the farm now and then that this node is still here.
@@ -851,6 +866,13 @@ def pin_current_thread(threads: int | None) -> bool:
     limited = threads is not None and threads < len(cpus)
     setter(0, set(cpus[:threads]) if limited else set(cpus))
     return limited
+
+
+def _device_words(device: str, gpu: str) -> str:
+    """"the CPU", "cuda (RTX 3060)": where a node's voice speaks, for its log."""
+    if device == "cpu":
+        return "the CPU"
+    return f"{device} ({gpu})" if gpu else device
 
 
 def _retrieved(future: asyncio.Future[UnitAudio]) -> None:

@@ -86,6 +86,14 @@ class Engine(ABC):
         """Rate of the loaded voice."""
 
     @property
+    def device_used(self) -> str:
+        """The device this engine really speaks on once loaded ("cpu", "cuda", "cuda:1",
+        "mps"), which may differ from the one asked for (no CUDA in this onnxruntime or
+        torch): the farm's Nodes table and the node's log must say what is true.
+        Engines that never use an accelerator keep this default."""
+        return "cpu"
+
+    @property
     def max_chars(self) -> int:
         """The longest text one ``speak`` call takes well (0: no limit); the planner
         splits sentences below it."""

@@ -174,6 +174,10 @@ class CoquiEngine(Engine):
         return self._limit
 
     @property
+    def device_used(self) -> str:
+        return self._torch_device
+
+    @property
     def sample_rate(self) -> int:
         return self._rate
 
@@ -244,7 +248,13 @@ def _import_coqui() -> tuple[Any, Any]:
 
 
 def _pick_device(torch: Any, wanted: str) -> str:
-    """CUDA or MPS when asked for and present; otherwise the CPU, with a log line."""
+    """CUDA or MPS when asked for ("auto": whichever is here) and present; otherwise the
+    CPU, with a log line when a device was asked for by name."""
+    if wanted == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        mps = getattr(torch.backends, "mps", None)
+        return "mps" if mps is not None and mps.is_available() else "cpu"
     if wanted.startswith("cuda") and torch.cuda.is_available():
         return wanted
     if wanted == "mps" and torch.backends.mps.is_available():

@@ -128,20 +128,29 @@ class PiperEngine(Engine):
             options.inter_op_num_threads = 1
         session = onnxruntime.InferenceSession(str(model), sess_options=options,
                                                providers=self.providers())
+        # What onnxruntime really took: a CUDA provider that failed to start falls back.
+        self._device_used = "cuda" if "CUDAExecutionProvider" in session.get_providers() \
+            else "cpu"
         return PiperVoice(config=PiperConfig.from_dict(json.loads(config.read_text("utf-8"))),
                           session=session)
 
     def providers(self) -> list[Any]:
-        """CUDA when the device asks for it and this onnxruntime has it; else the CPU."""
+        """CUDA when the device asks for it ("cuda" or "auto") and this onnxruntime has
+        it; else the CPU (with a warning only when CUDA was asked for by name)."""
         import onnxruntime
 
-        if self.device.startswith("cuda"):
+        if self.device.startswith("cuda") or self.device == "auto":
             if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
                 return [("CUDAExecutionProvider", {"cudnn_conv_algo_search": "HEURISTIC"}),
                         "CPUExecutionProvider"]
-            log.warning("piper: this onnxruntime has no CUDA (install onnxruntime-gpu); "
-                        "speaking on the CPU")
+            if self.device != "auto":
+                log.warning("piper: this onnxruntime has no CUDA (install onnxruntime-gpu); "
+                            "speaking on the CPU")
         return ["CPUExecutionProvider"]
+
+    @property
+    def device_used(self) -> str:
+        return getattr(self, "_device_used", "cpu")
 
     def speak(self, text: str) -> Speech:
         gap = np.zeros(int(CLAUSE_GAP_S * self.sample_rate), dtype=np.int16)

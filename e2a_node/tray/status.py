@@ -83,9 +83,18 @@ def _working(state: NodeSnapshot) -> str:
 
 
 def gpu_available() -> bool:
-    """Whether a GPU the voices can use is here (onnxruntime's CUDA provider)."""
+    """Whether a GPU a voice can use may be here: onnxruntime's CUDA provider (Piper), or
+    torch installed beside an NVIDIA driver (Coqui). Torch itself is not imported (it
+    takes seconds and hundreds of MB): a CPU-only torch is found out when a voice loads,
+    and the node then says it speaks on the CPU."""
+    import importlib.util
+    import shutil
+
     try:
         import onnxruntime
     except ImportError:
-        return False
-    return "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+        onnxruntime = None
+    if onnxruntime is not None and \
+            "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        return True
+    return importlib.util.find_spec("torch") is not None and bool(shutil.which("nvidia-smi"))
