@@ -22,13 +22,18 @@ from .events import (
     JobFailed,
     JobFinished,
     JobStarted,
+    NodeBack,
     NodeChanged,
     NodeGone,
+    NodePaired,
+    PairingRefused,
     UnitFinished,
+    UnitRejected,
     UnitStarted,
     WaitingForNodes,
 )
-from .nodestate import state_label
+from .loglines import log_line
+from .nodestate import display_name, state_label
 from .progress import NodeView, ProgressModel, ProgressSnapshot, format_duration
 
 
@@ -39,7 +44,7 @@ def node_summary(nodes: Iterable[NodeView]) -> list[str]:
         if not node.units_done:
             continue
         units = "unit" if node.units_done == 1 else "units"
-        lines.append(f"  {node.name}: {node.units_done} {units}, "
+        lines.append(f"  {display_name(node.node, node.name)}: {node.units_done} {units}, "
                      f"{node.audio_seconds / 60:.1f} min of audio, {node.speed:.1f}x real time")
     return (["per node:", *lines]) if lines else []
 
@@ -55,7 +60,8 @@ def status_lines(snap: ProgressSnapshot) -> list[str]:
     for node in snap.nodes:
         unit = f"unit {node.unit_id}" if node.unit_id is not None else "-"
         state = state_label(node.state).split(":")[0]  # the window's words, shortened
-        lines.append(f"  {node.name[:20]:20} {node.device[:10]:10} {node.engine[:8]:8} "
+        name = display_name(node.node, node.name)
+        lines.append(f"  {name[:27]:27} {node.device[:10]:10} {node.engine[:8]:8} "
                      f"{state[:14]:14} {unit:10} {node.units_done:4d} done "
                      f"{node.speed:5.1f}x")
     return lines
@@ -84,9 +90,9 @@ class TerminalProgress:
                        f"units{resumed}")
         elif isinstance(event, UnitStarted | UnitFinished | NodeChanged):
             self._draw()
-        elif isinstance(event, NodeGone):
-            self._line(f"node {event.name} is gone (silent for {event.silent_seconds:.0f} s); "
-                       "its unit goes to another node")
+        elif isinstance(event, NodeGone | NodeBack | NodePaired | PairingRefused
+                        | UnitRejected):
+            self._line(log_line(event))  # the window's log says the same
         elif isinstance(event, ChapterEncoded):
             self._line(f"encoded chapter {event.chapter + 1}: {event.title} "
                        f"({format_duration(event.duration)})")

@@ -178,3 +178,19 @@ def test_the_terminal_says_the_same_words_as_the_window() -> None:
     lines = status_lines(snap)
     assert "pausing… 1 node finishing its part" in lines[0]
     assert "standing aside" in lines[2] and "waiting" in lines[3]
+
+
+def test_e2a_convert_names_nodes_as_the_window_does() -> None:
+    import io
+
+    from e2a_desktop.events import NodeGone
+    from e2a_desktop.terminal import TerminalProgress
+
+    out = io.StringIO()
+    terminal = TerminalProgress(ProgressModel(FakeClock()), out)
+    terminal(NodeGone("node-key-7f3a", "vm", 61.0))
+    terminal(NodeBack("node-key-7f3a", "vm", 70.0))
+    terminal(PairingRefused("node-key-9999", "kitchen"))
+    text = out.getvalue()
+    assert "node vm · 7f3a is lost" in text and "node vm · 7f3a is back" in text
+    assert "kitchen · 9999 tried to pair with a wrong farm code" in text
