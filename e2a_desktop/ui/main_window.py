@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
 
     def run_saved(self, saved: SavedRequest) -> None:
         """Open a saved request's book with its settings and convert it (resume or queue)."""
-        if self.session is not None or self._pending is not None:
+        if self.session is not None or self._pending is not None or self.waiting.converting:
             self.show_message("A book is being converted; wait for it or cancel it first.")
             return
         if not self._may_leave_book(f"Convert “{saved.label}”"):
@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
         request = saved.convert_request(voice.max_chars or None)
         book = saved.edited(self.book)
         self._starting = saved
+        self.waiting.converting = True
         self.controls.set_mode("stopping")
         self.chapters.reset_states()
         self.message.hide()  # "Stopped… press Convert" is no longer true
@@ -259,7 +260,7 @@ class MainWindow(QMainWindow):
     def _on_prepared(self, prepared: PreparedBook) -> None:
         existing = [p for p in prepared.outputs if p.exists()]
         if existing and not self.confirm(replace_question(existing)):
-            self._starting = None
+            self._starting, self.waiting.converting = None, False
             self.controls.set_mode("idle")
             self.show_message(f"Not converted: {existing[0]} is kept. Choose another folder "
                               "or format to keep both.", error=False)
@@ -290,7 +291,7 @@ class MainWindow(QMainWindow):
             self.waiting.refresh()
 
     def _on_start_failed(self, message: str) -> None:
-        self.session = None
+        self.session, self.waiting.converting = None, False
         self.controls.set_mode("idle")
         self.show_message(message)
         self.waiting.conversion_ended(FAILED)
@@ -318,7 +319,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.deleteLater()
         self.session = None
-        self.waiting.busy = None
+        self.waiting.busy, self.waiting.converting = None, False
         self.core.keep_awake(False)
         if outcome.state == FINISHED and outcome.result is not None:
             self.outputs = self.controls.outputs = outcome.result.outputs

@@ -44,6 +44,7 @@ class WaitingBooks(QObject):
         self.queue: list[SavedRequest] = load_queue(self.queue_path)
         self.queue_running = False
         self._busy: Path | None = None
+        self._converting = False
         panel.resume_requested.connect(self._on_resume)
         panel.discard_requested.connect(self._on_discard)
         panel.queue_start_requested.connect(self.start_queue)
@@ -59,7 +60,18 @@ class WaitingBooks(QObject):
     @busy.setter
     def busy(self, folder: Path | None) -> None:
         self._busy = folder
-        self._show_queue()  # "Start the queue" is not offered while a book converts
+        self._show_queue()
+
+    @property
+    def converting(self) -> bool:
+        """A book is being prepared or converted: "Start the queue" is not offered (the
+        queue goes on by itself after it), and a Resume waits its turn."""
+        return self._converting or self._busy is not None
+
+    @converting.setter
+    def converting(self, on: bool) -> None:
+        self._converting = on
+        self._show_queue()
 
     # -- unfinished jobs ---------------------------------------------------------------------
 
@@ -138,5 +150,5 @@ class WaitingBooks(QObject):
         self._show_queue()
 
     def _show_queue(self) -> None:
-        self.panel.show_queue(self.queue, self.queue_running or self._busy is not None)
+        self.panel.show_queue(self.queue, self.queue_running or self.converting)
         self.listed.emit(self.panel.count)
