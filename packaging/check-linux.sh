@@ -72,36 +72,5 @@ xvfb-run -a -s "-screen 0 1024x768x24" bash -c '
 echo "   ok: screenshot: $OUT/node.png"
 
 echo "== 4. Start at login: ticked in the node's window, its entry starts the node"
-ENTRY="$TMP/home/.config/autostart/e2a-node.desktop"
-xvfb-run -a -s "-screen 0 1024x768x24" bash -c '
-  set -e
-  entry="$1"; shift
-  "$@" DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" "'"$TMP"'/e2a/e2a-node" \
-    > "'"$OUT"'/autostart.log" 2>&1 &
-  node=$!
-  wid=$(timeout 120 xdotool search --sync --onlyvisible --name "^e2a node$" | head -1)
-  xdotool windowfocus --sync "$wid" || true
-  # Tab from control to control and press Space until the entry appears (Escape closes
-  # whatever else Space opened: the join dialog, the threads list).
-  for _ in $(seq 1 15); do
-    xdotool key --window "$wid" Tab; sleep 0.3
-    xdotool key --window "$wid" space; sleep 0.5
-    [ -f "$entry" ] && break
-    xdotool key --window "$wid" Escape; sleep 0.3
-  done
-  kill $node; wait $node 2> /dev/null || true
-  if [ ! -f "$entry" ]; then echo "   FAILED: Start at login wrote no $entry"; exit 1; fi
-  command=$(sed -n "s/^Exec=//p" "$entry")
-  echo "   the entry runs: $command"
-  eval "words=($command)"  # the Exec line is quoted for a shell
-  "$@" DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" "${words[@]}" \
-    > "'"$OUT"'/autostart-run.log" 2>&1 &
-  started=$!
-  if ! timeout 120 xdotool search --sync --onlyvisible --name "^e2a node$" > /dev/null; then
-    echo "   FAILED: the entry did not start the node; its output:"
-    cat "'"$OUT"'/autostart-run.log"; exit 1
-  fi
-  kill $started; wait $started 2> /dev/null || true
-' _ "$ENTRY" "${clean[@]}"
-echo "   ok: the entry starts the tray node"
+"$ROOT/packaging/linux/check-autostart.sh" "$TMP/e2a/e2a-node" "$TMP/home" "$OUT" "${clean[@]}"
 echo "== all four work"
