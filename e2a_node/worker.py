@@ -666,7 +666,8 @@ class NodeWorker:
             if self._halt.is_set():
                 await self._async_hand_back(link, unit.unit_id)
             else:
-                log.info("unit %d was finished elsewhere; dropped", unit.unit_id)
+                log.info("the farm took unit %d back (paused, or finished elsewhere); "
+                         "stopped speaking it", unit.unit_id)
             return None
         except Exception as exc:  # an engine failing on one unit must not end the node...
             log.warning("unit %d failed in the voice engine (%s); handed back", unit.unit_id,
