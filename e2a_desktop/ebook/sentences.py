@@ -117,6 +117,12 @@ def _ends_with_abbreviation(before: str, abbreviations: frozenset[str],
         or bool(_INITIALS.match(word))
 
 
+def ends_with_abbreviation(before: str, language: str = "en") -> bool:
+    """The text ``before`` a full stop ends with a word the splitter does not end a
+    sentence at ("No", "Mr", an initial)."""
+    return _ends_with_abbreviation(before, _abbreviations(language))
+
+
 def split_sentences(paragraph: str, language: str = "en") -> list[str]:
     """Split one paragraph into sentences; joining them with spaces gives it back.
 

@@ -40,7 +40,7 @@ GENERAL: dict[str, str] = {
     "Co": "Company", "co": "company", "Bros": "Brothers", "Ltd": "Limited",
     "Inc": "Incorporated", "Dept": "Department", "Univ": "University", "Ave": "Avenue",
     "ult": "ultimo", "inst": "instant", "MS": "manuscript", "MSS": "manuscripts",
-    "Messrs": "Messieurs", "do": "ditto", "anon": "anonymous", "Anon": "Anonymous",
+    "Messrs": "Messieurs", "Dr": "Doctor", "do": "ditto", "anon": "anonymous", "Anon": "Anonymous",
 }
 """Abbreviations that can end a sentence; "do." is ditto only before a number (see below)."""
 
@@ -54,9 +54,14 @@ BEFORE_NUMBERS: dict[str, tuple[str, str]] = {
     "art": ("article", "articles"), "Sec": ("section", "sections"),
     "sec": ("section", "sections"), "Pt": ("part", "parts"), "pt": ("part", "parts"),
     "Bk": ("book", "books"), "bk": ("book", "books"), "l": ("line", "lines"),
-    "ll": ("lines", "lines"),
+    "ll": ("lines", "lines"), "sc": ("scene", "scenes"), "Sc": ("scene", "scenes"),
 }
 """Abbreviations said only before a number or numeral ("No. 7", "vol. ii.")."""
+
+BOOK_SIZES = {"4to": "quarto", "8vo": "octavo", "12mo": "duodecimo", "16mo": "sextodecimo",
+              "fol.": "folio", "Fol.": "folio"}
+"""A bibliography's book sizes ("London, 1829, 8vo.")."""
+_BOOK_SIZE = re.compile(r"(?<![\w.])(4to|8vo|12mo|16mo|[Ff]ol\.)(?!\w)")
 
 MONTHS: dict[str, str] = {
     "Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June",
@@ -75,7 +80,8 @@ UNITS: dict[str, tuple[str, str]] = {
     "sq": ("square", "square"), "cu": ("cubic", "cubic"), "gr": ("grain", "grains"),
     "dwt": ("pennyweight", "pennyweight"), "km": ("kilometre", "kilometres"),
     "cm": ("centimetre", "centimetres"), "mm": ("millimetre", "millimetres"),
-    "kg": ("kilogram", "kilograms"), "mph": ("miles an hour", "miles an hour"),
+    "kg": ("kilogram", "kilograms"), "pt": ("pint", "pints"), "pts": ("pints", "pints"),
+    "mph": ("miles an hour", "miles an hour"),
 }
 """Units after a number ("6 ft.", "3 lbs.")."""
 _WORDLIKE_UNITS = frozenset(("in", "min", "mi", "sq", "cu", "hr", "gr", "doz", "gal"))
@@ -89,8 +95,8 @@ SENTENCE_STARTERS = _words(
 """Capitalised words that more likely open a new sentence than continue a name."""
 
 _CLOSE = r"[\"')\u2019\u201d\]]"
-_NEXT_CAPITAL = re.compile(rf"{_CLOSE}*\s+[\"'(\u2018\u201c]*[A-Z]")
-_END = re.compile(rf"{_CLOSE}*\s*$")
+_NEXT_CAPITAL = re.compile(rf"(?:{_CLOSE}|\s)*?\s+[\"'(\u2018\u201c]*[A-Z]")
+_END = re.compile(rf"(?:{_CLOSE}|\s)*$")
 
 
 def ends_sentence(text: str, after: int) -> bool:
@@ -110,13 +116,18 @@ _STREET = re.compile(r"(?<=[a-z] )St\.")
 _GENERAL = re.compile(rf"(?<![\w.])({_word_pattern(GENERAL)}|{_word_pattern(AFTER_NAMES)})\.")
 _BEFORE_NUMBER = re.compile(
     rf"(?<![\w.])({_word_pattern(BEFORE_NUMBERS)})\.\s*(?=\d|[ivxlcIVXLC]+\b)")
+_SPAN = re.compile(r"\d+\s*(?:-|to|and|&)\s*\d|[ivxlc]+\s*(?:-|to|and)\s*[ivxlc]+\b")
+"""'pp. 10-20', 'vols. ii and iii': a span, so the plural ('No. 193, 1692' is one number)."""
 _NUMBER_ONLY = frozenset(("No", "no", "Nos", "nos", "l", "ll", "art", "Art"))
 """Before these, a numeral is likely a word ("I said no. I won't")."""
 _MONTH = re.compile(rf"(?<![\w.])({_word_pattern(MONTHS)})\.(?=\s*\d)|(?<=\d )"
                     rf"({_word_pattern(MONTHS)})\.")
-_UNIT = re.compile(rf"(?<=\d)(\s?)({_word_pattern(UNITS)})(\.?)(?![\w'])")
+_UNIT = re.compile(rf"(?:(?<=\d)|(?<=half )|(?<=quarter )|(?<=quarters ))(\s?)"
+                   rf"({_word_pattern(UNITS)})(\.?)(?![\w'])")
 _INITIALISM = re.compile(r"(?<![\w.])((?:[A-Za-z]{1,2}\.){2,}[A-Za-z]?)(?!\w)")
-_INITIAL = re.compile(r"(?<![\w.'\u2019])([A-Z])\.(?!\w)")
+_INITIAL = re.compile(r"(?<![\w.])([A-Z])\.(?!\w)")
+_VERSUS = re.compile(r"(?<![\w.])v\.(?=\s+[A-Z])")
+_SENTENCE_OPEN = re.compile(r"(?:^|[.!?][\"')\u2019\u201d\]]*\s+)[\"'(\u2018\u201c]*$")
 _FIRST_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
 _FRENCH_NAME_AFTER = re.compile(r"\s+(?:[A-Z][a-z]|de |le |du )")
 _SENTENCE_END_WORDS = frozenset(("etc", "viz", "ibid", "&c"))
@@ -139,9 +150,10 @@ def _before_number(match: re.Match[str]) -> str:
     rest = match.string[match.end():match.end() + 12]
     if word in _NUMBER_ONLY and not rest[:1].isdigit():
         return match.group(0)
-    plural = bool(re.match(r"\d+\s*(?:-|to|and|&|,)\s*\d|[ivxlc]+\s*(?:-|to|and|,)\s*[ivxlc]+\b",
-                           rest))
-    return f"{many if plural else one} "
+    plural = bool(_SPAN.match(rest))
+    said = many if plural else one
+    opens = _SENTENCE_OPEN.search(match.string, 0, match.start())
+    return f"{said.capitalize() if opens and word[0].isupper() else said} "
 
 
 def _month(match: re.Match[str]) -> str:
@@ -155,6 +167,8 @@ def _month(match: re.Match[str]) -> str:
 def _glued(match: re.Match[str]) -> bool:
     """The digits before the unit end a word ("w2 sq."), not a quantity."""
     start = match.start()
+    if match.string[max(0, start - 8):start].endswith(("half ", "quarter ", "quarters ")):
+        return False
     while start and (match.string[start - 1].isdigit() or match.string[start - 1] in ",."):
         start -= 1
     return start > 0 and match.string[start - 1].isalpha()
@@ -168,7 +182,8 @@ def _unit(match: re.Match[str]) -> str:
     single = bool(re.search(r"(?<![\d.,])1$", before))
     said = one if single else many
     stop = match.group(0).endswith(".") and ends_sentence(match.string, match.end())
-    return f" {said}{'.' if stop else ''}"
+    space = "" if match.string[match.start() - 1:match.start()] == " " else " "
+    return f"{space}{said}{'.' if stop else ''}"
 
 
 def _initialism(match: re.Match[str]) -> str:
@@ -223,7 +238,8 @@ def expand_abbreviations(text: str) -> str:
     text = _GENERAL.sub(_general, text)
     text = _INITIALISM.sub(_initialism, text)
     text = _INITIAL.sub(_initial, text)
-    return text
+    text = _VERSUS.sub("versus", text)
+    return _BOOK_SIZE.sub(lambda m: BOOK_SIZES[m.group(1)], text)
 
 
 def expand_units(text: str) -> str:

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 
+from ..ebook.sentences import ends_with_abbreviation
 from .abbreviations_en import (
+    BEFORE_NUMBERS,
+    MONTHS,
+    TITLES,
     ends_sentence,
     expand_abbreviations,
     expand_titles_without_stops,
@@ -18,7 +22,7 @@ from .abbreviations_en import (
 )
 from .money_en import say_money
 from .numbers_en import say_numbers
-from .roman_en import say_roman_numerals
+from .roman_en import is_heading_number, say_roman_numerals
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'\u2019]")
 _EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
@@ -32,8 +36,9 @@ _MARK = "\x01"
 pounds a week."), or the splitter would take them for the sentence before going on."""
 _OPENS_WITH_FIGURE = re.compile(
     r"((?:^|[.!?][\"')\]\u2019\u201d]*\s+)[\"'(\u2018\u201c]*)(?=[\d£$€])")
+_GOES_ON = [[word] for word in (*BEFORE_NUMBERS, *MONTHS, *TITLES)]
 _MONEY_BEFORE = re.compile(r"\d\s?[sdl]\.\s+$")
-_MARKED = re.compile(f"{_MARK}([^a-z{_MARK}]*)([a-z])?")
+_MARKED = re.compile(f"{_MARK}([^A-Za-z{_MARK}]*)([a-z])?")
 
 
 def _domain(host: str) -> str:
@@ -61,11 +66,17 @@ def _junk(match: re.Match[str]) -> str:
 def _mark(match: re.Match[str]) -> str:
     if _MONEY_BEFORE.search(match.string, 0, match.end()):  # "26s. 4d.": one sum
         return match.group(0)
+    if match.group(1).startswith(".") and (
+            ends_with_abbreviation(match.string[:match.start()], "en")
+            or match.string[:match.start()].rsplit(None, 1)[-1:] in _GOES_ON):
+        return match.group(0)  # "No. 3", "sc. 2" go on
     return match.group(1) + _MARK
 
 
 def say_english(paragraph: str) -> str:
     """One paragraph of English text as a narrator says it."""
+    if is_heading_number(paragraph):
+        return say_roman_numerals(paragraph)
     text = _OPENS_WITH_FIGURE.sub(_mark, paragraph)
     if "://" in text or "www." in text:
         text = _URL.sub(_url, text)

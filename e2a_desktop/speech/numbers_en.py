@@ -38,6 +38,8 @@ _PLURAL_NOUN = re.compile(r"\s+(?!(?:was|is|has|his|its|as|us|thus|does|yes|alwa
                           r"towards|whereas|besides|this|unless|less|across|afterwards)\b)"
                           r"(?:[a-z]+s|men|people|feet|head|sheep|children|women|"
                           r"hundred|thousand|million)\b")
+_COUNT_BEFORE = re.compile(r"(?<![\d,])(?!\d{4}\b)\d[\d,]*\s+to\s+$")
+"""'from 285 to 1975' counts votes: the second number is no year either."""
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
 
 
@@ -48,7 +50,9 @@ def _is_year(text: str, start: int, end: int, value: int) -> bool:
     before = _WORD_BEFORE.search(text, max(0, start - 20), start)
     cued = bool(before and before.group(1).lower() in _YEAR_CUES) or \
         text[max(0, start - 2):start] in (", ", "(")
-    if _PLURAL_NOUN.match(text, end):
+    if before and before.group(1).lower() in ("ad", "anno"):
+        return True
+    if _PLURAL_NOUN.match(text, end) or _COUNT_BEFORE.search(text, 0, start):
         return False
     return cued or 1100 <= value <= 1999
 
@@ -96,6 +100,9 @@ def _slash_fraction(match: re.Match[str]) -> str:
     whole, numerator, denominator = match.group(1), int(match.group(2)), int(match.group(3))
     if denominator in (2, 4) and numerator == 1 and whole:
         return f"{cardinal(int(whole))} and a {fraction(1, denominator).split()[-1]}"
+    if (numerator, denominator) == (1, 2) and not whole and \
+            match.string[match.end():match.end() + 3] in (" a ", " an"):
+        return "half"  # "1/2 a cup": "half a cup"
     said = fraction(numerator, denominator)
     return f"{cardinal(int(whole))} and {said}" if whole else said
 

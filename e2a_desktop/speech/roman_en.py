@@ -79,6 +79,11 @@ def _regnal(match: re.Match[str]) -> str:
     return f"{name}{match.group(2)}the {said.title() if name[0].isupper() else said}"
 
 
+def is_heading_number(text: str) -> bool:
+    """A paragraph that is only a number ("XIII", "4.", "I"): a section's heading."""
+    return bool(_HEADING.match(text.strip()))
+
+
 def say_roman_numerals(text: str) -> str:
     """Roman numerals of a paragraph said by context; a numeral alone is a heading."""
     heading = _HEADING.match(text.strip())

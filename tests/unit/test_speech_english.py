@@ -1,0 +1,70 @@
+"""What a narrator says for lines of real books: the English front end, case by case.
+
+The cases live in speech_cases_en.txt ('< ' the line as read, '> ' what is said), one
+section per book, so a wrong reading is fixed by editing one line of text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from e2a_desktop.ebook.normalize import normalize_text
+from e2a_desktop.ebook.sentences import split_sentences
+from e2a_desktop.speech import front_end, spoken_paragraph, spoken_text
+
+CASES = Path(__file__).with_name("speech_cases_en.txt")
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    cases: list[tuple[str, str, str]] = []
+    book, said_for = "", ""
+    for line in CASES.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            book = line[3:].split(" (")[0]
+        elif line.startswith("< "):
+            said_for = line[2:]
+        elif line.startswith("> "):
+            cases.append((book, said_for, line[2:]))
+    return cases
+
+
+ALL = _cases()
+
+
+def test_the_table_is_large_and_from_many_books() -> None:
+    assert len(ALL) >= 300
+    assert len({book for book, _, _ in ALL}) >= 10
+
+
+@pytest.mark.parametrize(("book", "line", "said"), ALL,
+                         ids=[f"{book[:20]}-{i}" for i, (book, _, _) in enumerate(ALL)])
+def test_a_line_is_said_as_a_narrator_says_it(book: str, line: str, said: str) -> None:
+    assert spoken_paragraph(normalize_text(line), "en") == said
+
+
+def test_abbreviations_leave_no_full_stop_inside_a_sentence() -> None:
+    said = spoken_paragraph("Mr. Holmes met Dr. Watson at St. Paul's on Oct. 4th, A.D. 1881.",
+                            "en")
+    assert split_sentences(said) == [said]
+    assert "." not in said[:-1]
+
+
+def test_old_money_is_one_sentence() -> None:
+    said = spoken_paragraph(normalize_text("I had received no less than 26s. 4d. Then I left."),
+                            "en")
+    assert split_sentences(said) == [
+        "I had received no less than twenty-six shillings and four pence.", "Then I left."]
+
+
+def test_a_heading_of_only_a_numeral_is_said_as_a_number_and_the_pronoun_is_left() -> None:
+    assert spoken_text("XIII\n\nI went out. I\n\nI", "en") == "Thirteen.\n\nI went out. I\n\nOne."
+
+
+def test_other_languages_pass_through_unchanged() -> None:
+    text = "M. Dupont est né en 1881 et a payé 4 £."
+    assert front_end("fr_FR") is None
+    assert spoken_paragraph(text, "fr") == text
+    assert spoken_text(text, "de-DE") == text
+    assert front_end("en_GB") is front_end("en-US") is front_end("en")
