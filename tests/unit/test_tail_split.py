@@ -8,16 +8,22 @@ from e2a_desktop.audio.master import UnitPiece, join_units
 from e2a_desktop.ebook.model import Book, Chapter, Metadata
 from e2a_desktop.farm.farm import Farm
 from e2a_node.protocol import Assignment, Capabilities
+from e2a_node.settings import EngineSettings
 from tests.helpers.fakes import FakeClock
 from tests.helpers.farm_fixtures import make_farm, speech_like_wav
 
 CAPS = Capabilities("pc", "cpu", {"piper": ["en_US-joe-medium"]})
 SENTENCES = [f"Sentence number {n} of the story, long enough to say aloud." for n in range(12)]
+VOICE = EngineSettings(engine="piper", voice="en_US-joe-medium", language="zxx")
+"""Planned in a language with no speech front end ("no linguistic content"): the units
+keep the text as written ("number 7", not "number seven"), so the lengths these tests
+are sized for hold."""
 
 
 def _farm(tmp_path: Path, clock: FakeClock) -> Farm:
     book = Book(Metadata("Tail"), [Chapter("Only", " ".join(SENTENCES))])
-    return make_farm(tmp_path / "farm", clock=clock, unit_chars=400, book=book, lease_ttl=30)
+    return make_farm(tmp_path / "farm", clock=clock, unit_chars=400, book=book, lease_ttl=30,
+                     voice=VOICE)
 
 
 def _lease(farm: Farm, node: str) -> Assignment:
@@ -95,7 +101,8 @@ def _farm_of(tmp_path: Path, clock: FakeClock, sentences: int) -> Farm:
     text = " ".join(f"Sentence number {n} of the story, long enough to say aloud."
                     for n in range(sentences))
     book = Book(Metadata("Tail"), [Chapter("Only", text)])
-    return make_farm(tmp_path, clock=clock, unit_chars=400, book=book, lease_ttl=30)
+    return make_farm(tmp_path, clock=clock, unit_chars=400, book=book, lease_ttl=30,
+                     voice=VOICE)
 
 
 def test_near_the_end_a_slow_node_gets_a_smaller_piece_than_a_fast_one(tmp_path: Path) -> None:
