@@ -34,10 +34,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import e2a_desktop.service  # noqa: E402
 from e2a_desktop.farm.host import FarmOptions  # noqa: E402
-from e2a_desktop.ui import pyside_guard  # noqa: E402
 from e2a_desktop.ui.app import load_style  # noqa: E402
 from e2a_desktop.ui.core import DesktopCore  # noqa: E402
 from e2a_desktop.ui.main_window import MainWindow  # noqa: E402
+from e2a_node.tray import pyside_guard  # noqa: E402
 from e2a_node.worker import NodeConfig  # noqa: E402
 
 BOOK = ROOT / "resources" / "sample" / "aesop-fables.epub"

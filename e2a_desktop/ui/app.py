@@ -18,8 +18,9 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from e2a_node.tray import pyside_guard
+
 from ..resources import assets
-from . import pyside_guard
 from .core import DesktopCore
 from .main_window import MainWindow
 

@@ -1,5 +1,6 @@
 """The tray node's start-up, in order.
 
+0. The guard against PySide6 6.12.0's signals losing references to True (pyside_guard).
 1. A QApplication that does not quit when its last window closes (the tray stays).
 2. The log goes to a file under the node's data dir too ("Open log" shows it).
 3. A NodeBridge: the worker on its own thread, its state and pairing requests as signals.
@@ -25,6 +26,7 @@ from ..engines.base import Engine
 from ..idle import IdleSource, SystemIdleSource
 from ..settings import EngineSettings
 from ..worker import NodeConfig
+from . import pyside_guard
 from .bridge import NodeBridge
 from .controller import IDLE_POLL_MS, TrayController
 from .icons import icon_for
@@ -116,6 +118,7 @@ def _log_to_file(path: Path) -> None:
 
 def run(config: NodeConfig) -> int:
     """Run the tray node until Quit; the exit status for the CLI."""
+    pyside_guard.install()  # a night of state signals must not abort the node (PySide6 6.12.0)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("e2a-node")

@@ -1,5 +1,9 @@
 """A guard against PySide6 releases whose signals steal a reference to ``True``.
 
+Both Qt front ends install it first thing: the tray node (a night of state
+signals) and the desktop window (which imports it from here: the node package
+never imports the desktop).
+
 PySide6 6.12.0's ``SignalInstance.emit`` and ``.disconnect`` return ``True``
 without the reference a caller owns: every call from Python leaves ``True`` with
 one reference less. Before Python 3.12 ``True`` is an ordinary object, so after

@@ -19,12 +19,15 @@ from e2a_desktop.farm.farm import Farm
 from e2a_desktop.farm.server import FarmServer
 from e2a_node.engines.base import Engine, EngineSettings
 from e2a_node.idle import FakeIdleSource
+from e2a_node.tray import pyside_guard
 from e2a_node.tray.app import TrayApp
 from e2a_node.tray.prefs import PrefsStore
 from e2a_node.worker import NodeConfig
 from tests.helpers.fakes import GateEngine, ToneEngine
 from tests.helpers.farm_fixtures import CODE, make_farm
 from tests.helpers.threads import no_new_threads_left
+
+pyside_guard.install()  # as the tray does: thousands of emits must not abort the test run
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from e2a_desktop.ui import pyside_guard
+from e2a_node.tray import pyside_guard
 
 EMITS = 30_000
 """More emits than True has references at start-up (about 6,000 in the window's process)."""
@@ -22,7 +22,7 @@ def test_thirty_thousand_signals_leave_true_with_its_references() -> None:
     done = _run(f"""
         import sys
         from PySide6.QtCore import QObject, Signal
-        from e2a_desktop.ui import pyside_guard
+        from e2a_node.tray import pyside_guard
 
         class Ticker(QObject):
             ticked = Signal(object)

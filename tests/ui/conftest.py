@@ -11,11 +11,11 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from e2a_desktop.farm.host import FarmOptions
-from e2a_desktop.ui import pyside_guard
 from e2a_desktop.ui.app import load_style
 from e2a_desktop.ui.core import DesktopCore
 from e2a_desktop.ui.dialogs import KEEP
 from e2a_desktop.ui.main_window import MainWindow
+from e2a_node.tray import pyside_guard
 from tests.helpers.fakes import GateEngine
 
 CODE = "482913"
