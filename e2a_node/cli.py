@@ -115,17 +115,19 @@ class StateLog:
     """Says what the node is doing when that changes (a headless node's only display)."""
 
     def __init__(self) -> None:
-        self._last: tuple[NodeStatus, str] | None = None
+        self._last: tuple[NodeStatus, str, str] | None = None
 
     def __call__(self, state: NodeSnapshot) -> None:
-        key = (state.status, state.farm)
+        key = (state.status, state.farm, state.waiting_for)
         if key == self._last or state.status in (NodeStatus.SPEAKING, NodeStatus.SEARCHING,
                                                  NodeStatus.JOINED):  # the worker says these
             self._last = key
             return  # speaking is logged per unit; searching by the worker itself
         self._last = key
         where = f" (farm '{state.farm_label}')" if state.farm else ""
-        log.info("%s%s", state.status.value, where)
+        why = f": {state.waiting_for}" if state.waiting_for and \
+            state.status is NodeStatus.IDLE else ""
+        log.info("%s%s%s", state.status.value, why, where)
 
 
 async def _async_run_until_stopped(worker: NodeWorker) -> None:

@@ -41,6 +41,9 @@ SPANS_HEADER = "X-E2A-Spans"
 PROOF_HEADER = "X-E2A-Proof"
 NONCE_HEADER = "X-E2A-Nonce"
 
+MAX_RETRY_AFTER_S = 60.0
+"""The longest "ask again after" a node heeds (a farm's number is not trusted further)."""
+
 NOT_PAIRED = "this node is not paired with this farm"
 """The 401 reason that means revoked (as opposed to a bad signature or a stale clock)."""
 
@@ -263,15 +266,25 @@ LEASE_UNIT, LEASE_WAIT, LEASE_DONE = "unit", "wait", "done"
 
 @dataclass(frozen=True)
 class LeaseResponse:
-    """A unit, or "wait" (nothing for you now, ask again later), or "done" (job over)."""
+    """A unit, or "wait" (nothing for you now, ask again later), or "done" (job over).
+
+    A "wait" says why in ``reason``, in the coordinator's words for the node's state
+    ("paused", "pausing", "standing aside", "gpu first", "idle", "benched", "no voice"),
+    so the node's tray says what is true ("the farm is paused") instead of "no book".
+    Older coordinators send none; older nodes ignore it.
+    """
 
     status: str
     assignment: Assignment | None = None
     retry_after: float = 1.0
+    reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "retry_after": self.retry_after,
-                "assignment": self.assignment.to_json() if self.assignment else None}
+        out = {"status": self.status, "retry_after": self.retry_after,
+               "assignment": self.assignment.to_json() if self.assignment else None}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> LeaseResponse:
@@ -280,7 +293,11 @@ class LeaseResponse:
             raise ProtocolError(f"unknown lease status '{status}'")
         raw = data.get("assignment")
         assignment = Assignment.from_json(raw) if status == LEASE_UNIT else None
-        return cls(status, assignment, float(data.get("retry_after", 1.0)))
+        retry = float(data.get("retry_after", 1.0))
+        if not 0.0 <= retry <= MAX_RETRY_AFTER_S:  # NaN, Infinity, negative: a bad farm
+            retry = 1.0 if retry != retry else min(max(retry, 0.0), MAX_RETRY_AFTER_S)
+        reason = data.get("reason", "")
+        return cls(status, assignment, retry, reason[:40] if isinstance(reason, str) else "")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class NodeSnapshot:
     busy_seconds: float = 0.0
     last_error: str = ""
     last_speed: float = 0.0  # the last unit's speed (× real time)
+    waiting_for: str = ""  # while IDLE: why the farm has no unit for it ("paused", ...)
 
     @property
     def farm_label(self) -> str:

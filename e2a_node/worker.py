@@ -60,7 +60,9 @@ from .voices.store import ModelStore
 
 log = logging.getLogger("e2a.node")
 
-HEARTBEAT_MAX_S = 5.0
+HEARTBEAT_MAX_S = 2.0
+"""The longest gap between a speaking node's beats: a farm's Pause (or a copy finished
+elsewhere) is heard within this, then the unit is given up at once."""
 LOAD_KEEPALIVE_S = 10.0
 """While a voice loads, the farm is asked for its job this often (it lists a node silent
 for a lease's length, 30-60 s, as gone)."""
@@ -458,8 +460,9 @@ class NodeWorker:
                     self._jobs_over[job.job_id] = self._last_job_end = time.monotonic()
                     return True
                 if lease.status != LEASE_UNIT or lease.assignment is None:
-                    if self.state.status is not NodeStatus.IDLE:
-                        self._set(NodeStatus.IDLE, unit_id=None)
+                    if self.state.status is not NodeStatus.IDLE or \
+                            self.state.waiting_for != lease.reason:
+                        self._set(NodeStatus.IDLE, unit_id=None, waiting_for=lease.reason)
                     await self._async_sleep(lease.retry_after)
                     continue
                 if lease.assignment.job_id not in ("", job.job_id):  # the farm moved on
@@ -641,7 +644,8 @@ class NodeWorker:
         starts, so it is on its way while this one is still being spoken, and it is kept
         alive by this unit's heartbeats until it is spoken in turn.
         """
-        self._set(NodeStatus.SPEAKING, unit_id=unit.unit_id, chapter=unit.chapter)
+        self._set(NodeStatus.SPEAKING, unit_id=unit.unit_id, chapter=unit.chapter,
+                  waiting_for="")
         dropped = threading.Event()
         progress = [0, len(unit.sentences)]
         beats = asyncio.create_task(self._async_heartbeats(link, unit, dropped, progress,
@@ -780,7 +784,9 @@ class NodeWorker:
                     return
                 ahead = flow.held() if flow is not None else None
                 if ahead is not None:  # leased ahead: its clock must not run out meanwhile
-                    await link.async_heartbeat(ahead)
+                    kept = await link.async_heartbeat(ahead)
+                    if not kept.keep and flow is not None:  # taken back (Pause): not begun
+                        flow.forget_ahead(ahead)
             except (CoordinatorGone, RequestRefused, Unauthorized):
                 continue  # the upload will tell; keep speaking meanwhile
 
@@ -815,6 +821,11 @@ class _UnitFlow:
             return None
         lease = ahead.result()
         return lease.assignment.unit_id if lease.assignment is not None else None
+
+    def forget_ahead(self, unit_id: int) -> None:
+        """The farm took back the unit leased ahead: do not begin it (ask anew instead)."""
+        if self.held() == unit_id:
+            self._ahead = None
 
     def send(self, upload: Awaitable[None]) -> None:
         self._sending = asyncio.ensure_future(upload)

@@ -356,7 +356,7 @@ class Farm:
         if (stats.state, stats.unit_id) != (state, None):
             stats.state, stats.unit_id = state, None
             self._changed(stats)
-        return LeaseResponse(LEASE_WAIT, retry_after=retry_after)
+        return LeaseResponse(LEASE_WAIT, retry_after=retry_after, reason=state.value)
 
     def _finished(self, stats: NodeStats) -> LeaseResponse:
         stats.state, stats.unit_id = NodeState.FINISHED, None

@@ -47,6 +47,8 @@ def describe(state: NodeSnapshot, *, paused_by_person: bool = False, waiting_rea
     status = state.status
     if status in (NodeStatus.SPEAKING, NodeStatus.LOADING):
         return TrayView(Look.WORKING, _working(state), done)
+    if status is NodeStatus.IDLE and state.waiting_for:
+        return _waiting_on_farm(state, done)
     if status in _READY:
         farm = f" for {state.farm_label}" if state.farm else ""
         return TrayView(Look.READY, f"Ready{farm}: no book to speak right now", done)
@@ -65,6 +67,26 @@ def describe(state: NodeSnapshot, *, paused_by_person: bool = False, waiting_rea
         return TrayView(Look.WAITING, "Waiting until this PC is idle", done)
     return TrayView(Look.ERROR, "Stopped" if status is NodeStatus.STOPPED else "Error",
                     state.last_error)
+
+
+def _waiting_on_farm(state: NodeSnapshot, done: str) -> TrayView:
+    """Joined to a farm with a book, but given no unit: say why, in the farm's words."""
+    farm = state.farm_label or "The farm"
+    book = f"“{state.title}”" if state.title else "the book"
+    reason = state.waiting_for
+    if reason in ("paused", "pausing"):
+        return TrayView(Look.READY, f"{farm} is paused", done)
+    if reason == "standing aside":
+        return TrayView(Look.READY, f"Standing aside: the others will finish {book} sooner",
+                        done)
+    if reason == "gpu first":
+        return TrayView(Look.READY, f"Waiting: {farm} gives {book} to a PC with a GPU first",
+                        done)
+    if reason == "benched":
+        return TrayView(Look.ERROR, f"{farm} stopped taking this PC's audio",
+                        "It sent audio the farm could not use; the log has the details")
+    return TrayView(Look.READY, f"Ready for {farm}: no part of {book} to speak right now",
+                    done)
 
 
 def _working(state: NodeSnapshot) -> str:

@@ -31,3 +31,22 @@ def test_pause_hands_the_unit_back_before_the_sentence_being_spoken_ends(
     qtbot.mouseClick(tray.window.pause, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: store.counts()["done"] == sum(store.counts().values()),
                     timeout=WAIT_MS)
+
+
+def test_when_the_farm_pauses_the_tray_says_so_and_speaks_nothing_more(
+        qtbot: QtBot, gate: type[GateEngine], coordinator: Coordinator,
+        make_tray: TrayFactory) -> None:
+    tray = make_tray(url=coordinator.url, code=CODE)
+    qtbot.waitUntil(lambda: tray.controller.state.status is NodeStatus.SPEAKING,
+                    timeout=WAIT_MS)
+    farm = coordinator.farm
+    farm.pause()  # the desktop's Pause, while this PC is inside a sentence
+    label = tray.controller.state.farm_label
+    qtbot.waitUntil(lambda: tray.controller.header.text() == f"{label} is paused",
+                    timeout=10_000)  # heard at its next beat (2 s at most), not "no book"
+    store = farm.job.store
+    assert store.counts()["leased"] == 0 and store.counts()["done"] == 0
+    gate.open()
+    farm.resume()
+    qtbot.waitUntil(lambda: store.counts()["done"] == sum(store.counts().values()),
+                    timeout=WAIT_MS)
