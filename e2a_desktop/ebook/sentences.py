@@ -94,6 +94,19 @@ _SPACED_CLOSE = re.compile(r'\s+"(?=\s|$)')
 
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 
+OPENERS_EN = _words(
+    "The A An I He She It We They You But And Then There This That These Those In On At "
+    "His Her My Our Their Your What When Where Why How If So As No Yes Now Here After "
+    "Before Of For To With From Every All Some One Two Three Its Such Not Nor Or Yet "
+    "Once While Though Although Is Was Are Were Do Did Has Had Let Oh Well")
+"""English words that more likely open a sentence than continue a name: "the letter A.
+You have", "as I. His form", "No. His orders" end a sentence; "J. R. R. Tolkien" does not."""
+_TITLES_EN = _words("mr mrs ms dr st messrs mme mlle prof capt col gen lt sgt rev hon")
+"""Words that always stand before a name: never the end of a sentence."""
+_NUMBERING_EN = _words("no")
+"""Abbreviations only before a number ("No. 7"): "No. His orders" is the word no."""
+_NEXT_WORD = re.compile(r"\s*[\"'(\u2018\u201c]*([^\W\d_]+|\d)")
+
 
 def primary_language(language: str) -> str:
     """'fr_FR' (Piper), 'fr-FR' (BCP-47) and 'fr' all name French."""
@@ -105,11 +118,19 @@ def _abbreviations(language: str) -> frozenset[str]:
 
 
 def _ends_with_abbreviation(before: str, abbreviations: frozenset[str],
-                            ordinals: bool = False) -> bool:
+                            ordinals: bool = False, after: str | None = None) -> bool:
+    """``after`` (the text past the stop, English only) lets a sentence end at an
+    abbreviation or a single letter when a word that opens sentences follows."""
     word = before.rsplit(None, 1)[-1] if before.strip() else ""
     word = word.lstrip("\"'([").rstrip(".").lower()
     if not word:
         return False
+    if after is not None and word not in _TITLES_EN:
+        following = _NEXT_WORD.match(after)
+        if following and following.group(1) in OPENERS_EN and following.group(1) != "A":
+            return False
+        if word in _NUMBERING_EN and not (following and following.group(1).isdigit()):
+            return False
     if ordinals and word.isdigit() and len(word) <= 2:
         return True
     # Single letters ("J. R. R. Tolkien") and dotted initials ("T.S. Eliot") are not ends.
@@ -117,10 +138,12 @@ def _ends_with_abbreviation(before: str, abbreviations: frozenset[str],
         or bool(_INITIALS.match(word))
 
 
-def ends_with_abbreviation(before: str, language: str = "en") -> bool:
+def ends_with_abbreviation(before: str, language: str = "en", after: str | None = None) -> bool:
     """The text ``before`` a full stop ends with a word the splitter does not end a
-    sentence at ("No", "Mr", an initial)."""
-    return _ends_with_abbreviation(before, _abbreviations(language))
+    sentence at ("No", "Mr", an initial); ``after`` is the text past the stop."""
+    english = primary_language(language) == "en"
+    return _ends_with_abbreviation(before, _abbreviations(language),
+                                   after=after if english else None)
 
 
 def split_sentences(paragraph: str, language: str = "en") -> list[str]:
@@ -133,6 +156,7 @@ def split_sentences(paragraph: str, language: str = "en") -> list[str]:
     code = primary_language(language)
     abbreviations = _abbreviations(code)
     ordinals = code in _ORDINAL_STOPS
+    english = code == "en"
     boundary = _BOUNDARY_EL if code in _QUESTION_SEMICOLON else _BOUNDARY
     sentences: list[str] = []
     start = counted = quotes = 0
@@ -142,7 +166,8 @@ def split_sentences(paragraph: str, language: str = "en") -> list[str]:
         end = match.end()
         single_stop = match.group().startswith(".") and len(match.group().rstrip(_CLOSERS)) == 1
         if single_stop and _ends_with_abbreviation(paragraph[start : match.start()],
-                                                   abbreviations, ordinals):
+                                                   abbreviations, ordinals,
+                                                   paragraph[end:] if english else None):
             continue
         quotes += paragraph.count('"', counted, end)
         counted = end

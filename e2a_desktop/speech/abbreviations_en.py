@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ..ebook.sentences import OPENERS_EN
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -87,12 +89,7 @@ UNITS: dict[str, tuple[str, str]] = {
 _WORDLIKE_UNITS = frozenset(("in", "min", "mi", "sq", "cu", "hr", "gr", "doz", "gal"))
 """Units that are also words ("in 1881 in London"): said only with their full stop."""
 
-SENTENCE_STARTERS = _words(
-    "The A An I He She It We They You But And Then There This That These Those In On At "
-    "His Her My Our Their Your What When Where Why How If So As No Yes Now Here After "
-    "Before Of For To With From Every All Some One Two Three Its Such Not Nor Or Yet "
-    "Once While Though Although Is Was Are Were Do Did Has Had Let Oh Well")
-"""Capitalised words that more likely open a new sentence than continue a name."""
+SENTENCE_STARTERS = OPENERS_EN
 
 _CLOSE = r"[\"')\u2019\u201d\]]"
 _NEXT_CAPITAL = re.compile(rf"(?:{_CLOSE}|\s)*?\s+[\"'(\u2018\u201c]*[A-Z]")
@@ -110,6 +107,7 @@ def _word_pattern(words: Mapping[str, object]) -> str:
 
 
 _TITLE = re.compile(rf"(?<![\w.])({_word_pattern(TITLES)})\.(?=\s+[\"'(]?[A-Z])")
+_ALWAYS_TITLE = re.compile(r"(?<![\w.])(Mr|Mrs|Messrs|Mme|Mlle)\.")
 _TITLE_NO_STOP = re.compile(r"(?<![\w.])(Mr|Mrs|Dr|St)(?=\s+[A-Z])")
 _SAINT = re.compile(r"(?<![\w.])St\.(?=\s+[A-Z])|(?<![\w.])St\.(?=-)")
 _STREET = re.compile(r"(?<=[a-z] )St\.")
@@ -126,6 +124,7 @@ _UNIT = re.compile(rf"(?:(?<=\d)|(?<=half )|(?<=quarter )|(?<=quarters ))(\s?)"
                    rf"({_word_pattern(UNITS)})(\.?)(?![\w'])")
 _INITIALISM = re.compile(r"(?<![\w.])((?:[A-Za-z]{1,2}\.){2,}[A-Za-z]?)(?!\w)")
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.(?!\w)")
+_EDITED_BY = re.compile(r"(?<![\w.])ed\.(?=\s+[A-Z])")
 _VERSUS = re.compile(r"(?<![\w.])v\.(?=\s+[A-Z])")
 _SENTENCE_OPEN = re.compile(r"(?:^|[.!?][\"')\u2019\u201d\]]*\s+)[\"'(\u2018\u201c]*$")
 _FIRST_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
@@ -234,11 +233,13 @@ def expand_abbreviations(text: str) -> str:
     text = _STREET.sub(lambda m: "Street" + ("." if ends_sentence(m.string, m.end()) else ""),
                        text)
     text = _TITLE.sub(lambda m: TITLES[m.group(1)], text)
+    text = _ALWAYS_TITLE.sub(lambda m: TITLES[m.group(1)], text)  # "Mr. (now Sir) Alfred"
     text = _AMPM.sub(_am_pm, text)
     text = _GENERAL.sub(_general, text)
     text = _INITIALISM.sub(_initialism, text)
     text = _INITIAL.sub(_initial, text)
     text = _VERSUS.sub("versus", text)
+    text = _EDITED_BY.sub("edited by", text)
     return _BOOK_SIZE.sub(lambda m: BOOK_SIZES[m.group(1)], text)
 
 

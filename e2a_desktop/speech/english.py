@@ -27,7 +27,8 @@ from .roman_en import is_heading_number, say_roman_numerals
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'\u2019]")
 _EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
 _PER_CENT = re.compile(r"\bper cent\.")
-_JUNK_STOP_COMMA = re.compile(r"(?<=[^\W\d_])\.,\s*")
+_JUNK_STOP_COMMA = re.compile(r"(?:(?<=[^\W\d_])|(?<=[)\]]))\.([\"'\u2019\u201d]?),\s*")
+_CAPITAL_NEXT = re.compile(r"[\"'\u2018\u201c(]*[A-Z]")
 _AMPERSAND_WORD = re.compile(r"\s*&\s*")
 _WORD_BEFORE = re.compile(r"(\w+)$")
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
@@ -37,6 +38,7 @@ pounds a week."), or the splitter would take them for the sentence before going 
 _OPENS_WITH_FIGURE = re.compile(
     r"((?:^|[.!?][\"')\]\u2019\u201d]*\s+)[\"'(\u2018\u201c]*)(?=[\d£$€])")
 _GOES_ON = [[word] for word in (*BEFORE_NUMBERS, *MONTHS, *TITLES)]
+_STOP_INSIDE = re.compile(r"(?<![\w.])([^\W\d_][\w.]*)\.(?=\s+\S)")
 _MONEY_BEFORE = re.compile(r"\d\s?[sdl]\.\s+$")
 _MARKED = re.compile(f"{_MARK}([^A-Za-z{_MARK}]*)([a-z])?")
 
@@ -57,17 +59,27 @@ def _url(match: re.Match[str]) -> str:
 def _junk(match: re.Match[str]) -> str:
     """ "Note., Summer country life., Several" (joined cells): a stop before a capital,
     else a comma; after a short word ("Cal., U.S.A.") an abbreviation's comma."""
+    quote = match.group(1)
     word = _WORD_BEFORE.search(match.string, 0, match.start())
-    if word and len(word.group(1)) <= 3:
+    if word and len(word.group(1)) <= 3 and not quote:
         return ", "
-    return ". " if match.string[match.end():match.end() + 1].isupper() else ", "
+    capital = _CAPITAL_NEXT.match(match.string, match.end())
+    return f".{quote} " if capital else f"{quote}, "
+
+
+def _stop_inside(match: re.Match[str]) -> str:
+    """A full stop the splitter does not end a sentence at ("Ch. Glascock") is dropped:
+    the voice would end one there."""
+    if ends_with_abbreviation(match.string[:match.end() - 1], "en", match.string[match.end():]):
+        return match.group(1)
+    return match.group(0)
 
 
 def _mark(match: re.Match[str]) -> str:
     if _MONEY_BEFORE.search(match.string, 0, match.end()):  # "26s. 4d.": one sum
         return match.group(0)
     if match.group(1).startswith(".") and (
-            ends_with_abbreviation(match.string[:match.start()], "en")
+            ends_with_abbreviation(match.string[:match.start()], "en", match.string[match.end():])
             or match.string[:match.start()].rsplit(None, 1)[-1:] in _GOES_ON):
         return match.group(0)  # "No. 3", "sc. 2" go on
     return match.group(1) + _MARK
@@ -93,10 +105,12 @@ def say_english(paragraph: str) -> str:
     if "'" in text:  # "in June, '89": the year's last two digits
         text = _APOSTROPHE_YEAR.sub(r"\1", text)
     text = say_numbers(text)
-    if ".," in text:
+    if ".," in text or '.",' in text or ".'," in text:
         text = _JUNK_STOP_COMMA.sub(_junk, text)
     if "&" in text:
         text = _AMPERSAND_WORD.sub(" and ", text)
+    if "." in text:
+        text = _STOP_INSIDE.sub(_stop_inside, text)
     if _MARK in text:
         text = _MARKED.sub(lambda m: m.group(1) + (m.group(2) or "").upper(), text)
     return text
