@@ -449,10 +449,7 @@ class NodeWorker:
                     await self._async_finish_straggler()
                     engine = await self._async_load(link, voice)  # settings changed
                     flow.caps = self.capabilities()  # the farm sees the device now used
-                try:
-                    lease = await flow.next_lease()
-                except Unauthorized:
-                    raise CoordinatorGone("no longer authorised") from None
+                lease = await self._async_next_lease(flow)
                 if lease.status == LEASE_DONE:
                     await flow.finish_sending(job_over=True)
                     self._set(NodeStatus.FINISHED, unit_id=None)
@@ -476,6 +473,17 @@ class NodeWorker:
         finally:
             await flow.close(self._async_hand_back)
         return False
+
+    async def _async_next_lease(self, flow: _UnitFlow) -> LeaseResponse:
+        """The next lease; a farm whose book ended while it was asked (410) means "done"."""
+        try:
+            return await flow.next_lease()
+        except Unauthorized:
+            raise CoordinatorGone("no longer authorised") from None
+        except RequestRefused as exc:
+            if exc.status != 410:
+                raise
+            return LeaseResponse(LEASE_DONE)
 
     async def _async_get_ready(self, link: FarmLink,
                                job: JobInfo) -> tuple[Capabilities, Engine] | None:

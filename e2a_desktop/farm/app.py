@@ -45,7 +45,7 @@ from e2a_node.protocol import (
 )
 
 from ..storage import StorageFault
-from .farm import Farm
+from .farm import Farm, NoJob
 from .guard import ConnectionGuard
 from .uploads import UploadRejected, parse_spans
 
@@ -79,6 +79,8 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         return _error(exc.status, exc.reason)
     except ProtocolError as exc:
         return _error(400, f"bad request: {exc}")
+    except NoJob:  # the book ended (or was cancelled) while this request was under way
+        return _error(410, "no book is being rendered now")
     except Exception:  # a bug must not kill the coordinator or leak details
         log.exception("error handling %s %s", request.method, request.path)
         return _error(500, "internal error")

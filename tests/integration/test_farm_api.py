@@ -411,3 +411,55 @@ async def test_deeply_nested_json_at_the_public_pair_endpoint_is_a_clean_400(
                             headers={VERSION_HEADER: str(PROTOCOL_VERSION),
                                      "Content-Type": "application/json"}) as response:
         assert response.status in (400, 413)
+
+
+async def test_a_node_talking_after_the_book_ended_gets_answers_not_tracebacks(
+        farm_server: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """The book ended (or was cancelled) while a node's beat, hand-back or last upload
+    was on its way: each gets a plain answer, and the coordinator logs no traceback."""
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    lease = await client.async_lease(CAPS)
+    unit = lease.assignment
+    assert unit is not None
+    job, scheduler, rate = farm.job, farm.scheduler, farm.sample_rate
+    farm.detach()
+    seconds = len(" ".join(unit.sentences)) / 15
+    spans = [(i * seconds / len(unit.sentences), (i + 1) * seconds / len(unit.sentences))
+             for i in range(len(unit.sentences))]
+    try:
+        with caplog.at_level("DEBUG"):
+            assert not (await client.async_heartbeat(unit.unit_id, 1, 2)).keep
+            assert (await client.async_lease(CAPS)).status == "done"
+            with pytest.raises(RequestRefused):
+                await client.async_upload(unit.unit_id, speech_like_wav(seconds), spans)
+            await client.async_hand_back(unit.unit_id)
+            assert await client.async_job() is None
+    finally:
+        farm.attach(job, scheduler, rate)
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_an_upload_caught_by_the_end_of_the_book_is_gone_not_an_error(
+        farm_server: Any, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The book is detached between the upload's checks and its storing (a race the window
+    met when closed mid-job): 410, not a 500 with a traceback."""
+    from e2a_desktop.farm.farm import NoJob
+
+    farm, server, session = farm_server
+    client = await _paired(server, session)
+    unit = (await client.async_lease(CAPS)).assignment
+    assert unit is not None
+
+    def ended(_unit_id: int, _node_id: str) -> Path:
+        raise NoJob("no book is being rendered")
+
+    monkeypatch.setattr(farm, "upload_tmp", ended)
+    seconds = len(" ".join(unit.sentences)) / 15
+    spans = [(i * seconds / len(unit.sentences), (i + 1) * seconds / len(unit.sentences))
+             for i in range(len(unit.sentences))]
+    with caplog.at_level("DEBUG"), pytest.raises(RequestRefused) as refused:
+        await client.async_upload(unit.unit_id, speech_like_wav(seconds), spans)
+    assert refused.value.status == 410
+    assert not [r for r in caplog.records if r.exc_info]
