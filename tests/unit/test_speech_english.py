@@ -68,3 +68,19 @@ def test_other_languages_pass_through_unchanged() -> None:
     assert spoken_paragraph(text, "fr") == text
     assert spoken_text(text, "de-DE") == text
     assert front_end("en_GB") is front_end("en-US") is front_end("en")
+
+
+def test_the_voice_ends_a_sentence_only_where_e2a_does() -> None:
+    """Piper's own front end (espeak-ng) reads each spoken sentence as one sentence: no
+    full stop is left inside ("mister. | Sherlock Holmes"). Questions and exclamations in
+    quotes ("'Come in!' said Holmes.") are the voice's own pauses, left to it."""
+    from piper.phonemize_espeak import EspeakPhonemizer
+
+    voice = EspeakPhonemizer()
+    cut = []
+    for _, _, said in ALL:
+        for sentence in split_sentences(said):
+            heard = [p for p in voice.phonemize("en-us", sentence) if "".join(p).strip()]
+            if len(heard) > 1 and not any(mark in sentence for mark in "?!"):
+                cut.append(sentence)
+    assert cut == []
