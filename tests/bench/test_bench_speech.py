@@ -19,6 +19,8 @@ pytestmark = pytest.mark.bench
 
 CASES = Path(__file__).parents[1] / "unit" / "speech_cases_en.txt"
 MILLION = 1_000_000
+_WORDS = ("the a of and to in he she was had said it that his her with for on at by Holmes "
+          "Watson street door room night morning letter man woman house face eyes hand")
 
 
 def _dense() -> str:
@@ -30,9 +32,7 @@ def _dense() -> str:
 
 def _prose() -> str:
     rng = random.Random(1892)
-    words = ("the a of and to in he she was had said it that his her with for on at by "
-             "Holmes Watson street door room night morning letter man woman house face eyes "
-             "hand long little never again upon himself").split()
+    words = _WORDS.split()
     paragraphs, size = [], 0
     while size < MILLION:
         paragraph = " ".join(rng.choice(words) for _ in range(rng.randint(30, 120)))
