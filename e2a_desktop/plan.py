@@ -6,9 +6,10 @@ part of the book, large enough that per-request overhead stays negligible.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .ebook.model import Book
+from .ebook.model import VERSE_LINE, Book
 from .ebook.sentences import split_long, split_sentences
 from .speech import front_end
 
@@ -57,16 +58,20 @@ def chapter_sentences(text: str, language: str, limit: int) -> list[tuple[str, b
     the same text; sentences are split after it, so a full stop left in the spoken
     text is where a sentence ends (the voice ends one at each full stop).
     """
+    return list(iter_chapter_sentences(text, language, limit))
+
+
+def iter_chapter_sentences(text: str, language: str, limit: int) -> Iterator[tuple[str, bool]]:
+    """:func:`chapter_sentences` one at a time: a sample needs only the first few."""
     say = front_end(language)
-    out: list[tuple[str, bool]] = []
     for paragraph in text.split("\n\n"):
         first = True
         spoken = say(paragraph.strip()) if say is not None else paragraph.strip()
-        for sentence in split_sentences(spoken, language):
-            for piece in split_long(sentence, limit):
-                out.append((piece, first))
-                first = False
-    return out
+        for line in spoken.split(VERSE_LINE):  # a line of verse ends as a sentence does
+            for sentence in split_sentences(line.strip(), language):
+                for piece in split_long(sentence, limit):
+                    yield piece, first
+                    first = False
 
 
 def _length(sentences: list[tuple[str, bool]]) -> int:

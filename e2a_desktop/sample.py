@@ -16,21 +16,20 @@ from e2a_node.render import render_unit, write_wav
 from e2a_node.settings import EngineSettings, PauseSettings
 
 from .ebook.model import Chapter
-from .ebook.sentences import split_sentences
-from .speech import spoken_paragraph
+from .plan import PlanSettings, iter_chapter_sentences
 
 SAMPLE_CHARS = 220
 """About ten seconds of speech: enough to judge a voice, quick to make."""
 
 
 def sample_sentences(chapter: Chapter, language: str, limit: int = SAMPLE_CHARS) -> list[str]:
-    """The chapter's first sentences, up to about ``limit`` characters (at least one)."""
+    """The chapter's first sentences as a conversion says them (speech front end, verse
+    lines), up to about ``limit`` characters (at least one)."""
     chosen: list[str] = []
-    for paragraph in chapter.paragraphs:
-        for sentence in split_sentences(spoken_paragraph(paragraph.strip(), language), language):
-            if chosen and sum(len(s) for s in chosen) + len(sentence) > limit:
-                return chosen
-            chosen.append(sentence)
+    for sentence, _ in iter_chapter_sentences(chapter.text, language, PlanSettings().target_chars):
+        if chosen and sum(len(s) for s in chosen) + len(sentence) > limit:
+            return chosen
+        chosen.append(sentence)
     return chosen
 
 

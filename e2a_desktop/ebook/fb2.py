@@ -10,7 +10,7 @@ from lxml import etree
 
 from ..errors import BookError
 from .chapters import Section, sections_to_chapters
-from .model import Book, Cover, Metadata
+from .model import VERSE_LINE, Book, Cover, Metadata
 
 _NS = "{http://www.gribuser.ru/xml/fictionbook/2.0}"
 _XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -21,13 +21,22 @@ def _text(el: etree._Element | None) -> str:
 
 
 def _section_text(section: etree._Element) -> str:
-    """Paragraph-per-block text; footnote links (<a type="note">) are dropped."""
-    parts = []
+    """Paragraph-per-block text; footnote links (<a type="note">) are dropped. The lines
+    (<v>) of a stanza make one paragraph, a line apiece, so a stanza ends with a
+    paragraph's pause and a line with a sentence's."""
+    parts: list[str] = []
+    stanza = None
     for el in section.iter(f"{_NS}p", f"{_NS}v", f"{_NS}subtitle", f"{_NS}text-author"):
         for note in el.findall(f".//{_NS}a"):
             if note.get("type") == "note":
                 note.getparent().remove(note) if note.getparent() is not None else None
-        parts.append("".join(el.itertext()))
+        text = "".join(el.itertext())
+        same_stanza = el.tag == f"{_NS}v" and stanza is not None and el.getparent() is stanza
+        if same_stanza and parts:
+            parts[-1] += VERSE_LINE + text
+        else:
+            parts.append(text)
+        stanza = el.getparent() if el.tag == f"{_NS}v" else None
     return "\n\n".join(parts)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from lxml import etree, html
 
 from .mathspeech import speak_math
+from .model import VERSE_LINE
 from .options import DEFAULT_OPTIONS, ReadOptions
 from .xmlnames import local_name
 
@@ -30,7 +31,7 @@ _DROP_TAGS = {"script", "style", "head", "nav", "noscript", "template", "iframe"
               "case", "title", "desc", "metadata"}
 _BLOCK_TAGS = {"p", "div", "section", "article", "blockquote", "li", "ul", "ol", "dl", "dt",
                "dd", "tr", "table", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-               "footer", "main", "hr", "br", "figcaption", "caption", "aside", "body", "figure",
+               "footer", "main", "hr", "figcaption", "caption", "aside", "body", "figure",
                "svg", "text", "address", "details", "summary", "default", "object"}
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _HEADING_PATTERNS = tuple(f"{{*}}{h}" for h in HEADING_TAGS)  # any namespace, or none
@@ -42,6 +43,10 @@ _NOTE_COLLECTIONS = {"footnotes", "endnotes", "rearnotes"}
 _NOTE_ROLES = {"doc-noteref", "doc-footnote", "doc-endnote", "doc-pagebreak", "doc-toc",
                "doc-backlink"}
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+LINE_BREAK = VERSE_LINE
+"""A <br/>: the line of a stanza ends here. Lines stay in their paragraph (the stanza)
+and keep their own punctuation; the planner makes each its own sentence, so a line
+ends with a short pause and a stanza with a paragraph's."""
 _LINE_NUMBER_CLASS = re.compile(r"line-?num|lineno|linenumber|\bln\b|verse-?num|\bnum\b",
                                 re.I)
 _GENERIC_ALT_WORDS = frozenset({
@@ -183,6 +188,10 @@ class _Walker:
             special(el)
             self.tail(el)
             return
+        if tag == "br":  # a line of verse (or of an address): a line, not a paragraph
+            self.out.append(LINE_BREAK)
+            self.tail(el)
+            return
         notes = bool(types & _NOTE_COLLECTIONS)
         self.in_notes += notes
         block = tag in _BLOCK_TAGS
@@ -221,7 +230,7 @@ class _Walker:
         if not words or set(words) <= _GENERIC_ALT_WORDS:
             return
         block = el.getparent()
-        while block is not None and _local(block.tag) not in _BLOCK_TAGS - {"br", "hr"}:
+        while block is not None and _local(block.tag) not in _BLOCK_TAGS - {"hr"}:
             block = block.getparent()
         if block is None or not _text_of(block):
             self.out.append(f"\n\n{alt}\n\n")

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field, replace
 
 from .language import book_language
 
+VERSE_LINE = "\u2028"
+"""Ends a line inside a paragraph (a <br/>: a line of verse, of an address)."""
+
 
 @dataclass(frozen=True)
 class Cover:

@@ -61,6 +61,8 @@ _REPEATED_COMMAS = re.compile(r",([ \t]*,)+")
 _SPACED_HYPHEN = re.compile(r"(?<=\w)[ \t]+-(?=[^\W\d_])")
 # Characters that carry no speech: symbols, drawing characters, emoji, control codes.
 _UNSPEAKABLE_CATEGORIES = {"So", "Sk", "Co", "Cn", "Cs", "Cc", "Cf"}
+# Verse lines (U+2028, from <br/>): no spaces around one, never two in a row.
+_VERSE_LINES = re.compile("[ \t]*\u2028[\u2028 \t]*")
 _SCENE_BREAK = re.compile(r"^[\s*#~_=.\-]+$")
 
 _VULGAR = re.compile(r"(\d?)([\u00bc-\u00be\u2150-\u215e])")
@@ -219,10 +221,14 @@ def normalize_text(text: str, language: str = "en") -> str:
     text = _SPACES.sub(" ", _LINE_BREAK.sub(" ", text))
     text = _REPEATED_COMMAS.sub(",", _SPACE_BEFORE_MARK.sub(r"\1", text))
     text = _SPACED_HYPHEN.sub("-", text)
+    if "\u2028" in text:
+        text = _VERSE_LINES.sub("\u2028", text)
     words = symbol_words(language)
     paragraphs = []
     for block in _MANY_BREAKS.split(text):
-        block = block.strip(" ,\n")
+        # A stanza's last line keeps its comma: the poem goes on ("Or, long, long hence,").
+        verse = "\u2028" in block
+        block = block.strip(" \n\u2028").lstrip(", ") if verse else block.strip(" ,\n")
         if block and not _SCENE_BREAK.match(block):
             paragraphs.append(say_heading_numbers(block, words))
     return "\n\n".join(paragraphs)
