@@ -35,6 +35,8 @@ _PLACEHOLDER = re.compile(r"not available|unavailable|alt(?:ernative)?[ -]?text|
                           r"^\W*(?:image|equation|math|formula)\W*$", re.I)
 """alttext some converters fill in when they had none: speaking the MathML beats reading it."""
 _POWERS = {"2": "squared", "3": "cubed"}
+_ROWS = {"math", "mrow", "mstyle", "mtd", "mpadded", "menclose"}
+"""Elements whose children are read in a row (in <msup> or <mfrac> each child has a role)."""
 _SILENT = {"annotation", "annotation-xml", "mphantom", "none", "mprescripts", "maligngroup",
            "malignmark", "mspace"}
 
@@ -51,7 +53,22 @@ def _token(el: etree._Element) -> str:
 
 
 def _args(el: etree._Element) -> list[str]:
-    return [speak_math(child) for child in el if isinstance(child.tag, str)]
+    """The children's words; digits split over neighbouring <mn> are one number
+    (<mn>1</mn><mn>5</mn> is fifteen, not "1 5")."""
+    parts: list[str] = []
+    previous = ""
+    row = _local(el) in _ROWS
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        said = speak_math(child)
+        name = _local(child)
+        if row and name == "mn" and previous == "mn" and parts and said[:1].isdigit():
+            parts[-1] += said
+        else:
+            parts.append(said)
+        previous = name
+    return parts
 
 
 def _script(el: etree._Element, name: str, parts: list[str]) -> str:

@@ -84,3 +84,17 @@ def test_the_voice_ends_a_sentence_only_where_e2a_does() -> None:
             if len(heard) > 1 and not any(mark in sentence for mark in "?!"):
                 cut.append(sentence)
     assert cut == []
+
+
+def test_mathml_digits_split_over_mn_elements_are_one_number() -> None:
+    from lxml import etree
+
+    from e2a_desktop.ebook.mathspeech import speak_math
+
+    ns = 'xmlns="http://www.w3.org/1998/Math/MathML"'
+    row = etree.fromstring(f"<math {ns}><mrow><mn>1</mn><mn>5</mn><mo>+</mo><mi>x</mi></mrow>"
+                           "</math>")
+    power = etree.fromstring(f"<math {ns}><msup><mn>1</mn><mn>2</mn></msup></math>")
+    assert speak_math(row) == "15 plus x"
+    assert spoken_paragraph(speak_math(row), "en") == "Fifteen plus x"
+    assert speak_math(power) == "1 squared"
