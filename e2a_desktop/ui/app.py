@@ -10,11 +10,12 @@ event loop runs until the window closes, and the core is closed after it.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -82,6 +83,21 @@ class FileOpenHandler(QObject):
         return super().eventFilter(watched, event)
 
 
+def _close_on_sigterm(window: MainWindow) -> None:
+    """Logout, shutdown and `systemctl stop` send SIGTERM: close as Quit does, keeping the
+    book for later (it exited 143 at once, and a book was left as if it had crashed).
+
+    Python sees a signal only when it runs, so a timer wakes it now and then; the handler
+    only schedules the close on the GUI thread's loop.
+    """
+    if not hasattr(signal, "SIGTERM"):
+        return
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, window.close_keeping))
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(500)
+
+
 def run_gui(argv: Sequence[str]) -> int:
     """Open the window (and the book in ``argv``, if any); returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
@@ -95,6 +111,7 @@ def run_gui(argv: Sequence[str]) -> int:
     window = MainWindow(core)
     app.installEventFilter(FileOpenHandler(window))
     window.show()
+    _close_on_sigterm(window)
     books = [Path(a) for a in argv if not a.startswith("-")]
     if books:
         window.open_book(books[0])

@@ -384,6 +384,15 @@ class MainWindow(QMainWindow):
     def ask_queue_edit(self, saved: SavedRequest) -> SavedRequest | None:
         return edit_queued(saved, self.core.voices, self)
 
+    def close_keeping(self) -> None:
+        """Close as Quit does, keeping a book in progress for later without asking: the
+        session is ending (logout, shutdown, `systemctl stop`) and nobody can answer."""
+        session = self.session
+        if session is not None and session.conversion.wait(0) is None and not self._closing:
+            self._closing = dialogs.KEEP  # as the question's "Keep for later" does
+            self._on_cancel()  # the window closes once the units in hand are handed back
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Mid-job, ask: keep it for later, discard it, or stay. The window closes once the
         unit in hand is handed back (``_on_ended``); the GUI thread never waits for it."""

@@ -3,7 +3,8 @@ loopback, a book converting and one queued, closed mid-job with "Keep for later"
 
 Run by test_close_mid_job.py as a subprocess, so that an abort on exit (a fatal
 error in a C extension, a thread left touching Qt) shows as its exit status and
-stderr. Usage: ``python -m tests.ui.close_mid_job_app BOOK SECOND`` with
+stderr. With ``--sigterm`` it is closed as a logout closes it: by SIGTERM, with nobody to answer.
+Usage: ``python -m tests.ui.close_mid_job_app BOOK SECOND [--sigterm]`` with
 E2A_DATA_DIR, E2A_BIND_HOST and E2A_MDNS_INTERFACES set by the caller.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -34,8 +36,10 @@ GIVE_UP_MS = 120_000
 class Script:
     """Drives the window as a person would, step by step, each step on a signal or a poll."""
 
-    def __init__(self, app: QApplication, data: Path, book: Path, second: Path) -> None:
+    def __init__(self, app: QApplication, data: Path, book: Path, second: Path,
+                 sigterm: bool = False) -> None:
         self.app, self.data, self.book, self.second = app, data, book, second
+        self.sigterm = sigterm
         self.runners: list[NodeRunner] = []
         self._poll = QTimer()
         self._poll.setInterval(50)
@@ -81,6 +85,11 @@ class Script:
     def close_mid_job(self) -> None:
         window = self.window
         window.enqueue([self.second])
+        if self.sigterm:  # a logout: nobody answers a question, the book is kept all the same
+            window.ask_keep = lambda: dialogs.STAY  # type: ignore[method-assign]
+            os.kill(os.getpid(), signal.SIGTERM)  # heard at the app's next wake-up
+            self._wait_for(lambda: bool(window._closing), GateEngine.open)
+            return
         window.close()  # "Keep for later": it closes once the units in hand are handed back
         GateEngine.open()
 
@@ -91,6 +100,7 @@ class Script:
 
 def main(argv: list[str]) -> int:
     book, second = Path(argv[0]), Path(argv[1])
+    sigterm = "--sigterm" in argv[2:]
     data = Path(os.environ["E2A_DATA_DIR"])
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's settings
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
@@ -101,7 +111,7 @@ def main(argv: list[str]) -> int:
         app_module.DesktopCore, farm=FarmOptions(code=CODE, mdns_interfaces=["127.0.0.1"]),
         output_folder=data)
     app = QApplication([sys.argv[0]])
-    script = Script(app, data, book, second)
+    script = Script(app, data, book, second, sigterm)
     QTimer.singleShot(0, script.begin)
     QTimer.singleShot(GIVE_UP_MS, lambda: app.exit(3))
     try:

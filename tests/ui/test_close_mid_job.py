@@ -38,3 +38,21 @@ def test_closing_mid_job_twenty_times_with_nodes_connected_exits_cleanly(
             assert sign not in done.stderr, f"run {run}: {sign}\n{said}"
         kept = [j.title for j in list_jobs(AppPaths(data)) if not j.finished]
         assert kept == ["Three Fables of Aesop"], f"run {run}: {kept}"
+
+
+@pytest.mark.slow
+def test_sigterm_closes_the_window_as_quit_does_and_keeps_the_book(
+        sample_book: Path, tmp_path: Path) -> None:
+    """A logout or `systemctl stop` mid-job: exit 0 (it was 143), the book kept for later,
+    without a question nobody is there to answer."""
+    second = tmp_path / "second.epub"
+    second.write_bytes(sample_book.read_bytes())
+    data = tmp_path / "data"
+    env = {**os.environ, "E2A_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen",
+           "E2A_BIND_HOST": "127.0.0.1", "E2A_MDNS_INTERFACES": "127.0.0.1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.close_mid_job_app", str(sample_book), str(second),
+         "--sigterm"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    kept = [j.title for j in list_jobs(AppPaths(data)) if not j.finished]
+    assert kept == ["Three Fables of Aesop"]
