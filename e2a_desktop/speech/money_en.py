@@ -26,6 +26,7 @@ _DOLLARS = re.compile(rf"(?P<sign>[$€])\s?(?P<amount>{_AMOUNT})(?:\.(?P<cents>
                       rf"(?P<scale> (?:million|billion|thousand))?(?P<note>\s(?:note|notes|bill|"
                       rf"bills)\b)?")
 _CENTS = re.compile(r"(?<![\w.])(\d+)\s?(?:¢|c\.(?=\s))")
+_DECADE_BEFORE = re.compile(r"\b(?:the|early|late|mid|her|his|their|my|your)\s+$", re.I)
 _NAMES = {"£": ("pound", "pounds"), "$": ("dollar", "dollars"), "€": ("euro", "euros")}
 _SMALL = {"£": ("penny", "pence"), "$": ("cent", "cents"), "€": ("cent", "cents")}
 
@@ -52,6 +53,9 @@ def _old_money(match: re.Match[str]) -> str:
     shillings, pence = match.group("shillings"), match.group("pence") or match.group("bare")
     if not (match.group("shillings") or pence or match.group("librae")):
         return match.group(0)
+    if shillings and not (pounds or pence) and shillings.endswith("0") and \
+            _DECADE_BEFORE.search(match.string, 0, match.start()):
+        return match.group(0)  # "in the 40s.": the forties
     parts = []
     if pounds:
         parts.append(_count(pounds.replace(",", ""), "pound", "pounds"))

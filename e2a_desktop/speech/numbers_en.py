@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .words_en import cardinal, decade, fraction, number, ordinal, year
+from .words_en import cardinal, decade, fraction, number, ordinal, plural_number_word, year
 
 
 def _words(text: str) -> frozenset[str]:
@@ -24,7 +24,8 @@ _YEAR_CUES = _words(
     "born died the ad bc AD BC copyright published edition ed")
 """Words after which a four-digit number is a year ("in 1881", "summer of 1820")."""
 
-_ORDINAL = re.compile(r"(?<![\w.,])(\d+)(?:st|nd|rd|th|d)\b")
+_ORDINAL = re.compile(r"(?<![\w.,])(\d+)(?:st|nd|rd|th|d)(s|ly)?\b")
+_SHORT_DECADE = re.compile(r"(?<![\w'])'?([1-9]0)'?s\b")
 _DECADE = re.compile(r"(?<![\w.,])(1[0-9]|20)(\d0)'?s\b")
 _DAY_MONTH = re.compile(rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th|d)?(?: of)? ({MONTH_NAMES})\b")
 _MONTH_DAY = re.compile(rf"\b({MONTH_NAMES}) (\d{{1,2}})(?:st|nd|rd|th|d)?(?![\w,.]\d|\d)")
@@ -121,7 +122,8 @@ def say_numbers(text: str) -> str:
     text = _DAY_MONTH.sub(_day_month, text)
     text = _MONTH_DAY.sub(lambda m: f"{m.group(1)} {ordinal(int(m.group(2)))}", text)
     text = _DECADE.sub(lambda m: decade(int(m.group(1) + m.group(2))), text)
-    text = _ORDINAL.sub(lambda m: ordinal(int(m.group(1))), text)
+    text = _SHORT_DECADE.sub(lambda m: plural_number_word(cardinal(int(m.group(1)))), text)
+    text = _ORDINAL.sub(lambda m: ordinal(int(m.group(1))) + (m.group(2) or ""), text)
     text = _SLASH_FRACTION.sub(_slash_fraction, text)
     text = _AND_FRACTION.sub(lambda m: f"{cardinal(int(m.group(1)))} and {m.group(2)}", text)
     text = _RANGE.sub(_range, text)
