@@ -202,6 +202,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from .terminal import TerminalProgress
 
     paths = AppPaths.load()
+    paths.writable(paths.data_dir)  # a read-only or full data folder: one line, not a trace
     book = read_book(args.book, _reading(args))
     prepared = prepare(_request(args, paths, book), book)
     if not args.overwrite:

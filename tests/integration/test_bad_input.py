@@ -141,3 +141,13 @@ def test_without_pyside6_e2a_alone_says_how_to_get_the_window() -> None:
     assert out.returncode == 2
     assert "pip install 'e2a[gui]'" in out.stderr and "convert" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_data_folder_that_cannot_be_written(tmp_path: Path, sample_book: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only or full disk, or a path through a file: one line, exit 2, no traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("E2A_DATA_DIR", str(blocker / "data"))
+    _assert_clean_failure([str(sample_book)], "cannot write to the data folder", str(blocker),
+                          tmp_path)
