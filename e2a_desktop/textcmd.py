@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from .convert import parse_chapters
 from .ebook import ReadOptions, read_book
 from .ebook.model import Book
 from .plan import PlanSettings, chapter_sentences, planning_language
@@ -45,6 +44,8 @@ def spoken_lines(book: Book, chapters: list[int], language: str = "") -> Iterato
 
 def run(args: argparse.Namespace, reading: ReadOptions | None = None,
         out: TextIO | None = None) -> int:
+    from .convert import parse_chapters  # the conversion stack is not needed to start e2a
+
     out = out or sys.stdout
     book = read_book(args.book, reading)
     chapters = parse_chapters(args.chapters, len(book.chapters), args.book)
