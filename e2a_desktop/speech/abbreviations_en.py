@@ -122,6 +122,7 @@ _MONTH = re.compile(rf"(?<![\w.])({_word_pattern(MONTHS)})\.(?=\s*\d)|(?<=\d )"
                     rf"({_word_pattern(MONTHS)})\.")
 _UNIT = re.compile(rf"(?:(?<=\d)|(?<=half )|(?<=quarter )|(?<=quarters ))(\s?)"
                    rf"({_word_pattern(UNITS)})(\.?)(?![\w'])")
+_DIGIT = re.compile(r"\d")
 _INITIALISM = re.compile(r"(?<![\w.])((?:[A-Za-z]{1,2}\.){2,}[A-Za-z]?)(?!\w)")
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.(?!\w)")
 _EDITED_BY = re.compile(r"(?<![\w.])ed\.(?=\s+[A-Z])")
@@ -245,7 +246,7 @@ def expand_abbreviations(text: str) -> str:
 
 def expand_units(text: str) -> str:
     """ "6 ft." → "6 feet", "1 lb." → "1 pound" (numbers are said after this pass)."""
-    return _UNIT.sub(_unit, text) if any(c.isdigit() for c in text) else text
+    return _UNIT.sub(_unit, text) if _DIGIT.search(text) else text
 
 
 def expand_titles_without_stops(text: str) -> str:

@@ -15,6 +15,7 @@ from .words_en import cardinal, number
 _AMOUNT = r"\d{1,3}(?:,\d{3})+|\d+"
 _HALF = r"(?:\s?and a (?:half|quarter)|\s?and three quarters)"
 _OLD_MONEY = re.compile(
+    r"(?=£|\d|(?:a|one) (?:half|quarter))"  # a sum starts here: no empty match elsewhere
     rf"(?:£\s?(?P<pounds>{_AMOUNT})|(?<![\w.])(?P<librae>{_AMOUNT})\s?l\.)?"
     rf"(?:(?(pounds)\s+|(?(librae)\s+|(?<![\w.])))(?P<shillings>\d{{1,3}})\s?s\.)?"
     rf"(?:(?(shillings)\s+|(?(pounds)\s+|(?(librae)\s+|(?<![\w.]))))"
@@ -27,6 +28,7 @@ _DOLLARS = re.compile(rf"(?P<sign>[$€])\s?(?P<amount>{_AMOUNT})(?:\.(?P<cents>
                       rf"bills)\b)?")
 _CENTS = re.compile(r"(?<![\w.])(\d+)\s?(?:¢|c\.(?=\s))")
 _DECADE_BEFORE = re.compile(r"\b(?:the|early|late|mid|her|his|their|my|your)\s+$", re.I)
+_OLD_COIN = re.compile(r"\d\s?[sdl]\.|(?:half|quarter|quarters)\s?d\.")
 _NAMES = {"£": ("pound", "pounds"), "$": ("dollar", "dollars"), "€": ("euro", "euros")}
 _SMALL = {"£": ("penny", "pence"), "$": ("cent", "cents"), "€": ("cent", "cents")}
 
@@ -91,7 +93,7 @@ def _modern(match: re.Match[str], sign: str) -> str:
 
 def say_money(text: str) -> str:
     """Every sum of money in a paragraph said in words."""
-    if "£" in text or ("s." in text or "d." in text or "l." in text):
+    if "£" in text or _OLD_COIN.search(text):
         text = _OLD_MONEY.sub(lambda m: _old_money(m) if m.group(0) else "", text)
     if "£" in text:
         text = _POUNDS.sub(lambda m: _modern(m, "£"), text)

@@ -24,6 +24,7 @@ _YEAR_CUES = _words(
     "born died the ad bc AD BC copyright published edition ed")
 """Words after which a four-digit number is a year ("in 1881", "summer of 1820")."""
 
+_DIGIT = re.compile(r"\d")
 _ORDINAL = re.compile(r"(?<![\w.,])(\d+)(?:st|nd|rd|th|d)(s|ly)?\b")
 _SHORT_DECADE = re.compile(r"(?<![\w'])'?([1-9]0)'?s\b")
 _DECADE = re.compile(r"(?<![\w.,])(1[0-9]|20)(\d0)'?s\b")
@@ -116,7 +117,7 @@ def _day_month(match: re.Match[str]) -> str:
 
 def say_numbers(text: str) -> str:
     """Every number of a paragraph in words, read by what surrounds it."""
-    if not any(c.isdigit() for c in text):
+    if not _DIGIT.search(text):
         return text
     text = _TIME.sub(_time, text)
     text = _DAY_MONTH.sub(_day_month, text)

@@ -50,6 +50,7 @@ _PRONOUN_FOLLOWERS = re.compile(
     r"know|said|say|saw|see|went|felt|feel|believe|suppose|hope|fear|mean|want|"
     r"wish|thought|told|found|heard|never|also|only|too|myself|'m|'ll|'d|'ve)\b")
 _LOWER_WORD = re.compile(r"\s+[a-z]")
+_ROMAN_LETTER = re.compile("[IVXLCivxlc]")
 _HEADING = re.compile(rf"^({_NUMERAL}|\d{{1,4}})\.?$")
 
 
@@ -91,7 +92,7 @@ def say_roman_numerals(text: str) -> str:
         numeral = heading.group(1)
         value = int(numeral) if numeral.isdigit() else roman_to_int(numeral)
         return f"{cardinal(value).capitalize()}." if value is not None else text
-    if not any(c in text for c in "IVXLCivxlc"):
+    if not _ROMAN_LETTER.search(text):
         return text
     text = _AFTER_NUMBERED.sub(_numbered, text)
     return _REGNAL.sub(_regnal, text)
