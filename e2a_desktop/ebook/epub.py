@@ -37,6 +37,7 @@ from .htmltext import (
 from .letterspacing import join_letter_runs
 from .model import Book, Metadata
 from .options import DEFAULT_OPTIONS, ReadOptions
+from .pronunciation import apply_aliases, lexicon_aliases
 
 # Font obfuscation (IDPF and Adobe) scrambles embedded fonts only; it is not DRM.
 _FONT_OBFUSCATION = {
@@ -299,6 +300,7 @@ def read_epub(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
             nav = _navigation(archive, package)
             docs = _documents(archive, package, nav, options)
             cover = read_cover(archive, package)
+            aliases = lexicon_aliases(archive, package)
     except (ValueError, KeyError, etree.LxmlError) as exc:
         raise BookError(f"cannot read this EPUB: {exc}", path) from None
     sections: list[Section] = []
@@ -311,6 +313,8 @@ def read_epub(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
                 sections[-1].text = join_pages(sections[-1].text, piece.text)
             continue
         sections.extend(pieces)
+    for section in sections:  # the book's own lexicon: "N." is read "north"
+        section.text = apply_aliases(section.text, aliases)
     if options.skips("licence"):
         texts = strip_licence([s.text for s in sections])
         sections = [Section(s.title, s.heading, t) for s, t in zip(sections, texts, strict=True)]

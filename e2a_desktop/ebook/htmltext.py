@@ -24,6 +24,7 @@ from lxml import etree, html
 from .mathspeech import speak_math
 from .model import VERSE_LINE
 from .options import DEFAULT_OPTIONS, ReadOptions
+from .pronunciation import SSML_ALIAS
 from .xmlnames import local_name
 
 _DROP_TAGS = {"script", "style", "head", "nav", "noscript", "template", "iframe", "video",
@@ -186,6 +187,11 @@ class _Walker:
             special = self._code
         if special is not None:
             special(el)
+            self.tail(el)
+            return
+        alias = el.get(SSML_ALIAS) if el.attrib else None
+        if alias is not None:  # the publisher says how this is read: say that
+            self.out.append(alias)
             self.tail(el)
             return
         if tag == "br":  # a line of verse (or of an address): a line, not a paragraph

@@ -10,7 +10,6 @@ import asyncio
 import functools
 import hashlib
 import hmac
-import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from e2a_node.auth import AUTH_WINDOW_S, body_digest
 from e2a_node.protocol import (
@@ -47,13 +47,14 @@ from e2a_node.protocol import (
 from ..storage import StorageFault
 from .farm import Farm, NoJob
 from .guard import ConnectionGuard
+from .quiet_logs import PEER_ERRORS, PeerErrorLog
 from .uploads import UploadRejected, parse_spans
-
-log = logging.getLogger(__name__)
 
 FARM_KEY: web.AppKey[Farm] = web.AppKey("farm", Farm)
 STORE_THREAD_KEY: web.AppKey[ThreadPoolExecutor] = web.AppKey("store_thread", ThreadPoolExecutor)
 GUARD_KEY: web.AppKey[ConnectionGuard] = web.AppKey("guard", ConnectionGuard)
+PEER_LOG_KEY: web.AppKey[PeerErrorLog] = web.AppKey("peer_log", PeerErrorLog)
+UPLOADING_KEY: web.AppKey[set[tuple[str, int]]] = web.AppKey("uploading", set)
 NODE_KEY: web.RequestKey[str] = web.RequestKey("e2a_node_id", str)
 PUBLIC = {f"{API}/hello", f"{API}/pair", f"{API}/pair/confirm"}
 BODY_TIMEOUT_S = 20.0
@@ -72,20 +73,40 @@ def _error(status: int, message: str, **extra: Any) -> web.Response:
 
 @web.middleware
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every error leaves as JSON; nothing leaks a traceback to a peer."""
+    """Every error leaves as JSON; a peer's junk costs one rate-limited DEBUG line at most.
+
+    A body that stops arriving (slow, or cut by a reset) and a malformed request are
+    the peer's doing: a 4xx, never a traceback. Anything else is a bug of ours: a 500,
+    whose traceback is logged once per kind a minute (quiet_logs.py bounds the log).
+    """
+    peers = request.app[PEER_LOG_KEY]
     try:
         response = await handler(request)
     except web.HTTPException as exc:
         return _error(exc.status, exc.reason)
     except ProtocolError as exc:
+        peers.note(request.remote or "?", f"bad request to {_route(request)}", str(exc))
         return _error(400, f"bad request: {exc}")
     except NoJob:  # the book ended (or was cancelled) while this request was under way
         return _error(410, "no book is being rendered now")
-    except Exception:  # a bug must not kill the coordinator or leak details
-        log.exception("error handling %s %s", request.method, request.path)
+    except TimeoutError:  # the body deadlines (BODY_TIMEOUT_S, the upload's rate)
+        peers.note(request.remote or "?", f"slow body to {_route(request)}")
+        return _error(408, "the request's body came too slowly")
+    except (ConnectionError, HttpProcessingError) as exc:  # reset or cut short mid-body
+        peers.note(request.remote or "?", f"transfer cut short to {_route(request)}",
+                   type(exc).__name__)
+        return _error(400, "the request was cut short")
+    except Exception as exc:  # a bug must not kill the coordinator or leak details
+        peers.bug(f"error handling {_route(request)} ({type(exc).__name__})", exc)
         return _error(500, "internal error")
     response.headers[VERSION_HEADER] = str(PROTOCOL_VERSION)
     return response
+
+
+def _route(request: web.Request) -> str:
+    """The request's method and route, as a log line's kind: a fixed set, not the URL."""
+    resource = request.match_info.route.resource
+    return f"{request.method} {resource.canonical if resource is not None else '?'}"
 
 
 @web.middleware
@@ -258,7 +279,11 @@ async def upload(request: web.Request) -> web.Response:
     except UploadRejected as exc:
         farm.reject(node_id, unit_id, str(exc))
         return _error(422, str(exc))
+    uploading = request.app[UPLOADING_KEY]
+    if (node_id, unit_id) in uploading:  # (its file is this one's: one at a time)
+        return _error(409, f"unit {unit_id} is being uploaded already")
     tmp = farm.upload_tmp(unit_id, node_id)
+    uploading.add((node_id, unit_id))
     try:
         problem = await _receive(request, tmp, limit, expected)
         if problem is not None:
@@ -276,6 +301,7 @@ async def upload(request: web.Request) -> web.Response:
             return _error(507, f"the coordinator cannot store audio: {trouble.problem}")
         raise
     finally:
+        uploading.discard((node_id, unit_id))
         tmp.unlink(missing_ok=True)
     return web.json_response(UploadResponse(accepted, duplicate).to_json())
 
@@ -327,11 +353,14 @@ async def _store_thread(app: web.Application) -> AsyncIterator[None]:
     app[STORE_THREAD_KEY].shutdown(wait=True)
 
 
-def create_app(farm: Farm, guard: ConnectionGuard | None = None) -> web.Application:
+def create_app(farm: Farm, guard: ConnectionGuard | None = None,
+               peer_log: PeerErrorLog = PEER_ERRORS) -> web.Application:
     """The coordinator app: one routing table, typed state, JSON errors."""
     app = web.Application(middlewares=[errors_middleware, version_middleware, auth_middleware],
                           client_max_size=1 << 20)
     app[FARM_KEY] = farm
+    app[PEER_LOG_KEY] = peer_log
+    app[UPLOADING_KEY] = set()  # (node, unit) uploads under way
     app.cleanup_ctx.append(_store_thread)
     if guard is not None:
         app[GUARD_KEY] = guard

@@ -39,6 +39,8 @@ confirmed: each answered attempt is one guess at the code (the README promises 5
 MAX_GUESSES_TOTAL = 30
 """The same, for all addresses together: many addresses still guess slowly."""
 FAILURE_WINDOW_S = 60.0
+DIGEST_CHARS = 64
+"""A SHA-256 in hex: signatures, body digests and pairing proofs."""
 PENDING_TTL_S = 10.0
 """An attempt the node has not confirmed by then counts as failed (a guess that was tested)."""
 
@@ -215,7 +217,8 @@ class PairingRegistry:
             pending = self._pending.pop(node_id, None)
             if pending is None:
                 return False
-            if not hmac.compare_digest(node_proof, pending.node_proof):
+            if not (_is_hex(node_proof, DIGEST_CHARS)
+                    and hmac.compare_digest(node_proof, pending.node_proof)):
                 self._failures.append((now, pending.peer))
                 return False
             self._nodes[node_id] = {"name": pending.name, "secret": pending.secret}
@@ -232,6 +235,11 @@ class PairingRegistry:
         """True if a paired node signed this request within the window, and it is not a replay."""
         entry = self._nodes.get(node_id)
         if entry is None or not _is_count(timestamp, 12) or not _is_hex(nonce, NONCE_BYTES * 2):
+            return False
+        # Each field as a real node sends it, before it meets hmac (which raises on
+        # non-ASCII text) or the signature (which encodes it): junk is a plain refusal.
+        if not (_is_hex(token, DIGEST_CHARS) and _is_hex(digest, DIGEST_CHARS)
+                and path.isascii() and extra.isascii()):
             return False
         if abs(wall_time - int(timestamp)) > AUTH_WINDOW_S:
             return False

@@ -29,7 +29,7 @@ from ..errors import E2AError
 from .app import create_app
 from .farm import Farm
 from .guard import PER_PEER_UNPROVEN, ConnectionGuard, connection_cap, raise_fd_limit
-from .quiet_logs import quiet_peer_noise
+from .quiet_logs import PEER_ERRORS, PeerErrorLog, quiet_peer_noise
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,11 @@ class FarmServer:
     def __init__(self, farm: Farm, port: int = 0, host: str | None = None,
                  mdns_interfaces: list[str] | None = None, advertise: bool = True,
                  ssl_context: ssl.SSLContext | None = None,
-                 per_peer_unproven: int = PER_PEER_UNPROVEN) -> None:
+                 per_peer_unproven: int = PER_PEER_UNPROVEN,
+                 peer_log: PeerErrorLog = PEER_ERRORS) -> None:
         self.farm = farm
+        self.peer_log = peer_log
+        """Where peers' errors are said, rate-limited (quiet_logs.py)."""
         self.host = host or "0.0.0.0"
         self.port = port
         self.mdns_interfaces = mdns_interfaces
@@ -91,9 +94,9 @@ class FarmServer:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         self._withdraw = asyncio.Event()
-        quiet_peer_noise()
+        quiet_peer_noise(self.peer_log)
         self.guard = ConnectionGuard(connection_cap(raise_fd_limit()), self.per_peer_unproven)
-        runner = web.AppRunner(create_app(self.farm, self.guard), access_log=None,
+        runner = web.AppRunner(create_app(self.farm, self.guard, self.peer_log), access_log=None,
                                keepalive_timeout=KEEPALIVE_TIMEOUT_S,
                                shutdown_timeout=SHUTDOWN_GRACE_S)
         await runner.setup()

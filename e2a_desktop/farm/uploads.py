@@ -8,8 +8,8 @@ text, with one timing span per sentence.
 from __future__ import annotations
 
 import json
+import struct
 import warnings
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,36 +54,36 @@ def size_limit(chars: int, sample_rate: int, speed: float) -> int:
 
 
 def parse_spans(header: str, sentences: int) -> list[tuple[float, float]]:
+    """The sentence timings a node sent: one [start, end] pair per sentence, in seconds.
+
+    Refused as malformed: not such a list (nested thousands deep, too), negative or
+    backwards times, or every sentence said in no time at all (all zeros), which no
+    voice does and which would leave the book's subtitles and chapter marks nowhere.
+    """
     try:
         raw = json.loads(header)
         spans = [(float(a), float(b)) for a, b in raw]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise UploadRejected("sentence timings are not a list of [start, end] pairs") from None
     if len(spans) != sentences:
         raise UploadRejected(f"expected {sentences} sentence timings, got {len(spans)}")
+    if not all(0.0 <= start <= end for start, end in spans):  # (NaN fails this too)
+        raise UploadRejected("sentence timings are negative or end before they start")
+    if spans and not any(end > start for start, end in spans):
+        raise UploadRejected("sentence timings are all zero")
     return spans
 
 
 def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
               spans: list[tuple[float, float]]) -> CheckedAudio:
     """Validate an uploaded WAV; raise UploadRejected with the reason."""
-    try:
-        with wave.open(str(path), "rb") as handle:
-            channels, width, rate = (handle.getnchannels(), handle.getsampwidth(),
-                                     handle.getframerate())
-            frames = handle.getnframes()
-            data = handle.readframes(frames)
-    except (wave.Error, EOFError, OSError) as exc:
-        raise UploadRejected(f"not a readable WAV file ({exc})") from None
-    except MemoryError:
-        raise UploadRejected("not a readable WAV file (absurd header)") from None
+    channels, width, rate, data = read_wav(path)
     if channels != 1 or width != 2:
         raise UploadRejected(f"expected mono 16-bit audio, got {channels} channel(s) of "
                              f"{width * 8}-bit")
     if rate != expected_rate:
         raise UploadRejected(f"expected {expected_rate} Hz, got {rate} Hz")
-    if len(data) != frames * 2:
-        raise UploadRejected("the audio is truncated")
+    frames = len(data) // 2
     duration = frames / rate
     shortest, longest = plausible_seconds(chars, speed)
     if not shortest <= duration <= longest:
@@ -96,6 +96,44 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
             raise UploadRejected("sentence timings are out of order or outside the audio")
         previous = end
     return CheckedAudio(duration, spans)
+
+
+def read_wav(path: Path) -> tuple[int, int, int, bytes]:
+    """(channels, bytes per sample, rate, PCM) of a plain PCM WAV, every size checked.
+
+    Not the ``wave`` module: its chunk reader believes a chunk's claimed size (a fmt
+    chunk claiming 0xfffffff0 bytes ended in a RuntimeError). Here each chunk must
+    fit in the file, the format must be PCM and the data must be whole.
+    """
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise UploadRejected(f"not a readable WAV file ({exc.strerror})") from None
+    if len(blob) < 12 or blob[:4] != b"RIFF" or blob[8:12] != b"WAVE":
+        raise UploadRejected("not a readable WAV file (no RIFF/WAVE header)")
+    fmt: tuple[int, int, int, int] | None = None
+    at = 12
+    while at + 8 <= len(blob):
+        name, size = blob[at:at + 4], struct.unpack_from("<I", blob, at + 4)[0]
+        body = at + 8
+        if name == b"data":
+            if fmt is None:
+                raise UploadRejected("not a readable WAV file (audio before its format)")
+            data = blob[body:body + size]
+            if len(data) < size or len(data) % (fmt[1] * fmt[2] or 1):
+                raise UploadRejected("the audio is truncated")
+            return fmt[1], fmt[2], fmt[3], data
+        if size > len(blob) - body:
+            raise UploadRejected(f"not a readable WAV file (a chunk claims {size} bytes)")
+        if name == b"fmt ":
+            if size < 16:
+                raise UploadRejected("not a readable WAV file (short format chunk)")
+            tag, channels, rate, _rate, _align, bits = struct.unpack_from("<HHIIHH", blob, body)
+            if tag != 1 or bits % 8 or not channels or not bits:  # PCM only, as wave read
+                raise UploadRejected(f"not a readable WAV file (format {tag}, {bits} bits)")
+            fmt = (tag, channels, bits // 8, rate)
+        at = body + size + (size & 1)  # chunks are padded to an even length
+    raise UploadRejected("not a readable WAV file (no audio data)")
 
 
 def _is_silent(pcm: bytes, rate: int) -> bool:
