@@ -26,6 +26,13 @@ speaks, so smaller pieces cost the farm nothing it waits for."""
 STAND_ASIDE_MARGIN_S = 0.5
 """A node stands aside only for a gain larger than this (or 5 % of what is left)."""
 RATE_MEMORY_S = 15.0
+STALL_GRACE_S = 5.0
+"""Beats come every 2 s at most: a holder may go this long, plus a sentence's time, without
+saying that a sentence ended before it counts as stalled."""
+STALL_FALLBACK_CPS = 3.0
+"""The speed a holder's silence is judged by while no node's speed is known yet: the
+slowest speech an upload may be (uploads.MIN_CHARS_PER_SECOND), so only a holder slower
+than any plausible voice is taken for stalled."""
 """A node's speed is what it showed over about its last this-many seconds of speaking."""
 
 
@@ -147,6 +154,11 @@ class Scheduler:
         """When each (node, unit) was begun: leased, until the node's first beat says it
         began speaking it (a unit leased ahead waits for the one before it)."""
         self._begun: set[tuple[str, int]] = set()
+        self._moved: dict[str, float] = {}
+        """When each holder last showed progress: leased while holding nothing, began a
+        unit, said a sentence ended, or had audio accepted."""
+        self._beat: dict[str, float] = {}  # when each node last beat
+        self._said: dict[tuple[str, int], int] = {}  # sentences each holder said are done
 
     def stood_aside(self, node: str) -> bool:
         """Was ``node``'s last lease declined because the others finish the book sooner?
@@ -181,6 +193,12 @@ class Scheduler:
             self._aside.discard(node)
             if now >= self._next_expiry:  # a sweep per lease would cost a write each time
                 self._expire(now)
+            copy = self._stalled_copy(node, now)
+            if copy is not None:  # a stalled holder's unit, before any new one
+                self._spoken.setdefault(copy.id, _Spoken.of(copy)).forget(node)
+                self._speaking_since[(node, copy.id)] = now
+                self._begun.discard((node, copy.id))
+                return copy
             if self.split_tail:
                 tail = self._tail(node)
                 if tail is not None and tail.pieces >= 2 \
@@ -201,6 +219,62 @@ class Scheduler:
                 self._begun.discard((node, unit.id))
             return unit
 
+    def _beaten(self, node: str, unit_id: int, sentences_done: int | None) -> None:
+        """A holder beat: remember when, and whether it showed progress."""
+        with self._lock:
+            now = self.clock()
+            self._beat[node] = now
+            key = (node, unit_id)
+            said = self._said.get(key)
+            if sentences_done is not None and (said is None or sentences_done > said):
+                self._said[key] = sentences_done  # began it, or a sentence ended
+                self._moved[node] = now
+
+    def _stalled(self, node: str, held: list[Lease], now: float) -> bool:
+        """Has ``node`` beaten without progress for longer than its speed explains?
+
+        A node that stops beating loses its leases when they lapse; one that beats on
+        without saying a sentence ended (a node hoarding units it never speaks) would
+        keep them for ever. Its speed, or the median node's while its own is not known,
+        says how long its longest sentence may take; twice that and a beat's interval
+        without progress, and its units are copied to the next node that asks.
+        """
+        moved = self._moved.get(node)
+        if moved is None or self._beat.get(node, moved) <= moved:
+            return False  # it has not beaten since it last moved: its lease will tell
+        known = sorted(r.chars_per_second for r in self.rates.values() if r.known)
+        mine = self.rates.get(node)
+        rate = mine.chars_per_second if mine is not None and mine.known else (
+            known[len(known) // 2] if known else STALL_FALLBACK_CPS)
+        longest = max((_longest_sentence(self._spoken.get(lease.unit_id)) for lease in held),
+                      default=0.0)
+        return now - moved > 2 * longest / max(rate, 1e-6) + STALL_GRACE_S
+
+    def _stalled_copy(self, node: str, now: float) -> UnitRecord | None:
+        """A copy, for ``node``, of the first unit (in reading order) a stalled node holds."""
+        leases = self.store.leases()
+        by_node: dict[str, list[Lease]] = {}
+        for lease in leases:
+            by_node.setdefault(lease.node, []).append(lease)
+        mine = by_node.get(node, [])
+        if not mine:
+            self._moved[node] = now  # it holds nothing: its clock starts with this lease
+        elif self._stalled(node, mine, now):
+            return None  # a stalled node is not given another's unit
+        holders: dict[int, list[str]] = {}
+        for lease in leases:
+            holders.setdefault(lease.unit_id, []).append(lease.node)
+        for unit_id in sorted(holders):
+            nodes = holders[unit_id]
+            if node in nodes or len(nodes) >= self.MAX_COPIES:
+                continue
+            if not all(self._stalled(n, by_node[n], now) for n in nodes):
+                continue
+            unit = self.store.unit(unit_id)
+            if unit is not None and (self.chapters is None or unit.chapter in self.chapters):
+                return self.store.lease_copy(unit_id, node, now, self.lease_ttl)
+        return None
+
     def restore(self, node: str, unit_id: int) -> bool:
         """Give ``node`` back the lease of a unit it is still speaking (taken at Pause);
         its speaking time runs on from when it began."""
@@ -216,6 +290,8 @@ class Scheduler:
         how long it spent speaking the unit (0 when that is not known)."""
         with self._lock:
             began = self._speaking_since.pop((node, unit_id), None)
+            self._moved[node] = self.clock()
+            self._said.pop((node, unit_id), None)
             self._begun.discard((node, unit_id))
         if began is None:
             return 0.0
@@ -310,6 +386,8 @@ class Scheduler:
         each unit in flight is really left.
         """
         keep = self.store.renew(unit_id, node, self.clock() + self.lease_ttl)
+        if keep:
+            self._beaten(node, unit_id, sentences_done)
         if keep and sentences_done is not None:
             with self._lock:
                 key = (node, unit_id)
@@ -331,15 +409,20 @@ class Scheduler:
         if point is not None:
             if chars < point[1]:
                 return  # (an old beat overtaken by a newer one)
-            stretch = (chars - point[1], now - point[0])
-            # Slower than thought (than the median node, for one not timed yet): believed
-            # at once. A node's first unit is its longest wait for a speed: at 0.2x real
-            # time its beats were held for ten minutes while it counted as the median
-            # node, always about to finish, so nobody took a copy of its unit.
-            if stretch[0] <= self._rates((node,))[node] * stretch[1]:
-                self.rates.setdefault(node, NodeRate()).update(*stretch)
-            else:
-                spoken.held.setdefault(node, []).append(stretch)  # faster: on acceptance
+            # The unit's stretches so far, if together slower than thought (than the
+            # median node, for one not timed yet), are believed at once; faster ones wait
+            # for the audio. A node's first unit is its longest wait for a speed: at 0.2x
+            # real time its beats were held for ten minutes while it counted as the
+            # median node, always about to finish, so nobody took a copy of its unit.
+            # Together, not one by one: the stretches in which no sentence ended, believed
+            # alone, made a node at 2x look like one at 0.7x.
+            held = spoken.held.setdefault(node, [])
+            held.append((chars - point[1], now - point[0]))
+            if sum(c for c, _ in held) <= self._rates((node,))[node] * sum(t for _, t in held):
+                rate = self.rates.setdefault(node, NodeRate())
+                for stretch in held:
+                    rate.update(*stretch)
+                held.clear()
         spoken.points[node] = (now, chars)
 
     def record(self, node: str, chars: int, seconds: float, unit_id: int | None = None) -> None:
@@ -417,14 +500,23 @@ class Scheduler:
                                for holder, began in held), unit_id))
         for expected, unit_id in sorted(wanted, reverse=True):
             held_by = {n for n, _ in holders[unit_id]}
-            finish, taker = min((free[other] + chars[unit_id] / rates[other], other != node,
-                                 other) for other in free if other not in held_by)[::2]
+            finish, _, taker = min((free[other] + chars[unit_id] / rates[other],
+                                    other != node, other)  # (ties: ``node``)
+                                   for other in free if other not in held_by)
             if finish >= expected:
                 continue
             if taker == node:
                 return self.store.lease_copy(unit_id, node, now, self.lease_ttl)
             free[taker] = finish
         return None
+
+
+def _longest_sentence(spoken: _Spoken | None) -> float:
+    if spoken is None or not spoken.sentence_ends:
+        return 0.0
+    ends = (0, *spoken.sentence_ends)
+    longest = max(b - a for a, b in itertools.pairwise(ends))
+    return spoken.chars * longest / spoken.sentence_ends[-1]
 
 
 def _expected_finish(rate: float, started: float, chars: int, now: float) -> float:
