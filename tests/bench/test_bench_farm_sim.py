@@ -1,0 +1,68 @@
+"""Scheduling quality on a virtual clock: a figure that is the same on any machine.
+
+Run on demand: `python -m pytest tests/bench -m bench -s -k simulated`. The real Farm
+and Scheduler decide every lease; the nodes, their speeds and the network are
+simulated (tests/helpers/farm_sim.py says what is modelled and what is not). For 10,
+50 and 200 nodes, 20 seeds each (E2A_SIM_SEEDS for fewer): makespan over the lower
+bound (the farm's capacity covering the book, nothing lost), median and worst, beside
+whole chapters dealt round-robin. The worst seed at 50 nodes prints its tail.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from tests.helpers.farm_sim import Outcome, scenario, simulate
+
+pytestmark = pytest.mark.bench
+
+SEEDS = int(os.environ.get("E2A_SIM_SEEDS", "20"))
+
+
+def _one(args: tuple[int, int]) -> tuple[int, float, float, Outcome]:
+    nodes, seed = args
+    case = scenario(seed, nodes)
+    outcome = simulate(case.book, case.nodes)
+    return seed, outcome.makespan / case.bound, case.round_robin() / case.bound, outcome
+
+
+def tail_timeline(nodes: int, seed: int, outcome: Outcome, last: int = 60) -> list[str]:
+    """The book's last ``last`` events (waits left out), with each node's speed."""
+    case = scenario(seed, nodes)
+    specs = {n.name: n for n in case.nodes}
+    lines = []
+    for at, name, what in [e for e in outcome.log if not e[2].startswith("waits")][-last:]:
+        spec = specs[name]
+        trouble = (f" slows {spec.slow_factor:.1f}x at {spec.slow_at:.0f} s"
+                   if spec.slow_at is not None else "") + \
+            (f" dies at {spec.die_at:.0f} s" if spec.die_at is not None else "")
+        lines.append(f"    {at:7.1f} s  {name} ({spec.speed:5.2f}x{trouble}): {what}")
+    return lines
+
+
+@pytest.mark.parametrize("nodes", [10, 50, 200])
+def test_simulated_scheduling_quality(nodes: int) -> None:
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        runs = sorted(pool.map(_one, [(nodes, seed) for seed in range(SEEDS)]))
+    ratios = [r for _, r, _, _ in runs]
+    baselines = [b for _, _, b, _ in runs]
+    worst = max(runs, key=lambda run: run[1])
+    print(f"\n{nodes} nodes, {len(runs)} seeds (a book of {nodes * 10_000:,} characters, "
+          f"household speeds 0.2x-20x, slow-downs, deaths, 0.5-40 ms delays):")
+    print(f"  e2a                    makespan / bound: median {statistics.median(ratios):.3f}, "
+          f"worst {max(ratios):.3f} (seed {worst[0]})"
+          + ("  (target: median <= 1.05, worst <= 1.10)" if nodes == 50 else ""))
+    print(f"  round-robin chapters   makespan / bound: median "
+          f"{statistics.median(baselines):.2f}, worst {max(baselines):.2f}")
+    print(f"  copies per seed: median {statistics.median(o.copies for *_, o in runs):.0f}; "
+          f"units cut at the tail: median {statistics.median(o.splits for *_, o in runs):.0f}")
+    if nodes == 50:
+        print(f"  the worst seed's tail ({worst[0]}):")
+        print("\n".join(tail_timeline(nodes, worst[0], worst[3])))
+    for _, _, _, outcome in runs:
+        assert outcome.finished and outcome.in_order
+        assert max(outcome.spoken.values()) <= 2
