@@ -1,8 +1,12 @@
-"""Farm benchmarks: scheduling efficiency, and coordinator capacity.
+"""Farm benchmarks in real time: scheduling efficiency, and coordinator capacity.
 
 Run on demand: `python -m pytest tests/bench -m bench -s -k farm`. The coordinator is
 the real one (store, scheduler, aiohttp app) in its own process; nodes are the
-real NodeWorker with a simulated engine whose speed is set per node.
+real NodeWorker with a simulated engine whose speed is set per node. Both figures
+depend on the host: 50 real nodes on two busy cores measure its CPU as much as the
+scheduler. The scheduling figure that holds on any machine is the simulated one
+(test_bench_farm_sim.py, on a virtual clock); this file's efficiency run checks that
+real nodes over TLS come near it, and its capacity run is the capacity check.
 """
 
 from __future__ import annotations
@@ -10,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import os
 import random
-import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -139,6 +143,7 @@ def test_scheduling_efficiency(tmp_path: Path, nodes: int) -> None:
 async def _capacity(tmp: Path, clients: int, seconds: float,
                     speak_seconds: tuple[float, float]) -> dict[str, float]:
     """``clients`` nodes: lease, 'speak' (heartbeating twice a second), upload, repeat."""
+    load = _load()  # before the coordinator and the nodes add theirs
     proc, port = start_coordinator(tmp / "coord", 200, 6000, 150, 30.0, RATE)
     lease_ms: list[float] = []
     uploaded = 0
@@ -189,10 +194,19 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
         stop_coordinator(proc)
     lease_ms.sort()
     probe_ms = sorted(json.loads(probe_out))
-    return {"p50": statistics.median(lease_ms), "p99": lease_ms[int(len(lease_ms) * 0.99)],
-            "probe_p50": statistics.median(probe_ms),
-            "probe_p99": probe_ms[int(len(probe_ms) * 0.99)], "probes": len(probe_ms),
-            "leases": len(lease_ms), "mb": uploaded / 1e6, "wall": wall}
+    return {**_percentiles("", lease_ms), **_percentiles("probe_", probe_ms),
+            "probes": len(probe_ms), "leases": len(lease_ms), "mb": uploaded / 1e6,
+            "wall": wall, "load": load}
+
+
+def _percentiles(prefix: str, ms: list[float]) -> dict[str, float]:
+    """p50, p95 and p99 of sorted latencies (nearest rank)."""
+    return {f"{prefix}p{p}": ms[min(len(ms) - 1, int(len(ms) * p / 100))] for p in (50, 95, 99)}
+
+
+def _load() -> float:
+    """The host's load over the last minute, per core: what else the figures competed with."""
+    return os.getloadavg()[0] / (os.cpu_count() or 1)
 
 
 @functools.cache
@@ -201,18 +215,27 @@ def _wav(chars: int) -> bytes:
 
 
 def test_coordinator_capacity(tmp_path: Path) -> None:
+    """Lease latency under 200 nodes, in real time over real TLS: a capacity check.
+
+    The figures depend on the host (its cores, what else runs on it): the load per core
+    measured before each run is printed beside them. Scheduling quality, which must
+    not, is measured on a virtual clock (test_bench_farm_sim.py).
+    """
     busy = asyncio.run(_capacity(tmp_path / "a", clients=200, seconds=15.0,
                                  speak_seconds=(1.0, 3.0)))
     flood = asyncio.run(_capacity(tmp_path / "b", clients=200, seconds=10.0,
                                   speak_seconds=(0.0, 0.0)))
-    print("\n200 concurrent nodes on loopback (coordinator in its own process):")
+    print(f"\n200 concurrent nodes on loopback (coordinator in its own process), "
+          f"{os.cpu_count()} cores:")
     for label, f in (("speaking 1-3 s per unit, heartbeat every 0.5 s", busy),
                      ("no speaking at all (saturation)", flood)):
-        print(f"  {label}: {f['leases']:.0f} leases in {f['wall']:.0f} s")
+        print(f"  {label}: {f['leases']:.0f} leases in {f['wall']:.0f} s; "
+              f"host load before the run {f['load']:.2f} per core")
         print(f"    lease latency seen by a node on its own (probe process, "
               f"{f['probes']:.0f} leases): p50 {f['probe_p50']:.1f} ms, "
-              f"p99 {f['probe_p99']:.1f} ms (target p99 < 50 ms)")
+              f"p95 {f['probe_p95']:.1f} ms, p99 {f['probe_p99']:.1f} ms "
+              f"(target p99 < 50 ms)")
         print(f"    lease latency inside the 200-node load generator: p50 {f['p50']:.1f} ms, "
-              f"p99 {f['p99']:.1f} ms")
+              f"p95 {f['p95']:.1f} ms, p99 {f['p99']:.1f} ms")
         print(f"    uploads accepted: {f['mb']:.0f} MB, {f['mb'] / f['wall']:.1f} MB/s")
     assert busy["leases"] > 0 and flood["leases"] > 0
