@@ -64,6 +64,10 @@ HEAVY_ENGINES = frozenset({"coqui"})
 """Engines many times faster on a GPU than on a CPU: GPU nodes get their units first."""
 FREE_RECENTLY_S = 10.0
 """A free GPU node not heard from for this long (loading a model, gone) is not waited for."""
+MAX_UNITS_HELD = 2
+"""A node speaks one unit and asks for the next as its last sentence begins: it never needs
+more. Without a cap one paired node took every unit left in the book and sat on them."""
+HELD_RETRY_S = 0.5
 PAUSED_RETRY_S = 1.0
 """How soon a node asks again while the farm is paused (Resume is felt within this)."""
 
@@ -320,6 +324,9 @@ class Farm:
         if work.paused:  # (one still speaking asks ahead for its next unit: still pausing)
             return self._wait(stats, NodeState.PAUSING if stats.state is NodeState.PAUSING
                               else NodeState.PAUSED, PAUSED_RETRY_S)
+        if self._held(work, node_id) >= MAX_UNITS_HELD:  # (its state stays as it is)
+            stats.retry_after = HELD_RETRY_S
+            return LeaseResponse(LEASE_WAIT, retry_after=HELD_RETRY_S, reason=stats.state.value)
         if not stats.accelerated and self._gpu_node_free(node_id, voice):
             return self._wait(stats, NodeState.GPU_FIRST, 2.0)
         unit = work.scheduler.lease(node_id)
@@ -337,6 +344,10 @@ class Farm:
         return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, unit.sentences,
                                                     unit.breaks, work.scheduler.lease_ttl,
                                                     work.run_id))
+
+    @staticmethod
+    def _held(work: _Work, node_id: str) -> int:
+        return sum(1 for lease in work.job.store.leases() if lease.node == node_id)
 
     def _gpu_node_free(self, node_id: str, voice: EngineSettings) -> bool:
         """A heavy engine's unit waits for a free GPU node rather than go to a CPU one.

@@ -174,6 +174,7 @@ def test_a_node_that_stood_aside_takes_the_work_when_the_fast_node_vanishes(
     taken = []
     while (answer := farm.lease("slow", CAPS)).assignment is not None:
         taken.append(answer.assignment)
+        assert _upload(farm, "slow", answer.assignment)  # (a node holds two units at most)
     assert sorted(a.unit_id for a in taken) == sorted(u.id for u in farm.job.store.units())
     assert first.unit_id in {a.unit_id for a in taken}
 
