@@ -23,11 +23,14 @@ pytestmark = pytest.mark.bench
 SEEDS = int(os.environ.get("E2A_SIM_SEEDS", "20"))
 
 
-def _one(args: tuple[int, int]) -> tuple[int, float, float, Outcome]:
+def _one(args: tuple[int, int]) -> tuple[int, float, float, Outcome, float]:
     nodes, seed = args
     case = scenario(seed, nodes)
     outcome = simulate(case.book, case.nodes)
-    return seed, outcome.makespan / case.bound, case.round_robin() / case.bound, outcome
+    fastest = max(n.cps(0) for n in case.nodes)
+    loose = case.bound + outcome.largest_unit / fastest  # the real-time benchmark's bound
+    return (seed, outcome.makespan / case.bound, case.round_robin() / case.bound, outcome,
+            outcome.makespan / loose)
 
 
 def tail_timeline(nodes: int, seed: int, outcome: Outcome, last: int = 60) -> list[str]:
@@ -48,21 +51,24 @@ def tail_timeline(nodes: int, seed: int, outcome: Outcome, last: int = 60) -> li
 def test_simulated_scheduling_quality(nodes: int) -> None:
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         runs = sorted(pool.map(_one, [(nodes, seed) for seed in range(SEEDS)]))
-    ratios = [r for _, r, _, _ in runs]
-    baselines = [b for _, _, b, _ in runs]
+    ratios = [r for _, r, *_ in runs]
+    baselines = [b for _, _, b, *_ in runs]
+    loose = [run[4] for run in runs]
     worst = max(runs, key=lambda run: run[1])
     print(f"\n{nodes} nodes, {len(runs)} seeds (a book of {nodes * 10_000:,} characters, "
           f"household speeds 0.2x-20x, slow-downs, deaths, 0.5-40 ms delays):")
     print(f"  e2a                    makespan / bound: median {statistics.median(ratios):.3f}, "
           f"worst {max(ratios):.3f} (seed {worst[0]})"
           + ("  (target: median <= 1.05, worst <= 1.10)" if nodes == 50 else ""))
+    print(f"    (over the real-time benchmark's bound, which adds the largest unit spoken by "
+          f"the fastest node: median {statistics.median(loose):.3f}, worst {max(loose):.3f})")
     print(f"  round-robin chapters   makespan / bound: median "
           f"{statistics.median(baselines):.2f}, worst {max(baselines):.2f}")
-    print(f"  copies per seed: median {statistics.median(o.copies for *_, o in runs):.0f}; "
-          f"units cut at the tail: median {statistics.median(o.splits for *_, o in runs):.0f}")
+    print(f"  copies per seed: median {statistics.median(r[3].copies for r in runs):.0f}; "
+          f"units cut at the tail: median {statistics.median(r[3].splits for r in runs):.0f}")
     if nodes == 50:
         print(f"  the worst seed's tail ({worst[0]}):")
         print("\n".join(tail_timeline(nodes, worst[0], worst[3])))
-    for _, _, _, outcome in runs:
+    for *_, outcome, _ in runs:
         assert outcome.finished and outcome.in_order
         assert max(outcome.spoken.values()) <= 2

@@ -235,6 +235,7 @@ class Outcome:
     leases: int = 0
     copies: int = 0
     splits: int = 0
+    largest_unit: int = 0  # characters of the largest unit planned
 
 
 @dataclass(order=True)
@@ -494,7 +495,7 @@ class FarmSim:
             sentences for c, sentences in enumerate(self.reading))
         return Outcome(self.end if self.end is not None else math.inf, self.end is not None,
                        self.spoken, in_order, self.log, self.leases, self.copies,
-                       len(store.units()) - len(self.planned))
+                       len(store.units()) - len(self.planned), max(self.planned.values()))
 
 
 @contextmanager
