@@ -167,7 +167,7 @@ def _mark_proven(request: web.Request) -> None:
     guard = request.app.get(GUARD_KEY)
     sock = request.transport.get_extra_info("socket") if request.transport else None
     if guard is not None and sock is not None:
-        guard.mark_proven(sock.fileno())
+        guard.mark_proven(sock.fileno(), request[NODE_KEY])
 
 
 def _why_unauthorized(farm: Farm, node_id: str, stamp: str) -> str:

@@ -11,8 +11,13 @@ through ``ConnectionGuard``:
   request ("unproven"), so one machine cannot take every slot;
 * unproven connections live at most ``unproven_lifetime`` seconds (slow headers,
   a stalled TLS handshake or plain idling end there), and when the cap is reached
-  the oldest unproven connection makes room: a paired node's connection is never
-  the one dropped.
+  the oldest unproven connection makes room;
+* a paired node needs a handful of connections (a lease asked ahead, a beat, an
+  upload): it keeps at most ``per_node`` proven ones, and one address at most
+  ``per_peer_proven``; a further one replaces its least recently used. One paired
+  node's 768 keep-alive connections once filled the cap and shut every new node out.
+  When the cap is full of proven connections, the node holding the most gives up
+  its least recently used one, so a node arriving can always get in.
 
 Plain Python over sockets (no aiohttp), so the policy is testable on its own.
 """
@@ -33,6 +38,10 @@ RESERVED_FDS = 256
 """Descriptors kept for the coordinator's own files, pipes and mDNS sockets."""
 MAX_CONNECTIONS = 4096
 PER_PEER_UNPROVEN = 32
+PER_NODE = 8
+"""Proven connections one paired node may keep (it uses two or three at once)."""
+PER_PEER_PROVEN = 16
+"""Proven connections from one address (two nodes on one PC, say)."""
 UNPROVEN_LIFETIME_S = 20.0
 WANTED_FD_LIMIT = 8192
 
@@ -67,6 +76,8 @@ class _Conn:
     peer: str
     opened: float
     proven: bool = False
+    node: str = ""
+    used: float = 0.0  # when it last carried an authenticated request
     fd: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -82,9 +93,12 @@ class ConnectionGuard:
 
     def __init__(self, max_connections: int, per_peer_unproven: int = PER_PEER_UNPROVEN,
                  unproven_lifetime: float = UNPROVEN_LIFETIME_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, per_node: int = PER_NODE,
+                 per_peer_proven: int = PER_PEER_PROVEN) -> None:
         self.max_connections = max_connections
         self.per_peer_unproven = per_peer_unproven
+        self.per_node = per_node
+        self.per_peer_proven = per_peer_proven
         self.unproven_lifetime = unproven_lifetime
         self.clock = clock
         self._conns: dict[int, _Conn] = {}  # by file descriptor
@@ -102,18 +116,28 @@ class ConnectionGuard:
         if unproven_here >= self.per_peer_unproven:
             self.refused += 1
             return False
-        if len(self._conns) >= self.max_connections and not self._evict_oldest_unproven():
+        if len(self._conns) >= self.max_connections and not (
+                self._evict_oldest_unproven() or self._evict_from_the_greediest()):
             self.refused += 1
             return False
         conn = _Conn(sock, peer, self.clock())
         self._conns[conn.fd] = conn
         return True
 
-    def mark_proven(self, fd: int) -> None:
-        """The connection carried a request signed by a paired node: it may stay."""
+    def mark_proven(self, fd: int, node: str = "") -> None:
+        """The connection carried a request signed by ``node``: it may stay, within the
+        node's and its address's share (their least recently used one goes first)."""
         conn = self._conns.get(fd)
-        if conn is not None and conn.alive:
-            conn.proven = True
+        if conn is None or not conn.alive:
+            return
+        conn.proven, conn.node, conn.used = True, node, self.clock()
+        others = [c for c in self._conns.values() if c.proven and c is not conn and c.alive]
+        for mine, cap in (([c for c in others if c.node == node], self.per_node),
+                          ([c for c in others if c.peer == conn.peer], self.per_peer_proven)):
+            mine.sort(key=lambda c: c.used)
+            for extra in mine[:max(0, len(mine) + 1 - cap)]:
+                if extra.fd in self._conns:
+                    self._drop(extra)
 
     def sweep(self) -> None:
         """Drop unproven connections older than their lifetime (call every second or so)."""
@@ -128,6 +152,17 @@ class ConnectionGuard:
         if not unproven:
             return False
         self._drop(min(unproven, key=lambda c: c.opened))
+        return True
+
+    def _evict_from_the_greediest(self) -> bool:
+        """Full of proven connections: the node holding the most gives up its oldest."""
+        held: dict[str, list[_Conn]] = {}
+        for conn in self._conns.values():
+            held.setdefault(conn.node, []).append(conn)
+        if not held:
+            return False
+        greediest = max(held.values(), key=len)
+        self._drop(min(greediest, key=lambda c: c.used))
         return True
 
     def _drop(self, conn: _Conn) -> None:

@@ -20,6 +20,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -143,38 +144,33 @@ class FarmServer:
         return listener
 
     async def _async_accept(self, listener: socket.socket, factory: web.Server) -> None:
-        """Accept, admit through the guard, serve; sweep overstayers every second."""
+        """Accept, admit through the guard, serve; sweep overstayers every second.
+
+        Accepting is a reader callback on the listening socket, not ``sock_accept`` under
+        a timeout: when the timeout cancelled an accept just as a connection arrived,
+        Python 3.11 logged an InvalidStateError traceback and lost that socket (seen with
+        hundreds of connections a second from one hostile node).
+        """
         loop = asyncio.get_running_loop()
         starting: set[asyncio.Task[None]] = set()
-        next_sweep, last_complaint = 0.0, 0.0
         assert self._stop is not None
+
+        def serve(sock: socket.socket) -> None:
+            task = loop.create_task(self._async_serve(loop, factory, sock))
+            starting.add(task)
+            task.add_done_callback(starting.discard)
+
+        readable = _Acceptor(listener, self.guard, serve, loop)
+        readable.resume()
         try:
             # The flag, not only cancellation, ends this loop: Python 3.11's wait_for can
-            # swallow a cancel that arrives as a connection does.
+            # swallow a cancel that arrives as the timeout does.
             while not self._stop.is_set():
-                now = time.monotonic()
-                if now >= next_sweep:
-                    self.guard.sweep()
-                    next_sweep = now + 1.0
-                try:
-                    sock, address = await asyncio.wait_for(loop.sock_accept(listener), 1.0)
-                except TimeoutError:
-                    continue
-                except OSError as exc:  # out of descriptors: drop overstayers, try again
-                    if now - last_complaint > 60:
-                        log.warning("cannot accept connections (%s); %d open", exc.strerror,
-                                    len(self.guard))
-                        last_complaint = now
-                    self.guard.sweep()
-                    await asyncio.sleep(ACCEPT_ERROR_PAUSE_S)
-                    continue
-                if not self.guard.admit(sock, str(address[0])):
-                    sock.close()
-                    continue
-                task = asyncio.create_task(self._async_serve(loop, factory, sock))
-                starting.add(task)
-                task.add_done_callback(starting.discard)
+                self.guard.sweep()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), 1.0)
         finally:
+            readable.close()
             for task in list(starting):
                 task.cancel()
 
@@ -243,3 +239,55 @@ class FarmServer:
                 self._loop.call_soon_threadsafe(self._stop.set)
         if self._thread is not None:
             self._thread.join(timeout=10)
+
+
+class _Acceptor:
+    """Accepts every connection waiting on the listener when it is readable."""
+
+    BURST = 64
+    """Connections taken per wake-up before the loop serves the others again."""
+
+    def __init__(self, listener: socket.socket, guard: ConnectionGuard,
+                 serve: Callable[[socket.socket], None],
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.listener, self.guard, self.serve, self.loop = listener, guard, serve, loop
+        self._last_complaint = 0.0
+        self._paused = True
+        self._closed = False
+
+    def resume(self) -> None:
+        if self._paused and not self._closed:
+            self._paused = False
+            self.loop.add_reader(self.listener.fileno(), self._on_readable)
+
+    def pause(self) -> None:
+        if not self._paused:
+            self._paused = True
+            self.loop.remove_reader(self.listener.fileno())
+
+    def close(self) -> None:
+        """For good: a resume already scheduled does nothing."""
+        self.pause()
+        self._closed = True
+
+    def _on_readable(self) -> None:
+        for _ in range(self.BURST):
+            try:
+                sock, address = self.listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # out of descriptors: drop overstayers, try again soon
+                now = time.monotonic()
+                if now - self._last_complaint > 60:
+                    log.warning("cannot accept connections (%s); %d open", exc.strerror,
+                                len(self.guard))
+                    self._last_complaint = now
+                self.guard.sweep()
+                self.pause()
+                self.loop.call_later(ACCEPT_ERROR_PAUSE_S, self.resume)
+                return
+            sock.setblocking(False)
+            if self.guard.admit(sock, str(address[0])):
+                self.serve(sock)
+            else:
+                sock.close()
