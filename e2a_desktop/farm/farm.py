@@ -398,6 +398,11 @@ class Farm:
         if work is None:
             return False
         keep = work.scheduler.heartbeat(unit_id, node_id, done if total else None)
+        if keep and total and (stats.state, stats.unit_id) != (NodeState.SPEAKING, unit_id) \
+                and not work.paused:
+            with self._lock:  # it beats for a unit it speaks: whatever was shown, it speaks
+                stats.state, stats.unit_id = NodeState.SPEAKING, unit_id
+                self._changed(stats)
         if keep and done is not None and total:
             self.emit(UnitProgress(node_id, unit_id, min(done, total), total))
         elif not keep:
@@ -560,13 +565,28 @@ class Farm:
                 stats.units_done += 1
                 stats.audio_seconds += checked.duration
                 stats.busy_seconds += work.scheduler.accepted(node_id, unit.id, unit.chars)
-            if stats.state is not NodeState.FINISHED:  # told "job over": it will not ask again
-                stats.state = self._between_units(stats, work)
-            stats.unit_id = None
+            ahead = self._held_ahead(stats, work)
+            if ahead is not None and not work.paused:
+                # Its next unit was leased while it spoke this one's last sentence, and it
+                # is speaking it now (the upload runs meanwhile): not "waiting".
+                stats.state, stats.unit_id = NodeState.SPEAKING, ahead
+            else:
+                if stats.state is not NodeState.FINISHED:  # told "job over": asks no more
+                    stats.state = self._between_units(stats, work)
+                stats.unit_id = None
             self._changed(stats)
         if accepted:
             work.on_accepted(unit)
         return accepted, not accepted
+
+    @staticmethod
+    def _held_ahead(stats: NodeStats, work: _Work) -> int | None:
+        """Another unit this node holds a lease on (the one it asked for ahead), if any."""
+        if not stats.given:
+            return None
+        held = [lease.unit_id for lease in work.job.store.leases()
+                if lease.node == stats.node_id and lease.unit_id in stats.given]
+        return held[0] if held else None
 
     @staticmethod
     def _between_units(stats: NodeStats, work: _Work | None) -> NodeState:
