@@ -10,6 +10,7 @@ import asyncio
 import functools
 import hashlib
 import hmac
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -96,6 +97,13 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         peers.note(request.remote or "?", f"transfer cut short to {_route(request)}",
                    type(exc).__name__)
         return _error(400, "the request was cut short")
+    except (sqlite3.Error, OSError) as exc:  # the job folder: disk full, read-only
+        fault = request.app[FARM_KEY].storage_trouble(exc)
+        if not isinstance(fault, StorageFault):
+            peers.bug(f"error handling {_route(request)} ({type(exc).__name__})", exc)
+            return _error(500, "internal error")
+        # Remembered by the farm: the job stops with this one line; the node tries later.
+        return _error(507, f"the coordinator cannot store its work: {fault.problem}")
     except Exception as exc:  # a bug must not kill the coordinator or leak details
         peers.bug(f"error handling {_route(request)} ({type(exc).__name__})", exc)
         return _error(500, "internal error")
