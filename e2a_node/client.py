@@ -162,6 +162,9 @@ class CoordinatorClient:
             if self.pinned:  # not the certificate this node paired with: not our farm
                 raise NotTheTrustedCoordinator(self.base_url) from None
             raise CoordinatorGone(f"TLS failed: {exc}") from None
+        except aiohttp.ClientConnectorError as exc:  # its str() names aiohttp's objects
+            why = exc.os_error.strerror if exc.os_error.strerror else str(exc.os_error)
+            raise CoordinatorGone(f"cannot connect to {exc.host}:{exc.port}: {why}") from None
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise CoordinatorGone(str(exc) or type(exc).__name__) from None
         return self._interpret(status, body, proof, token, raw)

@@ -66,6 +66,9 @@ elsewhere) is heard within this, then the unit is given up at once."""
 LOAD_KEEPALIVE_S = 10.0
 """While a voice loads, the farm is asked for its job this often (it lists a node silent
 for a lease's length, 30-60 s, as gone)."""
+FARM_SILENT_S = 8.0
+"""A speaking node whose farm has not answered a beat for this long stops the unit: the
+window was closed (or the PC went away), and the audio could not be delivered anyway."""
 HALT_POLL_S = 0.1
 """How often a node speaking a unit checks whether it was paused, stopped or dropped."""
 NO_JOB_RETRY_S = 3.0
@@ -781,12 +784,14 @@ class NodeWorker:
         # from it (a unit leased ahead was leased well before it was begun).
         interval = max(0.5, min(unit.lease_seconds / 3, HEARTBEAT_MAX_S))
         first = True
+        answered = time.monotonic()
         while True:
             if not first:
                 await asyncio.sleep(interval)
             first = False
             try:
                 answer = await link.async_heartbeat(unit.unit_id, progress[0], progress[1])
+                answered = time.monotonic()
                 if not answer.keep:
                     dropped.set()
                     return
@@ -795,7 +800,13 @@ class NodeWorker:
                     kept = await link.async_heartbeat(ahead)
                     if not kept.keep and flow is not None:  # taken back (Pause): not begun
                         flow.forget_ahead(ahead)
-            except (CoordinatorGone, RequestRefused, Unauthorized):
+            except CoordinatorGone as exc:
+                if time.monotonic() - answered > FARM_SILENT_S:  # closed, or gone: stop now
+                    log.info("the farm has not answered for %.0f s (%s); stopping unit %d",
+                             time.monotonic() - answered, exc, unit.unit_id)
+                    dropped.set()
+                    return
+            except (RequestRefused, Unauthorized):
                 continue  # the upload will tell; keep speaking meanwhile
 
 
