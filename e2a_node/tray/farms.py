@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ class FarmsDialog(QDialog):
         self._trust, self._forget = trust, forget
         self._rows = QVBoxLayout()
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # never cut its text
         layout.addWidget(QLabel("This PC joins these farms by itself when it finds them:"))
         layout.addLayout(self._rows)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -45,10 +47,10 @@ class FarmsDialog(QDialog):
                 widget.deleteLater()
         farms = sorted(self._trust.all().values(), key=lambda c: c.name.lower())
         if not farms:
-            empty = QLabel("<i>None yet: when a farm appears on the network, this PC offers "
-                           "to join it.</i>")
-            empty.setWordWrap(True)
-            self._rows.addWidget(empty)
+            # Two set lines, not a wrapped one: a wrapped label's height is not one the
+            # dialog grows to (under a real window manager it was cut after Forget).
+            self._rows.addWidget(QLabel("<i>None yet: when a farm appears on the network,"
+                                        "<br>this PC offers to join it.</i>"))
         for farm in farms:
             row = QWidget()
             line = QHBoxLayout(row)
