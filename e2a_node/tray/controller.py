@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from ..autostart import Autostart
 from ..idle import IdlePolicy, IdleSource, IdleVerdict
@@ -63,6 +63,7 @@ class TrayController(QObject):
         self.offer: FarmOffer | None = None
         self.dialog: PairingDialog | None = None
         self._farms: FarmsDialog | None = None
+        self.log_message: QMessageBox | None = None
         self._working = True  # the worker starts unpaused
         self._last_done = 0
         self.view = describe(self.state)
@@ -192,8 +193,18 @@ class TrayController(QObject):
         self.autostart.set(on)
 
     def _on_open_log(self) -> None:
-        if self.log_path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_path)))
+        """Open the log; where no program opens it, say where it is (not only on stderr)."""
+        if self.log_path is None:
+            return
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_path))):
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, "e2a node log",
+                          "No program on this computer opens this file. It is here:\n"
+                          f"{self.log_path}")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.log_message = box
+        box.open()
 
     # -- working or not -----------------------------------------------------------------
 

@@ -198,3 +198,16 @@ def test_the_farms_dialog_shows_its_whole_text_after_forget(
 
     qtbot.waitUntil(lambda: not cut(), timeout=5000)
     dialog.close()
+
+
+def test_open_log_with_no_program_to_open_it_says_where_the_log_is(
+        qtbot: QtBot, make_tray: TrayFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)
+    tray = make_tray(url="http://127.0.0.1:9")
+    tray.controller.open_log.trigger()
+    box = tray.controller.log_message
+    assert box is not None and box.isVisible()
+    assert str(tray.log_path) in box.text()
+    box.close()
