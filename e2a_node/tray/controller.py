@@ -23,7 +23,7 @@ from .bridge import NodeBridge
 from .farms import FarmsDialog
 from .pairing import PairingDialog
 from .prefs import PrefsStore, TrayPrefs
-from .status import TrayView, describe
+from .status import Look, TrayView, describe
 
 IDLE_POLL_MS = 1000
 """How often the idle rule is checked: work stops within this (plus a sentence) of a return."""
@@ -258,6 +258,10 @@ class TrayController(QObject):
                         waiting_reason=waiting, units_today=self.units_today)
         if self.verdict is not None and not self.verdict.known and not self.paused_by_person:
             view = TrayView(view.look, view.headline, self.verdict.reason)
+        if self.offer is not None and view.look is Look.NO_FARM and not self.paused_by_person:
+            # Not "joins by itself": this farm needs its code first.
+            view = TrayView(view.look, f"Farm {self.offer.label} can be joined",
+                            "Choose “Join the farm…” and enter the code shown on that PC")
         self.header.setText(view.headline)
         self.detail.setText(view.detail)
         self.detail.setVisible(bool(view.detail))
@@ -281,6 +285,7 @@ class TrayController(QObject):
         self.join.setText(f"Join the farm “{offer.label}”…" if offer else "")
         self.join.setVisible(offer is not None)
         self.offer_changed.emit(offer.label if offer else "")
+        self._refresh()
         if offer is not None and offer.wrong_code:  # the dialog was closed while checked
             self.open_pairing()
             if self.dialog is not None:
@@ -311,6 +316,7 @@ class TrayController(QObject):
         self.offer = None
         self.join.setVisible(False)
         self.offer_changed.emit("")
+        self._refresh()
 
     def open_farms(self, parent: QWidget | None = None) -> FarmsDialog:
         if self._farms is None:

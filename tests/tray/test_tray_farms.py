@@ -149,6 +149,7 @@ def test_a_stranger_is_offered_while_the_node_works_for_its_own_farm(
     qtbot.waitUntil(lambda: tray.window.join.isVisible(), timeout=WAIT_MS)
     assert stranger.label in tray.window.join.text()
     assert tray.controller.dialog is None  # offered, never a modal wait
+    assert tray.controller.header.text() == f"Farm {stranger.label} can be joined"
     mine.advertise()
     store = mine.farm.job.store
     qtbot.waitUntil(lambda: store.counts()["done"] == sum(store.counts().values()),
