@@ -48,7 +48,7 @@ class TrayIcon(QObject):
         self.icon.activated.connect(self._on_activated)
         self.icon.messageClicked.connect(controller.open_pairing)
         controller.view_changed.connect(self._show)
-        controller.offer_changed.connect(self._on_offer)
+        controller.offer_news.connect(self._on_offer)
         self._show(controller.view)
 
     def show(self) -> None:

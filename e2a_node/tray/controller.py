@@ -39,11 +39,14 @@ class TrayController(QObject):
         view_changed(TrayView): the icon, headline or detail changed.
         offer_changed(str): a farm can be joined, by its label ("" when none). The node
             never waits for the answer: it goes on working for its own farms.
+        offer_news(str): a farm is offered for the first time in this run (the tray's
+            notification: not again each time the node's own farm closes).
         quit_requested(): the person chose Quit.
     """
 
     view_changed = Signal(object)
     offer_changed = Signal(str)
+    offer_news = Signal(str)
     quit_requested = Signal()
 
     def __init__(self, bridge: NodeBridge, prefs: PrefsStore, idle: IdleSource,
@@ -64,6 +67,7 @@ class TrayController(QObject):
         self.dialog: PairingDialog | None = None
         self._farms: FarmsDialog | None = None
         self.log_message: QMessageBox | None = None
+        self._announced: set[str] = set()  # farms whose offer was notified in this run
         self._working = True  # the worker starts unpaused
         self._last_done = 0
         self.view = describe(self.state)
@@ -285,6 +289,9 @@ class TrayController(QObject):
         self.join.setText(f"Join the farm “{offer.label}”…" if offer else "")
         self.join.setVisible(offer is not None)
         self.offer_changed.emit(offer.label if offer else "")
+        if offer is not None and offer.fingerprint not in self._announced:
+            self._announced.add(offer.fingerprint)
+            self.offer_news.emit(offer.label)
         self._refresh()
         if offer is not None and offer.wrong_code:  # the dialog was closed while checked
             self.open_pairing()

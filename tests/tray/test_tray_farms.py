@@ -212,3 +212,18 @@ def test_open_log_with_no_program_to_open_it_says_where_the_log_is(
     assert box is not None and box.isVisible()
     assert str(tray.log_path) in box.text()
     box.close()
+
+
+def test_a_farm_on_offer_is_announced_once_per_run(make_tray: TrayFactory) -> None:
+    """When this PC's own farm closes, the stranger is offered again: the menu entry comes
+    back, but the notification (every paired PC popped it up) is not shown twice."""
+    from e2a_node.joining import FarmOffer
+
+    tray = make_tray(url="http://127.0.0.1:9", start=False)
+    news: list[str] = []
+    tray.controller.offer_news.connect(news.append)
+    stranger = FarmOffer("vm", "3f9c2a71d04be815", "https://127.0.0.1:1")
+    for offer in (stranger, None, stranger):
+        tray.bridge.offer_changed.emit(offer)
+    assert news == [stranger.label]
+    assert tray.controller.join.isVisible()
