@@ -23,6 +23,7 @@ class JobStarted:
     audio_done: float
     chapter_list: tuple[int, ...] = ()  # the chapters converted (book indexes)
     chapters_begun: tuple[int, ...] = ()  # of those, chapters with audio from before
+    chapters_done: tuple[int, ...] = ()  # of those, chapters spoken whole before (resumed)
 
 
 @dataclass(frozen=True)

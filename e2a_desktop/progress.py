@@ -248,6 +248,8 @@ class ProgressModel:
         self._time_left = TimeLeft()
         self._chapters = {c: CHAPTER_WAITING for c in event.chapter_list}
         self._chapters.update({c: CHAPTER_PARTLY for c in event.chapters_begun})
+        # Spoken whole (and encoded) in an earlier run: no event will say so in this one.
+        self._chapters.update({c: CHAPTER_DONE for c in event.chapters_done})
 
     def _end_pause(self) -> None:
         if self._paused_at is not None:

@@ -246,10 +246,12 @@ class Conversion:
         chapters = set(self.prepared.chapters)
         units = [u for u in self.job.store.units() if u.chapter in chapters]
         done = [u for u in units if u.status == "done"]
+        unfinished = {u.chapter for u in units if u.status != "done"}
         return JobStarted(self.prepared.book.metadata.title, len(chapters), len(units),
                           len(done), sum(u.chars for u in units), sum(u.chars for u in done),
                           sum(u.duration or 0.0 for u in done), tuple(sorted(chapters)),
-                          tuple(sorted({u.chapter for u in done})))
+                          tuple(sorted({u.chapter for u in done})),
+                          tuple(sorted({u.chapter for u in done} - unfinished)))
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

@@ -194,3 +194,12 @@ def test_e2a_convert_names_nodes_as_the_window_does() -> None:
     text = out.getvalue()
     assert "node vm · 7f3a is lost" in text and "node vm · 7f3a is back" in text
     assert "kitchen · 9999 tried to pair with a wrong farm code" in text
+
+
+def test_a_resumed_book_shows_the_chapters_spoken_before_as_done() -> None:
+    """Reopened and resumed: chapters spoken whole in an earlier run showed 'partly spoken'
+    (they were encoded then, so this run never says so again)."""
+    model = _model(FakeClock(), JobStarted("Book", 3, 6, 4, 3000, 2000, 120.0, (0, 1, 2),
+                                           (0, 1, 2), (0, 1)))
+    assert dict(model.snapshot().chapter_states) == {0: "done", 1: "done",
+                                                     2: "partly spoken"}
