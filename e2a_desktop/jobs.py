@@ -31,7 +31,10 @@ class JobSummary:
 
     @property
     def finished(self) -> bool:
-        return self.units_total > 0 and self.units_done == self.units_total
+        """Every unit spoken, or the chapters asked for bound into an audiobook (a book
+        converted in part is done: its other chapters were never asked for)."""
+        return (self.units_total > 0 and self.units_done == self.units_total) or \
+            self.meta.get("bound") == "1"
 
 
 def folder_size(folder: Path) -> int:

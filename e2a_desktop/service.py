@@ -16,7 +16,9 @@ ProgressModel subscribed here gives ``snapshot()``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -59,6 +61,8 @@ from .store import UnitRecord
 log = logging.getLogger(__name__)
 
 FINISHED, CANCELLED, FAILED = "finished", "cancelled", "failed"
+BOUND_META = "bound"
+"""Job meta: "1" once a run wrote its audiobook, "" while a run is under way."""
 FAREWELL_S = 20.0
 """After the last unit, how long LAN nodes still at work are given to hear "job over".
 
@@ -158,8 +162,7 @@ class Conversion:
                                 self.paths, self.bus.emit, planned=list(prepared.units))
         try:
             self.job.keep_voice_sample(self.paths.voices_dir)
-            if self._job_meta:
-                self.job.store.set_meta(self._job_meta)
+            self.job.store.set_meta({**self._job_meta, BOUND_META: ""})  # a run under way
             self.job.store.release_all()  # leases of a previous run died with it
             lease_ttl = (request.farm or FarmOptions()).lease_ttl
             scheduler = Scheduler(self.job.store, self.clock, lease_ttl=lease_ttl,
@@ -338,6 +341,11 @@ class Conversion:
         self._mastering.wait(self._check)
         self._check()
         outputs, duration = self._bind()
+        assert self.job is not None
+        # The chapters asked for are in the book: finished, though other chapters of the
+        # same job (never asked for) stay unspoken; "Books waiting" no longer lists it.
+        with contextlib.suppress(sqlite3.Error, OSError):  # a listing's note: never fatal
+            self.job.store.set_meta({BOUND_META: "1"})
         self._let_nodes_hear_the_end(farewell_until)
         self.bus.flush(5)
         wall = self.clock() - self._started_at

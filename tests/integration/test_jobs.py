@@ -50,3 +50,17 @@ def test_jobs_lists_work_folders_and_cleans_only_finished_ones_not_in_use(
     assert e2a("jobs", "--clean", "--all").stdout.splitlines()[0].startswith(
         "removed 2 job folder(s)")
     assert e2a("jobs").stdout.strip() == "no conversions on this computer"
+
+
+def test_a_book_converted_in_part_is_finished_not_waiting(
+        tmp_path: Path, data_dir: Path, sample_book: Path) -> None:
+    """Chapters 1 of 3 asked for and bound: the book is done, and "Books waiting" (which
+    lists unfinished jobs) no longer offers to resume it."""
+    from e2a_desktop.jobs import list_jobs
+
+    out = e2a("convert", str(sample_book), "--chapters", "1", "--no-farm",
+              "-o", str(tmp_path / "one.m4b"))
+    assert out.returncode == 0, out.stderr
+    [job] = list_jobs(AppPaths.load())
+    assert job.units_done < job.units_total  # the other chapters were never spoken
+    assert job.finished
