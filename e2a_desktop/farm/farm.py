@@ -475,7 +475,11 @@ class Farm:
         """
         work = self._work
         if work is not None:
-            work.scheduler.expire()  # found expiries are queued in the scheduler...
+            try:
+                work.scheduler.expire()  # found expiries are queued in the scheduler...
+            except (OSError, sqlite3.Error) as exc:  # a full disk: the job stops with it
+                if not isinstance(self.storage_trouble(exc), StorageFault):
+                    raise
             self._report_expired(work)  # ...and reported here, once
         now = self.clock()
         gone: list[NodeStats] = []

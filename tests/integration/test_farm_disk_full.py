@@ -54,3 +54,18 @@ async def test_a_full_disk_during_a_lease_is_one_line_and_nothing_is_lost(
     finally:
         await server.close()
         farm.job.close()
+
+
+def test_a_full_disk_met_by_the_lease_sweep_stops_the_job_without_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The timer that re-queues lapsed leases writes too; it once logged a traceback a
+    second until the job ended."""
+    farm = make_farm(tmp_path)
+
+    def full(*_args: Any, **_kwargs: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(farm.job.store, "expire", full)
+    farm.sweep()  # no exception for the reaper to log
+    assert farm.storage_failure is not None and "disk is full" in str(farm.storage_failure)
+    farm.job.close()
