@@ -11,7 +11,7 @@ through ``ConnectionGuard``:
   request ("unproven"), so one machine cannot take every slot;
 * unproven connections live at most ``unproven_lifetime`` seconds (slow headers,
   a stalled TLS handshake or plain idling end there), and when the cap is reached
-  the oldest unproven connection makes room;
+  the oldest unproven connection of the address holding the most makes room;
 * a paired node needs a handful of connections (a lease asked ahead, a beat, an
   upload): it keeps at most ``per_node`` proven ones, and one address at most
   ``per_peer_proven``; a further one replaces its least recently used. One paired
@@ -148,10 +148,20 @@ class ConnectionGuard:
                 self._drop(conn)
 
     def _evict_oldest_unproven(self) -> bool:
-        unproven = [c for c in self._conns.values() if not c.proven]
+        """Make room: the oldest unproven connection of the address holding the most.
+
+        Not simply the oldest: a flood of fresh connections would then churn out a node
+        still pairing or shaking hands before it could prove itself (2,000 hostile
+        connections reopened as fast as they were dropped did, once accepting was fast).
+        """
+        unproven: dict[str, list[_Conn]] = {}
+        for conn in self._conns.values():
+            if not conn.proven:
+                unproven.setdefault(conn.peer, []).append(conn)
         if not unproven:
             return False
-        self._drop(min(unproven, key=lambda c: c.opened))
+        busiest = max(unproven.values(), key=len)
+        self._drop(min(busiest, key=lambda c: c.opened))
         return True
 
     def _evict_from_the_greediest(self) -> bool:

@@ -244,7 +244,7 @@ class FarmServer:
 class _Acceptor:
     """Accepts every connection waiting on the listener when it is readable."""
 
-    BURST = 64
+    BURST = 16
     """Connections taken per wake-up before the loop serves the others again."""
 
     def __init__(self, listener: socket.socket, guard: ConnectionGuard,
