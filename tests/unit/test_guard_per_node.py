@@ -82,3 +82,12 @@ def test_a_node_arriving_gets_in_when_proven_connections_fill_the_cap(
     _open(guard, sockets, "10.0.0.2")  # a new node: admitted, not refused
     assert guard.refused == 0 and len(guard) == 40
     assert not _dropped(honest), "the node with one connection keeps it"
+
+
+def test_a_flood_of_fresh_connections_does_not_churn_out_a_node_still_pairing(
+        sockets: list[socket.socket]) -> None:
+    guard = ConnectionGuard(40, clock=Clock())
+    pairing = _open(guard, sockets, "10.0.0.1")  # not proven yet: the TLS handshake, /pair
+    flood = [_open(guard, sockets, f"10.0.1.{k % 5}") for k in range(500)]
+    assert not _dropped(pairing), "the oldest, but alone at its address: it stays"
+    assert sum(_dropped(end) for end in flood) == 500 - 39
