@@ -34,13 +34,6 @@ STALL_FALLBACK_CPS = 3.0
 slowest speech an upload may be (uploads.MIN_CHARS_PER_SECOND), so only a holder slower
 than any plausible voice is taken for stalled."""
 """A node's speed is what it showed over about its last this-many seconds of speaking."""
-REPLACE_AFTER_S = 10.0
-"""A unit's two holders are not enough when a node free now would finish it before either:
-the one expected last (or stalled) gives its place to the copy and drops the unit at its
-next beat, if it is not expected to finish within this (it could upload meanwhile). A slow
-node not timed yet can look stalled in its first long sentence; its unit was copied to
-whoever asked next, a node as slow, and with two holders no faster node could take it
-(simulated, 50 nodes: the book ended at 2.7 x its lower bound)."""
 
 
 @dataclass
@@ -256,37 +249,6 @@ class Scheduler:
         longest = max((_longest_sentence(self._spoken.get(lease.unit_id)) for lease in held),
                       default=0.0)
         return now - moved > 2 * longest / max(rate, 1e-6) + STALL_GRACE_S
-
-    def _copy_candidates(self, node: str, now: float,
-                         holders: dict[int, list[tuple[str, float]]], rates: dict[str, float],
-                         chars: dict[int, int], stalled: set[str],
-                         ) -> tuple[list[tuple[float, int]], dict[int, str]]:
-        """Units ``node`` might copy, each with when its holders (but one it would replace)
-        should finish, and the holder each copy would replace."""
-        wanted: list[tuple[float, int]] = []
-        replace: dict[int, str] = {}
-        for unit_id, held in holders.items():
-            if any(n == node for n, _ in held):
-                continue
-            ends = sorted((math.inf if holder in stalled else _expected_finish(
-                rates[holder], began, chars[unit_id], now), holder) for holder, began in held)
-            if len(held) >= self.MAX_COPIES:
-                if ends[-1][0] <= now + REPLACE_AFTER_S:
-                    continue
-                replace[unit_id] = ends.pop()[1]
-            if self.chapters is not None:
-                unit = self.store.unit(unit_id)
-                if unit is None or unit.chapter not in self.chapters:
-                    continue
-            wanted.append((ends[0][0] if ends else math.inf, unit_id))
-        return wanted, replace
-
-    def _stalled_holders(self, leases: list[Lease], now: float) -> set[str]:
-        """The holders that count as stalled now (their units' copies may replace them)."""
-        by_node: dict[str, list[Lease]] = {}
-        for lease in leases:
-            by_node.setdefault(lease.node, []).append(lease)
-        return {n for n, held in by_node.items() if self._stalled(n, held, now)}
 
     def _stalled_copy(self, node: str, now: float) -> UnitRecord | None:
         """A copy, for ``node``, of the first unit (in reading order) a stalled node holds."""
@@ -526,8 +488,16 @@ class Scheduler:
             free[lease.node] = max(own, now) if before is None else \
                 max(own, before + size / rate)
         free.setdefault(node, now)
-        wanted, replace = self._copy_candidates(node, now, holders, rates, chars,
-                                                self._stalled_holders(leases, now))
+        wanted: list[tuple[float, int]] = []
+        for unit_id, held in holders.items():
+            if len(held) >= self.MAX_COPIES or any(n == node for n, _ in held):
+                continue
+            if self.chapters is not None:
+                unit = self.store.unit(unit_id)
+                if unit is None or unit.chapter not in self.chapters:
+                    continue
+            wanted.append((min(_expected_finish(rates[holder], began, chars[unit_id], now)
+                               for holder, began in held), unit_id))
         for expected, unit_id in sorted(wanted, reverse=True):
             held_by = {n for n, _ in holders[unit_id]}
             finish, _, taker = min((free[other] + chars[unit_id] / rates[other],
@@ -536,8 +506,6 @@ class Scheduler:
             if finish >= expected:
                 continue
             if taker == node:
-                if unit_id in replace:  # told to drop it at its next beat
-                    self.store.release(unit_id, replace[unit_id])
                 return self.store.lease_copy(unit_id, node, now, self.lease_ttl)
             free[taker] = finish
         return None
