@@ -460,8 +460,9 @@ class NodeWorker:
                     self._jobs_over[job.job_id] = self._last_job_end = time.monotonic()
                     return True
                 if lease.status != LEASE_UNIT or lease.assignment is None:
-                    if self.state.status is not NodeStatus.IDLE or \
-                            self.state.waiting_for != lease.reason:
+                    busy = lease.reason == "speaking"  # its last upload is still on its way
+                    if not busy and (self.state.status is not NodeStatus.IDLE
+                                     or self.state.waiting_for != lease.reason):
                         self._set(NodeStatus.IDLE, unit_id=None, waiting_for=lease.reason)
                     await self._async_sleep(lease.retry_after)
                     continue
