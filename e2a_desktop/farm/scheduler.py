@@ -235,7 +235,7 @@ class Scheduler:
 
         A node that stops beating loses its leases when they lapse; one that beats on
         without saying a sentence ended (a node hoarding units it never speaks) would
-        keep them for ever. Its speed, or the median node's while its own is not known,
+        keep them for ever. Its speed, or the slowest timed node's while its own is not known,
         says how long its longest sentence may take; twice that and a beat's interval
         without progress, and its units are copied to the next node that asks.
         """
@@ -245,7 +245,7 @@ class Scheduler:
         known = sorted(r.chars_per_second for r in self.rates.values() if r.known)
         mine = self.rates.get(node)
         rate = mine.chars_per_second if mine is not None and mine.known else (
-            known[len(known) // 2] if known else STALL_FALLBACK_CPS)
+            known[0] if known else STALL_FALLBACK_CPS)
         longest = max((_longest_sentence(self._spoken.get(lease.unit_id)) for lease in held),
                       default=0.0)
         return now - moved > 2 * longest / max(rate, 1e-6) + STALL_GRACE_S
