@@ -15,15 +15,8 @@ from e2a_node.state import NodeStatus
 from e2a_node.worker import NodeConfig, NodeWorker
 from tests.helpers.fakes import GateEngine
 from tests.helpers.farm_fixtures import CODE, make_farm, tls_context
+from tests.helpers.polling import async_until
 from tests.helpers.recorder import StateRecorder
-
-
-async def _until(condition: object, seconds: float, what: str) -> None:
-    for _ in range(int(seconds * 20)):
-        if condition():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_a_node_stops_speaking_soon_after_its_farm_stops_answering(
@@ -44,9 +37,9 @@ async def test_a_node_stops_speaking_soon_after_its_farm_stops_answering(
                       engine_factory=gated, on_state=states)
     running = asyncio.create_task(node.async_run())
     try:
-        await _until(lambda: node.state.status is NodeStatus.SPEAKING, 30, "speaking")
+        await async_until(lambda: node.state.status is NodeStatus.SPEAKING, 30, "speaking")
         await server.close()  # the window closed; the voice is still inside its sentence
-        await _until(lambda: node.state.status is not NodeStatus.SPEAKING, 15,
+        await async_until(lambda: node.state.status is not NodeStatus.SPEAKING, 15,
                      "the node to stop speaking for a farm that is gone")
         assert not gate.opened.is_set()  # it stopped without the sentence ending
     finally:

@@ -17,6 +17,7 @@ from e2a_node.state import NodeStatus
 from e2a_node.worker import NodeConfig, NodeWorker
 from tests.helpers.fakes import ToneEngine
 from tests.helpers.farm_fixtures import CODE, make_farm, tls_context
+from tests.helpers.polling import async_until
 from tests.helpers.recorder import StateRecorder
 
 
@@ -29,13 +30,6 @@ class _Clock:
     def __call__(self) -> float:
         return self.now
 
-
-async def _until(condition: object, seconds: float, what: str) -> None:
-    for _ in range(int(seconds * 20)):
-        if condition():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_a_node_loading_a_slow_voice_stays_listed(
@@ -59,17 +53,17 @@ async def test_a_node_loading_a_slow_voice_stays_listed(
                       engine_factory=slow_voice, on_state=states)
     running = asyncio.create_task(node.async_run())
     try:
-        await _until(lambda: any(s.status is NodeStatus.LOADING for s in states.seen), 30,
+        await async_until(lambda: any(s.status is NodeStatus.LOADING for s in states.seen), 30,
                      "the node to load its voice")
         stats = farm.nodes[node.identity.node_id]
         for _minute in range(3):  # three leases' length of loading, 30 s at a time
             clock.now += 30
-            await _until(lambda: stats.last_seen == clock.now, 10,
+            await async_until(lambda: stats.last_seen == clock.now, 10,
                          "the loading node to be heard from")
             farm.sweep()
             assert stats.state is not NodeState.GONE
         loaded.set()
-        await _until(lambda: stats.units_done > 0, 30, "the node to speak once loaded")
+        await async_until(lambda: stats.units_done > 0, 30, "the node to speak once loaded")
     finally:
         loaded.set()
         node.stop()

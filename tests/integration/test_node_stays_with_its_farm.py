@@ -27,6 +27,7 @@ from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
 from tests.helpers.fakes import ToneEngine
 from tests.helpers.farm_fixtures import CODE, make_farm, tls_context
+from tests.helpers.polling import async_until
 from tests.helpers.recorder import StateRecorder
 
 NEIGHBOURS_CODE = "111222"
@@ -37,14 +38,6 @@ def _tone(voice: EngineSettings) -> Engine:
     engine.load(voice)
     return engine
 
-
-async def _until(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    """Poll a condition on the test's own loop (the worker shares it)."""
-    for _ in range(int(seconds * 20)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _pair_counter(asked: list[str]) -> Callable[..., Awaitable[web.StreamResponse]]:
@@ -92,18 +85,18 @@ async def test_a_code_finds_its_farm_among_two_of_one_name_and_the_node_stays(
     try:
         await adverts[0].async_start(name, neighbour_server.port,
                                      neighbour.identity.fingerprint)
-        await _until(lambda: any("refused the code" in s.last_error for s in states.seen), 30,
+        await async_until(lambda: any("refused the code" in s.last_error for s in states.seen), 30,
                      "the neighbour to refuse the code")
         assert not running.done()  # a wrong farm's "no" is not a reason to exit
         await adverts[1].async_start(name, my_server.port, mine.identity.fingerprint)
-        await _until(lambda: _done(mine), 60, "my farm's book to be spoken")
+        await async_until(lambda: _done(mine), 60, "my farm's book to be spoken")
         assert [t.fingerprint for t in worker.trust.all().values()] == \
             [mine.identity.fingerprint]
 
         second = make_farm(tmp_path / "second", rate=ToneEngine.RATE, name=name)
         mine.detach()
         mine.attach(second.job, second.scheduler, ToneEngine.RATE)
-        await _until(lambda: _done(mine), 60, "the second book to be spoken")
+        await async_until(lambda: _done(mine), 60, "the second book to be spoken")
         assert not running.done()
     finally:
         worker.stop()
@@ -163,7 +156,7 @@ async def test_what_a_fake_farm_answers_never_stops_a_paired_node(
     running = asyncio.create_task(worker.async_run())
     try:
         with caplog.at_level(logging.DEBUG, logger="e2a.node"):
-            await _until(lambda: any(said in s.last_error for s in states.seen), 30, said)
+            await async_until(lambda: any(said in s.last_error for s in states.seen), 30, said)
             assert not running.done()
     finally:
         worker.stop()
