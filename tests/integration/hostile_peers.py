@@ -134,9 +134,12 @@ async def async_start(folder: Path, peer_log: PeerErrorLog) -> Coordinator:
 
 async def raw_request(coordinator: Coordinator, method: str, path: str,
                       headers: dict[str, str | bytes], body: bytes = b"", *,
-                      send: int | None = None, reset: bool = False) -> int | None:
+                      send: int | None = None, reset: bool = False,
+                      reset_once: Callable[[], bool] | None = None) -> int | None:
     """One request over TLS; ``send``: only that many body bytes, then wait for the answer;
-    ``reset``: send them, then reset the connection (no answer)."""
+    ``reset``: send them, then reset the connection (no answer) as soon as ``reset_once``
+    holds (so the reset lands where the attack means it to, not before the coordinator
+    has read the request)."""
     try:
         reader, writer = await asyncio.open_connection(
             "127.0.0.1", coordinator.port, ssl=CLIENT_TLS,
@@ -152,6 +155,9 @@ async def raw_request(coordinator: Coordinator, method: str, path: str,
         writer.write(head + b"\r\n" + (body if send is None else body[:send]))
         await writer.drain()
         if reset:
+            deadline = time.monotonic() + 30
+            while reset_once is not None and not reset_once() and time.monotonic() < deadline:
+                await asyncio.sleep(0.002)
             sock = writer.get_extra_info("socket")
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             writer.transport.abort()
@@ -232,7 +238,9 @@ async def reset_mid_upload(c: Coordinator) -> int | None:
     path = f"{API}/units/{c.unit_id}/audio"
     headers: dict[str, str | bytes] = {**c.signed("PUT", path, wav, extra=spans),
                                        SPANS_HEADER: spans}
-    return await raw_request(c, "PUT", path, headers, wav, send=len(wav) // 2, reset=True)
+    receiving = c.farm.upload_tmp(c.unit_id, c.node_id)  # exists while the body streams in
+    return await raw_request(c, "PUT", path, headers, wav, send=len(wav) // 2, reset=True,
+                             reset_once=receiving.exists)
 
 
 ATTACKS: dict[str, Attack] = {
