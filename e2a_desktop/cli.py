@@ -123,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_info(args: argparse.Namespace) -> int:
     book = read_book(args.book, _reading(args))
+    for note in book.notes:  # e.g. a cover dropped as unusable
+        print(f"e2a: warning: {note}", file=sys.stderr)
     meta = book.metadata
     chapters = [{"number": i, "title": c.title, "characters": len(c.text)}
                 for i, c in enumerate(book.chapters, start=1)]

@@ -181,7 +181,9 @@ def prepare(request: ConvertRequest, book: Book | None = None) -> PreparedBook:
     outputs = output_paths(request, book, chapters, fmt)
     check_writable(outputs)
     units = plan_book(book, request.plan, request.sentence_limit, request.voice.language)
-    warnings = tuple(w for w in [language_warning(book.metadata.language, request.voice)] if w)
+    # The reader's own notes first (a cover dropped as unusable), then the voice's fit.
+    warnings = tuple(w for w in [*book.notes, language_warning(book.metadata.language,
+                                                               request.voice)] if w)
     return PreparedBook(request, book, tuple(chapters), fmt, tuple(outputs), tuple(units),
                         warnings)
 
