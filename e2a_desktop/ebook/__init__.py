@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import BookError
+from .limits import LimitExceeded, check_file_size
 from .model import Book, Chapter, Cover, Metadata
 from .options import SKIPPED_KINDS, ReadOptions
 
@@ -50,9 +51,13 @@ def read_book(path: Path, options: ReadOptions | None = None) -> Book:
         kind = f"'{path.suffix}'" if path.suffix else "a file without extension"
         raise BookError(f"unknown format ({kind}); e2a reads {SUPPORTED}", path)
     try:
+        if path.suffix.lower() != ".epub":  # an EPUB's members are bounded one by one
+            check_file_size(path)
         return reader(path)
     except BookError:
         raise
+    except LimitExceeded as exc:
+        raise BookError(str(exc), path) from None
     except (OSError, ValueError, UnicodeError) as exc:
         raise BookError(f"cannot read this book: {exc}", path) from None
 

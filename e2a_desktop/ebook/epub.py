@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from lxml import etree
 
 from ..errors import BookError
 from .boilerplate import mark_boilerplate, mark_running_heads
+from .bookzip import BookZip
 from .chapters import Section, sections_to_chapters
 from .epub_css import heading_classes, hidden_classes
 from .epub_kinds import document_kinds, is_part_page, landmark_targets, mark_link_list
@@ -35,6 +37,7 @@ from .htmltext import (
     split_at_anchors,
 )
 from .letterspacing import join_letter_runs
+from .limits import LimitExceeded, check_nesting
 from .model import Book, Metadata
 from .options import DEFAULT_OPTIONS, ReadOptions
 from .pronunciation import apply_aliases, lexicon_aliases
@@ -48,19 +51,20 @@ _ENC_NS = "http://www.w3.org/2001/04/xmlenc#"
 
 
 def _check_container(path: Path) -> None:
+    """A zip with a container, and no encrypted content. Members are not all unpacked
+    here to test them (a 1 GiB member would be): each is checked as it is read."""
     if not zipfile.is_zipfile(path):
         raise BookError("not a valid EPUB: the file is not a readable zip archive", path)
     try:
-        with zipfile.ZipFile(path) as archive:
-            bad = archive.testzip()
-            if bad is not None:
-                raise BookError(f"corrupt EPUB: '{bad}' inside the archive is damaged", path)
+        with BookZip(path) as archive:
             names = set(archive.namelist())
             if "META-INF/container.xml" not in names:
                 raise BookError("not a valid EPUB: META-INF/container.xml is missing", path)
             if "META-INF/encryption.xml" in names:
-                _check_encryption(path, archive.read("META-INF/encryption.xml"))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                _check_encryption(path, read_bytes(archive, "META-INF/encryption.xml"))
+    except LimitExceeded as exc:
+        raise BookError(str(exc), path) from None
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise BookError(f"corrupt EPUB: {exc}", path) from None
 
 
@@ -95,12 +99,14 @@ def _navigation(archive: zipfile.ZipFile, package: Package) -> _Navigation:
     if nav is not None:
         root = parse_xml(read_bytes(archive, nav.path))
         if root is not None:
+            check_nesting(root, f"'{nav.path}'")
             toc = nav_toc(root, nav.path)
             landmarks += nav_landmarks(root, nav.path)
     ncx = package.ncx
     if not toc and ncx is not None:
         root = parse_xml(read_bytes(archive, ncx.path))
         if root is not None:
+            check_nesting(root, f"'{ncx.path}'")
             toc = ncx_toc(root, ncx.path)
     return _Navigation(toc, landmarks)
 
@@ -233,17 +239,21 @@ def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
     docs = []
     css_cache: dict[str, tuple[set[str], set[str]]] = {}
     spine = frozenset(s.item.path for s in package.spine)
+    toc_by_path: dict[str, list[TocEntry]] = {}
+    for entry in nav.toc:
+        toc_by_path.setdefault(entry.path, []).append(entry)
     for spine_item in package.spine:
         item = spine_item.item
         if not spine_item.linear or "nav" in item.properties:
             continue
         root = parse_document(read_bytes(archive, item.path))
+        check_nesting(root, f"'{item.path}'")
         body = body_of(root)
         hidden, headings = _styled_classes(archive, root, item.path, css_cache)
         if hidden or headings:
             _mark_hidden(body, hidden, headings)
         join_letter_runs(body)
-        entries = [e for e in nav.toc if e.path == item.path]
+        entries = toc_by_path.get(item.path, [])
         top = next((e for e in entries if not e.fragment), entries[0] if entries else None)
         kinds = document_kinds(item.path, body, nav.landmarks, top.title if top else "",
                                spine)
@@ -295,12 +305,17 @@ def read_epub(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
     """Read an EPUB 2/3 into a Book; nav, cover, index and licence pages are not chapters."""
     _check_container(path)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with BookZip(path) as archive:
             package = read_package(archive)
+            archive.check_declared([s.item.path for s in package.spine if s.linear])
             nav = _navigation(archive, package)
             docs = _documents(archive, package, nav, options)
-            cover = read_cover(archive, package)
+            cover, notes = read_cover(archive, package)
             aliases = lexicon_aliases(archive, package)
+    except LimitExceeded as exc:
+        raise BookError(str(exc), path) from None
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise BookError(f"corrupt EPUB: {exc}", path) from None
     except (ValueError, KeyError, etree.LxmlError) as exc:
         raise BookError(f"cannot read this EPUB: {exc}", path) from None
     sections: list[Section] = []
@@ -324,4 +339,5 @@ def read_epub(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
         pictures = any(i.media_type.startswith("image/") for i in package.manifest.values())
         hint = " (only pictures: a comic or picture book without text)" if pictures else ""
         raise BookError(f"this book has no readable text{hint}", path)
-    return Book(metadata=metadata, chapters=chapters, cover=cover, source_format="epub")
+    return Book(metadata=metadata, chapters=chapters, cover=cover, source_format="epub",
+                notes=notes)

@@ -15,6 +15,9 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from .bookzip import BookZip, read_member, utf8_name
+from .cover_check import MAX_COVER_BYTES, cover_problem, image_kind_and_size
+from .limits import MAX_DOCUMENT_BYTES, LimitExceeded, size_text
 from .model import Cover
 
 _OPF = "{http://www.idpf.org/2007/opf}"
@@ -90,31 +93,29 @@ def resolve(base_file: str, href: str) -> str:
     return f"{path}#{fragment}" if fragment else path
 
 
-def read_bytes(archive: zipfile.ZipFile, path: str) -> bytes:
-    try:
-        return archive.read(path)
-    except KeyError:
-        # Some packages spell a path with other case or percent-escapes than the zip does,
-        # and many zip tools store UTF-8 names without the flag that says so ("一.xhtml"
-        # then reads back as cp437 mojibake).
-        lowered = {_utf8_name(info).lower(): info.filename for info in archive.infolist()}
-        name = lowered.get(path.lower())
-        return archive.read(name) if name else b""
+def read_bytes(archive: zipfile.ZipFile, path: str, limit: int = MAX_DOCUMENT_BYTES,
+               counted: bool = True) -> bytes:
+    """A member's bytes within ``limit`` (LimitExceeded past it); b"" when it is missing.
 
-
-def _utf8_name(info: zipfile.ZipInfo) -> str:
-    """The entry's name as its writer meant it: UTF-8 even when the flag is missing."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    try:
-        return info.filename.encode("cp437").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return info.filename
+    Some packages spell a path with other case or percent-escapes than the zip does, and
+    many zip tools store UTF-8 names without the flag that says so ("一.xhtml" then reads
+    back as cp437 mojibake): the lookup forgives both.
+    """
+    if isinstance(archive, BookZip):
+        name = archive.member_name(path)
+        return archive.read_capped(name, limit, counted) if name else b""
+    if path not in archive.NameToInfo:
+        lowered = {utf8_name(info).lower(): info.filename for info in archive.infolist()}
+        found = lowered.get(path.lower())
+        if found is None:
+            return b""
+        path = found
+    return read_member(archive, path, limit)
 
 
 def default_rootfile(archive: zipfile.ZipFile) -> str:
     """The first rootfile is the default rendition (EPUB Multiple-Rendition Publications)."""
-    root = parse_xml(archive.read("META-INF/container.xml"))
+    root = parse_xml(read_bytes(archive, "META-INF/container.xml"))
     if root is None:
         raise ValueError("META-INF/container.xml is not readable XML")
     for rootfile in root.iter(f"{_CONTAINER}rootfile", "rootfile"):
@@ -167,15 +168,30 @@ def read_package(archive: zipfile.ZipFile) -> Package:
                    pre_paginated=layout == "pre-paginated")
 
 
-def read_cover(archive: zipfile.ZipFile, package: Package) -> Cover | None:
-    """The cover image: EPUB 3 property, EPUB 2 meta, else an image named like a cover."""
+def read_cover(archive: zipfile.ZipFile, package: Package) -> tuple[Cover | None, list[str]]:
+    """The cover image (EPUB 3 property, EPUB 2 meta, else an image named like a cover),
+    checked now rather than when the audiobook is bound; a bad one is dropped with a
+    warning (the second value) and the next candidate tried."""
     items = list(package.manifest.values())
     candidates = [i for i in items if "cover-image" in i.properties]
     candidates += [i for i in items if i.id == package.cover_id]
     candidates += [i for i in items if "cover" in posixpath.basename(i.path).lower()]
-    for item in candidates:
-        if item.media_type.startswith("image/"):
-            data = read_bytes(archive, item.path)
-            if data:
-                return Cover(data, item.media_type)
-    return None
+    warnings: list[str] = []
+    for item in dict.fromkeys(candidates):
+        if not item.media_type.startswith("image/"):
+            continue
+        try:
+            data = read_bytes(archive, item.path, MAX_COVER_BYTES, counted=False)
+        except LimitExceeded:
+            warnings.append(f"the cover image '{item.path}' unpacks to more than "
+                            f"{size_text(MAX_COVER_BYTES)}; the audiobook will have no cover")
+            continue
+        if not data:
+            continue
+        problem = cover_problem(data, item.path)
+        if problem:
+            warnings.append(problem)
+            continue
+        found = image_kind_and_size(data)
+        return Cover(data, found[0] if found else item.media_type), warnings
+    return None, warnings

@@ -10,6 +10,7 @@ from lxml import etree
 
 from ..errors import BookError
 from .chapters import Section, sections_to_chapters
+from .cover_check import cover_problem, image_kind_and_size
 from .model import VERSE_LINE, Book, Cover, Metadata
 
 _NS = "{http://www.gribuser.ru/xml/fictionbook/2.0}"
@@ -73,19 +74,26 @@ def read_fb2(path: Path) -> Book:
     chapters = sections_to_chapters(sections, language=metadata.language)
     if not chapters:
         raise BookError("this book has no readable text", path)
-    return Book(metadata, chapters, _cover(root, info), "fb2")
+    cover, notes = _cover(root, info)
+    return Book(metadata, chapters, cover, "fb2", notes=notes)
 
 
-def _cover(root: etree._Element, info: etree._Element | None) -> Cover | None:
+def _cover(root: etree._Element, info: etree._Element | None) -> tuple[Cover | None, list[str]]:
+    """The cover binary, checked now (see cover_check); a bad one is dropped with a note."""
     image = info.find(f"{_NS}coverpage/{_NS}image") if info is not None else None
     if image is None:
-        return None
+        return None, []
     ref = (image.get(_XLINK) or "").lstrip("#")
     for binary in root.findall(f"{_NS}binary"):
         if binary.get("id") == ref:
             try:
                 data = base64.b64decode(binary.text or "", validate=False)
             except (binascii.Error, ValueError):
-                return None
-            return Cover(data, binary.get("content-type") or "image/jpeg")
-    return None
+                return None, [f"the cover '{ref}' is not valid base64; the audiobook will "
+                              "have no cover"]
+            problem = cover_problem(data, ref)
+            if problem:
+                return None, [problem]
+            found = image_kind_and_size(data)
+            return Cover(data, found[0] if found else "image/jpeg"), []
+    return None, []

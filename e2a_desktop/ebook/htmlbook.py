@@ -9,6 +9,7 @@ from lxml import etree
 from ..errors import BookError
 from .chapters import Section, sections_to_chapters
 from .htmltext import HEADING_TAGS, element_text, parse_document
+from .limits import MAX_DOCUMENT_BYTES, check_file_size, check_nesting
 from .model import Book, Metadata
 from .options import DEFAULT_OPTIONS, ReadOptions
 
@@ -23,7 +24,9 @@ def _meta(root: etree._Element, name: str) -> str:
 def read_html(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
     """A single HTML file; ``options`` as for EPUB (code listings read or announced)."""
     try:
+        check_file_size(path, MAX_DOCUMENT_BYTES)
         root = parse_document(path.read_bytes())
+        check_nesting(root, "the page")
     except OSError as exc:
         raise BookError(f"cannot read the file: {exc.strerror}", path) from None
     body = next((el for el in root.iter() if etree.QName(el).localname == "body"), root) \
