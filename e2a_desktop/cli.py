@@ -22,7 +22,7 @@ from .plan import PlanSettings
 from .progress import format_duration
 
 if TYPE_CHECKING:
-    from .convert import ConvertRequest
+    from .convert import ConvertRequest, PreparedBook
     from .ebook.model import Book
     from .service import Conversion, ConvertResult
 
@@ -98,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                          "recording of the voice to clone (16-bit WAV)")
     convert.add_argument("--speed", type=float, default=1.0, help="speaking rate relative to "
                          "the voice's normal one, 0.25 up to what the voice reaches (Piper: 1.9)")
+    convert.add_argument("--device", type=_device, default="auto", help="where this PC's "
+                         "voice runs: auto (a GPU where the voice's engine can use one), cpu, "
+                         "cuda, cuda:N or mps (default: auto)")
     convert.add_argument("--format", choices=sorted(FORMATS),
                          help="output format (default: from -o's extension, else m4b)")
     convert.add_argument("--chapters", help="chapters to convert, e.g. 1-3,7 (1-based)")
@@ -115,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="hold this PC's own rendering until N nodes have joined")
     farm.add_argument("--wait-nodes-for", type=float, default=300.0, metavar="S",
                       help="with --wait-nodes: start anyway after S seconds (default 300)")
+    convert.add_argument("--cluster", metavar="URL", help="render on a Celery cluster "
+                         "instead (workers run `e2a-node --cluster URL`): "
+                         "redis://[:password@]host:6379/0 or rediss://; --wait-nodes N "
+                         "waits for N workers. Needs pip install 'e2a[cluster]'")
     convert.add_argument("--lease-ttl", type=float, default=60.0, help=argparse.SUPPRESS)
     convert.add_argument("--unit-chars", type=int, default=PlanSettings.target_chars,
                          help=argparse.SUPPRESS)
@@ -198,6 +205,16 @@ def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRe
                           sentence_limit=limit, reading=_reading(args))
 
 
+def _device(text: str) -> str:
+    """auto, cpu, cuda, cuda:N or mps (argparse type)."""
+    from e2a_node.gpu import parse_device
+
+    try:
+        return parse_device(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     from .convert import prepare, refuse_to_overwrite
     from .service import FINISHED, Conversion
@@ -205,13 +222,22 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
     paths = AppPaths.load()
     paths.writable(paths.data_dir)  # a read-only or full data folder: one line, not a trace
+    if args.cluster:  # a missing extra, a wrong password, no Redis: one line, first
+        from e2a_node.cluster.app import check_broker
+
+        check_broker(args.cluster)
     book = read_book(args.book, _reading(args))
     prepared = prepare(_request(args, paths, book), book)
     if not args.overwrite:
         refuse_to_overwrite(prepared.outputs)
     for warning in prepared.warnings:
         print(f"e2a: warning: {warning}", file=sys.stderr)
-    conversion = Conversion(prepared, paths)
+    voice = prepared.request.voice
+    print(f"voice {voice.engine}:{voice.voice} ({voice.language}), device {args.device}"
+          + ("" if args.device == "cpu" else " (the one used is shown once the voice loads)"),
+          file=sys.stderr)
+    conversion = _cluster_conversion(args, prepared, paths) if args.cluster else \
+        Conversion(prepared, paths, device=args.device)
     conversion.bus.subscribe(TerminalProgress(conversion.progress))
     try:
         outcome = conversion.run()
@@ -223,6 +249,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
         raise outcome.error or E2AError("the conversion stopped")
     _report(outcome.result, conversion)
     return 0
+
+
+def _cluster_conversion(args: argparse.Namespace, prepared: PreparedBook,
+                        paths: AppPaths) -> Conversion:
+    """`--cluster URL`: the units go to Celery workers (e2a_desktop.cluster)."""
+    from .cluster.conversion import ClusterConversion
+
+    return ClusterConversion(prepared, paths, args.cluster, wait_workers=args.wait_nodes,
+                             wait_workers_for=args.wait_nodes_for)
 
 
 def _report(result: ConvertResult, conversion: Conversion) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from e2a_node.engines import VoiceInfo
+from e2a_node.language_tags import normalize, primary
 from e2a_node.settings import EngineSettings, PauseSettings
 
 from .audio.formats import FORMATS, OutputFormat, format_for_extension
@@ -189,12 +190,12 @@ def prepare(request: ConvertRequest, book: Book | None = None) -> PreparedBook:
 
 
 def primary_language(tag: str) -> str:
-    """'en_US' / 'en-GB' / 'EN' → 'en'."""
-    return tag.replace("_", "-").split("-")[0].lower()
+    """'en_US' / 'en-GB' / 'EN' / 'eng' → 'en' (e2a_node.language_tags)."""
+    return primary(tag)
 
 
 def _same_tag(a: str, b: str) -> bool:
-    return a.replace("-", "_").lower() == b.replace("-", "_").lower()
+    return normalize(a).lower() == normalize(b).lower()
 
 
 def default_voice(language: str, voices: Sequence[VoiceInfo],

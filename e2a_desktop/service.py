@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from e2a_node.engines import create_engine, voice_sample_rate
+from e2a_node.engines import voice_sample_rate
 from e2a_node.engines.base import Engine
 from e2a_node.runner import NodeRunner
 from e2a_node.settings import EngineSettings
@@ -115,7 +115,7 @@ class Conversion:
     def __init__(self, prepared: PreparedBook, paths: AppPaths, *, bus: EventBus | None = None,
                  host: FarmHost | None = None, clock: Callable[[], float] = time.monotonic,
                  engine_factory: Callable[[EngineSettings], Engine] | None = None,
-                 network: NetworkSettings | None = None, device: str = "cpu",
+                 network: NetworkSettings | None = None, device: str = "auto",
                  local_node: bool = True, job_meta: dict[str, str] | None = None) -> None:
         self.prepared = prepared
         self.request = prepared.request
@@ -131,7 +131,9 @@ class Conversion:
                                      emit=self.bus.emit, network=network)
         self.progress = ProgressModel(clock)
         self._unsubscribe = self.bus.subscribe(self.progress)
-        self._engine_factory = engine_factory or (lambda s: create_engine(s, paths.voices_dir))
+        # None: the built-in node makes its own engines, on the device it was given (a
+        # factory of ours here once loaded every voice on the CPU, whatever was asked).
+        self._engine_factory = engine_factory
         self._device = device
         self._use_local_node = local_node  # False: this PC only coordinates (LAN nodes speak)
         self._job_meta = dict(job_meta or {})  # kept in the job's store (a front end's notes)

@@ -77,6 +77,7 @@ class TerminalProgress:
         self._lock = threading.Lock()
         self._last_plain = 0.0
         self._drawn_lines = 0
+        self._devices_said: dict[str, str] = {}  # node → the device its line named
 
     def __call__(self, event: Event) -> None:
         with self._lock:
@@ -89,6 +90,12 @@ class TerminalProgress:
             self._line(f"{event.title}: {event.chapters} chapters, {event.units_total} "
                        f"units{resumed}")
         elif isinstance(event, UnitStarted | UnitFinished | NodeChanged):
+            if isinstance(event, NodeChanged) and event.device \
+                    and self._devices_said.get(event.node) != event.device:
+                self._devices_said[event.node] = event.device  # said once, and on a change
+                engine = f" ({event.engine})" if event.engine else ""
+                self._line(f"{display_name(event.node, event.name)} speaks on "
+                           f"{event.device}{engine}")
             self._draw()
         elif isinstance(event, NodeGone | NodeBack | NodePaired | PairingRefused
                         | UnitRejected):

@@ -15,8 +15,8 @@ from typing import TextIO
 from e2a_node.engines import VoiceInfo, available_voices, find_voice
 from e2a_node.engines.coqui import char_limit
 from e2a_node.errors import VoiceError
+from e2a_node.language_tags import best_match, normalize, primary, region, same_language
 from e2a_node.voices import CatalogueEntry, DownloadProgress, Licence, ModelStore
-from e2a_node.voices.catalogue import primary
 
 from .config import AppPaths
 from .errors import E2AError
@@ -53,15 +53,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _matches(language: str, wanted: str | None, also: tuple[str, ...] = ()) -> bool:
+    """Whether a voice of ``language`` (a multilingual model: ``also``) speaks ``wanted``:
+    a region asked for (``pt_BR``) must be the voice's own, except for a multilingual
+    model, which speaks every region of its languages (XTTS's ``pt`` is ``pt-BR`` too)."""
     if not wanted:
         return True
-    if "_" in wanted or "-" in wanted:
-        return language.replace("-", "_").lower() == wanted.replace("-", "_").lower()
-    return primary(language) == primary(wanted) or primary(wanted) in map(primary, also)
+    if len(also) > 1:
+        return best_match(wanted, also) is not None
+    if region(wanted):
+        return normalize(language).lower() == normalize(wanted).lower()
+    return same_language(language, wanted)
 
 
 def _installed(store: ModelStore, language: str | None) -> int:
-    voices = [v for v in available_voices(store.voices_dir) if _matches(v.language, language)]
+    voices = [v for v in available_voices(store.voices_dir)
+              if _matches(v.language, language, v.languages)]
     if not voices:
         wanted = f" speaking '{language}'" if language else ""
         print(f"no voices{wanted} installed; see `e2a voices --available"
@@ -182,12 +188,29 @@ def no_voice_message(language: str, store: ModelStore) -> str:
     """What to do when no installed voice speaks the book's language."""
     suggestion = suggest_download(language, store.catalogue.entries)
     if suggestion is None:
+        model = _multilingual_for(language, store.catalogue.entries)
+        if model is not None:
+            return (f"the book is in '{language}': no Piper voice speaks it, but the Coqui "
+                    f"model {model} does; get it and read with it:\n"
+                    f"  e2a voices --download {model}\n"
+                    f"  e2a convert BOOK --engine coqui --model {model}")
         return (f"the book is in '{language}' and no voice for it is installed or in the "
                 "catalogue; choose a voice with --voice (see `e2a voices`)")
     return (f"the book is in '{language}' and no installed voice speaks it; get one with:\n"
             f"  e2a voices --download {suggestion}\n"
             f"(more: e2a voices --available --language {primary(language)}; or read it with "
             "another voice: --voice NAME)")
+
+
+def _multilingual_for(language: str, entries: tuple[CatalogueEntry, ...]) -> str | None:
+    """A multilingual catalogue model that speaks ``language`` (the one with fewest
+    strings attached: no licence to accept first, then by name)."""
+    speaking = [e for e in entries if len(e.languages) > 1
+                and best_match(language, e.languages) is not None]
+    if not speaking:
+        return None
+    best = min(speaking, key=lambda e: (bool(e.licence and e.licence.must_accept), e.name))
+    return best.name
 
 
 def choose_for_convert(args: argparse.Namespace, voices_dir: Path,
@@ -199,6 +222,8 @@ def choose_for_convert(args: argparse.Namespace, voices_dir: Path,
         return _coqui_choice(args, voices_dir, book_language)
     if args.voice:
         voice = find_voice(args.voice, voices_dir)
+        if voice.engine == "coqui":  # `e2a voices` prints coqui:NAME: the same as --model
+            return _coqui_language(voice, args, book_language)
     else:
         language = args.language or book_language
         found = default_voice(language, available_voices(voices_dir))
@@ -217,9 +242,15 @@ def _coqui_choice(args: argparse.Namespace, voices_dir: Path,
     except VoiceError:
         raise E2AError(f"coqui model '{args.model}' is not installed; get it with:\n"
                        f"  e2a voices --download {args.model}") from None
+    return _coqui_language(voice, args, book_language)
+
+
+def _coqui_language(voice: VoiceInfo, args: argparse.Namespace,
+                    book_language: str) -> tuple[VoiceInfo, str, int]:
+    """The language a Coqui model reads this book in (a multilingual one: the book's)."""
     if len(voice.languages) > 1:
-        language = args.language or primary(book_language) or "en"
-        if primary(language) not in {primary(x) for x in voice.languages}:
+        language = normalize(args.language or book_language) or "en"
+        if best_match(language, voice.languages) is None:
             raise E2AError(f"coqui model {voice.name} does not speak '{language}' (it speaks "
                            f"{', '.join(voice.languages)})")
         if "xtts" in voice.name and not args.voice_sample:
@@ -234,7 +265,7 @@ def reference_voice(args: argparse.Namespace, voices_dir: Path) -> str:
     """The id of the checked, stored --voice-sample ("" without one)."""
     if not args.voice_sample:
         return ""
-    if not (args.model or args.engine == "coqui"):
+    if not (args.model or args.engine == "coqui" or (args.voice or "").startswith("coqui:")):
         raise E2AError("--voice-sample clones a voice with a Coqui model: add "
                        "--engine coqui --model xtts_v2")
     from e2a_node.voices.samples import store_sample

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from . import __version__
 from .config import AppPaths, NetworkSettings
 from .errors import E2AError
+from .gpu import parse_device
 from .state import NodeSnapshot, NodeStatus
 from .trust import TrustStore
 from .worker import NodeConfig, NodeWorker
@@ -62,16 +63,12 @@ def _seconds(text: str) -> float:
     return value
 
 
-DEVICES = ("auto", "cpu", "cuda", "mps")
-
-
 def _device(text: str) -> str:
     """auto, cpu, cuda, cuda:N or mps (argparse type)."""
-    kind, _, index = text.partition(":")
-    if kind not in DEVICES or (index and not (kind == "cuda" and index.isdigit())):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a device: auto, cpu, cuda, "
-                                         "cuda:N or mps")
-    return text
+    try:
+        return parse_device(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="download a voice the farm's book needs when this node lacks it "
                              "(from the public catalogue; models with a licence to accept only "
                              "after `e2a voices --download` accepted it here once)")
+    parser.add_argument("--cluster", metavar="URL", help="speak for a Celery cluster "
+                        "instead of LAN farms: redis://[:password@]host:6379/0 (or rediss://); "
+                        "needs pip install 'e2a[cluster]'")
+    parser.add_argument("--concurrency", type=int, default=1, metavar="N",
+                        help="with --cluster: N processes, each with the voice loaded "
+                             "(default 1)")
     return parser
 
 
@@ -169,6 +172,21 @@ def _forget(config: NodeConfig, name: str) -> int:
     return 0
 
 
+def _run_cluster_worker(args: argparse.Namespace) -> int:
+    """`e2a-node --cluster URL`: a Celery worker (e2a_node.cluster) instead of a LAN node."""
+    from .cluster.app import ClusterError
+    from .cluster.worker import run_worker
+
+    try:
+        return run_worker(args.cluster, name=args.name, concurrency=max(1, args.concurrency),
+                          device=args.device)
+    except ClusterError as exc:
+        print(f"e2a-node: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="e2a-node: %(message)s", stream=sys.stderr)
@@ -185,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.forget is not None:
         return _forget(config, args.forget)
+    if args.cluster is not None:
+        return _run_cluster_worker(args)
     if not (args.headless or args.one_job):
         return _run_tray(args, config)
     try:

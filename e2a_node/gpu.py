@@ -17,6 +17,18 @@ from dataclasses import dataclass
 
 CACHE_S = 30.0
 
+DEVICES = ("auto", "cpu", "cuda", "mps")
+"""What a user may ask a voice to run on; ``cuda:N`` names one of several GPUs."""
+
+
+def parse_device(text: str) -> str:
+    """``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``; ValueError names the choices."""
+    kind, _, index = text.strip().lower().partition(":")
+    if kind not in DEVICES or (index and not (kind == "cuda" and index.isdigit())) \
+            or (not index and ":" in text):
+        raise ValueError(f"'{text}' is not a device: auto, cpu, cuda, cuda:N or mps")
+    return f"{kind}:{index}" if index else kind
+
 
 @dataclass(frozen=True)
 class GpuInfo:

@@ -17,6 +17,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from e2a_node.language_tags import normalize
+
 SAMPLE_CHARS = 40_000
 """How much of the book is looked at: plenty for a confident answer, cheap on any book."""
 
@@ -220,7 +222,8 @@ def book_language(declared: str, texts: Iterable[str]) -> tuple[str, bool]:
     The book's own metadata wins; without it the text decides; when the text cannot
     (too short, too mixed) the book is taken to be English, as before detection.
     """
-    if declared.strip():
-        return declared.strip(), False
+    tag = normalize(declared)  # 'eng' → 'en'; 'und' (nobody knew) → '': the text decides
+    if tag:
+        return tag, False
     found = detect_language(sample_of(texts))
     return (found, True) if found else (DEFAULT_LANGUAGE, False)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from e2a_node.language_tags import primary
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -109,8 +111,8 @@ _NEXT_WORD = re.compile(r"\s*[\"'(\u2018\u201c]*([^\W\d_]+|\d)")
 
 
 def primary_language(language: str) -> str:
-    """'fr_FR' (Piper), 'fr-FR' (BCP-47) and 'fr' all name French."""
-    return language.replace("_", "-").split("-")[0].lower()
+    """'fr_FR' (Piper), 'fr-FR' (BCP-47), 'fra' (ISO 639-2) and 'fr' all name French."""
+    return primary(language)
 
 
 def _abbreviations(language: str) -> frozenset[str]:

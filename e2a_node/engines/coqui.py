@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import VoiceError
+from ..language_tags import best_match
 from ..settings import EngineSettings
 from .base import Engine, LoadProgress, Speech, VoiceInfo
 from .clauses import split_clauses
@@ -93,6 +94,7 @@ class CoquiEngine(Engine):
         self._rate = 22050
         self._limit = DEFAULT_LIMIT
         self._torch_device = "cpu"
+        self._model_language = "en"
 
     @classmethod
     def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
@@ -121,9 +123,11 @@ class CoquiEngine(Engine):
         config = _config(folder)
         languages = _languages(name, config)
         language = settings.language
-        if len(languages) > 1 and _primary(language) not in {_primary(x) for x in languages}:
+        spoken = best_match(language, languages) if len(languages) > 1 else language
+        if spoken is None:
             raise VoiceError(f"coqui model {name} does not speak '{language}' (it speaks "
                              f"{', '.join(languages)})")
+        self._model_language = spoken  # the model's own spelling: 'zh' is XTTS's 'zh-cn'
         if progress is not None:
             progress(0.0)
         torch, tts_class = _import_coqui()
@@ -212,7 +216,7 @@ class CoquiEngine(Engine):
 
         with torch.inference_mode():
             if self._xtts is not None and self._latents is not None:
-                out = self._xtts.inference(text, _primary(self._settings.language),
+                out = self._xtts.inference(text, self._model_language,
                                            *self._latents, speed=self._settings.speed,
                                            enable_text_splitting=False, **XTTS_SETTINGS)
                 wav = out["wav"]
@@ -230,11 +234,6 @@ class CoquiEngine(Engine):
             return
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
-
-
-def _primary(tag: str) -> str:
-    low = tag.lower().replace("_", "-")
-    return low if low == "zh-cn" else low.split("-")[0]
 
 
 def _import_coqui() -> tuple[Any, Any]:

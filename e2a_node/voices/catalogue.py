@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .. import language_tags
 from ..errors import VoiceError
 
 PIPER_BASE_ENV = "E2A_PIPER_VOICES_URL"
@@ -187,8 +188,8 @@ class Catalogue:
 
 
 def primary(tag: str) -> str:
-    """'en_US' / 'en-GB' / 'EN' → 'en'."""
-    return tag.replace("_", "-").split("-")[0].lower()
+    """'en_US' / 'en-GB' / 'EN' / 'eng' → 'en' (e2a_node.language_tags)."""
+    return language_tags.primary(tag)
 
 
 def _package_json(name: str) -> Any:

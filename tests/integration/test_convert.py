@@ -37,6 +37,9 @@ def test_sample_book_becomes_a_chaptered_m4b_with_real_speech(sample_book: Path,
     out = e2a("convert", str(sample_book), "-o", str(target))
     assert out.returncode == 0, out.stderr
     assert f"wrote {target}" in out.stdout and "3 chapters" in out.stdout
+    # Its first line says which voice reads, and on what; the device used once it loads.
+    assert out.stderr.startswith("voice piper:en_US-joe-medium (en_US), device auto"), out.stderr
+    assert "this PC (built-in) speaks on cpu (piper)" in out.stderr
 
     m4b = MP4(str(target))
     assert [c.title for c in m4b.chapters] == SAMPLE_TITLES

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from e2a_desktop.cli import _device as desktop_device
 from e2a_node import gpu
 from e2a_node.cli import _device
 from e2a_node.engines.base import Engine, EngineSettings
@@ -84,9 +86,12 @@ def test_the_node_reports_the_device_its_voice_really_uses(
     assert (caps.device, caps.gpu) == (shown_device, shown_gpu)
 
 
-def test_the_device_option_takes_auto_cpu_cuda_n_and_mps() -> None:
+@pytest.mark.parametrize("parse", [_device, desktop_device], ids=["e2a-node", "e2a convert"])
+def test_the_device_option_takes_auto_cpu_cuda_n_and_mps(
+        parse: Callable[[str], str]) -> None:
     for good in ("auto", "cpu", "cuda", "cuda:1", "mps"):
-        assert _device(good) == good
-    for bad in ("gpu", "cuda:x", "mps:1", ""):
-        with pytest.raises(argparse.ArgumentTypeError):
-            _device(bad)
+        assert parse(good) == good
+    assert parse("CUDA:0") == "cuda:0"
+    for bad in ("gpu", "cuda:x", "mps:1", "", "cuda:"):
+        with pytest.raises(argparse.ArgumentTypeError, match="auto, cpu, cuda, cuda:N or mps"):
+            parse(bad)
