@@ -1,0 +1,131 @@
+"""`e2a convert --cluster`: a real redis-server and real Celery worker processes.
+
+The cluster changes only who speaks a unit: the book that comes out must be the
+one a local run makes (chapters, titles, length), every worker must do its share,
+and a cluster that cannot be reached is one line, not a traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mutagen.mp4 import MP4
+
+from tests.conftest import SAMPLE_TITLES
+from tests.integration.cli_runner import e2a, run_cli
+from tests.integration.cluster_procs import ClusterWorker, RedisServer, free_port
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("redis-server") is None,
+                       reason="redis-server is not installed (apt-get install redis-server; "
+                              ".ci/run installs it)"),
+]
+celery = pytest.importorskip("celery", reason="the cluster extra is not installed "
+                             "(pip install 'e2a[cluster]'; .ci/run installs it)")
+
+UNIT_CHARS = "500"  # 9 units of the sample book: enough for two workers to share
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path / "redis")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def workers(redis_server: RedisServer, data_dir: Path,
+            tmp_path: Path) -> Iterator[list[ClusterWorker]]:
+    started = [ClusterWorker(redis_server.url, name, data_dir, tmp_path / f"worker-{name}.log")
+               for name in ("alpha", "beta")]
+    try:
+        for worker in started:
+            worker.wait_ready()
+        yield started
+    finally:
+        for worker in started:
+            worker.stop()
+
+
+def _chapters(path: Path) -> list[tuple[str, float]]:
+    return [(c.title, c.start) for c in MP4(str(path)).chapters]
+
+
+def test_two_workers_render_the_sample_book_as_a_local_run_does(
+        sample_book: Path, tmp_path: Path, redis_server: RedisServer,
+        workers: list[ClusterWorker]) -> None:
+    local, clustered = tmp_path / "local.m4b", tmp_path / "cluster.m4b"
+    out = e2a("convert", str(sample_book), "-o", str(local), "--no-farm",
+              "--unit-chars", UNIT_CHARS)
+    assert out.returncode == 0, out.stderr
+
+    # Another data dir: the same book in the same one would resume the local run's job.
+    out = e2a("convert", str(sample_book), "-o", str(clustered), "--cluster", redis_server.url,
+              "--wait-nodes", "2", "--unit-chars", UNIT_CHARS,
+              env={"E2A_DATA_DIR": str(tmp_path / "coordinator")})
+    assert out.returncode == 0, out.stderr + "\n".join(w.text() for w in workers)
+    assert "rendering with 2 worker(s): e2a@alpha, e2a@beta" in out.stderr
+    summary = out.stdout.split("per node:")[1]
+    for worker in workers:  # both spoke units, and said so in their own log
+        assert f"e2a@{worker.name} · " in summary, out.stdout
+        assert "done:" in worker.text() and "s of audio in" in worker.text()
+
+    assert [t for t, _ in _chapters(clustered)] == SAMPLE_TITLES
+    local_length, cluster_length = MP4(str(local)).info.length, MP4(str(clustered)).info.length
+    # The same units, voice and pauses: the same book, to within Piper's own variation.
+    assert abs(cluster_length - local_length) < 0.01 * local_length, (local_length,
+                                                                       cluster_length)
+    for (_, a), (_, b) in zip(_chapters(local), _chapters(clustered), strict=True):
+        assert abs(a - b) < 0.01 * local_length
+
+
+def test_a_wrong_password_is_one_line(sample_book: Path, tmp_path: Path) -> None:
+    server = RedisServer(tmp_path / "redis", password="right-password")
+    try:
+        wrong = f"redis://:wrong-password@127.0.0.1:{server.port}/0"
+        out = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--cluster",
+                  wrong)
+        assert out.returncode == 2
+        assert out.stderr.strip().splitlines() == [
+            f"e2a: error: the Redis at 127.0.0.1:{server.port} refused the password in the "
+            "cluster URL (redis://:PASSWORD@host:port/0)"]
+        assert "wrong-password" not in out.stderr
+        assert not (tmp_path / "b.m4b").exists()
+
+        node = run_cli("e2a_node", "--cluster", wrong, timeout=60)
+        assert node.returncode == 2
+        assert node.stderr.strip().splitlines()[-1].startswith("e2a-node: error: the Redis at")
+        assert "Traceback" not in node.stderr
+    finally:
+        server.stop()
+
+
+def test_an_unreachable_redis_is_one_line(sample_book: Path, tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    out = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--cluster",
+              f"redis://127.0.0.1:{port}/0")
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"e2a: error: cannot reach the Redis at 127.0.0.1:{port}: "), out.stderr
+
+
+def test_a_url_that_is_not_redis_is_one_line(sample_book: Path, tmp_path: Path) -> None:
+    out = e2a("convert", str(sample_book), "--cluster", "http://127.0.0.1:6379")
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "e2a: error: 'http://127.0.0.1:6379' is not a cluster URL like "
+        "redis://[:password@]host:6379/0 (or rediss:// for TLS)"]
+
+
+def test_without_the_extra_cluster_says_what_installs_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from e2a_node.cluster.app import ClusterError, require_celery
+
+    monkeypatch.setitem(sys.modules, "celery", None)  # as if it were not installed
+    with pytest.raises(ClusterError, match=r"pip install 'e2a\[cluster\]'"):
+        require_celery()
