@@ -25,8 +25,6 @@ pytestmark = [
                        reason="redis-server is not installed (apt-get install redis-server; "
                               ".ci/run installs it)"),
 ]
-celery = pytest.importorskip("celery", reason="the cluster extra is not installed "
-                             "(pip install 'e2a[cluster]'; .ci/run installs it)")
 
 UNIT_CHARS = "500"  # 9 units of the sample book: enough for two workers to share
 
