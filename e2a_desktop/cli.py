@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from e2a_node.engines import VoiceInfo
 from e2a_node.settings import EngineSettings, SettingsError
 
 from . import __version__, textcmd, voicecmd
@@ -94,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
                          "engine of that model")
     convert.add_argument("--model", help="a Coqui model installed with `e2a voices "
                          "--download`, e.g. xtts_v2 or tts_models/en/ljspeech/vits")
+    convert.add_argument("--speaker", default="", metavar="NAME", help="a multi-speaker "
+                         "model's voice (see `e2a voices`; default: the model's first)")
     convert.add_argument("--voice-sample", type=Path, metavar="WAV", help="XTTS: a 3–30 s "
                          "recording of the voice to clone (16-bit WAV)")
     convert.add_argument("--speed", type=float, default=1.0, help="speaking rate relative to "
@@ -192,7 +195,8 @@ def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRe
         sample = voicecmd.reference_voice(args, paths.voices_dir)
         settings = EngineSettings(engine=voice.engine, voice=voice.name, language=language,
                                   speed=args.speed, model=voice.name if voice.engine ==
-                                  "coqui" else "", reference_voice=sample)
+                                  "coqui" else "", reference_voice=sample,
+                                  speaker=_speaker(args.speaker, voice))
         plan = PlanSettings(target_chars=args.unit_chars,
                             max_chars=max(args.unit_chars, PlanSettings.max_chars))
     except (SettingsError, ValueError) as exc:
@@ -203,6 +207,18 @@ def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRe
     return ConvertRequest(args.book, args.output, args.format, settings, plan=plan,
                           chapters=args.chapters, split_chapters=args.split_chapters, farm=farm,
                           sentence_limit=limit, reading=_reading(args))
+
+
+def _speaker(asked: str, voice: VoiceInfo) -> str:
+    """The --speaker for ``voice``, checked here where the model lists its speakers (the
+    engine checks again when it loads, for models whose names only it can read)."""
+    if asked and voice.speakers and asked not in voice.speakers:
+        more = " …" if len(voice.speakers) > 12 else ""
+        raise E2AError(f"{voice.engine}:{voice.name} has no speaker '{asked}' (it has: "
+                       f"{', '.join(voice.speakers[:12])}{more})")
+    if asked and voice.engine != "coqui":
+        raise E2AError(f"--speaker is for multi-speaker Coqui models; {voice.name} has one voice")
+    return asked or (voice.speakers[0] if voice.speakers else "")
 
 
 def _device(text: str) -> str:
@@ -233,7 +249,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     for warning in prepared.warnings:
         print(f"e2a: warning: {warning}", file=sys.stderr)
     voice = prepared.request.voice
-    print(f"voice {voice.engine}:{voice.voice} ({voice.language}), device {args.device}"
+    speaker = f", speaker {voice.speaker}" if voice.speaker else ""
+    print(f"voice {voice.engine}:{voice.voice} ({voice.language}){speaker}, device {args.device}"
           + ("" if args.device == "cpu" else " (the one used is shown once the voice loads)"),
           file=sys.stderr)
     conversion = _cluster_conversion(args, prepared, paths) if args.cluster else \

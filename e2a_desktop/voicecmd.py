@@ -74,7 +74,9 @@ def _installed(store: ModelStore, language: str | None) -> int:
               f"{' --language ' + language if language else ''}`", file=sys.stderr)
         return 1
     for voice in voices:
-        print(f"{voice.engine}:{voice.name}\t{voice.language or '?'}\t{_where(voice)}")
+        speakers = f"\tspeakers: {', '.join(voice.speakers)} (--speaker NAME)" \
+            if voice.speakers else ""
+        print(f"{voice.engine}:{voice.name}\t{voice.language or '?'}\t{_where(voice)}{speakers}")
     return 0
 
 

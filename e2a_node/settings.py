@@ -35,6 +35,7 @@ class EngineSettings:
     speed: float = 1.0
     model: str = ""  # engines with several models (Coqui); "" for one-model engines
     reference_voice: str = ""  # id of a voice sample to clone (XTTS); never a path
+    speaker: str = ""  # one voice of a multi-speaker model (VCTK's p225); "": its first
 
     def __post_init__(self) -> None:
         if not 0.25 <= self.speed <= 4.0:

@@ -34,6 +34,7 @@ class VoiceInfo:
     max_chars: int = 0  # longest text one speak() call takes well; 0: no limit
     max_speed: float = 4.0  # the fastest speaking rate the voice reaches
     languages: tuple[str, ...] = ()  # a multilingual model's languages ("multi" above)
+    speakers: tuple[str, ...] = ()  # a multi-speaker model's voices, where known unloaded
 
 
 @dataclass(frozen=True)

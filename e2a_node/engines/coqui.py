@@ -95,6 +95,7 @@ class CoquiEngine(Engine):
         self._limit = DEFAULT_LIMIT
         self._torch_device = "cpu"
         self._model_language = "en"
+        self._speaker = ""
 
     @classmethod
     def list_voices(cls, voices_dir: Path | None) -> list[VoiceInfo]:
@@ -111,7 +112,8 @@ class CoquiEngine(Engine):
             language = languages[0] if len(languages) == 1 else "multi" if languages else ""
             voices.append(VoiceInfo("coqui", name, language, source=str(folder),
                                     sample_rate=_rate(config), max_chars=DEFAULT_LIMIT,
-                                    max_speed=2.0, languages=languages))
+                                    max_speed=2.0, languages=languages,
+                                    speakers=_speaker_names(folder, config)))
         return voices
 
     def load(self, settings: EngineSettings, progress: LoadProgress | None = None) -> None:
@@ -137,11 +139,12 @@ class CoquiEngine(Engine):
         checkpoint = folder if _is_xtts(config) else _checkpoint(folder)
         try:
             self._tts = tts_class(model_path=str(checkpoint),
-                                  config_path=str(folder / "config.json"),
+                                  config_path=str(_config_path(folder, config)),
                                   progress_bar=False).to(self._torch_device)
         except Exception as exc:  # TTS raises many types for a bad model
             raise VoiceError(f"cannot load coqui model {name}: {exc}", folder) from None
         self._settings = settings
+        self._speaker = "" if _is_xtts(config) else self._choose_speaker(name, settings.speaker)
         self._rate = int(self._tts.synthesizer.output_sample_rate)
         self._limit = char_limit(language)
         if _is_xtts(config):
@@ -150,6 +153,23 @@ class CoquiEngine(Engine):
             self._tts.synthesizer.tts_model.length_scale = 1.0 / settings.speed
         if progress is not None:
             progress(1.0)
+
+    def _choose_speaker(self, name: str, asked: str) -> str:
+        """The speaker a multi-speaker model reads with: the one asked for, else its first
+        (the same on every node, which loads the same model). A single-voice model
+        asked for a speaker says so rather than ignoring the choice."""
+        speakers = [str(s) for s in (self._tts.speakers or [])] \
+            if getattr(self._tts, "is_multi_speaker", False) else []
+        if not speakers:
+            if asked:
+                raise VoiceError(f"coqui model {name} has one voice; --speaker {asked} does "
+                                 "not apply to it")
+            return ""
+        if asked and asked not in speakers:
+            shown = ", ".join(speakers[:12]) + (f" … ({len(speakers)} in all)"
+                                                if len(speakers) > 12 else "")
+            raise VoiceError(f"coqui model {name} has no speaker '{asked}' (it has: {shown})")
+        return asked or speakers[0]
 
     def _prepare_xtts(self, settings: EngineSettings) -> None:
         """Conditioning latents from the reference recording, computed once per load."""
@@ -221,7 +241,10 @@ class CoquiEngine(Engine):
                                            enable_text_splitting=False, **XTTS_SETTINGS)
                 wav = out["wav"]
             else:
-                wav = self._tts.tts(text=text, split_sentences=False)
+                wav = self._tts.tts(text=text, speaker=self._speaker or None,
+                                    language=self._model_language
+                                    if getattr(self._tts, "is_multi_lingual", False) else None,
+                                    split_sentences=False)
         if isinstance(wav, torch.Tensor):
             wav = wav.detach().cpu().numpy()
         return np.asarray(wav, dtype=np.float32).reshape(-1)
@@ -261,6 +284,63 @@ def _pick_device(torch: Any, wanted: str) -> str:
     if wanted != "cpu":
         log.warning("coqui: device %s is not available here; speaking on the CPU", wanted)
     return "cpu"
+
+
+SPEAKER_FILES = ("speaker_ids.json", "speakers.json", "speakers.pth")
+"""Where multi-speaker models keep their speakers' names (ids, or embeddings by name)."""
+
+
+def _speakers_file(folder: Path, config: dict[str, Any]) -> Path | None:
+    """The model's speaker file, in its own folder. A config names it by the path it had
+    where the model was trained or first saved; Coqui's own downloader rewrites that path,
+    e2a's store keeps the file beside the config, so it is found by its name."""
+    model_args = config.get("model_args")
+    for owner in (config, model_args if isinstance(model_args, dict) else {}):
+        named = owner.get("speakers_file")
+        if isinstance(named, str) and named and (folder / Path(named).name).is_file():
+            return folder / Path(named).name
+    return next((folder / n for n in SPEAKER_FILES if (folder / n).is_file()), None)
+
+
+def _speaker_names(folder: Path, config: dict[str, Any]) -> tuple[str, ...]:
+    """The speakers a model lists in a JSON file (by id), without loading it; () for
+    single-voice models and for those whose names only torch can read (speakers.pth)."""
+    file = _speakers_file(folder, config)
+    if file is None or file.suffix != ".json":
+        return ()
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    if not isinstance(data, dict):
+        return ()
+    return tuple(str(k) for k in data)  # the file's order, as TTS lists them
+
+
+def _config_path(folder: Path, config: dict[str, Any]) -> Path:
+    """config.json, or where its speaker file's path is not this folder's, a copy beside
+    it that names the local file (TTS would otherwise look where the model was trained)."""
+    file = _speakers_file(folder, config)
+    original = folder / "config.json"
+    if file is None:
+        return original
+    patched = json.loads(json.dumps(config))
+    changed = False
+    model_args = patched.get("model_args")
+    for owner in (patched, model_args if isinstance(model_args, dict) else {}):
+        if owner.get("speakers_file") and owner["speakers_file"] != str(file):
+            owner["speakers_file"] = str(file)
+            changed = True
+    if not changed:
+        return original
+    local = folder / "config.local.json"
+    text = json.dumps(patched, indent=2)
+    try:
+        if not local.is_file() or local.read_text(encoding="utf-8") != text:
+            local.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise VoiceError(f"cannot write the model's local settings: {exc}", folder) from None
+    return local
 
 
 def _checkpoint(folder: Path) -> Path:
