@@ -259,7 +259,21 @@ class CoquiEngine(Engine):
             torch.cuda.empty_cache()
 
 
+LIBRARY_LOGGERS = ("TTS", "transformers", "trainer", "fsspec", "numba")
+"""Libraries under Coqui whose warnings ("Character '\"' not found in the vocabulary",
+"Could not identify language from config", deprecations) are for their developers: at
+the user's terminal they broke into the progress display. Kept at DEBUG level runs."""
+
+
+def _quiet_library_logs() -> None:
+    if logging.getLogger().getEffectiveLevel() <= logging.DEBUG:
+        return
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _import_coqui() -> tuple[Any, Any]:
+    _quiet_library_logs()
     try:
         import torch
         from TTS.api import TTS

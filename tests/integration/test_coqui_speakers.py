@@ -110,3 +110,5 @@ def test_voices_lists_the_speakers_and_convert_takes_one(
     (store_file,) = data_dir.glob(f"jobs/*/{STORE_NAME}")
     engine = json.loads(JobStore(store_file).meta()["settings"])["engine"]
     assert engine["speaker"] == "bob"
+    assert "not found in the vocabulary" not in out.stderr  # the library's chatter stays out
+    assert "Could not identify language" not in out.stderr
