@@ -212,7 +212,8 @@ async def pair(request: web.Request) -> web.Response:
     answer = await asyncio.to_thread(farm.pairing.begin, req.node_id, req.name, req.message,
                                      request.remote or "")
     if answer is None:
-        return _error(429, "too many pairing attempts; try again in a minute")
+        return _error(429, "too many pairing attempts; try again in a minute, or ask the "
+                           "desktop for a one-time code (Pair a node)")
     message, proof = answer
     return web.json_response(PairResponse(message, proof, ident.coordinator_id,
                                           ident.fingerprint, ident.name,

@@ -42,6 +42,8 @@ FAILURE_WINDOW_S = 60.0
 DIGEST_CHARS = 64
 """A SHA-256 in hex: signatures, body digests and pairing proofs."""
 PENDING_TTL_S = 10.0
+PAIRING_MOMENT_S = 180.0
+"""How long a one-time code from the desktop's "Pair a node" lasts."""
 """An attempt the node has not confirmed by then counts as failed (a guess that was tested)."""
 
 
@@ -128,6 +130,25 @@ class CoordinatorIdentity:
 
 
 @dataclass(frozen=True)
+class PairingMoment:
+    """A one-time code the person at the desktop asked for ("Pair a node").
+
+    The standing code's budget is shared by every address, so six machines guessing
+    wrong codes lock everyone out for a minute, the person with the right code too.
+    A moment is that person's way in: a fresh code (guesses at the standing one are
+    worth nothing against it), only per-address budgets while it lasts, and the
+    addresses that were guessing when it opened are kept out of it. What it costs:
+    an attacker with N fresh addresses gets 5·N guesses a minute at a code that lives
+    for three minutes, and only when someone at the desktop opened one.
+    """
+
+    code: str
+    opened: float
+    ends: float
+    barred: frozenset[str]
+
+
+@dataclass(frozen=True)
 class _Pending:
     """A pairing that has answered the node but waits for the node's proof."""
 
@@ -154,6 +175,7 @@ class PairingRegistry:
         self.code = normalise_code(code)
         self.clock = clock
         self._failures: list[tuple[float, str]] = []  # (when, peer address)
+        self._moment: PairingMoment | None = None
         self._pending: dict[str, _Pending] = {}
         self._seen = NonceMemory()
         self._lock = threading.Lock()
@@ -161,7 +183,29 @@ class PairingRegistry:
             k: v for k, v in read_json(self.path).items() if isinstance(v, dict)
         }
 
+    def open_moment(self, seconds: float = PAIRING_MOMENT_S) -> PairingMoment:
+        """Start a pairing moment (see PairingMoment); its code is shown on the desktop."""
+        with self._lock:
+            now = self.clock()
+            self._expire(now)
+            guessing = {p for _t, p in self._failures} | {p.peer for p in self._pending.values()}
+            self._moment = PairingMoment(new_farm_code(), now, now + seconds,
+                                         frozenset(guessing))
+            return self._moment
+
+    def close_moment(self) -> None:
+        with self._lock:
+            self._moment = None
+
+    def moment(self) -> PairingMoment | None:
+        """The open pairing moment, if any."""
+        with self._lock:
+            self._expire(self.clock())
+            return self._moment
+
     def _expire(self, now: float) -> None:
+        if self._moment is not None and now >= self._moment.ends:
+            self._moment = None
         for node_id, pending in list(self._pending.items()):
             if now - pending.started > PENDING_TTL_S:
                 del self._pending[node_id]
@@ -189,10 +233,17 @@ class PairingRegistry:
             self._expire(now)
             if self._pending.pop(node_id, None) is not None:
                 self._failures.append((now, peer))  # a second try replaces an unconfirmed one
-            if (self._guesses(peer) >= MAX_GUESSES_PER_PEER
+            moment = self._moment
+            if moment is not None:  # the one-time code; per-address budgets only
+                if peer in moment.barred or self._guesses(peer) >= MAX_GUESSES_PER_PEER:
+                    return None
+                code = moment.code
+            elif (self._guesses(peer) >= MAX_GUESSES_PER_PEER
                     or self._guesses() >= MAX_GUESSES_TOTAL):
                 return None
-            pake = SPAKE2_B(self.code.encode(), idA=node_id.encode(), idB=COORDINATOR_PAKE_ID)
+            else:
+                code = self.code
+            pake = SPAKE2_B(code.encode(), idA=node_id.encode(), idB=COORDINATOR_PAKE_ID)
             message = pake.start()
             try:
                 shared = pake.finish(node_message)

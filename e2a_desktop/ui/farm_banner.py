@@ -7,16 +7,33 @@ apart by it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from e2a_node.farm_tag import farm_tag
 
 from ..farm.host import FarmInfo
+from ..farm.pairing import PairingMoment, format_code
 
 
 class FarmBanner(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """Emits ``pair_requested`` when the person asks for a one-time code ("Pair a node")."""
+
+    pair_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
+        self._clock = clock
+        self._info: FarmInfo | None = None
+        self._moment: PairingMoment | None = None
+        self._moment_offset = 0.0  # the farm's clock minus ours, when the moment opened
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
         self.setObjectName("farmBanner")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
@@ -38,11 +55,21 @@ class FarmBanner(QWidget):
         layout.addWidget(self.name)
         layout.addWidget(self.tag)
         layout.addWidget(self.hint, 1)
+        self.pair_button = QPushButton("&Pair a node…")
+        self.pair_button.setObjectName("pairButton")
+        self.pair_button.setToolTip("A one-time code for a PC that cannot join: it works even "
+                                    "while other machines are trying wrong codes")
+        self.pair_button.clicked.connect(self.pair_requested)
         layout.addWidget(caption)
         layout.addWidget(self.code)
+        layout.addWidget(self.pair_button)
         self.show_info(None, "starting the farm…")
 
     def show_info(self, info: FarmInfo | None, problem: str = "") -> None:
+        self._info = info
+        if self._moment is not None and info is not None:
+            return  # the one-time code stays up until it ends
+        self.pair_button.setVisible(info is not None)
         if info is None:
             self.name.setText("This PC renders alone")
             self.tag.setText("")
@@ -59,8 +86,39 @@ class FarmBanner(QWidget):
         hint = "· other PCs at home can help: run e2a-node there and enter the code"
         self.hint.setText(hint)
         self.hint.setToolTip(hint[2:])
+        self.caption.setText("CODE")
         self.code.setText(info.code)
         self.code.setToolTip(f"port {info.port}, key {info.fingerprint}")
+
+    def show_moment(self, moment: PairingMoment, farm_now: float) -> None:
+        """Show a one-time code and count it down; the farm code comes back when it ends.
+        ``farm_now``: the farm's clock when it opened (its deadline is on that clock)."""
+        self._moment = moment
+        self._moment_offset = farm_now - self._clock()
+        self.caption.setText("ONE-TIME CODE")
+        self.code.setText(format_code(moment.code))
+        self.code.setToolTip("Enter this code on the PC that is joining; it works once "
+                             "for a few minutes")
+        self.pair_button.setEnabled(False)
+        self._ticker.start()
+        self._tick()
+
+    def _tick(self) -> None:
+        if self._moment is None:
+            self._ticker.stop()
+            return
+        left = self._moment.ends - (self._clock() + self._moment_offset)
+        if left <= 0:
+            self._moment = None
+            self._ticker.stop()
+            self.pair_button.setEnabled(True)
+            self.show_info(self._info)
+            return
+        minutes, seconds = divmod(int(left + 0.999), 60)
+        hint = (f"· enter this one-time code on the PC that is joining "
+                f"({minutes}:{seconds:02d} left)")
+        self.hint.setText(hint)
+        self.hint.setToolTip(hint[2:])
 
 
 class MessageBanner(QLabel):

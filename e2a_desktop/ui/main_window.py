@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         menu.addAction("&Quit", "Ctrl+Q", self.close)
 
     def _connect(self) -> None:
+        self.banner.pair_requested.connect(self.open_pairing_moment)
         self.drop.files_dropped.connect(self._on_files_dropped)
         self.drop.open_requested.connect(self.choose_book)
         self.controls.start_requested.connect(self.start_conversion)
@@ -360,6 +361,15 @@ class MainWindow(QMainWindow):
     def _on_event(self, event: Event) -> None:
         if isinstance(event, FarmStarted):
             self.banner.show_info(self.core.host.info)
+
+    def open_pairing_moment(self) -> None:
+        """"Pair a node": a one-time code the guesses of other machines cannot use up."""
+        pairing = self.core.host.farm.pairing
+        moment = pairing.open_moment()
+        self.banner.show_moment(moment, pairing.clock())
+        minutes = round((moment.ends - moment.opened) / 60)
+        self.log_pane.add(f"a one-time pairing code is up for {minutes} minutes "
+                          "(Pair a node); the farm code works again after it")
 
     def _on_waiting_listed(self, count: int) -> None:
         self.tabs.setTabText(self.tabs.indexOf(self.waiting_panel),

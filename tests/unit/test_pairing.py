@@ -141,3 +141,54 @@ def test_attempts_never_confirmed_count_as_failed_guesses(tmp_path: Path) -> Non
     clock.advance(PENDING_TTL_S + 1)
     late = Node("node-late0001", CODE)
     assert registry.begin(late.node_id, "pc", late.message, peer="10.0.0.66") is None
+
+
+def _guess_wrong(registry: PairingRegistry, peer: str, times: int) -> None:
+    for n in range(times):
+        guesser = Node(f"node-{peer.replace('.', '')}{n:04d}", "000000")
+        answer = registry.begin(guesser.node_id, "x", guesser.message, peer=peer)
+        if answer is None:
+            return
+        assert not registry.confirm(guesser.node_id, "0" * 64)
+
+
+def test_the_person_at_the_desktop_gets_in_while_strangers_spend_the_budget(
+        tmp_path: Path) -> None:
+    """Six addresses guessing spend the shared budget: a right code from a seventh was
+    refused for a minute (finding 4). "Pair a node" on the desktop opens a moment with a
+    one-time code that the guessers cannot use up, and they are kept out of it."""
+    clock = FakeClock()
+    registry = PairingRegistry(tmp_path, CODE, clock)
+    attackers = [f"10.0.0.{i}" for i in range(20, 26)]
+    for peer in attackers:
+        _guess_wrong(registry, peer, MAX_GUESSES_PER_PEER)
+    honest = Node("node-honest01", CODE)
+    assert registry.begin(honest.node_id, "pc", honest.message, peer="10.0.0.9") is None
+
+    moment = registry.open_moment()
+    assert moment.code != CODE and len(moment.code) == 6
+    for peer in attackers:  # those guessing when it opened get nothing from it
+        barred = Node(f"node-{peer.replace('.', '')}late", moment.code)
+        assert registry.begin(barred.node_id, "x", barred.message, peer=peer) is None
+    _guess_wrong(registry, "10.0.0.77", 50)  # a fresh address: its own 5 guesses only
+    latecomer = Node("node-honest02", moment.code)
+    answer = registry.begin(latecomer.node_id, "pc", latecomer.message, peer="10.0.0.9")
+    assert answer is not None
+    _secret, proof = latecomer.answer(*answer)
+    assert proof and registry.confirm(latecomer.node_id, proof)
+    assert registry.knows("node-honest02")
+
+
+def test_a_pairing_moment_ends_and_its_code_with_it(tmp_path: Path) -> None:
+    clock = FakeClock()
+    registry = PairingRegistry(tmp_path, CODE, clock)
+    moment = registry.open_moment(seconds=180)
+    clock.advance(181)
+    assert registry.moment() is None
+    late = Node("node-late0001", moment.code)
+    answer = registry.begin(late.node_id, "pc", late.message, peer="10.0.0.9")
+    assert answer is not None and late.answer(*answer)[1] == ""  # the code is no more
+    standing = Node("node-std00001", CODE)
+    answer = registry.begin(standing.node_id, "pc", standing.message, peer="10.0.0.8")
+    assert answer is not None
+    assert registry.confirm(standing.node_id, standing.answer(*answer)[1])
