@@ -47,16 +47,25 @@ def _tags(metadata: Metadata) -> dict[str, str]:
     return {k: v for k, v in tags.items() if v}
 
 
+def chapter_marks(chapters: Sequence[BoundChapter]) -> list[tuple[int, int]]:
+    """Each chapter's (start, end) in the bound book, in milliseconds, as its chapter
+    marks say (subtitles are timed from these too)."""
+    marks = []
+    start = 0
+    for chapter in chapters:
+        end = start + max(1, round(chapter.duration * 1000))
+        marks.append((start, end))
+        start = end
+    return marks
+
+
 def ffmetadata(metadata: Metadata, chapters: Sequence[BoundChapter]) -> str:
     """FFMETADATA1 text: global tags and one [CHAPTER] per chapter (milliseconds)."""
     lines = [";FFMETADATA1"]
     lines += [f"{key}={_escape(value)}" for key, value in _tags(metadata).items()]
-    start = 0
-    for chapter in chapters:
-        end = start + max(1, round(chapter.duration * 1000))
+    for chapter, (start, end) in zip(chapters, chapter_marks(chapters), strict=True):
         lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}",
                   f"title={_escape(chapter.title)}"]
-        start = end
     return "\n".join(lines) + "\n"
 
 
