@@ -165,10 +165,11 @@ class ClusterDispatcher:
                                      if w.caps is not None))
             self._say(f"cluster: rendering with {ready} worker(s): {names}")
             return True
-        if now - self._noted_waiting >= WAITING_NOTE_EVERY_S:
+        wanted, here = max(1, self._wait_workers), len(self._workers)
+        if self._watch.pinged and here < wanted and \
+                now - self._noted_waiting >= WAITING_NOTE_EVERY_S:
             self._noted_waiting = now
-            wanted = max(1, self._wait_workers)
-            self._say(f"cluster: waiting for workers ({ready} of {wanted} ready); start them "
+            self._say(f"cluster: waiting for workers ({here} of {wanted} here); start them "
                       "with: e2a-node --cluster URL")
         return False
 

@@ -50,10 +50,10 @@ class WorkerWatch:
             return {host: self._concurrency.get(host, 1) for host, seen in self._seen.items()
                     if now - seen <= GONE_AFTER_S}
 
-    def wait_heard(self, timeout: float) -> None:
-        """Block until the next round of pings was answered (or ``timeout``)."""
-        self._heard.clear()
-        self._heard.wait(timeout)
+    @property
+    def pinged(self) -> bool:
+        """A first round of pings has come back (until then, no worker is known absent)."""
+        return self._heard.is_set()
 
     def _run(self) -> None:
         failures = 0

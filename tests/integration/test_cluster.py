@@ -7,7 +7,9 @@ and a cluster that cannot be reached is one line, not a traceback.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +19,8 @@ from mutagen.mp4 import MP4
 
 from tests.conftest import SAMPLE_TITLES
 from tests.integration.cli_runner import e2a, run_cli
-from tests.integration.cluster_procs import ClusterWorker, RedisServer, free_port
+from tests.integration.cluster_procs import ClusterWorker, RedisServer, free_port, wait_for
+from tests.integration.farm_procs import job_db, query
 
 pytestmark = [
     pytest.mark.slow,
@@ -80,6 +83,76 @@ def test_two_workers_render_the_sample_book_as_a_local_run_does(
                                                                        cluster_length)
     for (_, a), (_, b) in zip(_chapters(local), _chapters(clustered), strict=True):
         assert abs(a - b) < 0.01 * local_length
+
+
+def _start_coordinator(book: Path, out: Path, server: RedisServer, log: Path,
+                       data: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "e2a_desktop", "convert", str(book), "-o", str(out),
+             "--cluster", server.url, "--wait-nodes", "2", "--unit-chars", UNIT_CHARS],
+            stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "E2A_DATA_DIR": str(data)})
+
+
+def test_a_coordinator_killed_and_run_again_resumes(
+        sample_book: Path, tmp_path: Path, redis_server: RedisServer,
+        workers: list[ClusterWorker]) -> None:
+    out, log, data = tmp_path / "book.m4b", tmp_path / "coordinator.log", tmp_path / "coord"
+
+    def done() -> int:
+        return len(query(job_db(data), "SELECT id FROM units WHERE status = 'done'"))
+
+    first = _start_coordinator(sample_book, out, redis_server, log, data)
+    try:
+        wait_for(lambda: done() >= 1, 120, "the first unit to be accepted")
+        first.kill()  # as a crash or a power cut would
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait(10)
+    assert done() >= 1
+    assert not out.exists()
+
+    again = e2a("convert", str(sample_book), "-o", str(out), "--cluster", redis_server.url,
+                "--unit-chars", UNIT_CHARS, env={"E2A_DATA_DIR": str(data)})
+    assert again.returncode == 0, again.stderr
+    assert "resuming: " in again.stderr and "units already spoken" in again.stderr
+    assert [t for t, _ in _chapters(out)] == SAMPLE_TITLES
+    assert query(job_db(data), "SELECT id FROM units WHERE status != 'done'") == []
+
+
+def test_a_worker_killed_mid_unit_loses_nothing(
+        sample_book: Path, tmp_path: Path, redis_server: RedisServer,
+        workers: list[ClusterWorker]) -> None:
+    local, clustered = tmp_path / "local.m4b", tmp_path / "cluster.m4b"
+    out = e2a("convert", str(sample_book), "-o", str(local), "--no-farm",
+              "--unit-chars", UNIT_CHARS)
+    assert out.returncode == 0, out.stderr
+    alpha = workers[0]
+    log = tmp_path / "coordinator.log"
+    coordinator = _start_coordinator(sample_book, clustered, redis_server, log,
+                                     tmp_path / "coordinator")
+    try:
+        wait_for(lambda: "Task e2a.speak_unit[" in alpha.text(), 120,
+                 "alpha to receive its first unit")
+        alpha.kill()
+        said = alpha.text()
+        assert said.count("Task e2a.speak_unit[") > said.count(" s of audio in "), \
+            "alpha finished its unit before it was killed: not a mid-unit kill"
+        assert coordinator.wait(300) == 0, log.read_text()
+    finally:
+        if coordinator.poll() is None:
+            coordinator.kill()
+            coordinator.wait(10)
+    text = log.read_text()
+    assert "cluster: worker e2a@alpha stopped answering; its unit(s) " in text, text
+    assert "go to the others" in text
+    assert [t for t, _ in _chapters(clustered)] == SAMPLE_TITLES
+    local_length, cluster_length = MP4(str(local)).info.length, MP4(str(clustered)).info.length
+    assert abs(cluster_length - local_length) < 0.01 * local_length, (local_length,
+                                                                       cluster_length)
 
 
 def test_a_wrong_password_is_one_line(sample_book: Path, tmp_path: Path) -> None:
