@@ -94,13 +94,22 @@ def _available(store: ModelStore, language: str | None) -> int:
     for entry in entries:
         mark = "installed" if (entry.engine, entry.name) in installed else \
             _size(entry.size) if entry.size else ""
-        licence = f"licence {entry.licence.name}" if entry.licence and \
-            entry.licence.must_accept else ""
+        licence = _licence_column(entry.licence)
         language_column = entry.language if entry.language != "multi" else \
             ",".join(entry.languages) or "multi"
         print("\t".join(x for x in (f"{entry.engine}:{entry.name}", language_column,
                                     entry.quality, mark, licence) if x))
     return 0
+
+
+def _licence_column(licence: Licence | None) -> str:
+    """Every licence is named; those that bind the user (non-commercial, custom) say so."""
+    if licence is None:
+        return ""
+    if not licence.must_accept:
+        return f"licence {licence.name}"
+    binding = "NON-COMMERCIAL" if "NON-COMMERCIAL" in licence.summary else "read it first"
+    return f"licence {licence.name} ({binding}; --accept-licence)"
 
 
 def _size(size: int) -> str:

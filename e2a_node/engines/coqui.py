@@ -43,6 +43,15 @@ def model_folder(voices_dir: Path | None, name: str) -> Path | None:
     return folder if (folder / "config.json").is_file() else None
 
 
+def model_name(folder_name: str) -> str:
+    """The model a folder holds: its name with "/" stored as "--". A catalogue name has
+    four parts (tts_models/LANG/DATASET/MODEL) and its last may hold "--" itself
+    (``vits--neon``), so only the first three are split off."""
+    if folder_name.startswith("tts_models--"):
+        return "/".join(folder_name.split("--", 3))
+    return folder_name.replace("--", "/")
+
+
 def _config(folder: Path) -> dict[str, Any]:
     try:
         data = json.loads((folder / "config.json").read_text(encoding="utf-8"))
@@ -106,7 +115,7 @@ class CoquiEngine(Engine):
         for folder in sorted(root.iterdir()):
             if folder.name.startswith(".") or not (folder / "config.json").is_file():
                 continue
-            name = folder.name.replace("--", "/")
+            name = model_name(folder.name)
             config = _config(folder)
             languages = _languages(name, config)
             language = languages[0] if len(languages) == 1 else "multi" if languages else ""

@@ -13,11 +13,13 @@ import difflib
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .. import language_tags
 from ..errors import VoiceError
@@ -77,16 +79,43 @@ CPML = Licence(
     "model, or audio it makes, for anything commercial (selling audiobooks included).",
     "https://coqui.ai/cpml", must_accept=True)
 
+_NON_COMMERCIAL = re.compile(r"(\bNC\b|non[- ]?commercial)", re.IGNORECASE)
+_URL = re.compile(r"https?://\S+")
+
+
+def licence_of(text: str) -> Licence | None:
+    """What a model's licence line means for the user. Non-commercial (CC BY-NC, CPML)
+    and custom licences are shown and accepted once before the download, like XTTS's;
+    open ones (Apache, BSD, MIT, CC BY) are only named."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.lower() == "cpml":
+        return CPML
+    url = next(iter(_URL.findall(text)), "")
+    if _NON_COMMERCIAL.search(text):
+        return Licence(text, f"{text}: NON-COMMERCIAL use only. You may not use this model, "
+                       "or audio it makes, for anything commercial (selling audiobooks "
+                       "included).", url or "https://creativecommons.org/licenses/",
+                       must_accept=True)
+    if text.lower().startswith("custom"):
+        return Licence("custom", "A licence of its own: read it before you use the audio "
+                       f"(at {url or 'the model page'}).", url, must_accept=True)
+    return Licence(text)
+
+
 XTTS_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "pl", "tr", "ru", "nl", "cs", "ar",
                   "zh-cn", "hu", "ko", "ja", "hi")
 
 
-_SAFE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+_SAFE = re.compile(r"^\w[\w.\-]*$")  # letters of any script: Piper's pt_PT-tugão-medium
 
 
 def safe_part(name: str) -> bool:
-    """A name that can be one path component as it is (a list from the network may lie)."""
-    return bool(_SAFE.match(name)) and ".." not in name
+    """A name that can be one path component as it is (a list from the network may lie):
+    letters, digits, ``_.-`` only, in NFC (so macOS's decomposed file names match it)."""
+    return bool(_SAFE.match(name)) and ".." not in name \
+        and unicodedata.normalize("NFC", name) == name
 
 
 def piper_base_url() -> str:
@@ -119,7 +148,7 @@ def parse_piper(data: Any, base_url: str, source: str = "voices.json") -> list[C
 
 def _piper_file(base_url: str, path: str, facts: Any) -> RemoteFile:
     facts = facts if isinstance(facts, dict) else {}
-    return RemoteFile(base_url + path, path.rsplit("/", 1)[-1],
+    return RemoteFile(base_url + quote(path), path.rsplit("/", 1)[-1],
                       int(facts.get("size_bytes") or 0), str(facts.get("md5_digest") or ""))
 
 
@@ -150,9 +179,7 @@ def _coqui_entry(full: str, language: str, facts: Any) -> CatalogueEntry | None:
     if not urls:
         return None
     name = full.rsplit("/", 1)[-1] if language == "multilingual" else full
-    licence_name = str(facts.get("license") or "")
-    licence = CPML if licence_name.lower() == "cpml" else (
-        Licence(licence_name) if licence_name else None)
+    licence = licence_of(str(facts.get("license") or ""))
     files = tuple(RemoteFile(str(u), str(u).rsplit("/", 1)[-1]) for u in urls)
     if not all(safe_part(f.name) for f in files):
         return None
