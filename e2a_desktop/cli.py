@@ -109,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--chapters", help="chapters to convert, e.g. 1-3,7 (1-based)")
     convert.add_argument("--split-chapters", action="store_true",
                          help="one file per chapter instead of one book file")
+    convert.add_argument("--subtitles", choices=("srt", "vtt"), help="also write "
+                         "sentence-timed subtitles beside the audiobook (BOOK.srt or BOOK.vtt; "
+                         "with --split-chapters, one per chapter file)")
     _reading_arguments(convert)
     farm = convert.add_argument_group("farm (other PCs running e2a-node help render)")
     farm.add_argument("--no-farm", action="store_true",
@@ -206,7 +209,8 @@ def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRe
         name=args.farm_name)
     return ConvertRequest(args.book, args.output, args.format, settings, plan=plan,
                           chapters=args.chapters, split_chapters=args.split_chapters, farm=farm,
-                          sentence_limit=limit, reading=_reading(args))
+                          sentence_limit=limit, reading=_reading(args),
+                          subtitles=args.subtitles)
 
 
 def _speaker(asked: str, voice: VoiceInfo) -> str:

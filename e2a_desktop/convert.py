@@ -45,6 +45,7 @@ class ConvertRequest:
     plan: PlanSettings = field(default_factory=PlanSettings)
     chapters: str | None = None  # "1-3,7" (1-based), None for all
     split_chapters: bool = False
+    subtitles: str | None = None  # "srt" or "vtt": sentence-timed subtitles beside the book
     farm: FarmOptions | None = None
     sentence_limit: int | None = None  # the voice's per-call limit (VoiceInfo.max_chars)
     reading: ReadOptions = field(default_factory=ReadOptions)  # parts read beyond the default

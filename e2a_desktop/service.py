@@ -57,6 +57,7 @@ from .nodestate import NodeState
 from .progress import ProgressModel, ProgressSnapshot
 from .storage import storage_fault
 from .store import UnitRecord
+from .subtitles import write_beside
 
 log = logging.getLogger(__name__)
 
@@ -412,6 +413,10 @@ class Conversion:
                 self.bus.emit(Binding(out))
                 write_chapter_file(chapter, n, len(chapters), metadata, cover, prepared.fmt,
                                    out, self.job.folder)
+        if self.request.subtitles:
+            settings = self.job.settings
+            write_beside(self.job.store, prepared.chapters, chapters, prepared.outputs,
+                         settings.pauses.at_speed(settings.engine.speed), self.request.subtitles)
         return prepared.outputs, sum(c.duration for c in chapters)
 
     def _finish(self, outcome: Outcome) -> None:
