@@ -60,6 +60,12 @@ BENCH_AFTER_BAD_UPLOADS = 3
 IDLE_RETRY_S = 2.0
 """How soon a node asks again when the farm has no book."""
 DEFAULT_GONE_AFTER_S = 60.0
+SPEAKER_SILENT_S = 15.0
+"""A node that beats every couple of seconds while it speaks and then falls silent this
+long is gone (killed, unplugged): its unit goes back now, not when its lease lapses a
+minute later. Nodes that beat slowly (older ones) keep the lease's own time."""
+FAST_BEAT_S = 3.0
+"""Beats at most this far apart, on average, make a node a fast beater (see above)."""
 HEAVY_ENGINES = frozenset({"coqui"})
 """Engines many times faster on a GPU than on a CPU: GPU nodes get their units first."""
 FREE_RECENTLY_S = 10.0
@@ -88,6 +94,8 @@ class NodeStats:
     busy_seconds: float = 0.0
     bad_uploads: int = 0
     last_seen: float = 0.0
+    beat_gap: float = 0.0
+    """How far apart its requests come, on average (0: not known yet)."""
     retry_after: float = 0.0
     given: set[int] = field(default_factory=set)
     """Units given to it and not taken back: only these may it upload. (How long it spoke
@@ -285,7 +293,11 @@ class Farm:
             self.emit(NodeBack(node_id, stats.name, self.clock() - stats.last_seen))
             stats.state = NodeState.JOINED
             self._changed(stats)
-        stats.last_seen = self.clock()
+        now = self.clock()
+        gap = now - stats.last_seen
+        if stats.last_seen and 0 < gap < DEFAULT_GONE_AFTER_S:
+            stats.beat_gap = gap if not stats.beat_gap else 0.7 * stats.beat_gap + 0.3 * gap
+        stats.last_seen = now
         return stats
 
     def _name(self, node_id: str) -> str:
@@ -486,6 +498,8 @@ class Farm:
         with self._lock:
             for stats in self.nodes.values():
                 allowed = max(self.gone_after, stats.retry_after + 5.0)
+                if stats.state is NodeState.SPEAKING and 0 < stats.beat_gap <= FAST_BEAT_S:
+                    allowed = min(allowed, max(SPEAKER_SILENT_S, 5 * stats.beat_gap))
                 if stats.node_id in self.local_names:
                     continue  # in this process: it cannot vanish (it is quiet when paused)
                 if not stats.state.quiet and now - stats.last_seen > allowed:
@@ -495,6 +509,20 @@ class Farm:
         for stats in gone:
             self.emit(NodeGone(stats.node_id, stats.name, now - stats.last_seen))
             self._changed(stats)
+            self._take_back_from(stats, "node gone")
+
+    def _take_back_from(self, stats: NodeStats, why: str) -> None:
+        """The units a vanished node held go back to the queue now (its lease would keep
+        them a minute more); if it was only slow and comes back, the farm has them."""
+        with self._lock:
+            work = self._work
+            held = ([lease.unit_id for lease in work.job.store.leases()
+                     if lease.node == stats.node_id] if work is not None else [])
+            for unit_id in held:
+                assert work is not None
+                work.job.store.release(unit_id, stats.node_id)
+        for unit_id in held:
+            self.emit(UnitRequeued(unit_id, stats.node_id, why, stats.name))
 
     def _report_expired(self, work: _Work | None) -> None:
         if work is None:
