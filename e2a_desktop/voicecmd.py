@@ -30,6 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--download", metavar="NAME", help="download and install a voice "
                         "(a name from --available)")
     parser.add_argument("--remove", metavar="NAME", help="delete an installed voice")
+    parser.add_argument("--add", metavar="PATH", type=Path, help="install a voice you have: "
+                        "a Piper NAME.onnx (with NAME.onnx.json beside it) or a Coqui model "
+                        "folder (config.json and checkpoint, e.g. your fine-tuned XTTS)")
+    parser.add_argument("--name", help="with --add: the name to install it under (default: "
+                        "the file's or folder's)")
     parser.add_argument("--refresh", action="store_true",
                         help="fetch the current list of Piper voices (needs the network)")
     parser.add_argument("--accept-licence", action="store_true",
@@ -44,6 +49,14 @@ def run(args: argparse.Namespace) -> int:
         return _download(store, args.download, args.accept_licence)
     if args.remove:
         print(f"removed {store.remove(args.remove)}")
+        return 0
+    if args.add:
+        from e2a_node.voices.local import add_local
+
+        record = add_local(store, args.add, args.name)
+        print(f"added {record.engine}:{record.name} from {args.add}; use it with "
+              + (f"--voice {record.name}" if record.engine == "piper"
+                 else f"--engine coqui --model {record.name}"))
         return 0
     if args.available:
         return _available(store, args.language)
