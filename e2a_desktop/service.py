@@ -135,7 +135,8 @@ class Conversion:
         # None: the built-in node makes its own engines, on the device it was given (a
         # factory of ours here once loaded every voice on the CPU, whatever was asked).
         self._engine_factory = engine_factory
-        self._device = device
+        self.device = device
+        """Where this PC's voice runs ("auto", "cpu", "cuda:0", "mps"): the user's choice."""
         self._use_local_node = local_node  # False: this PC only coordinates (LAN nodes speak)
         self._job_meta = dict(job_meta or {})  # kept in the job's store (a front end's notes)
         self._changed = threading.Event()
@@ -265,7 +266,7 @@ class Conversion:
         thread.start()
 
     def _start_local_node(self) -> None:
-        config = NodeConfig(self.paths.data_dir, name=LOCAL_NAME, device=self._device)
+        config = NodeConfig(self.paths.data_dir, name=LOCAL_NAME, device=self.device)
         self._local_link = LocalLink(self.farm, self._fail)
         worker = NodeWorker(config, engine_factory=self._engine_factory,
                             link=self._local_link, identity=NodeIdentity(LOCAL_NODE, LOCAL_NAME))

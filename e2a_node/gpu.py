@@ -88,6 +88,41 @@ def _from_nvidia_smi(index: int) -> GpuInfo | None:
     return GpuInfo(name.strip(), int(free.strip()) if free.strip().isdigit() else 0)
 
 
+def list_gpus() -> list[tuple[str, GpuInfo]]:
+    """The GPUs a voice could run on here, as (device, info): ("cuda:0", RTX 3060 …).
+    Without torch imported (a Piper PC), nvidia-smi is asked; nothing found: []."""
+    torch = sys.modules.get("torch")
+    found: list[tuple[str, GpuInfo]] = []
+    if torch is not None:
+        try:
+            for index in range(torch.cuda.device_count() if torch.cuda.is_available() else 0):
+                info = _from_torch(index)
+                if info is not None:
+                    found.append((f"cuda:{index}", info))
+            mps = getattr(torch.backends, "mps", None)
+            if mps is not None and mps.is_available():
+                found.append(("mps", GpuInfo("Apple GPU")))
+        except Exception:  # a driver in trouble: the CPU is still there
+            return found
+        return found
+    exe = shutil.which("nvidia-smi")
+    if exe is None:
+        return []
+    try:
+        out = subprocess.run([exe, "--query-gpu=index,name,memory.free",
+                              "--format=csv,noheader,nounits"],
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    for line in out.stdout.splitlines() if out.returncode == 0 else []:
+        number, _, rest = line.partition(",")
+        name, _, free = rest.partition(",")
+        if number.strip().isdigit() and name.strip():
+            found.append((f"cuda:{number.strip()}", GpuInfo(
+                name.strip(), int(free.strip()) if free.strip().isdigit() else 0)))
+    return found
+
+
 def gpu_label(device: str, gpu: str, free_mb: int) -> str:
     """How a node's device reads in a table: "cuda · RTX 3060, 10.2 GB free"."""
     if not gpu:

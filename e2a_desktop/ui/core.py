@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from e2a_node.engines import available_voices
 from e2a_node.engines.base import VoiceInfo
+from e2a_node.gpu import GpuInfo, list_gpus
 from e2a_node.settings import EngineSettings
 
 from ..audio.playback import Playback, play_wav
@@ -39,6 +40,7 @@ class DesktopCore:
         self.bus = EventBus()
         self.bridge = CoreBridge(self.bus)
         self.voices: list[VoiceInfo] = available_voices(self.paths.voices_dir)
+        self.gpus: list[tuple[str, GpuInfo]] = list_gpus()  # for the device choice
         self.output_folder = output_folder or Path.home()
         self.farm_problem = ""
         options = farm or FarmOptions(mdns_interfaces=network.mdns_list)

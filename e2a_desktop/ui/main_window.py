@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.chapters = ChapterModel(self)
         self.chapter_view = ChapterView(self.chapters)
         self.edits = BookEdits(self.chapters, self.book_panel)
-        self.settings = SettingsPanel(core.voices, core.output_folder)
+        self.settings = SettingsPanel(core.voices, core.output_folder, gpus=core.gpus)
         self.controls = ConvertControls()
         self.nodes = NodesModel(self)
         self.log_pane = LogPane()
@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         meta = {META_KEY: self._starting.to_json()} if self._starting else None
         session = ConversionSession(prepared, core.paths, core.bus, core.host, core.bridge, self,
                                     render_here=self.settings.render_here.isChecked(),
-                                    job_meta=meta)
+                                    job_meta=meta, device=self.settings.chosen_device())
         session.started.connect(self._on_started)
         session.start_failed.connect(self._on_start_failed)
         session.progressed.connect(self.controls.show_progress)

@@ -37,6 +37,7 @@ def restore(panel: SettingsPanel, window: QMainWindow) -> None:
         panel.folder.setText(folder)
     panel.split.setChecked(_flag(store.value("output/split", False)))
     panel.render_here.setChecked(_flag(store.value("farm/render_here", True)))
+    panel.select_device(str(store.value("farm/device", "auto", str)))
     geometry = store.value("window/geometry", None)
     if isinstance(geometry, QByteArray | bytes):
         window.restoreGeometry(QByteArray(geometry))
@@ -52,6 +53,7 @@ def save(panel: SettingsPanel, window: QMainWindow) -> None:
     store.setValue("output/folder", panel.folder.text())
     store.setValue("output/split", panel.split.isChecked())
     store.setValue("farm/render_here", panel.render_here.isChecked())
+    store.setValue("farm/device", panel.chosen_device())
     store.setValue("window/geometry", window.saveGeometry())
     store.sync()
 

@@ -42,10 +42,11 @@ class ConversionSession(QObject):
 
     def __init__(self, prepared: PreparedBook, paths: AppPaths, bus: EventBus, host: FarmHost,
                  bridge: CoreBridge, parent: QObject | None = None,
-                 render_here: bool = True, job_meta: dict[str, str] | None = None) -> None:
+                 render_here: bool = True, job_meta: dict[str, str] | None = None,
+                 device: str = "auto") -> None:
         super().__init__(parent)
         self.conversion = Conversion(prepared, paths, bus=bus, host=host, local_node=render_here,
-                                     job_meta=job_meta)
+                                     job_meta=job_meta, device=device)
         self._chapter_states: dict[int, str] = {}  # as last shown
         self._timer = QTimer(self)
         self._timer.setInterval(PROGRESS_REFRESH_MS)

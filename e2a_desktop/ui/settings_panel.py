@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from e2a_node.engines.base import VoiceInfo
+from e2a_node.gpu import GpuInfo
 from e2a_node.settings import EngineSettings
 
 from ..audio.formats import FORMATS
@@ -54,7 +55,8 @@ class SettingsPanel(QWidget):
     voice_changed = Signal()
 
     def __init__(self, voices: list[VoiceInfo], folder: Path,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 gpus: list[tuple[str, GpuInfo]] | None = None) -> None:
         super().__init__(parent)
         self.voices = voices
         self.voice = QComboBox()
@@ -103,12 +105,24 @@ class SettingsPanel(QWidget):
         self.render_here = QCheckBox("This PC speaks too")
         self.render_here.setChecked(True)
         self.render_here.setToolTip("Uncheck to leave the speaking to the other PCs of the farm")
+        self.device = QComboBox()
+        self.device.setAccessibleName("This PC's device")
+        self.device.addItem("Automatic (a GPU where the voice can use one)", "auto")
+        self.device.addItem("CPU only", "cpu")
+        for device, gpu in gpus or []:
+            free = f", {gpu.free_mb / 1024:.1f} GB free" if gpu.free_mb else ""
+            self.device.addItem(f"{gpu.name}{free} ({device})", device)
+        self.device.setToolTip("Where this PC's voice runs. Coqui/XTTS voices are many times "
+                               "faster on a GPU; Piper uses one where onnxruntime has CUDA. "
+                               "The Nodes table shows the device really used.")
+        self.render_here.toggled.connect(self.device.setEnabled)
         output_box = QGroupBox("Output")
         output_form = QFormLayout(output_box)
         output_form.addRow("Fo&rmat", self.format)  # Alt+F is the File menu
         output_form.addRow(_label("F&older", self.folder), folder_row)
         output_form.addRow(self.split)
         output_form.addRow(self.render_here)
+        output_form.addRow(_label("&Device", self.device), self.device)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -140,6 +154,14 @@ class SettingsPanel(QWidget):
         for i, info in enumerate(self.voices):
             if info.name == name or f"{info.engine}:{info.name}" == name:
                 self.voice.setCurrentIndex(i)
+
+    def chosen_device(self) -> str:
+        return str(self.device.currentData() or "auto")
+
+    def select_device(self, device: str) -> None:
+        """Show ``device`` if this PC still has it (a GPU may have gone); else Automatic."""
+        index = self.device.findData(device)
+        self.device.setCurrentIndex(index if index >= 0 else 0)
 
     def output(self) -> OutputChoice:
         return OutputChoice(str(self.format.currentData()), Path(self.folder.text()).expanduser(),

@@ -1,0 +1,78 @@
+"""The window lets the person choose where this PC's voice runs, shows the GPUs it found,
+remembers the choice, and the conversion uses it (issue 23: the GPU from every front end;
+before, the window's built-in node was fixed to the CPU)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from e2a_desktop.ui import core as core_module
+from e2a_desktop.ui import prefs
+from e2a_desktop.ui.main_window import MainWindow
+from e2a_node import gpu
+from e2a_node.gpu import GpuInfo, list_gpus
+from tests.helpers.fakes import GateEngine
+
+RTX = GpuInfo("NVIDIA GeForce RTX 3060", 10240)
+
+
+@pytest.fixture
+def a_gpu_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This PC has one NVIDIA card (what list_gpus found, before the core is built)."""
+    monkeypatch.setattr(core_module, "list_gpus", lambda: [("cuda:0", RTX)])
+
+
+def test_the_device_choice_lists_the_gpu_and_the_conversion_runs_on_it(
+        a_gpu_here: None, qtbot: QtBot, gate: type[GateEngine],
+        make_window: Callable[[], MainWindow], sample_book: Path) -> None:
+    window = make_window()
+    combo = window.settings.device
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert labels == ["Automatic (a GPU where the voice can use one)", "CPU only",
+                      "NVIDIA GeForce RTX 3060, 10.0 GB free (cuda:0)"]
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_End)  # by keyboard, as a person without a mouse would
+    assert window.settings.chosen_device() == "cuda:0"
+    window.settings.select_voice("gate:gate")
+    with qtbot.waitSignal(window.book_opened, timeout=60_000):
+        window.open_book(sample_book)
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60_000)
+    assert window.session is not None and window.session.conversion.device == "cuda:0"
+    prefs.save(window.settings, window)
+    again = make_window()  # the app opened again: the choice is remembered
+    assert again.settings.chosen_device() == "cuda:0"
+
+
+def test_a_remembered_gpu_that_is_gone_falls_back_to_automatic(
+        make_window: Callable[[], MainWindow]) -> None:
+    window = make_window()
+    window.settings.select_device("cuda:3")
+    assert window.settings.chosen_device() == "auto"
+
+
+def test_unticking_this_pc_speaks_greys_out_its_device(
+        make_window: Callable[[], MainWindow]) -> None:
+    window = make_window()
+    window.settings.render_here.setChecked(False)
+    assert not window.settings.device.isEnabled()
+
+
+def test_gpus_are_found_with_nvidia_smi_where_torch_is_not_loaded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tool = tmp_path / "nvidia-smi"
+    tool.write_text("#!/bin/sh\necho '0, NVIDIA GeForce RTX 3060, 10240'\n"
+                    "echo '1, NVIDIA RTX A4000, 15000'\n")
+    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    monkeypatch.setattr(gpu, "_cache", {})
+    assert list_gpus() == [("cuda:0", RTX), ("cuda:1", GpuInfo("NVIDIA RTX A4000", 15000))]
