@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     return _installed(store, args.language)
 
 
-def _matches(language: str, wanted: str | None, also: tuple[str, ...] = ()) -> bool:
+def speaks(language: str, wanted: str | None, also: tuple[str, ...] = ()) -> bool:
     """Whether a voice of ``language`` (a multilingual model: ``also``) speaks ``wanted``:
     a region asked for (``pt_BR``) must be the voice's own, except for a multilingual
     model, which speaks every region of its languages (XTTS's ``pt`` is ``pt-BR`` too)."""
@@ -80,7 +80,7 @@ def _matches(language: str, wanted: str | None, also: tuple[str, ...] = ()) -> b
 
 def _installed(store: ModelStore, language: str | None) -> int:
     voices = [v for v in available_voices(store.voices_dir)
-              if _matches(v.language, language, v.languages)]
+              if speaks(v.language, language, v.languages)]
     if not voices:
         wanted = f" speaking '{language}'" if language else ""
         print(f"no voices{wanted} installed; see `e2a voices --available"
@@ -100,7 +100,7 @@ def _where(voice: VoiceInfo) -> str:
 def _available(store: ModelStore, language: str | None) -> int:
     installed = {(v.engine, v.name) for v in available_voices(store.voices_dir)}
     entries = [e for e in store.catalogue.entries
-               if _matches(e.language, language, e.languages)]
+               if speaks(e.language, language, e.languages)]
     if not entries:
         print(f"the catalogue has no voice for '{language}'", file=sys.stderr)
         return 1

@@ -10,9 +10,11 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow
+
+from e2a_node.engines import available_voices
 
 from ..convert import PreparedBook, prepare
 from ..ebook import read_book
@@ -37,6 +39,7 @@ from .sampler import SamplePlayer
 from .saved import META_KEY, SavedRequest
 from .session import ConversionSession
 from .settings_panel import SettingsPanel
+from .voice_manager import VoiceManager
 from .waiting import WaitingPanel
 from .waiting_books import WaitingBooks
 
@@ -103,6 +106,8 @@ class MainWindow(QMainWindow):
         menu.addAction("&Close book", "Ctrl+W", self.close_book)
         menu.addSeparator()
         menu.addAction("&Quit", "Ctrl+Q", self.close)
+        voices = self.menuBar().addMenu("&Voices")
+        voices.addAction("&Manage voices…", "Ctrl+Shift+V", self.manage_voices)
 
     def _connect(self) -> None:
         self.banner.pair_requested.connect(self.open_pairing_moment)
@@ -361,6 +366,19 @@ class MainWindow(QMainWindow):
     def _on_event(self, event: Event) -> None:
         if isinstance(event, FarmStarted):
             self.banner.show_info(self.core.host.info)
+
+    def manage_voices(self) -> VoiceManager:
+        """Voices…: hear, download and remove voices; the voice list follows."""
+        language = self.book.metadata.language if self.book is not None else ""
+        dialog = VoiceManager(self.core, language, self)
+        dialog.voices_changed.connect(self._on_voices_changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _on_voices_changed(self) -> None:
+        self.core.voices = available_voices(self.core.paths.voices_dir)
+        self.settings.set_voices(self.core.voices)
 
     def open_pairing_moment(self) -> None:
         """"Pair a node": a one-time code the guesses of other machines cannot use up."""

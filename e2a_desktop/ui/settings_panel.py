@@ -146,6 +146,20 @@ class SettingsPanel(QWidget):
         if voice is not None:
             self.speed.setMaximum(voice.max_speed)
 
+    def set_voices(self, voices: list[VoiceInfo]) -> None:
+        """The installed voices changed (the voice manager): list them, keeping the choice
+        where it is still installed."""
+        chosen = self.chosen_voice()
+        self.voices = voices
+        self.voice.blockSignals(True)
+        self.voice.clear()
+        for info in voices:
+            self.voice.addItem(f"{info.name}  ({info.language or '?'}, {info.engine})")
+        self.voice.blockSignals(False)
+        if chosen is not None:
+            self.select_voice(f"{chosen.engine}:{chosen.name}")
+        self.voice_changed.emit()
+
     def chosen_voice(self) -> VoiceInfo | None:
         index = self.voice.currentIndex()
         return self.voices[index] if 0 <= index < len(self.voices) else None
