@@ -155,6 +155,48 @@ def test_a_worker_killed_mid_unit_loses_nothing(
                                                                        cluster_length)
 
 
+def _install_voice_copy(data: Path, name: str, model: bytes | None = None) -> None:
+    """The bundled voice under another name in ``data`` (``model``: other model bytes)."""
+    from e2a_node.engines.piper import piper_voices
+
+    bundled_model, bundled_config = piper_voices(None)["en_US-joe-medium"]
+    folder = data / "voices" / "piper"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.onnx").write_bytes(model if model is not None
+                                           else bundled_model.read_bytes())
+    shutil.copyfile(bundled_config, folder / f"{name}.onnx.json")
+
+
+def test_workers_without_the_voice_or_with_a_broken_one_fail_the_book_clearly(
+        sample_book: Path, tmp_path: Path, redis_server: RedisServer,
+        workers: list[ClusterWorker], data_dir: Path) -> None:
+    coordinator = tmp_path / "coordinator"
+    _install_voice_copy(coordinator, "en_US-copy-medium")  # the book's voice, here only...
+    _install_voice_copy(data_dir, "en_US-copy-medium", model=b"not an onnx model")
+    # ...and the workers share data_dir: both have a broken copy of it.
+    out = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--cluster",
+              redis_server.url, "--voice", "en_US-copy-medium",
+              env={"E2A_DATA_DIR": str(coordinator)})
+    assert out.returncode == 2, out.stderr
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith("e2a: error: no cluster worker can speak this book (e2a@"), last
+    assert "cannot load piper voice" in last and "en_US-copy-medium.onnx" in last
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "b.m4b").exists()
+
+    (data_dir / "voices" / "piper" / "en_US-copy-medium.onnx").unlink()  # now: no such voice
+    (data_dir / "voices" / "piper" / "en_US-copy-medium.onnx.json").unlink()
+    out = e2a("convert", str(sample_book), "-o", str(tmp_path / "b.m4b"), "--cluster",
+              redis_server.url, "--voice", "en_US-copy-medium",
+              env={"E2A_DATA_DIR": str(coordinator)})
+    assert out.returncode == 2, out.stderr
+    for worker in workers:
+        assert (f"cluster: worker e2a@{worker.name} gets no units of this book: it has no "
+                "voice piper:en_US-copy-medium (it has: piper:en_US-joe-medium)") in out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith(
+        "e2a: error: no cluster worker can speak this book")
+
+
 def test_a_wrong_password_is_one_line(sample_book: Path, tmp_path: Path) -> None:
     server = RedisServer(tmp_path / "redis", password="right-password")
     try:
