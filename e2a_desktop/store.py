@@ -107,8 +107,11 @@ def _cut(sentences: tuple[str, ...], pieces: int) -> list[tuple[int, int]]:
         running += len(sentence) + 1
         left = len(sentences) - (i + 1)  # sentences after this one
         wanted = len(ranges) + 1  # the part this sentence ends, if it ends one
-        if wanted < pieces and running >= total * wanted / pieces \
-                and left >= pieces - wanted:
+        # Cut at the part's share of the text; and where only as many sentences are
+        # left as parts still wanted, at every sentence. (Without the second, one short
+        # sentence early on left a unit cut in 11 in two parts, 186 + 1,556 characters.)
+        if wanted < pieces and left >= pieces - wanted and \
+                (running >= total * wanted / pieces or left == pieces - wanted):
             ranges.append((start, i + 1))
             start = i + 1
     ranges.append((start, len(sentences)))
