@@ -2,7 +2,7 @@
 
 A node's upload passes the format checks whatever it holds: white noise, a tone or a
 stretch of silence is a well-formed WAV. Speech has properties these do not, and they
-cost one short FFT per 10 ms to see (pure numpy, a few milliseconds per unit):
+cost one short FFT per 20 ms to see (pure numpy, a few milliseconds per unit):
 
 - its level rises and falls with the syllables (tens of dB between a vowel and the
   gap after it); noise and tones hold one level;
@@ -38,26 +38,28 @@ SILENT_DB = -50.0
 ACTIVE_BELOW_PEAK_DB = 35.0
 """A frame more than this far below the unit's loud frames counts as a pause."""
 MIN_LEVEL_RANGE_DB = 8.0
-"""Spread (10th to 90th percentile) of the speaking frames' level. Speech: 16-32 dB
-(syllables); white, pink and brown noise: 0.7-4.4 dB; a steady tone: 0."""
+"""Spread (10th to 90th percentile) of the speaking frames' level. Speech: 11-32 dB
+(syllables); white, pink and brown noise: 0.8-4.0 dB; a steady tone: 0."""
 MIN_SHAPE_CHANGE_DB = 2.0
 """How much the spectrum's shape moves from frame to frame (mean over nine bands of
-each band's spread, level removed). Speech: 2.6 ("Ah.", one vowel) to 11; noise of
-any colour, even with a syllable rhythm imposed: 1.4-1.5; tones: under 0.6."""
-MAX_LINE_FRACTION = 0.85
+each band's spread, level removed). Speech: 2.5 ("Ah.", one vowel) to 11; noise of
+any colour, even with speech's own loudness contour imposed: 1.4-1.8; tones: under 0.7."""
+MAX_LINE_FRACTION = 0.9
 """Share of a frame's energy in its strongest spectral line (median over frames).
-Speech: 0.26-0.58 (energy spread over harmonics); a sine, steady or pulsed: 1.0."""
+Speech: 0.29-0.65 (energy spread over harmonics; a higher voice, with fewer harmonics
+under its formants, sits higher); a sine, steady, pulsed or gliding: 0.95-1.0."""
 MIN_TILT_DB = 0.0
 """Energy below 1 kHz over energy at 2.5-7.5 kHz, whole unit. Speech: +7.7 ("Shh.",
 "Zzz.") to +26 dB; white noise: -7.6 dB."""
 MAX_INNER_SILENCE_S = 1.5
 """Longest pause inside one sentence at speed 1 (Piper's longest at a comma or colon:
-0.41 s); a sentence cut off and padded with silence leaves far more."""
+0.42 s); a sentence cut off and padded with silence leaves far more."""
 PAUSE_SLACK_S = 1.0
 """Beyond the job's own pause between sentences, silence anywhere in a unit is a cut."""
 MIN_REPEAT_S = 1.0
 """A stretch heard twice within one sentence, longer than this and longer than any
-repetition in its text, is the voice looping (a known neural TTS failure)."""
+repetition in its text, is the voice looping (a known neural TTS failure). Real
+sentences: at most 0.42 s alike ("She sells sea shells"); 1.6 s doubled: found 1.4 s."""
 MAX_PAUSE_S = 10.0
 """The longest paragraph pause the settings allow, for a caller that does not know the
 job's own."""
@@ -111,8 +113,7 @@ def judge(samples: np.ndarray, rate: int, spans: Sequence[tuple[float, float]] =
         return Verdict(f"the audio is clipped ({clipped:.1%} of it at full scale)",
                        clipped=clipped)
     frames = _frames(pcm, rate)
-    if not len(frames.level_db) or frames.level_db.max() < SILENT_DB \
-            or frames.active.sum() < 3:
+    if not len(frames.level_db) or frames.level_db.max() < SILENT_DB:
         return Verdict("the audio is silent", clipped=clipped)
     level_range, shape, line, tilt = _spectral_facts(frames)
     facts = dict(level_range_db=level_range, shape_change_db=shape, line_fraction=line,
@@ -161,14 +162,14 @@ def _clipped_fraction(pcm: np.ndarray) -> float:
 
 
 def _frames(pcm: np.ndarray, rate: int) -> _Frames:
-    """40 ms Hann frames every 10 ms: level, band levels and line share, above 80 Hz.
+    """40 ms Hann frames every 20 ms: level, band levels and line share, above 80 Hz.
 
     Below 80 Hz no voice has anything to say; cutting it keeps brown noise's slow
     wander from passing for a syllable rhythm. Done in blocks, so a long upload
     (64 MB, half an hour) costs a few MB of memory, not gigabytes.
     """
-    hop = max(1, rate // 100)
-    win = hop * 4
+    hop = max(1, rate // 50)
+    win = hop * 2
     count = max(0, (len(pcm) - win) // hop + 1)
     freqs = np.fft.rfftfreq(win, 1 / rate)
     edges = [e for e in EDGES_HZ if e < rate / 2 * 0.95]
@@ -234,8 +235,8 @@ def _longest_repeat(frames: _Frames, a: int, b: int, step: float) -> float:
     frames, level included) and follows each diagonal: a doubled stretch is a long
     diagonal run of near-identical frames. Pauses are left out: two silences are alike.
     """
-    bands = frames.bands_db[a:b:2]
-    active = frames.active[a:b:2]
+    bands = frames.bands_db[a:b]
+    active = frames.active[a:b]
     if len(bands) < 8:
         return 0.0
     centred = bands - bands.mean(axis=0, keepdims=True)
@@ -245,7 +246,7 @@ def _longest_repeat(frames: _Frames, a: int, b: int, step: float) -> float:
     similar = (unit @ unit.T > REPEAT_SIMILARITY) & both_active
     both_quiet = ~active[:, None] & ~active[None, :]
     best = 0
-    shortest_lag = max(1, int(0.15 / (2 * step)))  # a frame is like its neighbours
+    shortest_lag = max(1, int(0.15 / step))  # a frame is like its neighbours
     for lag in range(shortest_lag, len(bands) - best):
         alike = np.diagonal(similar, lag)
         if alike.sum() <= best:
@@ -253,7 +254,7 @@ def _longest_repeat(frames: _Frames, a: int, b: int, step: float) -> float:
         # A run goes on through a pause heard in both places; it counts the speech.
         going = _bridged(alike | np.diagonal(both_quiet, lag), REPEAT_GAP_FRAMES)
         best = max(best, min(lag, _longest_sum(alike, going)))
-    return best * 2 * step
+    return best * step
 
 
 def _bridged(flags: np.ndarray, gap: int) -> np.ndarray:

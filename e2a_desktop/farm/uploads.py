@@ -1,17 +1,22 @@
 """Checks on audio a node uploads, before the coordinator accepts it.
 
 Nothing a peer sends is trusted: the file must be a mono 16-bit WAV at the job's
-rate, whole (not truncated), not silent, long enough and not too long for its
-text, with one timing span per sentence.
+rate, whole (not truncated), long enough and not too long for its text, with one
+timing span per sentence, and it must sound like speech (``audio.judge``: not silence,
+noise, a tone or clipping, no long silence inside a sentence, no stretch said twice).
 """
 
 from __future__ import annotations
 
 import json
 import struct
-import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+
+from ..audio.judge import judge
 
 MIN_CHARS_PER_SECOND = 3.0
 MAX_CHARS_PER_SECOND = 60.0
@@ -75,8 +80,14 @@ def parse_spans(header: str, sentences: int) -> list[tuple[float, float]]:
 
 
 def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
-              spans: list[tuple[float, float]]) -> CheckedAudio:
-    """Validate an uploaded WAV; raise UploadRejected with the reason."""
+              spans: list[tuple[float, float]], sentences: Sequence[str] = (),
+              max_pause_s: float = 0.75) -> CheckedAudio:
+    """Validate an uploaded WAV; raise UploadRejected with the reason.
+
+    ``sentences`` (the unit's texts) and ``max_pause_s`` (the job's longest pause
+    between sentences, as heard) tell the judge which repeats and silences the text
+    and the settings explain.
+    """
     channels, width, rate, data = read_wav(path)
     if channels != 1 or width != 2:
         raise UploadRejected(f"expected mono 16-bit audio, got {channels} channel(s) of "
@@ -88,13 +99,15 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
     shortest, longest = plausible_seconds(chars, speed)
     if not shortest <= duration <= longest:
         raise UploadRejected(f"{duration:.1f} s of audio is implausible for {chars} characters")
-    if _is_silent(data, rate):
-        raise UploadRejected("the audio is silent")
     previous = 0.0
     for start, end in spans:
         if not previous - 0.01 <= start <= end <= duration + 0.05:
             raise UploadRejected("sentence timings are out of order or outside the audio")
         previous = end
+    verdict = judge(np.frombuffer(data, dtype="<i2"), rate, spans, sentences,
+                    max_pause_s=max_pause_s, speed=speed)
+    if verdict.reason is not None:
+        raise UploadRejected(verdict.reason)
     return CheckedAudio(duration, spans)
 
 
@@ -135,12 +148,3 @@ def read_wav(path: Path) -> tuple[int, int, int, bytes]:
         at = body + size + (size & 1)  # chunks are padded to an even length
     raise UploadRejected("not a readable WAV file (no audio data)")
 
-
-def _is_silent(pcm: bytes, rate: int) -> bool:
-    with warnings.catch_warnings():
-        # pydub looks for ffmpeg on PATH at import; WAV decoding does not need it.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        from pydub import AudioSegment
-
-    segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
-    return bool(segment.dBFS < -55)

@@ -19,6 +19,7 @@ from e2a_desktop.job import Job, JobSettings
 from e2a_desktop.plan import PlanSettings
 from e2a_node.protocol import API, PROTOCOL_VERSION
 from e2a_node.settings import EngineSettings
+from tests.helpers.fakes import speech_like
 
 RATE = 16000
 CODE = "482913"
@@ -53,10 +54,8 @@ def make_farm(folder: Path, clock: object = None, unit_chars: int = 140,
 
 
 def speech_like_wav(seconds: float, rate: int = RATE, channels: int = 1) -> bytes:
-    """A WAV that passes as speech: a modulated tone, loud enough, of the given length."""
-    t = np.arange(int(seconds * rate)) / rate
-    signal = np.sin(2 * np.pi * 180 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t)) * 12000
-    samples = signal.astype("<i2")
+    """A WAV that passes as speech (``speech_like``), loud enough, of the given length."""
+    samples = speech_like(seconds, rate, peak=12000).astype("<i2")
     if channels == 2:
         samples = np.repeat(samples, 2)
     buffer = io.BytesIO()
