@@ -2,9 +2,9 @@
 
 Runs on the coordinator, when units are planned, so every front end (CLI, window,
 farm nodes) speaks the same text, and `e2a text` shows it. A language is added by
-adding its function to ``_FRONT_ENDS``. English is the only language with rules in
-this release; other languages pass through unchanged (their numbers and symbols are
-left to the voice's own front end, which reads them in the right language).
+adding its function to ``_FRONT_ENDS``. English, French, German and Spanish have rules;
+other languages pass through unchanged (their numbers and symbols are left to the
+voice's own front end, which reads them in the right language).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .english import say_english
+from .french import say_french
 
-_FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english}
+_FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": say_french}
 
 
 def front_end(language: str) -> Callable[[str], str] | None:

@@ -1,0 +1,158 @@
+"""Passes shared by the front ends of languages that write a decimal comma.
+
+French, German and Spanish books write "3,5" for three and a half and group thousands
+with a point or a space ("1.000", "1 000"); the voice reads "1.000" as one point zero
+and cuts a sentence at every abbreviation's full stop. Each language's module keeps
+its own words and rules and calls these for the mechanics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..ebook.sentences import ends_with_abbreviation
+from .words_intl import cardinal, decimal, digits_said
+
+Replacement = str | Callable[[re.Match[str]], str]
+
+NUMBER = re.compile(r"(?<![\w.,/:-])(-(?=\d))?(\d{1,3}(?:[. ]\d{3})+(?![\d])|\d+)"
+                    r"(?:,(\d+))?(?![\w]|[.,]\d)")
+"""A number as these languages write it: groups of three after a point or a space
+("1.000", "12 000"), then a decimal comma ("3,5")."""
+_SENTENCE_END_BEFORE = re.compile(r"([.!?])[\"')\]]*\s+[\"'(\[]*$")
+_STOP_INSIDE = re.compile(r"(?<![\w.])([^\W\d_][\w.]*)\.(?=\s+[^\W\d_])")
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+_SPACES = re.compile(r"  +")
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a number became, and whether it stood where a sentence opens."""
+
+    words: str
+    opens: bool
+
+
+def opens_sentence(text: str, start: int, language: str) -> bool:
+    """Whether ``start`` is where a sentence opens: words said for a figure there get a
+    capital, or the splitter takes them for the sentence before going on."""
+    before = text[:start]
+    if not before.strip(" \"'([\u00ab"):
+        return True
+    end = _SENTENCE_END_BEFORE.search(before)
+    if end is None:
+        return False
+    if end.group(1) != ".":
+        return True
+    return not ends_with_abbreviation(before[:end.start()], language)
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A table of words written as one string."""
+    return frozenset(text.split())
+
+
+def capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def next_word(text: str, end: int) -> str:
+    """The word after ``end`` ("" if a mark or nothing follows first)."""
+    found = _NEXT_WORD.match(text, end)
+    return found.group(1) if found else ""
+
+
+def substitute(text: str, rules: tuple[tuple[re.Pattern[str], Replacement], ...]) -> str:
+    """Apply a language's table of (pattern, replacement) in order."""
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def number_value(whole: str) -> int:
+    """ "1.000" or "12 000" → the integer."""
+    return int(re.sub(r"[. ]", "", whole))
+
+
+def say_number(whole: str, digits: str | None, language: str) -> str:
+    """A number as written ("1.000", "3", "5") in words; long serials digit by digit."""
+    plain = re.sub(r"[. ]", "", whole)
+    if len(plain) > 15 or (len(plain) > 1 and plain.startswith("0")):
+        said = digits_said(plain, language)
+        return said if digits is None else said + " " + decimal("0", digits, language).split(
+            " ", 1)[1]
+    if digits is not None:
+        return decimal(plain, digits, language)
+    return cardinal(int(plain), language)
+
+
+def say_numbers(text: str, language: str,
+                agree: Callable[[str, int, str], str] | None = None) -> str:
+    """Every number left in words; ``agree(said, value, next word)`` makes it agree with
+    the noun after it (a feminine noun, the German "ein" before a noun)."""
+    def one(match: re.Match[str]) -> str:
+        whole, digits = match.group(2), match.group(3)
+        said = say_number(whole, digits, language)
+        if agree is not None and digits is None:
+            said = agree(said, number_value(whole), next_word(text, match.end()))
+        if match.group(1):
+            said = {"fr": "moins", "de": "minus", "es": "menos", "it": "meno", "pt": "menos",
+                    "nl": "min"}[language] + " " + said
+        return capital(said) if opens_sentence(text, match.start(), language) else said
+
+    return NUMBER.sub(one, text)
+
+
+def drop_stops_inside(text: str, language: str) -> str:
+    """A full stop the splitter does not end a sentence at ("J. Verne", "Bd. 3") is
+    dropped: the voice would end a sentence there."""
+    if "." not in text:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        if ends_with_abbreviation(match.string[:match.end() - 1], language):
+            return match.group(1)
+        return match.group(0)
+
+    return _STOP_INSIDE.sub(one, text)
+
+
+def tidy(text: str) -> str:
+    """Spaces left doubled by an expansion."""
+    return _SPACES.sub(" ", text) if "  " in text else text
+
+
+@dataclass(frozen=True)
+class Currency:
+    """How one currency is said: "euro"/"euros", and whether its name is feminine
+    ("une livre", "eine Mark", "una peseta")."""
+
+    one: str
+    many: str
+    feminine: bool = False
+
+
+AMOUNT = r"(\d{1,3}(?:[. ]\d{3})+|\d+)(?:,(\d\d|-{1,2}))?"
+_LARGE = re.compile(r"(?:million|milliard|Million|Milliarde|millón|millones|milione|milioni|"
+                    r"miliardo|miliardi|milhão|milhões|miljoen|miljard)(?:s|en)?$")
+
+
+def say_amount(whole: str, cents: str | None, currency: Currency, language: str,
+               cents_joiner: str, agree: Callable[[str, bool], str]) -> str:
+    """ "3", "50", euro → "trois euros cinquante"; "1 000 000" € → "un million d'euros"."""
+    value = number_value(whole)
+    said = agree(say_number(whole, None, language), currency.feminine)
+    name = currency.one if value == 1 else currency.many
+    if _LARGE.search(said):
+        if language == "fr":
+            name = ("d'" if name[:1] in "aeiouéAEIOU" else "de ") + name
+            return f"{said} {name}"
+        if language in ("es", "it", "pt"):
+            name = "de " + name
+    said = f"{said} {name}"
+    if cents and cents.strip("-") and int(cents):
+        said += f" {cents_joiner} {cardinal(int(cents), language)}" if cents_joiner else \
+            f" {cardinal(int(cents), language)}"
+    return said
