@@ -13,8 +13,10 @@ from collections.abc import Callable
 
 from .english import say_english
 from .french import say_french
+from .german import say_german
 
-_FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": say_french}
+_FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": say_french,
+                                                  "de": say_german}
 
 
 def front_end(language: str) -> Callable[[str], str] | None:

@@ -136,6 +136,9 @@ def _money(match: re.Match[str], before: bool) -> str:
     currency = _CURRENCIES[symbol]
     said = say_amount(whole, cents, currency, "fr", "",
                       lambda s, fem: feminine(s, "fr") if fem else s)
+    if symbol.endswith(".") and re.match(r"\s*(?:[\"')]*\s*$|[A-ZÀ-Ý])",
+                                         match.string[match.end():]):
+        said += "."  # "25 fr. Il partit": the stop also ends the sentence
     return capital(said) if opens_sentence(match.string, match.start(), "fr") else said
 
 

@@ -1,0 +1,280 @@
+"""The German front end: a paragraph as read → what a narrator says.
+
+The voice ends a sentence at "Dr.", "z. B." and the ordinal's stop ("am 3. | Oktober"),
+reads "1881" as "eintausendachthundert…" and "Karl V." as "Karl V". Ordinals agree with
+the article or preposition before them ("im sechzehnten Jahrhundert", "der dritte
+Oktober"); a ruler's number too ("unter Karl dem Fünften"). Order: abbreviations, money
+and times, Roman numerals, ordinals, fractions, then plain numbers and years.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..ebook.symbols import roman_to_int
+from .passes import (
+    AMOUNT,
+    Currency,
+    Replacement,
+    capital,
+    drop_stops_inside,
+    opens_sentence,
+    say_amount,
+    say_numbers,
+    substitute,
+    tidy,
+    word_set,
+)
+from .words_intl import cardinal, ordinal
+
+_UPPER = "A-ZÄÖÜ"
+_MONTHS = ("Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|"
+           "November|Dezember")
+
+
+def _end_stop(word: str) -> Replacement:
+    """An abbreviation that may end the sentence ("usw."): its stop stays only where a
+    capital follows that is no noun the phrase goes on with (German nouns are capitals,
+    so only the paragraph's end is sure)."""
+    def one(match: re.Match[str]) -> str:
+        rest = match.string[match.end():].lstrip(" \"')")
+        return word + ("." if not rest else "")
+    return one
+
+
+_ABBREVIATIONS: tuple[tuple[re.Pattern[str], Replacement], ...] = tuple(
+    (re.compile(pattern), replacement) for pattern, replacement in (
+        (r"\bv\.\s?Chr\.", _end_stop("vor Christus")),
+        (r"\bn\.\s?Chr\.", _end_stop("nach Christus")),
+        (r"\b[zZ]\.\s?B\.", "zum Beispiel"),
+        (r"\b[dD]\.\s?h\.", "das heißt"),
+        (r"\b[uU]\.\s?a\.", "unter anderem"),
+        (r"\b[vV]\.\s?a\.", "vor allem"),
+        (r"\b[zZ]\.\s?T\.", "zum Teil"),
+        (r"\b[oO]\.\s?ä\.", "oder Ähnliches"),
+        (r"\b[uU]\.\s?ä\.", "und Ähnliches"),
+        (r"\ba\.\s?D\.", "außer Dienst"),
+        (r"\b(?:usw\.|u\.\s?s\.\s?w\.)", _end_stop("und so weiter")),
+        (r"\betc\.", _end_stop("et cetera")),
+        (r"\bbzw\.", "beziehungsweise"),
+        (r"\bDr\.", "Doktor"),
+        (r"\bProf\.", "Professor"),
+        (r"\bNr\.", "Nummer"),
+        (r"\bStr\.", "Straße"),
+        (r"(?<=\w)str\.", "straße"),
+        (r"\bca\.", "circa"),
+        (r"\bvgl\.", "vergleiche"),
+        (r"\bVgl\.", "Vergleiche"),
+        (r"\bS\.\s?(?=\d)", "Seite "),
+        (r"\bHrn\.", "Herrn"),
+        (r"\bHr\.", "Herr"),
+        (rf"\bFr\.(?=\s+[{_UPPER}])", "Frau"),
+        (rf"\bSt\.(?=\s+[{_UPPER}])", "Sankt"),
+        (r"\bBd\.", "Band"),
+        (r"\bJh(?:d)?\.", "Jahrhundert"),
+        (r"\bMio\.", "Millionen"),
+        (r"\bMrd\.", "Milliarden"),
+        (r"\bAbs\.", "Absatz"),
+        (r"\bAnm\.", "Anmerkung"),
+        (r"\bevtl\.", "eventuell"),
+        (r"\bggf\.", "gegebenenfalls"),
+        (r"\binkl\.", "inklusive"),
+        (r"\bgeb\.", "geboren"),
+        (r"\bgest\.", "gestorben"),
+        (r"\bKap\.", "Kapitel"),
+        (r"\bHrsg\.", "Herausgeber"),
+        (r"\bAufl\.", "Auflage"),
+        (r"\bebd\.", "ebenda"),
+    ))
+
+_CURRENCIES = {
+    "€": Currency("Euro", "Euro"), "Euro": Currency("Euro", "Euro"),
+    "DM": Currency("Mark", "Mark", feminine=True), "M.": Currency("Mark", "Mark", True),
+    "Pf.": Currency("Pfennig", "Pfennig"), "fl.": Currency("Gulden", "Gulden"),
+    "Tlr.": Currency("Taler", "Taler"), "Thlr.": Currency("Taler", "Taler"),
+    "Sgr.": Currency("Silbergroschen", "Silbergroschen"), "kr.": Currency("Kreuzer", "Kreuzer"),
+    "$": Currency("Dollar", "Dollar"), "£": Currency("Pfund", "Pfund"),
+}
+_MONEY_AFTER = re.compile(rf"(?<![\w.,]){AMOUNT}\s?(€|\$|£|DM\b|Pf\.|fl\.|Thlr\.|Tlr\.|Sgr\.|kr\.)")
+_MONEY_BEFORE = re.compile(rf"(€|\$|£|DM)\s?{AMOUNT}(?![\w,]\d)")
+_TIME = re.compile(r"(?<![\w.,:])(\d{1,2})(?:[.:](\d\d))?\s?Uhr\b|(?<![\w.,:])(\d{1,2}):(\d\d)"
+                   r"(?![\d:])")
+_NUMBERED = re.compile(r"\b(Kapitel|Teil|Buch|Band|Akt|Szene|Abschnitt|Brief|Gesang|Aufzug|"
+                       r"Auftritt|KAPITEL|TEIL|BUCH|AKT|SZENE)\s+(?:([IVXLC]+)|(\d+))"
+                       r"(?![\w'])\.?(?!\d)")
+_REGNAL = re.compile(rf"\b([{_UPPER}][a-zäöüß]+) ([IVXL]+)\.?(?![\w'-])")
+_ORDINAL = re.compile(r"(?<![\w.,])(\d{1,3})\.(?=\s+[^\W\d_])")
+_ROMAN_CENTURY = re.compile(r"\b([IVXLC]+)\.(?=\s+Jahrhundert)")
+_FRACTION = re.compile(r"(?<![\w/.,])(\d{1,3})/(\d{1,3})(?![\w/])")
+_RANGE = re.compile(r"(?<![\w.,-])(\d{1,4})\s?-\s?(\d{1,4})(?![\w.,-]\d|\d)")
+_PERCENT = re.compile(r"(\d)\s?%")
+_GLUED = re.compile(r"(?<![\w.,])(\d+)(jährig|fach|mal|tägig|wöchig|stündig|seitig|teilig)")
+_HEADING_NUMERAL = re.compile(r"^([IVXLC]+)\.?$")
+_YEAR = re.compile(r"(?<![\w.,])(1[1-9]\d\d)(?![\w]|[.,]\d)")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
+_NEXT = re.compile(r"\s+([^\W\d_]+)")
+
+_TEN = word_set("am im vom zum zur beim dem den des einem einen eines einer seinem seinen "
+                "seines seiner ihrem ihren ihres ihrer jenem jenen diesem diesen dieses dieser "
+                "unserem unseren Am Im Vom Zum Zur Beim Dem Den Des")
+"""Before an ordinal, these make it end in "-ten" ("am dritten", "im sechzehnten")."""
+_TE = word_set("der die das Der Die Das ins jede jeder jedes diese")
+_DATIVE = word_set("mit von bei zu nach aus seit unter vor gegenüber neben dem vom zum beim "
+                   "an auf in hinter über")
+_ACCUSATIVE = word_set("für gegen durch um ohne den")
+_GENITIVE = word_set("des während wegen trotz statt")
+_TITLES = word_set("Kaiser Kaisers König Königs Papst Papstes Herzog Herzogs Kurfürst "
+                   "Kurfürsten Zar Zaren Graf Grafen Fürst Fürsten Landgraf Markgraf Prinz "
+                   "Prinzen Sultan Sultans Königin Kaiserin Pharao Pharaos")
+_S_NAMES = word_set("Andreas Thomas Johannes Nikolaus Pius Klaus Markus Lukas Matthias Julius "
+                    "Marius Augustus Cornelius Tobias Elias Darius Cyrus")
+"""Names that end in s in the nominative: "Pius IX." is not a genitive."""
+_NOT_NAMES = word_set("Kapitel Teil Buch Band Akt Szene Abschnitt Brief Gesang Aufzug Auftritt "
+                      "Herr Frau Fräulein Seite Nummer Tafel Anhang Anlage Abbildung Tabelle "
+                      "Artikel Paragraph")
+_YEAR_CUES = word_set("im Jahr Jahre Jahres seit bis von um anno Anno vor nach ab gegen Anfang "
+                      "Ende Mitte Sommer Winter Frühjahr Herbst Frühling und oder zwischen "
+                      f"geboren gestorben {_MONTHS.replace('|', ' ')}")
+_FEMININE_ENDINGS = ("e", "ung", "heit", "keit", "schaft", "ion", "tät", "ei", "in")
+_FEMININE = word_set("Mark Frau Stadt Nacht Hand Uhr Zeit Welt Kraft Tür Burg Stunde Frage")
+_MASCULINE_E = word_set("Junge Knabe Name Gedanke Glaube Käse Affe Löwe Hase Ochse Riese "
+                        "Kunde Bote Neffe Erbe Auge Ende Interesse")
+
+
+def _is_feminine(noun: str) -> bool:
+    if noun in _FEMININE:
+        return True
+    return noun not in _MASCULINE_E and noun.endswith(_FEMININE_ENDINGS)
+
+
+def _agree(said: str, value: int, word: str) -> str:
+    """ "1 Jahr" → "ein Jahr", "1 Stunde" → "eine Stunde"; "eins" alone stays."""
+    if said == "eins" and word[:1].isupper():
+        return "eine" if _is_feminine(word) else "ein"
+    return said
+
+
+def _word_before(text: str, start: int) -> str:
+    found = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return found.group(1) if found else ""
+
+
+def _ordinal(match: re.Match[str]) -> str:
+    """ "am 3. Oktober" → "am dritten Oktober", "das 19. Jahrhundert" → "das neunzehnte"."""
+    token = match.group(1)
+    value = int(token) if token.isdigit() else roman_to_int(token)
+    if not value:
+        return match.group(0)
+    said = ordinal(value, "de")
+    before = _word_before(match.string, match.start())
+    following = _NEXT.match(match.string, match.end())
+    if before == "der" and _word_before(match.string, match.string.rfind("der", 0, match.start())
+                                        ).lower() in _DATIVE:
+        said += "n"  # "in der 2. Auflage": "in der zweiten"
+    elif before in _TEN:
+        said += "n"
+    elif before not in _TE and following and re.fullmatch(_MONTHS, following.group(1)):
+        said += "r"  # "Berlin, 3. Oktober": "dritter Oktober"
+    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
+
+
+def _regnal(match: re.Match[str]) -> str:
+    """ "Karl V." → "Karl der Fünfte", "unter Karl V." → "unter Karl dem Fünften"."""
+    name, value = match.group(1), roman_to_int(match.group(2))
+    if not value or name in _NOT_NAMES or name in _TITLES:
+        return match.group(0)
+    start = match.start()
+    before = _word_before(match.string, start)
+    while before in _TITLES:  # "unter Kaiser Karl V.": the title is skipped
+        start = match.string.rfind(before, 0, start)
+        before = _word_before(match.string, start)
+    before = before.lower()
+    said = capital(ordinal(value, "de"))
+    if name.endswith("s") and name not in _S_NAMES or before in _GENITIVE:
+        return f"{name} des {said}n"
+    if before in _DATIVE:
+        return f"{name} dem {said}n"
+    if before in _ACCUSATIVE:
+        return f"{name} den {said}n"
+    return f"{name} der {said}"
+
+
+def _numbered(match: re.Match[str]) -> str:
+    noun, roman, digits = match.group(1), match.group(2), match.group(3)
+    value = roman_to_int(roman) if roman else int(digits)
+    if value is None:
+        return match.group(0)
+    stop = "." if match.group(0).endswith(".") and match.end() == len(match.string) else ""
+    return f"{noun} {cardinal(value, 'de')}{stop}"
+
+
+def _time(match: re.Match[str]) -> str:
+    hours = int(match.group(1) or match.group(3))
+    minutes = match.group(2) or match.group(4)
+    if hours > 24 or (minutes and int(minutes) > 59):
+        return match.group(0)
+    said = f"{'ein' if hours == 1 else cardinal(hours, 'de')} Uhr"
+    if minutes and int(minutes):
+        said += " " + cardinal(int(minutes), "de")
+    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
+
+
+def _money(match: re.Match[str], before: bool) -> str:
+    symbol, whole, cents = (match.group(1), match.group(2), match.group(3)) if before else \
+        (match.group(3), match.group(1), match.group(2))
+    said = say_amount(whole, cents, _CURRENCIES[symbol], "de", "",
+                      lambda s, fem: ("eine" if fem else "ein") if s == "eins" else s)
+    if symbol.endswith(".") and not match.string[match.end():].strip(" \"')"):
+        said += "."  # "50 Pf." ends the paragraph: its stop ends the sentence too
+    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
+
+
+def _fraction(match: re.Match[str]) -> str:
+    numerator, denominator = int(match.group(1)), int(match.group(2))
+    if denominator < 2 or numerator == 0:
+        return match.group(0)
+    if denominator == 2:
+        said = "einhalb" if numerator == 1 else f"{cardinal(numerator, 'de')} halbe"
+    else:
+        name = "Drittel" if denominator == 3 else capital(ordinal(denominator, "de")[:-1] + "el")
+        said = f"{'ein' if numerator == 1 else cardinal(numerator, 'de')} {name}"
+    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
+
+
+def _year(match: re.Match[str]) -> str:
+    """ "1881" → "achtzehnhunderteinundachtzig", unless it counts ("1500 Soldaten")."""
+    following = _NEXT.match(match.string, match.end())
+    before = _word_before(match.string, match.start())
+    if following and following.group(1)[:1].isupper() and before not in _YEAR_CUES \
+            and not re.fullmatch(_MONTHS, following.group(1)):
+        return match.group(0)
+    value = int(match.group(1))
+    hundreds, rest = divmod(value, 100)
+    said = cardinal(hundreds, "de") + "hundert" + (cardinal(rest, "de") if rest else "")
+    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
+
+
+def say_german(paragraph: str) -> str:
+    """One paragraph of German text as a narrator says it."""
+    heading = _HEADING_NUMERAL.match(paragraph)
+    if heading and roman_to_int(heading.group(1)):
+        return capital(cardinal(roman_to_int(heading.group(1)) or 0, "de")) + "."
+    text = substitute(paragraph, _ABBREVIATIONS) if "." in paragraph else paragraph
+    digits = any(c.isdigit() for c in text)
+    if digits:
+        text = _MONEY_AFTER.sub(lambda m: _money(m, before=False), text)
+        text = _MONEY_BEFORE.sub(lambda m: _money(m, before=True), text)
+        text = _TIME.sub(_time, text)
+        text = _PERCENT.sub(r"\1 Prozent", text)
+        text = _GLUED.sub(lambda m: cardinal(int(m.group(1)), "de") + m.group(2), text)
+    text = _NUMBERED.sub(_numbered, text)
+    if any(c in text for c in "IVXLC"):
+        text = _ROMAN_CENTURY.sub(_ordinal, text) if "Jahrhundert" in text else text
+        text = _REGNAL.sub(_regnal, text)
+    if digits:
+        text = _ORDINAL.sub(_ordinal, text)
+        text = _FRACTION.sub(_fraction, text)
+        text = _RANGE.sub(r"\1 bis \2", text)
+        text = _YEAR.sub(_year, text)
+        text = say_numbers(text, "de", _agree)
+    return tidy(drop_stops_inside(text, "de"))
