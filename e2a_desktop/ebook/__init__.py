@@ -18,14 +18,15 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
     from .epub import read_epub
     from .fb2 import read_fb2
     from .htmlbook import read_html
-    from .plaintext import read_markdown, read_text
+    from .markdownbook import read_markdown
+    from .plaintext import read_text
 
     return {
         ".epub": partial(read_epub, options=options),
         ".txt": read_text,
         ".text": read_text,
-        ".md": read_markdown,
-        ".markdown": read_markdown,
+        ".md": partial(read_markdown, options=options),
+        ".markdown": partial(read_markdown, options=options),
         ".html": partial(read_html, options=options),
         ".htm": partial(read_html, options=options),
         ".xhtml": partial(read_html, options=options),

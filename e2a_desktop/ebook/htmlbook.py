@@ -29,6 +29,13 @@ def read_html(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
         check_nesting(root, "the page")
     except OSError as exc:
         raise BookError(f"cannot read the file: {exc.strerror}", path) from None
+    return html_book(root, path, options)
+
+
+def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_OPTIONS,
+              source_format: str = "html") -> Book:
+    """The Book in a parsed HTML page (a file's, or Markdown's rendering): its <title>,
+    author meta, lang, and chapters at the shallowest heading level that repeats."""
     body = next((el for el in root.iter() if etree.QName(el).localname == "body"), root) \
         if isinstance(root.tag, str) else root
     headings = [el for el in body.iter() if isinstance(el.tag, str)
@@ -55,7 +62,7 @@ def read_html(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
     chapters = sections_to_chapters(sections, language=metadata.language)
     if not chapters:
         raise BookError("this book has no readable text", path)
-    return Book(metadata, chapters, source_format="html")
+    return Book(metadata, chapters, source_format=source_format)
 
 
 def _blocks(body: etree._Element) -> list[etree._Element]:

@@ -1,4 +1,4 @@
-"""Plain text and Markdown readers: chapters found by their headings."""
+"""Plain text reader: chapters found by their headings (Markdown: markdownbook)."""
 
 from __future__ import annotations
 
@@ -114,46 +114,3 @@ def _book(path: Path, sections: list[Section], title: str, author: str, language
         raise BookError("this book has no readable text", path)
     return Book(metadata, chapters, source_format=fmt)
 
-
-_MD_INLINE = [
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
-    (re.compile(r"\[\^[^\]]+\]"), ""),  # footnote markers
-    (re.compile(r"`{1,3}([^`]*)`{1,3}"), r"\1"),
-    (re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"^\s{0,3}(?:[-*+]|\d+\.)\s+", re.M), ""),  # list bullets
-    (re.compile(r"^\s{0,3}>\s?", re.M), ""),  # block quotes
-    (re.compile(r"<[^>]+>"), ""),  # inline HTML
-]
-_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
-_MD_FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]+\]:.*(?:\n(?: {4}|\t).*)*", re.M)
-
-
-def _strip_markdown(text: str) -> str:
-    text = _MD_FOOTNOTE_DEF.sub("", text)
-    for pattern, replacement in _MD_INLINE:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def read_markdown(path: Path) -> Book:
-    """Markdown: chapters at the shallowest heading level that repeats."""
-    raw = decode_text(path).replace("\r\n", "\n")
-    front = re.match(r"^---\n(.*?)\n---\n", raw, re.S)
-    meta = front.group(1) if front else ""
-    body = raw[front.end() :] if front else raw
-    headings = list(_MD_HEADING.finditer(body))
-    levels = [len(m.group(1)) for m in headings]
-    split_level = next((lv for lv in sorted(set(levels)) if levels.count(lv) > 1), 1)
-    title = _header_field(meta, "title").strip("\"'")
-    if not title and levels.count(1) == 1 and split_level > 1:
-        title = next(m.group(2) for m in headings if len(m.group(1)) == 1)
-    cuts = [m for m in headings if len(m.group(1)) == split_level]
-    sections = [Section("", "", _strip_markdown(_MD_HEADING.sub("", body[: cuts[0].start()]
-                                                                if cuts else body)))]
-    for i, match in enumerate(cuts):
-        stop = cuts[i + 1].start() if i + 1 < len(cuts) else len(body)
-        text = _MD_HEADING.sub(r"\2\n\n", body[match.end() : stop])
-        sections.append(Section(_strip_markdown(match.group(2)), "", _strip_markdown(text)))
-    return _book(path, sections, title or path.stem, _header_field(meta, "author").strip("\"'"),
-                 _header_field(meta, "lang"), "md")
