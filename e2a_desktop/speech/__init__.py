@@ -14,9 +14,10 @@ from collections.abc import Callable
 from .english import say_english
 from .french import say_french
 from .german import say_german
+from .spanish import say_spanish
 
 _FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": say_french,
-                                                  "de": say_german}
+                                                  "de": say_german, "es": say_spanish}
 
 
 def front_end(language: str) -> Callable[[str], str] | None:

@@ -15,7 +15,7 @@ from e2a_desktop.ebook.normalize import normalize_text
 from e2a_desktop.ebook.sentences import split_sentences
 from e2a_desktop.speech import front_end, spoken_paragraph
 
-LANGUAGES = ("fr", "de")
+LANGUAGES = ("fr", "de", "es")
 VOICES = {"fr": "fr", "de": "de", "es": "es", "it": "it", "pt": "pt", "nl": "nl"}
 """espeak-ng's name for each language (the phonemizer Piper's voices use)."""
 
