@@ -15,6 +15,7 @@ Reader = Callable[[Path], Book]
 
 
 def _readers(options: ReadOptions) -> dict[str, Reader]:
+    from .docxbook import read_docx
     from .epub import read_epub
     from .fb2 import read_fb2
     from .htmlbook import read_html
@@ -31,10 +32,15 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
         ".htm": partial(read_html, options=options),
         ".xhtml": partial(read_html, options=options),
         ".fb2": read_fb2,
+        ".docx": partial(read_docx, options=options),
     }
 
 
-SUPPORTED = "EPUB, FB2, HTML, Markdown and plain text"
+EXTENSIONS = (".epub", ".fb2", ".docx", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt",
+              ".text")
+"""What the readers take, for a file dialog's filter (the registry has the same keys)."""
+
+SUPPORTED = "EPUB, FB2, DOCX, HTML, Markdown and plain text"
 
 
 def read_book(path: Path, options: ReadOptions | None = None) -> Book:
@@ -63,5 +69,6 @@ def read_book(path: Path, options: ReadOptions | None = None) -> Book:
         raise BookError(f"cannot read this book: {exc}", path) from None
 
 
-__all__ = ["Book", "Chapter", "Cover", "Metadata", "ReadOptions", "SKIPPED_KINDS", "read_book",
+__all__ = ["EXTENSIONS", "Book", "Chapter", "Cover", "Metadata", "ReadOptions", "SKIPPED_KINDS",
+           "read_book",
            "SUPPORTED"]

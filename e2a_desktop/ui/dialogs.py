@@ -6,8 +6,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from ..ebook import EXTENSIONS
+
 KEEP, DISCARD, STAY = "keep", "discard", "stay"
-BOOK_FILTER = "Ebooks (*.epub *.fb2 *.html *.htm *.xhtml *.md *.markdown *.txt);;All files (*)"
+BOOK_FILTER = f"Ebooks ({' '.join('*' + e for e in EXTENSIONS)});;All files (*)"
 
 
 def choose_books(parent: QWidget) -> list[Path]:

@@ -1,0 +1,106 @@
+"""Word documents (issue 24): heading styles make chapters, lists and tables are read,
+footnotes and their markers are not, title and author come from the core properties."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from e2a_desktop.ebook import read_book
+from e2a_desktop.errors import BookError
+from tests.helpers.word_match import recall_precision
+
+docx = pytest.importorskip("docx")  # python-docx writes the test documents (dev extra)
+
+ONE = ("The ferry left at noon with forty passengers and a goat. Nobody knew whose goat "
+       "it was, and by the time the island came into view nobody cared.")
+TWO = ("On the island the market had already opened. Fishermen sold the morning catch "
+       "while the children ran between the stalls, shouting the prices.")
+NOTE = "The goat belonged to the captain."
+
+
+def _document(path: Path) -> Path:
+    doc = docx.Document()
+    doc.core_properties.title = "The Ferry"
+    doc.core_properties.author = "Ina Writer"
+    doc.add_heading("The Ferry", 0)  # the Title style
+    doc.add_heading("Crossing", 1)
+    doc.add_paragraph(ONE)
+    doc.add_paragraph("a coil of rope", style="List Bullet")
+    doc.add_paragraph("a basket of lemons", style="List Bullet")
+    doc.add_heading("Arrival", 1)
+    doc.add_heading("The market", 2)
+    doc.add_paragraph(TWO)
+    table = doc.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "Fish", (0, 1): "Price", (1, 0): "Sardines",
+                         (1, 1): "Three coins"}.items():
+        table.cell(r, c).text = text
+    doc.save(str(path))
+    return path
+
+
+def _with_footnote(path: Path) -> Path:
+    """Add a footnote to the first story paragraph (python-docx writes none): the
+    marker in the text and the note in word/footnotes.xml, as Word stores them."""
+    source = _document(path.with_name("plain.docx"))
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                marker = ('<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+                          '<w:footnoteReference w:id="1"/></w:r></w:p>')
+                text = data.decode()
+                at = text.index(ONE[-20:])
+                end = text.index("</w:p>", at)
+                data = (text[:end] + marker + text[end + len("</w:p>"):]).encode()
+            zout.writestr(info, data)
+        zout.writestr("word/footnotes.xml",
+                      f'<w:footnotes xmlns:w="{w}"><w:footnote w:id="1"><w:p><w:r><w:t>'
+                      f"{NOTE}</w:t></w:r></w:p></w:footnote></w:footnotes>")
+    return path
+
+
+def test_heading_styles_make_chapters_and_core_properties_name_the_book(tmp_path: Path) -> None:
+    book = read_book(_document(tmp_path / "ferry.docx"))
+    assert (book.metadata.title, book.metadata.author) == ("The Ferry", "Ina Writer")
+    assert [c.title for c in book.chapters] == ["Crossing", "Arrival"]
+    assert book.source_format == "docx"
+    expected = [f"Crossing {ONE} a coil of rope a basket of lemons",
+                f"Arrival The market {TWO} Fish Price Sardines Three coins"]
+    for chapter, want in zip(book.chapters, expected, strict=True):
+        recall, precision = recall_precision(want, chapter.text)
+        assert recall >= 0.98 and precision >= 0.98, (chapter.title, recall, precision)
+    assert "Sardines" in book.chapters[1].text and "Three coins" in book.chapters[1].text
+
+
+def test_footnotes_and_their_markers_are_left_out(tmp_path: Path) -> None:
+    book = read_book(_with_footnote(tmp_path / "notes.docx"))
+    text = " ".join(c.text for c in book.chapters)
+    assert "captain" not in text and ONE in text
+
+
+def test_encrypted_document_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "locked.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
+    with pytest.raises(BookError, match="password-protected") as info:
+        read_book(path)
+    assert info.value.path == path and "\n" not in str(info.value)
+
+
+def test_not_a_docx_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "fake.docx"
+    shutil.copy(_document(tmp_path / "real.docx"), path)
+    path.write_bytes(b"plain words, no zip")
+    with pytest.raises(BookError, match="not a valid DOCX"):
+        read_book(path)
+
+
+def test_every_reader_is_offered_by_the_file_dialog() -> None:
+    from e2a_desktop.ebook import EXTENSIONS, ReadOptions, _readers
+
+    assert set(EXTENSIONS) == set(_readers(ReadOptions()))
+    assert ".docx" in EXTENSIONS
