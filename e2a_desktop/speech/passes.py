@@ -25,6 +25,10 @@ _SENTENCE_END_BEFORE = re.compile(r"([.!?])[\"')\]]*\s+[\"'(\[]*$")
 _STOP_INSIDE = re.compile(r"(?<![\w.])([^\W\d_][\w.]*)\.(?=\s+[^\W\d_])")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _SPACES = re.compile(r"  +")
+_DIGITS = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
+_POINTED = re.compile(r"(\d+)\.(\d+)")
+_POINT = {"fr": "point", "de": "Punkt", "es": "punto", "it": "punto", "pt": "ponto",
+          "nl": "punt"}
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,12 @@ def say_numbers(text: str, language: str,
                     "nl": "min"}[language] + " " + said
         return capital(said) if opens_sentence(text, match.start(), language) else said
 
-    return NUMBER.sub(one, text)
+    text = NUMBER.sub(one, text)
+    if _DIGITS.search(text):  # what no rule read ("3.5" in English style, "0/0", "2:1")
+        text = _POINTED.sub(lambda m: f"{cardinal(int(m.group(1)), language)} "
+                            f"{_POINT[language]} {digits_said(m.group(2), language)}", text)
+        text = _DIGITS.sub(lambda m: say_number(m.group(0), None, language), text)
+    return text
 
 
 def drop_stops_inside(text: str, language: str) -> str:
