@@ -20,6 +20,7 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
     from .fb2 import read_fb2
     from .htmlbook import read_html
     from .markdownbook import read_markdown
+    from .odtbook import read_odt
     from .plaintext import read_text
 
     return {
@@ -33,14 +34,15 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
         ".xhtml": partial(read_html, options=options),
         ".fb2": read_fb2,
         ".docx": partial(read_docx, options=options),
+        ".odt": partial(read_odt, options=options),
     }
 
 
-EXTENSIONS = (".epub", ".fb2", ".docx", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt",
-              ".text")
+EXTENSIONS = (".epub", ".fb2", ".docx", ".odt", ".html", ".htm", ".xhtml", ".md", ".markdown",
+              ".txt", ".text")
 """What the readers take, for a file dialog's filter (the registry has the same keys)."""
 
-SUPPORTED = "EPUB, FB2, DOCX, HTML, Markdown and plain text"
+SUPPORTED = "EPUB, FB2, DOCX, ODT, HTML, Markdown and plain text"
 
 
 def read_book(path: Path, options: ReadOptions | None = None) -> Book:
