@@ -2,7 +2,7 @@
 
 Runs on the coordinator, when units are planned, so every front end (CLI, window,
 farm nodes) speaks the same text, and `e2a text` shows it. A language is added by
-adding its function to ``_FRONT_ENDS``. English, French, German and Spanish have rules;
+adding its function to ``_FRONT_ENDS``. English, French, German, Spanish and Italian have rules;
 other languages pass through unchanged (their numbers and symbols are left to the
 voice's own front end, which reads them in the right language).
 """
@@ -14,10 +14,12 @@ from collections.abc import Callable
 from .english import say_english
 from .french import say_french
 from .german import say_german
+from .italian import say_italian
 from .spanish import say_spanish
 
 _FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": say_french,
-                                                  "de": say_german, "es": say_spanish}
+                                                  "de": say_german, "es": say_spanish,
+                                                  "it": say_italian}
 
 
 def front_end(language: str) -> Callable[[str], str] | None:

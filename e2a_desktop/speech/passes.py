@@ -159,7 +159,7 @@ def say_amount(whole: str, cents: str | None, currency: Currency, language: str,
             name = ("d'" if name[:1] in "aeiouéAEIOU" else "de ") + name
             return f"{said} {name}"
         if language in ("es", "it", "pt"):
-            name = "de " + name
+            name = ("di " if language == "it" else "de ") + name
     said = f"{said} {name}"
     if cents and cents.strip("-") and int(cents):
         said += f" {cents_joiner} {cardinal(int(cents), language)}" if cents_joiner else \

@@ -28,6 +28,8 @@ def cardinal(value: int, language: str) -> str:
     said = str(num2words(value, lang=language))
     if language == "de":
         said = _LEADING_EIN.sub("", said)
+    elif language == "it" and value > 3 and said.endswith("tre"):
+        said = said[:-3] + "tré"  # "settecentocinquantatré"
     return said
 
 

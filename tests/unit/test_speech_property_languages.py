@@ -1,4 +1,4 @@
-"""The French, German and Spanish front ends never lose a token silently, never raise and
+"""The French, German, Spanish and Italian front ends never lose a token silently, never raise and
 never leave a figure the voice would read digit by digit.
 
 As in test_speech_property.py (English): each tricky token stands between two plain
@@ -36,6 +36,11 @@ TRICKY = {
            "1.º", "1.ª", "3.er", "3,5", "1.000.000", "3,50 €", "25 ptas.", "21 €", "10:30",
            "12 %", "1/2", "3/4", "1833-1868", "21 años", "200 pesetas", "Capítulo XII",
            "XIII"),
+    "it": ("Sig.", "Sig.ra", "Sig.na", "Dott.", "Prof.", "Avv.", "ecc.", "p. es.", "a. C.",
+           "pag. 45", "n. 12", "cfr.", "Luigi XIV", "Elisabetta II", "XVI secolo",
+           "secolo XIX", "1° maggio", "1a", "2o", "3,5", "1.000.000", "3,50 €", "L. 500",
+           "10:30", "all'1:15", "12 %", "1/2", "3/4", "1265-1321", "21 anni", "1 ora",
+           "101 anni", "Capitolo XII", "XIII"),
 }
 
 NUMBERS = st.from_regex(r"\A(?:\d{1,7}|\d{1,3}(?:[. ]\d{3}){1,2}|\d{1,3},\d{1,3}|"
