@@ -2,9 +2,9 @@
 
 Runs on the coordinator, when units are planned, so every front end (CLI, window,
 farm nodes) speaks the same text, and `e2a text` shows it. A language is added by
-adding its function to ``_FRONT_ENDS``. English, French, German, Spanish and Italian have rules;
-other languages pass through unchanged (their numbers and symbols are left to the
-voice's own front end, which reads them in the right language).
+adding its function to ``_FRONT_ENDS``. English, French, German, Spanish, Italian and
+Portuguese have rules; other languages pass through unchanged (their numbers and
+symbols are left to the voice's own front end, which reads them in the right language).
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from .english import say_english
 from .french import say_french
 from .german import say_german
 from .italian import say_italian
+from .portuguese import say_portuguese
 from .spanish import say_spanish
 
 _FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": say_french,
                                                   "de": say_german, "es": say_spanish,
-                                                  "it": say_italian}
+                                                  "it": say_italian, "pt": say_portuguese}
 
 
 def front_end(language: str) -> Callable[[str], str] | None:

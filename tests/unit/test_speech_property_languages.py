@@ -1,5 +1,5 @@
-"""The French, German, Spanish and Italian front ends never lose a token silently, never raise and
-never leave a figure the voice would read digit by digit.
+"""The French, German, Spanish, Italian and Portuguese front ends never lose a token
+silently, never raise and never leave a figure the voice would read digit by digit.
 
 As in test_speech_property.py (English): each tricky token stands between two plain
 words the front end leaves alone; what stands between them in the output is what was
@@ -41,6 +41,11 @@ TRICKY = {
            "secolo XIX", "1° maggio", "1a", "2o", "3,5", "1.000.000", "3,50 €", "L. 500",
            "10:30", "all'1:15", "12 %", "1/2", "3/4", "1265-1321", "21 anni", "1 ora",
            "101 anni", "Capitolo XII", "XIII"),
+    "pt": ("Sr.", "Sra.", "Dr.", "Dra.", "D. João VI", "D. Maria I", "V. Exa.", "S. Paulo",
+           "etc.", "p. ex.", "a. C.", "pág. 45", "n.º 12", "Bento XVI", "século XVI", "1.º",
+           "1.ª", "3,5", "1.000.000", "3,50 €", "R$ 25,00", "10$000", "30:000$000", "6h",
+           "2h30", "10:30", "12 %", "1/2", "3/4", "1777-1816", "2 casas", "200 laranjas",
+           "Capítulo XII", "XIII"),
 }
 
 NUMBERS = st.from_regex(r"\A(?:\d{1,7}|\d{1,3}(?:[. ]\d{3}){1,2}|\d{1,3},\d{1,3}|"
