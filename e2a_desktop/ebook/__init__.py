@@ -21,6 +21,7 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
     from .htmlbook import read_html
     from .markdownbook import read_markdown
     from .odtbook import read_odt
+    from .pdfbook import read_pdf
     from .plaintext import read_text
 
     return {
@@ -35,14 +36,15 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
         ".fb2": read_fb2,
         ".docx": partial(read_docx, options=options),
         ".odt": partial(read_odt, options=options),
+        ".pdf": read_pdf,
     }
 
 
-EXTENSIONS = (".epub", ".fb2", ".docx", ".odt", ".html", ".htm", ".xhtml", ".md", ".markdown",
-              ".txt", ".text")
+EXTENSIONS = (".epub", ".pdf", ".fb2", ".docx", ".odt", ".html", ".htm", ".xhtml", ".md",
+              ".markdown", ".txt", ".text")
 """What the readers take, for a file dialog's filter (the registry has the same keys)."""
 
-SUPPORTED = "EPUB, FB2, DOCX, ODT, HTML, Markdown and plain text"
+SUPPORTED = "EPUB, PDF, FB2, DOCX, ODT, HTML, Markdown and plain text"
 
 
 def read_book(path: Path, options: ReadOptions | None = None) -> Book:

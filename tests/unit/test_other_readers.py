@@ -93,8 +93,8 @@ def test_fb2_metadata_sections_cover(tmp_path: Path) -> None:
 def test_missing_and_unknown_files_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(BookError, match="no such file"):
         read_book(tmp_path / "nope.epub")
-    odd = tmp_path / "book.pdf"
-    odd.write_bytes(b"%PDF-1.4")
+    odd = tmp_path / "book.djvu"
+    odd.write_bytes(b"AT&TFORM")
     with pytest.raises(BookError, match="unknown format") as info:
         read_book(odd)
     assert info.value.path == odd

@@ -1,0 +1,76 @@
+"""PDF books (issue 24): chapters from the outline, else from heading sizes; running heads,
+page numbers and footnotes left out; hyphenated words joined; two columns in order; a
+scan without text refused in one line. The PDFs are written here with reportlab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from e2a_desktop.ebook import read_book
+from e2a_desktop.errors import BookError
+from tests.helpers.word_match import recall_precision
+
+pytest.importorskip("reportlab")  # writes the test PDFs (dev extra)
+from tests.helpers.pdf_builder import PdfSpec, build_pdf, scanned_pdf  # noqa: E402
+
+HARBOUR = ("The harbour woke slowly under a grey sky, and the fishermen counted their nets "
+           "with the patience of people who had counted them every morning of their lives.")
+STORM = ("By evening the wind had turned, and the extraordinary stillness of the afternoon "
+         "gave way to a storm that nobody in the village had foreseen.")
+RETURN = ("Three days later the boats came back one by one, battered but whole, and the "
+          "women on the quay recognised each of them long before they could see the faces.")
+CHAPTERS = [("The Harbour", [" ".join([HARBOUR] * 3), STORM, " ".join([HARBOUR] * 4)]),
+            ("The Storm", [" ".join([STORM] * 2), " ".join([RETURN] * 5), STORM]),
+            ("The Return", [" ".join([RETURN] * 3), HARBOUR])]
+
+
+def _check(book_path: Path) -> None:
+    book = read_book(book_path)
+    assert [c.title for c in book.chapters] == [t for t, _p in CHAPTERS]
+    for chapter, (title, paragraphs) in zip(book.chapters, CHAPTERS, strict=True):
+        recall, precision = recall_precision(" ".join([title, *paragraphs]), chapter.text)
+        assert recall >= 0.98 and precision >= 0.98, (title, recall, precision)
+    text = " ".join(c.text for c in book.chapters)
+    assert "A PRINTED BOOK" not in text  # the running head
+    assert "footnote" not in text
+    assert "extraordinary" in text and "recognised" in text  # hyphenated at line ends
+
+
+@pytest.mark.parametrize(("outline", "columns"), [(True, 1), (False, 1), (True, 2)],
+                         ids=["outline", "headings", "two-columns"])
+def test_pdf_chapters_match_the_text_they_were_made_from(tmp_path: Path, outline: bool,
+                                                         columns: int) -> None:
+    spec = PdfSpec(chapters=CHAPTERS, outline=outline, columns=columns,
+                   footnote="1 A footnote printed small at the foot of the page.")
+    _check(build_pdf(spec, tmp_path / "book.pdf"))
+
+
+def test_pdf_metadata_names_the_book(tmp_path: Path) -> None:
+    book = read_book(build_pdf(PdfSpec(chapters=CHAPTERS), tmp_path / "book.pdf"))
+    assert (book.metadata.title, book.metadata.author) == ("A Printed Book", "Pat Printer")
+    assert book.source_format == "pdf"
+
+
+def test_words_hyphenated_across_lines_are_whole(tmp_path: Path) -> None:
+    book = read_book(build_pdf(PdfSpec(chapters=CHAPTERS), tmp_path / "book.pdf"))
+    words = set(" ".join(c.text for c in book.chapters).split())
+    made = set(" ".join(p for _t, ps in CHAPTERS for p in ps).split())
+    assert not {w for w in words if w.endswith("-")}
+    assert words <= made | {t for title, _p in CHAPTERS for t in title.split()}
+
+
+def test_scanned_pdf_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = scanned_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(BookError, match="no text layer") as info:
+        read_book(path)
+    assert info.value.path == path and "\n" not in str(info.value)
+
+
+def test_not_a_pdf_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "fake.pdf"
+    path.write_bytes(b"%PDF-1.4 and then nothing")
+    with pytest.raises(BookError, match="not a readable PDF") as info:
+        read_book(path)
+    assert "\n" not in str(info.value)
