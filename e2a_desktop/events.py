@@ -61,6 +61,8 @@ class UnitRejected:
     unit_id: int
     reason: str
     name: str = field(default="", compare=False)  # the node's name, for the log
+    kept: bool = False
+    """Refused by the judge on every try (MAX_JUDGED_TRIES): kept, to be listened to."""
 
 
 @dataclass(frozen=True)

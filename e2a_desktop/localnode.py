@@ -23,7 +23,7 @@ from e2a_node.protocol import (
 
 from .errors import E2AError
 from .farm.farm import Farm
-from .farm.uploads import UploadRejected
+from .farm.uploads import NotSpeech, UploadRejected
 from .nodestate import BUILT_IN_NODE
 from .storage import StorageFault
 
@@ -90,6 +90,10 @@ class LocalLink:
             accepted, duplicate = self.farm.accept_upload(LOCAL_NODE, unit_id, tmp, spans)
         except StorageFault as exc:
             self._on_fatal(exc)
+            return UploadResponse(False, reason=str(exc))
+        except NotSpeech as exc:
+            # The judge did not hear speech: the unit is spoken again (the farm keeps it,
+            # flagged, once every try has failed), and the book goes on.
             return UploadResponse(False, reason=str(exc))
         except UploadRejected as exc:
             # Our own voice made something unusable: no other node would do better with

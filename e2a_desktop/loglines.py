@@ -37,6 +37,9 @@ def log_line(event: Event) -> str:
                f"{event.silent_seconds:.0f} s)"
     if isinstance(event, UnitRequeued):
         return _requeued_line(event)
+    if isinstance(event, UnitRejected) and event.kept:
+        return f"audio of unit {event.unit_id} kept though it failed every check " \
+               f"({event.reason}): listen to it"
     if isinstance(event, UnitRejected):
         return f"audio of unit {event.unit_id} from {display_name(event.node, event.name)} " \
                f"refused: {event.reason}"

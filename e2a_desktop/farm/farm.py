@@ -54,9 +54,20 @@ from ..storage import StorageFault, storage_fault
 from ..store import UnitRecord
 from .pairing import CoordinatorIdentity, PairingRegistry
 from .scheduler import Scheduler
-from .uploads import UploadRejected, check_wav, size_limit
+from .uploads import (
+    CheckedAudio,
+    NotSpeech,
+    SpeakingRate,
+    UploadRejected,
+    check_wav,
+    size_limit,
+)
 
 BENCH_AFTER_BAD_UPLOADS = 3
+MAX_JUDGED_TRIES = 3
+"""Speakings of one unit the judge may refuse before it is kept anyway, flagged, if
+more than one node (or the built-in one) made them: the text itself then defeats the
+voice or the judge, and a book with one odd unit beats a book that never ends."""
 IDLE_RETRY_S = 2.0
 """How soon a node asks again when the farm has no book."""
 DEFAULT_GONE_AFTER_S = 60.0
@@ -125,6 +136,8 @@ class _Work:
     closing: bool = False
     paused: bool = False
     askers: set[str] = field(default_factory=set)  # nodes that asked for this job's units
+    pace: SpeakingRate = field(default_factory=SpeakingRate)
+    """This job's voice's speaking rate, learned from its accepted units."""
     run_id: str = ""
     """The job's name on the wire for this run: the folder's name and a token. A node that
     heard "job over" when a run was cancelled remembers that id for a minute; the same
@@ -145,6 +158,10 @@ class Farm:
         """Set when the job folder could not be written; the job stops with it."""
         self.local_names: dict[str, str] = {}
         """Nodes inside this process (the built-in one), which are not paired."""
+        self.judged: dict[int, list[str]] = {}
+        """Per unit, the nodes whose audio for it the judge refused, in order."""
+        self.flagged: dict[int, str] = {}
+        """Units kept though the judge refused every speaking of them, with its reason."""
         self._work: _Work | None = None
         # Uploads are checked and stored on worker threads; node figures change under this.
         self._lock = threading.RLock()
@@ -157,6 +174,9 @@ class Farm:
         with self._lock:
             self._work = _Work(job, scheduler, sample_rate, on_accepted or (lambda _u: None),
                                run_id=f"{job.folder.name}.{secrets.token_hex(3)}")
+            for done in job.store.units():  # a resumed book knows its voice's pace
+                if done.status == "done":
+                    self._work.pace.add(done.sentences, done.spans)
             self.storage_failure = None
             for stats in self.nodes.values():
                 stats.bad_uploads = 0  # a new book, a fresh start
@@ -580,8 +600,14 @@ class Farm:
         if refusal is not None:
             raise UploadRejected(refusal, counted=True, status=403)
         try:
-            checked = check_wav(tmp, work.sample_rate, unit.chars,
-                                work.job.settings.engine.speed, spans)
+            settings = work.job.settings
+            heard = settings.pauses.at_speed(settings.engine.speed)
+            checked = check_wav(tmp, work.sample_rate, unit.chars, settings.engine.speed, spans,
+                                sentences=unit.sentences,
+                                max_pause_s=max(heard.sentence_pause, heard.paragraph_pause),
+                                pace=work.pace)
+        except NotSpeech as exc:
+            checked = self._judged(node_id, unit_id, exc)
         except UploadRejected as exc:
             self.reject(node_id, unit_id, str(exc))
             raise UploadRejected(str(exc), counted=True) from None
@@ -593,6 +619,8 @@ class Farm:
         with self._lock:
             stats = self._stats(node_id)
             stats.given.discard(unit_id)
+            if accepted and unit_id not in self.flagged:
+                work.pace.add(unit.sentences, checked.spans)
             if accepted:
                 stats.units_done += 1
                 stats.audio_seconds += checked.duration
@@ -610,6 +638,24 @@ class Farm:
         if accepted:
             work.on_accepted(unit)
         return accepted, not accepted
+
+    def _judged(self, node_id: str, unit_id: int, exc: NotSpeech) -> CheckedAudio:
+        """A unit the judge refused: redone elsewhere (a strike for a remote node, none
+        for the built-in one, whose voice is the job's), or, refused on every try by
+        more than one node or by the built-in one, kept and flagged."""
+        local = node_id in self.local_names
+        with self._lock:
+            tries = self.judged.setdefault(unit_id, [])
+            tries.append(node_id)
+            keep = len(tries) >= MAX_JUDGED_TRIES and (local or len(set(tries)) > 1)
+            if keep:
+                self.flagged[unit_id] = str(exc)
+        if not keep:
+            self.reject(node_id, unit_id, str(exc), strike=not local)
+            exc.counted = True
+            raise exc
+        self.emit(UnitRejected(node_id, unit_id, str(exc), self._name(node_id), kept=True))
+        return exc.checked
 
     @staticmethod
     def _held_ahead(stats: NodeStats, work: _Work) -> int | None:

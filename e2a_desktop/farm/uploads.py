@@ -46,6 +46,75 @@ class CheckedAudio:
     spans: list[tuple[float, float]]
 
 
+class NotSpeech(UploadRejected):
+    """A well-formed upload the judge does not hear as speech of its text.
+
+    ``checked`` is the audio as the format checks found it: a unit refused this way
+    by several nodes (the same text fails everywhere) may still be kept, flagged.
+    """
+
+    def __init__(self, reason: str, checked: CheckedAudio) -> None:
+        super().__init__(reason)
+        self.checked = checked
+
+
+class SpeakingRate:
+    """The job's own voice's pace, learned sentence by sentence from accepted units.
+
+    The fixed bounds (``plausible_seconds``) must hold for any voice at any speed, so
+    they are wide. Once a job has accepted ``LEARN_FROM`` sentences of some length, a
+    sentence whose span is far off that voice's own pace is refused: far too short, its
+    words were dropped (a sentence cut out leaves a span of nothing); far too long, the
+    voice repeated itself or babbled. "Far" is learned too: six robust standard
+    deviations of log(characters per second), never closer than a factor of
+    ``MIN_FACTOR`` (a sentence of numbers or a URL is read at half the book's pace).
+    Short sentences are not judged by it: their lead-in weighs more than their text.
+    """
+
+    LEARN_FROM = 12
+    MIN_CHARS = 20
+    MIN_FACTOR = 2.0
+    SIGMAS = 6.0
+
+    def __init__(self) -> None:
+        self._rates: list[float] = []  # log(chars per second) of accepted sentences
+
+    def add(self, sentences: Sequence[str], spans: Sequence[tuple[float, float]]) -> None:
+        """Learn from a unit the job accepted."""
+        for text, (start, end) in zip(sentences, spans, strict=False):
+            if len(text) >= self.MIN_CHARS and end > start:
+                self._rates.append(float(np.log(len(text) / (end - start))))
+
+    def bounds(self, chars: int) -> tuple[float, float] | None:
+        """Shortest and longest believable time to say ``chars`` characters; None while
+        the pace is not learned or the text is too short to judge."""
+        if chars < self.MIN_CHARS or len(self._rates) < self.LEARN_FROM:
+            return None
+        rates = np.array(self._rates)
+        middle = float(np.median(rates))
+        spread = self.SIGMAS * 1.4826 * float(np.median(np.abs(rates - middle)))
+        width = max(float(np.log(self.MIN_FACTOR)), spread)
+        return chars / float(np.exp(middle + width)), chars / float(np.exp(middle - width))
+
+    def check(self, sentences: Sequence[str], spans: Sequence[tuple[float, float]]) -> None:
+        """Raise UploadRejected, saying which sentence and which way, when one is far off."""
+        for number, (text, (start, end)) in enumerate(
+                zip(sentences, spans, strict=False), 1):
+            limits = self.bounds(len(text))
+            if limits is None:
+                continue
+            shortest, longest = limits
+            said = end - start
+            if said < shortest:
+                raise UploadRejected(f"sentence {number} takes {said:.1f} s, far too short "
+                                     f"for its {len(text)} characters at this voice's pace "
+                                     f"({shortest:.1f} s at least): words were dropped")
+            if said > longest:
+                raise UploadRejected(f"sentence {number} takes {said:.1f} s, far too long "
+                                     f"for its {len(text)} characters at this voice's pace "
+                                     f"({longest:.1f} s at most): repeated or babbled")
+
+
 def plausible_seconds(chars: int, speed: float) -> tuple[float, float]:
     """Shortest and longest audio believable for ``chars`` characters at ``speed``."""
     return (chars / (MAX_CHARS_PER_SECOND * speed),
@@ -81,12 +150,13 @@ def parse_spans(header: str, sentences: int) -> list[tuple[float, float]]:
 
 def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
               spans: list[tuple[float, float]], sentences: Sequence[str] = (),
-              max_pause_s: float = 0.75) -> CheckedAudio:
+              max_pause_s: float = 0.75, pace: SpeakingRate | None = None) -> CheckedAudio:
     """Validate an uploaded WAV; raise UploadRejected with the reason.
 
     ``sentences`` (the unit's texts) and ``max_pause_s`` (the job's longest pause
     between sentences, as heard) tell the judge which repeats and silences the text
-    and the settings explain.
+    and the settings explain; ``pace``, the job's learned speaking rate, refuses a
+    sentence far too short or long for its text at this voice's own pace.
     """
     channels, width, rate, data = read_wav(path)
     if channels != 1 or width != 2:
@@ -107,7 +177,12 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
     verdict = judge(np.frombuffer(data, dtype="<i2"), rate, spans, sentences,
                     max_pause_s=max_pause_s, speed=speed)
     if verdict.reason is not None:
-        raise UploadRejected(verdict.reason)
+        raise NotSpeech(verdict.reason, CheckedAudio(duration, spans))
+    if pace is not None:
+        try:
+            pace.check(sentences, spans)
+        except UploadRejected as exc:
+            raise NotSpeech(str(exc), CheckedAudio(duration, spans)) from None
     return CheckedAudio(duration, spans)
 
 

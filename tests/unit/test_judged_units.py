@@ -1,0 +1,105 @@
+"""A unit the judge refuses is spoken again; one refused on every try is kept, flagged,
+instead of stopping the book; one node's noise is never kept (issue 25)."""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from e2a_desktop.events import UnitRejected
+from e2a_desktop.farm.farm import MAX_JUDGED_TRIES, Farm
+from e2a_desktop.farm.uploads import NotSpeech, UploadRejected
+from e2a_desktop.localnode import LOCAL_NODE
+from e2a_node.protocol import Capabilities
+from tests.helpers.farm_fixtures import RATE, make_farm, speech_like_wav
+
+CAPS = Capabilities("pc", "cpu", {"piper": ["en_US-joe-medium"]})
+
+
+def _noise(seconds: float) -> bytes:
+    samples = np.random.default_rng(5).standard_normal(int(seconds * RATE)) * 8000
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(samples.astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def farm(tmp_path: Path) -> Farm:
+    made = make_farm(tmp_path)
+    made.events = []  # type: ignore[attr-defined]
+    made.emit = made.events.append  # type: ignore[attr-defined]
+    return made
+
+
+def _send(farm: Farm, node: str, unit_id: int, wav: bytes) -> tuple[bool, bool]:
+    unit = farm.job.store.unit(unit_id)
+    assert unit is not None
+    seconds = len(unit.text) / 15
+    n = len(unit.sentences)
+    tmp = farm.upload_tmp(unit_id, node)
+    tmp.write_bytes(wav)
+    return farm.accept_upload(node, unit_id, tmp,
+                              [(i * seconds / n, (i + 1) * seconds / n) for i in range(n)])
+
+
+def _lease(farm: Farm, node: str) -> int:
+    assignment = farm.lease(node, CAPS).assignment
+    assert assignment is not None
+    return assignment.unit_id
+
+
+def test_a_unit_refused_by_every_node_is_kept_and_flagged(farm: Farm) -> None:
+    first = _lease(farm, "node-a")
+    seconds = len(farm.job.store.unit(first).text) / 15  # type: ignore[union-attr]
+    for node in ("node-a", "node-b"):
+        unit_id = first if node == "node-a" else _lease(farm, node)
+        assert unit_id == first  # the refused unit is spoken again first
+        with pytest.raises(NotSpeech, match="noise"):
+            _send(farm, node, unit_id, _noise(seconds))
+        assert farm.job.store.unit(first).status == "pending"  # type: ignore[union-attr]
+    assert _lease(farm, "node-c") == first
+    assert _send(farm, "node-c", first, _noise(seconds)) == (True, False)
+    assert farm.job.store.unit(first).status == "done"  # type: ignore[union-attr]
+    assert first in farm.flagged and "noise" in farm.flagged[first]
+    kept = [e for e in farm.events if isinstance(e, UnitRejected) and e.kept]  # type: ignore[attr-defined]
+    assert [e.unit_id for e in kept] == [first]
+    assert MAX_JUDGED_TRIES == 3
+
+
+def test_one_nodes_noise_is_never_kept(farm: Farm) -> None:
+    for _ in range(MAX_JUDGED_TRIES):
+        unit_id = _lease(farm, "node-a")
+        seconds = len(farm.job.store.unit(unit_id).text) / 15  # type: ignore[union-attr]
+        with pytest.raises(UploadRejected):
+            _send(farm, "node-a", unit_id, _noise(seconds))
+    assert not farm.flagged
+    assert farm.nodes["node-a"].bad_uploads == MAX_JUDGED_TRIES
+    assert farm.lease("node-a", CAPS).assignment is None  # benched
+    assert farm.job.store.counts()["done"] == 0
+
+
+def test_the_built_in_voice_is_not_benched_and_its_unit_is_kept_in_the_end(
+        farm: Farm) -> None:
+    farm.local_names[LOCAL_NODE] = "this PC"
+    unit_id = _lease(farm, LOCAL_NODE)
+    seconds = len(farm.job.store.unit(unit_id).text) / 15  # type: ignore[union-attr]
+    for _ in range(MAX_JUDGED_TRIES - 1):
+        with pytest.raises(NotSpeech):
+            _send(farm, LOCAL_NODE, unit_id, _noise(seconds))
+        assert _lease(farm, LOCAL_NODE) == unit_id
+    assert _send(farm, LOCAL_NODE, unit_id, _noise(seconds)) == (True, False)
+    assert farm.nodes[LOCAL_NODE].bad_uploads == 0
+    assert unit_id in farm.flagged
+    next_unit = _lease(farm, LOCAL_NODE)  # and the book goes on with good speech
+    nxt = farm.job.store.unit(next_unit)
+    assert nxt is not None
+    assert _send(farm, LOCAL_NODE, next_unit, speech_like_wav(len(nxt.text) / 15))[0]
+    assert next_unit not in farm.flagged
