@@ -20,6 +20,7 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
     from .fb2 import read_fb2
     from .htmlbook import read_html
     from .markdownbook import read_markdown
+    from .mobibook import read_mobi
     from .odtbook import read_odt
     from .pdfbook import read_pdf
     from .plaintext import read_text
@@ -37,14 +38,17 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
         ".docx": partial(read_docx, options=options),
         ".odt": partial(read_odt, options=options),
         ".pdf": read_pdf,
+        ".mobi": partial(read_mobi, options=options),
+        ".azw": partial(read_mobi, options=options),
+        ".azw3": partial(read_mobi, options=options),
     }
 
 
-EXTENSIONS = (".epub", ".pdf", ".fb2", ".docx", ".odt", ".html", ".htm", ".xhtml", ".md",
-              ".markdown", ".txt", ".text")
+EXTENSIONS = (".epub", ".pdf", ".mobi", ".azw3", ".azw", ".fb2", ".docx", ".odt", ".html",
+              ".htm", ".xhtml", ".md", ".markdown", ".txt", ".text")
 """What the readers take, for a file dialog's filter (the registry has the same keys)."""
 
-SUPPORTED = "EPUB, PDF, FB2, DOCX, ODT, HTML, Markdown and plain text"
+SUPPORTED = "EPUB, PDF, MOBI/AZW3, FB2, DOCX, ODT, HTML, Markdown and plain text"
 
 
 def read_book(path: Path, options: ReadOptions | None = None) -> Book:
