@@ -2,8 +2,8 @@
 
 Runs on the coordinator, when units are planned, so every front end (CLI, window,
 farm nodes) speaks the same text, and `e2a text` shows it. A language is added by
-adding its function to ``_FRONT_ENDS``. English, French, German, Spanish, Italian and
-Portuguese have rules; other languages pass through unchanged (their numbers and
+adding its function to ``_FRONT_ENDS``. English, French, German, Spanish, Italian,
+Portuguese and Dutch have rules; other languages pass through unchanged (their numbers and
 symbols are left to the voice's own front end, which reads them in the right language).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .dutch import say_dutch
 from .english import say_english
 from .french import say_french
 from .german import say_german
@@ -20,7 +21,8 @@ from .spanish import say_spanish
 
 _FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": say_french,
                                                   "de": say_german, "es": say_spanish,
-                                                  "it": say_italian, "pt": say_portuguese}
+                                                  "it": say_italian, "pt": say_portuguese,
+                                                  "nl": say_dutch}
 
 
 def front_end(language: str) -> Callable[[str], str] | None:

@@ -15,7 +15,7 @@ from e2a_desktop.ebook.normalize import normalize_text
 from e2a_desktop.ebook.sentences import split_sentences
 from e2a_desktop.speech import front_end, spoken_paragraph
 
-LANGUAGES = ("fr", "de", "es", "it", "pt")
+LANGUAGES = ("fr", "de", "es", "it", "pt", "nl")
 VOICES = {"fr": "fr", "de": "de", "es": "es", "it": "it", "pt": "pt", "nl": "nl"}
 """espeak-ng's name for each language (the phonemizer Piper's voices use)."""
 
@@ -54,7 +54,7 @@ def test_a_line_is_said_as_a_narrator_says_it(language: str, book: str, line: st
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_language_is_found_from_a_voice_or_a_tag(language: str) -> None:
-    region = {"fr": "FR", "de": "DE", "es": "ES", "it": "IT", "pt": "PT"}[language]
+    region = {"fr": "FR", "de": "DE", "es": "ES", "it": "IT", "pt": "PT", "nl": "NL"}[language]
     assert front_end(f"{language}_{region}") is front_end(f"{language}-{region}") \
         is front_end(language) is not None
 

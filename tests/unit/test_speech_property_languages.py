@@ -1,4 +1,4 @@
-"""The French, German, Spanish, Italian and Portuguese front ends never lose a token
+"""The French, German, Spanish, Italian, Portuguese and Dutch front ends never lose a token
 silently, never raise and never leave a figure the voice would read digit by digit.
 
 As in test_speech_property.py (English): each tricky token stands between two plain
@@ -46,6 +46,11 @@ TRICKY = {
            "1.ª", "3,5", "1.000.000", "3,50 €", "R$ 25,00", "10$000", "30:000$000", "6h",
            "2h30", "10:30", "12 %", "1/2", "3/4", "1777-1816", "2 casas", "200 laranjas",
            "Capítulo XII", "XIII"),
+    "nl": ("dhr.", "mevr.", "Mr.", "Dr.", "Ir.", "Prof.", "St.", "bijv.", "enz.", "d.w.z.",
+           "o.a.", "i.p.v.", "blz. 45", "nr. 12", "No. 37", "v. Chr.", "Willem III", "Karel V",
+           "16e eeuw", "XVIIe eeuw", "1e", "2de", "1881", "1500 soldaten", "3,5", "1.200",
+           "€ 3,50", "ƒ 1.200", "f 10", "10.30 uur", "14:45", "12 %", "1/2", "3/4",
+           "1643-1715", "Hoofdstuk XII", "XIII"),
 }
 
 NUMBERS = st.from_regex(r"\A(?:\d{1,7}|\d{1,3}(?:[. ]\d{3}){1,2}|\d{1,3},\d{1,3}|"
