@@ -87,7 +87,7 @@ def _breaks_paragraph(previous: Line, line: Line, body: float) -> bool:
 
 def join_lines(before: str, after: str) -> str:
     """Two lines of one paragraph: a word hyphenated across them is whole again."""
-    if re.search(r"[^\W\d_]-$", before) and after[:1].islower():
+    if before[-2:-1].isalpha() and before.endswith("-") and after[:1].islower():
         return before[:-1] + after
     return f"{before} {after}"
 

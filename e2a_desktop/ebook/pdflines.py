@@ -100,3 +100,4 @@ def page_lines(page: pdfium.PdfPage) -> tuple[float, list[Line]]:
         return height, reading_order(_join_runs(_runs(textpage)), width)
     finally:
         textpage.close()
+        page.close()

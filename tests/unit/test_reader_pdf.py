@@ -74,3 +74,17 @@ def test_not_a_pdf_is_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(BookError, match="not a readable PDF") as info:
         read_book(path)
     assert "\n" not in str(info.value)
+
+
+def test_password_protected_pdf_is_refused_in_one_line(tmp_path: Path) -> None:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "locked.pdf"
+    canvas = Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret"))
+    canvas.drawString(100, 100, "A locked page of text.")
+    canvas.showPage()
+    canvas.save()
+    with pytest.raises(BookError, match="password-protected") as info:
+        read_book(path)
+    assert "\n" not in str(info.value)
