@@ -12,6 +12,7 @@ runs while the farm's lock is held.
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 import threading
@@ -68,6 +69,8 @@ MAX_JUDGED_TRIES = 3
 """Speakings of one unit the judge may refuse before it is kept anyway, flagged, if
 more than one node (or the built-in one) made them: the text itself then defeats the
 voice or the judge, and a book with one odd unit beats a book that never ends."""
+FLAGGED_KEY = "judge.flagged"
+"""Where the job keeps its flagged units ({unit id: reason}), for its report."""
 IDLE_RETRY_S = 2.0
 """How soon a node asks again when the farm has no book."""
 DEFAULT_GONE_AFTER_S = 60.0
@@ -654,6 +657,13 @@ class Farm:
             self.reject(node_id, unit_id, str(exc), strike=not local)
             exc.counted = True
             raise exc
+        work = self._work
+        if work is not None:
+            try:
+                work.job.store.set_meta({FLAGGED_KEY: json.dumps(
+                    {str(unit): why for unit, why in self.flagged.items()})})
+            except (OSError, sqlite3.Error) as error:
+                raise self.storage_trouble(error) from None
         self.emit(UnitRejected(node_id, unit_id, str(exc), self._name(node_id), kept=True))
         return exc.checked
 

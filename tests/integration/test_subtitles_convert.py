@@ -1,5 +1,6 @@
 """`e2a convert --subtitles srt` on the sample book, real voice: one cue per sentence, in
-order, inside its chapter's span of the M4B, with the words `e2a text` prints (issue 25)."""
+order, inside its chapter's span of the M4B, with the words `e2a text` prints; and no
+unit refused by the audio checks on the way (issue 25)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,10 @@ def test_srt_beside_the_m4b_has_each_sentence_in_its_chapter(sample_book: Path,
     out = e2a("convert", str(sample_book), "-o", str(target), "--no-farm",
               "--subtitles", "srt")
     assert out.returncode == 0, out.stderr
+    # Every unit of the real voice passed the farm's checks at the first try: the judge
+    # and the learned pace raise no false alarm on the whole sample book.
+    assert "refused" not in out.stdout + out.stderr
+    assert "kept though" not in out.stdout + out.stderr
     cues = _srt_cues((tmp_path / "fables.srt").read_text(encoding="utf-8"))
     chapters = _spoken_chapters(sample_book)
     assert [text for _s, _e, text in cues] == [s for chapter in chapters for s in chapter]

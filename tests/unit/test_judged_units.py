@@ -4,6 +4,7 @@ instead of stopping the book; one node's noise is never kept (issue 25)."""
 from __future__ import annotations
 
 import io
+import json
 import wave
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 
 from e2a_desktop.events import UnitRejected
-from e2a_desktop.farm.farm import MAX_JUDGED_TRIES, Farm
+from e2a_desktop.farm.farm import FLAGGED_KEY, MAX_JUDGED_TRIES, Farm
 from e2a_desktop.farm.uploads import NotSpeech, UploadRejected
 from e2a_desktop.localnode import LOCAL_NODE
 from e2a_node.protocol import Capabilities
@@ -69,6 +70,8 @@ def test_a_unit_refused_by_every_node_is_kept_and_flagged(farm: Farm) -> None:
     assert _send(farm, "node-c", first, _noise(seconds)) == (True, False)
     assert farm.job.store.unit(first).status == "done"  # type: ignore[union-attr]
     assert first in farm.flagged and "noise" in farm.flagged[first]
+    stored = json.loads(farm.job.store.meta()[FLAGGED_KEY])  # for the job's report
+    assert list(stored) == [str(first)] and "noise" in stored[str(first)]
     kept = [e for e in farm.events if isinstance(e, UnitRejected) and e.kept]  # type: ignore[attr-defined]
     assert [e.unit_id for e in kept] == [first]
     assert MAX_JUDGED_TRIES == 3
