@@ -90,7 +90,7 @@ _ORDINAL = re.compile(r"(?<![\w.,])(\d{1,3})(?:e|de|ste)(?![\w'])")
 _ROMAN_ORDINAL = re.compile(r"\b(?![LC]e\b)([IVXLC]+)(?:e|de|ste)(?![\w'])")
 _NUMBERED = re.compile(r"\b(hoofdstuk|deel|boek|bedrijf|toneel|zang|Hoofdstuk|Deel|Boek|"
                        r"Bedrijf|Toneel|Zang|HOOFDSTUK|DEEL|BOEK)\s+([IVXLC]+)(?![\w'])")
-_REGNAL = re.compile(rf"\b([{_UPPER}][a-záéíóúëïöü]+) ([IVXL]{{2,}}|[IVX])(?![\w'-]|\.\w)")
+_REGNAL = re.compile(rf"\b([{_UPPER}][a-záéíóúëïöü]+) ([IVX]+)(?![\w'-]|\.\w)")
 _NOT_NAMES = word_set("Hoofdstuk Deel Boek Bedrijf Toneel Zang Bladzijde Nummer Bijlage Figuur")
 _FRACTION = re.compile(r"(?<![\w/.,])(\d{1,3})/(\d{1,3})(?![\w/])")
 _RANGE = re.compile(r"(?<![\w.,-])(\d{1,4})\s?-\s?(\d{1,4})(?![\w.,-]\d|\d)")

@@ -106,9 +106,10 @@ _NUMBERED = re.compile(r"\b(chapitre|livre|tome|acte|scène|partie|volume|sectio
                        r"\s+(?:([IVXLC]+)|(\d+))(?![\w'])")
 _FEMININE_NUMBERED = word_set("scène partie section lettre leçon")
 _REGNAL = re.compile(rf"\b([{_UPPER}][a-zàâäçéèêëîïôöùûüÿ]+(?:-[{_UPPER}][a-zéèë]+)?)"
-                     r" ([IVXL]{2,}|[IVX])(?![\w'-]|\.\w)")
+                     r" ([IVX]+)(?![\w'-]|\.\w)")
 _NOT_NAMES = word_set("Chapitre Livre Tome Acte Scène Partie Volume Section Article Lettre "
-                     "Chant Leçon Page Planche Figure Annexe Numéro")
+                     "Chant Leçon Page Planche Figure Annexe Numéro Monsieur Madame Mademoiselle "
+                     "Maître Docteur Messieurs Mesdames")
 _FRACTION = re.compile(r"(?<![\w/.,])(\d{1,3})/(\d{1,3})(?![\w/])")
 _RANGE = re.compile(r"(?<![\w.,-])(\d{1,4})\s?-\s?(\d{1,4})(?![\w.,-]\d|\d)")
 _PERCENT = re.compile(r"(\d)\s?%")

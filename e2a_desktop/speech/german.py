@@ -102,7 +102,7 @@ _TIME = re.compile(r"(?<![\w.,:])(\d{1,2})(?:[.:](\d\d))?\s?Uhr\b|(?<![\w.,:])(\
 _NUMBERED = re.compile(r"\b(Kapitel|Teil|Buch|Band|Akt|Szene|Abschnitt|Brief|Gesang|Aufzug|"
                        r"Auftritt|KAPITEL|TEIL|BUCH|AKT|SZENE)\s+(?:([IVXLC]+)|(\d+))"
                        r"(?![\w'])\.?(?!\d)")
-_REGNAL = re.compile(rf"\b([{_UPPER}][a-zäöüß]+) ([IVXL]+)\.?(?![\w'-])")
+_REGNAL = re.compile(rf"\b([{_UPPER}][a-zäöüß]+) ([IVX]+)\.?(?![\w'-])")
 _ORDINAL = re.compile(r"(?<![\w.,])(\d{1,3})\.(?=\s+[^\W\d_])")
 _ROMAN_CENTURY = re.compile(r"\b([IVXLC]+)\.(?=\s+Jahrhundert)")
 _FRACTION = re.compile(r"(?<![\w/.,])(\d{1,3})/(\d{1,3})(?![\w/])")
@@ -190,6 +190,19 @@ def _regnal(match: re.Match[str]) -> str:
         before = _word_before(match.string, start)
     before = before.lower()
     said = capital(ordinal(value, "de"))
+    stop = "." if match.group(0).endswith(".") and not match.string[match.end():].strip(
+        " \"')") else ""  # "Er diente Karl V." ends the paragraph: so does its stop
+    genitive = name.endswith("s") and name not in _S_NAMES
+    if before[:1].islower() and not genitive and before not in _DATIVE | _ACCUSATIVE \
+            | _GENITIVE and not opens_sentence(match.string, start, "de"):
+        # "Er diente Karl V.": dative or accusative, the verb decides; the numeral is left
+        # to the voice, without the stop it would end a sentence at.
+        return f"{name} {match.group(2)}{stop}"
+    return _regnal_case(name, said, before) + stop
+
+
+def _regnal_case(name: str, said: str, before: str) -> str:
+    """The article the case asks for: "der Fünfte", "dem/den/des Fünften"."""
     if name.endswith("s") and name not in _S_NAMES or before in _GENITIVE:
         return f"{name} des {said}n"
     if before in _DATIVE:

@@ -91,7 +91,7 @@ _NUMBERED = re.compile(r"\b(capitolo|libro|tomo|parte|atto|scena|canto|volume|se
                        r"Libro|Tomo|Parte|Atto|Scena|Canto|Volume|CAPITOLO|LIBRO|PARTE|ATTO|"
                        r"SCENA|CANTO)\s+([IVXLC]+)(?![\w'])")
 _ROMAN_BEFORE = re.compile(r"\b([IVXLC]+) (secolo|Secolo|canto|libro)\b")
-_REGNAL = re.compile(rf"\b([{_UPPER}][a-zàèéìòù]+) ([IVXL]{{2,}}|[IVX])(?![\w'-]|\.\w)")
+_REGNAL = re.compile(rf"\b([{_UPPER}][a-zàèéìòù]+) ([IVX]+)(?![\w'-]|\.\w)")
 _NOT_NAMES = word_set("Capitolo Libro Tomo Parte Atto Scena Canto Volume Secolo Pagina Numero "
                       "Tavola Figura Appendice")
 _FEMININE_NAMES = word_set("Elisabetta Maria Giovanna Margherita Caterina Vittoria Isabella")

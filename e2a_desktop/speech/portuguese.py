@@ -120,7 +120,7 @@ _ORDINAL = re.compile(r"(?<![\w.,])(\d{1,3})\.?([oa]s?)(?![\w'])")
 _NUMBERED = re.compile(r"\b(capítulo|livro|tomo|parte|ato|acto|cena|canto|volume|século|"
                        r"Capítulo|Livro|Tomo|Parte|Ato|Acto|Cena|Canto|Volume|Século|CAPÍTULO|"
                        r"LIVRO|PARTE|CANTO)\s+(?:([IVXLC]+)|(\d+))(?![\w'])")
-_REGNAL = re.compile(rf"\b([{_UPPER}][a-záâãàçéêíóôõú]+) ([IVXL]{{2,}}|[IVX])(?![\w'-]|\.\w)")
+_REGNAL = re.compile(rf"\b([{_UPPER}][a-záâãàçéêíóôõú]+) ([IVX]+)(?![\w'-]|\.\w)")
 _NOT_NAMES = word_set("Capítulo Livro Tomo Parte Ato Acto Cena Canto Volume Século Página "
                       "Número Figura Apêndice")
 _FRACTION = re.compile(r"(?<![\w/.,])(\d{1,3})/(\d{1,3})(?![\w/])")

@@ -123,7 +123,7 @@ _NUMBERED = re.compile(r"\b(capítulo|libro|tomo|parte|acto|escena|canto|volumen
                        r"artículo|tratado|siglo|Capítulo|Libro|Tomo|Parte|Acto|Escena|Canto|"
                        r"Volumen|Título|Tratado|Siglo|CAPÍTULO|LIBRO|PARTE|ACTO|ESCENA|SIGLO)"
                        r"\s+(?:([IVXLC]+)|(\d+))(?![\w'])")
-_REGNAL = re.compile(rf"\b([{_UPPER}][a-záéíóúñü]+) ([IVXL]{{2,}}|[IVX])(?![\w'-]|\.\w)")
+_REGNAL = re.compile(rf"\b([{_UPPER}][a-záéíóúñü]+) ([IVX]+)(?![\w'-]|\.\w)")
 _NOT_NAMES = word_set("Capítulo Libro Tomo Parte Acto Escena Canto Volumen Título Artículo "
                       "Siglo Página Número Tratado Figura Lámina Apéndice")
 _FRACTION = re.compile(r"(?<![\w/.,])(\d{1,3})/(\d{1,3})(?![\w/])")
