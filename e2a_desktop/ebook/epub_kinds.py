@@ -48,9 +48,12 @@ def _label(text: str) -> str:
 
 
 def _link_share(body: etree._Element) -> tuple[int, float]:
+    """Links, and the share of the page's letters inside them. Letters, not words: a
+    Japanese or Chinese page has no spaces, so its prose counted as a handful of "words"
+    and a few note links made it look like a contents page."""
     links = [a for a in body.iter() if _local(a) == "a" and a.get("href")]
-    total = len("".join(t for t in body.itertext() if isinstance(t, str)).split())
-    linked = sum(len("".join(a.itertext()).split()) for a in links)
+    total = _letters(body)
+    linked = sum(_letters(a) for a in links)
     return len(links), (linked / total if total else 0.0)
 
 
