@@ -104,6 +104,7 @@ _NUMBERED = re.compile(r"\b(Kapitel|Teil|Buch|Band|Akt|Szene|Abschnitt|Brief|Ges
                        r"(?![\w'])\.?(?!\d)")
 _REGNAL = re.compile(rf"\b([{_UPPER}][a-zäöüß]+) ([IVX]+)\.?(?![\w'-])")
 _ORDINAL = re.compile(r"(?<![\w.,])(\d{1,3})\.(?=\s+[^\W\d_])")
+_ORDINAL_BEFORE = re.compile(r"([^\W\d_]+)\s+\d{1,3}\.\s+(?:und|bis|oder)\s+$")
 _ROMAN_CENTURY = re.compile(r"\b([IVXLC]+)\.(?=\s+Jahrhundert)")
 _FRACTION = re.compile(r"(?<![\w/.,])(\d{1,3})/(\d{1,3})(?![\w/])")
 _RANGE = re.compile(r"(?<![\w.,-])(\d{1,4})\s?-\s?(\d{1,4})(?![\w.,-]\d|\d)")
@@ -168,12 +169,19 @@ def _ordinal(match: re.Match[str]) -> str:
     said = ordinal(value, "de")
     before = _word_before(match.string, match.start())
     following = _NEXT.match(match.string, match.end())
+    month = bool(following and re.fullmatch(_MONTHS, following.group(1)))
+    if before in ("und", "bis", "oder"):  # "am 3. und 4. Mai": the article of the first
+        prior = _ORDINAL_BEFORE.search(match.string, 0, match.start())
+        before = prior.group(1) if prior else before
+    if before not in _TEN | _TE and before.lower() not in _DATIVE | _TE and not month \
+            and not (following and following.group(1).startswith("Jahrhundert")):
+        return match.group(0)  # "Er war 30. Dann ging er": a number, and the sentence ends
     if before == "der" and _word_before(match.string, match.string.rfind("der", 0, match.start())
                                         ).lower() in _DATIVE:
         said += "n"  # "in der 2. Auflage": "in der zweiten"
     elif before in _TEN:
         said += "n"
-    elif before not in _TE and following and re.fullmatch(_MONTHS, following.group(1)):
+    elif before not in _TE and month:
         said += "r"  # "Berlin, 3. Oktober": "dritter Oktober"
     return capital(said) if opens_sentence(match.string, match.start(), "de") else said
 
