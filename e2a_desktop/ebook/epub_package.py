@@ -130,13 +130,45 @@ def _metadata(root: etree._Element) -> dict[str, str]:
     meta = root.find(f"{_OPF}metadata")
     if meta is None:
         return out
-    for name in ("title", "creator", "language", "date", "description"):
+    for name in ("title", "language", "date", "description"):
         for el in meta.iter(f"{_DC}{name}"):
             text = " ".join("".join(el.itertext()).split())
             if text:
                 out[name] = text
                 break
+    authors = _authors(meta)
+    if authors:
+        out["creator"] = ", ".join(authors)
     return out
+
+
+_MAX_AUTHORS = 5
+
+
+def _authors(meta: etree._Element) -> list[str]:
+    """Every creator who is an author (EPUB 2 ``opf:role``, EPUB 3 a refining ``role``
+    meta; no role given is an author), not only the first: books of two or three
+    authors showed one. Illustrators, editors and translators are not named."""
+    roles = {(m.get("refines") or "").lstrip("#"): (m.text or "").strip().lower()
+             for m in meta.iter(f"{_OPF}meta") if m.get("property") == "role"}
+    names: list[str] = []
+    for el in meta.iter(f"{_DC}creator"):
+        role = (el.get(f"{_OPF}role") or roles.get(el.get("id") or "", "") or "aut").lower()
+        name = " ".join("".join(el.itertext()).split())
+        if name and role == "aut" and name not in names:
+            names.append(name)
+    return names[:_MAX_AUTHORS]
+
+
+def _document_or_fallback(item: ManifestItem | None, manifest: dict[str, ManifestItem],
+                          fallbacks: dict[str, str]) -> ManifestItem | None:
+    """The item if it is a document, else the first document along its manifest
+    fallbacks: a comic's JPEG page may fall back to an XHTML page of its dialogue."""
+    seen: set[str] = set()
+    while item is not None and item.media_type not in _DOCUMENT_TYPES and item.id not in seen:
+        seen.add(item.id)
+        item = manifest.get(fallbacks.get(item.id, ""))
+    return item if item is not None and item.media_type in _DOCUMENT_TYPES else None
 
 
 def read_package(archive: zipfile.ZipFile) -> Package:
@@ -151,11 +183,13 @@ def read_package(archive: zipfile.ZipFile) -> Package:
             manifest[item_id] = ManifestItem(item_id, resolve(opf_path, href),
                                              el.get("media-type", ""),
                                              frozenset((el.get("properties") or "").split()))
+    fallbacks = {el.get("id", ""): el.get("fallback", "") for el in root.iter(f"{_OPF}item")
+                 if el.get("fallback")}
     spine_el = root.find(f"{_OPF}spine")
     spine = []
     for ref in root.iter(f"{_OPF}itemref"):
-        item = manifest.get(ref.get("idref", ""))
-        if item is not None and item.media_type in _DOCUMENT_TYPES:
+        item = _document_or_fallback(manifest.get(ref.get("idref", "")), manifest, fallbacks)
+        if item is not None:
             spine.append(SpineItem(item, ref.get("linear", "yes").lower() != "no"))
     guide = [(ref.get("type", "").lower(), resolve(opf_path, ref.get("href", "")))
              for ref in root.iter(f"{_OPF}reference") if ref.get("href")]

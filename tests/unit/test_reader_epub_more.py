@@ -24,3 +24,45 @@ def test_japanese_page_with_note_links_is_read(tmp_path: Path) -> None:
     book = read_book(build_epub(spec, tmp_path / "neko.epub"))
     assert [c.title for c in book.chapters][:2] == ["第一章", "第二章"]
     assert book.chapters[0].text.count("吾輩は猫である") == 6
+
+
+def _rewrite_opf(path: Path, old: str, new: str) -> Path:
+    """The built EPUB with its package document edited (a quirk the builder has no flag for)."""
+    import zipfile
+
+    out = path.with_name("edited-" + path.name)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "OEBPS/content.opf":
+                text = data.decode()
+                assert old in text
+                data = text.replace(old, new).encode()
+            zout.writestr(info, data)
+    return out
+
+
+STORY = ("The two friends wrote the story together, one chapter each, passing the notebook "
+         "back and forth across the kitchen table every evening for a whole winter.")
+
+
+def test_every_author_is_kept_and_an_illustrator_is_not(tmp_path: Path) -> None:
+    path = build_epub(EpubSpec(author="Ann First", docs=[
+        Doc("c1.xhtml", f"<h1>One</h1><p>{STORY}</p>", toc_title="One")]), tmp_path / "a.epub")
+    path = _rewrite_opf(path, "<dc:creator>Ann First</dc:creator>",
+                        '<dc:creator>Ann First</dc:creator><dc:creator id="c2">Ben Second'
+                        '</dc:creator><dc:creator id="c3">Cy Drawer</dc:creator>'
+                        '<meta refines="#c3" property="role" scheme="marc:relators">ill</meta>')
+    assert read_book(path).metadata.author == "Ann First, Ben Second"
+
+
+def test_picture_page_falls_back_to_its_text_page(tmp_path: Path) -> None:
+    """A comic's JPEG spine item whose manifest fallback is an XHTML page of dialogue."""
+    dialogue = f"<h1>Panel talk</h1><p>{STORY}</p>"
+    path = build_epub(EpubSpec(docs=[Doc("c1.xhtml", dialogue, toc_title="Page one")]),
+                      tmp_path / "comic.epub")
+    path = _rewrite_opf(path, '<itemref idref="d0"/>', '<itemref idref="pic"/>')
+    path = _rewrite_opf(path, "</manifest>", '<item id="pic" href="p1.jpg" '
+                        'media-type="image/jpeg" fallback="d0"/></manifest>')
+    book = read_book(path)
+    assert "passing the notebook" in book.chapters[0].text
