@@ -58,6 +58,18 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
+
+
+def after_a_name(text: str, start: int, language: str) -> bool:
+    """A capitalised word that opens no sentence stands just before ``start``: in "Juan
+    D. Pérez" or "José Maria S. Silva" the letter is an initial, not "don" or "São"."""
+    found = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if found is None:
+        return False
+    return found.group(1)[0].isupper() and not opens_sentence(text, found.start(1), language)
+
+
 def capital(words: str) -> str:
     return words[:1].upper() + words[1:]
 

@@ -16,6 +16,7 @@ from .passes import (
     AMOUNT,
     Currency,
     Replacement,
+    after_a_name,
     capital,
     drop_stops_inside,
     opens_sentence,
@@ -46,7 +47,13 @@ def _end_stop(word: str) -> Replacement:
 def _dom(match: re.Match[str]) -> str:
     """ "D. Pedro" → "Dom Pedro", "D. Maria" → "Dona Maria"."""
     name = match.group(1)
+    if after_a_name(match.string, match.start(), "pt"):
+        return match.group(0)
     return ("Dona " if name.endswith("a") or name in _FEMININE_NAMES else "Dom ") + name
+
+
+def _sao(match: re.Match[str]) -> str:
+    return match.group(0) if after_a_name(match.string, match.start(), "pt") else "São"
 
 
 _ABBREVIATIONS: tuple[tuple[re.Pattern[str], Replacement], ...] = tuple(
@@ -67,7 +74,7 @@ _ABBREVIATIONS: tuple[tuple[re.Pattern[str], Replacement], ...] = tuple(
         (r"\bExma\.", _said("excelentíssima")),
         (r"\bExmo\.", _said("excelentíssimo")),
         (rf"\bD\.\s+([{_UPPER}][a-záâãàçéêíóôõú]+)", _dom),
-        (rf"\bS\.(?=\s+[{_UPPER}])", "São"),
+        (rf"\bS\.(?=\s+[{_UPPER}])", _sao),
         (rf"\bSto\.(?=\s+[{_UPPER}])", "Santo"),
         (rf"\bSta\.(?=\s+[{_UPPER}])", "Santa"),
         (r"\bpágs\.", "páginas"),

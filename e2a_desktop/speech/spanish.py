@@ -16,6 +16,7 @@ from .passes import (
     AMOUNT,
     Currency,
     Replacement,
+    after_a_name,
     capital,
     drop_stops_inside,
     opens_sentence,
@@ -45,6 +46,13 @@ def _end_stop(word: str) -> Replacement:
     return one
 
 
+def _don(match: re.Match[str]) -> str:
+    """ "D. Quijote" → "don Quijote"; in "Juan D. Pérez" the D. is an initial."""
+    if after_a_name(match.string, match.start(), "es"):
+        return match.group(0)
+    return "Don" if opens_sentence(match.string, match.start(), "es") else "don"
+
+
 _ABBREVIATIONS: tuple[tuple[re.Pattern[str], Replacement], ...] = tuple(
     (re.compile(pattern), replacement) for pattern, replacement in (
         (r"\ba\.\s?C\.", _end_stop("antes de Cristo")),
@@ -60,7 +68,7 @@ _ABBREVIATIONS: tuple[tuple[re.Pattern[str], Replacement], ...] = tuple(
         (r"\bDra\.", _said("doctora")),
         (r"\bDr\.", _said("doctor")),
         (r"\b(?:Dña\.|D\.a\b)", _said("doña")),
-        (rf"\bD\.(?=\s+[{_UPPER}])", _said("don")),
+        (rf"\bD\.(?=\s+[{_UPPER}])", _don),
         (r"\b(?:Uds|Vds)\.", _said("ustedes")),
         (r"\b(?:Ud|Vd)\.", _said("usted")),
         (r"\bpágs\.", "páginas"),
