@@ -149,7 +149,18 @@ def sections_to_chapters(sections: list[Section], min_chars: int = MIN_CHAPTER_C
             chapters[-1] = (last_title, f"{last_text}\n\n{carry_text}")
         else:
             chapters.append((carry_title, carry_text))
+    name = CHAPTER_NAMES.get(language.split("-")[0].split("_")[0].lower(), "Chapter {n}")
     return [
-        Chapter(title=title or f"Chapter {i}", text=text)
+        Chapter(title=title or name.format(n=i), text=text)
         for i, (title, text) in enumerate(chapters, start=1)
     ]
+
+
+CHAPTER_NAMES = {"fr": "Chapitre {n}", "de": "Kapitel {n}", "es": "Capítulo {n}",
+                 "it": "Capitolo {n}", "pt": "Capítulo {n}", "nl": "Hoofdstuk {n}",
+                 "sv": "Kapitel {n}", "da": "Kapitel {n}", "no": "Kapittel {n}",
+                 "nb": "Kapittel {n}", "fi": "Luku {n}", "pl": "Rozdział {n}",
+                 "cs": "Kapitola {n}", "ru": "Глава {n}", "uk": "Розділ {n}",
+                 "el": "Κεφάλαιο {n}", "ca": "Capítol {n}", "ja": "第{n}章", "zh": "第{n}章"}
+"""An untitled chapter's name in the book's own language ("Chapitre 3", not "Chapter 3"),
+said by the voice of that language."""

@@ -6,6 +6,7 @@ they are resolved against its own folder, never the package's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -48,17 +49,30 @@ def _nav_of_type(root: etree._Element, kind: str) -> etree._Element | None:
     return None
 
 
-def _nav_list(ol: etree._Element, base: str, depth: int, out: list[TocEntry]) -> None:
+_BARE_NUMERAL = re.compile(r"^(?:\d{1,4}|[IVXLCDM]{1,8})\.?$", re.I)
+
+
+def with_parent(title: str, parent: str) -> str:
+    """A bare numeral ("1", "II") under a titled entry carries its parent's title in
+    front ("Song of Myself, 1"): a poetry collection's 291 chapters were "1".."52"."""
+    if parent and _BARE_NUMERAL.match(title) and not _BARE_NUMERAL.match(parent):
+        return f"{parent}, {title.rstrip('.')}"
+    return title
+
+
+def _nav_list(ol: etree._Element, base: str, depth: int, out: list[TocEntry],
+              parent: str = "") -> None:
     for li in ol:
         if _local(li) != "li":
             continue
         link = next((c for c in li if _local(c) in ("a", "span")), None)
+        title = with_parent(_text(link), parent) if link is not None else ""
         if link is not None and link.get("href"):
             path, fragment = _split(resolve(base, str(link.get("href"))))
-            out.append(TocEntry(_text(link), path, fragment, depth))
+            out.append(TocEntry(title, path, fragment, depth))
         for child in li:
             if _local(child) in ("ol", "ul"):
-                _nav_list(child, base, depth + 1, out)
+                _nav_list(child, base, depth + 1, out, title)
 
 
 def nav_toc(root: etree._Element, base: str) -> list[TocEntry]:
@@ -88,17 +102,17 @@ def nav_landmarks(root: etree._Element, base: str) -> list[tuple[str, str]]:
 def ncx_toc(root: etree._Element, base: str) -> list[TocEntry]:
     out: list[TocEntry] = []
 
-    def visit(parent: etree._Element, depth: int) -> None:
+    def visit(parent: etree._Element, depth: int, parent_title: str) -> None:
         for point in parent.findall(f"{_NCX}navPoint"):
             label = point.find(f"{_NCX}navLabel")
             content = point.find(f"{_NCX}content")
+            title = with_parent(_text(label) if label is not None else "", parent_title)
             if content is not None and content.get("src"):
                 path, fragment = _split(resolve(base, str(content.get("src"))))
-                out.append(TocEntry(_text(label) if label is not None else "", path, fragment,
-                                    depth))
-            visit(point, depth + 1)
+                out.append(TocEntry(title, path, fragment, depth))
+            visit(point, depth + 1, title)
 
     nav_map = root.find(f"{_NCX}navMap")
     if nav_map is not None:
-        visit(nav_map, 0)
+        visit(nav_map, 0, "")
     return out

@@ -66,3 +66,27 @@ def test_picture_page_falls_back_to_its_text_page(tmp_path: Path) -> None:
                         'media-type="image/jpeg" fallback="d0"/></manifest>')
     book = read_book(path)
     assert "passing the notebook" in book.chapters[0].text
+
+
+def test_numbered_parts_carry_their_poem_title(tmp_path: Path) -> None:
+    """A poem cut into numbered sections: "Song of Myself, 2", not "2"."""
+    poem = "<h2>Song of Myself</h2>" + "".join(
+        f'<h3 id="s{i}">{i}</h3><p>{STORY}</p><p>{STORY}</p>' for i in range(1, 4))
+    from tests.helpers.epub_builder import xhtml
+
+    parts = "".join(f'<li><a href="poem.xhtml#s{i}">{i}</a></li>' for i in range(1, 4))
+    nav = xhtml("Contents", '<nav epub:type="toc"><ol><li><a href="poem.xhtml">Song of Myself'
+                f"</a><ol>{parts}</ol></li></ol></nav>")  # the parts nested under the poem
+    spec = EpubSpec(docs=[Doc("poem.xhtml", poem, toc_title="Song of Myself")],
+                    extra_files={"OEBPS/nav.xhtml": nav.encode()})
+    titles = [c.title for c in read_book(build_epub(spec, tmp_path / "leaves.epub")).chapters]
+    assert titles[-3:] == ["Song of Myself, 1", "Song of Myself, 2", "Song of Myself, 3"]
+
+
+def test_untitled_chapters_are_named_in_the_books_language(tmp_path: Path) -> None:
+    texte = ("Le vent soufflait sur la lande depuis le matin, et personne au village ne "
+             "se souvenait d'une tempête pareille. ") * 4
+    spec = EpubSpec(language="fr", toc=False, docs=[
+        Doc("a.xhtml", f"<p>{texte}</p>"), Doc("b.xhtml", f"<p>{texte}</p>")])
+    titles = [c.title for c in read_book(build_epub(spec, tmp_path / "lande.epub")).chapters]
+    assert titles == ["Chapitre 1", "Chapitre 2"]

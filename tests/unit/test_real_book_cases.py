@@ -232,7 +232,7 @@ def test_a_title_set_in_a_styled_div_names_the_chapter(tmp_path: Path) -> None:
         Doc("b.xhtml", f'<div class="TITREGSE">La Lorraine</div>{text}', head=head),
         Doc("c.xhtml", text, head=head)])
     assert [title for title, _text in _book_text(tmp_path, spec)] == [
-        "L'Alsace", "La Lorraine", "Chapter 3"]
+        "L'Alsace", "La Lorraine", "Chapitre 3"]  # in the book's language
 
 
 def test_a_toc_entry_pointing_at_the_body_names_the_file(tmp_path: Path) -> None:
