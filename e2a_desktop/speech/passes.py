@@ -25,6 +25,7 @@ _SENTENCE_END_BEFORE = re.compile(r"([.!?])[\"')\]]*\s+[\"'(\[]*$")
 _STOP_INSIDE = re.compile(r"(?<![\w.])([^\W\d_][\w.]*)\.(?=\s+[^\W\d_])")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _SPACES = re.compile(r"  +")
+_TWO_DOTS = re.compile(r"(?<![.])\.\.(?![.])")
 _DIGITS = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
 _POINTED = re.compile(r"(\d+)\.(\d+)")
 _POINT = {"fr": "point", "de": "Punkt", "es": "punto", "it": "punto", "pt": "ponto",
@@ -141,7 +142,10 @@ def drop_stops_inside(text: str, language: str) -> str:
 
 
 def tidy(text: str) -> str:
-    """Spaces left doubled by an expansion."""
+    """Spaces left doubled by an expansion, and the ellipsis an expanded abbreviation's
+    stop was part of ("etc..." → "et cetera..", given back its three dots)."""
+    if ".." in text:
+        text = _TWO_DOTS.sub("...", text)
     return _SPACES.sub(" ", text) if "  " in text else text
 
 
