@@ -6,7 +6,8 @@ page-break markers, hidden elements, poem line numbers, code listings (announced
 instead), the non-default branch of ``epub:switch``, and sections of a kind the
 options skip (an index, a printed contents page). What is *kept* although it is
 not plain text: figure captions, tables (row by row), the alt text of an image
-that is all its block says, MathML (``alttext`` or spoken), SVG ``<text>``,
+that is all its block says or that describes what its figure's caption does not,
+MathML (``alttext`` or spoken), SVG ``<text>``,
 and an ``<object>``'s fallback content.
 
 A document can be cut at anchors (the ids a TOC points to), so one file can
@@ -82,6 +83,27 @@ def _text_of(el: etree._Element) -> str:
 def _looks_like_marker(text: str) -> bool:
     stripped = text.strip("[]()*† ")
     return len(text) <= 4 and (stripped.isdigit() or stripped in {"", "*", "†", "‡"})
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{3,}", text.lower())}
+
+
+def _figure_needs(image: etree._Element, alt: str) -> bool:
+    """An image in a captioned figure whose alt text describes what the caption does not
+    say: an accessibility book's descriptions were never read. Most of its words already
+    in the caption means it is said already."""
+    figure = next((a for a in image.iterancestors() if _local(a.tag) == "figure"), None)
+    if figure is None:
+        return False
+    caption = " ".join(_text_of(c) for c in figure.iter("{*}figcaption", "figcaption"))
+    words = _content_words(alt)
+    return len(words) >= MIN_DESCRIPTION_WORDS and \
+        len(words & _content_words(caption)) < 0.6 * len(words)
+
+
+MIN_DESCRIPTION_WORDS = 5
+"""A description, not a label: "A map" beside the caption "Georgia in 1900" adds nothing."""
 
 
 def _is_line_number(el: etree._Element, tag: str) -> bool:
@@ -238,7 +260,7 @@ class _Walker:
         block = el.getparent()
         while block is not None and _local(block.tag) not in _BLOCK_TAGS - {"hr"}:
             block = block.getparent()
-        if block is None or not _text_of(block):
+        if block is None or not _text_of(block) or _figure_needs(el, alt):
             self.out.append(f"\n\n{alt}\n\n")
 
     def _math(self, el: etree._Element) -> None:

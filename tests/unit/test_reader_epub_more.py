@@ -90,3 +90,16 @@ def test_untitled_chapters_are_named_in_the_books_language(tmp_path: Path) -> No
         Doc("a.xhtml", f"<p>{texte}</p>"), Doc("b.xhtml", f"<p>{texte}</p>")])
     titles = [c.title for c in read_book(build_epub(spec, tmp_path / "lande.epub")).chapters]
     assert titles == ["Chapitre 1", "Chapitre 2"]
+
+
+def test_a_figures_description_is_read_when_its_caption_does_not_say_it(tmp_path: Path) -> None:
+    described = ('<figure><img src="a.png" alt="A bar chart: sales doubled between spring '
+                 'and autumn, then fell back in winter."/><figcaption>Figure 1. Sales by '
+                 "season.</figcaption></figure>")
+    said = ('<figure><img src="b.png" alt="Sales by season"/><figcaption>Figure 2. Sales by '
+            "season.</figcaption></figure>")
+    spec = EpubSpec(docs=[Doc("c1.xhtml", f"<h1>Charts</h1><p>{STORY}</p>{described}{said}",
+                              toc_title="Charts")])
+    text = read_book(build_epub(spec, tmp_path / "charts.epub")).chapters[0].text
+    assert "sales doubled between spring and autumn" in text
+    assert text.count("Sales by season") == 2  # the two captions; the second alt not again
