@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import BookError
-from .limits import LimitExceeded, check_file_size
+from .limits import MAX_FILE_BYTES, MB, LimitExceeded, check_file_size
 from .model import Book, Chapter, Cover, Metadata
 from .options import SKIPPED_KINDS, ReadOptions
 
@@ -51,6 +51,12 @@ EXTENSIONS = (".epub", ".pdf", ".mobi", ".azw3", ".azw", ".fb2", ".docx", ".odt"
 SUPPORTED = "EPUB, PDF, MOBI/AZW3, FB2, DOCX, ODT, HTML, Markdown and plain text"
 
 
+_FILE_LIMITS = {".epub": 0, ".docx": 0, ".odt": 0,  # zips: each member is bounded as read
+                ".pdf": 1024 * MB,  # PDFium reads pages as asked; pictures make PDFs large
+                ".mobi": 256 * MB, ".azw": 256 * MB, ".azw3": 256 * MB}  # held whole
+"""Bounds on the file itself where it differs from MAX_FILE_BYTES (0: none)."""
+
+
 def read_book(path: Path, options: ReadOptions | None = None) -> Book:
     """Read any supported ebook, or raise BookError naming the file and the problem.
 
@@ -66,8 +72,9 @@ def read_book(path: Path, options: ReadOptions | None = None) -> Book:
         kind = f"'{path.suffix}'" if path.suffix else "a file without extension"
         raise BookError(f"unknown format ({kind}); e2a reads {SUPPORTED}", path)
     try:
-        if path.suffix.lower() != ".epub":  # an EPUB's members are bounded one by one
-            check_file_size(path)
+        limit = _FILE_LIMITS.get(path.suffix.lower(), MAX_FILE_BYTES)
+        if limit:
+            check_file_size(path, limit)
         return reader(path)
     except BookError:
         raise

@@ -136,3 +136,13 @@ def test_e2a_info_on_a_bomb_cover_warns_and_reads_the_book(tmp_path: Path) -> No
         "e2a: warning: the cover image 'OEBPS/cover.png' unpacks to more than 16 MB; the "
         "audiobook will have no cover"]
     assert result["peak_kb"] < 500 * 1024  # 2.1 GB before the bound
+
+
+def test_a_large_pdf_is_not_refused_for_its_size(tmp_path: Path) -> None:
+    """Pictures make PDFs large, and PDFium reads a page as asked: the 64 MB bound on a
+    text file is not a PDF's (it has 1 GB)."""
+    path = tmp_path / "big.pdf"
+    with path.open("wb") as out:
+        out.truncate(65 * 1024 * 1024)
+    with pytest.raises(BookError, match="not a readable PDF"):
+        read_book(path)
