@@ -128,8 +128,8 @@ def sections_to_chapters(sections: list[Section], min_chars: int = MIN_CHAPTER_C
         label = " ".join((section.title or section.heading).split())
         text = _with_title(label, text, language)
         joins = _joins_next(label, text, min_chars)
-        if is_navigation_label(label) and section.heading:
-            label = " ".join(section.heading.split())  # "Begin Reading" names no chapter
+        if is_navigation_label(label):  # "Start reading" names no chapter: its heading does
+            label = " ".join(section.heading.split())
         cleaned.append((label, text, joins))
 
     chapters: list[tuple[str, str]] = []

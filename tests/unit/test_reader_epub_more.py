@@ -103,3 +103,12 @@ def test_a_figures_description_is_read_when_its_caption_does_not_say_it(tmp_path
     text = read_book(build_epub(spec, tmp_path / "charts.epub")).chapters[0].text
     assert "sales doubled between spring and autumn" in text
     assert text.count("Sales by season") == 2  # the two captions; the second alt not again
+
+
+def test_a_navigation_label_is_no_chapter_title(tmp_path: Path) -> None:
+    """The TOC's "Start reading" points at a page without a heading: it is no title."""
+    spec = EpubSpec(docs=[Doc("c1.xhtml", f"<p>{STORY}</p><p>{STORY}</p>",
+                              toc_title="Start reading"),
+                          Doc("c2.xhtml", f"<h1>Two</h1><p>{STORY}</p>", toc_title="Two")])
+    titles = [c.title for c in read_book(build_epub(spec, tmp_path / "start.epub")).chapters]
+    assert titles == ["Chapter 1", "Two"]
