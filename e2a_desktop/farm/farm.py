@@ -86,7 +86,8 @@ FREE_RECENTLY_S = 10.0
 """A free GPU node not heard from for this long (loading a model, gone) is not waited for."""
 MAX_UNITS_HELD = 2
 """A node speaks one unit and asks for the next as its last sentence begins: it never needs
-more. Without a cap one paired node took every unit left in the book and sat on them."""
+more to speak. Without a cap one paired node took every unit left in the book and sat on
+them. (The unit whose upload is on its way is not counted: ``Scheduler.units_to_speak``.)"""
 HELD_RETRY_S = 0.5
 PAUSED_RETRY_S = 1.0
 """How soon a node asks again while the farm is paused (Resume is felt within this)."""
@@ -382,7 +383,7 @@ class Farm:
 
     @staticmethod
     def _held(work: _Work, node_id: str) -> int:
-        return sum(1 for lease in work.job.store.leases() if lease.node == node_id)
+        return work.scheduler.units_to_speak(node_id)
 
     def _gpu_node_free(self, node_id: str, voice: EngineSettings) -> bool:
         """A heavy engine's unit waits for a free GPU node rather than go to a CPU one.

@@ -26,6 +26,7 @@ speaks, so smaller pieces cost the farm nothing it waits for."""
 STAND_ASIDE_MARGIN_S = 0.5
 """A node stands aside only for a gain larger than this (or 5 % of what is left)."""
 RATE_MEMORY_S = 15.0
+"""A node's speed is what it showed over about its last this-many seconds of speaking."""
 STALL_GRACE_S = 5.0
 """Beats come every 2 s at most: a holder may go this long, plus a sentence's time, without
 saying that a sentence ended before it counts as stalled."""
@@ -33,7 +34,13 @@ STALL_FALLBACK_CPS = 3.0
 """The speed a holder's silence is judged by while no node's speed is known yet: the
 slowest speech an upload may be (uploads.MIN_CHARS_PER_SECOND), so only a holder slower
 than any plausible voice is taken for stalled."""
-"""A node's speed is what it showed over about its last this-many seconds of speaking."""
+FIRST_UNIT_CHARS = 400
+"""The most a node not timed yet is given: about 30 s of speech at 1x real time, two
+minutes at 0.2x. A fast node is timed by it in a second or two."""
+FIT_SHARE = 0.5
+"""A node's unit is at most this part of what it can speak before the book ends."""
+REMAINING_REFRESH_S = 1.0
+"""How often the work left and the farm's speed are summed (a query of every unit)."""
 
 
 @dataclass
@@ -158,7 +165,11 @@ class Scheduler:
         """When each holder last showed progress: leased while holding nothing, began a
         unit, said a sentence ended, or had audio accepted."""
         self._beat: dict[str, float] = {}  # when each node last beat
+        self._beat_of: dict[tuple[str, int], float] = {}  # ...for each unit it holds
+        self._suspect: set[str] = set()  # nodes once found stalled
         self._said: dict[tuple[str, int], int] = {}  # sentences each holder said are done
+        self._remaining_at = float("-inf")
+        self._remaining = (0.0, 0.0)  # (characters left, the farm's speed), refreshed
 
     def stood_aside(self, node: str) -> bool:
         """Was ``node``'s last lease declined because the others finish the book sooner?
@@ -207,6 +218,8 @@ class Scheduler:
                 if tail is not None and self._others_finish_sooner(node, tail, now):
                     self._aside.add(node)
                     return None  # the node asks again soon; speculation stays possible
+                if tail is None:
+                    self._fit_next(node, now)
             unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
             if unit is not None:  # (a unit that lapsed and was split since is new text)
                 self._spoken[unit.id] = _Spoken.of(unit)
@@ -219,12 +232,33 @@ class Scheduler:
                 self._begun.discard((node, unit.id))
             return unit
 
+    def units_to_speak(self, node: str) -> int:
+        """The units ``node`` holds that it has still to speak (the farm caps these).
+
+        Its leases, less one whose audio is on its way: leased before a unit the node has
+        begun since, and not beaten for since that began (a node beats only for the unit
+        it speaks and the one leased ahead, and sends one upload at a time). Counting
+        that one, a fast node asking ahead while its last upload was still in flight
+        (5 MB at 2 MB/s outlasts a unit spoken at 20x) was told to wait 0.5 s each time,
+        idle after the unit it spoke: 2-3 % of the simulated farm's capacity. A node that
+        beats for all it holds (a hoarder) still holds two at most.
+        """
+        with self._lock:
+            held = [lease for lease in self.store.leases() if lease.node == node]
+            begun = [self._speaking_since[(node, lease.unit_id)] for lease in held
+                     if (node, lease.unit_id) in self._begun]
+            sent = any(lease.started < began
+                       and self._beat_of.get((node, lease.unit_id), lease.started) < began
+                       for lease in held for began in begun)
+            return len(held) - sent
+
     def _beaten(self, node: str, unit_id: int, sentences_done: int | None) -> None:
         """A holder beat: remember when, and whether it showed progress."""
         with self._lock:
             now = self.clock()
             self._beat[node] = now
             key = (node, unit_id)
+            self._beat_of[key] = now
             said = self._said.get(key)
             if sentences_done is not None and (said is None or sentences_done > said):
                 self._said[key] = sentences_done  # began it, or a sentence ended
@@ -235,17 +269,23 @@ class Scheduler:
 
         A node that stops beating loses its leases when they lapse; one that beats on
         without saying a sentence ended (a node hoarding units it never speaks) would
-        keep them for ever. Its speed, or the slowest timed node's while its own is not known,
-        says how long its longest sentence may take; twice that and a beat's interval
-        without progress, and its units are copied to the next node that asks.
+        keep them for ever. Its speed, or while its own is not known the slowest timed
+        node's, says how long its longest sentence may take; twice that and a beat's
+        interval without progress, and its units are copied to the next node that asks.
+        Until a node has once been found stalled, the slowest plausible voice's speed
+        (``STALL_FALLBACK_CPS``) is allowed too: by the slowest timed node alone, a node
+        at 0.2x real time beside timed ones at 4x was taken for stalled in its first
+        sentence, unit after unit, and never timed (simulated, 10 nodes: the book waited
+        a minute for such a copy). A hoarder is found slowly once, then quickly.
         """
         moved = self._moved.get(node)
         if moved is None or self._beat.get(node, moved) <= moved:
             return False  # it has not beaten since it last moved: its lease will tell
         known = sorted(r.chars_per_second for r in self.rates.values() if r.known)
         mine = self.rates.get(node)
-        rate = mine.chars_per_second if mine is not None and mine.known else (
-            known[0] if known else STALL_FALLBACK_CPS)
+        lenient = [] if node in self._suspect else [STALL_FALLBACK_CPS]
+        rate = mine.chars_per_second if mine is not None and mine.known else \
+            min(known[:1] + lenient or [STALL_FALLBACK_CPS])
         longest = max((_longest_sentence(self._spoken.get(lease.unit_id)) for lease in held),
                       default=0.0)
         return now - moved > 2 * longest / max(rate, 1e-6) + STALL_GRACE_S
@@ -272,6 +312,7 @@ class Scheduler:
                 continue
             unit = self.store.unit(unit_id)
             if unit is not None and (self.chapters is None or unit.chapter in self.chapters):
+                self._suspect.update(nodes)
                 return self.store.lease_copy(unit_id, node, now, self.lease_ttl)
         return None
 
@@ -292,6 +333,7 @@ class Scheduler:
             began = self._speaking_since.pop((node, unit_id), None)
             self._moved[node] = self.clock()
             self._said.pop((node, unit_id), None)
+            self._beat_of.pop((node, unit_id), None)
             self._begun.discard((node, unit_id))
         if began is None:
             return 0.0
@@ -324,6 +366,50 @@ class Scheduler:
         chars = pending[0][1]
         pieces = min(len(working), int(chars // share), chars // MIN_PART_CHARS)
         return _Tail(self.store.leases(), pending, rates, max(1, pieces))
+
+    def _fit_next(self, node: str, now: float) -> None:
+        """In the bulk of the book: cut the next unit down to what ``node`` should take.
+
+        A node's unit should end well before the book does: at most ``FIT_SHARE`` of what
+        it can speak, at its speed, in the time the farm as a whole needs for the rest
+        (after the unit it holds, when it asks ahead). A node not timed yet is taken for a
+        slow one (``FIRST_UNIT_CHARS`` at most). Left whole, a 1,800-character unit taken
+        at the start by a node at 0.2x real time took ten minutes of a three-minute book:
+        at the end the fast nodes copied such units while the rest waited (simulated, 50
+        nodes: 1.10x the lower bound). The unit is halved, its first half again, ... so
+        the parts left behind are larger, for the nodes that ask next.
+        """
+        if not self._moved.keys() - {node}:
+            return  # the only node so far: nobody waits for its unit
+        cap = self._fit_chars(node, now)
+        if cap is None:
+            return
+        for _ in range(8):  # 1,800 characters to a part of 80 in five halvings
+            first = self.store.pending_sizes(self.chapters, limit=1)
+            if not first or first[0][1] <= max(cap, 2 * MIN_PART_CHARS) \
+                    or not self.store.split(first[0][0], 2):
+                return
+
+    def _fit_chars(self, node: str, now: float) -> float | None:
+        """The most characters ``node`` should be given now (None: no limit)."""
+        mine = self.rates.get(node)
+        if mine is None or not mine.known:
+            return FIRST_UNIT_CHARS
+        if now >= self._remaining_at + REMAINING_REFRESH_S:
+            self._remaining_at = now
+            pending = self.store.pending_sizes(self.chapters, limit=1_000_000)
+            leased = self.store.leased_chars()
+            holders = self.store.lease_holders() | {node}
+            self._remaining = (sum(c for _, c in pending) + sum(leased.values()),
+                               sum(self._rates(holders).values()))
+        work, speed = self._remaining
+        rate = mine.chars_per_second
+        if speed <= 0 or rate <= 0:
+            return None
+        mine_held = [lease.unit_id for lease in self.store.leases() if lease.node == node]
+        sizes = self.store.leased_chars() if mine_held else {}
+        held = sum(sizes.get(unit_id, 0) for unit_id in mine_held)  # (asking ahead)
+        return FIT_SHARE * max(0.0, rate * work / max(speed, rate) - held)
 
     def _others_finish_sooner(self, node: str, tail: _Tail, now: float) -> bool:
         """Would the book end sooner if ``node`` left the rest to the nodes at work?
