@@ -92,6 +92,7 @@ async def _run_farm(tmp: Path, profiles: list[NodeProfile]) -> tuple[float, floa
             counts = await _status(watcher)
             total_units = counts["pending"] + counts["leased"] + counts["done"]  # as planned
             workers = []
+            t0 = 0.0  # set as the clock starts, after pairing (the engines read it then)
             for p in profiles:
                 worker = NodeWorker(
                     NodeConfig(tmp / p.name, p.name, f"https://127.0.0.1:{port}", one_job=True),
@@ -145,6 +146,7 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
     """``clients`` nodes: lease, 'speak' (heartbeating twice a second), upload, repeat."""
     load = _load()  # before the coordinator and the nodes add theirs
     proc, port = start_coordinator(tmp / "coord", 200, 6000, 150, 30.0, RATE)
+    profiler = await _profile(proc.pid, tmp.name, seconds)
     lease_ms: list[float] = []
     uploaded = 0
     caps = Capabilities("bench", "cpu", {"piper": ["en_US-joe-medium"]})
@@ -191,12 +193,27 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
             probe_out, _ = await probe.communicate()
             wall = time.monotonic() - t0
     finally:
+        if profiler is not None:
+            await profiler.wait()
         stop_coordinator(proc)
     lease_ms.sort()
     probe_ms = sorted(json.loads(probe_out))
     return {**_percentiles("", lease_ms), **_percentiles("probe_", probe_ms),
             "probes": len(probe_ms), "leases": len(lease_ms), "mb": uploaded / 1e6,
             "wall": wall, "load": load}
+
+
+async def _profile(pid: int, name: str, seconds: float) -> asyncio.subprocess.Process | None:
+    """With E2A_PROFILE_DIR set: py-spy samples the coordinator through the run (every
+    thread, idle ones too) into a flame graph, to say what the lease latency's tail is
+    made of."""
+    folder = os.environ.get("E2A_PROFILE_DIR")
+    if not folder:
+        return None
+    out = Path(folder) / f"coordinator-{name}.svg"
+    return await asyncio.create_subprocess_exec(
+        "py-spy", "record", "--pid", str(pid), "--duration", str(int(seconds) + 5),
+        "--rate", "200", "--idle", "--threads", "--nonblocking", "--output", str(out))
 
 
 def _percentiles(prefix: str, ms: list[float]) -> dict[str, float]:
@@ -217,25 +234,30 @@ def _wav(chars: int) -> bytes:
 def test_coordinator_capacity(tmp_path: Path) -> None:
     """Lease latency under 200 nodes, in real time over real TLS: a capacity check.
 
-    The figures depend on the host (its cores, what else runs on it): the load per core
-    measured before each run is printed beside them. Scheduling quality, which must
-    not, is measured on a virtual clock (test_bench_farm_sim.py).
+    Three runs of each load (E2A_CAPACITY_RUNS for another count), each printed, and the
+    spread of their p99: one run's tail says little on a shared host. The figures depend
+    on the host (its cores, what else runs on it): the load per core measured before
+    each run is printed beside them. Scheduling quality, which must not, is measured on
+    a virtual clock (test_bench_farm_sim.py). E2A_PROFILE_DIR: a py-spy flame graph of
+    the coordinator for each run.
     """
-    busy = asyncio.run(_capacity(tmp_path / "a", clients=200, seconds=15.0,
-                                 speak_seconds=(1.0, 3.0)))
-    flood = asyncio.run(_capacity(tmp_path / "b", clients=200, seconds=10.0,
-                                  speak_seconds=(0.0, 0.0)))
+    runs = int(os.environ.get("E2A_CAPACITY_RUNS", "3"))
     print(f"\n200 concurrent nodes on loopback (coordinator in its own process), "
-          f"{os.cpu_count()} cores:")
-    for label, f in (("speaking 1-3 s per unit, heartbeat every 0.5 s", busy),
-                     ("no speaking at all (saturation)", flood)):
-        print(f"  {label}: {f['leases']:.0f} leases in {f['wall']:.0f} s; "
-              f"host load before the run {f['load']:.2f} per core")
-        print(f"    lease latency seen by a node on its own (probe process, "
-              f"{f['probes']:.0f} leases): p50 {f['probe_p50']:.1f} ms, "
-              f"p95 {f['probe_p95']:.1f} ms, p99 {f['probe_p99']:.1f} ms "
-              f"(target p99 < 50 ms)")
-        print(f"    lease latency inside the 200-node load generator: p50 {f['p50']:.1f} ms, "
-              f"p95 {f['p95']:.1f} ms, p99 {f['p99']:.1f} ms")
-        print(f"    uploads accepted: {f['mb']:.0f} MB, {f['mb'] / f['wall']:.1f} MB/s")
-    assert busy["leases"] > 0 and flood["leases"] > 0
+          f"{os.cpu_count()} cores, {runs} runs of each:")
+    for label, seconds, speak in (("speaking 1-3 s per unit, heartbeat every 0.5 s", 15.0,
+                                   (1.0, 3.0)),
+                                  ("no speaking at all (saturation)", 10.0, (0.0, 0.0))):
+        print(f"  {label}:")
+        found = [asyncio.run(_capacity(tmp_path / f"{speak[1]:.0f}-{k}", clients=200,
+                                       seconds=seconds, speak_seconds=speak))
+                 for k in range(runs)]
+        for k, f in enumerate(found, 1):
+            print(f"    run {k}: {f['leases']:.0f} leases in {f['wall']:.0f} s, host load "
+                  f"before it {f['load']:.2f} per core; probe ({f['probes']:.0f} leases, a "
+                  f"node on its own): p50 {f['probe_p50']:.1f} ms, p95 {f['probe_p95']:.1f} "
+                  f"ms, p99 {f['probe_p99']:.1f} ms; inside the 200: p50 {f['p50']:.1f} ms, "
+                  f"p99 {f['p99']:.1f} ms; uploads {f['mb'] / f['wall']:.1f} MB/s")
+        p99 = sorted(f["probe_p99"] for f in found)
+        print(f"    probe p99 over the runs: {p99[0]:.1f}-{p99[-1]:.1f} ms (spread "
+              f"{p99[-1] - p99[0]:.1f} ms; target < 50 ms in each)")
+        assert all(f["leases"] > 0 for f in found)
