@@ -94,9 +94,11 @@ async def _run_farm(tmp: Path, profiles: list[NodeProfile]) -> tuple[float, floa
             workers = []
             t0 = 0.0  # set as the clock starts, after pairing (the engines read it then)
             for p in profiles:
+                def engine(_voice: object, p: NodeProfile = p) -> SimulatedEngine:
+                    return SimulatedEngine(p, t0, base_cps, RATE)
                 worker = NodeWorker(
                     NodeConfig(tmp / p.name, p.name, f"https://127.0.0.1:{port}", one_job=True),
-                    engine_factory=lambda _v, p=p: SimulatedEngine(p, t0, base_cps, RATE))
+                    engine_factory=engine)
                 await _pair_before_the_clock_starts(session, port, worker)
                 workers.append(worker)
             t0 = time.monotonic()
