@@ -54,7 +54,7 @@ def main() -> None:
     # Every simulated node shares 127.0.0.1 here (and one client's pool of connections);
     # on a LAN each PC has its own address. Both per-address limits are lifted: with the
     # proven one (16) the 200 nodes' connections were dropped ("Server disconnected").
-    server_module.ConnectionGuard = functools.partial(  # type: ignore[assignment]
+    server_module.ConnectionGuard = functools.partial(  # type: ignore[misc,assignment]
         ConnectionGuard, per_peer_proven=10_000)
     server = FarmServer(farm, 0, host="127.0.0.1", advertise=False, per_peer_unproven=10_000)
     port = server.start()
