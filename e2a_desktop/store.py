@@ -288,6 +288,12 @@ class JobStore:
                                     [*args, limit]).fetchall()
         return [(r["id"], r["chars"]) for r in rows]
 
+    def pending_chars(self, chapters: Iterable[int] | None = None) -> int:
+        """Characters of all pending units (one sum, no sort: the lease path asks it)."""
+        query, args = _pending_query("COALESCE(SUM(chars), 0)", chapters)
+        with self._lock:
+            return int(self._db.execute(query, args).fetchone()[0])
+
     def leased_chars(self) -> dict[int, int]:
         """Characters of each unit someone holds a lease on (one query, for the tail)."""
         with self._lock:

@@ -397,10 +397,9 @@ class Scheduler:
             return FIRST_UNIT_CHARS
         if now >= self._remaining_at + REMAINING_REFRESH_S:
             self._remaining_at = now
-            pending = self.store.pending_sizes(self.chapters, limit=1_000_000)
             leased = self.store.leased_chars()
             holders = self.store.lease_holders() | {node}
-            self._remaining = (sum(c for _, c in pending) + sum(leased.values()),
+            self._remaining = (self.store.pending_chars(self.chapters) + sum(leased.values()),
                                sum(self._rates(holders).values()))
         work, speed = self._remaining
         rate = mine.chars_per_second
