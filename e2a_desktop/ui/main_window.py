@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         menu.addAction("&Close book", "Ctrl+W", self.close_book)
         menu.addSeparator()
         menu.addAction("&Quit", "Ctrl+Q", self.close)
-        voices = self.menuBar().addMenu("&Voices")
+        voices = self.menuBar().addMenu("Vo&ices")  # Alt+V is the Voice field
         voices.addAction("&Manage voices…", "Ctrl+Shift+V", self.manage_voices)
 
     def _connect(self) -> None:

@@ -83,6 +83,12 @@ class SettingsPanel(QWidget):
         voice_box = QGroupBox("Voice")
         voice_form = QFormLayout(voice_box)
         voice_form.addRow("&Voice", self.voice)
+        self.speaker = QComboBox()
+        self.speaker.setAccessibleName("Speaker")
+        self.speaker.setToolTip("This model speaks in several voices: choose one")
+        self.speaker_label = _label("Spea&ker", self.speaker)
+        voice_form.addRow(self.speaker_label, self.speaker)
+        self._show_speakers(self.chosen_voice())
         speed_row = QHBoxLayout()
         speed_row.addWidget(self.speed)
         speed_row.addWidget(self.sample, 1)
@@ -145,6 +151,15 @@ class SettingsPanel(QWidget):
         voice = self.chosen_voice()
         if voice is not None:
             self.speed.setMaximum(voice.max_speed)
+        self._show_speakers(voice)
+
+    def _show_speakers(self, voice: VoiceInfo | None) -> None:
+        """A multi-speaker model's voices; the row is hidden for one-voice models."""
+        speakers = voice.speakers if voice is not None else ()
+        self.speaker.clear()
+        self.speaker.addItems(list(speakers))
+        self.speaker.setVisible(bool(speakers))
+        self.speaker_label.setVisible(bool(speakers))
 
     def set_voices(self, voices: list[VoiceInfo]) -> None:
         """The installed voices changed (the voice manager): list them, keeping the choice
@@ -187,7 +202,8 @@ class SettingsPanel(QWidget):
             return None
         return EngineSettings(engine=voice.engine, voice=voice.name,
                               language=voice.language or "en",
-                              speed=round(self.speed.value(), 2))
+                              speed=round(self.speed.value(), 2),
+                              speaker=self.speaker.currentText() if voice.speakers else "")
 
     def request_for(self, book_path: Path) -> SavedRequest | None:
         """The book with the voice and output chosen now (all chapters, its own titles)."""
@@ -204,6 +220,9 @@ class SettingsPanel(QWidget):
         if not found:
             return False
         self.voice.setCurrentIndex(found[0])
+        self._show_speakers(self.voices[found[0]])
+        if saved.voice.speaker:
+            self.speaker.setCurrentText(saved.voice.speaker)
         self.speed.setValue(saved.voice.speed)
         index = self.format.findData(saved.format)
         if index >= 0:

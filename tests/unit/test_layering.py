@@ -18,7 +18,7 @@ names = []
 for package in (e2a_desktop, e2a_node):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         parts = info.name.split(".")
-        if parts[-1] == "__main__" or "ui" in parts or "tray" in parts:
+        if parts[-1] in ("__main__", "celery_app") or "ui" in parts or "tray" in parts:
             continue
         importlib.import_module(info.name)
         names.append(info.name)
@@ -61,7 +61,7 @@ NODE_ONLY = """
 import importlib, pkgutil, sys
 import e2a_node
 for info in pkgutil.walk_packages(e2a_node.__path__, "e2a_node."):
-    if info.name.split(".")[-1] != "__main__":
+    if info.name.split(".")[-1] not in ("__main__", "celery_app"):
         importlib.import_module(info.name)
 print(",".join(sorted(m for m in sys.modules if m.startswith("e2a_desktop"))))
 """
