@@ -21,9 +21,10 @@ TEXT = ["Le vieux gardien montait l'escalier lentement, une marche après l'autr
         "Personne ne lui avait demandé de rester. Il resta pourtant, chaque soir.",
         "MM. Dupont et Durand arrivèrent au phare le lendemain. M. Dupont parla le premier\u00a0:"
         " «\u00a0Bonsoir.\u00a0» Le gardien ne répondit pas."]
-FRENCH_SENTENCES = [  # as the voice is handed them: French abbreviations and quotes kept whole
-    "MM. Dupont et Durand arrivèrent au phare le lendemain.",
-    'M. Dupont parla le premier: " Bonsoir. "', "Le gardien ne répondit pas."]
+FRENCH_SENTENCES = [  # as the voice is handed them: French abbreviations said in full,
+    # sentences and quotes kept whole (the French speech front end)
+    "Messieurs Dupont et Durand arrivèrent au phare le lendemain.",
+    'Monsieur Dupont parla le premier: " Bonsoir. "', "Le gardien ne répondit pas."]
 
 
 def french_voice() -> tuple[bytes, bytes]:
