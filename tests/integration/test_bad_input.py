@@ -37,9 +37,9 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_unknown_format(tmp_path: Path) -> None:
-    path = tmp_path / "book.docx"
+    path = tmp_path / "book.xyz"
     path.write_bytes(b"PK\x03\x04junk")
-    _assert_clean_failure([str(path)], "unknown format", "book.docx", tmp_path)
+    _assert_clean_failure([str(path)], "unknown format", "book.xyz", tmp_path)
 
 
 def test_corrupt_zip(tmp_path: Path) -> None:
