@@ -129,9 +129,18 @@ def test_convert_with_a_voice_sample(voices: Path, tmp_path: Path, data_dir: Pat
 
 
 def test_a_lan_node_clones_the_jobs_voice_with_xtts(voices: Path, tiny_xtts: Path,
-                                                     tmp_path: Path) -> None:
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the farm: the node has the model but not the recording; it fetches the
-    recording, speaks with the real XTTS path, and its 24 kHz audio is accepted."""
+    recording, speaks with the real XTTS path, and its 24 kHz audio is accepted.
+
+    A model of random weights speaks noise, which the coordinator's speech judge rightly
+    refuses from a LAN node; the judge is tested on real speech and noise elsewhere
+    (test_audio_judge.py, test_noise_refused.py), so here it hears everything as speech."""
+    from e2a_desktop.audio.judge import Verdict
+    from e2a_desktop.farm import uploads
+
+    monkeypatch.setattr(uploads, "judge", lambda *_args, **_kw: Verdict(None))
     from e2a_desktop.config import AppPaths
     from e2a_desktop.events import UnitFinished
     from e2a_node.voices.samples import sample_path
