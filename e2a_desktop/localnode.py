@@ -21,8 +21,9 @@ from e2a_node.protocol import (
     UploadResponse,
 )
 
+from .convert import language_warning
 from .errors import E2AError
-from .farm.farm import Farm
+from .farm.farm import Farm, NoJob
 from .farm.uploads import NotSpeech, UploadRejected
 from .nodestate import BUILT_IN_NODE
 from .storage import StorageFault
@@ -82,6 +83,23 @@ class LocalLink:
             raise E2AError(f"the job has no voice sample {sample_id[:12]}…")
         return sample
 
+    def _why_unusable(self) -> str:
+        """The likely cause when our own voice's audio is refused: a voice reading a language
+        it does not speak spells out what it cannot read (a Japanese page in an English
+        voice is minutes of letter names), which the length check refuses. Saying so
+        turns a puzzling figure into the fix."""
+        try:
+            job = self.farm.job
+        except NoJob:
+            return ""
+        mismatch = language_warning(job.book.metadata.language, job.settings.engine)
+        if mismatch is None:
+            return ""
+        book, voice = job.book.metadata.language, job.settings.engine
+        return (f" (the book is in '{book}' and voice {voice.voice} speaks '{voice.language}': "
+                f"choose a voice that speaks '{book}' with --voice; `e2a voices --available "
+                f"--language {book}` lists them)")
+
     def _accept(self, unit_id: int, wav: bytes,
                 spans: list[tuple[float, float]]) -> UploadResponse:
         tmp = self.farm.upload_tmp(unit_id, LOCAL_NODE)
@@ -99,7 +117,7 @@ class LocalLink:
             # Our own voice made something unusable: no other node would do better with
             # the same voice, so the conversion stops with the reason.
             self._on_fatal(E2AError(f"the voice produced unusable audio for unit {unit_id}: "
-                                    f"{exc}"))
+                                    f"{exc}{self._why_unusable()}"))
             return UploadResponse(False, reason=str(exc))
         except OSError as exc:
             trouble = self.farm.storage_trouble(exc)
