@@ -225,12 +225,17 @@ class CoordinatorClient:
         answer = self._decode(PairResponse, await self._request("POST", "/pair",
                                                                 json_body=request.to_json(),
                                                                 signed=False))
-        try:
-            secret, coordinator_proof, node_proof = pairing_keys(pake.finish(answer.message),
-                                                                 answer.certificate)
-        except (ValueError, SPAKEError):
-            coordinator_proof = node_proof = secret = ""
-        matched = bool(coordinator_proof) and hmac.compare_digest(answer.proof, coordinator_proof)
+        started = pake.serialize()  # one finish per answer: the farm may answer for two codes
+        matched, secret, node_proof = False, "", ""
+        for message, proof in ((answer.message, answer.proof), *answer.also):
+            try:
+                secret, coordinator_proof, node_proof = pairing_keys(
+                    SPAKE2_A.from_serialized(started).finish(message), answer.certificate)
+            except (ValueError, SPAKEError):
+                continue
+            matched = hmac.compare_digest(proof, coordinator_proof)
+            if matched:
+                break
         # Confirm either way: a failed attempt is closed now instead of at its timeout.
         confirm = PairConfirm(self.node_id, node_proof if matched else "")
         try:

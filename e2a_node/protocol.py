@@ -123,21 +123,29 @@ class PairResponse:
     name: str
     certificate: str
     """SHA-256 (hex) of the coordinator's TLS certificate, which the node will pin."""
+    also: tuple[tuple[bytes, str], ...] = ()
+    """(message, proof) for another code the farm accepts now: its standing code while
+    a one-time one is open. A node tries each; one that reads only the first still works."""
 
     def to_json(self) -> dict[str, Any]:
         return {"message": _b64(self.message), "proof": self.proof,
                 "coordinator_id": self.coordinator_id, "fingerprint": self.fingerprint,
-                "name": self.name, "certificate": self.certificate}
+                "name": self.name, "certificate": self.certificate,
+                "also": [{"message": _b64(m), "proof": p} for m, p in self.also]}
 
     @classmethod
     def from_json(cls, data: Any) -> PairResponse:
         certificate = _require(data, "certificate", str)
         if len(certificate) != 64 or not all(c in "0123456789abcdef" for c in certificate):
             raise ProtocolError("certificate must be a SHA-256 in hex")
+        also = data.get("also", [])
+        if not isinstance(also, list) or len(also) > 4:
+            raise ProtocolError("field 'also' must be a short list")
         return cls(_unb64(_require(data, "message", str), "message"),
                    _require(data, "proof", str), _require(data, "coordinator_id", str),
                    _require(data, "fingerprint", str), _require(data, "name", str),
-                   certificate)
+                   certificate, tuple((_unb64(_require(a, "message", str), "message"),
+                                       _require(a, "proof", str)) for a in also))
 
 
 @dataclass(frozen=True)

@@ -209,15 +209,15 @@ async def pair(request: web.Request) -> web.Response:
     req = PairRequest.from_json(await _json(request))
     ident = farm.identity
     # The PAKE is a few ms of pure-Python arithmetic: off the loop, so leases keep flowing.
-    answer = await asyncio.to_thread(farm.pairing.begin, req.node_id, req.name, req.message,
-                                     request.remote or "")
-    if answer is None:
+    answers = await asyncio.to_thread(farm.pairing.begin_each, req.node_id, req.name,
+                                      req.message, request.remote or "")
+    if not answers:
         return _error(429, "too many pairing attempts; try again in a minute, or ask the "
                            "desktop for a one-time code (Pair a node)")
-    message, proof = answer
+    (message, proof), *also = answers
     return web.json_response(PairResponse(message, proof, ident.coordinator_id,
                                           ident.fingerprint, ident.name,
-                                          farm.pairing.certificate).to_json())
+                                          farm.pairing.certificate, tuple(also)).to_json())
 
 
 async def pair_confirm(request: web.Request) -> web.Response:

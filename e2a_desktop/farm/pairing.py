@@ -42,9 +42,9 @@ FAILURE_WINDOW_S = 60.0
 DIGEST_CHARS = 64
 """A SHA-256 in hex: signatures, body digests and pairing proofs."""
 PENDING_TTL_S = 10.0
+"""An attempt the node has not confirmed by then counts as failed (a guess that was tested)."""
 PAIRING_MOMENT_S = 180.0
 """How long a one-time code from the desktop's "Pair a node" lasts."""
-"""An attempt the node has not confirmed by then counts as failed (a guess that was tested)."""
 
 
 def _is_count(text: str, max_digits: int) -> bool:
@@ -150,11 +150,14 @@ class PairingMoment:
 
 @dataclass(frozen=True)
 class _Pending:
-    """A pairing that has answered the node but waits for the node's proof."""
+    """A pairing that has answered the node but waits for the node's proof.
+
+    ``keys`` holds (secret, node's proof) for each code the node was answered with:
+    during a pairing moment both the one-time code and the standing one.
+    """
 
     name: str
-    secret: str
-    node_proof: str
+    keys: tuple[tuple[str, str], ...]
     started: float
     peer: str
 
@@ -219,9 +222,21 @@ class PairingRegistry:
 
     def begin(self, node_id: str, name: str, node_message: bytes,
               peer: str = "") -> tuple[bytes, str] | None:
-        """Answer a node's PAKE message: (our message, our proof), or None while paused.
+        """The first of ``begin_each``'s answers (the code a node reading one would try)."""
+        answers = self.begin_each(node_id, name, node_message, peer)
+        return answers[0] if answers else None
 
-        Each answer lets the asker test one guess at the code, so an attempt counts
+    def begin_each(self, node_id: str, name: str, node_message: bytes,
+                   peer: str = "") -> list[tuple[bytes, str]] | None:
+        """Answer a node's PAKE message: (our message, our proof) per code it may hold.
+
+        Outside a pairing moment that is the standing code alone. During one, the
+        one-time code comes first and the standing code follows, each under its own
+        budget: the person at the desktop may be reading either code to the node (a
+        node set up with the standing code must not hear "wrong code" because someone
+        opened a moment). None while pairing is paused for this address.
+
+        Each answer lets the asker test one guess at its code, so an attempt counts
         against the budget from the moment it is answered until it is confirmed:
         nobody gets more than MAX_GUESSES_PER_PEER answers a minute, however many
         requests they send at once, and one address spending its budget does not
@@ -233,26 +248,41 @@ class PairingRegistry:
             self._expire(now)
             if self._pending.pop(node_id, None) is not None:
                 self._failures.append((now, peer))  # a second try replaces an unconfirmed one
-            moment = self._moment
-            if moment is not None:  # the one-time code; per-address budgets only
-                if peer in moment.barred or self._guesses(peer) >= MAX_GUESSES_PER_PEER:
-                    return None
-                code = moment.code
-            elif (self._guesses(peer) >= MAX_GUESSES_PER_PEER
-                    or self._guesses() >= MAX_GUESSES_TOTAL):
+            codes = self._codes_for(peer)
+            if not codes:
                 return None
-            else:
-                code = self.code
-            pake = SPAKE2_B(code.encode(), idA=node_id.encode(), idB=COORDINATOR_PAKE_ID)
-            message = pake.start()
-            try:
-                shared = pake.finish(node_message)
-            except (ValueError, SPAKEError) as exc:
-                self._failures.append((now, peer))
-                raise ProtocolError(f"not a pairing message ({exc})") from None
-            secret, coordinator_proof, node_proof = pairing_keys(shared, self.certificate)
-            self._pending[node_id] = _Pending(display_name(name), secret, node_proof, now, peer)
-            return message, coordinator_proof
+            answers: list[tuple[bytes, str]] = []
+            keys: list[tuple[str, str]] = []
+            for code in codes:
+                pake = SPAKE2_B(code.encode(), idA=node_id.encode(), idB=COORDINATOR_PAKE_ID)
+                message = pake.start()
+                try:
+                    shared = pake.finish(node_message)
+                except (ValueError, SPAKEError) as exc:
+                    self._failures.append((now, peer))
+                    raise ProtocolError(f"not a pairing message ({exc})") from None
+                secret, coordinator_proof, node_proof = pairing_keys(shared, self.certificate)
+                answers.append((message, coordinator_proof))
+                keys.append((secret, node_proof))
+            self._pending[node_id] = _Pending(display_name(name), tuple(keys), now, peer)
+            return answers
+
+    def _codes_for(self, peer: str) -> list[str]:
+        """The codes an attempt from ``peer`` is answered with now, within their budgets.
+
+        The one-time code counts per-address budgets only and bars the addresses
+        that were guessing when it opened; the standing code keeps its shared budget
+        too, whether a moment is open or not.
+        """
+        if self._guesses(peer) >= MAX_GUESSES_PER_PEER:
+            return []
+        codes = []
+        moment = self._moment
+        if moment is not None and peer not in moment.barred:
+            codes.append(moment.code)
+        if self._guesses() < MAX_GUESSES_TOTAL and self.code not in codes:
+            codes.append(self.code)
+        return codes
 
     def pending_name(self, node_id: str) -> str | None:
         """The name a node pairing now gave (None when it is not pairing)."""
@@ -268,11 +298,13 @@ class PairingRegistry:
             pending = self._pending.pop(node_id, None)
             if pending is None:
                 return False
-            if not (_is_hex(node_proof, DIGEST_CHARS)
-                    and hmac.compare_digest(node_proof, pending.node_proof)):
+            secret = next((secret for secret, proof in pending.keys
+                           if _is_hex(node_proof, DIGEST_CHARS)
+                           and hmac.compare_digest(node_proof, proof)), None)
+            if secret is None:
                 self._failures.append((now, pending.peer))
                 return False
-            self._nodes[node_id] = {"name": pending.name, "secret": pending.secret}
+            self._nodes[node_id] = {"name": pending.name, "secret": secret}
             write_private_json(self.path, self._nodes)
             return True
 

@@ -1,0 +1,60 @@
+"""A pairing moment adds a one-time code; the farm's standing code keeps working beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from e2a_desktop.farm.app import create_app
+from e2a_desktop.farm.pairing import MAX_GUESSES_PER_PEER
+from e2a_node.client import CoordinatorClient, RequestRefused
+from tests.helpers.farm_fixtures import CODE, make_farm
+
+
+async def test_both_codes_pair_while_a_moment_is_open(tmp_path: Path) -> None:
+    farm = make_farm(tmp_path)
+    moment = farm.pairing.open_moment()
+    server = TestServer(create_app(farm))
+    await server.start_server()
+    try:
+        async with aiohttp.ClientSession() as session:
+            url = str(server.make_url(""))
+            standing = CoordinatorClient(session, url, "node-standing1")
+            paired = await standing.async_pair("laptop", CODE)  # was: 403 "wrong farm code"
+            assert farm.pairing.knows("node-standing1") and paired.secret
+            one_time = CoordinatorClient(session, url, "node-onetime01")
+            await one_time.async_pair("desk", moment.code)
+            assert farm.pairing.knows("node-onetime01")
+            guesser = CoordinatorClient(session, url, "node-guesser01")
+            with pytest.raises(RequestRefused) as info:
+                await guesser.async_pair("guesser", "000000" if CODE != "000000" else "111111")
+            assert info.value.status == 403
+            assert not farm.pairing.knows("node-guesser01")
+    finally:
+        await server.close()
+        farm.job.close()
+
+
+async def test_an_address_guessing_during_a_moment_still_has_its_own_budget_only(
+        tmp_path: Path) -> None:
+    """Answering for two codes must not buy a guesser more attempts: 5 a minute per address."""
+    farm = make_farm(tmp_path)
+    farm.pairing.open_moment()
+    server = TestServer(create_app(farm))
+    await server.start_server()
+    try:
+        async with aiohttp.ClientSession() as session:
+            client = CoordinatorClient(session, str(server.make_url("")), "node-guess0001")
+            for _ in range(MAX_GUESSES_PER_PEER):
+                with pytest.raises(RequestRefused) as info:
+                    await client.async_pair("guesser", "000000")
+                assert info.value.status == 403
+            with pytest.raises(RequestRefused) as info:
+                await client.async_pair("guesser", CODE)
+            assert info.value.status == 429
+    finally:
+        await server.close()
+        farm.job.close()

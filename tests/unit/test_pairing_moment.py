@@ -1,0 +1,57 @@
+"""During a pairing moment the standing code keeps its own budget and keeps working."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from e2a_desktop.farm.pairing import MAX_GUESSES_PER_PEER, PairingRegistry
+from tests.helpers.fakes import FakeClock
+from tests.unit.test_pairing import CODE, Node
+
+
+class TwoAnswerNode(Node):
+    """A node that tries every answer, as the real client does."""
+
+    def answer_copy(self, message: bytes, proof: str) -> tuple[str, str]:
+        fresh = Node.__new__(Node)
+        fresh.node_id = self.node_id
+        fresh.pake = type(self.pake).from_serialized(self._started)
+        return fresh.answer(message, proof)
+
+    def __init__(self, node_id: str, code: str) -> None:
+        super().__init__(node_id, code)
+        self._started = self.pake.serialize()
+
+
+def _pair(registry: PairingRegistry, node: TwoAnswerNode, peer: str) -> bool:
+    answers = registry.begin_each(node.node_id, "pc", node.message, peer=peer)
+    if not answers:
+        return False
+    proofs = [node.answer_copy(*answer)[1] for answer in answers]
+    return registry.confirm(node.node_id, next((p for p in proofs if p), ""))
+
+
+def test_the_standing_code_pairs_while_a_moment_is_open(tmp_path: Path) -> None:
+    registry = PairingRegistry(tmp_path, CODE, FakeClock())
+    moment = registry.open_moment()
+    assert _pair(registry, TwoAnswerNode("node-standing1", CODE), "10.0.0.8")
+    assert _pair(registry, TwoAnswerNode("node-onetime01", moment.code), "10.0.0.9")
+    assert not _pair(registry, TwoAnswerNode("node-wrong0001", "000001"), "10.0.0.7")
+
+
+def test_an_address_barred_from_the_moment_may_still_use_the_standing_code(
+        tmp_path: Path) -> None:
+    """Barring keeps guessers out of the one-time code, not away from the farm's own."""
+    registry = PairingRegistry(tmp_path, CODE, FakeClock())
+    guess = TwoAnswerNode("node-guess0001", "000001")
+    assert not _pair(registry, guess, "10.0.0.66")
+    moment = registry.open_moment()
+    assert "10.0.0.66" in moment.barred
+    answers = registry.begin_each("node-barred01", "pc",
+                                  TwoAnswerNode("node-barred01", CODE).message, "10.0.0.66")
+    assert answers is not None and len(answers) == 1  # the standing code only
+    assert _pair(registry, TwoAnswerNode("node-barred02", CODE), "10.0.0.66")
+    for i in range(MAX_GUESSES_PER_PEER):
+        _pair(registry, TwoAnswerNode(f"node-spend{i:04d}", "000002"), "10.0.0.66")
+    assert registry.begin_each("node-late0001", "pc",
+                               TwoAnswerNode("node-late0001", CODE).message, "10.0.0.66") is None
