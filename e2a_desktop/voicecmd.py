@@ -136,6 +136,10 @@ def _download(store: ModelStore, name: str, accept: bool) -> int:
         print(f"{entry.engine}:{entry.name} is installed already (`e2a voices --remove "
               f"{entry.name}` deletes it)")
         return 0
+    size = store.download_size(entry)
+    files = f"{len(entry.files)} files" if len(entry.files) > 1 else "1 file"
+    print(f"{entry.engine}:{entry.name}: {_size(size) if size else 'size unknown'} to download "
+          f"({files})", file=sys.stderr)
     bar = ProgressBar(sys.stderr)
     record = store.install(name, progress=bar,
                            accept=(lambda _e, _l: True) if accept else _ask_licence)

@@ -104,6 +104,25 @@ def _fetch_once(remote: RemoteFile, part: Path, voice: str,
             raise _Broken(f"connection closed after {done} of {expected} bytes")
 
 
+def remote_size(remote: RemoteFile, timeout: float = 10.0) -> int:
+    """The file's size as its server states it (a HEAD request), 0 when it does not say.
+
+    Coqui's model list carries no sizes, yet a user should know that XTTS-v2 is gigabytes
+    before agreeing to fetch it, and the free-space check needs the figure. Redirects (the
+    Hugging Face and GitHub release CDNs) are followed as a download would follow them.
+    """
+    if remote.size:
+        return remote.size
+    request = urllib.request.Request(remote.url, method="HEAD",
+                                     headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            length = response.headers.get("Content-Length") or ""
+    except (HTTPException, urllib.error.URLError, TimeoutError, ConnectionError, ValueError):
+        return 0
+    return int(length) if length.isdigit() else 0
+
+
 def _write(out: BinaryIO, chunk: bytes, part: Path, voice: str) -> None:
     try:
         out.write(chunk)

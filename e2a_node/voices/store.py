@@ -36,7 +36,7 @@ from .catalogue import (
     piper_base_url,
     safe_part,
 )
-from .download import Digests, DownloadError, ProgressCallback, check, fetch
+from .download import Digests, DownloadError, ProgressCallback, check, fetch, remote_size
 
 LicenceCallback = Callable[[CatalogueEntry, Licence], bool]
 """Asked once per licence that must be accepted; True accepts it (and it is remembered)."""
@@ -128,7 +128,7 @@ class ModelStore:
         self._ensure_licence(entry, accept)
         staging = self.voices_dir / ".downloads" / safe_name(entry.name)
         staging.mkdir(parents=True, exist_ok=True)
-        self._check_space(entry, staging)
+        self._check_space(entry, staging, self.download_size(entry))
         digests: dict[str, Digests] = {}
         for remote in entry.files:
             part = staging / (remote.name + ".part")
@@ -147,9 +147,17 @@ class ModelStore:
         _write_json(self._record_path(entry.engine, entry.name), asdict(record))
         return record
 
-    def _check_space(self, entry: CatalogueEntry, staging: Path) -> None:
+    def download_size(self, entry: CatalogueEntry) -> int:
+        """Bytes the entry's files take: the catalogue's figure, else what the servers say
+        (Coqui's list has no sizes); 0 when any file's size is unknown."""
+        if entry.size:
+            return entry.size
+        sizes = [remote_size(f, min(self.timeout, 10.0)) for f in entry.files]
+        return sum(sizes) if all(sizes) else 0
+
+    def _check_space(self, entry: CatalogueEntry, staging: Path, size: int) -> None:
         have = sum(p.stat().st_size for p in staging.glob("*.part"))
-        needed = entry.size - have
+        needed = size - have
         free = self._free_space(staging)
         if needed > 0 and free < needed:
             raise DownloadError(f"voice {entry.name} needs {needed / 1e6:.0f} MB but only "

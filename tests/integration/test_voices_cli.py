@@ -130,3 +130,20 @@ def test_xtts_licence_is_shown_and_must_be_accepted_once(serve: Serve,  # noqa: 
     assert "coqui:xtts_v2\tmulti" in listed
     again = e2a("voices", "--download", "xtts_v2")
     assert "installed already" in again.stdout
+
+
+def test_a_coqui_model_says_its_size_before_its_licence_and_download(
+        serve: Serve, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Coqui's model list has no sizes: the servers are asked, so a user sees XTTS-v2 is
+    gigabytes before agreeing to its licence (issue 23, finding 5)."""
+    repo = "tts-hub/XTTS-v2/resolve/main/"
+    server = serve({repo + "config.json": b"{}", repo + "model.pth": b"w" * 2_600_000,
+                    repo + "vocab.json": b"{}", repo + "speakers_xtts.pth": b"s" * 400_000})
+    monkeypatch.setenv("E2A_HF_URL", server.url)
+    refused = e2a("voices", "--download", "xtts_v2")
+    assert refused.returncode == 2
+    size_line = "coqui:xtts_v2: 3 MB to download (4 files)"
+    assert size_line in refused.stderr
+    assert refused.stderr.index(size_line) < refused.stderr.index("CPML licence")
+    assert server.requests == [], "nothing is downloaded before the licence is accepted"
+    assert len(server.heads) == 4

@@ -34,6 +34,7 @@ class VoiceServer:
     files: dict[str, bytes]
     drop_after: int = 0  # first response of each file stops after this many bytes (0: never)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (path, Range header)
+    heads: list[str] = field(default_factory=list)  # paths asked for their size (HEAD)
     url: str = ""
     _dropped: set[str] = field(default_factory=set)
 
@@ -41,6 +42,17 @@ class VoiceServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_HEAD(self) -> None:  # noqa: N802 - the http.server API
+                path = self.path.lstrip("/")
+                server.heads.append(path)
+                body = server.files.get(path)
+                if body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 path = self.path.lstrip("/")
                 server.requests.append((path, self.headers.get("Range", "")))
