@@ -8,6 +8,7 @@ a book is dropped.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -25,7 +26,7 @@ from ..eventbus import EventBus
 from ..farm.host import FarmHost, FarmOptions
 from ..keepawake import KeepAwake
 from ..sample import SampleSpeaker
-from .bridge import CoreBridge
+from .bridge import CoreBridge, run_task
 
 log = logging.getLogger("e2a.ui")
 
@@ -40,7 +41,8 @@ class DesktopCore:
         self.bus = EventBus()
         self.bridge = CoreBridge(self.bus)
         self.voices: list[VoiceInfo] = available_voices(self.paths.voices_dir)
-        self.gpus: list[tuple[str, GpuInfo]] = list_gpus()  # for the device choice
+        self.gpus: list[tuple[str, GpuInfo]] | None = None  # None: not listed yet
+        self._gpu_waiters: list[Callable[[list[tuple[str, GpuInfo]]], None]] = []
         self.output_folder = output_folder or Path.home()
         self.farm_problem = ""
         options = farm or FarmOptions(mdns_interfaces=network.mdns_list)
@@ -56,6 +58,29 @@ class DesktopCore:
         self._samples = SampleSpeaker(self.paths.voices_dir)
         self._playing: Playback | None = None
         self.tray: QSystemTrayIcon | None = None
+
+    def find_gpus(self, on_found: Callable[[list[tuple[str, GpuInfo]]], None]) -> None:
+        """``on_found(gpus)`` on the GUI thread once the GPUs are listed (call from it).
+
+        Listing runs nvidia-smi, which may take up to its 5 s timeout: never at
+        start-up on the GUI thread. The list is kept for windows opened later.
+        """
+        if self.gpus is not None:
+            on_found(self.gpus)
+            return
+        self._gpu_waiters.append(on_found)
+        if len(self._gpu_waiters) == 1:
+            run_task(list_gpus, self._on_gpus_found, lambda _why: self._on_gpus_found([]))
+
+    def _on_gpus_found(self, gpus: list[tuple[str, GpuInfo]]) -> None:
+        self.gpus = gpus
+        waiters, self._gpu_waiters = self._gpu_waiters, []
+        for on_found in waiters:
+            try:
+                on_found(gpus)
+            except RuntimeError as exc:  # its window was closed meanwhile; tell the others
+                if "already deleted" not in str(exc):
+                    raise
 
     def keep_awake(self, on: bool) -> None:
         if on:

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.chapters = ChapterModel(self)
         self.chapter_view = ChapterView(self.chapters)
         self.edits = BookEdits(self.chapters, self.book_panel)
-        self.settings = SettingsPanel(core.voices, core.output_folder, gpus=core.gpus)
+        self.settings = SettingsPanel(core.voices, core.output_folder)
         self.controls = ConvertControls()
         self.nodes = NodesModel(self)
         self.log_pane = LogPane()
@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build()
         prefs.restore(self.settings, self)
         self._connect()
+        core.find_gpus(self.settings.show_gpus)  # Auto and CPU meanwhile
         self.banner.show_info(core.host.info, core.farm_problem)
         self._log_handler = QtLogHandler.attach(self.log_pane, logging.getLogger("e2a"))
         self.nodes.apply(NodeChanged(LOCAL_NODE, LOCAL_NAME, "ready", "cpu"))

@@ -53,7 +53,7 @@ def save(panel: SettingsPanel, window: QMainWindow) -> None:
     store.setValue("output/folder", panel.folder.text())
     store.setValue("output/split", panel.split.isChecked())
     store.setValue("farm/render_here", panel.render_here.isChecked())
-    store.setValue("farm/device", panel.chosen_device())
+    store.setValue("farm/device", panel.device_to_remember())
     store.setValue("window/geometry", window.saveGeometry())
     store.sync()
 

@@ -115,9 +115,9 @@ class SettingsPanel(QWidget):
         self.device.setAccessibleName("This PC's device")
         self.device.addItem("Automatic (a GPU where the voice can use one)", "auto")
         self.device.addItem("CPU only", "cpu")
-        for device, gpu in gpus or []:
-            free = f", {gpu.free_mb / 1024:.1f} GB free" if gpu.free_mb else ""
-            self.device.addItem(f"{gpu.name}{free} ({device})", device)
+        self._wanted_device = ""  # a remembered GPU not listed yet (the list comes later)
+        self.device.activated.connect(self._on_device_chosen)
+        self.show_gpus(gpus or [])
         self.device.setToolTip("Where this PC's voice runs. Coqui/XTTS voices are many times "
                                "faster on a GPU; Piper uses one where onnxruntime has CUDA. "
                                "The Nodes table shows the device really used.")
@@ -188,9 +188,33 @@ class SettingsPanel(QWidget):
         return str(self.device.currentData() or "auto")
 
     def select_device(self, device: str) -> None:
-        """Show ``device`` if this PC still has it (a GPU may have gone); else Automatic."""
+        """Show ``device`` if this PC still has it (a GPU may have gone); else Automatic.
+
+        The GPUs are listed off the GUI thread (nvidia-smi can take seconds), so a GPU
+        not listed yet is kept as wanted and chosen when ``show_gpus`` brings it.
+        """
         index = self.device.findData(device)
         self.device.setCurrentIndex(index if index >= 0 else 0)
+        self._wanted_device = device if index < 0 else ""
+
+    def device_to_remember(self) -> str:
+        """The choice to save: a remembered GPU still being looked for counts as chosen."""
+        return self._wanted_device or self.chosen_device()
+
+    def show_gpus(self, gpus: list[tuple[str, GpuInfo]]) -> None:
+        """Offer the GPUs found (after Automatic and CPU, which are there from the start)."""
+        for device, gpu in gpus:
+            if self.device.findData(device) < 0:
+                free = f", {gpu.free_mb / 1024:.1f} GB free" if gpu.free_mb else ""
+                self.device.addItem(f"{gpu.name}{free} ({device})", device)
+        if self._wanted_device:
+            index = self.device.findData(self._wanted_device)
+            if index >= 0:
+                self.device.setCurrentIndex(index)
+        self._wanted_device = ""  # found, or gone from this PC: Automatic stays
+
+    def _on_device_chosen(self, _index: int) -> None:
+        self._wanted_device = ""  # the person chose: a late list must not override it
 
     def output(self) -> OutputChoice:
         return OutputChoice(str(self.format.currentData()), Path(self.folder.text()).expanduser(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from e2a_desktop.farm.host import FarmOptions
 from e2a_desktop.ui import core as core_module
 from e2a_desktop.ui import prefs
 from e2a_desktop.ui.main_window import MainWindow
@@ -35,6 +37,7 @@ def test_the_device_choice_lists_the_gpu_and_the_conversion_runs_on_it(
         make_window: Callable[[], MainWindow], sample_book: Path) -> None:
     window = make_window()
     combo = window.settings.device
+    qtbot.waitUntil(lambda: combo.count() == 3)  # listed off the GUI thread
     labels = [combo.itemText(i) for i in range(combo.count())]
     assert labels == ["Automatic (a GPU where the voice can use one)", "CPU only",
                       "NVIDIA GeForce RTX 3060, 10.0 GB free (cuda:0)"]
@@ -76,3 +79,37 @@ def test_gpus_are_found_with_nvidia_smi_where_torch_is_not_loaded(
     monkeypatch.delitem(sys.modules, "torch", raising=False)
     monkeypatch.setattr(gpu, "_cache", {})
     assert list_gpus() == [("cuda:0", RTX), ("cuda:1", GpuInfo("NVIDIA RTX A4000", 15000))]
+
+
+def test_gpus_are_listed_off_the_gui_thread_and_the_window_opens_without_waiting(
+        monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, tmp_path: Path) -> None:
+    """nvidia-smi may take its whole 5 s timeout: the window must not wait for it at start-up.
+    Automatic and CPU are offered at once; the GPU, and a remembered choice of it, follow."""
+    answered = threading.Event()
+    asked_on: list[threading.Thread] = []
+
+    def slow_listing() -> list[tuple[str, GpuInfo]]:
+        asked_on.append(threading.current_thread())
+        answered.wait(5)
+        return [("cuda:0", RTX)]
+
+    monkeypatch.setattr(core_module, "list_gpus", slow_listing)
+    core = core_module.DesktopCore(farm=FarmOptions(code="482913",
+                                                    mdns_interfaces=["127.0.0.1"]),
+                                   output_folder=tmp_path)
+    window = MainWindow(core)
+    try:
+        combo = window.settings.device
+        assert not answered.is_set()  # built while the listing is still out
+        qtbot.waitUntil(lambda: bool(asked_on))
+        assert asked_on[0] is not threading.main_thread()
+        assert [combo.itemData(i) for i in range(combo.count())] == ["auto", "cpu"]
+        window.settings.select_device("cuda:0")  # as last time's choice is restored
+        answered.set()
+        qtbot.waitUntil(lambda: combo.count() == 3)
+        assert window.settings.chosen_device() == "cuda:0"
+    finally:
+        answered.set()
+        window.close()
+        window.deleteLater()
+        core.close()
