@@ -22,6 +22,37 @@ CHAPTER_HEADING = re.compile(
     rf"(?:[ \t]+(?:\d+|{_ROMAN}|{_NUMBER_WORDS})\b)?[^\n]{{0,80}}$",
     re.IGNORECASE | re.MULTILINE,
 )
+# The same headings in the other languages e2a's voices speak (French, German, Spanish,
+# Italian, Portuguese, Dutch). A word such as "Parte" or "Deel" also opens sentences, so
+# here the word must be followed by a number (digits, Roman, a number word or an ordinal)
+# and nothing but an optional title: "Chapitre 2", "CAPÍTULO PRIMERO", "Hoofdstuk 3. Thuis".
+_WORDS_INTL = (
+    r"chapitre|partie|livre|lettre|kapitel|teil|buch|cap[ií]tulo|parte|libro|carta|"
+    r"capitolo|lettera|livro|hoofdstuk|deel|boek"
+)
+_NUMBERS_INTL = (
+    r"un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|premier|premi[eè]re|"
+    r"\w+i[eè]me|eins|zwei|drei|vier|f[uü]nf|sechs|sieben|acht|neun|zehn|uno|dos|tres|"
+    r"cuatro|cinco|seis|siete|ocho|nueve|diez|primero|primera|segundo|segunda|tercero|"
+    r"tercera|cuarto|quinto|sexto|s[eé]ptimo|octavo|noveno|d[eé]cimo|due|tre|quattro|"
+    r"cinque|sei|sette|otto|nove|dieci|primo|prima|secondo|terzo|um|dois|tr[eê]s|quatro|"
+    r"sete|oito|dez|primeiro|primeira|terceiro|s[eé]timo|oitavo|nono|een|twee|drie|vijf|"
+    r"zes|zeven|negen|tien|eerste|tweede|derde|vierde|\w+de|[uú]nico|unique|einzig"
+)
+_ALONE_INTL = (
+    r"prologue|[eé]pilogue|prolog|epilog|pr[oó]logo|ep[ií]logo|proloog|epiloog|"
+    r"einleitung|introducci[oó]n|introduzione|introdu[cç][aã]o|inleiding|vorwort|"
+    r"pr[eé]face|pref[aá]cio|prefacio|prefazione|voorwoord"
+)
+_ORDINAL_FIRST = (  # German and Dutch put the ordinal first: "Erstes Kapitel", "Zweiter Teil"
+    r"\w+(?:tes|ter|stes|ster|de|ste)[ \t]+(?:kapitel|teil|buch|hoofdstuk|deel|boek)"
+)
+CHAPTER_HEADING_INTL = re.compile(
+    rf"^[ \t]*(?:(?:{_WORDS_INTL})[ \t]+(?:\d+|(?-i:{_ROMAN})|{_NUMBERS_INTL})\b"
+    rf"[.:\-\u2013\u2014 \t]*[^\n]{{0,80}}|(?:{_ALONE_INTL})\b[.: \t]*|"
+    rf"{_ORDINAL_FIRST}\b[^\n]{{0,80}})$",
+    re.IGNORECASE | re.MULTILINE,
+)
 MAX_TITLE_CHARS = 80
 
 
@@ -54,6 +85,13 @@ def _is_heading(text: str, match: re.Match[str]) -> bool:
     return not before.strip() or before.endswith("\n\n") or before.endswith("\n\n ")
 
 
+def _headings(body: str) -> list[re.Match[str]]:
+    """Chapter headings in reading order, English or another language's, standing alone."""
+    found = {m.start(): m for pattern in (CHAPTER_HEADING, CHAPTER_HEADING_INTL)
+             for m in pattern.finditer(body) if _is_heading(body, m)}
+    return [found[start] for start in sorted(found)]
+
+
 def read_text(path: Path) -> Book:
     """Plain text; Project Gutenberg headers are understood and their licence skipped."""
     raw = decode_text(path).replace("\r\n", "\n")
@@ -63,7 +101,7 @@ def read_text(path: Path) -> Book:
     start = _GUTENBERG_START.search(raw)
     end = _GUTENBERG_END.search(raw)
     body = raw[start.end() if start else 0 : end.start() if end else len(raw)]
-    headings = [m for m in CHAPTER_HEADING.finditer(body) if _is_heading(body, m)]
+    headings = _headings(body)
     title = title or _title_line(body, headings) or path.stem
     sections = []
     if not headings or headings[0].start() > 0:
