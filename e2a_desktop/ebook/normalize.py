@@ -33,7 +33,6 @@ _REPLACE: dict[str, str] = {
     "\u2022": " ", "\u00b7": " ", "\u25cf": " ",
     "\u2026": "...",
     "\u2044": "/",
-    "&": " and ",
 }
 """Typography a voice gets wrong, as plain characters ("" deletes)."""
 _SMALL_CAPITALS = dict(zip("\u1d00\u0299\u1d04\u1d05\u1d07\ua730\u0262\u029c\u026a\u1d0a\u1d0b"
@@ -73,6 +72,11 @@ _DMS = re.compile(r"(\d+(?:[.,]\d+)?)[ \t]*\u00b0(?:[ \t]*(\d+(?:[.,]\d+)?)[ \t]
 _PERCENT = re.compile(r"[ \t]*%")
 _SECTIONS = re.compile(r"\u00a7\u00a7[ \t]*|\u00a7[ \t]*")
 _RANGE = re.compile(r"(\d)[ \t]*\u2013[ \t]*(\d)")
+# "n°" and "nº" are the number sign, not degrees nor "no": kept through NFKC as "n°" (NFKC
+# makes "º" an "o"), then given back as "nº", which each language's front end reads.
+_NUMERO = re.compile(r"\b([Nn])[ \t]*[\u00b0\u00ba]")
+_NUMERO_KEPT = re.compile(r"\b([Nn])\u00b0")
+_DEGREE_SIGN = re.compile(r"(?<!\b[Nn])\u00b0")
 _ANY_GREEK = re.compile(r"[\u0391-\u03c9\u03d1\u03d5\u03f5]")
 # "Copyright © 2012" says "copyright" once.
 _COPYRIGHT_TWICE = re.compile(r"(?i)(\bcopyright)[ \t]*\u00a9|\u00a9[ \t]*(copyright\b)")
@@ -133,7 +137,8 @@ def _fraction(match: re.Match[str], words: SymbolWords | None) -> str:
 
 
 MAX_HEADING_CHARS = 80
-_LEADING_ROMAN = re.compile(r"^([IVXLC]+)(?=\.(?:\s|$))")  # "MIX." is a word, not 1009
+# "MIX." is a word, not 1009; "V. Exa." (Vossa Excelência) is a title, not a numbered heading.
+_LEADING_ROMAN = re.compile(r"^(?![IVXLC]\.\s+[^\W\d_]{1,4}\.)([IVXLC]+)(?=\.(?:\s|$))")
 
 
 def _arabic(match: re.Match[str], group: int) -> str:
@@ -170,8 +175,18 @@ def _say_signs(text: str, words: SymbolWords) -> str:
     if words.arrow and _ARROWS.search(text):
         arrow = words.yields if "+" in text or "=" in text else words.arrow
         text = _ARROWS.sub(f" {arrow} ", text)
-    if words is ENGLISH and "&c" in text:
-        text = text.replace("&c.", "etc.").replace("&c", "etc.")
+    if words is ENGLISH and "&" in text:  # other languages' front ends say it in their words
+        text = text.replace("&c.", "etc.").replace("&c", "etc.").replace("&", " and ")
+    return text
+
+
+def _number_signs(text: str, words: SymbolWords | None) -> str:
+    """ "n° 3" keeps its number sign (not degrees); outside English, "1914–1918" is
+    handed on as "1914-1918", the range each language's front end says ("1914 à 1918")."""
+    if "\u00b0" in text or "\u00ba" in text:
+        text = _NUMERO.sub("\\1\u00b0", text)
+    if words is not ENGLISH and "\u2013" in text:
+        text = _RANGE.sub(r"\1-\2", text)
     return text
 
 
@@ -187,11 +202,12 @@ def say_symbols(text: str, language: str = "en") -> str:
             lambda m: f"{m.group(1)} {unicodedata.normalize('NFKC', m.group(2))}", text)
     if "\u2044" in text:
         text = _FRACTION.sub(lambda m: _fraction(m, words), text)
+    text = _number_signs(text, words)
     if words is None:
         return text
     if "\u00b0" in text:
         text = _DMS.sub(lambda m: _degrees(m, words), text)
-        text = text.replace("\u00b0", f" {words.degree} ")
+        text = _DEGREE_SIGN.sub(f" {words.degree} ", text)
     if "%" in text:
         text = _PERCENT.sub(f" {words.percent}", text)
     if "\u00a7" in text:
@@ -213,6 +229,8 @@ def normalize_text(text: str, language: str = "en") -> str:
     """
     text = say_symbols(text.replace("\r\n", "\n"), language)
     text = unicodedata.normalize("NFKC", text)
+    if "\u00b0" in text:
+        text = _NUMERO_KEPT.sub("\\1\u00ba", text)
     text = _DIALOGUE_LINE.sub("\n\n", text)
     text = _DASH_PAUSE.sub(", ", _DASH_BEFORE_CLOSE.sub("", text))
     text = _clean_characters(text)

@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 from .dutch import say_dutch
 from .english import say_english
-from .french import say_french
+from .french import FRENCH
 from .german import say_german
 from .italian import say_italian
 from .portuguese import say_portuguese
 from .spanish import say_spanish
 
-_FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": say_french,
+_FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": FRENCH.say,
                                                   "de": say_german, "es": say_spanish,
                                                   "it": say_italian, "pt": say_portuguese,
                                                   "nl": say_dutch}

@@ -32,6 +32,7 @@ _CAPITAL_NEXT = re.compile(r"[\"'\u2018\u201c(]*[A-Z]")
 _AMPERSAND_WORD = re.compile(r"\s*&\s*")
 _WORD_BEFORE = re.compile(r"(\w+)$")
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
+_NUMBER_SIGN = re.compile(r"\b([Nn])º\s?")
 _MARK = "\x01"
 """Marks a sentence that opens with a figure: its words get a capital ("£4 a week." → "Four
 pounds a week."), or the splitter would take them for the sentence before going on."""
@@ -94,6 +95,8 @@ def say_english(paragraph: str) -> str:
         text = _URL.sub(_url, text)
     if "@" in text:
         text = _EMAIL.sub(lambda m: f"{m.group(1)} at {_domain(m.group(2))}", text)
+    if "º" in text:  # "n° 3", "nº 3": the number sign
+        text = _NUMBER_SIGN.sub(lambda m: "Number " if m.group(1) == "N" else "number ", text)
     text = say_money(text)
     text = expand_units(text)
     if "per cent." in text:
