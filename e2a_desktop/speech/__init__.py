@@ -1,8 +1,9 @@
 """The speech front end: text as read from the book → what the voice is given to say.
 
 Runs on the coordinator, when units are planned, so every front end (CLI, window,
-farm nodes) speaks the same text, and `e2a text` shows it. A language is added by
-adding its function to ``_FRONT_ENDS``. English, French, German, Spanish, Italian,
+farm nodes) speaks the same text, and `e2a text` shows it. English has its own front
+end; every other language is a :class:`engine.Language` (its words and rules, over one
+engine of passes), added to ``_FRONT_ENDS``. English, French, German, Spanish, Italian,
 Portuguese and Dutch have rules; other languages pass through unchanged (their numbers and
 symbols are left to the voice's own front end, which reads them in the right language).
 """
@@ -11,18 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .dutch import say_dutch
+from .dutch import DUTCH
 from .english import say_english
 from .french import FRENCH
-from .german import say_german
-from .italian import say_italian
-from .portuguese import say_portuguese
-from .spanish import say_spanish
+from .german import GERMAN
+from .italian import ITALIAN
+from .portuguese import PORTUGUESE
+from .spanish import SPANISH
 
-_FRONT_ENDS: dict[str, Callable[[str], str]] = {"en": say_english, "fr": FRENCH.say,
-                                                  "de": say_german, "es": say_spanish,
-                                                  "it": say_italian, "pt": say_portuguese,
-                                                  "nl": say_dutch}
+_FRONT_ENDS: dict[str, Callable[[str], str]] = {
+    "en": say_english,
+    **{language.code: language.say
+       for language in (FRENCH, GERMAN, SPANISH, ITALIAN, PORTUGUESE, DUTCH)},
+}
 
 
 def front_end(language: str) -> Callable[[str], str] | None:

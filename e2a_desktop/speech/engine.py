@@ -195,17 +195,18 @@ def nouns_pattern(nouns: str) -> str:
     return "|".join([*words, *(capital(w) for w in words), *(w.upper() for w in words)])
 
 
-def numbered(nouns: str, say: Callable[[str, int, bool], str], digits: bool = True,
+def numbered(nouns: str, say: Callable[[re.Match[str], str, int], str], digits: bool = True,
              tail: str = r"(?![\w'])") -> Pass:
-    """A chapter noun and its number ("Chapitre XII", "Kapitel 3"): ``say(noun, value,
-    roman)`` says both; with ``digits`` off only Roman numerals are read here."""
+    """A chapter noun and its number ("Chapitre XII", "Kapitel 3"): ``say(match, noun,
+    value)`` says both (``match.group(2)``: the Roman numeral, if it was one); with
+    ``digits`` off only Roman numerals are read here."""
     number = r"(?:([IVXLC]+)|(\d+))" if digits else r"([IVXLC]+)()"
     pattern = re.compile(rf"\b({nouns_pattern(nouns)})\s+{number}{tail}")
 
     def one(match: re.Match[str]) -> str:
         noun, roman, figures = match.group(1), match.group(2), match.group(3)
         value = roman_to_int(roman) if roman else int(figures)
-        return match.group(0) if value is None else say(noun, value, bool(roman))
+        return match.group(0) if value is None else say(match, noun, value)
     return Pass(lambda text: pattern.sub(one, text))
 
 

@@ -11,24 +11,8 @@ from __future__ import annotations
 import re
 
 from ..ebook.symbols import roman_to_int
-from .engine import (
-    DIGITS,
-    ROMAN,
-    Language,
-    Money,
-    abbreviations,
-    ampersand,
-    clock,
-    end_stop,
-    fraction,
-    money,
-    numbered,
-    numbers,
-    percent,
-    ranges,
-    regnal,
-    sub,
-)
+from . import engine
+from .engine import Language, Money, end_stop
 from .passes import Currency, word_set
 from .words_intl import cardinal, feminine, ordinal
 
@@ -36,7 +20,7 @@ _UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ"
 _NAME_NEXT = rf"(?=\s+(?:[{_UPPER}]|(?:le|la|de|du|des) |[ld]'))"
 """A title's abbreviation stands before a name: "M. Dupont", "M. de Villefort", "M. le maire"."""
 
-_ABBREVIATIONS = abbreviations(
+_ABBREVIATIONS = engine.abbreviations(
     (r"\bav\.\s?J\.-C\.", end_stop("avant Jésus-Christ")),
     (r"\bapr\.\s?J\.-C\.", end_stop("après Jésus-Christ")),
     (r"\bJ\.-C\.", end_stop("Jésus-Christ")),
@@ -147,7 +131,7 @@ def _ordinal(match: re.Match[str]) -> str:
     return _ordinal_word(int(match.group(1)), match.group(2)) + match.group(3)
 
 
-def _numbered(noun: str, value: int, roman: bool) -> str:
+def _numbered(match: re.Match[str], noun: str, value: int) -> str:
     if value == 1:
         return f"{noun} {'première' if noun.lower() in _FEMININE_NUMBERED else 'premier'}"
     return f"{noun} {cardinal(value, 'fr')}"
@@ -165,17 +149,17 @@ def _fraction(numerator: int, denominator: int) -> str:
 
 
 FRENCH = Language("fr", (
-    ampersand("et", "etc."),
+    engine.ampersand("et", "etc."),
     _ABBREVIATIONS,
-    money("fr", _MONEY),
-    clock("fr", _TIME, _time),
-    percent("pour cent"),
-    sub(_UNIT, _unit, DIGITS),
-    sub(_ROMAN_ORDINAL, _roman_ordinal, ROMAN),
-    regnal(_UPPER, "", _regnal, _NOT_NAMES, name=_REGNAL_NAME),
-    numbered(_NUMBERED_NOUNS, _numbered),
-    sub(_ORDINAL, _ordinal, DIGITS, sentence="fr"),
-    fraction("fr", _fraction),
-    ranges(r"\1 à \2"),
-    numbers("fr", _agree),
+    engine.money("fr", _MONEY),
+    engine.clock("fr", _TIME, _time),
+    engine.percent("pour cent"),
+    engine.sub(_UNIT, _unit, engine.DIGITS),
+    engine.sub(_ROMAN_ORDINAL, _roman_ordinal, engine.ROMAN),
+    engine.regnal(_UPPER, "", _regnal, _NOT_NAMES, name=_REGNAL_NAME),
+    engine.numbered(_NUMBERED_NOUNS, _numbered),
+    engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="fr"),
+    engine.fraction("fr", _fraction),
+    engine.ranges(r"\1 à \2"),
+    engine.numbers("fr", _agree),
 ), whole=lambda value: cardinal(value, "fr"))

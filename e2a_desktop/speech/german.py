@@ -12,19 +12,9 @@ from __future__ import annotations
 import re
 
 from ..ebook.symbols import roman_to_int
-from .passes import (
-    AMOUNT,
-    Currency,
-    Replacement,
-    capital,
-    drop_stops_inside,
-    opens_sentence,
-    say_amount,
-    say_numbers,
-    substitute,
-    tidy,
-    word_set,
-)
+from . import engine
+from .engine import Language, Money, end_stop
+from .passes import Currency, capital, opens_sentence, word_set
 from .words_intl import cardinal, ordinal
 
 _UPPER = "A-ZÄÖÜ"
@@ -32,60 +22,49 @@ _MONTHS = ("Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Ok
            "November|Dezember")
 
 
-def _end_stop(word: str) -> Replacement:
-    """An abbreviation that may end the sentence ("usw."): its stop stays only where a
-    capital follows that is no noun the phrase goes on with (German nouns are capitals,
-    so only the paragraph's end is sure)."""
-    def one(match: re.Match[str]) -> str:
-        rest = match.string[match.end():].lstrip(" \"')")
-        return word + ("." if not rest else "")
-    return one
-
-
-_ABBREVIATIONS: tuple[tuple[re.Pattern[str], Replacement], ...] = tuple(
-    (re.compile(pattern), replacement) for pattern, replacement in (
-        (r"\bv\.\s?Chr\.", _end_stop("vor Christus")),
-        (r"\bn\.\s?Chr\.", _end_stop("nach Christus")),
-        (r"\b[zZ]\.\s?B\.", "zum Beispiel"),
-        (r"\b[dD]\.\s?h\.", "das heißt"),
-        (r"\b[uU]\.\s?a\.", "unter anderem"),
-        (r"\b[vV]\.\s?a\.", "vor allem"),
-        (r"\b[zZ]\.\s?T\.", "zum Teil"),
-        (r"\b[oO]\.\s?ä\.", "oder Ähnliches"),
-        (r"\b[uU]\.\s?ä\.", "und Ähnliches"),
-        (r"\ba\.\s?D\.", "außer Dienst"),
-        (r"\b(?:usw\.|u\.\s?s\.\s?w\.)", _end_stop("und so weiter")),
-        (r"\betc\.", _end_stop("et cetera")),
-        (r"\bbzw\.", "beziehungsweise"),
-        (r"\bDr\.", "Doktor"),
-        (r"\bProf\.", "Professor"),
-        (r"\bNr\.", "Nummer"),
-        (r"\bStr\.", "Straße"),
-        (r"(?<=\w)str\.", "straße"),
-        (r"\bca\.", "circa"),
-        (r"\bvgl\.", "vergleiche"),
-        (r"\bVgl\.", "Vergleiche"),
-        (r"\bS\.\s?(?=\d)", "Seite "),
-        (r"\bHrn\.", "Herrn"),
-        (r"\bHr\.", "Herr"),
-        (rf"\bFr\.(?=\s+[{_UPPER}])", "Frau"),
-        (rf"\bSt\.(?=\s+[{_UPPER}])", "Sankt"),
-        (r"\bBd\.", "Band"),
-        (r"\bJh(?:d)?\.", "Jahrhundert"),
-        (r"\bMio\.", "Millionen"),
-        (r"\bMrd\.", "Milliarden"),
-        (r"\bAbs\.", "Absatz"),
-        (r"\bAnm\.", "Anmerkung"),
-        (r"\bevtl\.", "eventuell"),
-        (r"\bggf\.", "gegebenenfalls"),
-        (r"\binkl\.", "inklusive"),
-        (r"\bgeb\.", "geboren"),
-        (r"\bgest\.", "gestorben"),
-        (r"\bKap\.", "Kapitel"),
-        (r"\bHrsg\.", "Herausgeber"),
-        (r"\bAufl\.", "Auflage"),
-        (r"\bebd\.", "ebenda"),
-    ))
+_ABBREVIATIONS = engine.abbreviations(
+    (r"\bv\.\s?Chr\.", end_stop("vor Christus", before_capital=False)),
+    (r"\bn\.\s?Chr\.", end_stop("nach Christus", before_capital=False)),
+    (r"\b[zZ]\.\s?B\.", "zum Beispiel"),
+    (r"\b[dD]\.\s?h\.", "das heißt"),
+    (r"\b[uU]\.\s?a\.", "unter anderem"),
+    (r"\b[vV]\.\s?a\.", "vor allem"),
+    (r"\b[zZ]\.\s?T\.", "zum Teil"),
+    (r"\b[oO]\.\s?ä\.", "oder Ähnliches"),
+    (r"\b[uU]\.\s?ä\.", "und Ähnliches"),
+    (r"\ba\.\s?D\.", "außer Dienst"),
+    (r"\b(?:usw\.|u\.\s?s\.\s?w\.)", end_stop("und so weiter", before_capital=False)),
+    (r"\betc\.", end_stop("et cetera", before_capital=False)),
+    (r"\bbzw\.", "beziehungsweise"),
+    (r"\bDr\.", "Doktor"),
+    (r"\bProf\.", "Professor"),
+    (r"\bNr\.", "Nummer"),
+    (r"\bStr\.", "Straße"),
+    (r"(?<=\w)str\.", "straße"),
+    (r"\bca\.", "circa"),
+    (r"\bvgl\.", "vergleiche"),
+    (r"\bVgl\.", "Vergleiche"),
+    (r"\bS\.\s?(?=\d)", "Seite "),
+    (r"\bHrn\.", "Herrn"),
+    (r"\bHr\.", "Herr"),
+    (rf"\bFr\.(?=\s+[{_UPPER}])", "Frau"),
+    (rf"\bSt\.(?=\s+[{_UPPER}])", "Sankt"),
+    (r"\bBd\.", "Band"),
+    (r"\bJh(?:d)?\.", "Jahrhundert"),
+    (r"\bMio\.", "Millionen"),
+    (r"\bMrd\.", "Milliarden"),
+    (r"\bAbs\.", "Absatz"),
+    (r"\bAnm\.", "Anmerkung"),
+    (r"\bevtl\.", "eventuell"),
+    (r"\bggf\.", "gegebenenfalls"),
+    (r"\binkl\.", "inklusive"),
+    (r"\bgeb\.", "geboren"),
+    (r"\bgest\.", "gestorben"),
+    (r"\bKap\.", "Kapitel"),
+    (r"\bHrsg\.", "Herausgeber"),
+    (r"\bAufl\.", "Auflage"),
+    (r"\bebd\.", "ebenda"),
+)
 
 _CURRENCIES = {
     "€": Currency("Euro", "Euro"), "Euro": Currency("Euro", "Euro"),
@@ -95,22 +74,17 @@ _CURRENCIES = {
     "Sgr.": Currency("Silbergroschen", "Silbergroschen"), "kr.": Currency("Kreuzer", "Kreuzer"),
     "$": Currency("Dollar", "Dollar"), "£": Currency("Pfund", "Pfund"),
 }
-_MONEY_AFTER = re.compile(rf"(?<![\w.,]){AMOUNT}\s?(€|\$|£|DM\b|Pf\.|fl\.|Thlr\.|Tlr\.|Sgr\.|kr\.)")
-_MONEY_BEFORE = re.compile(rf"(€|\$|£|DM)\s?{AMOUNT}(?![\w,]\d)")
+_MONEY = Money(_CURRENCIES, after=r"€|\$|£|DM\b|Pf\.|fl\.|Thlr\.|Tlr\.|Sgr\.|kr\.",
+               before=r"€|\$|£|DM", cents_joiner="",
+               agree=lambda said, fem: ("eine" if fem else "ein") if said == "eins" else said,
+               stop_ends_before=r"[ \"')]*$")
 _TIME = re.compile(r"(?<![\w.,:])(\d{1,2})(?:[.:](\d\d))?\s?Uhr\b|(?<![\w.,:])(\d{1,2}):(\d\d)"
                    r"(?![\d:])")
-_NUMBERED = re.compile(r"\b(Kapitel|Teil|Buch|Band|Akt|Szene|Abschnitt|Brief|Gesang|Aufzug|"
-                       r"Auftritt|KAPITEL|TEIL|BUCH|AKT|SZENE)\s+(?:([IVXLC]+)|(\d+))"
-                       r"(?![\w'])\.?(?!\d)")
-_REGNAL = re.compile(rf"\b([{_UPPER}][a-zäöüß]+) ([IVX]+)\.?(?![\w'-])")
+_NUMBERED_NOUNS = "Kapitel Teil Buch Band Akt Szene Abschnitt Brief Gesang Aufzug Auftritt"
 _ORDINAL = re.compile(r"(?<![\w.,])(\d{1,3})\.(?=\s+[^\W\d_])")
 _ORDINAL_BEFORE = re.compile(r"([^\W\d_]+)\s+\d{1,3}\.\s+(?:und|bis|oder)\s+$")
 _ROMAN_CENTURY = re.compile(r"\b([IVXLC]+)\.(?=\s+Jahrhundert)")
-_FRACTION = re.compile(r"(?<![\w/.,])(\d{1,3})/(\d{1,3})(?![\w/])")
-_RANGE = re.compile(r"(?<![\w.,-])(\d{1,4})\s?-\s?(\d{1,4})(?![\w.,-]\d|\d)")
-_PERCENT = re.compile(r"(\d)\s?%")
 _GLUED = re.compile(r"(?<![\w.,])(\d+)(jährig|fach|mal|tägig|wöchig|stündig|seitig|teilig)")
-_HEADING_NUMERAL = re.compile(r"^([IVXLC]+)\.?$")
 _YEAR = re.compile(r"(?<![\w.,])(1[1-9]\d\d)(?![\w]|[.,]\d)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
 _NEXT = re.compile(r"\s+([^\W\d_]+)")
@@ -186,11 +160,8 @@ def _ordinal(match: re.Match[str]) -> str:
     return capital(said) if opens_sentence(match.string, match.start(), "de") else said
 
 
-def _regnal(match: re.Match[str]) -> str:
+def _regnal(match: re.Match[str], name: str, value: int) -> str:
     """ "Karl V." → "Karl der Fünfte", "unter Karl V." → "unter Karl dem Fünften"."""
-    name, value = match.group(1), roman_to_int(match.group(2))
-    if not value or name in _NOT_NAMES or name in _TITLES:
-        return match.group(0)
     start = match.start()
     before = _word_before(match.string, start)
     while before in _TITLES:  # "unter Kaiser Karl V.": the title is skipped
@@ -220,46 +191,21 @@ def _regnal_case(name: str, said: str, before: str) -> str:
     return f"{name} der {said}"
 
 
-def _numbered(match: re.Match[str]) -> str:
-    noun, roman, digits = match.group(1), match.group(2), match.group(3)
-    value = roman_to_int(roman) if roman else int(digits)
-    if value is None:
-        return match.group(0)
+def _numbered(match: re.Match[str], noun: str, value: int) -> str:
     stop = "." if match.group(0).endswith(".") and match.end() == len(match.string) else ""
     return f"{noun} {cardinal(value, 'de')}{stop}"
 
 
-def _time(match: re.Match[str]) -> str:
-    hours = int(match.group(1) or match.group(3))
-    minutes = match.group(2) or match.group(4)
-    if hours > 24 or (minutes and int(minutes) > 59):
-        return match.group(0)
+def _time(hours: int, minutes: int | None) -> str:
     said = f"{'ein' if hours == 1 else cardinal(hours, 'de')} Uhr"
-    if minutes and int(minutes):
-        said += " " + cardinal(int(minutes), "de")
-    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
+    return said + (" " + cardinal(minutes, "de") if minutes else "")
 
 
-def _money(match: re.Match[str], before: bool) -> str:
-    symbol, whole, cents = (match.group(1), match.group(2), match.group(3)) if before else \
-        (match.group(3), match.group(1), match.group(2))
-    said = say_amount(whole, cents, _CURRENCIES[symbol], "de", "",
-                      lambda s, fem: ("eine" if fem else "ein") if s == "eins" else s)
-    if symbol.endswith(".") and not match.string[match.end():].strip(" \"')"):
-        said += "."  # "50 Pf." ends the paragraph: its stop ends the sentence too
-    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
-
-
-def _fraction(match: re.Match[str]) -> str:
-    numerator, denominator = int(match.group(1)), int(match.group(2))
-    if denominator < 2 or numerator == 0:
-        return match.group(0)
+def _fraction(numerator: int, denominator: int) -> str:
     if denominator == 2:
-        said = "einhalb" if numerator == 1 else f"{cardinal(numerator, 'de')} halbe"
-    else:
-        name = "Drittel" if denominator == 3 else capital(ordinal(denominator, "de")[:-1] + "el")
-        said = f"{'ein' if numerator == 1 else cardinal(numerator, 'de')} {name}"
-    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
+        return "einhalb" if numerator == 1 else f"{cardinal(numerator, 'de')} halbe"
+    name = "Drittel" if denominator == 3 else capital(ordinal(denominator, "de")[:-1] + "el")
+    return f"{'ein' if numerator == 1 else cardinal(numerator, 'de')} {name}"
 
 
 def _year(match: re.Match[str]) -> str:
@@ -269,33 +215,23 @@ def _year(match: re.Match[str]) -> str:
     if following and following.group(1)[:1].isupper() and before not in _YEAR_CUES \
             and not re.fullmatch(_MONTHS, following.group(1)):
         return match.group(0)
-    value = int(match.group(1))
-    hundreds, rest = divmod(value, 100)
-    said = cardinal(hundreds, "de") + "hundert" + (cardinal(rest, "de") if rest else "")
-    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
+    hundreds, rest = divmod(int(match.group(1)), 100)
+    return cardinal(hundreds, "de") + "hundert" + (cardinal(rest, "de") if rest else "")
 
 
-def say_german(paragraph: str) -> str:
-    """One paragraph of German text as a narrator says it."""
-    heading = _HEADING_NUMERAL.match(paragraph)
-    if heading and roman_to_int(heading.group(1)):
-        return capital(cardinal(roman_to_int(heading.group(1)) or 0, "de")) + "."
-    text = substitute(paragraph, _ABBREVIATIONS) if "." in paragraph else paragraph
-    digits = any(c.isdigit() for c in text)
-    if digits:
-        text = _MONEY_AFTER.sub(lambda m: _money(m, before=False), text)
-        text = _MONEY_BEFORE.sub(lambda m: _money(m, before=True), text)
-        text = _TIME.sub(_time, text)
-        text = _PERCENT.sub(r"\1 Prozent", text)
-        text = _GLUED.sub(lambda m: cardinal(int(m.group(1)), "de") + m.group(2), text)
-    text = _NUMBERED.sub(_numbered, text)
-    if any(c in text for c in "IVXLC"):
-        text = _ROMAN_CENTURY.sub(_ordinal, text) if "Jahrhundert" in text else text
-        text = _REGNAL.sub(_regnal, text)
-    if digits:
-        text = _ORDINAL.sub(_ordinal, text)
-        text = _FRACTION.sub(_fraction, text)
-        text = _RANGE.sub(r"\1 bis \2", text)
-        text = _YEAR.sub(_year, text)
-        text = say_numbers(text, "de", _agree)
-    return tidy(drop_stops_inside(text, "de"))
+GERMAN = Language("de", (
+    engine.ampersand("und", "etc."),
+    _ABBREVIATIONS,
+    engine.money("de", _MONEY),
+    engine.clock("de", _TIME, _time),
+    engine.percent("Prozent"),
+    engine.sub(_GLUED, lambda m: cardinal(int(m.group(1)), "de") + m.group(2), engine.DIGITS),
+    engine.numbered(_NUMBERED_NOUNS, _numbered, tail=r"(?![\w'])\.?(?!\d)"),
+    engine.sub(_ROMAN_CENTURY, _ordinal, engine.any_of("J")),
+    engine.regnal(_UPPER, "a-zäöüß", _regnal, _NOT_NAMES | _TITLES, tail=r"\.?(?![\w'-])"),
+    engine.sub(_ORDINAL, _ordinal, engine.DIGITS),
+    engine.fraction("de", _fraction),
+    engine.ranges(r"\1 bis \2"),
+    engine.sub(_YEAR, _year, engine.DIGITS, sentence="de"),
+    engine.numbers("de", _agree),
+), whole=lambda value: cardinal(value, "de"))
