@@ -217,6 +217,8 @@ class Capabilities:
     engines: dict[str, list[str]] = field(default_factory=dict)  # engine -> voices
     gpu: str = ""
     gpu_free_mb: int = 0
+    paused: bool = False
+    """Paused at its own PC: it asks for nothing, it says it is there (and not stopped)."""
 
     def can_speak(self, voice: EngineSettings) -> bool:
         return voice.voice in self.engines.get(voice.engine, [])
@@ -238,7 +240,8 @@ class Capabilities:
         return cls(_require(data, "name", str)[:64], _require(data, "device", str)[:32],
                    {k: [str(v) for v in vs] for k, vs in engines.items()},
                    str(data.get("gpu", ""))[:64],
-                   free if isinstance(free, int) and 0 <= free < 1 << 24 else 0)
+                   free if isinstance(free, int) and 0 <= free < 1 << 24 else 0,
+                   data.get("paused") is True)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,8 @@ FARM_SILENT_S = 8.0
 window was closed (or the PC went away), and the audio could not be delivered anyway."""
 HALT_POLL_S = 0.1
 """How often a node speaking a unit checks whether it was paused, stopped or dropped."""
+PAUSED_BEAT_S = 20.0
+"""How often a node paused at its PC tells its farm it is still there (farms say how often)."""
 NO_JOB_RETRY_S = 3.0
 """How often a node on a farm without a book asks whether one has started."""
 NO_JOB_RETRY_SOON_S = 1.0
@@ -429,6 +431,24 @@ class NodeWorker:
         """Whether the unit loop may go on (not stopping, pausing or leaving the farm)."""
         return not (self._stopping or self._paused or self._leaving)
 
+    def _staying(self) -> bool:
+        """Whether to stay with this farm: at work, or paused (not stopping nor leaving)."""
+        return not (self._stopping or self._leaving)
+
+    async def _async_rest(self, link: FarmLink, caps: Capabilities) -> None:
+        """Paused while joined: stay with the farm and tell it so now and then.
+
+        Its Nodes table then says "paused": a node that fell silent would read
+        "stopped" (it handed its unit back) and later "lost". Resume wakes the sleep.
+        """
+        while self._paused and self._staying():
+            if self.state.status is not NodeStatus.PAUSED:
+                self._set(NodeStatus.PAUSED, unit_id=None)
+            lease = await self._async_next_lease_of(link.async_lease(replace(caps, paused=True)))
+            if lease.status == LEASE_UNIT and lease.assignment is not None:
+                await self._async_hand_back(link, lease.assignment.unit_id)  # an older farm
+            await self._async_sleep(lease.retry_after or PAUSED_BEAT_S)
+
     # -- working on a job -----------------------------------------------------------------
 
     async def _async_work(self, link: FarmLink) -> bool:
@@ -446,7 +466,11 @@ class NodeWorker:
                  _device_words(caps.device, caps.gpu))
         flow = _UnitFlow(link, caps)
         try:
-            while self._at_work():
+            while self._staying():
+                if self._paused:
+                    await flow.settle(self._async_hand_back)
+                    await self._async_rest(link, flow.caps)
+                    continue
                 if self._engine is not None and \
                         self._engine[0][1:] != (self._device, self._threads):
                     await self._async_finish_straggler()
@@ -480,8 +504,12 @@ class NodeWorker:
 
     async def _async_next_lease(self, flow: _UnitFlow) -> LeaseResponse:
         """The next lease; a farm whose book ended while it was asked (410) means "done"."""
+        return await self._async_next_lease_of(flow.next_lease())
+
+    @staticmethod
+    async def _async_next_lease_of(asking: Awaitable[LeaseResponse]) -> LeaseResponse:
         try:
-            return await flow.next_lease()
+            return await asking
         except Unauthorized:
             raise CoordinatorGone("no longer authorised") from None
         except RequestRefused as exc:
@@ -587,7 +615,11 @@ class NodeWorker:
         """The farm's book; while it has none, wait as "ready" (None: stopping or pausing)."""
         try:
             job = await self._async_open_job(link)
-            while job is None and self._at_work():
+            while job is None and self._staying():
+                if self._paused:
+                    await self._async_rest(link, self.capabilities())
+                    job = await self._async_open_job(link)
+                    continue
                 if self.state.status is not NodeStatus.READY:
                     self._set(NodeStatus.READY, title="", unit_id=None)
                     log.info("ready: the farm has no book right now")
@@ -869,6 +901,10 @@ class _UnitFlow:
     async def close(self, hand_back: Callable[[FarmLink, int], Awaitable[None]]) -> None:
         """Leaving the job: the last upload completes; a unit leased ahead goes back."""
         self.closing = True
+        await self.settle(hand_back)
+
+    async def settle(self, hand_back: Callable[[FarmLink, int], Awaitable[None]]) -> None:
+        """Nothing in flight after this: the last upload is done, the unit ahead given back."""
         with contextlib.suppress(Exception):
             await self.finish_sending()
         ahead, self._ahead = self._ahead, None

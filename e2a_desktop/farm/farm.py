@@ -91,6 +91,9 @@ them. (The unit whose upload is on its way is not counted: ``Scheduler.units_to_
 HELD_RETRY_S = 0.5
 PAUSED_RETRY_S = 1.0
 """How soon a node asks again while the farm is paused (Resume is felt within this)."""
+NODE_PAUSED_RETRY_S = 20.0
+"""How often a node paused at its own PC says it is still there (its Resume needs no
+answer from the farm, so this only keeps it from being reported lost)."""
 
 
 @dataclass
@@ -345,6 +348,8 @@ class Farm:
         # The name was chosen at pairing (a node cannot rename); the device may change.
         stats.device = gpu_label(caps.device[:32], caps.gpu, caps.gpu_free_mb)
         stats.accelerated = caps.accelerated
+        if caps.paused:  # paused at its PC (a person's Pause, or its idle rule): say "paused"
+            return self._wait(stats, NodeState.PAUSED, NODE_PAUSED_RETRY_S)
         work = self._work
         if work is None:  # the book ended: "job over", and the node asks what is next
             self._wait(stats, NodeState.READY, IDLE_RETRY_S)

@@ -49,6 +49,8 @@ class FakeFarm:
         return JobInfo("job1", "A Book", SpeechSettings(voice), 16000)
 
     async def async_lease(self, caps: Capabilities) -> LeaseResponse:
+        if caps.paused:  # a paused node only says it is there, as the real farm hears it
+            return LeaseResponse(LEASE_WAIT, retry_after=20.0, reason="paused")
         with self.changed:
             self.leases += 1
             self.changed.notify_all()

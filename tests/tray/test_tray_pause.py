@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from e2a_desktop.nodestate import state_label
 from e2a_node.state import NodeStatus
 from tests.helpers.fakes import GateEngine
 from tests.tray.conftest import CODE, Coordinator, TrayFactory
@@ -48,5 +49,28 @@ def test_when_the_farm_pauses_the_tray_says_so_and_speaks_nothing_more(
     assert store.counts()["leased"] == 0 and store.counts()["done"] == 0
     gate.open()
     farm.resume()
+    qtbot.waitUntil(lambda: store.counts()["done"] == sum(store.counts().values()),
+                    timeout=WAIT_MS)
+
+
+def test_a_node_paused_at_its_pc_reads_paused_in_the_farms_nodes_table(
+        qtbot: QtBot, gate: type[GateEngine], coordinator: Coordinator,
+        make_tray: TrayFactory) -> None:
+    """D10: the desktop's Nodes table said "stopped" for a node its person had paused
+    (its unit was handed back and it fell silent); "stopped" is for a node that quit."""
+    tray = make_tray(url=coordinator.url, code=CODE)
+    qtbot.waitUntil(lambda: tray.controller.state.status is NodeStatus.SPEAKING,
+                    timeout=WAIT_MS)
+    farm = coordinator.farm
+
+    def labels() -> list[str]:
+        return [state_label(stats.state.value) for stats in farm.nodes.values()]
+
+    qtbot.mouseClick(tray.window.pause, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: labels() == ["paused"], timeout=10_000)
+    assert farm.job.store.counts()["leased"] == 0
+    gate.open()
+    qtbot.mouseClick(tray.window.pause, Qt.MouseButton.LeftButton)  # Resume
+    store = farm.job.store
     qtbot.waitUntil(lambda: store.counts()["done"] == sum(store.counts().values()),
                     timeout=WAIT_MS)
