@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .model import Chapter
 from .normalize import normalize_text
+from .notes import notes_at_end, strip_notes
 
 MIN_CHAPTER_CHARS = 200
 """Untitled sections shorter than this (a dedication, a part title) merge into the next one."""
@@ -122,14 +123,14 @@ def sections_to_chapters(sections: list[Section], min_chars: int = MIN_CHAPTER_C
     """
     cleaned: list[tuple[str, str, bool]] = []
     for section in sections:
-        text = normalize_text(section.text, language)
+        text = normalize_text(notes_at_end(section.text, language), language)
         if not text:
             continue
-        label = " ".join((section.title or section.heading).split())
+        label = " ".join(strip_notes(section.title or section.heading).split())
         text = _with_title(label, text, language)
         joins = _joins_next(label, text, min_chars)
         if is_navigation_label(label):  # "Start reading" names no chapter: its heading does
-            label = " ".join(section.heading.split())
+            label = " ".join(strip_notes(section.heading).split())
         cleaned.append((label, text, joins))
 
     chapters: list[tuple[str, str]] = []

@@ -3,9 +3,10 @@
 No Word library is needed to read: the body is a list of paragraphs and tables, and a
 paragraph's style (or its own outline level) says whether it is a heading. The document
 becomes an HTML page (headings, paragraphs, lists, tables) so that chapters, tables and
-lists are read exactly as in an HTML book. Footnotes and endnotes, their markers, field
-codes and deleted tracked changes are left out; title and author come from the
-document's core properties. The zip is read within the bounds of ``limits``.
+lists are read exactly as in an HTML book. Footnotes and endnotes are read after the
+chapter that cites them, their marks never; field codes and deleted tracked changes are
+left out; title and author come from the document's core properties. The zip is read
+within the bounds of ``limits``.
 """
 
 from __future__ import annotations
@@ -68,15 +69,39 @@ def _heading_styles(styles: etree._Element | None) -> dict[str, int]:
     return levels
 
 
-def _run_text(paragraph: etree._Element) -> str:
-    """A paragraph's text as HTML: its runs' text, tabs as spaces, breaks as <br/>;
-    nothing from a compatibility fallback (a copy of a text box), field codes or notes."""
+_NOTE_REFERENCES = {f"{_W}footnoteReference": "footnote", f"{_W}endnoteReference": "endnote"}
+Notes = dict[tuple[str, str], str]
+"""(kind, id) → the note's text as HTML paragraphs."""
+
+
+def _notes(part: etree._Element | None, kind: str) -> Notes:
+    """The footnotes (or endnotes) of word/footnotes.xml (endnotes.xml); not the
+    separators Word keeps there under ids -1 and 0 (no mark cites them)."""
+    notes: Notes = {}
+    if part is None:
+        return notes
+    for note in part.iter(f"{_W}{kind}"):
+        paragraphs = (_run_text(p, {}) for p in note.iter(f"{_W}p"))
+        text = "".join(f"<p>{t}</p>" for t in paragraphs if t)
+        if text and note.get(f"{_W}id"):
+            notes[(kind, note.get(f"{_W}id") or "")] = text
+    return notes
+
+
+def _run_text(paragraph: etree._Element, notes: Notes) -> str:
+    """A paragraph's text as HTML: its runs' text, tabs as spaces, breaks as <br/>, a
+    note where its mark is (as a note: read after the chapter); nothing from a
+    compatibility fallback (a copy of a text box) or field codes."""
     out: list[str] = []
     skip_inside = {_MC_FALLBACK, f"{_W}instrText", f"{_W}delText"}
-    for el in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
+    for el in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen",
+                             *_NOTE_REFERENCES):
         if any(a.tag in skip_inside or a.tag == f"{_W}del" for a in el.iterancestors()):
             continue
-        if el.tag == f"{_W}t":
+        if el.tag in _NOTE_REFERENCES:
+            note = notes.get((_NOTE_REFERENCES[el.tag], el.get(f"{_W}id") or ""))
+            out.append(f'<aside role="doc-footnote">{note}</aside>' if note else "")
+        elif el.tag == f"{_W}t":
             out.append(escape(el.text or ""))
         elif el.tag == f"{_W}tab":
             out.append(" ")
@@ -101,18 +126,18 @@ def _paragraph_style(paragraph: etree._Element) -> tuple[str, int | None, bool]:
     return style_id, own, listed
 
 
-def _table(table: etree._Element, headings: dict[str, int]) -> str:
+def _table(table: etree._Element, notes: Notes) -> str:
     rows = []
     for row in table.iter(f"{_W}tr"):
         cells = []
         for cell in row.findall(f"{_W}tc"):
-            text = " ".join(t for t in (_run_text(p) for p in cell.iter(f"{_W}p")) if t)
+            text = " ".join(t for t in (_run_text(p, notes) for p in cell.iter(f"{_W}p")) if t)
             cells.append(f"<td>{text}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return f"<table>{''.join(rows)}</table>"
 
 
-def _blocks(body: etree._Element, headings: dict[str, int]) -> list[str]:
+def _blocks(body: etree._Element, headings: dict[str, int], notes: Notes) -> list[str]:
     """The body's paragraphs and tables as HTML blocks, list items gathered into lists."""
     out: list[str] = []
     items: list[str] = []
@@ -128,9 +153,9 @@ def _blocks(body: etree._Element, headings: dict[str, int]) -> list[str]:
             continue  # a table's own paragraphs are read with the table
         if el.tag == f"{_W}tbl":
             flush()
-            out.append(_table(el, headings))
+            out.append(_table(el, notes))
             continue
-        text = _run_text(el)
+        text = _run_text(el, notes)
         if not text:
             continue
         style_id, own_level, listed = _paragraph_style(el)
@@ -145,6 +170,14 @@ def _blocks(body: etree._Element, headings: dict[str, int]) -> list[str]:
             out.append(f"<p>{text}</p>")
     flush()
     return out
+
+
+def _part(archive: zipfile.ZipFile, folder: str, name: str) -> etree._Element | None:
+    path = posixpath.join(folder, name)
+    root = parse_xml(read_bytes(archive, path))
+    if root is not None:
+        check_nesting(root, f"'{path}'")
+    return root
 
 
 def _core(archive: zipfile.ZipFile) -> tuple[str, str, str]:
@@ -171,8 +204,10 @@ def read_docx(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
         with BookZip(path) as archive:
             part = _main_part(archive)
             document = parse_xml(read_bytes(archive, part))
-            styles = parse_xml(read_bytes(archive, posixpath.join(posixpath.dirname(part),
-                                                                  "styles.xml")))
+            folder = posixpath.dirname(part)
+            styles = parse_xml(read_bytes(archive, posixpath.join(folder, "styles.xml")))
+            notes = {**_notes(_part(archive, folder, "footnotes.xml"), "footnote"),
+                     **_notes(_part(archive, folder, "endnotes.xml"), "endnote")}
             title, author, language = _core(archive)
     except LimitExceeded as exc:
         raise BookError(str(exc), path) from None
@@ -181,7 +216,7 @@ def read_docx(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
     if document is None or document.find(f"{_W}body") is None:
         raise BookError(f"not a valid DOCX: {part} is missing or not readable XML", path)
     check_nesting(document, f"'{part}'")
-    blocks = _blocks(document.find(f"{_W}body"), _heading_styles(styles))
+    blocks = _blocks(document.find(f"{_W}body"), _heading_styles(styles), notes)
     head = f"<title>{escape(title)}</title>" if title else ""
     head += f'<meta name="author" content="{escape(author)}"/>' if author else ""
     lang = f' lang="{escape(language)}"' if language else ""

@@ -39,6 +39,7 @@ from .htmltext import (
 from .letterspacing import join_letter_runs
 from .limits import LimitExceeded, check_nesting
 from .model import Book, Metadata
+from .note_links import relocate_notes
 from .options import DEFAULT_OPTIONS, ReadOptions
 from .pronunciation import apply_aliases, lexicon_aliases
 
@@ -267,11 +268,31 @@ def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
         _mark_landmarks(body, landmark_targets(item.path, nav.landmarks), options)
         docs.append(_Document(item.path, body, entries))
     _mark_repeated_alt([d.body for d in docs])
+    _move_notes(archive, package, docs)
     if options.skips("boilerplate"):
         mark_boilerplate([d.body for d in docs])
         mark_running_heads([d.body for d in docs], frozenset(
             [e.title for e in nav.toc] + [package.metadata.get("title", "")]))
     return docs
+
+
+_XHTML_TYPES = frozenset({"application/xhtml+xml", "text/html"})
+
+
+def _move_notes(archive: zipfile.ZipFile, package: Package, docs: list[_Document]) -> None:
+    """Each cited note next to its first mark, from the chapter's own file, an endnotes
+    file, or a file outside the reading order (notes a reader pops up)."""
+    trees = {d.path: d.body for d in docs}
+    cited = {resolve(path, a.get("href") or "").partition("#")[0]
+             for path, body in trees.items() for a in body.iter("{*}a", "a")
+             if "#" in (a.get("href") or "")}
+    for path in sorted(cited - trees.keys()):
+        item = package.by_path(path)
+        if item is not None and item.media_type in _XHTML_TYPES:
+            root = parse_document(read_bytes(archive, path))
+            check_nesting(root, f"'{path}'")
+            trees[path] = body_of(root)
+    relocate_notes(trees, resolve)
 
 
 def _sections(doc: _Document, options: ReadOptions) -> list[Section]:

@@ -11,6 +11,7 @@ from .chapters import Section, sections_to_chapters
 from .htmltext import HEADING_TAGS, element_text, parse_document
 from .limits import MAX_DOCUMENT_BYTES, check_file_size, check_nesting
 from .model import Book, Metadata
+from .note_links import relocate_notes
 from .options import DEFAULT_OPTIONS, ReadOptions
 
 
@@ -35,9 +36,11 @@ def read_html(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
 def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_OPTIONS,
               source_format: str = "html") -> Book:
     """The Book in a parsed HTML page (a file's, or Markdown's rendering): its <title>,
-    author meta, lang, and chapters at the shallowest heading level that repeats."""
+    author meta, lang, and chapters at the shallowest heading level that repeats; each
+    note read after the chapter that cites it."""
     body = next((el for el in root.iter() if etree.QName(el).localname == "body"), root) \
         if isinstance(root.tag, str) else root
+    relocate_notes({"": body})
     headings = [el for el in body.iter() if isinstance(el.tag, str)
                 and etree.QName(el).localname.lower() in HEADING_TAGS]
     levels = [int(etree.QName(h).localname[1]) for h in headings]

@@ -1,14 +1,14 @@
 """Extract the speakable text of an (X)HTML document.
 
-Shared by the EPUB and HTML readers. What is dropped is what a narrator would
-not read: scripts and styles, navigation, footnote markers and inline notes,
-page-break markers, hidden elements, poem line numbers, code listings (announced
-instead), the non-default branch of ``epub:switch``, and sections of a kind the
-options skip (an index, a printed contents page). What is *kept* although it is
-not plain text: figure captions, tables (row by row), the alt text of an image
-that is all its block says or that describes what its figure's caption does not,
-MathML (``alttext`` or spoken), SVG ``<text>``,
-and an ``<object>``'s fallback content.
+Shared by the EPUB and HTML readers. What is dropped is what a narrator would not read:
+scripts and styles, navigation, footnote markers, page-break markers, hidden elements,
+poem line numbers, code listings (announced instead), the non-default branch of
+``epub:switch``, and sections of a kind the options skip (an index, a printed contents
+page). What is *kept* although it is not plain text: figure captions, tables (row by
+row), the alt text of an image that is all its block says or that describes what its
+figure's caption does not, MathML (``alttext`` or spoken), SVG ``<text>``, and an
+``<object>``'s fallback content. Notes (footnotes, endnotes) are marked as notes
+(``notes.NOTE_OPEN``): their chapter reads them after its text.
 
 A document can be cut at anchors (the ids a TOC points to), so one file can
 hold several chapters.
@@ -24,6 +24,7 @@ from lxml import etree, html
 
 from .mathspeech import speak_math
 from .model import VERSE_LINE
+from .notes import NOTE_CLOSE, NOTE_OPEN, strip_notes
 from .options import DEFAULT_OPTIONS, ReadOptions
 from .pronunciation import SSML_ALIAS
 from .xmlnames import local_name
@@ -35,15 +36,15 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "blockquote", "li", "ul", "ol",
                "dd", "tr", "table", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "header",
                "footer", "main", "hr", "figcaption", "caption", "aside", "body", "figure",
                "svg", "text", "address", "details", "summary", "default", "object"}
+BLOCK_TAGS = frozenset(_BLOCK_TAGS)
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _HEADING_PATTERNS = tuple(f"{{*}}{h}" for h in HEADING_TAGS)  # any namespace, or none
 _LINE_NUMBER_TAGS = {"span", "a", "small", "b", "i", "em", "sup"}
-_INLINE_NOTE_TYPES = {"noteref", "footnote", "endnote", "note", "rearnote", "pagebreak",
-                      "backlink", "page-list", "landmarks"}
+_MARK_TYPES = {"noteref", "pagebreak", "backlink", "page-list", "landmarks"}
+"""Never read: a note's mark, a printed page number, a note's link back."""
+NOTE_TYPES = frozenset({"footnote", "endnote", "note", "rearnote"})
 _KEPT_INSIDE_SKIPPED = {"epigraph", "dedication"}
-_NOTE_COLLECTIONS = {"footnotes", "endnotes", "rearnotes"}
-_NOTE_ROLES = {"doc-noteref", "doc-footnote", "doc-endnote", "doc-pagebreak", "doc-toc",
-               "doc-backlink"}
+NOTE_COLLECTIONS = frozenset({"footnotes", "endnotes", "rearnotes"})
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 LINE_BREAK = VERSE_LINE
 """A <br/>: the line of a stanza ends here. Lines stay in their paragraph (the stanza)
@@ -80,7 +81,7 @@ def _text_of(el: etree._Element) -> str:
     return "".join(t for t in el.itertext() if isinstance(t, str)).strip()
 
 
-def _looks_like_marker(text: str) -> bool:
+def looks_like_marker(text: str) -> bool:
     stripped = text.strip("[]()*† ")
     return len(text) <= 4 and (stripped.isdigit() or stripped in {"", "*", "†", "‡"})
 
@@ -170,7 +171,7 @@ class _Walker:
         self.skipped = options.skipped
         self.out: list[str] = []
         self.cuts: list[tuple[int, str]] = []
-        self.in_notes = 0
+        self.in_note = 0
         self._special: dict[str, Callable[[etree._Element], None]] = {
             "img": self._image, "image": self._image, "math": self._math, "svg": self._svg,
             "pre": self._code, "tr": self._row, "code": self._inline_code,
@@ -179,7 +180,7 @@ class _Walker:
     def _dropped(self, el: etree._Element, tag: str, types: set[str]) -> bool:
         if tag in _DROP_TAGS or el.get("hidden") is not None or el.get(SKIP_MARK) is not None:
             return True
-        if types & self.skipped or (types & _INLINE_NOTE_TYPES and not self.in_notes):
+        if types & self.skipped or types & _MARK_TYPES:
             return True
         if "display:none" in (el.get("style") or "").replace(" ", ""):
             return True
@@ -191,12 +192,12 @@ class _Walker:
             return True
         if tag == "sup":
             return len(_text_of(el)) <= 4 or el.find(".//{*}a") is not None
-        return tag == "a" and "#" in (el.get("href") or "") and _looks_like_marker(_text_of(el))
+        return tag == "a" and "#" in (el.get("href") or "") and looks_like_marker(_text_of(el))
 
     def walk(self, el: etree._Element) -> None:
         tag = _local(el.tag)
         anchor = el.get("id") or (el.get("name") if tag == "a" else None)
-        if anchor and anchor in self.anchors:
+        if anchor and anchor in self.anchors and not self.in_note:  # a note is not cut
             self.cuts.append((len(self.out), anchor))
         types = epub_types(el) if el.attrib else set()
         if self._dropped(el, tag, types):
@@ -220,15 +221,36 @@ class _Walker:
             self.out.append(LINE_BREAK)
             self.tail(el)
             return
-        notes = bool(types & _NOTE_COLLECTIONS)
-        self.in_notes += notes
+        if types & (NOTE_TYPES | NOTE_COLLECTIONS) and not self.in_note:
+            self._notes(el, types)
+            self.tail(el)
+            return
         block = tag in _BLOCK_TAGS
         self.out.append("\n\n" if block else "")
         self.children(el)
-        self.in_notes -= notes
         if block:
             self.out.append("\n\n")
         self.tail(el)
+
+    def _notes(self, el: etree._Element, types: set[str]) -> None:
+        """A note, marked as one; a collection of notes, each of its notes (its heading,
+        "Notes", is not one); a collection without marked notes, as one note."""
+        if types & NOTE_TYPES:
+            self.out.append(f"\n\n{NOTE_OPEN}")
+            self.in_note += 1
+            self.children(el)
+            self.in_note -= 1
+            self.out.append(f"{NOTE_CLOSE}\n\n")
+            return
+        notes = [d for d in el.iterdescendants() if isinstance(d.tag, str) and d.attrib
+                 and epub_types(d) & NOTE_TYPES
+                 and not any(epub_types(a) & NOTE_TYPES for a in d.iterancestors()
+                             if a is not el and a.attrib)]
+        if not notes:
+            self._notes(el, {"note"})
+        for note in notes:
+            if not self._dropped(note, _local(note.tag), epub_types(note)):
+                self._notes(note, {"note"})
 
     def _kept_inside(self, el: etree._Element) -> None:
         """An epigraph set on a title page is part of the work: read it though the page is not."""
@@ -358,7 +380,7 @@ def split_at_anchors(el: etree._Element, anchors: frozenset[str],
 
 
 def heading_text(el: etree._Element) -> str:
-    return " ".join(element_text(el).split())
+    return " ".join(strip_notes(element_text(el)).split())
 
 
 def extract(content: bytes | str, options: ReadOptions = DEFAULT_OPTIONS) -> HtmlText:

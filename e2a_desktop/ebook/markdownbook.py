@@ -4,7 +4,8 @@ Regular expressions cannot tell a ``# comment`` in a fenced code block from a ch
 heading, and read the fence's language tag aloud; a real parser knows both. The page it
 renders goes through the HTML reader, so code blocks, tables, lists and notes are read
 (or left out) exactly as in an HTML or EPUB book. Front matter (``title:``,
-``author:``, ``lang:``) names the book; footnotes are notes, left out as elsewhere.
+``author:``, ``lang:``) names the book; footnotes are notes, read after the chapter that
+cites them as elsewhere.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from .model import Book
 from .options import DEFAULT_OPTIONS, ReadOptions
 from .plaintext import decode_text
 
-_NOTE_ROLES = {"footnote-ref": "doc-noteref", "footnote-backref": "doc-backlink"}
+_NOTE_ROLES = {"footnote-ref": "doc-noteref", "footnote-backref": "doc-backlink",
+               "footnotes": "doc-endnotes", "footnote-item": "doc-footnote"}
 
 
 def _parser() -> MarkdownIt:
@@ -65,13 +67,13 @@ def markdown_page(source: str) -> str:
 
 
 def _mark_notes(root: etree._Element) -> None:
-    """Footnote markers as the roles the HTML reader knows them by; the notes themselves
-    left out, as the Markdown reader always did."""
+    """Footnotes, their marks and their links back as the roles the HTML reader knows
+    them by; the rule above the notes is not read."""
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         classes = set((el.get("class") or "").split())
-        if classes & {"footnotes", "footnotes-sep"}:
+        if "footnotes-sep" in classes:
             el.set(SKIP_MARK, "notes")
         for cls, role in _NOTE_ROLES.items():
             if cls in classes:

@@ -2,8 +2,9 @@
 
 Headings (``text:h`` with their outline level), paragraphs, lists and tables become an
 HTML page, so chapters, lists and tables are read exactly as in an HTML book. Notes
-(footnotes, endnotes), comments and tracked deletions are left out; title, author and
-language come from meta.xml. A password-protected document is refused in one line.
+(footnotes, endnotes) are read after the chapter that cites them, their citation mark
+never; comments and tracked deletions are left out; title, author and language come
+from meta.xml. A password-protected document is refused in one line.
 """
 
 from __future__ import annotations
@@ -29,19 +30,23 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 _MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
-_LEFT_OUT = {f"{_TEXT}note", f"{_OFFICE}annotation", f"{_OFFICE}annotation-end",
+_LEFT_OUT = {f"{_OFFICE}annotation", f"{_OFFICE}annotation-end",
              f"{_TEXT}tracked-changes", f"{_TEXT}bookmark-ref", f"{_TEXT}soft-page-break",
              f"{_TEXT}table-of-content", f"{_TEXT}alphabetical-index"}
 
 
 def _inline(el: etree._Element) -> str:
-    """An element's text as HTML: spaces (``text:s``), tabs and line breaks kept; notes,
-    comments and deleted changes left out."""
+    """An element's text as HTML: spaces (``text:s``), tabs and line breaks kept; a note
+    marked as one (read after the chapter); comments and deleted changes left out."""
     out = [escape(el.text or "")]
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in _LEFT_OUT:
             pass
+        elif tag == f"{_TEXT}note":
+            body = child.find(f"{_TEXT}note-body")
+            text = "".join(_blocks(body)) if body is not None else ""
+            out.append(f'<aside role="doc-footnote">{text}</aside>' if text else "")
         elif tag == f"{_TEXT}s":
             out.append(" " * int(child.get(f"{_TEXT}c", "1") or "1"))
         elif tag == f"{_TEXT}tab":

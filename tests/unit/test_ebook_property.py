@@ -1,8 +1,9 @@
 """For any generated EPUB, the listener hears every word of the body matter once, in order.
 
 Books mix what must be heard (headings, paragraphs, figure captions, table cells, stories
-cut out of one file by TOC fragments) with what must not (a printed contents page, inline
-footnotes, page-break numbers), and the planner's units are checked word for word.
+cut out of one file by TOC fragments) with what must not (a printed contents page, note
+marks, page-break numbers) and what is heard elsewhere (inline footnotes: after their
+chapter, under "Notes"), and the planner's units are checked word for word.
 """
 
 from __future__ import annotations
@@ -39,16 +40,20 @@ document = st.lists(section, min_size=1, max_size=4)
 books = st.lists(document, min_size=1, max_size=5)
 
 
-def _render(sec: _Section, uid: itertools.count, anchor: str) -> tuple[str, list[str]]:
-    """XHTML for one section, and the words a listener should hear from it."""
+def _render(sec: _Section, uid: itertools.count,
+            anchor: str) -> tuple[str, list[str], list[str]]:
+    """XHTML for one section, the words a listener should hear from it, and those of its
+    notes (heard after its chapter)."""
     heard = [f"h{next(uid)}", *sec.heading]
+    notes: list[str] = []
     html = f'<section id="{anchor}"><h2>{" ".join(heard)}</h2>'
     for kind, words in sec.blocks:
         said = [f"w{next(uid)}", *words]  # a unique first word: no two blocks are alike
         text = " ".join(said) + "."
-        if kind == "note":  # an inline footnote: never heard
+        if kind == "note":  # an inline footnote: heard after the chapter, not here
+            note = f"footnote{next(uid)}"
             html += f'<p>{text}<a epub:type="noteref" href="#n">1</a></p>'
-            html += f'<aside epub:type="footnote" id="n"><p>footnote{next(uid)} q</p></aside>'
+            html += f'<aside epub:type="footnote" id="n"><p>{note} q</p></aside>'
         elif kind == "figure":
             html += f'<figure><img src="x.png" alt="alt{next(uid)}"/><figcaption>{text}' \
                     "</figcaption></figure>"
@@ -58,7 +63,9 @@ def _render(sec: _Section, uid: itertools.count, anchor: str) -> tuple[str, list
             page = next(uid)
             html += f'<p>{text}<span epub:type="pagebreak" id="pg{page}">{page}</span></p>'
         heard += said
-    return html + "</section>", heard
+        if kind == "note":
+            notes += [note, "q"]
+    return html + "</section>", heard, notes
 
 
 def _book(docs: list[list[_Section]]) -> tuple[EpubSpec, list[str]]:
@@ -68,13 +75,17 @@ def _book(docs: list[list[_Section]]) -> tuple[EpubSpec, list[str]]:
     spec_docs.append(Doc("contents.xhtml", f"<h1>Contents</h1><ol>{links}</ol>",
                          toc_title="Contents"))
     for i, sections in enumerate(docs):
-        body, anchors = "", []
+        body, anchors, notes = "", [], []
         for j, sec in enumerate(sections):
-            html, heard = _render(sec, uid, f"s{j}")
+            html, heard, said_after = _render(sec, uid, f"s{j}")
             body += html
-            expected += heard
-            if sec.anchored or j == 0:
+            if sec.anchored or j == 0:  # a new chapter: the last one's notes end it
+                expected += ["Notes", *notes] if notes else []
+                notes = []
                 anchors.append((f"s{j}", " ".join(heard[: len(sec.heading) + 1])))
+            expected += heard
+            notes += said_after
+        expected += ["Notes", *notes] if notes else []
         spec_docs.append(Doc(f"c{i}.xhtml", body, anchors=anchors))
     return EpubSpec(docs=spec_docs), expected
 

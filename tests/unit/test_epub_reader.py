@@ -49,13 +49,14 @@ def test_without_toc_titles_come_from_first_heading(tmp_path: Path) -> None:
     assert book.cover is None
 
 
-def test_footnote_markers_notes_and_page_breaks_are_not_read(tmp_path: Path) -> None:
+def test_footnote_markers_and_page_breaks_are_not_read_and_notes_come_last(
+        tmp_path: Path) -> None:
     body = (
         "<h1>Notes Chapter</h1>"
         f'<p>{LONG}<a epub:type="noteref" href="#n1">1</a> Then more.<sup>2</sup></p>'
+        '<aside epub:type="footnote" id="n1"><p>A footnote heard last.</p></aside>'
         '<span epub:type="pagebreak" id="p7">7</span>'
-        f"<p>{LONG}<a href=\"#n3\">[3]</a></p>"
-        '<aside epub:type="footnote" id="n1"><p>A footnote nobody hears.</p></aside>'
+        f"<p>{LONG}<a href=\"#n3\">[3]</a> The end.</p>"
         "<script>var x = 1;</script>"
     )
     spec = EpubSpec(docs=[Doc("c1.xhtml", body, toc_title="Notes Chapter"),
@@ -64,10 +65,48 @@ def test_footnote_markers_notes_and_page_breaks_are_not_read(tmp_path: Path) -> 
     book = read_book(build_epub(spec, tmp_path / "notes.epub"))
     assert len(book.chapters) == 1
     text = book.chapters[0].text
-    assert "footnote nobody hears" not in text and "Endnote" not in text
+    assert "Endnote" not in text  # outside the reading order and cited nowhere
+    assert text.endswith("The end.\n\nNotes.\n\nA footnote heard last.")
     assert "var x" not in text and "[3]" not in text
     assert "roofs above them. Then more." in text
     assert "7" not in text and "2" not in text
+
+
+def test_endnotes_in_their_own_file_are_read_after_the_chapter_citing_them(
+        tmp_path: Path) -> None:
+    """Standard Ebooks' layout: marks link to endnotes.xhtml, which the TOC lists."""
+    def chapter(n: int) -> str:
+        return (f"<h2>Chapter {n}</h2><p>{LONG}<a href=\"endnotes.xhtml#note-{n}\" "
+                f'id="noteref-{n}" epub:type="noteref">{n}</a> Said twice, chapter {n}.</p>'
+                f"<p>{LONG}</p>")
+    notes = ('<section epub:type="endnotes"><h2 epub:type="title">Endnotes</h2><ol>' + "".join(
+        f'<li id="note-{n}" epub:type="endnote"><p>The note on chapter {n}. <a href="'
+        f'c{n}.xhtml#noteref-{n}" epub:type="backlink">\u21a9</a></p></li>' for n in (1, 2))
+        + "</ol></section>")
+    spec = EpubSpec(docs=[Doc("c1.xhtml", chapter(1), toc_title="Chapter 1"),
+                          Doc("c2.xhtml", chapter(2), toc_title="Chapter 2"),
+                          Doc("endnotes.xhtml", notes, toc_title="Endnotes")])
+    book = read_book(build_epub(spec, tmp_path / "se.epub"))
+    assert [c.title for c in book.chapters] == ["Chapter 1", "Chapter 2"]
+    for n, chapter_read in enumerate(book.chapters, start=1):
+        assert f"them. Said twice, chapter {n}." in chapter_read.text
+        assert chapter_read.text.endswith(f"{LONG}\n\nNotes.\n\nThe note on chapter {n}.")
+
+
+def test_gutenberg_footnotes_by_class_are_read_after_the_chapter(tmp_path: Path) -> None:
+    body = ('<h2>Chapter 1</h2><p>The inn stood by the ford<a id="FNanchor_1_1" '
+            'href="#Footnote_1_1" class="fnanchor">[1]</a> and the road ran past it.</p>'
+            f"<p>{LONG}</p><hr/>"
+            '<div class="footnote"><p><a id="Footnote_1_1" href="#FNanchor_1_1"><span '
+            'class="label">[1]</span></a> The ford was built in 1640.</p></div>'
+            f"<h2>Chapter 2</h2><p>{LONG}</p>")
+    spec = EpubSpec(docs=[Doc("c1.xhtml", body, toc_title="Chapter 1",
+                              anchors=[("c2", "Chapter 2")])])
+    spec.docs[0].body = body.replace("<h2>Chapter 2", '<h2 id="c2">Chapter 2')
+    book = read_book(build_epub(spec, tmp_path / "pg.epub"))
+    one = book.chapters[0].text
+    assert "by the ford and the road ran past it." in one and "[1]" not in one
+    assert one.endswith(f"{LONG}\n\nNotes.\n\nThe ford was built in 1640.")
 
 
 def test_short_sections_merge_into_the_next_chapter(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Word documents (issue 24): heading styles make chapters, lists and tables are read,
-footnotes and their markers are not, title and author come from the core properties."""
+footnotes after their chapter (their marks never), title and author come from the core
+properties."""
 
 from __future__ import annotations
 
@@ -77,10 +78,12 @@ def test_heading_styles_make_chapters_and_core_properties_name_the_book(tmp_path
     assert "Sardines" in book.chapters[1].text and "Three coins" in book.chapters[1].text
 
 
-def test_footnotes_and_their_markers_are_left_out(tmp_path: Path) -> None:
+def test_a_footnote_is_read_after_its_chapter_and_its_marker_never(tmp_path: Path) -> None:
     book = read_book(_with_footnote(tmp_path / "notes.docx"))
-    text = " ".join(c.text for c in book.chapters)
-    assert "captain" not in text and ONE in text
+    crossing = book.chapters[0].text
+    assert "captain" not in crossing.split("Notes.")[0] and f"{ONE}\n\n" in crossing
+    assert crossing.endswith(f"lemons\n\nNotes.\n\n{NOTE}")
+    assert "captain" not in book.chapters[1].text
 
 
 def test_encrypted_document_is_refused_in_one_line(tmp_path: Path) -> None:

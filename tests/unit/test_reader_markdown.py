@@ -58,9 +58,12 @@ def test_hash_inside_a_paragraph_or_indented_code_is_no_heading(tmp_path: Path) 
         book.chapters[0].text
 
 
-def test_footnotes_are_left_out_and_their_markers_too(tmp_path: Path) -> None:
-    text = f"# One\n\n{STORY_1}[^n]\n\n# Two\n\n{STORY_2}\n\n[^n]: A keeper's note.\n"
+def test_a_footnote_is_read_after_its_chapter_and_its_marker_never(tmp_path: Path) -> None:
+    text = (f"# One\n\n{STORY_1}[^n] Then.\n\n# Two\n\n{STORY_2}[^m]\n\n"
+            "[^n]: A keeper's note.\n[^m]: Another note.\n")
     book = read_book(_book(tmp_path, text))
-    text = "\n\n".join(c.text for c in book.chapters)
-    assert "note" not in text and "[1]" not in text
-    assert "one by one.\n\n" in text and text.endswith("could write.")
+    one, two = (c.text for c in book.chapters)
+    assert "[1]" not in one + two and "↩" not in one + two
+    assert "one by one. Then.\n\nNotes.\n\nA keeper's note." in one
+    assert "note" not in one.split("Notes.")[0]
+    assert two.endswith("could write.\n\nNotes.\n\nAnother note.")

@@ -65,13 +65,19 @@ def test_headings_make_chapters_and_meta_names_the_book(tmp_path: Path) -> None:
     assert (book.metadata.title, book.metadata.author, book.metadata.language) == \
         ("The Orchard", "Olga Author", "en-GB")
     assert [c.title for c in book.chapters] == ["Spring", "Autumn"]
-    expected = [f"Spring {ONE} pruning saw ladder rope",
+    expected = [f"Spring {ONE} pruning saw ladder rope Notes Frost came twice in 1911",
                 f"Autumn The cellar {TWO} Apples Forty"]
     for chapter, want in zip(book.chapters, expected, strict=True):
         recall, precision = recall_precision(want, chapter.text)
         assert recall >= 0.98 and precision >= 0.98, (chapter.title, recall, precision)
     text = " ".join(c.text for c in book.chapters)
-    assert "1911" not in text and "check this" not in text
+    assert "check this" not in text
+
+
+def test_a_footnote_is_read_after_its_chapter_and_its_citation_never(tmp_path: Path) -> None:
+    spring = read_book(_odt(tmp_path / "orchard.odt", BODY)).chapters[0].text
+    assert f"{ONE}\n\npruning saw" in spring
+    assert spring.endswith("rope\n\nNotes.\n\nFrost came twice in 1911.")
 
 
 def test_password_protected_document_is_refused_in_one_line(tmp_path: Path) -> None:

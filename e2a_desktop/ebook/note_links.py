@@ -1,0 +1,127 @@
+"""Notes printed far from their mark, moved next to the mark that first cites them.
+
+A Markdown page keeps its footnotes at its end, an EPUB its endnotes in a file of their
+own, Project Gutenberg its notes after the chapter's last paragraph or the book's. Read
+where they are printed, they would all come after the last chapter (or make a chapter of
+notes with no story around them). A copy of each note is put at the end of the block
+that holds its first mark, and the printed note is left out, so that the chapter which
+cites a note reads it after its own text (``notes.notes_at_end``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from copy import deepcopy
+
+from lxml import etree
+
+from .htmltext import (
+    BLOCK_TAGS,
+    HEADING_TAGS,
+    NOTE_COLLECTIONS,
+    NOTE_TYPES,
+    SKIP_MARK,
+    epub_types,
+    looks_like_marker,
+)
+from .xmlnames import local_name
+
+_NOTE_CLASS = re.compile(r"(?:^|[\s_-])(?:foot|end)?notes?(?:$|[\s_-])", re.I)
+"""A class naming a note ("footnote", "note", "endnote"): Project Gutenberg's notes
+carry no ``epub:type``, only such a class."""
+MAX_LINKED_NOTE_CHARS = 6000
+"""A "note" longer than this is a chapter that a marker-like link points to, not a note."""
+
+
+def _same_file(path: str, href: str) -> str:
+    fragment = href.partition("#")[2]
+    target = href.partition("#")[0]
+    return f"{path}#{fragment}" if not target else f"{target}#{fragment}"
+
+
+def _href(el: etree._Element) -> str:
+    href = el.get("href") or el.get("{http://www.w3.org/1999/xlink}href") or ""
+    if not href:
+        inner = next(el.iter("{*}a", "a"), None)
+        href = inner.get("href") or "" if inner is not None else ""
+    return href
+
+
+def _references(root: etree._Element) -> Iterator[tuple[etree._Element, bool]]:
+    """(mark, typed): elements marked as note references, and links that look like one
+    ("1", "[2]", "*")."""
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.attrib and "noteref" in epub_types(el):
+            yield el, True
+        elif local_name(el.tag) == "a" and "#" in (el.get("href") or "") \
+                and looks_like_marker("".join(el.itertext()).strip()):
+            yield el, False
+
+
+def _note_of(target: etree._Element, typed: bool) -> etree._Element | None:
+    """The note that holds the link's target: a marked note, or (for a reference that
+    only looks like one) a block classed as a note."""
+    for el in (target, *target.iterancestors()):
+        if not isinstance(el.tag, str) or local_name(el.tag) in ("body", "html"):
+            return None
+        types = epub_types(el) if el.attrib else set()
+        if types & NOTE_COLLECTIONS:
+            return None
+        if types & NOTE_TYPES:
+            return el
+        if local_name(el.tag) in BLOCK_TAGS and _NOTE_CLASS.search(el.get("class") or ""):
+            text = "".join(el.itertext())
+            return el if len(text) <= MAX_LINKED_NOTE_CHARS or typed else None
+    return None
+
+
+def _place(mark: etree._Element, note: etree._Element) -> None:
+    """The note's copy at the end of the block holding the mark (after it, if a heading)."""
+    holder = mark
+    while holder.getparent() is not None and local_name(holder.tag) not in BLOCK_TAGS:
+        holder = holder.getparent()
+    if local_name(holder.tag) in HEADING_TAGS or holder is mark:
+        holder.addnext(note)
+    else:
+        holder.append(note)
+
+
+def _copy(note: etree._Element) -> etree._Element:
+    copy = deepcopy(note)
+    copy.tail = None
+    for el in copy.iter():
+        if isinstance(el.tag, str) and el.get("id") is not None:
+            del el.attrib["id"]  # an id twice would cut a chapter twice
+    if not epub_types(copy) & NOTE_TYPES:
+        copy.set("role", "doc-footnote")
+    return copy
+
+
+def relocate_notes(trees: dict[str, etree._Element],
+                   resolve: Callable[[str, str], str] = _same_file) -> int:
+    """Move each note cited in ``trees`` (path → parsed document) next to its first
+    reference; ``resolve(path, href)`` gives the "path#id" a link points to. Returns how
+    many notes moved."""
+    ids: dict[str, etree._Element] = {}
+    for path, root in trees.items():
+        for el in root.iter():
+            if isinstance(el.tag, str) and el.get("id"):
+                ids.setdefault(f"{path}#{el.get('id')}", el)
+    placed: set[etree._Element] = set()
+    moves: list[tuple[etree._Element, etree._Element]] = []
+    for path, root in trees.items():
+        for mark, typed in list(_references(root)):
+            href = _href(mark)
+            target = ids.get(resolve(path, href)) if "#" in href else None
+            note = _note_of(target, typed) if target is not None else None
+            if note is None or note in placed or any(a is note for a in mark.iterancestors()):
+                continue
+            placed.add(note)
+            moves.append((mark, note))
+    for mark, note in moves:
+        _place(mark, _copy(note))
+        note.set(SKIP_MARK, "note")
+    return len(moves)
