@@ -25,6 +25,7 @@ from .progress import format_duration
 if TYPE_CHECKING:
     from .convert import ConvertRequest, PreparedBook
     from .ebook.model import Book
+    from .review import JobReview
     from .service import Conversion, ConvertResult
 
 EXIT_ERROR = 2
@@ -81,6 +82,43 @@ def _parser() -> argparse.ArgumentParser:
                       help="with --clean: unfinished books too (they start over)")
 
     convert = sub.add_parser("convert", help="convert a book into an audiobook")
+    _convert_arguments(convert)
+
+    report = sub.add_parser("report", help="what a conversion holds: chapters, units, and "
+                            "the units the audio check flagged, with where they are heard",
+                            description="Give the book and the options you converted it with "
+                            "(they name its work folder).")
+    _convert_arguments(report)
+
+    redo = sub.add_parser("redo", help="speak one unit again (a bad word, a glitch you "
+                          "heard) and bind the book again, nothing else re-spoken",
+                          description="Give the book and the options you converted it with, "
+                          "and where: --at H:MM:SS in the audiobook, or --chapter N "
+                          "--sentence M (as `e2a text` counts them).")
+    _convert_arguments(redo)
+    where = redo.add_mutually_exclusive_group(required=True)
+    where.add_argument("--at", type=_time, metavar="H:MM:SS",
+                       help="the time in the audiobook where you heard it")
+    where.add_argument("--chapter", type=int, metavar="N", dest="redo_chapter",
+                       help="with --sentence: chapter N (1-based)")
+    redo.add_argument("--sentence", type=int, metavar="M",
+                      help="with --chapter: sentence M of that chapter (1-based)")
+    return parser
+
+
+def _time(text: str) -> float:
+    """H:MM:SS, M:SS or seconds (argparse type)."""
+    from .review import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _convert_arguments(convert: argparse.ArgumentParser) -> None:
+    """The options of `e2a convert`; report and redo take them too, since they name the
+    job's work folder (the same book and options find the same folder)."""
     convert.add_argument("book", type=Path)
     convert.add_argument("-o", "--output", type=Path, help="output file, or a folder to "
                          "write it into under BOOK's name (with --split-chapters: the folder "
@@ -131,7 +169,6 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--lease-ttl", type=float, default=60.0, help=argparse.SUPPRESS)
     convert.add_argument("--unit-chars", type=int, default=PlanSettings.target_chars,
                          help=argparse.SUPPRESS)
-    return parser
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -236,9 +273,7 @@ def _device(text: str) -> str:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from .convert import prepare, refuse_to_overwrite
-    from .service import FINISHED, Conversion
-    from .terminal import TerminalProgress
+    from .convert import refuse_to_overwrite
 
     paths = AppPaths.load()
     paths.writable(paths.data_dir)  # a read-only or full data folder: one line, not a trace
@@ -246,10 +281,25 @@ def cmd_convert(args: argparse.Namespace) -> int:
         from e2a_node.cluster.app import check_broker
 
         check_broker(args.cluster)
-    book = read_book(args.book, _reading(args))
-    prepared = prepare(_request(args, paths, book), book)
+    prepared = _prepared(args, paths)
     if not args.overwrite:
         refuse_to_overwrite(prepared.outputs)
+    return _convert(args, prepared, paths)
+
+
+def _prepared(args: argparse.Namespace, paths: AppPaths) -> PreparedBook:
+    from .convert import prepare
+
+    book = read_book(args.book, _reading(args))
+    return prepare(_request(args, paths, book), book)
+
+
+def _convert(args: argparse.Namespace, prepared: PreparedBook, paths: AppPaths) -> int:
+    """Run a prepared conversion in the terminal (convert, and redo once its unit is back
+    in the queue), its progress drawn and its result summed up."""
+    from .service import FINISHED, Conversion
+    from .terminal import TerminalProgress
+
     for warning in prepared.warnings:
         print(f"e2a: warning: {warning}", file=sys.stderr)
     voice = prepared.request.voice
@@ -270,6 +320,91 @@ def cmd_convert(args: argparse.Namespace) -> int:
         raise outcome.error or E2AError("the conversion stopped")
     _report(outcome.result, conversion)
     return 0
+
+
+def _job_review(args: argparse.Namespace, paths: AppPaths,
+                prepared: PreparedBook) -> JobReview:
+    """The job BOOK was converted into with these options, its units placed in time."""
+    from .jobid import JobSettings
+    from .review import find_job, review
+
+    request = prepared.request
+    folder = find_job(paths, args.book, JobSettings(request.voice, request.pauses,
+                                                    request.plan, request.reading))
+    encoded = {c: folder / "chapters" / f"{c:03d}.{prepared.fmt.part_extension}"
+               for c in prepared.chapters}
+    seconds = {c: _encoded_seconds(path) for c, path in encoded.items() if path.is_file()}
+    return review(folder, prepared.chapters, [c.title for c in prepared.book.chapters],
+                  request.pauses.at_speed(request.voice.speed),
+                  {c: s for c, s in seconds.items() if s is not None})
+
+
+def _encoded_seconds(path: Path) -> float | None:
+    import mutagen
+
+    try:
+        info = mutagen.File(str(path))
+    except (OSError, mutagen.MutagenError):
+        return None
+    return float(info.info.length) if info is not None and info.info is not None else None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .review import clock
+
+    paths = AppPaths.load()
+    prepared = _prepared(args, paths)
+    job = _job_review(args, paths, prepared)
+    voice = prepared.request.voice
+    total = sum(c.seconds for c in job.chapters)
+    print(f"{job.title}: voice {voice.engine}:{voice.voice}, {len(job.chapters)} chapters, "
+          f"{clock(total)} spoken\n  work files: {job.folder}")
+    width = min(48, max((len(c.title) for c in job.chapters), default=10))
+    for chapter in job.chapters:
+        total_units = len(chapter.units)
+        state = "all spoken" if chapter.spoken == total_units else \
+            f"{chapter.spoken} spoken, {total_units - chapter.spoken} to speak"
+        start = clock(chapter.start) if chapter.start is not None else "-:--:--"
+        units = f"{total_units} unit{'s' if total_units != 1 else ''}"
+        print(f"  {chapter.number:3d}. {chapter.title[:width]:{width}}  {start}  "
+              f"{units}, {state}")
+    if not job.flagged:
+        print("the audio check flagged nothing: every spoken unit passed it")
+        return 0
+    print(f"the audio check flagged {len(job.flagged)} unit(s), kept only because every try "
+          "failed; listen there, then `e2a redo` with the same options and --at:")
+    for unit_id, why in sorted(job.flagged.items()):
+        placed, holder = job.placed(unit_id), job.chapter_of(unit_id)
+        if placed is None or holder is None:
+            continue  # a unit of a chapter not in this audiobook
+        at = clock(placed.start) if placed.start is not None else "(not spoken)"
+        text = " ".join(placed.unit.text.split())
+        print(f"  chapter {holder.number} at {at} (unit {unit_id}): {why}\n"
+              f"    \"{text[:100]}{'…' if len(text) > 100 else ''}\"")
+    return 0
+
+
+def cmd_redo(args: argparse.Namespace) -> int:
+    from .review import clock, requeue_for_redo, unit_at, unit_of_sentence
+
+    if (args.redo_chapter is None) != (args.sentence is None):
+        raise E2AError("--chapter and --sentence go together (or give --at H:MM:SS)")
+    paths = AppPaths.load()
+    paths.writable(paths.data_dir)
+    prepared = _prepared(args, paths)
+    job = _job_review(args, paths, prepared)
+    placed = unit_at(job, args.at) if args.at is not None else \
+        unit_of_sentence(job, args.redo_chapter, args.sentence)
+    unit = placed.unit
+    if unit.status != "done":
+        raise E2AError(f"that part of chapter {unit.chapter + 1} is not spoken yet; "
+                       "`e2a convert` with the same options speaks it")
+    text = " ".join(unit.text.split())
+    at = f" at {clock(placed.start)}" if placed.start is not None else ""
+    print(f"speaking again: chapter {unit.chapter + 1}{at}, "
+          f"\"{text[:100]}{'…' if len(text) > 100 else ''}\"", file=sys.stderr)
+    requeue_for_redo(job.folder, unit, args.book)
+    return _convert(args, prepared, paths)  # its outputs are replaced: that is the point
 
 
 def _cluster_conversion(args: argparse.Namespace, prepared: PreparedBook,
@@ -303,7 +438,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-COMMANDS = ("info", "voices", "jobs", "convert", "text")
+COMMANDS = ("info", "voices", "jobs", "convert", "text", "report", "redo")
 
 
 def _wants_window(argv: Sequence[str]) -> bool:
@@ -331,7 +466,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     handlers = {"info": cmd_info, "voices": cmd_voices, "jobs": cmd_jobs,
-                "convert": cmd_convert, "text": lambda a: textcmd.run(a, _reading(a))}
+                "convert": cmd_convert, "report": cmd_report, "redo": cmd_redo,
+                "text": lambda a: textcmd.run(a, _reading(a))}
     try:
         return handlers[args.command](args)
     except E2AError as exc:

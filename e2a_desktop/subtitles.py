@@ -44,18 +44,33 @@ def chapter_cues(units: Sequence[UnitRecord], pauses: PauseSettings,
     paragraph pause before a unit that opens a paragraph, a sentence pause otherwise.
     """
     cues: list[Cue] = []
-    at = 0.0
-    for index, unit in enumerate(units):
-        if unit.status != "done" or unit.duration is None:
+    for unit, at in zip(units, unit_starts(units, pauses), strict=True):
+        if at is None:
             raise ValueError(f"unit {unit.id} of chapter {unit.chapter + 1} is not spoken")
-        if index:
-            opens = bool(unit.breaks and unit.breaks[0])
-            at += pauses.paragraph_pause if opens else pauses.sentence_pause
         for text, (start, end) in zip(unit.sentences, unit.spans, strict=True):
             if end > start:  # a sentence said in no time (a lone symbol) has no cue
                 cues.append(Cue(offset + at + start, offset + at + end, " ".join(text.split())))
-        at += unit.duration
     return cues
+
+
+def unit_starts(units: Sequence[UnitRecord], pauses: PauseSettings) -> list[float | None]:
+    """Where each of a chapter's units starts in the chapter's audio (seconds), as the
+    chapter's encoder lays them out: no pause before the first unit, a paragraph pause
+    before a unit that opens a paragraph, a sentence pause otherwise. ``None`` from the
+    first unit not spoken yet on (nothing after it has a place)."""
+    starts: list[float | None] = []
+    at: float | None = 0.0
+    for index, unit in enumerate(units):
+        if at is None or unit.status != "done" or unit.duration is None:
+            at = None
+            starts.append(None)
+            continue
+        if index:
+            opens = bool(unit.breaks and unit.breaks[0])
+            at += pauses.paragraph_pause if opens else pauses.sentence_pause
+        starts.append(at)
+        at += unit.duration
+    return starts
 
 
 def book_cues(chapters: Iterable[tuple[float, Sequence[UnitRecord]]],
