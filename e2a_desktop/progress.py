@@ -143,7 +143,15 @@ class ProgressModel:
         self._paused_at: float | None = None
         self._paused_total = 0.0
         self._shown = 0.0
+        self._carried = 0.0
         self._time_left = TimeLeft()
+
+    def carry(self, fraction: float) -> None:
+        """The bar an earlier run of this same job showed when it was stopped: this run's
+        bar starts there. That run's unfinished units counted their spoken sentences,
+        which are spoken again now: without this the bar fell back at Convert."""
+        with self._lock:
+            self._carried = max(0.0, min(fraction, 0.99))
 
     def __call__(self, event: Event) -> None:
         with self._lock:
@@ -244,7 +252,7 @@ class ProgressModel:
     def _start(self, event: JobStarted) -> None:
         """A run begins: its clock, its pace and its bar start from here."""
         self._started = self._clock()
-        self._paused_at, self._paused_total, self._shown = None, 0.0, 0.0
+        self._paused_at, self._paused_total, self._shown = None, 0.0, self._carried
         self._time_left = TimeLeft()
         self._chapters = {c: CHAPTER_WAITING for c in event.chapter_list}
         self._chapters.update({c: CHAPTER_PARTLY for c in event.chapters_begun})

@@ -117,7 +117,8 @@ class Conversion:
                  host: FarmHost | None = None, clock: Callable[[], float] = time.monotonic,
                  engine_factory: Callable[[EngineSettings], Engine] | None = None,
                  network: NetworkSettings | None = None, device: str = "auto",
-                 local_node: bool = True, job_meta: dict[str, str] | None = None) -> None:
+                 local_node: bool = True, job_meta: dict[str, str] | None = None,
+                 shown_before: tuple[Path, float] | None = None) -> None:
         self.prepared = prepared
         self.request = prepared.request
         self.paths = paths
@@ -139,6 +140,9 @@ class Conversion:
         """Where this PC's voice runs ("auto", "cpu", "cuda:0", "mps"): the user's choice."""
         self._use_local_node = local_node  # False: this PC only coordinates (LAN nodes speak)
         self._job_meta = dict(job_meta or {})  # kept in the job's store (a front end's notes)
+        self._shown_before = shown_before
+        """(job folder, fraction) a front end last showed for a run it stopped: if this is
+        that job, its bar goes on from there (ProgressModel.carry)."""
         self._changed = threading.Event()
         self._done = threading.Event()
         self._halt = threading.Event()  # set when the end begins: helper threads leave
@@ -172,6 +176,8 @@ class Conversion:
             scheduler = Scheduler(self.job.store, self.clock, lease_ttl=lease_ttl,
                                   chapters=prepared.chapters)
             self._mastering = ChapterMastering(self.job, prepared.fmt, list(prepared.chapters))
+            if self._shown_before is not None and self._shown_before[0] == self.job.folder:
+                self.progress.carry(self._shown_before[1])
             self.bus.emit(self._started_event())
             self.farm.attach(self.job, scheduler, sample_rate, self._on_accepted)
             self._attached = True

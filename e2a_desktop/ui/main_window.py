@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self._pending: SavedRequest | None = None  # to start once its book is read
         self._starting: SavedRequest | None = None
         self._closing = ""  # KEEP or DISCARD once the person chose to close mid-job
+        self._stopped_at: tuple[Path, float] | None = None  # a stopped run's job and bar
         self.setWindowTitle("e2a — ebook to audiobook")
         self.setAcceptDrops(True)
         self.resize(1100, 760)
@@ -277,7 +278,8 @@ class MainWindow(QMainWindow):
         meta = {META_KEY: self._starting.to_json()} if self._starting else None
         session = ConversionSession(prepared, core.paths, core.bus, core.host, core.bridge, self,
                                     render_here=self.settings.render_here.isChecked(),
-                                    job_meta=meta, device=self.settings.chosen_device())
+                                    job_meta=meta, device=self.settings.chosen_device(),
+                                    shown_before=self._stopped_at)
         session.started.connect(self._on_started)
         session.start_failed.connect(self._on_start_failed)
         session.progressed.connect(self.controls.show_progress)
@@ -323,7 +325,10 @@ class MainWindow(QMainWindow):
 
     def _on_ended(self, outcome: Outcome) -> None:
         folder = self.session.conversion.work_folder if self.session is not None else None
+        self._stopped_at = None
         if self.session is not None:
+            if folder is not None and outcome.state != FINISHED:  # Convert goes on from here
+                self._stopped_at = (folder, self.session.conversion.snapshot().fraction)
             self.session.deleteLater()
         self.session = None
         self.waiting.busy, self.waiting.converting = None, False

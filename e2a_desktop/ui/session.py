@@ -7,6 +7,8 @@ turning its events into what the window shows. It computes nothing itself.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..config import AppPaths
@@ -43,10 +45,10 @@ class ConversionSession(QObject):
     def __init__(self, prepared: PreparedBook, paths: AppPaths, bus: EventBus, host: FarmHost,
                  bridge: CoreBridge, parent: QObject | None = None,
                  render_here: bool = True, job_meta: dict[str, str] | None = None,
-                 device: str = "auto") -> None:
+                 device: str = "auto", shown_before: tuple[Path, float] | None = None) -> None:
         super().__init__(parent)
         self.conversion = Conversion(prepared, paths, bus=bus, host=host, local_node=render_here,
-                                     job_meta=job_meta, device=device)
+                                     job_meta=job_meta, device=device, shown_before=shown_before)
         self._chapter_states: dict[int, str] = {}  # as last shown
         self._timer = QTimer(self)
         self._timer.setInterval(PROGRESS_REFRESH_MS)
