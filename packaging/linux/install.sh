@@ -2,7 +2,8 @@
 # Install e2a from this folder, for you alone (no root needed):
 #   ./install.sh              into ~/.local (programs on ~/.local/bin, menu entries, icons)
 #   ./install.sh --uninstall  removes exactly what it put there: its files, and the folders
-#                             it made for them once they are empty
+#                             it made for them once they are empty (and the tray node's
+#                             Start-at-login entry if it starts this copy)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PREFIX="${PREFIX:-$HOME/.local}"
@@ -15,6 +16,12 @@ uninstall() {
   while IFS= read -r path; do rm -f "$path"; done < "$MANIFEST"
   made=()
   if [ -f "$FOLDERS" ]; then mapfile -t made < "$FOLDERS"; fi
+  # The tray node's Start at login, if it starts this copy (the node wrote it, not this
+  # script, but it would name a program that is gone), as the Windows uninstaller does.
+  login_entry="${XDG_CONFIG_HOME:-$HOME/.config}/autostart/e2a-node.desktop"
+  if [ -f "$login_entry" ] && grep -qF -e "Exec=$APP/" -e "Exec='$APP/" "$login_entry"; then
+    rm -f "$login_entry"
+  fi
   rm -rf "$APP"
   apps="$PREFIX/share/applications"
   if ls "$apps"/*.desktop > /dev/null 2>&1; then

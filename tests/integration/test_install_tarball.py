@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from e2a_node.autostart import xdg_entry
+
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "packaging" / "linux"
 
@@ -78,3 +80,20 @@ def test_uninstall_keeps_what_was_there_before(unpacked: Path, tmp_path: Path) -
     assert sorted(p.name for p in (home / ".local").iterdir()) == ["bin", "share"]
     assert theirs.is_file() and not (home / ".local" / "bin" / "e2a").exists()
     assert not (home / ".local" / "share" / "icons").exists()
+
+
+@pytest.mark.parametrize("program", ["this copy", "another copy"])
+def test_uninstall_takes_the_start_at_login_entry_of_this_copy(unpacked: Path, tmp_path: Path,
+                                                               program: str) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    _install(unpacked, home)
+    node = home / ".local" / "opt" / "e2a" / "e2a-node"
+    command = [str(node)] if program == "this copy" else ["/usr/bin/python3", "-m", "e2a_node"]
+    entry = home / ".config" / "autostart" / "e2a-node.desktop"
+    entry.parent.mkdir(parents=True)
+    entry.write_text(xdg_entry(command))  # what the node's "Start at login" writes
+
+    _install(unpacked, home, "--uninstall")
+    # Left behind, it would start a program that is gone at every login.
+    assert entry.exists() == (program == "another copy")
