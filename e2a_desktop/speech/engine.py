@@ -52,6 +52,13 @@ _RANGE = re.compile(r"(?<![\w.,-])(\d{1,4})\s?-\s?(\d{1,4})(?![\w.,-]\d|\d)")
 _PERCENT = re.compile(r"(\d)\s?%")
 _AMPERSAND = re.compile(r"\s*&\s*")
 _ETC_AMPERSAND = re.compile(r"&\s?c\b\.?")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
+
+
+def word_before(text: str, start: int) -> str:
+    """The word before ``start`` (what stands between is no word: "für 1 €": "für")."""
+    found = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return found.group(1) if found else ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,9 @@ class Money:
     stop_ends_before: str = ""
     """What may follow a symbol's stop for it to end the sentence too ("" keeps none)."""
     before_first: bool = False
+    case: Callable[[str, str, str], str] | None = None
+    """(amount as agreed, the currency's name, the word before) → the amount in the case
+    that word asks for (German "für einen Euro", "mit einer Mark")."""
 
 
 def money(language: str, spec: Money) -> Pass:
@@ -145,8 +155,14 @@ def money(language: str, spec: Money) -> Pass:
     def one(match: re.Match[str], symbol_first: bool) -> str:
         symbol, whole, cents = (match.group(1), match.group(2), match.group(3)) \
             if symbol_first else (match.group(3), match.group(1), match.group(2))
-        said = say_amount(whole, cents, spec.currencies[symbol], language, spec.cents_joiner,
-                          spec.agree)
+        currency = spec.currencies[symbol]
+        agree = spec.agree
+        if spec.case is not None:
+            case, before = spec.case, word_before(match.string, match.start())
+
+            def agree(said: str, feminine: bool) -> str:
+                return case(spec.agree(said, feminine), currency.one, before)
+        said = say_amount(whole, cents, currency, language, spec.cents_joiner, agree)
         if stop and symbol.endswith(".") and stop.match(match.string, match.end()):
             said += "."  # "25 fr. Il partit": the symbol's stop ends the sentence too
         return capital(said) if opens_sentence(match.string, match.start(), language) \
@@ -234,8 +250,16 @@ def fraction(language: str, say: Callable[[int, int], str]) -> Pass:
     return sub(_FRACTION, one, any_of("/"), sentence=language)
 
 
-def ranges(replacement: Replacement) -> Pass:
-    """ "1914-1918" (a hyphen, or an en dash the normaliser made one) as a range."""
+def ranges(replacement: Replacement, opening: str = "") -> Pass:
+    """ "1914-1918" (a hyphen, or an en dash the normaliser made one) as a range; in
+    brackets, a range with ``opening`` first ("(1914-1918)": "(de 1914 a 1918)")."""
+    if opening and isinstance(replacement, str):
+        template = replacement
+
+        def replacement(match: re.Match[str]) -> str:
+            said = match.expand(template)
+            return f"{opening} {said}" if match.string[match.start() - 1:match.start()] == "(" \
+                else said
     return sub(_RANGE, replacement, any_of("-"))
 
 

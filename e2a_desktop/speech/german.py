@@ -13,7 +13,7 @@ import re
 
 from ..ebook.symbols import roman_to_int
 from . import engine
-from .engine import Language, Money, end_stop
+from .engine import Language, Money, end_stop, word_before
 from .passes import Currency, capital, opens_sentence, word_set
 from .words_intl import cardinal, ordinal
 
@@ -39,6 +39,7 @@ _ABBREVIATIONS = engine.abbreviations(
     (r"\bDr\.", "Doktor"),
     (r"\bProf\.", "Professor"),
     (r"\bNr\.", "Nummer"),
+    (r"\b[Nn]º", "Nummer"),
     (r"\bStr\.", "Straße"),
     (r"(?<=\w)str\.", "straße"),
     (r"\bca\.", "circa"),
@@ -77,6 +78,7 @@ _CURRENCIES = {
 _MONEY = Money(_CURRENCIES, after=r"€|\$|£|DM\b|Pf\.|fl\.|Thlr\.|Tlr\.|Sgr\.|kr\.",
                before=r"€|\$|£|DM", cents_joiner="",
                agree=lambda said, fem: ("eine" if fem else "ein") if said == "eins" else said,
+               case=lambda said, noun, before: _one_in_case(before, noun) or said,
                stop_ends_before=r"[ \"')]*$")
 _TIME = re.compile(r"(?<![\w.,:])(\d{1,2})(?:[.:](\d\d))?\s?Uhr\b|(?<![\w.,:])(\d{1,2}):(\d\d)"
                    r"(?![\d:])")
@@ -86,7 +88,6 @@ _ORDINAL_BEFORE = re.compile(r"([^\W\d_]+)\s+\d{1,3}\.\s+(?:und|bis|oder)\s+$")
 _ROMAN_CENTURY = re.compile(r"\b([IVXLC]+)\.(?=\s+Jahrhundert)")
 _GLUED = re.compile(r"(?<![\w.,])(\d+)(jährig|fach|mal|tägig|wöchig|stündig|seitig|teilig)")
 _YEAR = re.compile(r"(?<![\w.,])(1[1-9]\d\d)(?![\w]|[.,]\d)")
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
 _NEXT = re.compile(r"\s+([^\W\d_]+)")
 
 _TEN = word_set("am im vom zum zur beim dem den des einem einen eines einer seinem seinen "
@@ -122,16 +123,43 @@ def _is_feminine(noun: str) -> bool:
     return noun not in _MASCULINE_E and noun.endswith(_FEMININE_ENDINGS)
 
 
+_DATIVE_ONLY = word_set("mit von bei zu nach aus seit außer gegenüber samt nebst")
+_ACCUSATIVE_ONLY = word_set("für gegen durch ohne um")
+_MASCULINE = word_set(
+    "Euro Dollar Taler Thaler Gulden Pfennig Kreuzer Groschen Heller Franken Rubel Schilling "
+    "Dukaten Tag Monat Abend Morgen Augenblick Moment Mann Sohn Bruder Freund Vater Onkel "
+    "Kilometer Meter Zentimeter Millimeter Zentner Schritt Fuß Zoll Brief Hund Wagen Stuhl "
+    "Tisch Becher Krug Sack Korb Schluck Bissen Blick Kuss Sommer Winter Herbst Frühling")
+"""Masculine nouns a "1" often counts: after "für" or "ohne" it is "einen" ("für einen
+Euro"); a noun not listed keeps "ein", right for the neuter ("für ein Jahr")."""
+_ONE_AFTER_PREPOSITION = re.compile(
+    rf"\b((?i:{'|'.join(_DATIVE_ONLY | _ACCUSATIVE_ONLY)}))\s+1\s+(?=([{_UPPER}]\w*))")
+
+
+def _one_in_case(preposition: str, noun: str) -> str:
+    """ "1" between a preposition that takes one case and its noun: "mit einem Euro",
+    "mit einer Mark", "für einen Taler"; "" where the case is not sure ("um ein Uhr" is
+    a time, "in" takes either case)."""
+    preposition = preposition.lower()
+    if noun == "Uhr":
+        return ""
+    if preposition in _DATIVE_ONLY:
+        return "einer" if _is_feminine(noun) else "einem"
+    if preposition in _ACCUSATIVE_ONLY:
+        return "eine" if _is_feminine(noun) else "einen" if noun in _MASCULINE else "ein"
+    return ""
+
+
+def _one_after_preposition(match: re.Match[str]) -> str:
+    said = _one_in_case(match.group(1), match.group(2))
+    return f"{match.group(1)} {said} " if said else match.group(0)
+
+
 def _agree(said: str, value: int, word: str) -> str:
     """ "1 Jahr" → "ein Jahr", "1 Stunde" → "eine Stunde"; "eins" alone stays."""
     if said == "eins" and word[:1].isupper():
         return "eine" if _is_feminine(word) else "ein"
     return said
-
-
-def _word_before(text: str, start: int) -> str:
-    found = _WORD_BEFORE.search(text, max(0, start - 30), start)
-    return found.group(1) if found else ""
 
 
 def _ordinal(match: re.Match[str]) -> str:
@@ -141,7 +169,7 @@ def _ordinal(match: re.Match[str]) -> str:
     if not value:
         return match.group(0)
     said = ordinal(value, "de")
-    before = _word_before(match.string, match.start())
+    before = word_before(match.string, match.start())
     following = _NEXT.match(match.string, match.end())
     month = bool(following and re.fullmatch(_MONTHS, following.group(1)))
     if before in ("und", "bis", "oder"):  # "am 3. und 4. Mai": the article of the first
@@ -150,7 +178,7 @@ def _ordinal(match: re.Match[str]) -> str:
     if before not in _TEN | _TE and before.lower() not in _DATIVE | _TE and not month \
             and not (following and following.group(1).startswith("Jahrhundert")):
         return match.group(0)  # "Er war 30. Dann ging er": a number, and the sentence ends
-    if before == "der" and _word_before(match.string, match.string.rfind("der", 0, match.start())
+    if before == "der" and word_before(match.string, match.string.rfind("der", 0, match.start())
                                         ).lower() in _DATIVE:
         said += "n"  # "in der 2. Auflage": "in der zweiten"
     elif before in _TEN:
@@ -163,10 +191,10 @@ def _ordinal(match: re.Match[str]) -> str:
 def _regnal(match: re.Match[str], name: str, value: int) -> str:
     """ "Karl V." → "Karl der Fünfte", "unter Karl V." → "unter Karl dem Fünften"."""
     start = match.start()
-    before = _word_before(match.string, start)
+    before = word_before(match.string, start)
     while before in _TITLES:  # "unter Kaiser Karl V.": the title is skipped
         start = match.string.rfind(before, 0, start)
-        before = _word_before(match.string, start)
+        before = word_before(match.string, start)
     before = before.lower()
     said = capital(ordinal(value, "de"))
     stop = "." if match.group(0).endswith(".") and not match.string[match.end():].strip(
@@ -211,7 +239,7 @@ def _fraction(numerator: int, denominator: int) -> str:
 def _year(match: re.Match[str]) -> str:
     """ "1881" → "achtzehnhunderteinundachtzig", unless it counts ("1500 Soldaten")."""
     following = _NEXT.match(match.string, match.end())
-    before = _word_before(match.string, match.start())
+    before = word_before(match.string, match.start())
     if following and following.group(1)[:1].isupper() and before not in _YEAR_CUES \
             and not re.fullmatch(_MONTHS, following.group(1)):
         return match.group(0)
@@ -226,6 +254,7 @@ GERMAN = Language("de", (
     engine.clock("de", _TIME, _time),
     engine.percent("Prozent"),
     engine.sub(_GLUED, lambda m: cardinal(int(m.group(1)), "de") + m.group(2), engine.DIGITS),
+    engine.sub(_ONE_AFTER_PREPOSITION, _one_after_preposition, engine.DIGITS),
     engine.numbered(_NUMBERED_NOUNS, _numbered, tail=r"(?![\w'])\.?(?!\d)"),
     engine.sub(_ROMAN_CENTURY, _ordinal, engine.any_of("J")),
     engine.regnal(_UPPER, "a-zäöüß", _regnal, _NOT_NAMES | _TITLES, tail=r"\.?(?![\w'-])"),

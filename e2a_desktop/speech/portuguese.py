@@ -168,6 +168,6 @@ PORTUGUESE = Language("pt", (
     engine.regnal(_UPPER, "a-záâãàçéêíóôõú", _regnal, _NOT_NAMES),
     engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="pt"),
     engine.fraction("pt", _fraction),
-    engine.ranges(r"\1 a \2"),
+    engine.ranges(r"\1 a \2", opening="de"),
     engine.numbers("pt", _agree),
 ), whole=lambda value: cardinal(value, "pt"))

@@ -169,6 +169,6 @@ SPANISH = Language("es", (
     engine.regnal(_UPPER, "a-záéíóúñü", _regnal, _NOT_NAMES),
     engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="es"),
     engine.fraction("es", _fraction),
-    engine.ranges(r"\1 a \2"),
+    engine.ranges(r"\1 a \2", opening="de"),
     engine.numbers("es", _agree),
 ), whole=lambda value: cardinal(value, "es"))
