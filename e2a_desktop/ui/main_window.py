@@ -33,7 +33,7 @@ from .dropzone import DropZone, dropped_files
 from .edits import BookEdits, replace_question
 from .farm_banner import FarmBanner, MessageBanner
 from .log_pane import LogPane, QtLogHandler
-from .nodes import NodesModel, NodesView
+from .nodes import NodesModel, NodesView, local_device_label
 from .queue_edit import edit_queued
 from .sampler import SamplePlayer
 from .saved import META_KEY, SavedRequest
@@ -87,7 +87,8 @@ class MainWindow(QMainWindow):
         core.find_gpus(self.settings.show_gpus)  # Auto and CPU meanwhile
         self.banner.show_info(core.host.info, core.farm_problem)
         self._log_handler = QtLogHandler.attach(self.log_pane, logging.getLogger("e2a"))
-        self.nodes.apply(NodeChanged(LOCAL_NODE, LOCAL_NAME, "ready", "cpu"))
+        self.nodes.apply(NodeChanged(LOCAL_NODE, LOCAL_NAME, "ready"))
+        self._show_local_device()
         self._first_listing = True
         self.waiting.refresh()
 
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.controls.cancel_requested.connect(self._on_cancel)
         self.controls.open_failed.connect(lambda text: self.show_message(text, error=False))
         self.settings.voice_changed.connect(self._on_voice_changed)
+        self.settings.device.currentIndexChanged.connect(self._show_local_device)
         self.sampler = SamplePlayer(self.core, self.settings, self.chapter_view,
                                     lambda: self.book, self.show_message, self)
         self.chapters.dataChanged.connect(self._on_chapters_changed)
@@ -356,6 +358,13 @@ class MainWindow(QMainWindow):
         self.waiting.conversion_ended(outcome.state)
 
     # -- small commands ------------------------------------------------------------------------
+
+    def _show_local_device(self, _index: int = 0) -> None:
+        """Between conversions this PC's row shows the device chosen for it (in one, the
+        built-in node says what it really uses)."""
+        if self.session is None:
+            self.nodes.show_local_device(local_device_label(self.settings.chosen_device(),
+                                                            self.core.gpus or []))
 
     def _on_voice_changed(self) -> None:
         if self.book is not None:

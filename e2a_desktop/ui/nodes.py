@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from e2a_node.gpu import GpuInfo, gpu_label
+
 from ..events import Event, NodeChanged, NodeGone, UnitProgress
 from ..localnode import LOCAL_NODE
 from ..nodestate import NodeState, display_name, node_state, state_label
 from ..progress import NodeView
 from .rows_model import Index, RowsModel
+
+
+def local_device_label(device: str, gpus: list[tuple[str, GpuInfo]]) -> str:
+    """The device chosen for this PC as the table shows a node's: with its GPU's name."""
+    info = dict(gpus).get(device)
+    return gpu_label(device, info.name, info.free_mb) if info is not None else device
 
 
 class NodesModel(RowsModel):
@@ -61,6 +70,13 @@ class NodesModel(RowsModel):
         self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1,
                                                             len(self.COLUMNS) - 1))
 
+    def show_local_device(self, device: str) -> None:
+        """This PC's row names the device chosen for it, until its node says which it uses
+        (it did say "CPU" until its first unit, whatever GPU was chosen)."""
+        row = self._row(LOCAL_NODE)
+        if row is not None:
+            self._upsert(replace(self.rows[row], device=device))
+
     def state_of(self, node: str) -> str | None:
         row = self._row(node)
         return self.rows[row].state if row is not None else None
@@ -86,7 +102,7 @@ class NodesModel(RowsModel):
             return display_name(view.node, view.name)
         if column == 1:
             kind, sep, gpu = view.device.partition(" · ")  # "cuda · RTX 3060, 10.2 GB free"
-            return kind.upper() + sep + gpu
+            return ("Automatic" if kind == "auto" else kind.upper()) + sep + gpu
         if column == 2:
             return view.engine
         if column == 3:

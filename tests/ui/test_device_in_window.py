@@ -113,3 +113,28 @@ def test_gpus_are_listed_off_the_gui_thread_and_the_window_opens_without_waiting
         window.close()
         window.deleteLater()
         core.close()
+
+
+def test_this_pcs_row_shows_the_chosen_device_before_its_first_unit(
+        a_gpu_here: None, qtbot: QtBot, make_window: Callable[[], MainWindow]) -> None:
+    """It said "CPU" until the first unit was spoken, whatever GPU had been chosen."""
+    window = make_window()
+    combo = window.settings.device
+    qtbot.waitUntil(lambda: combo.count() == 3)
+
+    def this_pc() -> str:
+        nodes = window.nodes
+        return str(nodes.data(nodes.index(0, 1), Qt.ItemDataRole.DisplayRole))
+
+    assert this_pc() == "Automatic"
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_End)
+    assert this_pc() == "CUDA:0 · NVIDIA GeForce RTX 3060, 10.0 GB free"
+    qtbot.keyClick(combo, Qt.Key.Key_Up)
+    assert this_pc() == "CPU"
+    window.settings.select_device("cuda:0")
+    prefs.save(window.settings, window)
+    again = make_window()  # opened again: the remembered GPU is shown once it is listed
+    qtbot.waitUntil(lambda: again.settings.device.count() == 3)
+    assert again.nodes.data(again.nodes.index(0, 1), Qt.ItemDataRole.DisplayRole) == \
+        "CUDA:0 · NVIDIA GeForce RTX 3060, 10.0 GB free"
