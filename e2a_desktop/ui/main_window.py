@@ -41,7 +41,7 @@ from .session import ConversionSession
 from .settings_panel import SettingsPanel
 from .voice_manager import VoiceManager
 from .waiting import WaitingPanel
-from .waiting_books import WaitingBooks
+from .waiting_books import WaitingBooks, queued_text
 
 log = logging.getLogger("e2a.ui")
 
@@ -162,8 +162,8 @@ class MainWindow(QMainWindow):
             self.waiting.start_queue()
         else:
             self.waiting.queue_running = True
-            self.show_message(f"Queued {len(items)} book(s): they start when this one is done.",
-                              error=False)
+            if items:
+                self.show_message(queued_text(len(items)), error=False)
 
     def run_saved(self, saved: SavedRequest) -> None:
         """Open a saved request's book with its settings and convert it (resume or queue)."""

@@ -23,6 +23,13 @@ EditQueued = Callable[[SavedRequest], "SavedRequest | None"]
 """Shows a queued book's voice and output for a change; None when the person cancels."""
 
 
+def queued_text(count: int) -> str:
+    """What the window says when books join the queue mid-conversion, in plain English."""
+    if count == 1:
+        return "Queued 1 book: it starts when this one is done."
+    return f"Queued {count} books: they start when this one is done."
+
+
 class WaitingBooks(QObject):
     """Signals: ``run_requested(SavedRequest)`` (resume it, or the queue's next book),
     ``listed(int)`` (how many books wait, after each refresh).

@@ -104,3 +104,19 @@ def test_a_queued_book_can_be_changed_and_removed(
     assert [r.book_path for r in window.waiting.queue] == [crow]
     later = make_window()  # both changes are kept in the data dir
     assert later.waiting.queue == [changed]
+
+
+def test_queueing_says_book_or_books_as_english_does(
+        qtbot: QtBot, gate: type[GateEngine], window: MainWindow, sample_book: Path,
+        tmp_path: Path) -> None:
+    """It said "Queued 2 book(s)"."""
+    window.settings.select_voice("gate:gate")
+    with qtbot.waitSignal(window.book_opened, timeout=60_000):
+        window.open_book(sample_book)
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60_000)
+    crow = _crow(tmp_path)
+    window.enqueue([crow])
+    assert window.message.text() == "Queued 1 book: it starts when this one is done."
+    window.enqueue([crow, sample_book])
+    assert window.message.text() == "Queued 2 books: they start when this one is done."
