@@ -17,19 +17,27 @@ from .english import say_english
 from .french import FRENCH
 from .german import GERMAN
 from .italian import ITALIAN
-from .portuguese import PORTUGUESE
+from .portuguese import BRAZILIAN_PORTUGUESE, PORTUGUESE
 from .spanish import SPANISH
 
 _FRONT_ENDS: dict[str, Callable[[str], str]] = {
     "en": say_english,
     **{language.code: language.say
        for language in (FRENCH, GERMAN, SPANISH, ITALIAN, PORTUGUESE, DUTCH)},
+    "pt-BR": BRAZILIAN_PORTUGUESE.say,
 }
+"""By language, and by language and region where a region speaks differently."""
 
 
 def front_end(language: str) -> Callable[[str], str] | None:
-    """The paragraph-to-speech function of a language ("en_GB", "en-US", "en"); None: as is."""
-    return _FRONT_ENDS.get(language.replace("_", "-").split("-")[0].lower())
+    """The paragraph-to-speech function of a language ("en_GB", "en-US", "en"); None: as is.
+
+    A region with its own forms has its own ("pt_BR": "dezesseis"); others share the
+    language's ("pt_PT", "pt")."""
+    parts = language.replace("_", "-").split("-")
+    primary = parts[0].lower()
+    regional = _FRONT_ENDS.get(f"{primary}-{parts[1].upper()}") if len(parts) > 1 else None
+    return regional or _FRONT_ENDS.get(primary)
 
 
 def spoken_paragraph(paragraph: str, language: str) -> str:

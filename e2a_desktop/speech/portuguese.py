@@ -4,7 +4,8 @@ The voice ends a sentence at "Sr.", "D." and "Dr.", reads "1.000" as one point z
 "D. João VI" letter by letter. A ruler's or a century's number is an ordinal up to ten
 and a cardinal past it ("D. Pedro segundo", "Bento dezasseis", "século dezanove");
 numbers agree with a feminine noun ("duas casas", "duzentas libras"). Numbers are in
-European Portuguese words (num2words' "pt").
+European Portuguese words (num2words' "pt"; its "pt_BR" puts commas in "mil, novecentos"),
+with Brazil's forms where they differ for a Brazilian voice.
 """
 
 from __future__ import annotations
@@ -171,3 +172,17 @@ PORTUGUESE = Language("pt", (
     engine.ranges(r"\1 a \2", opening="de"),
     engine.numbers("pt", _agree),
 ), whole=lambda value: cardinal(value, "pt"))
+
+_BRAZILIAN_SIXTEEN = re.compile(r"\b([Dd])eza(?=sseis\b|ssete\b|nove\b)")
+"""Brazil says "dezesseis, dezessete, dezenove" where Portugal says "dezasseis, …"."""
+
+
+def _brazilian(said: str) -> str:
+    return _BRAZILIAN_SIXTEEN.sub(r"\1eze", said) if "eza" in said else said
+
+
+BRAZILIAN_PORTUGUESE = Language("pt", (
+    *PORTUGUESE.passes,
+    engine.Pass(_brazilian),
+), whole=lambda value: _brazilian(cardinal(value, "pt")))
+"""Portuguese as a Brazilian voice says it (chosen by a "pt-BR" voice or book)."""
