@@ -16,12 +16,35 @@ __all__ = ["LogPane", "QtLogHandler", "log_line"]
 
 
 class LogPane(QPlainTextEdit):
+    """Follows the newest line, unless the person has scrolled up to read an older one.
+
+    (QPlainTextEdit alone followed only sometimes: never while its tab was hidden, so
+    the Log tab opened on the oldest lines.)
+    """
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
         self.setMaximumBlockCount(5000)
         self.setAccessibleName("Log")
         self.setObjectName("logPane")
+        self._follow = True
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
+
+    @property
+    def following(self) -> bool:
+        return self._follow
+
+    def _on_scrolled(self, value: int) -> None:
+        # A new line grows the range without moving the value: only a scroll (by the
+        # person, or to the end below) gets here, and at the end means "follow".
+        self._follow = value >= self.verticalScrollBar().maximum()
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(maximum)
 
     def add(self, line: str) -> None:
         self.appendPlainText(f"{time.strftime('%H:%M:%S')}  {line}")
