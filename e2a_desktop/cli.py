@@ -96,6 +96,15 @@ def _parser() -> argparse.ArgumentParser:
                           "and where: --at H:MM:SS in the audiobook, or --chapter N "
                           "--sentence M (as `e2a text` counts them).")
     _convert_arguments(redo)
+
+    batch = sub.add_parser("batch", help="convert a shelf of books one after another "
+                           "(folders are searched), each bound as it finishes",
+                           description="Convert every book named or found in the folders "
+                           "named (with their subfolders), with the same options. A book "
+                           "that fails is reported and the others go on; books whose "
+                           "audiobook exists are skipped, so a batch run again goes on where "
+                           "it stopped. -o names the folder the audiobooks go into.")
+    _convert_arguments(batch, shelf=True)
     where = redo.add_mutually_exclusive_group(required=True)
     where.add_argument("--at", type=_time, metavar="H:MM:SS",
                        help="the time in the audiobook where you heard it")
@@ -116,10 +125,14 @@ def _time(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _convert_arguments(convert: argparse.ArgumentParser) -> None:
+def _convert_arguments(convert: argparse.ArgumentParser, shelf: bool = False) -> None:
     """The options of `e2a convert`; report and redo take them too, since they name the
-    job's work folder (the same book and options find the same folder)."""
-    convert.add_argument("book", type=Path)
+    job's work folder (the same book and options find the same folder), and batch, which
+    takes books and folders instead of one book."""
+    if shelf:
+        convert.add_argument("books", type=Path, nargs="+", metavar="BOOK_OR_FOLDER")
+    else:
+        convert.add_argument("book", type=Path)
     convert.add_argument("-o", "--output", type=Path, help="output file, or a folder to "
                          "write it into under BOOK's name (with --split-chapters: the folder "
                          "of chapter files); default: BOOK's name in the current folder")
@@ -150,6 +163,9 @@ def _convert_arguments(convert: argparse.ArgumentParser) -> None:
     convert.add_argument("--subtitles", choices=("srt", "vtt"), help="also write "
                          "sentence-timed subtitles beside the audiobook (BOOK.srt or BOOK.vtt; "
                          "with --split-chapters, one per chapter file)")
+    convert.add_argument("--read-along", action="store_true", help="also write an EPUB 3 "
+                         "whose sentences light up as its audio plays (BOOK.readalong.epub "
+                         "beside the audiobook, or beside the folder of chapter files)")
     _reading_arguments(convert)
     farm = convert.add_argument_group("farm (other PCs running e2a-node help render)")
     farm.add_argument("--no-farm", action="store_true",
@@ -284,6 +300,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     prepared = _prepared(args, paths)
     if not args.overwrite:
         refuse_to_overwrite(prepared.outputs)
+        if args.read_along:
+            refuse_to_overwrite([_read_along_path(prepared)])
     return _convert(args, prepared, paths)
 
 
@@ -319,7 +337,25 @@ def _convert(args: argparse.Namespace, prepared: PreparedBook, paths: AppPaths) 
     if outcome.state != FINISHED or outcome.result is None:
         raise outcome.error or E2AError("the conversion stopped")
     _report(outcome.result, conversion)
+    if args.read_along and conversion.work_folder is not None:
+        _read_along(prepared, conversion.work_folder)
     return 0
+
+
+def _read_along_path(prepared: PreparedBook) -> Path:
+    from .readalong import readalong_path
+
+    return readalong_path(prepared.outputs, prepared.request.split_chapters)
+
+
+def _read_along(prepared: PreparedBook, folder: Path) -> None:
+    """--read-along: the EPUB after the audiobook; without it, one line (the book stands)."""
+    from .readalong import write_read_along
+
+    try:
+        print(f"wrote {write_read_along(prepared, folder)} (read-along EPUB)")
+    except E2AError as exc:
+        print(f"e2a: warning: no read-along EPUB: {exc}", file=sys.stderr)
 
 
 def _job_review(args: argparse.Namespace, paths: AppPaths,
@@ -407,6 +443,51 @@ def cmd_redo(args: argparse.Namespace) -> int:
     return _convert(args, prepared, paths)  # its outputs are replaced: that is the point
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import ShelfBook, Skipped, books_in, run_batch, summary
+
+    paths = AppPaths.load()
+    paths.writable(paths.data_dir)
+    if args.cluster:
+        from e2a_node.cluster.app import check_broker
+
+        check_broker(args.cluster)
+    books, problems = books_in(args.books)
+    for problem in problems:
+        print(f"e2a: warning: {problem}", file=sys.stderr)
+    if not books:
+        raise E2AError("no books to convert")
+    root: Path = args.output or Path.cwd()
+    if root.exists() and not root.is_dir():
+        raise E2AError("for a batch, -o names the folder the audiobooks go into", root)
+    extension = FORMATS[args.format or "m4b"].extension
+
+    def convert_one(book: ShelfBook) -> None:
+        folder = root / book.subfolder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise E2AError(f"cannot make the folder ({exc.strerror or exc})", folder) from None
+        one = argparse.Namespace(**vars(args))
+        one.book = book.path
+        name = book.name or book.path.stem
+        one.output = folder / name if args.split_chapters else \
+            folder / f"{name}.{extension}"
+        prepared = _prepared(one, paths)
+        there = [path for path in prepared.outputs if path.exists()]
+        if there and not args.overwrite:
+            raise Skipped(f"{there[0].name} is there already (--overwrite converts it again)")
+        if _convert(one, prepared, paths) == EXIT_INTERRUPTED:
+            raise KeyboardInterrupt
+
+    result = run_batch(books, convert_one, lambda line: print(line, file=sys.stderr))
+    for line in summary(result, len(books)):
+        print(line)
+    if result.stopped:
+        return EXIT_INTERRUPTED
+    return 0 if result.ok else EXIT_ERROR
+
+
 def _cluster_conversion(args: argparse.Namespace, prepared: PreparedBook,
                         paths: AppPaths) -> Conversion:
     """`--cluster URL`: the units go to Celery workers (e2a_desktop.cluster)."""
@@ -418,13 +499,13 @@ def _cluster_conversion(args: argparse.Namespace, prepared: PreparedBook,
 
 def _report(result: ConvertResult, conversion: Conversion) -> None:
     from .jobs import folder_size
-    from .terminal import node_summary
+    from .terminal import node_summary, plural
 
     where = result.outputs[0] if len(result.outputs) == 1 else result.outputs[0].parent
     spoken = (f"spoken at {result.speed:.1f}x real time" if result.audio_rendered
               else "nothing new to speak (resumed from earlier runs)")
     print(f"wrote {where}\n  length {format_duration(result.duration)}, "
-          f"{result.chapters} chapters, {spoken}")
+          f"{plural(result.chapters, 'chapter')}, {spoken}")
     for line in node_summary(conversion.snapshot().nodes):
         print(line)
     folder = conversion.work_folder
@@ -438,7 +519,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-COMMANDS = ("info", "voices", "jobs", "convert", "text", "report", "redo")
+COMMANDS = ("info", "voices", "jobs", "convert", "batch", "text", "report", "redo")
 
 
 def _wants_window(argv: Sequence[str]) -> bool:
@@ -466,7 +547,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     handlers = {"info": cmd_info, "voices": cmd_voices, "jobs": cmd_jobs,
-                "convert": cmd_convert, "report": cmd_report, "redo": cmd_redo,
+                "convert": cmd_convert, "batch": cmd_batch, "report": cmd_report,
+                "redo": cmd_redo,
                 "text": lambda a: textcmd.run(a, _reading(a))}
     try:
         return handlers[args.command](args)

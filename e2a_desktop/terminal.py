@@ -87,8 +87,8 @@ class TerminalProgress:
         if isinstance(event, JobStarted):
             resumed = f", resuming: {event.units_done}/{event.units_total} units already " \
                       f"spoken" if event.units_done else ""
-            self._line(f"{event.title}: {event.chapters} chapters, {event.units_total} "
-                       f"units{resumed}")
+            self._line(f"{event.title}: {plural(event.chapters, 'chapter')}, "
+                       f"{plural(event.units_total, 'unit')}{resumed}")
         elif isinstance(event, UnitStarted | UnitFinished | NodeChanged):
             if isinstance(event, NodeChanged) and event.device \
                     and self._devices_said.get(event.node) != event.device:
@@ -143,3 +143,8 @@ class TerminalProgress:
         self._clear()
         self.stream.write(text + "\n")
         self.stream.flush()
+
+
+def plural(count: int, word: str) -> str:
+    """'1 chapter', '3 chapters'."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
