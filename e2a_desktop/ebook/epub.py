@@ -213,7 +213,9 @@ def join_pages(before: str, after: str) -> str:
 
 
 @dataclass
-class _Document:
+class Document:
+    """A spine document a listener wants: its body and the TOC entries into it."""
+
     path: str
     body: etree._Element
     entries: list[TocEntry]
@@ -235,7 +237,7 @@ def _mark_landmarks(body: etree._Element, targets: list[tuple[str, str]],
 
 
 def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
-               options: ReadOptions) -> list[_Document]:
+               options: ReadOptions) -> list[Document]:
     """The linear spine documents a listener wants, parsed, in reading order."""
     docs = []
     css_cache: dict[str, tuple[set[str], set[str]]] = {}
@@ -266,7 +268,7 @@ def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
         if options.skips("licence"):
             _mark_licence(body)
         _mark_landmarks(body, landmark_targets(item.path, nav.landmarks), options)
-        docs.append(_Document(item.path, body, entries))
+        docs.append(Document(item.path, body, entries))
     _mark_repeated_alt([d.body for d in docs])
     _move_notes(archive, package, docs)
     if options.skips("boilerplate"):
@@ -279,7 +281,7 @@ def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
 _XHTML_TYPES = frozenset({"application/xhtml+xml", "text/html"})
 
 
-def _move_notes(archive: zipfile.ZipFile, package: Package, docs: list[_Document]) -> None:
+def _move_notes(archive: zipfile.ZipFile, package: Package, docs: list[Document]) -> None:
     """Each cited note next to its first mark, from the chapter's own file, an endnotes
     file, or a file outside the reading order (notes a reader pops up)."""
     trees = {d.path: d.body for d in docs}
@@ -295,7 +297,7 @@ def _move_notes(archive: zipfile.ZipFile, package: Package, docs: list[_Document
     relocate_notes(trees, resolve)
 
 
-def _sections(doc: _Document, options: ReadOptions) -> list[Section]:
+def document_sections(doc: Document, options: ReadOptions) -> list[Section]:
     """One section per TOC entry that points into the document, plus any text before them."""
     titles: dict[str, str] = {}
     whole = {doc.body.get("id"), *(el.get("id") for el in doc.body.iterancestors())} - {None}
@@ -341,7 +343,7 @@ def read_epub(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
         raise BookError(f"cannot read this EPUB: {exc}", path) from None
     sections: list[Section] = []
     for doc in docs:
-        pieces = _sections(doc, options)
+        pieces = document_sections(doc, options)
         if package.pre_paginated and not doc.entries and sections:
             # A page of a fixed-layout book that the TOC does not name goes on with the
             # chapter before it: a page is not a chapter, and a sentence may cross it.

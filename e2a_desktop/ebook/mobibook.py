@@ -5,8 +5,10 @@ MIT program cannot take in; the format is small enough to read directly. A book 
 Palm database: record 0 holds the PalmDOC header (compression, encryption), the MOBI
 header and the EXTH metadata (title, author, language, cover); the text records that
 follow hold the book's HTML, uncompressed or PalmDOC-compressed. A KF8 (AZW3) book, or
-the KF8 half of a joint MOBI, keeps its HTML in the same way after its own record 0.
-The HTML goes through the HTML reader, chapters at its headings or page breaks.
+the KF8 half of a joint MOBI, keeps its text in the same way after its own record 0:
+its files are rebuilt from their skeletons and fragments and read like an EPUB's, in
+chapters from its TOC (``kf8book``). An older MOBI's HTML goes through the HTML reader,
+chapters at its headings or page breaks.
 Huffman-compressed books are read by Calibre's ``ebook-convert`` when it is installed
 (found on the PATH, never required); DRM-locked books are refused.
 """
@@ -23,10 +25,13 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from ..errors import BookError
+from .chapters import sections_to_chapters
 from .cover_check import cover_problem, image_kind_and_size
 from .htmlbook import html_book
+from .kf8 import Kf8FormatError
+from .kf8book import kf8_documents, kf8_sections
 from .limits import MAX_DOCUMENT_BYTES, MAX_FILE_BYTES, check_nesting
-from .model import Book, Cover
+from .model import Book, Cover, Metadata
 from .options import DEFAULT_OPTIONS, ReadOptions
 
 DRM_LINE = "this book is DRM-protected (its content is encrypted); e2a can only read DRM-free books"
@@ -146,7 +151,8 @@ class _Header:
         return "utf-8" if self.encoding == 65001 else "cp1252"
 
 
-def _html(records: list[bytes], start: int, header: _Header) -> str:
+def _text(records: list[bytes], start: int, header: _Header) -> bytes:
+    """The text records unpacked: the HTML (and, in KF8, the other flows after it)."""
     if header.compression not in (1, 2):
         raise MobiFormatError("the text is Huffman-compressed (HUFF/CDIC)")
     raw = bytearray()
@@ -155,7 +161,7 @@ def _html(records: list[bytes], start: int, header: _Header) -> str:
         raw += palmdoc_decompress(record) if header.compression == 2 else record
         if len(raw) > MAX_FILE_BYTES:
             raise MobiFormatError("the text unpacks past the bound on one book")
-    return bytes(raw[:header.text_length]).decode(header.codec, "replace")
+    return bytes(raw)
 
 
 def _cover(records: list[bytes], header: _Header, base: int) -> tuple[Cover | None, list[str]]:
@@ -175,6 +181,11 @@ def _cover(records: list[bytes], header: _Header, base: int) -> tuple[Cover | No
 
 _PAGE_BREAK = re.compile(r"<mbp:pagebreak\s*/?>", re.I)
 _FILEPOS_ANCHOR = re.compile(r"<a\s+filepos=\d+\s*/?>\s*(?:</a>)?", re.I)
+_OUTER_MARKUP = re.compile(r"<\?xml[^>]*\?>|<head\b.*?</head>|</?(?:html|body)\b[^>]*>",
+                           re.I | re.S)
+"""A KF8 book read as one page (its tables damaged) is its files' outer markup (skeletons)
+each followed by its content (fragments): without the outer markup the content is one
+body, in order."""
 
 
 def read_mobi(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
@@ -189,15 +200,28 @@ def read_mobi(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
         if header.encryption:
             raise BookError(DRM_LINE, path)
         base = 0
-        kf8 = header.number(_EXTH_KF8)
-        if kf8 is not None and 0 < kf8 < len(records):  # a joint file: read its KF8 half
-            base, header = kf8, _Header(records[kf8])
-        html = _html(records, base, header)
+        joint = header.number(_EXTH_KF8)
+        if joint is not None and 0 < joint < len(records):  # a joint file: read its KF8 half
+            base, header = joint, _Header(records[joint])
+        text = _text(records, base, header)
+        kf8 = _kf8_book(records, base, header, text, path, options) \
+            if header.version >= 8 else None
+        if kf8 is not None:
+            return kf8
+        html = text[:header.text_length].decode(header.codec, "replace")
     except (MobiFormatError, struct.error, IndexError) as exc:
         book = _calibre(path, options)
         if book is None:
             raise BookError(f"cannot read this Kindle book: {exc}", path) from None
         return book
+    return _html_book(records, base, header, html, path, options)
+
+
+def _html_book(records: list[bytes], base: int, header: _Header, html: str, path: Path,
+               options: ReadOptions) -> Book:
+    """A MOBI 6 book: one HTML page, chapters at its headings or page breaks."""
+    if header.version >= 8:
+        html = f"<html><body>{_OUTER_MARKUP.sub('', html)}</body></html>"
     html = _FILEPOS_ANCHOR.sub("", _PAGE_BREAK.sub("<hr/>", html))
     root = lxml_html.document_fromstring(html)  # Kindle HTML is tag soup, not XHTML
     check_nesting(root, "the book's text")
@@ -221,6 +245,27 @@ def read_mobi(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
                      else "mobi")
     cover, notes = _cover(records, header, base)
     return Book(book.metadata, book.chapters, cover, book.source_format, notes)
+
+
+def _kf8_book(records: list[bytes], base: int, header: _Header, text: bytes, path: Path,
+              options: ReadOptions) -> Book | None:
+    """The KF8 book in its own files and chapters; None if its tables cannot be read
+    (then it is read as one HTML page, cut at its headings)."""
+    try:
+        documents, entries, guide = kf8_documents(records, base, text, header.codec)
+        sections = kf8_sections(documents, entries, guide, options)
+    except (Kf8FormatError, struct.error, IndexError):
+        return None
+    first = _Header(records[0])
+    metadata = Metadata(title=header.text(_EXTH_TITLE) or first.text(_EXTH_TITLE) or path.stem,
+                        author=header.text(_EXTH_AUTHOR) or first.text(_EXTH_AUTHOR),
+                        language=header.text(_EXTH_LANGUAGE) or first.text(_EXTH_LANGUAGE)
+                        ).with_language(s.text for s in sections)
+    chapters = sections_to_chapters(sections, language=metadata.language)
+    if not chapters:
+        raise BookError("this book has no readable text", path)
+    cover, notes = _cover(records, header, base)
+    return Book(metadata, chapters, cover, "azw3", notes)
 
 
 def _calibre(path: Path, options: ReadOptions) -> Book | None:
