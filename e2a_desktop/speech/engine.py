@@ -65,6 +65,12 @@ def word_before(text: str, start: int) -> str:
     return found.group(1) if found else ""
 
 
+def sentence_case(said: str, match: re.Match[str], language: str) -> str:
+    """What was said for ``match``, with a capital where it opens a sentence: else the
+    splitter takes it for the sentence before, going on."""
+    return capital(said) if opens_sentence(match.string, match.start(), language) else said
+
+
 @dataclass(frozen=True)
 class Pass:
     """One rewrite of a paragraph, run where ``needs`` says it can match."""
@@ -81,13 +87,11 @@ def sub(pattern: re.Pattern[str], replacement: Replacement, needs: Needs | None 
         say = replacement
 
         def replacement(match: re.Match[str]) -> str:
-            said = say(match)
-            return capital(said) if opens_sentence(match.string, match.start(), sentence) \
-                else said
+            return sentence_case(say(match), match, sentence)
     return Pass(lambda text: pattern.sub(replacement, text), needs)
 
 
-def abbreviations(*rules: tuple[str, Replacement], needs: Needs | None = None) -> Pass:
+def abbreviations(*rules: tuple[str, Replacement]) -> Pass:
     """A language's table of abbreviations, (pattern, what is said), tried in order."""
     table = tuple((re.compile(pattern), said) for pattern, said in rules)
 
@@ -95,14 +99,12 @@ def abbreviations(*rules: tuple[str, Replacement], needs: Needs | None = None) -
         for pattern, said in table:
             text = pattern.sub(said, text)
         return text
-    return Pass(apply, needs)
+    return Pass(apply)
 
 
 def said(word: str, language: str) -> Replacement:
     """A title said in full, with a capital where it opens a sentence ("Sr." → "señor")."""
-    def one(match: re.Match[str]) -> str:
-        return capital(word) if opens_sentence(match.string, match.start(), language) else word
-    return one
+    return lambda match: sentence_case(word, match, language)
 
 
 def end_stop(word: str, before_capital: bool = True) -> Replacement:
@@ -169,8 +171,7 @@ def money(language: str, spec: Money) -> Pass:
         said = say_amount(whole, cents, currency, language, spec.cents_joiner, agree)
         if stop and symbol.endswith(".") and stop.match(match.string, match.end()):
             said += "."  # "25 fr. Il partit": the symbol's stop ends the sentence too
-        return capital(said) if opens_sentence(match.string, match.start(), language) \
-            else said
+        return sentence_case(said, match, language)
 
     def at_after(match: re.Match[str]) -> str:
         return one(match, symbol_first=False)

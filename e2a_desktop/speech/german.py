@@ -185,7 +185,7 @@ def _ordinal(match: re.Match[str]) -> str:
         said += "n"
     elif before not in _TE and month:
         said += "r"  # "Berlin, 3. Oktober": "dritter Oktober"
-    return capital(said) if opens_sentence(match.string, match.start(), "de") else said
+    return said
 
 
 def _regnal(match: re.Match[str], name: str, value: int) -> str:
@@ -256,9 +256,9 @@ GERMAN = Language("de", (
     engine.sub(_GLUED, lambda m: cardinal(int(m.group(1)), "de") + m.group(2), engine.DIGITS),
     engine.sub(_ONE_AFTER_PREPOSITION, _one_after_preposition, engine.DIGITS),
     engine.numbered(_NUMBERED_NOUNS, _numbered, tail=r"(?![\w'])\.?(?!\d)"),
-    engine.sub(_ROMAN_CENTURY, _ordinal, engine.any_of("J")),
+    engine.sub(_ROMAN_CENTURY, _ordinal, engine.any_of("J"), sentence="de"),
     engine.regnal(_UPPER, "a-zäöüß", _regnal, _NOT_NAMES | _TITLES, tail=r"\.?(?![\w'-])"),
-    engine.sub(_ORDINAL, _ordinal, engine.DIGITS),
+    engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="de"),
     engine.fraction("de", _fraction),
     engine.ranges(r"\1 bis \2"),
     engine.sub(_YEAR, _year, engine.DIGITS, sentence="de"),
