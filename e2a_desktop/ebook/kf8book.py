@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -42,6 +43,7 @@ _POS_LINK = re.compile(rb"kindle:pos:fid:([0-9A-Va-v]{4}):off:([0-9A-Va-v]{10})"
 _OPEN_TAG = re.compile(rb"<([A-Za-z][\w:.-]*)(?=[\s/>])")
 _ID = re.compile(rb"""\sid\s*=\s*["']([^"']*)["']""")
 _BODY = re.compile(rb"<body\b[^>]*>", re.I)
+_FILEPOS = re.compile(rb"\bfilepos\s*=\s*[\"']?0*(\d+)[\"']?", re.I)
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _KINDLE_TYPES = frozenset({"noteref", "footnote", "endnote", "footnotes", "endnotes", "note",
                            "rearnote", "rearnotes", "backlink", "pagebreak"})
@@ -98,8 +100,9 @@ def _element_id(markup: bytes, offset: int, fallback: str) -> tuple[int, str, bo
     return tag.end(), fallback, True
 
 
-class _Book:
-    """The parts of one KF8 book and every position something points to."""
+class PositionedParts:
+    """The parts (files) of one Kindle book and every text position something points to;
+    ``frags`` is empty in a MOBI 6 book, whose links name text positions directly."""
 
     def __init__(self, all_parts: list[Part], frags: list[Fragment]) -> None:
         self.parts = all_parts
@@ -138,11 +141,31 @@ class _Book:
         return self.frags[fid].insert_at + offset if 0 <= fid < len(self.frags) else -1
 
     def rewrite_links(self) -> None:
+        """"kindle:pos:fid:0004:off:0000000012" → "part0002.html#id"."""
         for number, part in enumerate(self.parts):
             for link in _POS_LINK.finditer(part.markup):
                 position = self.fragment_position(int(link.group(1), 32), int(link.group(2), 32))
                 href = self.target(position) if position >= 0 else ""
                 self.edits[number].spans.append((link.start(), link.end(), href.encode()))
+
+    def rewrite_fileposes(self) -> None:
+        """MOBI 6's ``<a filepos=0000001234>`` → ``<a href="part0002.html#id">``."""
+        for number, part in enumerate(self.parts):
+            for link in _FILEPOS.finditer(part.markup):
+                href = self.target(int(link.group(1)))
+                self.edits[number].spans.append(
+                    (link.start(), link.end(), f'href="{href}"'.encode()))
+
+    def whole_file(self, target: str, position: int) -> str:
+        """A position at the start of a part's text names the whole part."""
+        number, _offset = self.locate(position)
+        if self.frags:
+            starts = {f.insert_at for f in self.frags}
+            first = min((s for s in starts if self.locate(s)[0] == number), default=-1)
+        else:
+            body = _BODY.search(self.parts[number].markup) if number >= 0 else None
+            first = self.parts[number].start + (body.end() if body else 0)
+        return target.partition("#")[0] if position == first else target
 
     def documents(self) -> list[tuple[str, bytes]]:
         out = []
@@ -154,7 +177,8 @@ class _Book:
         return out
 
 
-def _guide(records: list[bytes], index: int, codec: str, book: _Book) -> list[tuple[str, str]]:
+def _guide(records: list[bytes], index: int, codec: str,
+           book: PositionedParts) -> list[tuple[str, str]]:
     """Guide entries (kind, "partN.html" or "partN.html#id"): cover, contents, text."""
     if index == NO_INDEX:
         return []
@@ -170,16 +194,8 @@ def _guide(records: list[bytes], index: int, codec: str, book: _Book) -> list[tu
             continue
         target = book.target(position) if position >= 0 else ""
         if target:
-            out.append((kind.lower(), _whole_file(target, position, book)))
+            out.append((kind.lower(), book.whole_file(target, position)))
     return out
-
-
-def _whole_file(target: str, position: int, book: _Book) -> str:
-    """A position at the start of a part's first fragment names the whole part."""
-    number, _offset = book.locate(position)
-    starts = {f.insert_at for f in book.frags}
-    first = min((s for s in starts if book.locate(s)[0] == number), default=-1)
-    return target.partition("#")[0] if position == first else target
 
 
 def kf8_documents(records: list[bytes], base: int, text: bytes, codec: str
@@ -193,7 +209,7 @@ def kf8_documents(records: list[bytes], base: int, text: bytes, codec: str
         if flows:
             text = text[flows[0][0]:flows[0][1]]
     frags = fragments(records, base + indexes.fragments, codec)
-    book = _Book(parts(text, records, base + indexes.skeletons, base + indexes.fragments,
+    book = PositionedParts(parts(text, records, base + indexes.skeletons, base + indexes.fragments,
                        codec), frags)
     points: list[TocPoint] = []
     if indexes.ncx != NO_INDEX:
@@ -202,7 +218,7 @@ def kf8_documents(records: list[bytes], base: int, text: bytes, codec: str
     for point in points:
         target = book.target(point.position)
         if target:
-            path, _, fragment = _whole_file(target, point.position, book).partition("#")
+            path, _, fragment = book.whole_file(target, point.position).partition("#")
             entries.append(TocEntry(point.title, path, fragment, point.depth))
     guide = _guide(records, base + indexes.guide, codec, book)
     book.rewrite_links()
@@ -217,7 +233,8 @@ def _restore_epub_types(body: etree._Element) -> None:
 
 
 def kf8_sections(documents: list[tuple[str, bytes]], entries: list[TocEntry],
-                 guide: list[tuple[str, str]], options: ReadOptions) -> list[Section]:
+                 guide: list[tuple[str, str]], options: ReadOptions,
+                 parse: Callable[[bytes], etree._Element] = parse_document) -> list[Section]:
     """Sections of the book, as the EPUB reader makes them from its spine documents."""
     spine = frozenset(name for name, _markup in documents)
     by_path: dict[str, list[TocEntry]] = {}
@@ -226,7 +243,7 @@ def kf8_sections(documents: list[tuple[str, bytes]], entries: list[TocEntry],
     docs: list[Document] = []
     trees: dict[str, etree._Element] = {}
     for name, markup in documents:
-        root = parse_document(markup)
+        root = parse(markup)
         check_nesting(root, f"the book's file {name}")
         body = body_of(root)
         _restore_epub_types(body)

@@ -25,12 +25,13 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from ..errors import BookError
-from .chapters import sections_to_chapters
+from .chapters import Section, sections_to_chapters
 from .cover_check import cover_problem, image_kind_and_size
 from .htmlbook import html_book
 from .kf8 import Kf8FormatError
 from .kf8book import kf8_documents, kf8_sections
 from .limits import MAX_DOCUMENT_BYTES, MAX_FILE_BYTES, check_nesting
+from .mobi6book import mobi6_sections
 from .model import Book, Cover, Metadata
 from .options import DEFAULT_OPTIONS, ReadOptions
 
@@ -204,10 +205,9 @@ def read_mobi(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
         if joint is not None and 0 < joint < len(records):  # a joint file: read its KF8 half
             base, header = joint, _Header(records[joint])
         text = _text(records, base, header)
-        kf8 = _kf8_book(records, base, header, text, path, options) \
-            if header.version >= 8 else None
-        if kf8 is not None:
-            return kf8
+        sectioned = _sectioned_book(records, base, header, text, path, options)
+        if sectioned is not None:
+            return sectioned
         html = text[:header.text_length].decode(header.codec, "replace")
     except (MobiFormatError, struct.error, IndexError) as exc:
         book = _calibre(path, options)
@@ -247,14 +247,20 @@ def _html_book(records: list[bytes], base: int, header: _Header, html: str, path
     return Book(book.metadata, book.chapters, cover, book.source_format, notes)
 
 
-def _kf8_book(records: list[bytes], base: int, header: _Header, text: bytes, path: Path,
-              options: ReadOptions) -> Book | None:
-    """The KF8 book in its own files and chapters; None if its tables cannot be read
-    (then it is read as one HTML page, cut at its headings)."""
+def _sectioned_book(records: list[bytes], base: int, header: _Header, text: bytes,
+                    path: Path, options: ReadOptions) -> Book | None:
+    """The book in its own files and TOC chapters; None if it has no TOC (a MOBI 6 book)
+    or its tables cannot be read (then it is read as one HTML page, cut at headings)."""
     try:
-        documents, entries, guide = kf8_documents(records, base, text, header.codec)
-        sections = kf8_sections(documents, entries, guide, options)
+        if header.version >= 8:
+            documents, entries, guide = kf8_documents(records, base, text, header.codec)
+            sections: list[Section] | None = kf8_sections(documents, entries, guide, options)
+        else:
+            sections = mobi6_sections(records[base], records, text[:header.text_length],
+                                      header.codec, options)
     except (Kf8FormatError, struct.error, IndexError):
+        return None
+    if sections is None:
         return None
     first = _Header(records[0])
     metadata = Metadata(title=header.text(_EXTH_TITLE) or first.text(_EXTH_TITLE) or path.stem,
@@ -265,7 +271,8 @@ def _kf8_book(records: list[bytes], base: int, header: _Header, text: bytes, pat
     if not chapters:
         raise BookError("this book has no readable text", path)
     cover, notes = _cover(records, header, base)
-    return Book(metadata, chapters, cover, "azw3", notes)
+    kind = "azw3" if base or header.version >= 8 else "mobi"
+    return Book(metadata, chapters, cover, kind, notes)
 
 
 def _calibre(path: Path, options: ReadOptions) -> Book | None:
