@@ -57,6 +57,7 @@ _PERCENT = re.compile(r"(\d)\s?%")
 _AMPERSAND = re.compile(r"\s*&\s*")
 _ETC_AMPERSAND = re.compile(r"&\s?c\b\.?")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
+_TITLE_AFTER_V = re.compile(r"\.\s?[^\W\d_]{1,3}\.")
 
 
 def word_before(text: str, start: int) -> str:
@@ -234,12 +235,14 @@ def numbered(nouns: str, say: Callable[[re.Match[str], str, int], str], digits: 
 def regnal(upper: str, lower: str, say: Callable[[re.Match[str], str, int], str],
            not_names: frozenset[str], name: str = "", tail: str = r"(?![\w'-]|\.\w)") -> Pass:
     """A ruler's numeral after the name ("Louis XIV", "Felipe II"); ``say(match, name,
-    value)``. Words that number things ("Chapitre", "Tomo") are no names."""
+    value)``. Words that number things ("Chapitre", "Tomo") are no names, and a "V."
+    before another abbreviation is a title ("Como V. E. sabe": "vuestra excelencia")."""
     pattern = re.compile(rf"\b({name or f'[{upper}][{lower}]+'}) ([IVX]+){tail}")
 
     def one(match: re.Match[str]) -> str:
         value = roman_to_int(match.group(2))
-        if not value or match.group(1) in not_names:
+        if not value or match.group(1) in not_names or match.group(2) == "V" \
+                and _TITLE_AFTER_V.match(match.string, match.end(2)):
             return match.group(0)
         return say(match, match.group(1), value)
     return Pass(lambda text: pattern.sub(one, text), any_of("IVX"))
