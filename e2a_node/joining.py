@@ -25,7 +25,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiohttp
 
@@ -93,16 +93,17 @@ class FarmFinder:
     """Finds the farm to work for; holds the mDNS browser for the node's whole run.
 
     ``on_problem(why)`` hears of every farm passed over (the tray shows the last one);
-    ``on_offer(offer | None)`` is called (on the worker's loop) when a stranger is
-    offered or the offer is withdrawn; ``answer`` takes the person's reply from any
-    thread. ``prompt``, for a person at a terminal, is used only while the node is
-    paired with no farm at all (there is no work to hold up then).
+    ``on_offer(offers)`` is called (on the worker's loop) with every stranger on offer
+    whenever one is offered or withdrawn (two farms on the network are both offered);
+    ``answer`` takes the person's reply from any thread. ``prompt``, for a person at a
+    terminal, is used only while the node is paired with no farm at all (there is no
+    work to hold up then).
     """
 
     def __init__(self, identity: NodeIdentity, trust: TrustStore, *, url: str | None = None,
                  code: str | None = None, farm_name: str | None = None,
                  mdns_interfaces: list[str] | None = None, prompt: CodePrompt | None = None,
-                 on_offer: Callable[[FarmOffer | None], None] | None = None,
+                 on_offer: Callable[[tuple[FarmOffer, ...]], None] | None = None,
                  on_problem: Callable[[str], None] = lambda _why: None) -> None:
         self.identity, self.trust = identity, trust
         self._on_problem = on_problem
@@ -115,7 +116,7 @@ class FarmFinder:
         self._code_refused: set[str] = set()  # URLs that refused the --code
         self._declined: set[str] = set()  # fingerprints the person said "not now" to
         self._preferred = ""  # the fingerprint of the farm last joined
-        self._offer: FarmOffer | None = None
+        self._offers: dict[str, FarmOffer] = {}  # fingerprint → offer, oldest first
         self._answers: dict[str, str | None] = {}  # fingerprint → code (None: declined)
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -145,8 +146,8 @@ class FarmFinder:
             loop.call_soon_threadsafe(self._poked.set)
 
     @property
-    def offer(self) -> FarmOffer | None:
-        return self._offer
+    def offers(self) -> tuple[FarmOffer, ...]:
+        return tuple(self._offers.values())
 
     # -- on the worker's loop ---------------------------------------------------------
 
@@ -154,7 +155,7 @@ class FarmFinder:
         if self._browser is not None:
             await self._browser.async_close()
             self._browser = None
-        self._set_offer(None)
+        self._set_offers([])
 
     def pass_over(self, url: str, why: str, seconds: float = PASS_OVER_S) -> None:
         """Leave an address alone for a while; say so (once, while nothing else is said)."""
@@ -258,28 +259,29 @@ class FarmFinder:
             for fingerprint, code in answers.items():
                 if code is None:
                     self._declined.add(fingerprint)
-        if any(code is None for code in answers.values()) and self._offer is not None \
-                and self._offer.fingerprint in self._declined:
-            self._set_offer(None)
         out = []
         for fingerprint, code in answers.items():
             advert = next((a for a in adverts if a.fingerprint == fingerprint
                            and a.protocol == PROTOCOL_VERSION), None)
+            offer = self._offers.get(fingerprint)
             if code and advert is not None:
                 out.append((advert, code))
-            elif code and self._offer is not None and self._offer.fingerprint == fingerprint:
-                self._set_offer(None)  # it left the network while the code was typed
+                if offer is not None and offer.wrong_code:  # a new code: not refused yet
+                    self._put_offer(replace(offer, wrong_code=False))
+            else:  # "not now", or it left the network while the code was typed
+                self._drop_offer(fingerprint)
         return out
 
     async def _async_offer(self, session: aiohttp.ClientSession, strangers: list[FarmAdvert],
                            paired_any: bool) -> JoinedFarm | None:
-        """Offer the first stranger not declined; a terminal is asked only when unpaired."""
+        """Offer every stranger not declined; a terminal is asked (for the first) only when
+        unpaired."""
         with self._lock:
             declined = set(self._declined)
         open_ = [a for a in strangers if a.fingerprint not in declined]
-        current = self._offer
-        if current is not None and all(a.fingerprint != current.fingerprint for a in open_):
-            self._set_offer(None)  # it left the network, or was declined
+        here = {a.fingerprint for a in open_}
+        # Those that left the network, or were declined, are no longer on offer.
+        self._set_offers([o for o in self._offers.values() if o.fingerprint in here])
         if not open_:
             return None
         first = open_[0]
@@ -290,8 +292,10 @@ class FarmFinder:
                 return None
             return await self._async_try(session, first, code)
         if self._on_offer is not None:
-            if self._offer is None:
-                self._set_offer(FarmOffer(first.name, first.fingerprint, first.url))
+            # One on offer keeps its entry (and a refused code's mark); all told at once.
+            self._set_offers([*self._offers.values(), *(
+                FarmOffer(a.name, a.fingerprint, a.url) for a in open_
+                if a.fingerprint not in self._offers)])
             return None
         if self._code is None:  # with a code, the farm it belongs to is still awaited
             self._say(f"found farm '{farm_label(first.name, first.fingerprint)}' at "
@@ -299,14 +303,24 @@ class FarmFinder:
                       "with --code CODE (the code its desktop shows)")
         return None
 
-    def _set_offer(self, offer: FarmOffer | None) -> None:
-        if offer == self._offer:
+    def _set_offers(self, offers: list[FarmOffer]) -> None:
+        """The strangers on offer now; the tray hears of every change."""
+        new = {offer.fingerprint: offer for offer in offers}
+        if list(new.values()) == list(self._offers.values()):
             return
-        self._offer = offer
-        if offer is not None:
-            log.info("farm '%s' at %s can be joined with its code", offer.label, offer.url)
+        for offer in new.values():
+            if offer.fingerprint not in self._offers:
+                log.info("farm '%s' at %s can be joined with its code", offer.label, offer.url)
+        self._offers = new
         if self._on_offer is not None:
-            self._on_offer(offer)
+            self._on_offer(tuple(new.values()))
+
+    def _put_offer(self, offer: FarmOffer) -> None:
+        """Offer a farm, or change its offer in place (a wrong code typed for it)."""
+        self._set_offers([*{**self._offers, offer.fingerprint: offer}.values()])
+
+    def _drop_offer(self, fingerprint: str) -> None:
+        self._set_offers([o for o in self._offers.values() if o.fingerprint != fingerprint])
 
     # -- joining ----------------------------------------------------------------------
 
@@ -361,15 +375,15 @@ class FarmFinder:
         client.secret = trusted.secret
         client.pin(trusted.certificate)
         self._preferred = hello.fingerprint
-        if self._offer is not None and self._offer.fingerprint == hello.fingerprint:
-            self._set_offer(None)
+        self._drop_offer(hello.fingerprint)
         return JoinedFarm(client, hello.name, hello.fingerprint)
 
     async def _async_pair(self, client: CoordinatorClient, name: str, fingerprint: str,
                           code: str | None) -> TrustedCoordinator:
         label = farm_label(name, fingerprint)
-        if not code and self.url and self._offer is None and self._on_offer is not None:
-            self._set_offer(FarmOffer(name, fingerprint, client.base_url))
+        if not code and self.url and fingerprint not in self._offers \
+                and self._on_offer is not None:
+            self._put_offer(FarmOffer(name, fingerprint, client.base_url))
         if not code and self.url:
             with self._lock:
                 code = self._answers.pop(fingerprint, None)
@@ -392,7 +406,7 @@ class FarmFinder:
                             exc.reason, "" if self.url else "; trying the other farms")
             else:
                 log.warning("farm '%s' refused the code typed for it: %s", label, exc.reason)
-                self._set_offer(FarmOffer(name, fingerprint, client.base_url, wrong_code=True))
+                self._put_offer(FarmOffer(name, fingerprint, client.base_url, wrong_code=True))
             raise WrongCode(exc.reason) from None
         if paired.fingerprint != fingerprint:
             raise RequestRefused(409, "the coordinator changed its key during pairing")

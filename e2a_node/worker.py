@@ -138,7 +138,7 @@ class NodeWorker:
                  engine_factory: Callable[[EngineSettings], Engine] | None = None,
                  on_state: Callable[[NodeSnapshot], None] | None = None,
                  link: FarmLink | None = None, identity: NodeIdentity | None = None,
-                 on_offer: Callable[[FarmOffer | None], None] | None = None) -> None:
+                 on_offer: Callable[[tuple[FarmOffer, ...]], None] | None = None) -> None:
         self.config = config
         paths = config.paths
         self.identity = identity or NodeIdentity.load(paths.node_dir, config.name)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from ..autostart import Autostart
@@ -46,7 +47,7 @@ class TrayIcon(QObject):
         self.icon = QSystemTrayIcon(icon_for(controller.view.look))
         self.icon.setContextMenu(controller.menu)
         self.icon.activated.connect(self._on_activated)
-        self.icon.messageClicked.connect(controller.open_pairing)
+        self.icon.messageClicked.connect(self._on_message_clicked)
         controller.view_changed.connect(self._show)
         controller.offer_news.connect(self._on_offer)
         self._show(controller.view)
@@ -63,13 +64,29 @@ class TrayIcon(QObject):
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason is QSystemTrayIcon.ActivationReason.Trigger and self.controller.offer:
-            self.controller.open_pairing()
+            self._on_message_clicked()
 
-    def _on_offer(self, farm: str) -> None:
-        if farm and QSystemTrayIcon.supportsMessages():
-            self.icon.showMessage("An e2a farm is on your network",
-                                  f"{farm} can use this PC to speak audiobooks while you are "
-                                  "away. Click to join.", icon_for(Look.READY), 30_000)
+    def _on_message_clicked(self) -> None:
+        """One farm on offer: its code dialog. Several: the menu, an entry for each."""
+        if len(self.controller.offers) == 1:
+            self.controller.open_pairing()
+        elif self.controller.offers:
+            self.controller.menu.popup(QCursor.pos())
+
+    def _on_offer(self, _farm: str) -> None:
+        """A notification naming every farm on offer (a second one replaces the first)."""
+        labels = [offer.label for offer in self.controller.offers]
+        if not labels or not QSystemTrayIcon.supportsMessages():
+            return
+        if len(labels) == 1:
+            title, text = ("An e2a farm is on your network",
+                           f"{labels[0]} can use this PC to speak audiobooks while you are "
+                           "away. Click to join.")
+        else:
+            title, text = (f"{len(labels)} e2a farms are on your network",
+                           f"{', '.join(labels[:-1])} and {labels[-1]} can use this PC to "
+                           "speak audiobooks while you are away. Click to choose one.")
+        self.icon.showMessage(title, text, icon_for(Look.READY), 30_000)
 
 
 class TrayApp:

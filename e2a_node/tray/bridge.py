@@ -29,13 +29,14 @@ class NodeBridge(QObject):
 
     Signals:
         state_changed(NodeSnapshot): the worker's state changed.
-        offer_changed(FarmOffer | None): a farm this PC is not paired with can be joined
-            (answer with ``answer_offer``; the worker does not wait for it), or no longer.
+        offers_changed(tuple[FarmOffer, ...]): the farms this PC is not paired with that
+            can be joined now, every one of them (answer with ``answer_offer``; the worker
+            does not wait for it); empty when none is.
         ended(object): the worker has stopped; carries the error, or None.
     """
 
     state_changed = Signal(object)
-    offer_changed = Signal(object)
+    offers_changed = Signal(object)
     ended = Signal(object)
 
     def __init__(self, config: NodeConfig,
@@ -43,7 +44,7 @@ class NodeBridge(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.worker = NodeWorker(config, engine_factory=engine_factory, on_state=self._forward,
-                                 on_offer=self.offer_changed.emit)
+                                 on_offer=self.offers_changed.emit)
         # Background work on someone's PC: the voice yields the CPU to whatever they run.
         self.runner = NodeRunner(self.worker, name="e2a-tray-node", on_exit=self.ended.emit,
                                  nice=TRAY_NODE_NICE)

@@ -26,6 +26,9 @@ from .prefs import PrefsStore, TrayPrefs
 from .status import Look, TrayView, describe
 
 IDLE_POLL_MS = 1000
+MAX_OFFERS_SHOWN = 4
+"""Farms offered at once in the menu (a home has one or two; a flood of adverts is not
+worth a menu as long as the screen)."""
 """How often the idle rule is checked: work stops within this (plus a sentence) of a return."""
 
 _JOINED = (NodeStatus.JOINED, NodeStatus.READY, NodeStatus.IDLE, NodeStatus.LOADING,
@@ -37,15 +40,14 @@ class TrayController(QObject):
 
     Signals:
         view_changed(TrayView): the icon, headline or detail changed.
-        offer_changed(str): a farm can be joined, by its label ("" when none). The node
-            never waits for the answer: it goes on working for its own farms.
-        offer_news(str): a farm is offered for the first time in this run (the tray's
-            notification: not again each time the node's own farm closes).
+        offer_news(str): a farm is offered for the first time in this run, by its label
+            (the tray's notification: not again each time the node's own farm closes).
+            Every farm on offer has its "Join the farm …" entry; the node never waits
+            for an answer: it goes on working for its own farms.
         quit_requested(): the person chose Quit.
     """
 
     view_changed = Signal(object)
-    offer_changed = Signal(str)
     offer_news = Signal(str)
     quit_requested = Signal()
 
@@ -63,7 +65,7 @@ class TrayController(QObject):
         self.paused_by_person = False
         self.verdict: IdleVerdict | None = None
         self.units_today = prefs.units_today()
-        self.offer: FarmOffer | None = None
+        self.offers: tuple[FarmOffer, ...] = ()
         self.dialog: PairingDialog | None = None
         self._farms: FarmsDialog | None = None
         self.log_message: QMessageBox | None = None
@@ -77,7 +79,7 @@ class TrayController(QObject):
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._on_tick)
         bridge.state_changed.connect(self._on_state)
-        bridge.offer_changed.connect(self._on_offer)
+        bridge.offers_changed.connect(self._on_offers)
         bridge.ended.connect(self._on_ended)
         self._apply_prefs(self.prefs)
 
@@ -98,8 +100,12 @@ class TrayController(QObject):
         self.header.setFont(bold)
         self.detail = self._action("")
         self.detail.setEnabled(False)
-        self.join = self._action("", lambda: self.open_pairing())
-        self.join.setVisible(False)
+        # One entry per farm on offer (two farms at home are both offered), up to a few.
+        self.joins = [self._action("", lambda _=False, i=i: self._join(i))
+                      for i in range(MAX_OFFERS_SHOWN)]
+        for action in self.joins:
+            action.setVisible(False)
+        self.join = self.joins[0]
         self.pause = self._action("Pause", self._on_pause_clicked)
         self.idle_only = self._action("", self._on_idle_only, checkable=True)
         self.use_gpu = self._action("Use the GPU" if self.gpu else "Use the GPU (none found)",
@@ -125,7 +131,8 @@ class TrayController(QObject):
         menu = QMenu()
         menu.addActions([self.header, self.detail])
         menu.addSeparator()
-        menu.addActions([self.join, self.pause, self.idle_only, self.use_gpu, self.get_voices])
+        menu.addActions([*self.joins, self.pause, self.idle_only, self.use_gpu,
+                         self.get_voices])
         self.threads_menu = menu.addMenu("CPU threads")
         self.threads_menu.addActions(self.threads.actions())
         menu.addSeparator()
@@ -262,9 +269,11 @@ class TrayController(QObject):
                         waiting_reason=waiting, units_today=self.units_today)
         if self.verdict is not None and not self.verdict.known and not self.paused_by_person:
             view = TrayView(view.look, view.headline, self.verdict.reason)
-        if self.offer is not None and view.look is Look.NO_FARM and not self.paused_by_person:
+        if self.offers and view.look is Look.NO_FARM and not self.paused_by_person:
             # Not "joins by itself": this farm needs its code first.
-            view = TrayView(view.look, f"Farm {self.offer.label} can be joined",
+            head = (f"Farm {self.offers[0].label} can be joined" if len(self.offers) == 1
+                    else f"{len(self.offers)} farms can be joined")
+            view = TrayView(view.look, head,
                             "Choose “Join the farm…” and enter the code shown on that PC")
         self.header.setText(view.headline)
         self.detail.setText(view.detail)
@@ -275,34 +284,48 @@ class TrayController(QObject):
 
     # -- pairing --------------------------------------------------------------------------
 
-    def _on_offer(self, offer: FarmOffer | None) -> None:
-        """A farm can be joined (or no longer): a menu entry and a notification, no wait."""
-        dialog = self.dialog
-        if dialog is not None and offer is not None and \
-                offer.fingerprint == dialog.offer.fingerprint:
-            if offer.wrong_code:
-                dialog.refused()
-            return
-        if offer is None and dialog is not None:
-            return  # the dialog's farm was joined (or left): the dialog closes itself
-        self.offer = offer
-        self.join.setText(f"Join the farm “{offer.label}”…" if offer else "")
-        self.join.setVisible(offer is not None)
-        self.offer_changed.emit(offer.label if offer else "")
-        if offer is not None and offer.fingerprint not in self._announced:
-            self._announced.add(offer.fingerprint)
-            self.offer_news.emit(offer.label)
-        self._refresh()
-        if offer is not None and offer.wrong_code:  # the dialog was closed while checked
-            self.open_pairing()
-            if self.dialog is not None:
-                self.dialog.refused()
+    @property
+    def offer(self) -> FarmOffer | None:
+        """The first farm on offer (what a click on the tray icon opens)."""
+        return self.offers[0] if self.offers else None
 
-    def open_pairing(self, parent: QWidget | None = None) -> PairingDialog | None:
-        """Open the code dialog for the farm on offer (the notification's or menu's click)."""
-        offer = self.offer
+    def _on_offers(self, offers: tuple[FarmOffer, ...]) -> None:
+        """The farms that can be joined now: a menu entry each and a notification for a new
+        one, never a wait. A code refused shows in its dialog (reopened if it was closed)."""
+        before = {offer.fingerprint: offer for offer in self.offers}
+        self.offers = offers
+        for action, offer in zip(self.joins, [*offers, *[None] * len(self.joins)],
+                                 strict=False):
+            action.setText(f"Join the farm “{offer.label}”…" if offer else "")
+            action.setVisible(offer is not None)
+        for offer in offers:
+            if offer.fingerprint not in self._announced:
+                self._announced.add(offer.fingerprint)
+                self.offer_news.emit(offer.label)
+        self._refresh()
+        for offer in offers:
+            if offer.wrong_code and before.get(offer.fingerprint) != offer:
+                dialog = self.open_pairing(offer=offer)
+                if dialog is not None:
+                    dialog.refused()
+
+    def _join(self, index: int) -> None:
+        if index < len(self.offers):
+            self.open_pairing(offer=self.offers[index])
+
+    def open_pairing(self, parent: QWidget | None = None,
+                     offer: FarmOffer | None = None) -> PairingDialog | None:
+        """Open the code dialog for a farm on offer (the first unless named): the
+        notification's or a menu entry's click. One dialog at a time: another farm's
+        closes, without passing that farm over."""
+        offer = offer or self.offer
         if offer is None:
             return None
+        if self.dialog is not None and self.dialog.offer.fingerprint != offer.fingerprint:
+            old, self.dialog = self.dialog, None
+            old.finished.disconnect(self._on_dialog_finished)
+            old.close()
+            old.deleteLater()
         if self.dialog is None:
             self.dialog = PairingDialog(offer, parent)
             self.dialog.code_entered.connect(
@@ -320,10 +343,9 @@ class TrayController(QObject):
         dialog.deleteLater()
         if result != PairingDialog.DialogCode.Accepted:
             self.bridge.answer_offer(dialog.offer, None)  # not now: passed over this run
-        self.offer = None
-        self.join.setVisible(False)
-        self.offer_changed.emit("")
-        self._refresh()
+        # Joined, or passed over: its entry goes now (the worker says so a moment later).
+        self._on_offers(tuple(o for o in self.offers
+                              if o.fingerprint != dialog.offer.fingerprint))
 
     def open_farms(self, parent: QWidget | None = None) -> FarmsDialog:
         if self._farms is None:

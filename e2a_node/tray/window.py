@@ -67,8 +67,10 @@ class FallbackWindow(QWidget):
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setStyleSheet("color: #555")
-        self.join = _button(controller.join)
-        self.join.setStyleSheet("font-weight: 600")
+        self.joins = [_button(action) for action in controller.joins]  # a farm on offer each
+        for button in self.joins:
+            button.setStyleSheet("font-weight: 600")
+        self.join = self.joins[0]
         self.pause = _button(controller.pause)
         self.idle_only = _checkbox(controller.idle_only)
         self.use_gpu = _checkbox(controller.use_gpu)
@@ -107,7 +109,8 @@ class FallbackWindow(QWidget):
         buttons.addWidget(_button(c.quit))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.join)
+        for button in self.joins:
+            layout.addWidget(button)
         layout.addWidget(self.pause)
         layout.addLayout(grid)
         layout.addLayout(buttons)

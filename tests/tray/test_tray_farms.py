@@ -223,7 +223,39 @@ def test_a_farm_on_offer_is_announced_once_per_run(make_tray: TrayFactory) -> No
     news: list[str] = []
     tray.controller.offer_news.connect(news.append)
     stranger = FarmOffer("vm", "3f9c2a71d04be815", "https://127.0.0.1:1")
-    for offer in (stranger, None, stranger):
-        tray.bridge.offer_changed.emit(offer)
+    for offers in ((stranger,), (), (stranger,)):
+        tray.bridge.offers_changed.emit(offers)
     assert news == [stranger.label]
     assert tray.controller.join.isVisible()
+
+
+def test_two_unknown_farms_are_both_offered_and_neither_waited_on(
+        qtbot: QtBot, make_tray: TrayFactory) -> None:
+    """D7: with two farms on the network that this PC is not paired with, the tray
+    offered only the first; both get a menu entry, a button and a notification."""
+    from e2a_node.joining import FarmOffer
+
+    tray = make_tray(url="http://127.0.0.1:9", start=False)
+    news: list[str] = []
+    tray.controller.offer_news.connect(news.append)
+    study = FarmOffer("study", "3f9c2a71d04be815", "https://127.0.0.1:1")
+    attic = FarmOffer("attic", "9a0b1c2d3e4f5061", "https://127.0.0.1:2")
+    window = tray.window
+    assert window is not None
+    tray.bridge.offers_changed.emit((study, attic))
+    entries = [a.text() for a in tray.controller.menu.actions() if a.isVisible()
+               and a.text().startswith("Join the farm")]
+    assert entries == [f"Join the farm “{study.label}”…", f"Join the farm “{attic.label}”…"]
+    assert [b.text() for b in window.joins if not b.isHidden()] == entries
+    assert news == [study.label, attic.label]
+    assert tray.controller.dialog is None  # offered, never a modal wait
+    assert tray.controller.header.text() == "2 farms can be joined"
+    qtbot.mouseClick(window.joins[1], Qt.MouseButton.LeftButton)
+    dialog = tray.controller.dialog
+    assert dialog is not None and dialog.offer == attic
+    tray.bridge.offers_changed.emit((attic,))  # the study farm left the network
+    assert [b.text() for b in window.joins if not b.isHidden()] == \
+        [f"Join the farm “{attic.label}”…"]
+    assert tray.controller.dialog is dialog
+    dialog.reject()  # "not now": that farm is passed over in this run
+    assert all(b.isHidden() for b in window.joins)
