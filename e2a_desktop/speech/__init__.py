@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from e2a_node import language_tags
+
 from .dutch import DUTCH
 from .english import say_english
 from .french import FRENCH
@@ -33,11 +35,10 @@ def front_end(language: str) -> Callable[[str], str] | None:
     """The paragraph-to-speech function of a language ("en_GB", "en-US", "en"); None: as is.
 
     A region with its own forms has its own ("pt_BR": "dezesseis"); others share the
-    language's ("pt_PT", "pt")."""
-    parts = language.replace("_", "-").split("-")
-    primary = parts[0].lower()
-    regional = _FRONT_ENDS.get(f"{primary}-{parts[1].upper()}") if len(parts) > 1 else None
-    return regional or _FRONT_ENDS.get(primary)
+    language's ("pt_PT", "pt", "por"). Tags are read as everywhere else in e2a."""
+    code = language_tags.primary(language)
+    where = language_tags.region(language)
+    return (_FRONT_ENDS.get(f"{code}-{where}") if where else None) or _FRONT_ENDS.get(code)
 
 
 def spoken_paragraph(paragraph: str, language: str) -> str:

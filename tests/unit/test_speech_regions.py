@@ -35,3 +35,10 @@ def test_a_region_without_forms_of_its_own_shares_the_language_s_front_end() -> 
     assert front_end("pt_BR") is not front_end("pt_PT")
     assert spoken_text("Tinha 16 anos.\n\nE 19 primos.", "pt_BR") == \
         "Tinha dezesseis anos.\n\nE dezenove primos."
+
+
+def test_tags_are_read_as_everywhere_else_in_e2a() -> None:
+    """ISO 639-2 codes from older EPUBs and any spelling of a region choose the same."""
+    assert front_end("por-BR") is front_end("pt_BR")
+    assert front_end("fra") is front_end("fr")
+    assert front_end("multi") is None
