@@ -25,7 +25,7 @@ import aiohttp
 import pytest
 
 from e2a_desktop.plan import PlanSettings, plan_book
-from e2a_node.client import CoordinatorClient, CoordinatorGone
+from e2a_node.client import CoordinatorClient, CoordinatorGone, Unauthorized
 from e2a_node.protocol import Capabilities
 from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
@@ -150,7 +150,7 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
     proc, port = start_coordinator(tmp / "coord", 200, 6000, 150, 30.0, RATE)
     profiler = await _profile(proc.pid, tmp.name, seconds)
     lease_ms: list[float] = []
-    uploaded = dropped = 0
+    uploaded = dropped = replays = 0
     caps = Capabilities("bench", "cpu", {"piper": ["en_US-joe-medium"]})
     rng = random.Random(7)
     try:
@@ -158,7 +158,7 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
         pairing = asyncio.Lock()
         async with aiohttp.ClientSession(connector=connector) as session:
             async def one(i: int) -> None:
-                nonlocal uploaded, dropped
+                nonlocal uploaded, dropped, replays
                 client = CoordinatorClient(session, f"https://127.0.0.1:{port}",
                                            f"node-cap{i:05d}")
                 async with pairing:  # one at a time: pairing is throttled, not measured
@@ -189,6 +189,9 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
                     except CoordinatorGone:  # a reset connection: a real node asks again
                         dropped += 1
                         await asyncio.sleep(0.1)
+                    except Unauthorized:  # an upload sent again after its connection closed
+                        replays += 1  # (its nonce was seen: refused as a replay)
+                        await asyncio.sleep(0.1)
 
             t0 = time.monotonic()
             root = Path(__file__).resolve().parents[2]
@@ -206,7 +209,7 @@ async def _capacity(tmp: Path, clients: int, seconds: float,
     probe_ms = sorted(json.loads(probe_out))
     return {**_percentiles("", lease_ms), **_percentiles("probe_", probe_ms),
             "probes": len(probe_ms), "leases": len(lease_ms), "mb": uploaded / 1e6,
-            "dropped": dropped,
+            "dropped": dropped, "replays": replays,
             "wall": wall, "load": load}
 
 
@@ -264,7 +267,8 @@ def test_coordinator_capacity(tmp_path: Path) -> None:
                   f"node on its own): p50 {f['probe_p50']:.1f} ms, p95 {f['probe_p95']:.1f} "
                   f"ms, p99 {f['probe_p99']:.1f} ms; inside the 200: p50 {f['p50']:.1f} ms, "
                   f"p99 {f['p99']:.1f} ms; uploads {f['mb'] / f['wall']:.1f} MB/s; "
-                  f"requests that found the connection closed: {f['dropped']:.0f}")
+                  f"requests that found the connection closed: {f['dropped']:.0f}, "
+                  f"refused as replays: {f['replays']:.0f}")
         p99 = sorted(f["probe_p99"] for f in found)
         print(f"    probe p99 over the runs: {p99[0]:.1f}-{p99[-1]:.1f} ms (spread "
               f"{p99[-1] - p99[0]:.1f} ms; target < 50 ms in each)")
