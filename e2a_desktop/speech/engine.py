@@ -24,6 +24,7 @@ from .passes import (
     opens_sentence,
     say_amount,
     say_numbers,
+    substitute,
     tidy,
 )
 
@@ -95,12 +96,7 @@ def sub(pattern: re.Pattern[str], replacement: Replacement, needs: Needs | None 
 def abbreviations(*rules: tuple[str, Replacement]) -> Pass:
     """A language's table of abbreviations, (pattern, what is said), tried in order."""
     table = tuple((re.compile(pattern), said) for pattern, said in rules)
-
-    def apply(text: str) -> str:
-        for pattern, said in table:
-            text = pattern.sub(said, text)
-        return text
-    return Pass(apply)
+    return Pass(lambda text: substitute(text, table))
 
 
 def said(word: str, language: str) -> Replacement:

@@ -1,9 +1,10 @@
-"""Passes shared by the front ends of languages that write a decimal comma.
+"""The mechanics under the passes of languages that write a decimal comma.
 
-French, German and Spanish books write "3,5" for three and a half and group thousands
-with a point or a space ("1.000", "1 000"); the voice reads "1.000" as one point zero
-and cuts a sentence at every abbreviation's full stop. Each language's module keeps
-its own words and rules and calls these for the mechanics.
+French, German, Spanish, Italian, Portuguese and Dutch books write "3,5" for three and a
+half and group thousands with a point or a space ("1.000", "1 000"); the voice reads
+"1.000" as one point zero and cuts a sentence at every abbreviation's full stop. These
+functions read such numbers and sums and find where sentences open; engine.py builds
+the passes from them, and each language's module describes only its words and rules.
 """
 
 from __future__ import annotations
@@ -30,14 +31,6 @@ _DIGITS = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
 _POINTED = re.compile(r"(\d+)\.(\d+)")
 _POINT = {"fr": "point", "de": "Punkt", "es": "punto", "it": "punto", "pt": "ponto",
           "nl": "punt"}
-
-
-@dataclass(frozen=True)
-class Said:
-    """What a number became, and whether it stood where a sentence opens."""
-
-    words: str
-    opens: bool
 
 
 def opens_sentence(text: str, start: int, language: str) -> bool:
