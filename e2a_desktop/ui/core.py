@@ -107,7 +107,7 @@ class DesktopCore:
             self.tray.showMessage(title, text)
 
     def close(self) -> None:
-        self._awake.release()
+        self._awake.close()
         if self._playing is not None:
             self._playing.stop()
         self.host.stop()
