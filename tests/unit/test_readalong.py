@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import wave
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,7 +15,11 @@ from xml.etree import ElementTree
 
 import pytest
 
-from e2a_desktop.ebook.model import Cover, Metadata
+from e2a_desktop.audio.formats import FORMATS
+from e2a_desktop.convert import ConvertRequest, PreparedBook
+from e2a_desktop.ebook.model import Book, Chapter, Cover, Metadata
+from e2a_desktop.job import STORE_NAME
+from e2a_desktop.plan import PlannedUnit
 from e2a_desktop.readalong import (
     ReadAlongChapter,
     ReadAlongError,
@@ -24,8 +29,9 @@ from e2a_desktop.readalong import (
     readalong_path,
     timed_sentences,
     write_epub,
+    write_read_along,
 )
-from e2a_desktop.store import UnitRecord
+from e2a_desktop.store import JobStore, UnitRecord
 from e2a_desktop.subtitles import chapter_cues
 from e2a_node.settings import PauseSettings
 
@@ -169,3 +175,54 @@ def test_epubcheck_passes_the_package(tmp_path: Path) -> None:
                          timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "No errors or warnings detected" in out.stdout, out.stdout
+
+
+def _wav(path: Path, seconds: float, rate: int = 22050) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"\x00\x00" * int(seconds * rate))
+
+
+def _synthetic_job(tmp_path: Path) -> tuple[PreparedBook, Path]:
+    """A job of two spoken chapters, encoded as WAV (no EPUB audio: it must be re-encoded)."""
+    folder = tmp_path / "job"
+    folder.mkdir()
+    store = JobStore(folder / STORE_NAME)
+    plan = [PlannedUnit(0, 0, ("One", "It begins."), (True, True)),
+            PlannedUnit(1, 0, ("Two",), (True,)), PlannedUnit(1, 1, ("The end.",), (False,))]
+    store.initialise({"title": "Tiny"}, [("One", 14), ("Two", 11)], plan)
+    spans = [[(0.0, 0.4), (0.8, 1.5)], [(0.0, 0.5)], [(0.1, 0.9)]]
+    for unit, unit_spans in zip(store.units(), spans, strict=True):
+        store.complete(unit.id, "node", f"{unit.id:06d}.wav", unit_spans[-1][1], unit_spans, 0)
+    store.close()
+    _wav(folder / "chapters" / "000.wav", 1.5)
+    _wav(folder / "chapters" / "001.wav", 0.5 + 0.35 + 0.9)
+    book = Book(Metadata("Tiny", "Nobody", "en"),
+                [Chapter("One", "One\n\nIt begins."), Chapter("Two", "Two\n\nThe end.")])
+    output = tmp_path / "Tiny.wav"
+    request = ConvertRequest(tmp_path / "Tiny.epub", output, "wav")
+    return PreparedBook(request, book, (0, 1), FORMATS["wav"], (output,), ()), folder
+
+
+def test_a_synthetic_job_becomes_an_epub_with_its_audio_as_aac(tmp_path: Path) -> None:
+    prepared, folder = _synthetic_job(tmp_path)
+    target = write_read_along(prepared, folder)
+    assert target == tmp_path / "Tiny.readalong.epub"
+    with zipfile.ZipFile(target) as epub:
+        opf = epub.read("OEBPS/content.opf").decode()
+        smil = epub.read("OEBPS/chapter-002.smil").decode()
+        (tmp_path / "two.m4a").write_bytes(epub.read("OEBPS/audio/chapter-002.m4a"))
+    assert opf.count('media-type="audio/mp4"') == 2 and "audio/x-wav" not in opf
+    assert abs(audio_seconds(tmp_path / "two.m4a") - 1.75) < 0.1
+    assert 'clipBegin="0:00:00.950" clipEnd="0:00:01.750"' in smil  # 0.5 + 0.35 + 0.1
+
+
+def test_a_job_without_its_chapter_audio_names_the_file(tmp_path: Path) -> None:
+    prepared, folder = _synthetic_job(tmp_path)
+    (folder / "chapters" / "001.wav").unlink()
+    with pytest.raises(ReadAlongError, match="audio is missing from the work folder"):
+        write_read_along(prepared, folder)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job"]  # no EPUB, no .part
