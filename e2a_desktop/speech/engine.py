@@ -145,8 +145,8 @@ class Money:
     """What may follow a symbol's stop for it to end the sentence too ("" keeps none)."""
     before_first: bool = False
     case: Callable[[str, str, str], str] | None = None
-    """(amount as agreed, the currency's name, the word before) → the amount in the case
-    that word asks for (German "für einen Euro", "mit einer Mark")."""
+    """(amount as agreed, the currency's name, the text just before) → the amount in the
+    case the words before ask for (German "für einen Euro", "mit einer Mark")."""
 
 
 def money(language: str, spec: Money) -> Pass:
@@ -161,7 +161,7 @@ def money(language: str, spec: Money) -> Pass:
         currency = spec.currencies[symbol]
         agree = spec.agree
         if spec.case is not None:
-            case, before = spec.case, word_before(match.string, match.start())
+            case, before = spec.case, match.string[max(0, match.start() - 40):match.start()]
 
             def agree(said: str, feminine: bool) -> str:
                 return case(spec.agree(said, feminine), currency.one, before)

@@ -78,7 +78,8 @@ _CURRENCIES = {
 _MONEY = Money(_CURRENCIES, after=r"€|\$|£|DM\b|Pf\.|fl\.|Thlr\.|Tlr\.|Sgr\.|kr\.",
                before=r"€|\$|£|DM", cents_joiner="",
                agree=lambda said, fem: ("eine" if fem else "ein") if said == "eins" else said,
-               case=lambda said, noun, before: _one_in_case(before, noun) or said,
+               case=lambda said, noun, before: _one_in_case(before, noun) or said
+               if said in ("ein", "eine") else said,
                stop_ends_before=r"[ \"')]*$")
 _TIME = re.compile(r"(?<![\w.,:])(\d{1,2})(?:[.:](\d\d))?\s?Uhr\b|(?<![\w.,:])(\d{1,2}):(\d\d)"
                    r"(?![\d:])")
@@ -125,34 +126,47 @@ def _is_feminine(noun: str) -> bool:
 
 _DATIVE_ONLY = word_set("mit von bei zu nach aus seit außer gegenüber samt nebst")
 _ACCUSATIVE_ONLY = word_set("für gegen durch ohne um")
-_MASCULINE = word_set(
-    "Euro Dollar Taler Thaler Gulden Pfennig Kreuzer Groschen Heller Franken Rubel Schilling "
-    "Dukaten Tag Monat Abend Morgen Augenblick Moment Mann Sohn Bruder Freund Vater Onkel "
-    "Kilometer Meter Zentimeter Millimeter Zentner Schritt Fuß Zoll Brief Hund Wagen Stuhl "
-    "Tisch Becher Krug Sack Korb Schluck Bissen Blick Kuss Sommer Winter Herbst Frühling")
+_MONEY_NAMES = word_set("Euro Dollar Taler Thaler Gulden Pfennig Kreuzer Groschen Heller "
+                        "Franken Rubel Schilling Dukaten")
+_SPANS = word_set("Tag Monat Abend Morgen Augenblick Moment Sommer Winter Herbst Frühling")
+_MASCULINE = _MONEY_NAMES | _SPANS | word_set(
+    "Mann Sohn Bruder Freund Vater Onkel Kilometer Meter Zentimeter Millimeter Zentner "
+    "Schritt Fuß Zoll Brief Hund Wagen Stuhl Tisch Becher Krug Sack Korb Schluck Bissen "
+    "Blick Kuss")
 """Masculine nouns a "1" often counts: after "für" or "ohne" it is "einen" ("für einen
 Euro"); a noun not listed keeps "ein", right for the neuter ("für ein Jahr")."""
-_ONE_AFTER_PREPOSITION = re.compile(
-    rf"\b((?i:{'|'.join(_DATIVE_ONLY | _ACCUSATIVE_ONLY)}))\s+1\s+(?=([{_UPPER}]\w*))")
+_PRICE_VERBS = word_set("kostet kostete kosteten kosten zahlt zahlte zahlten bezahlt bezahlte "
+                        "bezahlten")
+"""A sum after these is what was paid: "Es kostete einen Taler"."""
+_SPAN_VERBS = word_set("dauert dauerte dauerten wartet wartete warteten bleibt blieb blieben")
+"""A span of time after these is how long: "Er wartete einen Tag"."""
+_ONE = re.compile(rf"(?<![\w.,-])1(?=\s+([{_UPPER}]\w*))")
+_LAST_WORDS = re.compile(r"((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*$")
+"""Up to three words before a number, with no mark between: a verb may stand two words
+before its object ("kostete damals einen Taler", "kostet es einen Euro")."""
 
 
-def _one_in_case(preposition: str, noun: str) -> str:
-    """ "1" between a preposition that takes one case and its noun: "mit einem Euro",
-    "mit einer Mark", "für einen Taler"; "" where the case is not sure ("um ein Uhr" is
-    a time, "in" takes either case)."""
-    preposition = preposition.lower()
-    if noun == "Uhr":
+def _one_in_case(before: str, noun: str) -> str:
+    """ "1" before its noun, in the case the words before ask for: "mit einem Euro", "mit
+    einer Mark", "für einen Taler", "kostete einen Taler", "wartete einen Tag"; "" where
+    the case is not sure ("um ein Uhr" is a time, "in" takes either case)."""
+    found = _LAST_WORDS.search(before)
+    if found is None or noun == "Uhr":
         return ""
-    if preposition in _DATIVE_ONLY:
+    words = found.group(1).lower().split()
+    if words[-1] in _DATIVE_ONLY:
         return "einer" if _is_feminine(noun) else "einem"
-    if preposition in _ACCUSATIVE_ONLY:
+    if words[-1] in _ACCUSATIVE_ONLY:
         return "eine" if _is_feminine(noun) else "einen" if noun in _MASCULINE else "ein"
+    if noun in _MONEY_NAMES and _PRICE_VERBS.intersection(words) \
+            or noun in _SPANS and _SPAN_VERBS.intersection(words):
+        return "einen"
     return ""
 
 
-def _one_after_preposition(match: re.Match[str]) -> str:
-    said = _one_in_case(match.group(1), match.group(2))
-    return f"{match.group(1)} {said} " if said else match.group(0)
+def _one(match: re.Match[str]) -> str:
+    text = match.string
+    return _one_in_case(text[max(0, match.start() - 40):match.start()], match.group(1)) or "1"
 
 
 def _agree(said: str, value: int, word: str) -> str:
@@ -254,7 +268,7 @@ GERMAN = Language("de", (
     engine.clock("de", _TIME, _time),
     engine.percent("Prozent"),
     engine.sub(_GLUED, lambda m: cardinal(int(m.group(1)), "de") + m.group(2), engine.DIGITS),
-    engine.sub(_ONE_AFTER_PREPOSITION, _one_after_preposition, engine.DIGITS),
+    engine.sub(_ONE, _one, engine.DIGITS),
     engine.numbered(_NUMBERED_NOUNS, _numbered, tail=r"(?![\w'])\.?(?!\d)"),
     engine.sub(_ROMAN_CENTURY, _ordinal, engine.any_of("J"), sentence="de"),
     engine.regnal(_UPPER, "a-zäöüß", _regnal, _NOT_NAMES | _TITLES, tail=r"\.?(?![\w'-])"),
