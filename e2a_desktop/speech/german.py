@@ -140,6 +140,8 @@ _PRICE_VERBS = word_set("kostet kostete kosteten kosten zahlt zahlte zahlten bez
 """A sum after these is what was paid: "Es kostete einen Taler"."""
 _SPAN_VERBS = word_set("dauert dauerte dauerten wartet wartete warteten bleibt blieb blieben")
 """A span of time after these is how long: "Er wartete einen Tag"."""
+_LABELS = _NOT_NAMES | word_set("Zeile Vers Spalte Zimmer Gleis Straße Haus Platz Punkt")
+"""Nouns a number labels ("Seite 1", "Nummer 1"): no article for the noun after it."""
 _ONE = re.compile(rf"(?<![\w.,-])1(?=\s+([{_UPPER}]\w*))")
 _LAST_WORDS = re.compile(r"((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*$")
 """Up to three words before a number, with no mark between: a verb may stand two words
@@ -153,6 +155,8 @@ def _one_in_case(before: str, noun: str) -> str:
     found = _LAST_WORDS.search(before)
     if found is None or noun == "Uhr":
         return ""
+    if found.group(1).split()[-1] in _LABELS:
+        return "eins"  # "Seite 1 Zeile 2": the number names the page, not the line
     words = found.group(1).lower().split()
     if words[-1] in _DATIVE_ONLY:
         return "einer" if _is_feminine(noun) else "einem"
