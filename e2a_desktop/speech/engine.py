@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..ebook.symbols import roman_to_int
 from .passes import (
@@ -280,12 +280,8 @@ class Language:
     code: str
     passes: tuple[Pass, ...]
     whole: Callable[[int], str]
-    say: Callable[[str], str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "say", self._say)
-
-    def _say(self, paragraph: str) -> str:
+    def say(self, paragraph: str) -> str:
         """One paragraph as a narrator says it."""
         heading = _HEADING_NUMERAL.match(paragraph)
         value = roman_to_int(heading.group(1)) if heading else None
