@@ -52,7 +52,7 @@ ChangesEnvironment=yes
 
 [Tasks]
 Name: desktopicon; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
-Name: openwith; Description: "Offer e2a in ""Open with"" for EPUB, FB2, HTML, Markdown and text files"; GroupDescription: "Files:"
+Name: openwith; Description: "Offer e2a in ""Open with"" for EPUB, PDF, Kindle (MOBI, AZW3), FB2, Word, OpenDocument, HTML, Markdown and text files"; GroupDescription: "Files:"
 Name: addtopath; Description: "Add e2a-cli and e2a-node-cli to PATH (the commands, for a terminal)"; GroupDescription: "Commands:"; Flags: unchecked
 
 [Files]
@@ -73,25 +73,52 @@ Root: HKCU; Subkey: "Software\Classes\e2a.book\shell\open\command"; ValueType: s
 Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe"; ValueType: string; ValueName: "FriendlyAppName"; ValueData: "e2a"; Flags: uninsdeletekey; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\e2a.exe"" ""%1"""; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".epub"; ValueData: ""; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".pdf"; ValueData: ""; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".mobi"; ValueData: ""; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".azw3"; ValueData: ""; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".azw"; ValueData: ""; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".fb2"; ValueData: ""; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".docx"; ValueData: ""; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".odt"; ValueData: ""; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".html"; ValueData: ""; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".htm"; ValueData: ""; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".xhtml"; ValueData: ""; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".md"; ValueData: ""; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".markdown"; ValueData: ""; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".txt"; ValueData: ""; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\Applications\e2a.exe\SupportedTypes"; ValueType: string; ValueName: ".text"; ValueData: ""; Tasks: openwith
 ; Each extension: the value is removed on uninstall, and the keys only if nothing else
 ; is left in them (other programs list themselves there too).
 Root: HKCU; Subkey: "Software\Classes\.epub"; Flags: uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.epub\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.pdf"; Flags: uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.pdf\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.mobi"; Flags: uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.mobi\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.azw3"; Flags: uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.azw3\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.azw"; Flags: uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.azw\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.fb2"; Flags: uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.fb2\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.docx"; Flags: uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.docx\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.odt"; Flags: uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.odt\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.html"; Flags: uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.html\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.htm"; Flags: uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.htm\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.xhtml"; Flags: uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.xhtml\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.md"; Flags: uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.md\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.markdown"; Flags: uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.markdown\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.txt"; Flags: uninsdeletekeyifempty; Tasks: openwith
 Root: HKCU; Subkey: "Software\Classes\.txt\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.text"; Flags: uninsdeletekeyifempty; Tasks: openwith
+Root: HKCU; Subkey: "Software\Classes\.text\OpenWithProgids"; ValueType: string; ValueName: "e2a.book"; ValueData: ""; Flags: uninsdeletevalue uninsdeletekeyifempty; Tasks: openwith
 ; The commands on the user's PATH (taken off again by the uninstaller, [Code] below).
 Root: HKCU; Subkey: "Environment"; ValueType: expandsz; ValueName: "Path"; ValueData: "{olddata};{app}"; Check: NotOnPath(ExpandConstant('{app}')); Tasks: addtopath
 

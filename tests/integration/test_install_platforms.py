@@ -12,6 +12,8 @@ from types import ModuleType
 
 import pytest
 
+from e2a_desktop.ebook import EXTENSIONS
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 
@@ -79,3 +81,41 @@ def test_check_linux_looks_where_build_linux_built(tmp_path: Path) -> None:
     assert done.returncode != 0  # the stand-in bundle fails its conversion, on purpose
     assert called.read_text().startswith("convert "), done.stderr
     assert (build / "check" / "convert.log").exists()
+
+
+# -- "Open with e2a": every format the readers take, on each system ---------------------------
+
+GLOBS = Path("/usr/share/mime/globs2")
+
+
+def _system_mime_types(extension: str) -> set[str]:
+    """The MIME types shared-mime-info gives ``*.extension`` (what a file manager asks)."""
+    found = set()
+    for line in GLOBS.read_text(encoding="utf-8").splitlines():
+        parts = line.split(":")
+        if len(parts) >= 3 and parts[2].lower() == f"*{extension}":
+            found.add(parts[1])
+    return found
+
+
+@pytest.mark.skipif(not GLOBS.is_file(), reason="needs shared-mime-info")
+def test_the_linux_menu_entry_offers_e2a_for_every_format_it_reads() -> None:
+    entry = (PACKAGING / "linux" / "e2a.desktop").read_text(encoding="utf-8")
+    listed = set(re.search(r"^MimeType=(.*)$", entry, re.M)[1].strip(";").split(";"))  # type: ignore[index]
+    missing = [ext for ext in EXTENSIONS
+               if _system_mime_types(ext) and not _system_mime_types(ext) & listed]
+    assert not missing, f"a file manager offers no 'Open with e2a' for {missing}"
+
+
+def test_the_windows_installer_lists_e2a_for_every_format_it_reads() -> None:
+    iss = (PACKAGING / "windows" / "e2a.iss").read_text(encoding="utf-8")
+    supported = set(re.findall(r'SupportedTypes"; ValueType: string; ValueName: "(\.\w+)"', iss))
+    progids = set(re.findall(r'Classes\\(\.\w+)\\OpenWithProgids"', iss))
+    assert supported == set(EXTENSIONS) and progids == set(EXTENSIONS)
+
+
+def test_the_macos_app_lists_every_format_it_reads() -> None:
+    spec = (PACKAGING / "pyinstaller" / "e2a.spec").read_text(encoding="utf-8")
+    listed = {f".{ext}" for group in re.findall(r'document\("[^"]+", \[([^\]]*)\]', spec)
+              for ext in re.findall(r'"(\w+)"', group)}
+    assert listed == set(EXTENSIONS)
