@@ -9,7 +9,7 @@ and tabs after it stay reachable from the keyboard.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,9 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..progress import CHAPTER_DONE, CHAPTER_PARTLY, CHAPTER_SPEAKING, CHAPTER_WAITING
 from .chapters import ChapterModel
 
 CHECK_COLUMN = 0
+STATE_COLUMN = 4
+STATE_WORDS = (CHAPTER_WAITING, CHAPTER_SPEAKING, CHAPTER_PARTLY, CHAPTER_DONE)
 
 
 class CheckAllHeader(QHeaderView):
@@ -83,10 +86,25 @@ class ChapterView(QTableView):
         self.setShowGrid(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 2, 3, 4):
+        for column in (0, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The State column is as wide as its widest word from the start: sized to its
+        # contents, every state change had the view measure all 150 rows again (seconds
+        # of a frozen window when a long book started).
+        header.setSectionResizeMode(STATE_COLUMN, QHeaderView.ResizeMode.Fixed)
+        self._size_state_column()
         header.setMinimumSectionSize(28)  # room for the header's checkbox
         self.verticalHeader().setDefaultSectionSize(26)
+
+    def _size_state_column(self) -> None:
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(word) for word in (*STATE_WORDS, "State"))
+        self.horizontalHeader().resizeSection(STATE_COLUMN, widest + 3 * metrics.averageCharWidth())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._size_state_column()
 
     def selected_rows(self) -> list[int]:
         """The selected rows, or the current one when none is selected."""

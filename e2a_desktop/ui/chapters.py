@@ -55,10 +55,18 @@ class ChapterModel(RowsModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 4))
 
     def set_state(self, chapter: int, state: str) -> None:
-        if 0 <= chapter < len(self.rows) and self.rows[chapter].state != state:
-            self.rows[chapter].state = state
-            cell = self.index(chapter, 4)
-            self.dataChanged.emit(cell, cell)
+        self.set_states({chapter: state})
+
+    def set_states(self, states: dict[int, str]) -> None:
+        """Chapters' states, told to the view in one change: a change per chapter had the
+        view measure the whole State column again each time (150 chapters starting
+        together stalled the window for seconds)."""
+        changed = [c for c, state in states.items()
+                   if 0 <= c < len(self.rows) and self.rows[c].state != state]
+        for chapter in changed:
+            self.rows[chapter].state = states[chapter]
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 4), self.index(max(changed), 4))
 
     def reset_states(self) -> None:
         for row in self.rows:

@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
         session.started.connect(self._on_started)
         session.start_failed.connect(self._on_start_failed)
         session.progressed.connect(self.controls.show_progress)
-        session.chapter_state_changed.connect(self.chapters.set_state)
+        session.chapter_states_changed.connect(self.chapters.set_states)
         session.ended.connect(self._on_ended)
         self.session = session
         for warning in prepared.warnings:

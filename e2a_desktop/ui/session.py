@@ -34,12 +34,12 @@ PROGRESS_REFRESH_MS = 250
 
 class ConversionSession(QObject):
     """Signals: ``started()``, ``start_failed(str)``, ``progressed(ProgressSnapshot)``,
-    ``chapter_state_changed(int, str)``, ``ended(Outcome)``."""
+    ``chapter_states_changed(dict[int, str])``, ``ended(Outcome)``."""
 
     started = Signal()
     start_failed = Signal(str)
     progressed = Signal(object)
-    chapter_state_changed = Signal(int, str)
+    chapter_states_changed = Signal(object)
     ended = Signal(object)
 
     def __init__(self, prepared: PreparedBook, paths: AppPaths, bus: EventBus, host: FarmHost,
@@ -84,10 +84,11 @@ class ConversionSession(QObject):
     def _show(self, snap: ProgressSnapshot) -> None:
         """The chapters' states are the progress model's (the store's truth), never
         guessed here: a chapter encoded before ``started`` arrived stays "done"."""
-        for chapter, state in snap.chapter_states:
-            if self._chapter_states.get(chapter) != state:
-                self._chapter_states[chapter] = state
-                self.chapter_state_changed.emit(chapter, state)
+        changed = {chapter: state for chapter, state in snap.chapter_states
+                   if self._chapter_states.get(chapter) != state}
+        if changed:  # one signal for all: the job's start sets every chapter at once
+            self._chapter_states.update(changed)
+            self.chapter_states_changed.emit(changed)
         self.progressed.emit(snap)
 
     def _on_event(self, event: Event) -> None:
