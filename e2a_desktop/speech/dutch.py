@@ -135,7 +135,7 @@ DUTCH = Language("nl", (
     engine.percent("procent"),
     engine.numbered(_NUMBERED_NOUNS, _numbered, digits=False),
     engine.sub(_ROMAN_ORDINAL, _ordinal, engine.ROMAN, sentence="nl"),
-    engine.regnal(_UPPER, "a-záéíóúëïöü", _regnal, _NOT_NAMES),
+    engine.regnal(rf"[{_UPPER}][a-záéíóúëïöü]+", _regnal, _NOT_NAMES),
     engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="nl"),
     engine.fraction("nl", _fraction),
     engine.ranges(r"\1 tot \2"),

@@ -228,12 +228,13 @@ def numbered(nouns: str, say: Callable[[re.Match[str], str, int], str], digits: 
     return Pass(lambda text: pattern.sub(one, text))
 
 
-def regnal(upper: str, lower: str, say: Callable[[re.Match[str], str, int], str],
-           not_names: frozenset[str], name: str = "", tail: str = r"(?![\w'-]|\.\w)") -> Pass:
-    """A ruler's numeral after the name ("Louis XIV", "Felipe II"); ``say(match, name,
-    value)``. Words that number things ("Chapitre", "Tomo") are no names, and a "V."
-    before another abbreviation is a title ("Como V. E. sabe": "vuestra excelencia")."""
-    pattern = re.compile(rf"\b({name or f'[{upper}][{lower}]+'}) ([IVX]+){tail}")
+def regnal(name: str, say: Callable[[re.Match[str], str, int], str],
+           not_names: frozenset[str], tail: str = r"(?![\w'-]|\.\w)") -> Pass:
+    """A ruler's numeral after a name (``name``: the pattern of one) as in "Louis XIV",
+    "Felipe II"; ``say(match, name, value)``. Words that number things ("Chapitre",
+    "Tomo") are no names, and a "V." before another abbreviation is a title ("Como V. E.
+    sabe": "vuestra excelencia")."""
+    pattern = re.compile(rf"\b({name}) ([IVX]+){tail}")
 
     def one(match: re.Match[str]) -> str:
         value = roman_to_int(match.group(2))

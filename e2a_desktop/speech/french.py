@@ -156,7 +156,7 @@ FRENCH = Language("fr", (
     engine.percent("pour cent"),
     engine.sub(_UNIT, _unit, engine.DIGITS),
     engine.sub(_ROMAN_ORDINAL, _roman_ordinal, engine.ROMAN),
-    engine.regnal(_UPPER, "", _regnal, _NOT_NAMES, name=_REGNAL_NAME),
+    engine.regnal(_REGNAL_NAME, _regnal, _NOT_NAMES),
     engine.numbered(_NUMBERED_NOUNS, _numbered),
     engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="fr"),
     engine.fraction("fr", _fraction),

@@ -275,7 +275,7 @@ GERMAN = Language("de", (
     engine.sub(_ONE, _one, engine.DIGITS),
     engine.numbered(_NUMBERED_NOUNS, _numbered, tail=r"(?![\w'])\.?(?!\d)"),
     engine.sub(_ROMAN_CENTURY, _ordinal, engine.any_of("J"), sentence="de"),
-    engine.regnal(_UPPER, "a-zäöüß", _regnal, _NOT_NAMES | _TITLES, tail=r"\.?(?![\w'-])"),
+    engine.regnal(rf"[{_UPPER}][a-zäöüß]+", _regnal, _NOT_NAMES | _TITLES, tail=r"\.?(?![\w'-])"),
     engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="de"),
     engine.fraction("de", _fraction),
     engine.ranges(r"\1 bis \2"),

@@ -66,7 +66,6 @@ _FIRST_OF = re.compile(rf"\b1[oº]?(?= (?:{_MONTHS.replace(' ', '|')})\b)")
 _ORDINAL = re.compile(r"(?<![\w.,])(\d{1,3})([oa])(?![\w'])")
 _NUMBERED_NOUNS = "capitolo libro tomo parte atto scena canto volume secolo"
 _ROMAN_BEFORE = re.compile(r"\b([IVXLC]+) (secolo|Secolo|canto|libro)\b")
-_REGNAL = re.compile(rf"\b([{_UPPER}][a-zàèéìòù]+) ([IVX]+)(?![\w'-]|\.\w)")
 _NOT_NAMES = word_set("Capitolo Libro Tomo Parte Atto Scena Canto Volume Secolo Pagina Numero "
                       "Tavola Figura Appendice")
 _FEMININE_NAMES = word_set("Elisabetta Maria Giovanna Margherita Caterina Vittoria Isabella")
@@ -143,7 +142,7 @@ ITALIAN = Language("it", (
     engine.sub(_FIRST_OF, "primo", engine.DIGITS),
     engine.numbered(_NUMBERED_NOUNS, _numbered, digits=False),
     engine.sub(_ROMAN_BEFORE, _roman_before, engine.ROMAN),
-    engine.regnal(_UPPER, "a-zàèéìòù", _regnal, _NOT_NAMES),
+    engine.regnal(rf"[{_UPPER}][a-zàèéìòù]+", _regnal, _NOT_NAMES),
     engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="it"),
     engine.fraction("it", _fraction),
     engine.ranges(_range),

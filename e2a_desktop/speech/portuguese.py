@@ -169,7 +169,7 @@ PORTUGUESE = Language("pt", (
     engine.clock("pt", _TIME, _time),
     engine.percent("por cento"),
     engine.numbered(_NUMBERED_NOUNS, _numbered),
-    engine.regnal(_UPPER, "a-záâãàçéêíóôõú", _regnal, _NOT_NAMES),
+    engine.regnal(rf"[{_UPPER}][a-záâãàçéêíóôõú]+", _regnal, _NOT_NAMES),
     engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="pt"),
     engine.fraction("pt", _fraction),
     engine.ranges(r"\1 a \2", opening="de"),

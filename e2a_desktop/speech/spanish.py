@@ -169,7 +169,7 @@ SPANISH = Language("es", (
     engine.clock("es", _TIME, _time),
     engine.percent("por ciento"),
     engine.numbered(_NUMBERED_NOUNS, _numbered),
-    engine.regnal(_UPPER, "a-záéíóúñü", _regnal, _NOT_NAMES),
+    engine.regnal(rf"[{_UPPER}][a-záéíóúñü]+", _regnal, _NOT_NAMES),
     engine.sub(_ORDINAL, _ordinal, engine.DIGITS, sentence="es"),
     engine.fraction("es", _fraction),
     engine.ranges(r"\1 a \2", opening="de"),
