@@ -22,7 +22,11 @@ _GUIDE_KINDS = {"title-page": "titlepage", "copyright-page": "copyright-page", "
                 "lot": "lot", "titlepage": "titlepage", "halftitlepage": "halftitlepage"}
 _LABEL_KINDS = {"contents": "toc", "table of contents": "toc", "index": "index",
                 "copyright": "copyright-page", "copyright page": "copyright-page",
-                "list of illustrations": "loi", "list of tables": "lot"}
+                "list of illustrations": "loi", "list of tables": "lot",
+                "imprint": "imprint", "colophon": "colophon",
+                "uncopyright": "copyright-page"}
+"""TOC labels that say what a page is: what a MOBI 6 book, which has lost its pages'
+``epub:type``, still says (Standard Ebooks' "Imprint", "Colophon", "Uncopyright")."""
 _FILE_KINDS = {"copyright": "copyright-page", "copyright-page": "copyright-page",
                "colophon": "colophon", "imprint": "imprint", "toc": "toc", "contents": "toc",
                "cover": "cover", "titlepage": "titlepage"}

@@ -7,6 +7,7 @@ they are resolved against its own folder, never the package's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -52,9 +53,21 @@ def _nav_of_type(root: etree._Element, kind: str) -> etree._Element | None:
 _BARE_NUMERAL = re.compile(r"^(?:\d{1,4}|[IVXLCDM]{1,8})\.?$", re.I)
 
 
-def with_parent(title: str, parent: str) -> str:
+_LETTER_TITLE = re.compile(r"^[^\W\dIVXLCDMivxlcdm_]\.?$")
+
+
+def lettered(titles: Iterable[str]) -> bool:
+    """Entries titled by letters ("A", "B", "E"): a dictionary's "C", "D" and "I" are
+    letters too, not Roman numerals."""
+    return any(_LETTER_TITLE.match(title.strip()) for title in titles)
+
+
+def with_parent(title: str, parent: str, letters: bool = False) -> str:
     """A bare numeral ("1", "II") under a titled entry carries its parent's title in
-    front ("Song of Myself, 1"): a poetry collection's 291 chapters were "1".."52"."""
+    front ("Song of Myself, 1"): a poetry collection's 291 chapters were "1".."52".
+    ``letters``: the entry's siblings are letters, and so is a one-letter title."""
+    if letters and len(title.strip().rstrip(".")) == 1:
+        return title
     if parent and _BARE_NUMERAL.match(title) and not _BARE_NUMERAL.match(parent):
         return f"{parent}, {title.rstrip('.')}"
     return title
@@ -62,11 +75,14 @@ def with_parent(title: str, parent: str) -> str:
 
 def _nav_list(ol: etree._Element, base: str, depth: int, out: list[TocEntry],
               parent: str = "") -> None:
+    links = [next((c for c in li if _local(c) in ("a", "span")), None)
+             for li in ol if _local(li) == "li"]
+    letters = lettered(_text(link) for link in links if link is not None)
     for li in ol:
         if _local(li) != "li":
             continue
         link = next((c for c in li if _local(c) in ("a", "span")), None)
-        title = with_parent(_text(link), parent) if link is not None else ""
+        title = with_parent(_text(link), parent, letters) if link is not None else ""
         if link is not None and link.get("href"):
             path, fragment = _split(resolve(base, str(link.get("href"))))
             out.append(TocEntry(title, path, fragment, depth))
@@ -102,11 +118,16 @@ def nav_landmarks(root: etree._Element, base: str) -> list[tuple[str, str]]:
 def ncx_toc(root: etree._Element, base: str) -> list[TocEntry]:
     out: list[TocEntry] = []
 
+    def label_of(point: etree._Element) -> str:
+        label = point.find(f"{_NCX}navLabel")
+        return _text(label) if label is not None else ""
+
     def visit(parent: etree._Element, depth: int, parent_title: str) -> None:
-        for point in parent.findall(f"{_NCX}navPoint"):
-            label = point.find(f"{_NCX}navLabel")
+        points = parent.findall(f"{_NCX}navPoint")
+        letters = lettered(label_of(point) for point in points)
+        for point in points:
             content = point.find(f"{_NCX}content")
-            title = with_parent(_text(label) if label is not None else "", parent_title)
+            title = with_parent(label_of(point), parent_title, letters)
             if content is not None and content.get("src"):
                 path, fragment = _split(resolve(base, str(content.get("src"))))
                 out.append(TocEntry(title, path, fragment, depth))

@@ -15,6 +15,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from .epub_toc import lettered, with_parent
+
 NO_INDEX = 0xFFFFFFFF
 MAX_INDEX_ENTRIES = 200_000
 """More entries than any book has: a damaged count is not followed into a long loop."""
@@ -207,12 +209,40 @@ def parts(text: bytes, records: list[bytes], skeleton_index: int, fragment_index
     return out
 
 
+MAX_TITLE_PAGE_BYTES = 1000
+"""A flat TOC entry whose text is this short is a title page ("A Scandal in Bohemia")
+for the bare numerals after it ("I", "II"): Calibre's MOBI 6 TOC is flat."""
+
+
+def _parents(entries: Entries, titles: list[str]) -> list[int]:
+    """Each entry's parent: its tag 21, or in a flat TOC the title page that a bare
+    numeral follows."""
+    parents = []
+    title_page = -1
+    for number, (_name, tags) in enumerate(entries):
+        parent = tags.get(21, [-1])[0]
+        if 21 not in tags and tags.get(4, [0])[0] == 0:
+            bare = with_parent(titles[number], "a title") != titles[number]
+            parent = title_page if bare else -1
+            if not bare:
+                short = tags.get(2, [MAX_TITLE_PAGE_BYTES])[0] < MAX_TITLE_PAGE_BYTES
+                title_page = number if short else -1
+        parents.append(parent if parent != number else -1)
+    return parents
+
+
 def toc(records: list[bytes], index: int, codec: str, frags: list[Fragment]) -> list[TocPoint]:
-    """The NCX index: each entry's title (CNCX), depth, and text position."""
+    """The NCX index: each entry's title (CNCX; a bare "II" with its parent's title in
+    front, as in an EPUB's TOC), depth, and text position."""
     entries, strings = read_index(records, index, codec)
+    titles = [" ".join(strings.get(tags.get(3, [-1])[0], "").split()) for _n, tags in entries]
+    parents = _parents(entries, titles)
+    letters = lettered(titles)
     out: list[TocPoint] = []
-    for _name, tags in entries:
-        title = strings.get(tags.get(3, [-1])[0], "")
+    for number, (_name, tags) in enumerate(entries):
+        parent = parents[number]
+        title = with_parent(titles[number], titles[parent], letters) \
+            if 0 <= parent < len(titles) else titles[number]
         where = tags.get(6)
         if where and len(where) >= 2 and where[0] < len(frags):
             position = frags[where[0]].insert_at + where[1]
@@ -220,7 +250,7 @@ def toc(records: list[bytes], index: int, codec: str, frags: list[Fragment]) -> 
             position = tags[1][0]  # a MOBI 6 index: a plain text position
         else:
             continue
-        out.append(TocPoint(" ".join(title.split()), tags.get(4, [0])[0], position))
+        out.append(TocPoint(title, tags.get(4, [0])[0], position))
     return out
 
 

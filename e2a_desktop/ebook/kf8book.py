@@ -45,10 +45,7 @@ _ID = re.compile(rb"""\sid\s*=\s*["']([^"']*)["']""")
 _BODY = re.compile(rb"<body\b[^>]*>", re.I)
 _FILEPOS = re.compile(rb"\bfilepos\s*=\s*[\"']?0*(\d+)[\"']?", re.I)
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-_KINDLE_TYPES = frozenset({"noteref", "footnote", "endnote", "footnotes", "endnotes", "note",
-                           "rearnote", "rearnotes", "backlink", "pagebreak"})
-"""``epub:type`` values that Kindle files keep as a plain ``type`` attribute (the EPUB
-namespace is dropped by KindleGen and Calibre alike)."""
+
 
 
 @dataclass
@@ -226,9 +223,12 @@ def kf8_documents(records: list[bytes], base: int, text: bytes, codec: str
 
 
 def _restore_epub_types(body: etree._Element) -> None:
+    """KindleGen and Calibre keep ``epub:type`` as a plain ``type`` attribute ("footnote",
+    "imprint"): the EPUB reader's judgement of notes and parts needs it back. A list's
+    numbering type ("1", "disc") means nothing as an ``epub:type``."""
     for el in body.iter():
         kind = el.get("type") if isinstance(el.tag, str) else None
-        if kind and set(kind.lower().split()) & _KINDLE_TYPES and el.get(_EPUB_TYPE) is None:
+        if kind and el.get(_EPUB_TYPE) is None:
             el.set(_EPUB_TYPE, kind)
 
 

@@ -62,16 +62,20 @@ def _references(root: etree._Element) -> Iterator[tuple[etree._Element, bool]]:
 
 
 def _note_of(target: etree._Element, typed: bool) -> etree._Element | None:
-    """The note that holds the link's target: a marked note, or (for a reference that
-    only looks like one) a block classed as a note."""
+    """The note that holds the link's target: a marked note, the block that holds it in
+    a collection of notes (Standard Ebooks marks only the collection), or (for a
+    reference that only looks like one) a block classed as a note."""
+    block: etree._Element | None = None
     for el in (target, *target.iterancestors()):
         if not isinstance(el.tag, str) or local_name(el.tag) in ("body", "html"):
             return None
         types = epub_types(el) if el.attrib else set()
-        if types & NOTE_COLLECTIONS:
-            return None
         if types & NOTE_TYPES:
             return el
+        if types & NOTE_COLLECTIONS:
+            return block if el is not block else None
+        if block is None and local_name(el.tag) in BLOCK_TAGS:
+            block = el
         if local_name(el.tag) in BLOCK_TAGS and _NOTE_CLASS.search(el.get("class") or ""):
             text = "".join(el.itertext())
             return el if len(text) <= MAX_LINKED_NOTE_CHARS or typed else None

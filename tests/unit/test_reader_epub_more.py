@@ -112,3 +112,26 @@ def test_a_navigation_label_is_no_chapter_title(tmp_path: Path) -> None:
                           Doc("c2.xhtml", f"<h1>Two</h1><p>{STORY}</p>", toc_title="Two")])
     titles = [c.title for c in read_book(build_epub(spec, tmp_path / "start.epub")).chapters]
     assert titles == ["Chapter 1", "Two"]
+
+
+def test_letter_titles_under_a_titled_entry_stay_letters() -> None:
+    """A dictionary's TOC "The Devil's Dictionary" > A, B, C, D, I: "C" is a letter, not
+    "The Devil's Dictionary, C" as a Roman numeral would be; "II" under a story still
+    carries the story's title."""
+    from lxml import etree
+
+    from e2a_desktop.ebook.epub_toc import nav_toc
+
+    def nav(parent: str, children: list[str]) -> etree._Element:
+        items = "".join(f'<li><a href="t.xhtml#{c}">{c}</a></li>' for c in children)
+        return etree.fromstring(
+            '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+            f'<body><nav epub:type="toc"><ol><li><a href="t.xhtml">{parent}</a><ol>{items}'
+            "</ol></li></ol></nav></body></html>")
+
+    letters = nav_toc(nav("The Devil's Dictionary", ["A", "B", "C", "D", "I"]), "t.xhtml")
+    assert [e.title for e in letters][1:] == ["A", "B", "C", "D", "I"]
+    numerals = nav_toc(nav("A Scandal in Bohemia", ["I", "II", "III"]), "t.xhtml")
+    assert [e.title for e in numerals][1:] == ["A Scandal in Bohemia, I",
+                                               "A Scandal in Bohemia, II",
+                                               "A Scandal in Bohemia, III"]

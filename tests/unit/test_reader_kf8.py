@@ -39,6 +39,7 @@ def test_chapters_follow_the_books_toc_with_its_own_titles() -> None:
     assert harbour.startswith(f"The Harbour\n\n{HARBOUR} He never missed a day.")
     heard = "\n".join(c.text for c in book.chapters)
     assert "Contents" not in heard and "museum. back" not in heard
+    assert "public domain" not in heard  # the imprint, known by its (Kindle) type
 
 
 def test_notes_are_read_after_the_chapter_that_cites_them() -> None:
