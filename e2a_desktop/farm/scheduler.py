@@ -58,13 +58,23 @@ class NodeRate:
 
     chars: float = 0.0
     seconds: float = 0.0
+    spoken_for: float = 0.0  # seconds of speaking counted so far (the fading's clock)
 
-    def update(self, chars: float, seconds: float) -> None:
+    def update(self, chars: float, seconds: float) -> float:
+        """Count a stretch; returns when (``spoken_for``), to take it back by."""
         if seconds <= 0 or chars < 0:
-            return
+            return self.spoken_for
         keep = math.exp(-seconds / RATE_MEMORY_S)
         self.chars = self.chars * keep + chars
         self.seconds = self.seconds * keep + seconds
+        self.spoken_for += seconds
+        return self.spoken_for
+
+    def withdraw(self, chars: float, seconds: float, counted_at: float) -> None:
+        """Take back a stretch counted at ``counted_at``, faded as it has since."""
+        weight = math.exp(-(self.spoken_for - counted_at) / RATE_MEMORY_S)
+        self.chars = max(0.0, self.chars - chars * weight)
+        self.seconds = max(0.0, self.seconds - seconds * weight)
 
     @property
     def known(self) -> bool:
@@ -90,11 +100,15 @@ class _Spoken:
     chars: int
     points: dict[str, tuple[float, float]] = field(default_factory=dict)
     held: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    counted: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
+    """Stretches believed before the audio came, each with when it was counted: once
+    the audio is in, the unit counts as one stretch instead."""
 
     def forget(self, node: str) -> None:
         """``node`` starts this unit again (a copy after its lease lapsed)."""
         self.points.pop(node, None)
         self.held.pop(node, None)
+        self.counted.pop(node, None)
 
     @classmethod
     def of(cls, unit: UnitRecord) -> _Spoken:
@@ -288,6 +302,13 @@ class Scheduler:
             min(known[:1] + lenient or [STALL_FALLBACK_CPS])
         longest = max((_longest_sentence(self._spoken.get(lease.unit_id)) for lease in held),
                       default=0.0)
+        for lease in held:  # said done, audio not in: due when its speed says (--max-speed)
+            spoken = self._spoken.get(lease.unit_id)
+            point = spoken.points.get(node) if spoken is not None else None
+            if spoken is not None and point is not None and point[1] >= spoken.chars:
+                began = self._speaking_since.get((node, lease.unit_id), lease.started)
+                moved = max(moved, began + spoken.chars / max(rate, 1e-6) - 2 * longest
+                            / max(rate, 1e-6))
         return now - moved > 2 * longest / max(rate, 1e-6) + STALL_GRACE_S
 
     def _stalled_copy(self, node: str, now: float) -> UnitRecord | None:
@@ -379,8 +400,12 @@ class Scheduler:
         nodes: 1.10x the lower bound). The unit is halved, its first half again, ... so
         the parts left behind are larger, for the nodes that ask next.
         """
-        if not self._moved.keys() - {node}:
+        mine = self.rates.get(node)
+        if not self._moved.keys() - {node} and mine is not None and mine.known:
             return  # the only node so far: nobody waits for its unit
+        # (Not timed yet, the first node to ask is cut down too: nodes that start
+        # together ask in any order, and one held to 0.5x real time with --max-speed
+        # took a whole unit at the start that the book waited for at its end.)
         cap = self._fit_chars(node, now)
         if cap is None:
             return
@@ -431,8 +456,8 @@ class Scheduler:
         with_me = _fluid_end({**free, node: me + mine / tail.rates[node]}, tail.rates,
                              work - mine)
         taker = min(free, key=lambda other: free[other] + mine / tail.rates[other])
-        without_me = _fluid_end({**free, taker: free[taker] + mine / tail.rates[taker]},
-                                tail.rates, work - mine)
+        without_me = _fluid_end({**free, taker: free[taker] + mine / tail.rates[taker],
+                                 node: me}, tail.rates, work - mine)
         return without_me < with_me - max(STAND_ASIDE_MARGIN_S, 0.05 * (with_me - now))
 
     def _free_times(self, tail: _Tail, now: float) -> dict[str, float]:
@@ -460,6 +485,12 @@ class Scheduler:
         point = spoken.points.get(lease.node) if spoken is not None else None
         if point is None or rate <= 0:
             return lease.started
+        if spoken is not None and (spoken.held.get(lease.node) or point[1] >= spoken.chars):
+            # It says it is further than its speed explains, or done without audio: a
+            # node run with ``--max-speed`` says every sentence is done, then holds the
+            # audio until the unit took its time. Believed, it was always about to
+            # finish, and the book's last unit waited for it while faster nodes stood by.
+            return self._speaking_since.get((lease.node, lease.unit_id), lease.started)
         return point[0] - point[1] / rate
 
     def heartbeat(self, unit_id: int, node: str, sentences_done: int | None = None) -> bool:
@@ -503,10 +534,15 @@ class Scheduler:
             # alone, made a node at 2x look like one at 0.7x.
             held = spoken.held.setdefault(node, [])
             held.append((chars - point[1], now - point[0]))
-            if sum(c for c, _ in held) <= self._rates((node,))[node] * sum(t for _, t in held):
+            together = _together(held)
+            # Every sentence said and no audio yet: the node uploads, or holds the audio
+            # (``--max-speed``); that wait is timed with the unit once the audio comes.
+            # Believed beat by beat, it took a held node's speed to nothing.
+            if point[1] < spoken.chars \
+                    and together[0] <= self._rates((node,))[node] * together[1]:
                 rate = self.rates.setdefault(node, NodeRate())
-                for stretch in held:
-                    rate.update(*stretch)
+                spoken.counted.setdefault(node, []).append((*together,
+                                                            rate.update(*together)))
                 held.clear()
         spoken.points[node] = (now, chars)
 
@@ -523,9 +559,24 @@ class Scheduler:
             if spoken is None or point is None:
                 rate.update(chars, seconds)
                 return
-            for stretch in spoken.held.get(node, []):
-                rate.update(*stretch)
-            rate.update(max(0.0, chars - point[1]), self.clock() - point[0])
+            # The whole unit as one stretch, in place of the stretches believed from its
+            # beats: a node that said every sentence was done, then held the audio 35 s
+            # (``--max-speed``), was timed at a quarter of its speed when its fast
+            # sentences, counted first, faded behind the wait counted last.
+            now = self.clock()
+            self._count_unit(node, spoken, (max(0.0, chars - point[1]), now - point[0]))
+            for other, (at, _said) in spoken.points.items():
+                if other != node:  # beaten to it: what it said it spoke, in all that time
+                    self._count_unit(other, spoken, (0.0, now - at))
+
+    def _count_unit(self, node: str, spoken: _Spoken, last: tuple[float, float]) -> None:
+        """Count ``node``'s time on one unit as one stretch (``last``: since its last beat)."""
+        rate = self.rates.setdefault(node, NodeRate())
+        counted = spoken.counted.get(node, [])
+        for stretch in counted:
+            rate.withdraw(*stretch)
+        rate.update(*_together([*((c, t) for c, t, _ in counted), *spoken.held.get(node, []),
+                                last]))
 
     def finished(self) -> bool:
         counts = self.store.counts(self.chapters)
@@ -594,6 +645,11 @@ class Scheduler:
                 return self.store.lease_copy(unit_id, node, now, self.lease_ttl)
             free[taker] = finish
         return None
+
+
+def _together(stretches: list[tuple[float, float]]) -> tuple[float, float]:
+    """Stretches of speaking (characters, seconds) as one."""
+    return sum(c for c, _ in stretches), sum(t for _, t in stretches)
 
 
 def _longest_sentence(spoken: _Spoken | None) -> float:

@@ -10,9 +10,11 @@ it begins a unit and every ``beat_interval`` seconds after, asks for its next le
 its last sentence begins, uploads while it speaks the next unit (one upload in flight),
 drops a unit the farm took back at its next beat (finishing the sentence under way),
 and waits ``retry_after`` when told to. Speeds change once (a laptop throttling, a PC
-that starts encoding), nodes die (a crash or a lost network: no hand-back, their lease
-lapses), nodes join at different times, and every request takes a one-way network delay
-each way; uploads also take their size over the node's bandwidth.
+that starts encoding), nodes run with ``--max-speed`` hold each unit's audio (beating,
+every sentence said done) until it took the capped time, nodes die (a crash or a lost
+network: no hand-back, their lease lapses), nodes join at different times, and every
+request takes a one-way network delay each way; uploads also take their size over the
+node's bandwidth.
 
 What it does not model: the coordinator's own CPU time (every request is answered in
 zero virtual time: the capacity benchmark measures that), TLS, lost or reordered
@@ -68,18 +70,25 @@ class SimNode:
     slow_at: float | None = None
     slow_factor: float = 1.0
     die_at: float | None = None
+    max_speed: float | None = None
+    """``e2a-node --max-speed``: its voice speaks at ``speed``, but it holds each unit's
+    audio (beating, every sentence said done) until the unit took this × real time."""
 
     def cps(self, t: float) -> float:
+        """Characters a second it delivers (its voice's speed, or the cap if lower)."""
+        return min(self.voice_cps(t), REAL_TIME_CPS * (self.max_speed or math.inf))
+
+    def voice_cps(self, t: float) -> float:
         slowed = self.slow_at is not None and t >= self.slow_at
         return REAL_TIME_CPS * self.speed / (self.slow_factor if slowed else 1.0)
 
     def speak_until(self, start: float, chars: float) -> float:
         """When ``chars`` characters begun at ``start`` are spoken (speed may change)."""
         if self.slow_at is not None and start < self.slow_at:
-            fast = (self.slow_at - start) * self.cps(start)
+            fast = (self.slow_at - start) * self.voice_cps(start)
             if chars > fast:
-                return self.slow_at + (chars - fast) / self.cps(self.slow_at)
-        return start + chars / self.cps(start)
+                return self.slow_at + (chars - fast) / self.voice_cps(self.slow_at)
+        return start + chars / self.voice_cps(start)
 
     def work_by(self, t: float) -> float:
         """Characters it could have spoken from joining to ``t`` (its capacity)."""
@@ -280,6 +289,7 @@ class _Node:
         self.unit: Assignment | None = None
         self.token = 0  # which unit the events in flight belong to
         self.sentence = 0
+        self.began = 0.0  # when the unit in hand was taken up
         self.sentence_ends = 0.0  # the sentence under way ends then (a straggler too)
         self.ahead: LeaseResponse | None = None
         self.asked_ahead = False
@@ -321,7 +331,7 @@ class _Node:
         ever: the property test's lost example.)"""
         if self.dead:
             return
-        self.unit, self.sentence = unit, 0
+        self.unit, self.sentence, self.began = unit, 0, self.loop.now
         self.token += 1
         token = self.token
         self._beat(token)
@@ -347,6 +357,15 @@ class _Node:
         if self.sentence < len(self.unit.sentences):
             self._speak(token)
             return
+        if self.spec.max_speed:  # held (beating) until the unit took max_speed × real time
+            audio = len(" ".join(self.unit.sentences)) / REAL_TIME_CPS
+            self.loop.at(self.began + audio / self.spec.max_speed, lambda: self._held(token))
+            return
+        self._held(token)
+
+    def _held(self, token: int) -> None:
+        if self.dead or token != self.token or self.unit is None:
+            return  # dropped while it held the audio
         unit, self.unit = self.unit, None
         self.token += 1
         self.sim.spoken_unit(self.spec.name, unit)
