@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from e2a_node.language_tags import primary
+
 from .ebook.model import VERSE_LINE, Book
 from .ebook.sentences import split_long, split_sentences
 from .speech import front_end
@@ -118,10 +120,13 @@ def plan_book(book: Book, settings: PlanSettings | None = None,
 
 
 def planning_language(job_language: str, book_language: str) -> str:
-    """The primary code sentences are split by: the job's ("fr_FR" → "fr"), else the book's.
+    """The language tag sentences are said and split in: the job's (its voice's), else the
+    book's. The whole tag, region included: a Brazilian voice ("pt_BR") says Brazilian
+    numbers ("dezesseis"), a Portuguese one "dezasseis"; the splitter reads only the
+    language part.
 
     A multilingual model's job says "multi", which names no abbreviations: the book's
     language is the better guess then.
     """
-    primary = job_language.replace("_", "-").split("-")[0].lower()
-    return primary if primary and primary != "multi" else book_language
+    tag = job_language.strip()
+    return tag if primary(tag) not in ("", "multi") else book_language

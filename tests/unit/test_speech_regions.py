@@ -42,3 +42,16 @@ def test_tags_are_read_as_everywhere_else_in_e2a() -> None:
     assert front_end("por-BR") is front_end("pt_BR")
     assert front_end("fra") is front_end("fr")
     assert front_end("multi") is None
+
+
+@pytest.mark.parametrize(("voice", "said"), [("pt_BR", "dezesseis"), ("pt_PT", "dezasseis")])
+def test_a_book_planned_for_a_voice_says_numbers_as_the_voice_s_region_does(
+        voice: str, said: str) -> None:
+    """The plan hands the front end the voice's whole tag: a Brazilian voice reading a book
+    tagged plain 'pt' says Brazil's forms (the region was cut off here once)."""
+    from e2a_desktop.ebook.model import Book, Chapter, Metadata
+    from e2a_desktop.plan import plan_book
+
+    book = Book(Metadata("Livro", language="pt"), [Chapter("Um", "Tinha 16 anos.")])
+    units = plan_book(book, language=voice)
+    assert said in " ".join(s for u in units for s in u.sentences)
