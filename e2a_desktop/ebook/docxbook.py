@@ -4,9 +4,9 @@ No Word library is needed to read: the body is a list of paragraphs and tables, 
 paragraph's style (or its own outline level) says whether it is a heading. The document
 becomes an HTML page (headings, paragraphs, lists, tables) so that chapters, tables and
 lists are read exactly as in an HTML book. Footnotes and endnotes are read after the
-chapter that cites them, their marks never; field codes and deleted tracked changes are
-left out; title and author come from the document's core properties. The zip is read
-within the bounds of ``limits``.
+chapter that cites them, their marks never; field codes, a printed table of contents
+and deleted tracked changes are left out; title and author come from the document's
+core properties. The zip is read within the bounds of ``limits``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..errors import BookError
 from .bookzip import BookZip
+from .chapters import is_navigation_label
 from .epub_package import parse_xml, read_bytes
 from .htmlbook import html_book
 from .htmltext import parse_document
@@ -137,10 +138,43 @@ def _table(table: etree._Element, notes: Notes) -> str:
     return f"<table>{''.join(rows)}</table>"
 
 
-def _blocks(body: etree._Element, headings: dict[str, int], notes: Notes) -> list[str]:
-    """The body's paragraphs and tables as HTML blocks, list items gathered into lists."""
+class _Fields:
+    """Word fields open across paragraphs (begin, code, separate, result…, end): a TOC
+    field's result is the printed table of contents, paragraph after paragraph."""
+
+    def __init__(self) -> None:
+        self.open: list[str] = []
+
+    def in_toc(self, paragraph: etree._Element) -> bool:
+        """Whether the paragraph is part of a TOC field's result (or a TOC content control)."""
+        inside = any(code.lstrip().upper().startswith("TOC") for code in self.open)
+        for el in paragraph.iter(f"{_W}fldChar", f"{_W}instrText", f"{_W}fldSimple"):
+            kind = el.get(f"{_W}fldCharType")
+            if el.tag == f"{_W}instrText" and self.open:
+                self.open[-1] += el.text or ""
+            elif el.tag == f"{_W}fldSimple":
+                inside |= (el.get(f"{_W}instr") or "").lstrip().upper().startswith("TOC")
+            elif kind == "begin":
+                self.open.append("")
+            elif kind == "end" and self.open:
+                self.open.pop()
+            inside |= any(code.lstrip().upper().startswith("TOC") for code in self.open)
+        return inside or any(
+            (g.get(f"{_W}val") or "").lower() == "table of contents"
+            for a in paragraph.iterancestors(f"{_W}sdt")
+            for g in a.iterfind(f"{_W}sdtPr/{_W}docPartObj/{_W}docPartGallery"))
+
+
+_HEADING_HTML = re.compile(r"^<h\d>(.*)</h\d>$", re.S)
+
+
+def _blocks(body: etree._Element, headings: dict[str, int], notes: Notes,
+            skip_toc: bool = True) -> list[str]:
+    """The body's paragraphs and tables as HTML blocks, list items gathered into lists;
+    a printed table of contents (a TOC field, its "Contents" heading) left out."""
     out: list[str] = []
     items: list[str] = []
+    fields = _Fields()
 
     def flush() -> None:
         if items:
@@ -154,6 +188,11 @@ def _blocks(body: etree._Element, headings: dict[str, int], notes: Notes) -> lis
         if el.tag == f"{_W}tbl":
             flush()
             out.append(_table(el, notes))
+            continue
+        if fields.in_toc(el) and skip_toc:
+            heading = _HEADING_HTML.match(out[-1]) if out else None
+            if heading and is_navigation_label(heading.group(1)):
+                out.pop()  # "Table of Contents" over the table
             continue
         text = _run_text(el, notes)
         if not text:
@@ -216,7 +255,8 @@ def read_docx(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
     if document is None or document.find(f"{_W}body") is None:
         raise BookError(f"not a valid DOCX: {part} is missing or not readable XML", path)
     check_nesting(document, f"'{part}'")
-    blocks = _blocks(document.find(f"{_W}body"), _heading_styles(styles), notes)
+    blocks = _blocks(document.find(f"{_W}body"), _heading_styles(styles), notes,
+                     options.skips("toc"))
     head = f"<title>{escape(title)}</title>" if title else ""
     head += f'<meta name="author" content="{escape(author)}"/>' if author else ""
     lang = f' lang="{escape(language)}"' if language else ""

@@ -131,6 +131,11 @@ def document_kinds(path: str, body: etree._Element, landmarks: list[tuple[str, s
     return kinds
 
 
+def label_kind(title: str) -> str:
+    """The kind of page a title names ("Colophon", "Table of Contents"), or ""."""
+    return _LABEL_KINDS.get(_label(title), "")
+
+
 def landmark_targets(path: str, landmarks: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(kind, element id) for the landmarks that point inside this document."""
     out = []

@@ -1,4 +1,4 @@
-"""Single-file HTML books: chapters at the shallowest heading level that repeats."""
+"""Single-file HTML books: chapters at the book's chapter heading level and above it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from lxml import etree
 
 from ..errors import BookError
 from .chapters import Section, sections_to_chapters
+from .epub_kinds import label_kind
 from .htmltext import HEADING_TAGS, element_text, parse_document
 from .limits import MAX_DOCUMENT_BYTES, check_file_size, check_nesting
 from .model import Book, Metadata
@@ -36,25 +37,27 @@ def read_html(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
 def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_OPTIONS,
               source_format: str = "html") -> Book:
     """The Book in a parsed HTML page (a file's, or Markdown's rendering): its <title>,
-    author meta, lang, and chapters at the shallowest heading level that repeats; each
+    author meta, lang, and chapters at its chapter headings (``chapter_level``); each
     note read after the chapter that cites it."""
     body = next((el for el in root.iter() if etree.QName(el).localname == "body"), root) \
         if isinstance(root.tag, str) else root
     relocate_notes({"": body})
     headings = [el for el in body.iter() if isinstance(el.tag, str)
                 and etree.QName(el).localname.lower() in HEADING_TAGS]
-    levels = [int(etree.QName(h).localname[1]) for h in headings]
-    split_level = next((lv for lv in sorted(set(levels)) if levels.count(lv) > 1), 1)
+    split_level = chapter_level([int(etree.QName(h).localname[1]) for h in headings])
     sections: list[Section] = []
     current = Section("", "", "")
     # Walk the top-level blocks in order; a heading of the split level starts a chapter.
+    skipping = False
     for block in _blocks(body):
         name = etree.QName(block).localname.lower() if isinstance(block.tag, str) else ""
-        if name in HEADING_TAGS and int(name[1]) == split_level:
+        if name in HEADING_TAGS and int(name[1]) <= split_level:
             sections.append(current)
             heading = " ".join(element_text(block).split())
             current = Section(heading, heading, "")
-        else:
+            # A part titled as a kind of page ("Colophon", "Contents") the options skip
+            skipping = options.skips(label_kind(heading))
+        elif not skipping:
             current.text += "\n\n" + element_text(block, options)
     sections.append(current)
     title_el = next(root.iter("{*}title", "title"), None)
@@ -66,6 +69,20 @@ def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_O
     if not chapters:
         raise BookError("this book has no readable text", path)
     return Book(metadata, chapters, source_format=source_format)
+
+
+MIN_CHAPTER_HEADINGS = 3
+"""A heading level used this often names chapters; one used twice above it (a contents
+page and the book's title, two parts) does not."""
+
+
+def chapter_level(levels: list[int]) -> int:
+    """The level whose headings start chapters: the shallowest used three times or more,
+    else the shallowest that repeats. Headings above it start chapters too (a part, the
+    title page), so that nothing is read under the wrong title."""
+    used = sorted(set(levels))
+    return next((lv for lv in used if levels.count(lv) >= MIN_CHAPTER_HEADINGS),
+                next((lv for lv in used if levels.count(lv) > 1), 1))
 
 
 def _blocks(body: etree._Element) -> list[etree._Element]:

@@ -107,3 +107,46 @@ def test_every_reader_is_offered_by_the_file_dialog() -> None:
 
     assert set(EXTENSIONS) == set(_readers(ReadOptions()))
     assert ".docx" in EXTENSIONS
+
+
+def _field_run(paragraph: object, kind: str, code: str = "") -> None:
+    """A run holding a field's begin/separate/end mark or its code (" TOC \\h ")."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = OxmlElement("w:r")
+    if code:
+        mark = OxmlElement("w:instrText")
+        mark.text = code
+    else:
+        mark = OxmlElement("w:fldChar")
+        mark.set(qn("w:fldCharType"), kind)
+    run.append(mark)
+    paragraph._p.append(run)  # type: ignore[attr-defined]
+
+
+def test_a_converted_book_reads_its_chapters_not_its_contents_or_colophon(
+        tmp_path: Path) -> None:
+    """Calibre's DOCX of a Standard Ebooks book: "Table of Contents" and the title as
+    Heading 1 above a TOC field, chapters as Heading 2, a "Colophon" at the end."""
+    doc = docx.Document()
+    doc.add_heading("Table of Contents", 1)
+    first = doc.add_paragraph()
+    for kind, code in (("begin", ""), ("", " TOC \\h "), ("separate", "")):
+        _field_run(first, kind, code)
+    first.add_run("Crossing")
+    doc.add_paragraph("Arrival")
+    _field_run(doc.add_paragraph("Return"), "end")
+    doc.add_heading("The Ferry Book", 1)
+    for title, text in (("Crossing", ONE), ("Arrival", TWO), ("Return", ONE)):
+        doc.add_heading(title, 2)
+        doc.add_paragraph(text)
+    doc.add_heading("Colophon", 1)
+    doc.add_paragraph("Set in Garamond by the tests, and released into the public domain.")
+    path = tmp_path / "converted.docx"
+    doc.save(str(path))
+    book = read_book(path)
+    assert [c.title for c in book.chapters] == ["Crossing", "Arrival", "Return"]
+    heard = "\n".join(c.text for c in book.chapters)
+    assert "Contents" not in heard and "Garamond" not in heard
+    assert heard.count("Arrival") == 1  # its heading, not a line of the printed contents
