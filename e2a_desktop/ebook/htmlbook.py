@@ -37,21 +37,21 @@ def read_html(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
 def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_OPTIONS,
               source_format: str = "html") -> Book:
     """The Book in a parsed HTML page (a file's, or Markdown's rendering): its <title>,
-    author meta, lang, and chapters at its chapter headings (``chapter_level``); each
+    author meta, lang, and chapters at its chapter headings (``split_levels``); each
     note read after the chapter that cites it."""
     body = next((el for el in root.iter() if etree.QName(el).localname == "body"), root) \
         if isinstance(root.tag, str) else root
     relocate_notes({"": body})
     headings = [el for el in body.iter() if isinstance(el.tag, str)
                 and etree.QName(el).localname.lower() in HEADING_TAGS]
-    split_level = chapter_level([int(etree.QName(h).localname[1]) for h in headings])
+    split = split_levels([int(etree.QName(h).localname[1]) for h in headings])
     sections: list[Section] = []
     current = Section("", "", "")
     # Walk the top-level blocks in order; a heading of the split level starts a chapter.
     skipping = False
     for block in _blocks(body):
         name = etree.QName(block).localname.lower() if isinstance(block.tag, str) else ""
-        if name in HEADING_TAGS and int(name[1]) <= split_level:
+        if name in HEADING_TAGS and int(name[1]) in split:
             sections.append(current)
             heading = " ".join(element_text(block).split())
             current = Section(heading, heading, "")
@@ -76,13 +76,15 @@ MIN_CHAPTER_HEADINGS = 3
 page and the book's title, two parts) does not."""
 
 
-def chapter_level(levels: list[int]) -> int:
-    """The level whose headings start chapters: the shallowest used three times or more,
-    else the shallowest that repeats. Headings above it start chapters too (a part, the
-    title page), so that nothing is read under the wrong title."""
+def split_levels(levels: list[int]) -> set[int]:
+    """The heading levels that start chapters: the chapter level (the shallowest used
+    three times or more, else the shallowest that repeats) and any level above it that
+    repeats (parts, a colophon after the title page), so that nothing is read under the
+    wrong title. A book's single title heading starts none: its page joins the first."""
     used = sorted(set(levels))
-    return next((lv for lv in used if levels.count(lv) >= MIN_CHAPTER_HEADINGS),
-                next((lv for lv in used if levels.count(lv) > 1), 1))
+    chapter = next((lv for lv in used if levels.count(lv) >= MIN_CHAPTER_HEADINGS),
+                   next((lv for lv in used if levels.count(lv) > 1), 1))
+    return {lv for lv in used if lv < chapter and levels.count(lv) > 1} | {chapter}
 
 
 def _blocks(body: etree._Element) -> list[etree._Element]:

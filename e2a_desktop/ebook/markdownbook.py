@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .htmlbook import chapter_level, html_book
+from .htmlbook import html_book, split_levels
 from .htmltext import SKIP_MARK, parse_document
 from .limits import check_nesting
 from .model import Book
@@ -52,7 +52,7 @@ def markdown_page(source: str) -> str:
     tokens = parser.parse(source)
     front = next((t.content for t in tokens if t.type == "front_matter"), "")
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
-    split_level = chapter_level(levels)
+    split_level = min(split_levels(levels))
     title = _field(front, "title")
     if not title and levels.count(1) == 1 and split_level > 1:  # the book's own title line
         at = next(i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1")
@@ -81,7 +81,7 @@ def _mark_notes(root: etree._Element) -> None:
 
 
 def read_markdown(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
-    """Markdown: chapters at its chapter headings (``htmlbook.chapter_level``)."""
+    """Markdown: chapters at its chapter headings (``htmlbook.split_levels``)."""
     page = markdown_page(decode_text(path).replace("\r\n", "\n"))
     root = parse_document(page.encode("utf-8"))
     check_nesting(root, "the Markdown")
