@@ -58,7 +58,8 @@ INSTALLED_KB="$(du -sk "$DEB_ROOT" --exclude=DEBIAN | cut -f1)"
 GLIBC="$(packaging/linux/glibc-needed.sh "$BUNDLE")"  # the glibc the bundle asks for
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$INSTALLED_KB/" \
   -e "s/@GLIBC@/$GLIBC/" packaging/linux/deb/control > "$DEB_ROOT/DEBIAN/control"
-install -m 0755 packaging/linux/deb/postinst packaging/linux/deb/postrm "$DEB_ROOT/DEBIAN/"
+install -m 0755 packaging/linux/deb/postinst packaging/linux/deb/prerm \
+  packaging/linux/deb/postrm "$DEB_ROOT/DEBIAN/"
 DEB="$OUT/e2a_${VERSION}_$ARCH.deb"
 dpkg-deb --root-owner-group -Zxz --build "$DEB_ROOT" "$DEB" > /dev/null
 

@@ -6,8 +6,9 @@
 # It (1) installs with apt-get (which fetches the declared dependencies), (2) converts
 # the sample book with /usr/bin/e2a, (3) opens the window and (4) the tray node under
 # Xvfb, ticks its Start at login and starts the node from the entry's command
-# (packaging/linux/check-autostart.sh), (5) purges: every file the package listed, the
-# folders it made, the service user and /var/lib/e2a-node must be gone.
+# (packaging/linux/check-autostart.sh), (5) enables the headless node's service as the
+# README says (not started), then purges: every file the package listed, the folders it
+# made, the service's enablement, its user and /var/lib/e2a-node must be gone.
 # Needs: xvfb-run, xdotool (and apt-get, dpkg).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -66,7 +67,9 @@ echo "   ok: the window opened"
 echo "== 4. the tray node (/usr/bin/e2a-node): Start at login, and its entry"
 "$ROOT/packaging/linux/check-autostart.sh" /usr/bin/e2a-node "$TMP/home" "$OUT" "${clean[@]}"
 
-echo "== 5. purge: nothing left"
+echo "== 5. the service enabled (as packaging/README says), then purge: nothing left"
+"${SUDO[@]}" systemctl enable e2a-node.service > "$OUT/enable.log" 2>&1 \
+  || { cat "$OUT/enable.log"; exit 1; }
 "${SUDO[@]}" dpkg --purge e2a > "$OUT/purge.log" 2>&1 || { cat "$OUT/purge.log"; exit 1; }
 installed=no
 left=()
@@ -77,10 +80,12 @@ while IFS= read -r path; do
   fi
 done < "$TMP/listed"
 [ -e /var/lib/e2a-node ] && left+=(/var/lib/e2a-node)
+while IFS= read -r link; do left+=("$link"); done \
+  < <(find /etc/systemd/system -name e2a-node.service 2> /dev/null)
 getent passwd e2a-node > /dev/null && left+=("user e2a-node")
 getent group e2a-node > /dev/null && left+=("group e2a-node")
 if [ "${#left[@]}" -gt 0 ]; then
   echo "   FAILED: left after purge:"; printf '     %s\n' "${left[@]}"; exit 1
 fi
-echo "   ok: every path it installed, its service user and data are gone"
+echo "   ok: every path it installed, its service's enablement, user and data are gone"
 echo "== the installed .deb works and leaves nothing"
