@@ -11,12 +11,20 @@ whole chapters dealt round-robin. The worst seed at 50 nodes prints its tail.
 from __future__ import annotations
 
 import os
+import random
 import statistics
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from tests.helpers.farm_sim import Outcome, scenario, simulate
+from tests.helpers.farm_sim import (
+    Outcome,
+    SimNode,
+    lower_bound,
+    scenario,
+    simulate,
+    synthetic_book,
+)
 
 pytestmark = pytest.mark.bench
 
@@ -72,3 +80,38 @@ def test_simulated_scheduling_quality(nodes: int) -> None:
     for *_, outcome, _ in runs:
         assert outcome.finished and outcome.in_order
         assert max(outcome.spoken.values()) <= 2
+
+
+def _held_farms(seed: int) -> list[tuple[str, list[SimNode]]]:
+    """Farms with nodes run with ``e2a-node --max-speed`` (a fast voice, its audio held)."""
+    rng = random.Random(seed)
+    return [
+        ("two at 4x, one 8x voice held to 1x", [SimNode("fast-0", 4.0), SimNode("fast-1", 4.0),
+                                                 SimNode("held", 8.0, max_speed=1.0)]),
+        ("six at 0.5-6x, one 10x voice held to 0.5x",
+         [SimNode(f"n{i}", round(rng.uniform(0.5, 6), 2), latency=0.01) for i in range(6)]
+         + [SimNode("held", 10.0, max_speed=0.5)]),
+        ("three at 8x, two 20x voices held to 2x",
+         [SimNode(f"f{i}", 8.0) for i in range(3)]
+         + [SimNode(f"h{i}", 20.0, max_speed=2.0) for i in range(2)]),
+    ]
+
+
+def _held_one(args: tuple[int, int]) -> tuple[int, float]:
+    which, seed = args
+    nodes = _held_farms(seed)[which][1]
+    book = synthetic_book(random.Random(seed), 6000 * len(nodes), 2)
+    outcome = simulate(book, nodes)
+    assert outcome.finished and outcome.in_order and max(outcome.spoken.values()) <= 2
+    return seed, outcome.makespan / lower_bound(sum(book.chapter_chars), nodes)
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_simulated_nodes_held_by_max_speed(which: int) -> None:
+    """A node whose voice is fast but which holds its audio (--max-speed) says every
+    sentence is done long before its audio comes: the book must not wait for it."""
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        ratios = [r for _, r in sorted(pool.map(_held_one,
+                                                [(which, s) for s in range(SEEDS)]))]
+    print(f"\n{_held_farms(0)[which][0]}, {len(ratios)} seeds: makespan / bound: median "
+          f"{statistics.median(ratios):.3f}, worst {max(ratios):.3f}")
