@@ -160,6 +160,9 @@ def _convert_arguments(convert: argparse.ArgumentParser, shelf: bool = False) ->
     convert.add_argument("--chapters", help="chapters to convert, e.g. 1-3,7 (1-based)")
     convert.add_argument("--split-chapters", action="store_true",
                          help="one file per chapter instead of one book file")
+    convert.add_argument("--verify", choices=("asr",), default="", help="asr: an offline "
+                         "recogniser (PocketSphinx, English) hears every unit; one missing "
+                         "words or saying others is spoken again (pip install 'e2a[verify]')")
     convert.add_argument("--subtitles", choices=("srt", "vtt"), help="also write "
                          "sentence-timed subtitles beside the audiobook (BOOK.srt or BOOK.vtt; "
                          "with --split-chapters, one per chapter file)")
@@ -263,7 +266,7 @@ def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRe
     return ConvertRequest(args.book, args.output, args.format, settings, plan=plan,
                           chapters=args.chapters, split_chapters=args.split_chapters, farm=farm,
                           sentence_limit=limit, reading=_reading(args),
-                          subtitles=args.subtitles)
+                          subtitles=args.subtitles, verify=args.verify)
 
 
 def _speaker(asked: str, voice: VoiceInfo) -> str:
@@ -302,7 +305,19 @@ def cmd_convert(args: argparse.Namespace) -> int:
         refuse_to_overwrite(prepared.outputs)
         if args.read_along:
             refuse_to_overwrite([_read_along_path(prepared)])
+    if args.verify:  # before any speech: PocketSphinx missing, or not an English voice
+        _check_verify(prepared.request.voice.language)
     return _convert(args, prepared, paths)
+
+
+def _check_verify(language: str) -> None:
+    from .audio.asr import transcriber_for
+    from .service import asr_unavailable
+
+    try:
+        transcriber_for(language)
+    except (ImportError, ValueError) as exc:
+        raise E2AError(asr_unavailable(exc)) from None
 
 
 def _prepared(args: argparse.Namespace, paths: AppPaths) -> PreparedBook:

@@ -49,6 +49,7 @@ class ConvertRequest:
     farm: FarmOptions | None = None
     sentence_limit: int | None = None  # the voice's per-call limit (VoiceInfo.max_chars)
     reading: ReadOptions = field(default_factory=ReadOptions)  # parts read beyond the default
+    verify: str = ""  # "asr": a recogniser hears every unit's words (audio/asr.py)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,11 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from e2a_node.engines import voice_sample_rate
 from e2a_node.engines.base import Engine
@@ -179,7 +181,8 @@ class Conversion:
             if self._shown_before is not None and self._shown_before[0] == self.job.folder:
                 self.progress.carry(self._shown_before[1])
             self.bus.emit(self._started_event())
-            self.farm.attach(self.job, scheduler, sample_rate, self._on_accepted)
+            self.farm.attach(self.job, scheduler, sample_rate, self._on_accepted,
+                             verify=self._verifier())
             self._attached = True
             self.host.start()
         except BaseException:
@@ -265,6 +268,17 @@ class Conversion:
                           sum(u.duration or 0.0 for u in done), tuple(sorted(chapters)),
                           tuple(sorted({u.chapter for u in done})),
                           tuple(sorted({u.chapter for u in done} - unfinished)))
+
+    def _verifier(self) -> Callable[[np.ndarray, int, Sequence[str]], str | None] | None:
+        """``--verify asr``: the recogniser that hears each unit's words, or None."""
+        if self.request.verify != "asr":
+            return None
+        from .audio.asr import AsrVerifier, transcriber_for
+
+        try:
+            return AsrVerifier(transcriber_for(self.request.voice.language)).reason
+        except (ImportError, ValueError) as exc:
+            raise E2AError(asr_unavailable(exc)) from None
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -471,6 +485,14 @@ class Conversion:
             self.host.stop()
         if self.job is not None:
             self.job.close()
+
+
+def asr_unavailable(exc: ImportError | ValueError) -> str:
+    """One line for a --verify asr that cannot listen: what to install, or why not."""
+    if isinstance(exc, ImportError):
+        return ("--verify asr needs PocketSphinx: pip install 'e2a[verify]' (its English "
+                "model comes in the wheel)")
+    return str(exc)
 
 
 def _duration(path: Path) -> float:

@@ -17,9 +17,11 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from e2a_node.gpu import gpu_label
 from e2a_node.protocol import (
@@ -149,6 +151,8 @@ class _Work:
     """The job's name on the wire for this run: the folder's name and a token. A node that
     heard "job over" when a run was cancelled remembers that id for a minute; the same
     book started again is a new run, which it must not mistake for the one that ended."""
+    verify: Callable[[np.ndarray, int, Sequence[str]], str | None] | None = None
+    """``--verify asr``: hears a unit's words and says why they are wrong (audio/asr.py)."""
 
 
 class Farm:
@@ -176,11 +180,18 @@ class Farm:
     # -- the book being rendered ----------------------------------------------------
 
     def attach(self, job: Job, scheduler: Scheduler, sample_rate: int,
-               on_accepted: Callable[[UnitRecord], None] | None = None) -> None:
+               on_accepted: Callable[[UnitRecord], None] | None = None,
+               verify: Callable[[np.ndarray, int, Sequence[str]], str | None] | None = None
+               ) -> None:
         """Start handing out this job's units."""
         with self._lock:
             self._work = _Work(job, scheduler, sample_rate, on_accepted or (lambda _u: None),
-                               run_id=f"{job.folder.name}.{secrets.token_hex(3)}")
+                               run_id=f"{job.folder.name}.{secrets.token_hex(3)}",
+                               verify=verify)
+            # Units flagged by an earlier run stay flagged (the report lists them); a run
+            # that flags more adds to them instead of writing over them.
+            self.flagged = _stored_flags(job)
+            self.judged = {}
             for done in job.store.units():  # a resumed book knows its voice's pace
                 if done.status == "done":
                     self._work.pace.add(done.sentences, done.spans)
@@ -614,7 +625,7 @@ class Farm:
             checked = check_wav(tmp, work.sample_rate, unit.chars, settings.engine.speed, spans,
                                 sentences=unit.sentences,
                                 max_pause_s=max(heard.sentence_pause, heard.paragraph_pause),
-                                pace=work.pace)
+                                pace=work.pace, verify=work.verify)
         except NotSpeech as exc:
             checked = self._judged(node_id, unit_id, exc)
         except UploadRejected as exc:
@@ -730,3 +741,12 @@ class Farm:
                          for s in self.nodes.values())
         return FarmStatus(title, job_id, counts["pending"], counts["leased"], counts["done"],
                           rows)
+
+
+def _stored_flags(job: Job) -> dict[int, str]:
+    """The units an earlier run kept though the judge refused them ({id: why})."""
+    try:
+        stored = json.loads(job.store.meta().get(FLAGGED_KEY, "{}"))
+        return {int(unit): str(why) for unit, why in stored.items()}
+    except (ValueError, AttributeError, sqlite3.Error):
+        return {}

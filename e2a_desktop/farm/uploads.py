@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,13 +150,16 @@ def parse_spans(header: str, sentences: int) -> list[tuple[float, float]]:
 
 def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
               spans: list[tuple[float, float]], sentences: Sequence[str] = (),
-              max_pause_s: float = 0.75, pace: SpeakingRate | None = None) -> CheckedAudio:
+              max_pause_s: float = 0.75, pace: SpeakingRate | None = None,
+              verify: Callable[[np.ndarray, int, Sequence[str]], str | None] | None = None
+              ) -> CheckedAudio:
     """Validate an uploaded WAV; raise UploadRejected with the reason.
 
     ``sentences`` (the unit's texts) and ``max_pause_s`` (the job's longest pause
     between sentences, as heard) tell the judge which repeats and silences the text
     and the settings explain; ``pace``, the job's learned speaking rate, refuses a
-    sentence far too short or long for its text at this voice's own pace.
+    sentence far too short or long for its text at this voice's own pace. ``verify``
+    (``--verify asr``) hears the words and returns why they are wrong, or None.
     """
     channels, width, rate, data = read_wav(path)
     if channels != 1 or width != 2:
@@ -183,6 +186,10 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
             pace.check(sentences, spans)
         except UploadRejected as exc:
             raise NotSpeech(str(exc), CheckedAudio(duration, spans)) from None
+    if verify is not None:
+        wrong = verify(np.frombuffer(data, dtype="<i2"), rate, sentences)
+        if wrong is not None:
+            raise NotSpeech(wrong, CheckedAudio(duration, spans))
     return CheckedAudio(duration, spans)
 
 

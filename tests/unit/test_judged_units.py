@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -106,3 +107,48 @@ def test_the_built_in_voice_is_not_benched_and_its_unit_is_kept_in_the_end(
     assert nxt is not None
     assert _send(farm, LOCAL_NODE, next_unit, speech_like_wav(len(nxt.text) / 15))[0]
     assert next_unit not in farm.flagged
+
+
+def test_a_resumed_run_keeps_the_flags_of_the_runs_before(farm: Farm) -> None:
+    """The report lists every kept-but-refused unit of the job, not only this run's: a
+    resumed run starts from the stored flags and adds to them."""
+    job, scheduler = farm.job, farm.scheduler
+    job.store.set_meta({FLAGGED_KEY: json.dumps({"7": "a stretch repeats"})})
+    farm.detach()
+    farm.attach(job, scheduler, RATE)
+    assert farm.flagged == {7: "a stretch repeats"}
+    farm.local_names[LOCAL_NODE] = "this PC"
+    first = _lease(farm, LOCAL_NODE)
+    seconds = len(job.store.unit(first).text) / 15  # type: ignore[union-attr]
+    for _ in range(MAX_JUDGED_TRIES - 1):
+        with pytest.raises(NotSpeech):
+            _send(farm, LOCAL_NODE, first, _noise(seconds))
+        assert _lease(farm, LOCAL_NODE) == first
+    assert _send(farm, LOCAL_NODE, first, _noise(seconds)) == (True, False)
+    stored = json.loads(job.store.meta()[FLAGGED_KEY])
+    assert set(stored) == {"7", str(first)}
+
+
+def test_verify_hears_the_words_and_a_wrong_unit_is_spoken_again(tmp_path: Path) -> None:
+    """`--verify asr`'s hook: what the verifier says is wrong is refused like the judge's
+    refusals (the unit is spoken again), and a unit it passes is accepted."""
+    farm = make_farm(tmp_path)
+    job, scheduler = farm.job, farm.scheduler
+    heard: list[tuple[int, tuple[str, ...]]] = []
+
+    def verify(pcm: np.ndarray, rate: int, sentences: Sequence[str]) -> str | None:
+        heard.append((rate, tuple(sentences)))
+        return "pocketsphinx heard 5% of the unit's words" if len(heard) == 1 else None
+
+    farm.detach()
+    farm.attach(job, scheduler, RATE, verify=verify)
+    first = _lease(farm, "node-a")
+    unit = job.store.unit(first)
+    assert unit is not None
+    wav = speech_like_wav(len(unit.text) / 15)
+    with pytest.raises(NotSpeech, match="pocketsphinx heard 5%"):
+        _send(farm, "node-a", first, wav)
+    assert job.store.unit(first).status == "pending"  # type: ignore[union-attr]
+    assert _lease(farm, "node-b") == first
+    assert _send(farm, "node-b", first, wav) == (True, False)
+    assert heard == [(RATE, unit.sentences)] * 2
