@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -9,7 +10,8 @@ from lxml import etree
 from ..errors import BookError
 from .chapters import Section, sections_to_chapters
 from .epub_kinds import label_kind
-from .htmltext import HEADING_TAGS, element_text, parse_document
+from .gutenberg import is_licence_block, strip_licence
+from .htmltext import HEADING_TAGS, SKIP_MARK, element_text, parse_document
 from .limits import MAX_DOCUMENT_BYTES, check_file_size, check_nesting
 from .model import Book, Metadata
 from .note_links import relocate_notes
@@ -42,6 +44,8 @@ def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_O
     body = next((el for el in root.iter() if etree.QName(el).localname == "body"), root) \
         if isinstance(root.tag, str) else root
     relocate_notes({"": body})
+    if options.skips("licence"):
+        _mark_gutenberg(body)
     headings = [el for el in body.iter() if isinstance(el.tag, str)
                 and etree.QName(el).localname.lower() in HEADING_TAGS]
     split = split_levels([int(etree.QName(h).localname[1]) for h in headings])
@@ -60,6 +64,9 @@ def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_O
         elif not skipping:
             current.text += "\n\n" + element_text(block, options)
     sections.append(current)
+    if options.skips("licence"):
+        texts = strip_licence([s.text for s in sections])
+        sections = [Section(s.title, s.heading, t) for s, t in zip(sections, texts, strict=True)]
     title_el = next(root.iter("{*}title", "title"), None)
     title = " ".join((title_el.text or "").split()) if title_el is not None else ""
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
@@ -71,6 +78,22 @@ def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_O
     return Book(metadata, chapters, source_format=source_format)
 
 
+_GUTENBERG = re.compile(r"project gutenberg", re.I)
+
+
+def _mark_gutenberg(body: etree._Element) -> None:
+    """Project Gutenberg's header and licence in an HTML edition: its boilerplate blocks,
+    or (older editions) the preformatted text that names the project, read as a code
+    listing until now ("Code listing omitted." at the book's start and end)."""
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if is_licence_block(el.get("id") or "", el.get("class") or "") or (
+                etree.QName(el).localname.lower() == "pre"
+                and _GUTENBERG.search("".join(el.itertext()))):
+            el.set(SKIP_MARK, "licence")
+
+
 MIN_CHAPTER_HEADINGS = 3
 """A heading level used this often names chapters; one used twice above it (a contents
 page and the book's title, two parts) does not."""
@@ -78,12 +101,13 @@ page and the book's title, two parts) does not."""
 
 def split_levels(levels: list[int]) -> set[int]:
     """The heading levels that start chapters: the chapter level (the shallowest used
-    three times or more, else the shallowest that repeats) and any level above it that
-    repeats (parts, a colophon after the title page), so that nothing is read under the
-    wrong title. A book's single title heading starts none: its page joins the first."""
+    three times or more, else the shallowest that repeats, else the shallowest) and any
+    level above it that repeats (parts, a colophon after the title page), so that
+    nothing is read under the wrong title. A book's single title heading starts none:
+    its page joins the first chapter."""
     used = sorted(set(levels))
     chapter = next((lv for lv in used if levels.count(lv) >= MIN_CHAPTER_HEADINGS),
-                   next((lv for lv in used if levels.count(lv) > 1), 1))
+                   next((lv for lv in used if levels.count(lv) > 1), used[0] if used else 1))
     return {lv for lv in used if lv < chapter and levels.count(lv) > 1} | {chapter}
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html.entities import name2codepoint
 
 from lxml import etree, html
 
@@ -336,6 +337,23 @@ class _Walker:
         return pieces
 
 
+_NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+
+
+def _numeric_entity(match: re.Match[bytes]) -> bytes:
+    name = match.group(1)
+    code = name2codepoint.get(name.decode("ascii"))
+    return match.group(0) if name in _XML_ENTITIES or code is None else b"&#%d;" % code
+
+
+def numeric_entities(content: bytes) -> bytes:
+    """HTML's named entities (&rsquo; &mdash; &eacute;) as character references: an XML
+    parser knows only five names and drops the rest, so a Project Gutenberg page lost
+    every apostrophe, dash and accent ("lovers speech", "BEGINNINGTHE END")."""
+    return _NAMED_ENTITY.sub(_numeric_entity, content) if b"&" in content else content
+
+
 def parse_document(content: bytes | str) -> etree._Element:
     """Parse (X)HTML leniently: real books are full of small markup errors."""
     if isinstance(content, bytes) and not content.strip():
@@ -343,8 +361,8 @@ def parse_document(content: bytes | str) -> etree._Element:
     try:
         parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
                                  huge_tree=True)
-        root = etree.fromstring(content if isinstance(content, bytes) else content.encode(),
-                                parser)
+        data = content if isinstance(content, bytes) else content.encode()
+        root = etree.fromstring(numeric_entities(data), parser)
         if root is not None:
             return root
     except etree.XMLSyntaxError:

@@ -61,14 +61,28 @@ def _references(root: etree._Element) -> Iterator[tuple[etree._Element, bool]]:
             yield el, False
 
 
-def _note_of(target: etree._Element, typed: bool) -> etree._Element | None:
+def _names(mark: etree._Element) -> set[str]:
+    """The ids a note's link back may point to: the mark's own, or an anchor's just
+    before it or around it (Project Gutenberg: ``<a name="citation1"></a><a href=…>``)."""
+    near = [mark, mark.getprevious(), mark.getparent()]
+    return {value for el in near if el is not None and isinstance(el.tag, str)
+            for value in (el.get("id"), el.get("name")) if value}
+
+
+def _links_back(block: etree._Element, names: set[str]) -> bool:
+    return any((a.get("href") or "").partition("#")[2] in names
+               for a in block.iter("{*}a", "a") if "#" in (a.get("href") or ""))
+
+
+def _note_of(target: etree._Element, typed: bool, names: set[str]) -> etree._Element | None:
     """The note that holds the link's target: a marked note, the block that holds it in
     a collection of notes (Standard Ebooks marks only the collection), or (for a
-    reference that only looks like one) a block classed as a note."""
+    reference that only looks like one) a block classed as a note or linking back to
+    the mark."""
     block: etree._Element | None = None
     for el in (target, *target.iterancestors()):
         if not isinstance(el.tag, str) or local_name(el.tag) in ("body", "html"):
-            return None
+            break
         types = epub_types(el) if el.attrib else set()
         if types & NOTE_TYPES:
             return el
@@ -79,6 +93,9 @@ def _note_of(target: etree._Element, typed: bool) -> etree._Element | None:
         if local_name(el.tag) in BLOCK_TAGS and _NOTE_CLASS.search(el.get("class") or ""):
             text = "".join(el.itertext())
             return el if len(text) <= MAX_LINKED_NOTE_CHARS or typed else None
+    if block is not None and names and _links_back(block, names) and \
+            len("".join(block.itertext())) <= MAX_LINKED_NOTE_CHARS:
+        return block
     return None
 
 
@@ -93,15 +110,31 @@ def _place(mark: etree._Element, note: etree._Element) -> None:
         holder.append(note)
 
 
-def _copy(note: etree._Element) -> etree._Element:
+def _copy(note: etree._Element, names: set[str]) -> etree._Element:
+    """The note to read after the chapter: no ids (an id twice would cut a chapter twice),
+    no link back to the mark ("back", "↩": a MOBI 6 book has lost what marks them)."""
     copy = deepcopy(note)
     copy.tail = None
-    for el in copy.iter():
-        if isinstance(el.tag, str) and el.get("id") is not None:
-            del el.attrib["id"]  # an id twice would cut a chapter twice
+    for el in list(copy.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        if el.get("id") is not None:
+            del el.attrib["id"]
+        if local_name(el.tag) == "a" and (el.get("href") or "").partition("#")[2] in names:
+            el.set(SKIP_MARK, "backlink")
     if not epub_types(copy) & NOTE_TYPES:
         copy.set("role", "doc-footnote")
     return copy
+
+
+def _follows(note: etree._Element, mark: etree._Element, mark_tree: int,
+             trees: dict[str, etree._Element],
+             order: dict[etree._Element, tuple[int, int]]) -> bool:
+    """Whether the note comes after the mark in reading order."""
+    if not order:
+        for number, root in enumerate(trees.values()):
+            order.update((el, (number, i)) for i, el in enumerate(root.iter()))
+    return order.get(note, (-1, -1)) > order.get(mark, (mark_tree, 1 << 30))
 
 
 def relocate_notes(trees: dict[str, etree._Element],
@@ -112,20 +145,56 @@ def relocate_notes(trees: dict[str, etree._Element],
     ids: dict[str, etree._Element] = {}
     for path, root in trees.items():
         for el in root.iter():
-            if isinstance(el.tag, str) and el.get("id"):
-                ids.setdefault(f"{path}#{el.get('id')}", el)
+            if not isinstance(el.tag, str):
+                continue
+            name = el.get("id") or (el.get("name") if local_name(el.tag) == "a" else None)
+            if name:
+                ids.setdefault(f"{path}#{name}", el)
     placed: set[etree._Element] = set()
-    moves: list[tuple[etree._Element, etree._Element]] = []
-    for path, root in trees.items():
+    moves: list[tuple[etree._Element, etree._Element, set[str]]] = []
+    order: dict[etree._Element, tuple[int, int]] = {}
+    for number, (path, root) in enumerate(trees.items()):
         for mark, typed in list(_references(root)):
             href = _href(mark)
             target = ids.get(resolve(path, href)) if "#" in href else None
-            note = _note_of(target, typed) if target is not None else None
+            if target is None or any(a in placed for a in mark.iterancestors()):
+                continue  # a note's link back to its mark is no mark
+            note = _note_of(target, typed, _names(mark))
             if note is None or note in placed or any(a is note for a in mark.iterancestors()):
                 continue
+            if not typed and not _follows(note, mark, number, trees, order):
+                continue  # an unmarked note is printed after the text that cites it
             placed.add(note)
-            moves.append((mark, note))
-    for mark, note in moves:
-        _place(mark, _copy(note))
+            moves.append((mark, note, _names(mark)))
+    for mark, note, names in moves:
+        _place(mark, _copy(note, names))
         note.set(SKIP_MARK, "note")
+    for root in trees.values() if moves else ():
+        _skip_empty_notes_headings(root)
     return len(moves)
+
+
+_NOTES_HEADING = re.compile(r"^\W*(?:foot|end)?notes?\W*$", re.I)
+
+
+def _skip_empty_notes_headings(root: etree._Element) -> None:
+    """A "Notes" heading whose notes have all moved away is not read on its own."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.get(SKIP_MARK) is not None \
+                or local_name(el.tag) not in BLOCK_TAGS:
+            continue
+        text = "".join(el.itertext())
+        if len(text) > 20 or not _NOTES_HEADING.match(text):
+            continue
+        after = [*el.itersiblings(), *(s for a in el.iterancestors() for s in a.itersiblings())]
+        if not (el.tail or "").strip() and not any(_speaks(s) for s in after):
+            el.set(SKIP_MARK, "notes")
+
+
+def _speaks(el: etree._Element) -> bool:
+    """Whether an element, or the text after it, still has words to read."""
+    if (el.tail or "").strip():
+        return True
+    if not isinstance(el.tag, str) or el.get(SKIP_MARK) is not None:
+        return False
+    return bool((el.text or "").strip()) or any(_speaks(child) for child in el)
