@@ -37,7 +37,7 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
         ".fb2": read_fb2,
         ".docx": partial(read_docx, options=options),
         ".odt": partial(read_odt, options=options),
-        ".pdf": read_pdf,
+        ".pdf": partial(read_pdf, options=options),
         ".mobi": partial(read_mobi, options=options),
         ".azw": partial(read_mobi, options=options),
         ".azw3": partial(read_mobi, options=options),

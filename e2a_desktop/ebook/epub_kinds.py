@@ -24,7 +24,8 @@ _LABEL_KINDS = {"contents": "toc", "table of contents": "toc", "index": "index",
                 "copyright": "copyright-page", "copyright page": "copyright-page",
                 "list of illustrations": "loi", "list of tables": "lot",
                 "imprint": "imprint", "colophon": "colophon",
-                "uncopyright": "copyright-page"}
+                "uncopyright": "copyright-page", "pg license": "licence",
+                "pg boilerplate": "licence"}
 """TOC labels that say what a page is: what a MOBI 6 book, which has lost its pages'
 ``epub:type``, still says (Standard Ebooks' "Imprint", "Colophon", "Uncopyright")."""
 _FILE_KINDS = {"copyright": "copyright-page", "copyright-page": "copyright-page",

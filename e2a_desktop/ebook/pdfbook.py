@@ -21,7 +21,10 @@ import pypdfium2 as pdfium
 from ..errors import BookError
 from .chapters import Section, sections_to_chapters
 from .epub import join_pages
+from .epub_kinds import label_kind
+from .gutenberg import strip_licence
 from .model import Book, Metadata
+from .options import DEFAULT_OPTIONS, ReadOptions
 from .pdflines import Line, page_lines
 
 EDGE_BAND = 0.1
@@ -99,24 +102,44 @@ class _Cut:
     title: str
 
 
+DOMINANT_SHARE = 0.4
+"""A top bookmark spanning this share of the pages with bookmarks under it ("Main
+Matter", the novel's own title) is a book or a part: its children are the chapters."""
+
+
 def _outline_cuts(pdf: pdfium.PdfDocument, pages: list[list[Line]]) -> list[_Cut]:
-    """Chapters from the bookmarks: the top level, or the one below a single book entry;
-    a chapter starts at its title's line on its page, else at the page's top."""
+    """Chapters from the bookmarks: the top level, with the entries under a top entry
+    that holds much of the book; a chapter starts at its title's line on its page, else
+    at the page's top."""
     marks = []
     for mark in pdf.get_toc(max_depth=3):
         dest = mark.get_dest()
         index = dest.get_index() if dest is not None else None
         if index is not None and 0 <= index < len(pages):
             marks.append((mark.level, " ".join(mark.get_title().split()), index))
-    levels = Counter(level for level, _t, _i in marks)
-    level = 1 if levels.get(0) == 1 and levels.get(1, 0) > 1 else 0
+    tops = [i for i, (level, _t, _p) in enumerate(marks) if level == 0]
+    wanted: set[int] = set(tops)
+    parts: set[int] = set()
+    for at, top in enumerate(tops):
+        end = tops[at + 1] if at + 1 < len(tops) else len(marks)
+        last_page = marks[end][2] if end < len(marks) else len(pages)
+        children = [i for i in range(top + 1, end) if marks[i][0] == 1]
+        if children and last_page - marks[top][2] >= DOMINANT_SHARE * len(pages):
+            wanted.update(children)
+            parts.add(top)
+        # a "Contents" or "Index" under "Front Matter": cut out, to be left out
+        wanted.update(i for i in children if label_kind(marks[i][1]))
     cuts = []
-    for mark_level, title, index in marks:
-        if mark_level != level or not title:
+    for number, (_level, title, index) in enumerate(marks):
+        if number not in wanted or not title:
             continue
-        wanted = _signature(title)
-        at = next((i for i, ln in enumerate(pages[index]) if _signature(ln.text) == wanted), -1)
-        cuts.append(_Cut(index, at, title))
+        if number in parts:  # its page is a title page: it joins the first chapter
+            cuts.append(_Cut(index, -1, ""))
+            continue
+        target = _signature(title)
+        at_line = next((i for i, ln in enumerate(pages[index]) if _signature(ln.text) == target),
+                       -1)
+        cuts.append(_Cut(index, at_line, title))
     return cuts
 
 
@@ -165,8 +188,10 @@ def _sections(pages: list[list[Line]], cuts: list[_Cut], body: float) -> list[Se
     return sections
 
 
-def read_pdf(path: Path) -> Book:
-    """A PDF with a text layer: outline or heading chapters, running heads left out."""
+def read_pdf(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
+    """A PDF with a text layer: outline or heading chapters, running heads left out;
+    parts titled as pages a listener does not want ("Colophon", "Index", "PG License")
+    left out unless ``options`` include them."""
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -189,7 +214,10 @@ def read_pdf(path: Path) -> Book:
         meta = pdf.get_metadata_dict(skip_empty=True)
     finally:
         pdf.close()
-    sections = _sections(pages, cuts, body)
+    sections = [s for s in _sections(pages, cuts, body) if not options.skips(label_kind(s.title))]
+    if options.skips("licence"):
+        texts = strip_licence([s.text for s in sections])
+        sections = [Section(s.title, s.heading, t) for s, t in zip(sections, texts, strict=True)]
     metadata = Metadata(title=meta.get("Title") or path.stem, author=meta.get("Author", ""),
                         language="").with_language(s.text for s in sections)
     chapters = sections_to_chapters(sections, language=metadata.language)

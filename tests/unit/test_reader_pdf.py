@@ -88,3 +88,29 @@ def test_password_protected_pdf_is_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(BookError, match="password-protected") as info:
         read_book(path)
     assert "\n" not in str(info.value)
+
+
+def test_chapters_nested_under_the_novels_own_bookmark_and_no_colophon(
+        tmp_path: Path) -> None:
+    """Calibre's PDF of an EPUB: "Dedication", the novel's title holding the chapters, then
+    "Colophon"; the chapters are the chapters, the colophon is not read."""
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "nested.pdf"
+    canvas = Canvas(str(path), pagesize=A5)
+    pages = [("Dedication", 0, "To my brother, who kept the lighthouse."),
+             ("The Lighthouse Novel", 0, "The Lighthouse Novel"),
+             *((title, 1, text) for title, paragraphs in CHAPTERS for text in paragraphs[:1]),
+             ("Colophon", 0, "Set in Times by the tests of e2a.")]
+    for number, (title, level, text) in enumerate(pages):
+        canvas.bookmarkPage(f"p{number}")
+        canvas.addOutlineEntry(title, f"p{number}", level=level)
+        canvas.setFont("Times-Roman", 11)
+        for row, start in enumerate(range(0, len(text), 60)):
+            canvas.drawString(40, 500 - 14 * row, text[start:start + 60])
+        canvas.showPage()
+    canvas.save()
+    book = read_book(path)
+    assert [c.title for c in book.chapters][-3:] == [t for t, _p in CHAPTERS]
+    assert "Times" not in "\n".join(c.text for c in book.chapters)
