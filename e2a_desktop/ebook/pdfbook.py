@@ -3,7 +3,8 @@
 A PDF is a picture of pages, not a text. What a narrator must not read is taken out by
 where it stands and how often it recurs: a line at the top or foot of a page whose text
 (numbers aside) is on many pages is a running header or footer, a bare number there a
-page number, and small print below the body at a page's foot a footnote (left out).
+page number, and small print below the body at a page's foot a footnote (read after
+its chapter, under "Notes").
 Two-column pages are read column by column (pdflines); a word hyphenated across lines
 or pages is joined. Chapters come from the outline (bookmarks) where there is one, else
 from lines set larger than the body. A PDF without text (a scan) is refused: no OCR.
@@ -24,6 +25,7 @@ from .epub import join_pages
 from .epub_kinds import label_kind
 from .gutenberg import strip_licence
 from .model import Book, Metadata
+from .notes import NOTE_CLOSE, NOTE_OPEN
 from .options import DEFAULT_OPTIONS, ReadOptions
 from .pdflines import Line, page_lines
 
@@ -72,11 +74,22 @@ def body_size(pages: list[list[Line]]) -> float:
     return float(sizes.most_common(1)[0][0]) if sizes else 0.0
 
 
-def drop_footnotes(lines: list[Line], body: float) -> list[Line]:
-    """Small print after the page's last line of body text: its footnotes."""
+def split_footnotes(lines: list[Line], body: float) -> tuple[list[Line], list[str]]:
+    """(the page's lines, its footnotes): small print after the page's last line of body
+    text, one note from each mark ("1", "*") to the next, the mark itself not read."""
     small = body * 0.9
     last_body = max((i for i, ln in enumerate(lines) if ln.size >= small), default=-1)
-    return [ln for i, ln in enumerate(lines) if i <= last_body]
+    notes: list[str] = []
+    for line in lines[last_body + 1:]:
+        mark = _NOTE_MARK.match(line.text)
+        if mark or not notes:
+            notes.append(line.text[mark.end():] if mark else line.text)
+        else:
+            notes[-1] = join_lines(notes[-1], line.text)
+    return lines[:last_body + 1], [n.strip() for n in notes if n.strip()]
+
+
+_NOTE_MARK = re.compile(r"^\s*(?:\d{1,3}|[*†‡§]+)(?:[.)]\s*|\s+)")
 
 
 def _breaks_paragraph(previous: Line, line: Line, body: float) -> bool:
@@ -164,9 +177,13 @@ def _heading_cuts(pages: list[list[Line]], body: float) -> list[_Cut]:
     return cuts
 
 
-def _sections(pages: list[list[Line]], cuts: list[_Cut], body: float) -> list[Section]:
+def _sections(pages: list[list[Line]], cuts: list[_Cut], body: float,
+              notes: list[list[str]]) -> list[Section]:
+    """The pages' text cut at the chapters' starts; each page's footnotes marked as
+    notes of the chapter the page ends in (read after it)."""
     starts = {(c.page, c.line if c.line >= 0 else 0): c for c in cuts}
     sections = [Section("", "", "")]
+    held: list[list[str]] = [[]]
     for p, lines in enumerate(pages):
         page_text, previous = "", None
         for i, line in enumerate(lines):
@@ -174,6 +191,7 @@ def _sections(pages: list[list[Line]], cuts: list[_Cut], body: float) -> list[Se
             if cut is not None:
                 sections[-1].text = join_pages(sections[-1].text, page_text)
                 sections.append(Section(cut.title, cut.title, ""))
+                held.append([])
                 page_text, previous = "", None
                 if cut.line >= 0 and _signature(line.text) in _signature(cut.title):
                     continue  # the title line: the chapter's title says it
@@ -185,6 +203,9 @@ def _sections(pages: list[list[Line]], cuts: list[_Cut], body: float) -> list[Se
                 page_text = join_lines(page_text, line.text)
             previous = line
         sections[-1].text = join_pages(sections[-1].text, page_text)
+        held[-1] += notes[p] if p < len(notes) else []
+    for section, its_notes in zip(sections, held, strict=True):
+        section.text += "".join(f"\n\n{NOTE_OPEN}{note}{NOTE_CLOSE}" for note in its_notes)
     return sections
 
 
@@ -209,12 +230,14 @@ def read_pdf(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
             raise BookError("this PDF has no text layer (a scan?); e2a does not recognise "
                             "text in pictures (no OCR)", path)
         body = body_size(pages)
-        pages = [drop_footnotes(lines, body) for lines in pages]
+        split = [split_footnotes(lines, body) for lines in pages]
+        pages, notes = [lines for lines, _n in split], [n for _l, n in split]
         cuts = _outline_cuts(pdf, pages) or _heading_cuts(pages, body)
         meta = pdf.get_metadata_dict(skip_empty=True)
     finally:
         pdf.close()
-    sections = [s for s in _sections(pages, cuts, body) if not options.skips(label_kind(s.title))]
+    sections = [s for s in _sections(pages, cuts, body, notes)
+                if not options.skips(label_kind(s.title))]
     if options.skips("licence"):
         texts = strip_licence([s.text for s in sections])
         sections = [Section(s.title, s.heading, t) for s, t in zip(sections, texts, strict=True)]

@@ -1,6 +1,7 @@
-"""PDF books (issue 24): chapters from the outline, else from heading sizes; running heads,
-page numbers and footnotes left out; hyphenated words joined; two columns in order; a
-scan without text refused in one line. The PDFs are written here with reportlab."""
+"""PDF books (issue 24): chapters from the outline, else from heading sizes; running heads
+and page numbers left out, footnotes read after their chapter; hyphenated words joined;
+two columns in order; a scan without text refused in one line. The PDFs are written here
+with reportlab."""
 
 from __future__ import annotations
 
@@ -114,3 +115,35 @@ def test_chapters_nested_under_the_novels_own_bookmark_and_no_colophon(
     book = read_book(path)
     assert [c.title for c in book.chapters][-3:] == [t for t, _p in CHAPTERS]
     assert "Times" not in "\n".join(c.text for c in book.chapters)
+
+
+def test_a_footnote_is_read_after_its_chapter(tmp_path: Path) -> None:
+    """Small print at a page's foot is that page's footnote: read after the chapter, under
+    "Notes", never between the page's last sentence and the next page's first."""
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "notes.pdf"
+    canvas = Canvas(str(path), pagesize=A5)
+    texts = [("The Harbour", [HARBOUR, STORM], "1 The harbour was rebuilt in 1911."),
+             ("The Harbour", [RETURN, HARBOUR], ""),
+             ("The Return", [RETURN, STORM], "")]
+    for number, (title, paragraphs, note) in enumerate(texts):
+        if number != 1:
+            canvas.bookmarkPage(f"p{number}")
+            canvas.addOutlineEntry(title, f"p{number}", level=0)
+        canvas.setFont("Times-Roman", 11)
+        row = 0
+        for paragraph in paragraphs:
+            for start in range(0, len(paragraph), 60):
+                canvas.drawString(40, 500 - 14 * row, paragraph[start:start + 60])
+                row += 1
+            row += 1
+        if note:
+            canvas.setFont("Times-Roman", 7)
+            canvas.drawString(40, 45, note)
+        canvas.showPage()
+    canvas.save()
+    harbour, back = read_book(path).chapters
+    assert harbour.text.endswith("\n\nNotes.\n\nThe harbour was rebuilt in 1911.")
+    assert "1911" not in harbour.text.split("Notes.")[0] and "1911" not in back.text
