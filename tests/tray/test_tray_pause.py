@@ -61,16 +61,17 @@ def test_a_node_paused_at_its_pc_reads_paused_in_the_farms_nodes_table(
     tray = make_tray(url=coordinator.url, code=CODE)
     qtbot.waitUntil(lambda: tray.controller.state.status is NodeStatus.SPEAKING,
                     timeout=WAIT_MS)
-    farm = coordinator.farm
+    farm, window = coordinator.farm, tray.window
+    assert window is not None
 
     def labels() -> list[str]:
         return [state_label(stats.state.value) for stats in farm.nodes.values()]
 
-    qtbot.mouseClick(tray.window.pause, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.pause, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: labels() == ["paused"], timeout=10_000)
     assert farm.job.store.counts()["leased"] == 0
     gate.open()
-    qtbot.mouseClick(tray.window.pause, Qt.MouseButton.LeftButton)  # Resume
+    qtbot.mouseClick(window.pause, Qt.MouseButton.LeftButton)  # Resume
     store = farm.job.store
     qtbot.waitUntil(lambda: store.counts()["done"] == sum(store.counts().values()),
                     timeout=WAIT_MS)
