@@ -97,8 +97,9 @@ class FarmBanner(QWidget):
         self._moment_offset = farm_now - self._clock()
         self.caption.setText("ONE-TIME CODE")
         self.code.setText(format_code(moment.code))
+        standing = f" The farm code {self._info.code} works too." if self._info else ""
         self.code.setToolTip("Enter this code on the PC that is joining; it works once "
-                             "for a few minutes")
+                             f"for a few minutes.{standing}")
         self.pair_button.setEnabled(False)
         self._ticker.start()
         self._tick()
