@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import struct
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -106,10 +107,14 @@ class PositionedParts:
         self.frags = frags
         self.edits = [_PartEdits() for _ in all_parts]
         self._named: dict[tuple[int, int], str] = {}
+        self._starts = [part.start for part in all_parts]
+        self._firsts: dict[int, int] | None = None
 
     def locate(self, position: int) -> tuple[int, int]:
         """(part number, offset in it) of a text position."""
-        for number, part in enumerate(self.parts):
+        number = bisect_right(self._starts, position) - 1
+        if number >= 0:
+            part = self.parts[number]
             if part.start <= position < part.start + len(part.markup):
                 return number, position - part.start
         return -1, 0
@@ -156,9 +161,14 @@ class PositionedParts:
     def whole_file(self, target: str, position: int) -> str:
         """A position at the start of a part's text names the whole part."""
         number, _offset = self.locate(position)
+        if self._firsts is None:
+            self._firsts = {}
+            for fragment in self.frags:
+                part = self.locate(fragment.insert_at)[0]
+                self._firsts[part] = min(self._firsts.get(part, fragment.insert_at),
+                                         fragment.insert_at)
         if self.frags:
-            starts = {f.insert_at for f in self.frags}
-            first = min((s for s in starts if self.locate(s)[0] == number), default=-1)
+            first = self._firsts.get(number, -1)
         else:
             body = _BODY.search(self.parts[number].markup) if number >= 0 else None
             first = self.parts[number].start + (body.end() if body else 0)
