@@ -1,4 +1,5 @@
-"""FictionBook 2 reader: title-info metadata, cover binary, top-level sections."""
+"""FictionBook 2 reader: title-info metadata, cover binary, top-level sections; notes (the
+``notes`` body) read after the chapter that cites them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ..errors import BookError
 from .chapters import Section, sections_to_chapters
 from .cover_check import cover_problem, image_kind_and_size
 from .model import VERSE_LINE, Book, Cover, Metadata
+from .notes import NOTE_CLOSE, NOTE_OPEN
 
 _NS = "{http://www.gribuser.ru/xml/fictionbook/2.0}"
 _XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -21,17 +23,25 @@ def _text(el: etree._Element | None) -> str:
     return " ".join("".join(el.itertext()).split()) if el is not None else ""
 
 
-def _section_text(section: etree._Element) -> str:
-    """Paragraph-per-block text; footnote links (<a type="note">) are dropped. The lines
+def _section_text(section: etree._Element, notes: dict[str, str] | None = None,
+                  cited: set[str] | None = None) -> str:
+    """Paragraph-per-block text; footnote links (<a type="note">) are dropped, the note
+    they cite (first citation only) marked to be read after the chapter. The lines
     (<v>) of a stanza make one paragraph, a line apiece, so a stanza ends with a
     paragraph's pause and a line with a sentence's."""
+    notes, cited = notes or {}, cited if cited is not None else set()
     parts: list[str] = []
     stanza = None
     for el in section.iter(f"{_NS}p", f"{_NS}v", f"{_NS}subtitle", f"{_NS}text-author"):
+        after = ""
         for note in el.findall(f".//{_NS}a"):
             if note.get("type") == "note":
+                target = (note.get(_XLINK) or "").lstrip("#")
+                if target in notes and target not in cited:
+                    cited.add(target)
+                    after += f"{NOTE_OPEN}{notes[target]}{NOTE_CLOSE}"
                 note.getparent().remove(note) if note.getparent() is not None else None
-        text = "".join(el.itertext())
+        text = "".join(el.itertext()) + after
         same_stanza = el.tag == f"{_NS}v" and stanza is not None and el.getparent() is stanza
         if same_stanza and parts:
             parts[-1] += VERSE_LINE + text
@@ -39,6 +49,21 @@ def _section_text(section: etree._Element) -> str:
             parts.append(text)
         stanza = el.getparent() if el.tag == f"{_NS}v" else None
     return "\n\n".join(parts)
+
+
+def _notes(root: etree._Element) -> dict[str, str]:
+    """The notes body's sections by id: their text without their title (the number)."""
+    notes: dict[str, str] = {}
+    for body in root.findall(f"{_NS}body"):
+        if body.get("name") != "notes":
+            continue
+        for section in body.iter(f"{_NS}section"):
+            if section.get("id"):
+                paragraphs = [" ".join("".join(p.itertext()).split())
+                              for p in section.iter(f"{_NS}p", f"{_NS}v")
+                              if not any(a.tag == f"{_NS}title" for a in p.iterancestors())]
+                notes[section.get("id") or ""] = "\n\n".join(p for p in paragraphs if p)
+    return notes
 
 
 def read_fb2(path: Path) -> Book:
@@ -63,13 +88,14 @@ def read_fb2(path: Path) -> Book:
     )
     bodies = [b for b in root.findall(f"{_NS}body") if b.get("name") not in ("notes", "comments")]
     sections: list[Section] = []
+    footnotes, cited = _notes(root), set[str]()
     for body in bodies:
         tops = body.findall(f"{_NS}section")
         if len(tops) == 1 and len(tops[0].findall(f"{_NS}section")) > 1:
             tops = tops[0].findall(f"{_NS}section")
         for section in tops:
             title = _text(section.find(f"{_NS}title"))
-            sections.append(Section(title, title, _section_text(section)))
+            sections.append(Section(title, title, _section_text(section, footnotes, cited)))
     metadata = metadata.with_language(s.text for s in sections)
     chapters = sections_to_chapters(sections, language=metadata.language)
     if not chapters:

@@ -78,7 +78,8 @@ def test_fb2_metadata_sections_cover(tmp_path: Path) -> None:
 <coverpage><image l:href="#cover.png"/></coverpage></title-info></description>
 <body><section><title><p>The Well</p></title><p>{PARA}<a l:href="#n1" type="note">1</a></p>
 </section><section><title><p>The Road</p></title><p>{PARA}</p></section></body>
-<body name="notes"><section id="n1"><p>Secret note.</p></section></body>
+<body name="notes"><section id="n1"><title><p>1</p></title><p>Secret note.</p></section>
+</body>
 <binary id="cover.png" content-type="image/png">{cover}</binary></FictionBook>"""
     path = tmp_path / "tales.fb2"
     path.write_text(fb2, encoding="utf-8")
@@ -86,7 +87,9 @@ def test_fb2_metadata_sections_cover(tmp_path: Path) -> None:
     assert book.metadata.title == "Steppe Tales" and book.metadata.author == "Ivan Petrov"
     assert book.metadata.year == "1888"
     assert [c.title for c in book.chapters] == ["The Well", "The Road"]
-    assert "Secret" not in book.chapters[0].text and "night.1" not in book.chapters[0].text
+    well = book.chapters[0].text  # the note after the chapter, its mark never
+    assert well.endswith(f"{PARA}\n\nNotes.\n\nSecret note.") and "night.1" not in well
+    assert "Secret" not in book.chapters[1].text
     assert book.cover is not None and book.cover.media_type == "image/png"
 
 
