@@ -282,9 +282,10 @@ class JobStore:
         return row[0] == 0
 
     def leases(self) -> list[Lease]:
-        """Every lease, in the order they were taken (from memory: no query)."""
+        """Every lease, in the order they were taken (from memory: no query; kept in that
+        order, as each is taken at the clock's time)."""
         with self._lock:
-            return sorted(self._held.values(), key=lambda lease: lease.started)
+            return list(self._held.values())
 
     def lease_holders(self) -> set[str]:
         """The nodes holding a lease now (cheap: asked on every lease)."""
@@ -456,6 +457,33 @@ class JobStore:
                                              json.dumps(sentences), json.dumps(breaks), chars))
                 ids.append(int(cur.lastrowid or 0))
         return ids
+
+    def retext(self, changes: Iterable[tuple[int, tuple[str, ...]]]) -> None:
+        """Give units new text (the same sentences, said otherwise: a lexicon entry) and
+        put them back in the queue; their old audio no longer says what is planned."""
+        with self._tx(durable=True) as db:
+            for unit_id, sentences in changes:
+                row = db.execute("SELECT * FROM units WHERE id = ?", (unit_id,)).fetchone()
+                if row is None:
+                    continue
+                unit = _unit(row)
+                chars = len(PlannedUnit(unit.chapter, unit.seq, sentences, unit.breaks).text)
+                db.execute("UPDATE units SET sentences = ?, chars = ?, status = 'pending', "
+                           "audio_path = NULL, duration = NULL, spans = NULL, done_by = NULL, "
+                           "done_at = NULL WHERE id = ?",
+                           (json.dumps(sentences), chars, unit_id))
+
+    def replan_chapter(self, chapter: int, units: Iterable[PlannedUnit]) -> None:
+        """Replace a chapter's units with a new plan, all to be spoken (its sentences
+        changed in number, so no old unit's audio can be placed in it)."""
+        with self._tx(durable=True) as db:
+            db.execute("DELETE FROM leases WHERE unit_id IN "
+                       "(SELECT id FROM units WHERE chapter = ?)", (chapter,))
+            db.execute("DELETE FROM units WHERE chapter = ?", (chapter,))
+            db.executemany(
+                "INSERT INTO units (chapter, seq, sentences, breaks, chars) VALUES (?,?,?,?,?)",
+                [(u.chapter, u.seq, json.dumps(u.sentences), json.dumps(u.breaks),
+                  len(u.text)) for u in units if u.chapter == chapter])
 
     def requeue(self, unit_ids: Iterable[int]) -> None:
         """Put units back to pending, forgetting their audio (it was lost)."""

@@ -278,7 +278,8 @@ class Scheduler:
                 self._said[key] = sentences_done  # began it, or a sentence ended
                 self._moved[node] = now
 
-    def _stalled(self, node: str, held: list[Lease], now: float) -> bool:
+    def _stalled(self, node: str, held: list[Lease], now: float,
+                 slowest: float | None = None) -> bool:
         """Has ``node`` beaten without progress for longer than its speed explains?
 
         A node that stops beating loses its leases when they lapse; one that beats on
@@ -295,11 +296,13 @@ class Scheduler:
         moved = self._moved.get(node)
         if moved is None or self._beat.get(node, moved) <= moved:
             return False  # it has not beaten since it last moved: its lease will tell
-        known = sorted(r.chars_per_second for r in self.rates.values() if r.known)
         mine = self.rates.get(node)
         lenient = [] if node in self._suspect else [STALL_FALLBACK_CPS]
+        if slowest is None and not (mine is not None and mine.known):
+            slowest = self._slowest()
+        known = [] if slowest is None else [slowest]
         rate = mine.chars_per_second if mine is not None and mine.known else \
-            min(known[:1] + lenient or [STALL_FALLBACK_CPS])
+            min(known + lenient or [STALL_FALLBACK_CPS])
         longest = max((_longest_sentence(self._spoken.get(lease.unit_id)) for lease in held),
                       default=0.0)
         for lease in held:  # said done, audio not in: due when its speed says (--max-speed)
@@ -322,6 +325,15 @@ class Scheduler:
             self._moved[node] = now  # it holds nothing: its clock starts with this lease
         elif self._stalled(node, mine, now):
             return None  # a stalled node is not given another's unit
+        # Each holder judged once, by the slowest speed found once, and only one that has
+        # beaten since it last moved: judged per unit, every speed sorted each time, this
+        # was half the lease's time at 200 nodes.
+        maybe = [n for n in by_node if n != node
+                 and self._beat.get(n, -math.inf) > self._moved.get(n, math.inf)]
+        slowest = self._slowest() if maybe else None
+        stalled = {n for n in maybe if self._stalled(n, by_node[n], now, slowest)}
+        if not stalled:
+            return None
         holders: dict[int, list[str]] = {}
         for lease in leases:
             holders.setdefault(lease.unit_id, []).append(lease.node)
@@ -329,13 +341,17 @@ class Scheduler:
             nodes = holders[unit_id]
             if node in nodes or len(nodes) >= self.MAX_COPIES:
                 continue
-            if not all(self._stalled(n, by_node[n], now) for n in nodes):
+            if not stalled.issuperset(nodes):
                 continue
             unit = self.store.unit(unit_id)
             if unit is not None and (self.chapters is None or unit.chapter in self.chapters):
                 self._suspect.update(nodes)
                 return self.store.lease_copy(unit_id, node, now, self.lease_ttl)
         return None
+
+    def _slowest(self) -> float | None:
+        """The slowest speed a node has shown (None: nobody timed yet)."""
+        return min((r.chars_per_second for r in self.rates.values() if r.known), default=None)
 
     def restore(self, node: str, unit_id: int) -> bool:
         """Give ``node`` back the lease of a unit it is still speaking (taken at Pause);
