@@ -476,14 +476,19 @@ class JobStore:
     def replan_chapter(self, chapter: int, units: Iterable[PlannedUnit]) -> None:
         """Replace a chapter's units with a new plan, all to be spoken (its sentences
         changed in number, so no old unit's audio can be placed in it)."""
-        with self._tx(durable=True) as db:
-            db.execute("DELETE FROM leases WHERE unit_id IN "
-                       "(SELECT id FROM units WHERE chapter = ?)", (chapter,))
-            db.execute("DELETE FROM units WHERE chapter = ?", (chapter,))
-            db.executemany(
-                "INSERT INTO units (chapter, seq, sentences, breaks, chars) VALUES (?,?,?,?,?)",
-                [(u.chapter, u.seq, json.dumps(u.sentences), json.dumps(u.breaks),
-                  len(u.text)) for u in units if u.chapter == chapter])
+        with self._lock:
+            with self._tx(durable=True) as db:
+                gone = {row[0] for row in db.execute("SELECT id FROM units WHERE chapter = ?",
+                                                     (chapter,))}
+                db.execute("DELETE FROM leases WHERE unit_id IN "
+                           "(SELECT id FROM units WHERE chapter = ?)", (chapter,))
+                db.execute("DELETE FROM units WHERE chapter = ?", (chapter,))
+                db.executemany(
+                    "INSERT INTO units (chapter, seq, sentences, breaks, chars) "
+                    "VALUES (?,?,?,?,?)",
+                    [(u.chapter, u.seq, json.dumps(u.sentences), json.dumps(u.breaks),
+                      len(u.text)) for u in units if u.chapter == chapter])
+            self._drop([key for key in self._held if key[0] in gone])  # (leases in memory)
 
     def requeue(self, unit_ids: Iterable[int]) -> None:
         """Put units back to pending, forgetting their audio (it was lost)."""
