@@ -160,6 +160,11 @@ def _convert_arguments(convert: argparse.ArgumentParser, shelf: bool = False) ->
     convert.add_argument("--chapters", help="chapters to convert, e.g. 1-3,7 (1-based)")
     convert.add_argument("--split-chapters", action="store_true",
                          help="one file per chapter instead of one book file")
+    convert.add_argument("--lexicon", type=Path, metavar="FILE", help="your pronunciations "
+                         "for this book, 'word = how to say it' a line (default: "
+                         "BOOK.lexicon.txt beside the book, if there; the global lexicon.txt "
+                         "in e2a's data folder is read too); changing it later re-speaks only "
+                         "the parts it changes")
     convert.add_argument("--verify", choices=("asr",), default="", help="asr: an offline "
                          "recogniser (PocketSphinx, English) hears every unit; one missing "
                          "words or saying others is spoken again (pip install 'e2a[verify]')")
@@ -244,6 +249,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRequest:
     from .convert import ConvertRequest, FarmOptions
+    from .lexicon import for_book
 
     voice, language, limit = voicecmd.choose_for_convert(args, paths.voices_dir,
                                                          book.metadata.language)
@@ -266,7 +272,9 @@ def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRe
     return ConvertRequest(args.book, args.output, args.format, settings, plan=plan,
                           chapters=args.chapters, split_chapters=args.split_chapters, farm=farm,
                           sentence_limit=limit, reading=_reading(args),
-                          subtitles=args.subtitles, verify=args.verify)
+                          subtitles=args.subtitles, verify=args.verify,
+                          lexicon=for_book(args.book, paths.data_dir,
+                                           getattr(args, "lexicon", None)))
 
 
 def _speaker(asked: str, voice: VoiceInfo) -> str:

@@ -19,11 +19,13 @@ from e2a_node.language_tags import normalize, primary
 from e2a_node.settings import EngineSettings, PauseSettings
 
 from .audio.formats import FORMATS, OutputFormat, format_for_extension
+from .config import AppPaths
 from .ebook import read_book
 from .ebook.model import Book
 from .ebook.options import ReadOptions
 from .errors import BookError, OutputError
 from .farm.host import FarmOptions
+from .lexicon import Lexicon, for_book
 from .plan import PlannedUnit, PlanSettings, plan_book
 
 DEFAULT_FORMAT = "m4b"
@@ -50,6 +52,7 @@ class ConvertRequest:
     sentence_limit: int | None = None  # the voice's per-call limit (VoiceInfo.max_chars)
     reading: ReadOptions = field(default_factory=ReadOptions)  # parts read beyond the default
     verify: str = ""  # "asr": a recogniser hears every unit's words (audio/asr.py)
+    lexicon: Lexicon | None = None  # None: the book's and the global lexicon files
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class PreparedBook:
     outputs: tuple[Path, ...]
     units: tuple[PlannedUnit, ...]
     warnings: tuple[str, ...] = ()
+    lexicon: Lexicon = field(default_factory=Lexicon)  # the user's, applied to ``units``
 
     @property
     def chars(self) -> int:
@@ -183,12 +187,15 @@ def prepare(request: ConvertRequest, book: Book | None = None) -> PreparedBook:
     chapters = parse_chapters(request.chapters, len(book.chapters), request.book_path)
     outputs = output_paths(request, book, chapters, fmt)
     check_writable(outputs)
-    units = plan_book(book, request.plan, request.sentence_limit, request.voice.language)
+    lexicon = request.lexicon if request.lexicon is not None else \
+        for_book(request.book_path, AppPaths.load().data_dir)
+    units = plan_book(book, request.plan, request.sentence_limit, request.voice.language,
+                      lexicon)
     # The reader's own notes first (a cover dropped as unusable), then the voice's fit.
     warnings = tuple(w for w in [*book.notes, language_warning(book.metadata.language,
                                                                request.voice)] if w)
     return PreparedBook(request, book, tuple(chapters), fmt, tuple(outputs), tuple(units),
-                        warnings)
+                        warnings, lexicon)
 
 
 def primary_language(tag: str) -> str:

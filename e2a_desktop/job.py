@@ -31,6 +31,9 @@ a flat 'voice') are brought up to date when opened: their units and audio are ke
 VOICE_SAMPLE_NAME = "voice-sample.wav"
 """The job's own copy of its reference recording (voice cloning): nodes fetch it by id."""
 
+LEXICON_META = "lexicon"
+"""Store meta: the digest of the user's lexicon the units were planned with."""
+
 BOOK_PATH_META = "book_path"
 """Store meta: where the book was read from (jobs of e2a before 0.2 lack it)."""
 
@@ -42,7 +45,7 @@ class Job:
 
     def __init__(self, folder: Path, book: Book, settings: JobSettings,
                  emit: Emit = ignore, lock: JobLock | None = None,
-                 planned: list[PlannedUnit] | None = None) -> None:
+                 planned: list[PlannedUnit] | None = None, lexicon: str = "") -> None:
         self.folder = folder
         self._lock = lock
         self.book = book
@@ -60,9 +63,46 @@ class Job:
             self.store.initialise(
                 {"title": book.metadata.title},
                 [(c.title, len(c.text)) for c in book.chapters], units)
-        self.store.set_meta({"schema": str(SCHEMA_VERSION),
+        elif planned is not None and self.store.meta().get(LEXICON_META, "") != lexicon:
+            # The user's lexicon changed since the units were planned. (Only then: an e2a
+            # that now says a sentence otherwise does not re-speak a book it resumes.)
+            self._take_new_text(planned)
+        self.store.set_meta({"schema": str(SCHEMA_VERSION), LEXICON_META: lexicon,
                              "settings": json.dumps(settings.speech.to_json())})
         self._requeue_lost_audio()
+
+    def _take_new_text(self, planned: list[PlannedUnit]) -> None:
+        """The book planned again says some sentences otherwise (the user's lexicon
+        changed): the units holding them are spoken again, nothing else is.
+
+        Units may have been cut into parts since (the tail of a book), so the stored
+        units are matched sentence by sentence, in reading order. A chapter whose count
+        of sentences changed (an entry that adds a full stop) is planned anew whole.
+        Either way the chapter's encoded file is stale and goes.
+        """
+        new: dict[int, list[str]] = {}
+        for plan in planned:
+            new.setdefault(plan.chapter, []).extend(plan.sentences)
+        changes: list[tuple[int, tuple[str, ...]]] = []
+        stale: set[int] = set()
+        for chapter, sentences in new.items():
+            stored = self.store.units(chapter)
+            if not stored or [s for u in stored for s in u.sentences] == sentences:
+                continue
+            stale.add(chapter)
+            if sum(len(u.sentences) for u in stored) != len(sentences):
+                self.store.replan_chapter(chapter, [p for p in planned if p.chapter == chapter])
+                continue
+            at = 0
+            for unit in stored:
+                said = tuple(sentences[at:at + len(unit.sentences)])
+                at += len(unit.sentences)
+                if said != unit.sentences:
+                    changes.append((unit.id, said))
+        self.store.retext(changes)
+        for chapter in stale:
+            for encoded in self.chapters_dir.glob(f"{chapter:03d}.*"):
+                encoded.unlink()
 
     def _requeue_lost_audio(self) -> None:
         """Units recorded done whose audio file is gone (deleted, disk trouble) are redone.
@@ -81,14 +121,15 @@ class Job:
 
     @classmethod
     def open_for(cls, book_path: Path, book: Book, settings: JobSettings, paths: AppPaths,
-                 emit: Emit = ignore, planned: list[PlannedUnit] | None = None) -> Job:
+                 emit: Emit = ignore, planned: list[PlannedUnit] | None = None,
+                 lexicon: str = "") -> Job:
         """The book's job folder, locked against a second e2a converting the same job."""
         paths.jobs_dir.mkdir(parents=True, exist_ok=True)
         folder = job_folder(paths.jobs_dir, book_path, settings)
         folder.mkdir(exist_ok=True)
         lock = JobLock(folder, book_path)
         try:
-            job = cls(folder, book, settings, emit, lock, planned)
+            job = cls(folder, book, settings, emit, lock, planned, lexicon)
             job.store.set_meta({BOOK_PATH_META: str(book_path.resolve())})
             return job
         except BaseException:

@@ -13,6 +13,7 @@ from e2a_node.language_tags import primary
 
 from .ebook.model import VERSE_LINE, Book
 from .ebook.sentences import split_long, split_sentences
+from .lexicon import Lexicon
 from .speech import front_end
 
 
@@ -52,7 +53,8 @@ class PlannedUnit:
         return "".join(parts)
 
 
-def chapter_sentences(text: str, language: str, limit: int) -> list[tuple[str, bool]]:
+def chapter_sentences(text: str, language: str, limit: int,
+                      lexicon: Lexicon | None = None) -> list[tuple[str, bool]]:
     """Every sentence of a chapter as it will be said, with its paragraph-start flag,
     none over ``limit``.
 
@@ -60,14 +62,17 @@ def chapter_sentences(text: str, language: str, limit: int) -> list[tuple[str, b
     the same text; sentences are split after it, so a full stop left in the spoken
     text is where a sentence ends (the voice ends one at each full stop).
     """
-    return list(iter_chapter_sentences(text, language, limit))
+    return list(iter_chapter_sentences(text, language, limit, lexicon))
 
 
-def iter_chapter_sentences(text: str, language: str, limit: int) -> Iterator[tuple[str, bool]]:
-    """:func:`chapter_sentences` one at a time: a sample needs only the first few."""
+def iter_chapter_sentences(text: str, language: str, limit: int,
+                           lexicon: Lexicon | None = None) -> Iterator[tuple[str, bool]]:
+    """:func:`chapter_sentences` one at a time: a sample needs only the first few. The
+    user's lexicon comes first, so what it says is read by the front end as any text."""
     say = front_end(language)
     for paragraph in text.split("\n\n"):
         first = True
+        paragraph = lexicon.apply(paragraph) if lexicon else paragraph
         spoken = say(paragraph.strip()) if say is not None else paragraph.strip()
         for line in spoken.split(VERSE_LINE):  # a line of verse ends as a sentence does
             for sentence in split_sentences(line.strip(), language):
@@ -81,11 +86,12 @@ def _length(sentences: list[tuple[str, bool]]) -> int:
 
 
 def plan_chapter(chapter: int, text: str, language: str, settings: PlanSettings,
-                 sentence_limit: int | None = None) -> list[PlannedUnit]:
+                 sentence_limit: int | None = None,
+                 lexicon: Lexicon | None = None) -> list[PlannedUnit]:
     groups: list[list[tuple[str, bool]]] = []
     current: list[tuple[str, bool]] = []
     limit = min(settings.target_chars, sentence_limit or settings.target_chars)
-    for item in chapter_sentences(text, language, limit):
+    for item in chapter_sentences(text, language, limit, lexicon):
         if current and _length([*current, item]) > settings.target_chars:
             groups.append(current)
             current = []
@@ -103,7 +109,8 @@ def plan_chapter(chapter: int, text: str, language: str, settings: PlanSettings,
 
 
 def plan_book(book: Book, settings: PlanSettings | None = None,
-              sentence_limit: int | None = None, language: str = "") -> list[PlannedUnit]:
+              sentence_limit: int | None = None, language: str = "",
+              lexicon: Lexicon | None = None) -> list[PlannedUnit]:
     """All units of the book, in reading order.
 
     ``sentence_limit`` is the voice's per-call limit (an engine such as XTTS garbles
@@ -115,7 +122,8 @@ def plan_book(book: Book, settings: PlanSettings | None = None,
     language = planning_language(language, book.metadata.language)
     units: list[PlannedUnit] = []
     for index, chapter in enumerate(book.chapters):
-        units.extend(plan_chapter(index, chapter.text, language, settings, sentence_limit))
+        units.extend(plan_chapter(index, chapter.text, language, settings, sentence_limit,
+                                  lexicon))
     return units
 
 

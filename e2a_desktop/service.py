@@ -169,7 +169,8 @@ class Conversion:
         self.job = Job.open_for(request.book_path, prepared.book,
                                 JobSettings(request.voice, request.pauses, request.plan,
                                             request.reading),
-                                self.paths, self.bus.emit, planned=list(prepared.units))
+                                self.paths, self.bus.emit, planned=list(prepared.units),
+                                lexicon=prepared.lexicon.digest)
         try:
             self.job.keep_voice_sample(self.paths.voices_dir)
             self.job.store.set_meta({**self._job_meta, BOUND_META: ""})  # a run under way

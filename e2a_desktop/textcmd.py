@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from .config import AppPaths
 from .ebook import ReadOptions, read_book
 from .ebook.model import Book
+from .lexicon import Lexicon, for_book
 from .plan import PlanSettings, chapter_sentences, planning_language
 
 
@@ -24,9 +26,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "`e2a info` numbers them)")
     parser.add_argument("--language", help="language the book is read in (default: the "
                         "book's); decides the rules that apply")
+    parser.add_argument("--lexicon", type=Path, metavar="FILE", help="your pronunciations "
+                        "for this book (default: BOOK.lexicon.txt beside it, if there), "
+                        "applied before the global lexicon.txt in e2a's data folder")
 
 
-def spoken_lines(book: Book, chapters: list[int], language: str = "") -> Iterator[str]:
+def spoken_lines(book: Book, chapters: list[int], language: str = "",
+                 lexicon: Lexicon | None = None) -> Iterator[str]:
     """The lines `e2a text` prints: a title line per chapter, then its sentences, a blank
     line where a paragraph (a longer pause) begins."""
     language = planning_language(language, book.metadata.language)
@@ -35,7 +41,7 @@ def spoken_lines(book: Book, chapters: list[int], language: str = "") -> Iterato
         chapter = book.chapters[index]
         yield f"== {index + 1}. {chapter.title} =="
         for number, (sentence, opens) in enumerate(
-                chapter_sentences(chapter.text, language, limit)):
+                chapter_sentences(chapter.text, language, limit, lexicon)):
             if opens and number:
                 yield ""
             yield sentence
@@ -49,8 +55,9 @@ def run(args: argparse.Namespace, reading: ReadOptions | None = None,
     out = out or sys.stdout
     book = read_book(args.book, reading)
     chapters = parse_chapters(args.chapters, len(book.chapters), args.book)
+    lexicon = for_book(args.book, AppPaths.load().data_dir, args.lexicon)
     try:
-        for line in spoken_lines(book, chapters, args.language or ""):
+        for line in spoken_lines(book, chapters, args.language or "", lexicon):
             out.write(line + "\n")
         out.flush()
     except BrokenPipeError:  # `e2a text BOOK | head`: the reader has seen enough
