@@ -34,7 +34,7 @@ def _readers(options: ReadOptions) -> dict[str, Reader]:
         ".html": partial(read_html, options=options),
         ".htm": partial(read_html, options=options),
         ".xhtml": partial(read_html, options=options),
-        ".fb2": read_fb2,
+        ".fb2": partial(read_fb2, options=options),
         ".docx": partial(read_docx, options=options),
         ".odt": partial(read_odt, options=options),
         ".pdf": partial(read_pdf, options=options),

@@ -12,8 +12,10 @@ from lxml import etree
 from ..errors import BookError
 from .chapters import Section, sections_to_chapters
 from .cover_check import cover_problem, image_kind_and_size
+from .epub_kinds import label_kind
 from .model import VERSE_LINE, Book, Cover, Metadata
 from .notes import NOTE_CLOSE, NOTE_OPEN
+from .options import DEFAULT_OPTIONS, ReadOptions
 
 _NS = "{http://www.gribuser.ru/xml/fictionbook/2.0}"
 _XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -66,7 +68,20 @@ def _notes(root: etree._Element) -> dict[str, str]:
     return notes
 
 
-def read_fb2(path: Path) -> Book:
+MAX_TITLE_CHARS = 100
+
+
+def _strong_title(section: etree._Element) -> str:
+    """A section without <title> whose first paragraph is all bold: its title (Calibre
+    writes FB2 chapters so: "<p><strong>Chapter I</strong></p>")."""
+    first = next((p for p in section.iter(f"{_NS}p") if _text(p)), None)
+    if first is None or len(first) != 1 or first[0].tag != f"{_NS}strong":
+        return ""
+    text = _text(first)
+    return text if text == _text(first[0]) and len(text) <= MAX_TITLE_CHARS else ""
+
+
+def read_fb2(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Book:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         root = etree.parse(str(path), parser).getroot()
@@ -94,7 +109,9 @@ def read_fb2(path: Path) -> Book:
         if len(tops) == 1 and len(tops[0].findall(f"{_NS}section")) > 1:
             tops = tops[0].findall(f"{_NS}section")
         for section in tops:
-            title = _text(section.find(f"{_NS}title"))
+            title = _text(section.find(f"{_NS}title")) or _strong_title(section)
+            if options.skips(label_kind(title)):
+                continue  # "Imprint", "Colophon": pages a listener does not want
             sections.append(Section(title, title, _section_text(section, footnotes, cited)))
     metadata = metadata.with_language(s.text for s in sections)
     chapters = sections_to_chapters(sections, language=metadata.language)

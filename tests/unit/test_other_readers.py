@@ -119,3 +119,19 @@ def test_text_without_headings_or_title_line_is_named_after_its_file(tmp_path: P
     assert book.metadata.title == "the_long_walk"
     assert [c.title for c in book.chapters] == ["the_long_walk"]
     assert book.chapters[0].text.startswith("It was a bright cold day")
+
+
+def test_fb2_from_calibre_titles_in_bold_and_no_imprint(tmp_path: Path) -> None:
+    """Calibre writes FB2 chapters without <title>: their first paragraph in bold names
+    them; an "Imprint" section is a page the listener does not want."""
+    fb2 = f"""<?xml version="1.0" encoding="utf-8"?>
+<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0"><description><title-info>
+<book-title>Tales</book-title><lang>en</lang></title-info></description><body>
+<section><p><strong>Imprint</strong></p><p>This ebook is the product of volunteers.</p>
+</section><section><empty-line/><p><strong>The Well</strong></p><p>{PARA}</p></section>
+<section><p><strong>The Road</strong></p><p>{PARA}</p></section></body></FictionBook>"""
+    path = tmp_path / "calibre.fb2"
+    path.write_text(fb2, encoding="utf-8")
+    book = read_book(path)
+    assert [c.title for c in book.chapters] == ["The Well", "The Road"]
+    assert "volunteers" not in "\n".join(c.text for c in book.chapters)
