@@ -25,7 +25,7 @@ from .epub_css import heading_classes, hidden_classes
 from .epub_kinds import document_kinds, is_part_page, landmark_targets, mark_link_list
 from .epub_package import Package, parse_xml, read_bytes, read_cover, read_package, resolve
 from .epub_toc import TocEntry, nav_landmarks, nav_toc, ncx_toc
-from .gutenberg import is_licence_block, strip_licence
+from .gutenberg import MENTION, is_licence_block, strip_licence
 from .htmltext import (
     SKIP_MARK,
     body_of,
@@ -221,9 +221,13 @@ class Document:
     entries: list[TocEntry]
 
 
-def _mark_licence(body: etree._Element) -> None:
+def mark_licence(body: etree._Element) -> None:
+    """Project Gutenberg's header and licence blocks, left out."""
     for el in body.xpath(".//*[@id or contains(@class, 'pg-')]"):
         if is_licence_block(el.get("id") or "", el.get("class") or ""):
+            el.set(SKIP_MARK, "licence")
+    for el in body.iter("{*}pre", "pre"):  # an older edition's header, made into an EPUB
+        if MENTION.search("".join(el.itertext())):
             el.set(SKIP_MARK, "licence")
 
 
@@ -266,7 +270,7 @@ def _documents(archive: zipfile.ZipFile, package: Package, nav: _Navigation,
                                                  spine):
             mark_link_list(item.path, body, spine, "toc")
         if options.skips("licence"):
-            _mark_licence(body)
+            mark_licence(body)
         _mark_landmarks(body, landmark_targets(item.path, nav.landmarks), options)
         docs.append(Document(item.path, body, entries))
     _mark_repeated_alt([d.body for d in docs])

@@ -33,5 +33,9 @@ def strip_licence(texts: list[str]) -> list[str]:
     return out
 
 
+MENTION = re.compile(r"project gutenberg", re.I)
+"""Preformatted text naming the project: an older edition's header or licence."""
+
+
 def is_licence_block(element_id: str, css_class: str) -> bool:
     return element_id in BOILERPLATE_IDS or "pg-boilerplate" in css_class.split()

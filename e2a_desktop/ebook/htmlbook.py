@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from lxml import etree
@@ -10,7 +9,7 @@ from lxml import etree
 from ..errors import BookError
 from .chapters import Section, sections_to_chapters
 from .epub_kinds import label_kind
-from .gutenberg import is_licence_block, strip_licence
+from .gutenberg import MENTION, is_licence_block, strip_licence
 from .htmltext import HEADING_TAGS, SKIP_MARK, element_text, parse_document
 from .limits import MAX_DOCUMENT_BYTES, check_file_size, check_nesting
 from .model import Book, Metadata
@@ -45,7 +44,7 @@ def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_O
         if isinstance(root.tag, str) else root
     relocate_notes({"": body})
     if options.skips("licence"):
-        _mark_gutenberg(body)
+        mark_gutenberg(body)
     headings = [el for el in body.iter() if isinstance(el.tag, str)
                 and etree.QName(el).localname.lower() in HEADING_TAGS]
     split = split_levels([int(etree.QName(h).localname[1]) for h in headings])
@@ -78,10 +77,7 @@ def html_book(root: etree._Element, path: Path, options: ReadOptions = DEFAULT_O
     return Book(metadata, chapters, source_format=source_format)
 
 
-_GUTENBERG = re.compile(r"project gutenberg", re.I)
-
-
-def _mark_gutenberg(body: etree._Element) -> None:
+def mark_gutenberg(body: etree._Element) -> None:
     """Project Gutenberg's header and licence in an HTML edition: its boilerplate blocks,
     or (older editions) the preformatted text that names the project, read as a code
     listing until now ("Code listing omitted." at the book's start and end)."""
@@ -90,7 +86,7 @@ def _mark_gutenberg(body: etree._Element) -> None:
             continue
         if is_licence_block(el.get("id") or "", el.get("class") or "") or (
                 etree.QName(el).localname.lower() == "pre"
-                and _GUTENBERG.search("".join(el.itertext()))):
+                and MENTION.search("".join(el.itertext()))):
             el.set(SKIP_MARK, "licence")
 
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .chapters import Section
-from .epub import Document, document_sections
+from .epub import Document, document_sections, mark_licence
 from .epub_kinds import document_kinds
 from .epub_package import resolve
 from .epub_toc import TocEntry
+from .gutenberg import strip_licence
 from .htmltext import body_of, parse_document
 from .kf8 import (
     NO_INDEX,
@@ -257,6 +258,8 @@ def kf8_sections(documents: list[tuple[str, bytes]], entries: list[TocEntry],
         check_nesting(root, f"the book's file {name}")
         body = body_of(root)
         _restore_epub_types(body)
+        if options.skips("licence"):
+            mark_licence(body)
         trees[name] = body
         mine = by_path.get(name, [])
         top = next((e for e in mine if not e.fragment), mine[0] if mine else None)
@@ -264,4 +267,8 @@ def kf8_sections(documents: list[tuple[str, bytes]], entries: list[TocEntry],
         if not any(options.skips(kind) for kind in kinds):
             docs.append(Document(name, body, mine))
     relocate_notes(trees, resolve)
-    return [section for doc in docs for section in document_sections(doc, options)]
+    sections = [section for doc in docs for section in document_sections(doc, options)]
+    if options.skips("licence"):
+        texts = strip_licence([s.text for s in sections])
+        sections = [Section(s.title, s.heading, t) for s, t in zip(sections, texts, strict=True)]
+    return sections

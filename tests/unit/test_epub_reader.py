@@ -168,3 +168,14 @@ def test_book_without_text_is_refused(tmp_path: Path) -> None:
     spec = EpubSpec(docs=[Doc("c1.xhtml", "<div><img src='x.png'/></div>", toc_title="Pic")])
     with pytest.raises(BookError, match="no readable text"):
         read_book(build_epub(spec, tmp_path / "empty.epub"))
+
+
+def test_an_older_gutenberg_header_in_preformatted_text_is_not_read(tmp_path: Path) -> None:
+    """Calibre's EPUB of an older Project Gutenberg page: the header is a <pre>, which
+    was announced as a code listing at the book's start."""
+    body = ("<h1>News from Nowhere</h1><pre>The Project Gutenberg eBook, News from Nowhere, "
+            "by William Morris\nThis eBook is for the use of anyone anywhere.</pre>"
+            f"<p>{LONG}</p><p>{LONG}</p>")
+    spec = EpubSpec(docs=[Doc("c1.xhtml", body, toc_title="News from Nowhere")])
+    text = read_book(build_epub(spec, tmp_path / "pg.epub")).chapters[0].text
+    assert "Code listing" not in text and "Gutenberg" not in text and LONG in text
