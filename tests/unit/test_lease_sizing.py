@@ -14,7 +14,7 @@ from tests.helpers.fakes import FakeClock
 from tests.helpers.farm_fixtures import make_farm
 
 CAPS = Capabilities("pc", "cpu", {"piper": ["en_US-joe-medium"]})
-VOICE = EngineSettings(engine="piper", voice="en_US-joe-medium", language="zxx")
+VOICE = EngineSettings(engine="piper", voice="en_US-joe-medium", language="xx")
 SENTENCES = [f"Sentence number {n} of the story, long enough to say aloud." for n in range(240)]
 
 

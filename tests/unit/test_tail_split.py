@@ -14,10 +14,10 @@ from tests.helpers.farm_fixtures import make_farm, speech_like_wav
 
 CAPS = Capabilities("pc", "cpu", {"piper": ["en_US-joe-medium"]})
 SENTENCES = [f"Sentence number {n} of the story, long enough to say aloud." for n in range(12)]
-VOICE = EngineSettings(engine="piper", voice="en_US-joe-medium", language="zxx")
-"""Planned in a language with no speech front end ("no linguistic content"): the units
-keep the text as written ("number 7", not "number seven"), so the lengths these tests
-are sized for hold."""
+VOICE = EngineSettings(engine="piper", voice="en_US-joe-medium", language="xx")
+"""Planned in a language with no speech front end (not "zxx", which now reads as "no
+language known" and takes the book's, English): the units keep the text as written
+("number 7", not "number seven"), so the lengths these tests are sized for hold."""
 
 
 def _farm(tmp_path: Path, clock: FakeClock) -> Farm:
