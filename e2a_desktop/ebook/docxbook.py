@@ -91,15 +91,27 @@ def _notes(part: etree._Element | None, kind: str) -> Notes:
 
 def _run_text(paragraph: etree._Element, notes: Notes) -> str:
     """A paragraph's text as HTML: its runs' text, tabs as spaces, breaks as <br/>, a
-    note where its mark is (as a note: read after the chapter); nothing from a
+    note where its mark is (as a note: read after the chapter), links inside the document
+    and bookmarks (so that a note linked by them is found as one); nothing from a
     compatibility fallback (a copy of a text box) or field codes."""
     out: list[str] = []
+    links: list[etree._Element] = []
     skip_inside = {_MC_FALLBACK, f"{_W}instrText", f"{_W}delText"}
     for el in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen",
-                             *_NOTE_REFERENCES):
-        if any(a.tag in skip_inside or a.tag == f"{_W}del" for a in el.iterancestors()):
+                             f"{_W}hyperlink", f"{_W}bookmarkStart", *_NOTE_REFERENCES):
+        ancestors = list(el.iterancestors())
+        while links and links[-1] not in ancestors:
+            out.append("</a>")
+            links.pop()
+        if any(a.tag in skip_inside or a.tag == f"{_W}del" for a in ancestors):
             continue
-        if el.tag in _NOTE_REFERENCES:
+        if el.tag == f"{_W}hyperlink":
+            if el.get(f"{_W}anchor"):
+                out.append(f'<a href="#{escape(el.get(f"{_W}anchor") or "")}">')
+                links.append(el)
+        elif el.tag == f"{_W}bookmarkStart":
+            out.append(f'<a id="{escape(el.get(f"{_W}name") or "")}"></a>')
+        elif el.tag in _NOTE_REFERENCES:
             note = notes.get((_NOTE_REFERENCES[el.tag], el.get(f"{_W}id") or ""))
             out.append(f'<aside role="doc-footnote">{note}</aside>' if note else "")
         elif el.tag == f"{_W}t":
@@ -110,7 +122,13 @@ def _run_text(paragraph: etree._Element, notes: Notes) -> str:
             out.append("-")
         elif el.get(f"{_W}type") != "page":
             out.append("<br/>")
-    return "".join(out).strip()
+    out += ["</a>"] * len(links)
+    text = "".join(out).strip()
+    return text if _WORDS.search(_TAGS.sub("", text)) else ""
+
+
+_TAGS = re.compile(r"<[^>]*>")
+_WORDS = re.compile(r"[^\s]")
 
 
 def _paragraph_style(paragraph: etree._Element) -> tuple[str, int | None, bool]:

@@ -62,9 +62,10 @@ def _references(root: etree._Element) -> Iterator[tuple[etree._Element, bool]]:
 
 
 def _names(mark: etree._Element) -> set[str]:
-    """The ids a note's link back may point to: the mark's own, or an anchor's just
-    before it or around it (Project Gutenberg: ``<a name="citation1"></a><a href=…>``)."""
-    near = [mark, mark.getprevious(), mark.getparent()]
+    """The ids a note's link back may point to: the mark's own, or an anchor's in it, just
+    before it or around it (Project Gutenberg: ``<a name="citation1"></a><a href=…>``;
+    a Word bookmark inside its link)."""
+    near = [*mark.iter(), mark.getprevious(), mark.getparent()]
     return {value for el in near if el is not None and isinstance(el.tag, str)
             for value in (el.get("id"), el.get("name")) if value}
 

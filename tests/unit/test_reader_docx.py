@@ -150,3 +150,33 @@ def test_a_converted_book_reads_its_chapters_not_its_contents_or_colophon(
     heard = "\n".join(c.text for c in book.chapters)
     assert "Contents" not in heard and "Garamond" not in heard
     assert heard.count("Arrival") == 1  # its heading, not a line of the printed contents
+
+
+def test_an_endnote_linked_by_bookmarks_is_read_after_its_chapter(tmp_path: Path) -> None:
+    """Calibre's DOCX of an EPUB with endnotes: the mark is a link to a bookmark on the
+    note, which links back ("back") to a bookmark on the mark."""
+    from docx.oxml import parse_xml as docx_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    doc = docx.Document()
+    doc.add_heading("Crossing", 1)
+    marked = doc.add_paragraph(ONE)
+    marked._p.append(docx_xml(
+        f'<w:hyperlink {w} w:anchor="note1"><w:r><w:bookmarkStart w:id="1" w:name="ref1"/>'
+        '<w:t>1</w:t><w:bookmarkEnd w:id="1"/></w:r></w:hyperlink>'))
+    marked.add_run(" Then the bell rang.")
+    doc.add_heading("Arrival", 1)
+    doc.add_paragraph(TWO)
+    doc.add_heading("Notes", 1)
+    note = doc.add_paragraph()
+    note._p.append(docx_xml(f'<w:bookmarkStart {w} w:id="2" w:name="note1"/>'))
+    note.add_run(NOTE + " ")
+    note._p.append(docx_xml(f'<w:hyperlink {w} w:anchor="ref1"><w:r><w:t>back</w:t></w:r>'
+                            "</w:hyperlink>"))
+    path = tmp_path / "endnotes.docx"
+    doc.save(str(path))
+    book = read_book(path)
+    assert [c.title for c in book.chapters] == ["Crossing", "Arrival"]
+    crossing = book.chapters[0].text
+    assert f"{ONE} Then the bell rang." in crossing
+    assert crossing.endswith(f"Notes.\n\n{NOTE}")
