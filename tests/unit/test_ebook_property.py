@@ -75,7 +75,7 @@ def _book(docs: list[list[_Section]]) -> tuple[EpubSpec, list[str]]:
     spec_docs.append(Doc("contents.xhtml", f"<h1>Contents</h1><ol>{links}</ol>",
                          toc_title="Contents"))
     for i, sections in enumerate(docs):
-        body, anchors, notes = "", [], []
+        body, anchors, notes = "", [], list[str]()
         for j, sec in enumerate(sections):
             html, heard, said_after = _render(sec, uid, f"s{j}")
             body += html
