@@ -136,16 +136,22 @@ class PairingMoment:
     The standing code's budget is shared by every address, so six machines guessing
     wrong codes lock everyone out for a minute, the person with the right code too.
     A moment is that person's way in: a fresh code (guesses at the standing one are
-    worth nothing against it), only per-address budgets while it lasts, and the
-    addresses that were guessing when it opened are kept out of it. What it costs:
-    an attacker with N fresh addresses gets 5·N guesses a minute at a code that lives
-    for three minutes, and only when someone at the desktop opened one.
+    worth nothing against it) under per-address budgets only while it lasts.
+
+    No address is barred from it, not even one that guessed wrong just before it
+    opened: at home that is the very PC whose person mistyped the code and then asked
+    the desktop for a new one, and behind NAT or on one machine every node shares it.
+    Why that is safe: each address keeps its one budget (MAX_GUESSES_PER_PEER answered
+    attempts in FAILURE_WINDOW_S, guesses made before the moment included), so opening
+    a moment hands a guesser no fresh guesses; it gets what any address gets, 5 a
+    minute, and the ones it spent earlier were at another code. What a moment costs:
+    an attacker with N addresses gets 5·N guesses a minute at a code that lives for
+    three minutes, and only when someone at the desktop opened one.
     """
 
     code: str
     opened: float
     ends: float
-    barred: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -191,9 +197,7 @@ class PairingRegistry:
         with self._lock:
             now = self.clock()
             self._expire(now)
-            guessing = {p for _t, p in self._failures} | {p.peer for p in self._pending.values()}
-            self._moment = PairingMoment(new_farm_code(), now, now + seconds,
-                                         frozenset(guessing))
+            self._moment = PairingMoment(new_farm_code(), now, now + seconds)
             return self._moment
 
     def close_moment(self) -> None:
@@ -270,15 +274,15 @@ class PairingRegistry:
     def _codes_for(self, peer: str) -> list[str]:
         """The codes an attempt from ``peer`` is answered with now, within their budgets.
 
-        The one-time code counts per-address budgets only and bars the addresses
-        that were guessing when it opened; the standing code keeps its shared budget
-        too, whether a moment is open or not.
+        The one-time code counts per-address budgets only (guesses made before it
+        opened included, so it gives nobody fresh guesses); the standing code keeps
+        its shared budget too, whether a moment is open or not.
         """
         if self._guesses(peer) >= MAX_GUESSES_PER_PEER:
             return []
         codes = []
         moment = self._moment
-        if moment is not None and peer not in moment.barred:
+        if moment is not None:
             codes.append(moment.code)
         if self._guesses() < MAX_GUESSES_TOTAL and self.code not in codes:
             codes.append(self.code)

@@ -48,7 +48,7 @@ def test_the_farm_code_comes_back_when_the_moment_ends(qtbot: QtBot) -> None:
     banner = FarmBanner(clock=clock)
     qtbot.addWidget(banner)
     banner.show_info(FarmInfo("Home", "482-913", 4242, "ab" * 32))
-    banner.show_moment(PairingMoment("123456", 1000.0, 1003.0, frozenset()), farm_now=1000.0)
+    banner.show_moment(PairingMoment("123456", 1000.0, 1003.0), farm_now=1000.0)
     assert banner.code.text() == "123-456" and "0:03 left" in banner.hint.text()
     assert "The farm code 482-913 works too" in banner.code.toolTip()  # both pair now
     clock.advance(3.5)

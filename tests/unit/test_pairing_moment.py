@@ -39,19 +39,41 @@ def test_the_standing_code_pairs_while_a_moment_is_open(tmp_path: Path) -> None:
     assert not _pair(registry, TwoAnswerNode("node-wrong0001", "000001"), "10.0.0.7")
 
 
-def test_an_address_barred_from_the_moment_may_still_use_the_standing_code(
+def test_an_address_that_guessed_wrong_may_still_use_the_standing_code(
         tmp_path: Path) -> None:
-    """Barring keeps guessers out of the one-time code, not away from the farm's own."""
+    """During a moment an address is answered with both codes, within its one budget."""
     registry = PairingRegistry(tmp_path, CODE, FakeClock())
     guess = TwoAnswerNode("node-guess0001", "000001")
     assert not _pair(registry, guess, "10.0.0.66")
-    moment = registry.open_moment()
-    assert "10.0.0.66" in moment.barred
+    registry.open_moment()
     answers = registry.begin_each("node-barred01", "pc",
                                   TwoAnswerNode("node-barred01", CODE).message, "10.0.0.66")
-    assert answers is not None and len(answers) == 1  # the standing code only
+    assert answers is not None and len(answers) == 2  # the one-time code, then the standing one
     assert _pair(registry, TwoAnswerNode("node-barred02", CODE), "10.0.0.66")
     for i in range(MAX_GUESSES_PER_PEER):
         _pair(registry, TwoAnswerNode(f"node-spend{i:04d}", "000002"), "10.0.0.66")
     assert registry.begin_each("node-late0001", "pc",
                                TwoAnswerNode("node-late0001", CODE).message, "10.0.0.66") is None
+
+
+def test_the_pc_that_mistyped_pairs_with_the_one_time_code(tmp_path: Path) -> None:
+    """Household test: a tray typed 111-111, then "Pair a node…" showed a one-time code,
+    and the same PC (at home every node may share one address) was told it was wrong."""
+    clock = FakeClock()
+    registry = PairingRegistry(tmp_path, CODE, clock)
+    assert not _pair(registry, TwoAnswerNode("node-typo00001", "111111"), "127.0.0.1")
+    clock.advance(20)
+    moment = registry.open_moment()
+    assert _pair(registry, TwoAnswerNode("node-typo00001", moment.code), "127.0.0.1")
+
+
+def test_opening_a_moment_gives_a_guesser_no_fresh_guesses(tmp_path: Path) -> None:
+    """The moment keeps each address's budget: one that spent it before the moment
+    opened is refused until its guesses age out, exactly as it would be without one."""
+    clock = FakeClock()
+    registry = PairingRegistry(tmp_path, CODE, clock)
+    for i in range(MAX_GUESSES_PER_PEER):
+        assert not _pair(registry, TwoAnswerNode(f"node-guess{i:04d}", "000002"), "10.0.0.66")
+    moment = registry.open_moment()
+    node = TwoAnswerNode("node-brute0001", moment.code)
+    assert registry.begin_each(node.node_id, "x", node.message, "10.0.0.66") is None
