@@ -79,6 +79,8 @@ def split_footnotes(lines: list[Line], body: float) -> tuple[list[Line], list[st
     text, one note from each mark ("1", "*") to the next, the mark itself not read."""
     small = body * 0.9
     last_body = max((i for i, ln in enumerate(lines) if ln.size >= small), default=-1)
+    if last_body < 0:  # a page all in small print (a licence, a copyright page): its text
+        return lines, []
     notes: list[str] = []
     for line in lines[last_body + 1:]:
         mark = _NOTE_MARK.match(line.text)
@@ -186,6 +188,9 @@ def _sections(pages: list[list[Line]], cuts: list[_Cut], body: float,
     held: list[list[str]] = [[]]
     for p, lines in enumerate(pages):
         page_text, previous = "", None
+        if not lines and (p, 0) in starts:  # a page without text (a picture) starts one
+            sections.append(Section(starts[(p, 0)].title, starts[(p, 0)].title, ""))
+            held.append([])
         for i, line in enumerate(lines):
             cut = starts.get((p, i))
             if cut is not None:

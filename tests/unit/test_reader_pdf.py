@@ -147,3 +147,23 @@ def test_a_footnote_is_read_after_its_chapter(tmp_path: Path) -> None:
     harbour, back = read_book(path).chapters
     assert harbour.text.endswith("\n\nNotes.\n\nThe harbour was rebuilt in 1911.")
     assert "1911" not in harbour.text.split("Notes.")[0] and "1911" not in back.text
+
+
+def test_a_page_all_in_small_print_is_read_not_taken_for_footnotes(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "small.pdf"
+    canvas = Canvas(str(path), pagesize=A5)
+    for number, (title, size, text) in enumerate([("Preface", 8, STORM),
+                                                  ("The Harbour", 11, HARBOUR * 3)]):
+        canvas.bookmarkPage(f"p{number}")
+        canvas.addOutlineEntry(title, f"p{number}", level=0)
+        canvas.setFont("Times-Roman", size)
+        for row, start in enumerate(range(0, len(text), 60)):
+            canvas.drawString(40, 500 - 14 * row, text[start:start + 60])
+        canvas.showPage()
+    canvas.save()
+    preface, harbour = read_book(path).chapters
+    assert preface.title == "Preface" and "the wind had turned" in preface.text
+    assert "Notes." not in preface.text + harbour.text
