@@ -22,6 +22,11 @@ MAX_INDEX_ENTRIES = 200_000
 """More entries than any book has: a damaged count is not followed into a long loop."""
 
 
+MAX_ASSEMBLY_BYTES = 4 << 30
+"""Bytes moved while inserting fragments: a real book moves a few times its size; a
+hostile one, thousands of fragments into one huge file, would move terabytes."""
+
+
 class Kf8FormatError(ValueError):
     """An index or a table of the KF8 book cannot be read."""
 
@@ -194,18 +199,21 @@ def parts(text: bytes, records: list[bytes], skeleton_index: int, fragment_index
     skeletons, _strings = read_index(records, skeleton_index, codec)
     frags = fragments(records, fragment_index, codec)
     out: list[Part] = []
-    taken = 0
+    taken = work = 0
     for _name, tags in skeletons:
         count, start, length = _first(tags, 1), _first(tags, 6), _first(tags, 6, 1)
         end = start + length
-        markup = text[start:end]
+        markup = bytearray(text[start:end])
         for fragment in frags[taken:taken + count]:
-            piece = text[end:end + fragment.length]
             at = min(max(fragment.insert_at - start, 0), len(markup))
-            markup = markup[:at] + piece + markup[at:]
+            markup[at:at] = text[end:end + fragment.length]
             end += fragment.length
+            work += len(markup)
+            if work > MAX_ASSEMBLY_BYTES:
+                raise Kf8FormatError("the book's fragments would be moved past any real "
+                                     "book's size")
         taken += count
-        out.append(Part(start, markup))
+        out.append(Part(start, bytes(markup)))
     return out
 
 
