@@ -175,18 +175,25 @@ def relocate_notes(trees: dict[str, etree._Element],
     return len(moves)
 
 
+MAX_NOTES_HEADINGS = 50
 _NOTES_HEADING = re.compile(r"^\W*(?:foot|end)?notes?\W*$", re.I)
 
 
 def _skip_empty_notes_headings(root: etree._Element) -> None:
-    """A "Notes" heading whose notes have all moved away is not read on its own."""
+    """A "Notes" heading whose notes have all moved away is not read on its own. A few
+    are looked at: each look reads what follows it (a thousand "Notes" lines would
+    make a thousand reads of the book)."""
+    looked = 0
     for el in root.iter():
+        if looked >= MAX_NOTES_HEADINGS:
+            return
         if not isinstance(el.tag, str) or el.get(SKIP_MARK) is not None \
                 or local_name(el.tag) not in BLOCK_TAGS:
             continue
         text = "".join(el.itertext())
         if len(text) > 20 or not _NOTES_HEADING.match(text):
             continue
+        looked += 1
         after = [*el.itersiblings(), *(s for a in el.iterancestors() for s in a.itersiblings())]
         if not (el.tail or "").strip() and not any(_speaks(s) for s in after):
             el.set(SKIP_MARK, "notes")
