@@ -37,6 +37,8 @@ from .protocol import (
 )
 
 TIMEOUT = aiohttp.ClientTimeout(total=60, connect=5)
+PAIR_TIMEOUT = aiohttp.ClientTimeout(total=15, connect=5)
+"""Pairing answers at once (a PAKE step): a person is waiting on "Checking the code…"."""
 MAX_JSON_BYTES = 1 << 20
 """The largest JSON answer a node reads: a farm's answers are a few kB (a unit's text)."""
 MAX_RAW_BYTES = 64 << 20
@@ -137,7 +139,8 @@ class CoordinatorClient:
 
     async def _request(self, method: str, path: str, *, json_body: Any = None,
                        data: bytes | None = None, headers: dict[str, str] | None = None,
-                       signed: bool = True, raw: bool = False) -> Any:
+                       signed: bool = True, raw: bool = False,
+                       timeout: aiohttp.ClientTimeout = TIMEOUT) -> Any:
         full = f"{API}{path}"
         all_headers = {VERSION_HEADER: str(PROTOCOL_VERSION), **(headers or {})}
         if json_body is not None:
@@ -152,7 +155,7 @@ class CoordinatorClient:
         try:
             payload_stream = io.BytesIO(data) if data is not None else None  # large: no copy
             async with self.session.request(method, self.base_url + full, data=payload_stream,
-                                            headers=all_headers, timeout=TIMEOUT,
+                                            headers=all_headers, timeout=timeout,
                                             ssl=self._tls()) as response:
                 status = response.status
                 body = await _read_capped(response, MAX_RAW_BYTES if raw and status < 400
@@ -224,7 +227,8 @@ class CoordinatorClient:
         request = PairRequest(self.node_id, name, pake.start())
         answer = self._decode(PairResponse, await self._request("POST", "/pair",
                                                                 json_body=request.to_json(),
-                                                                signed=False))
+                                                                signed=False,
+                                                                timeout=PAIR_TIMEOUT))
         started = pake.serialize()  # one finish per answer: the farm may answer for two codes
         matched, secret, node_proof = False, "", ""
         for message, proof in ((answer.message, answer.proof), *answer.also):
@@ -240,7 +244,7 @@ class CoordinatorClient:
         confirm = PairConfirm(self.node_id, node_proof if matched else "")
         try:
             await self._request("POST", "/pair/confirm", json_body=confirm.to_json(),
-                                signed=False)
+                                signed=False, timeout=PAIR_TIMEOUT)
         except RequestRefused:
             matched = False
         if not matched:

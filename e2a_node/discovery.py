@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import ipaddress
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from zeroconf import InterfaceChoice, IPVersion, ServiceStateChange, Zeroconf, get_all_addresses
@@ -114,8 +115,11 @@ def advert_from_info(info: AsyncServiceInfo) -> FarmAdvert | None:
 class Browser:
     """Collects coordinators as they appear; never blocks in the zeroconf callback."""
 
-    def __init__(self, interfaces: list[str] | None = None) -> None:
+    def __init__(self, interfaces: list[str] | None = None,
+                 on_change: Callable[[], None] = lambda: None) -> None:
         self.interfaces = interfaces
+        self._on_found_change = on_change
+        """Called (on the loop) whenever ``found`` changes: a farm appeared or left."""
         self.found: dict[str, FarmAdvert] = {}
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -133,6 +137,7 @@ class Browser:
         if state_change is ServiceStateChange.Removed:
             self.found.pop(name, None)
             self._changed.set()
+            self._on_found_change()
             return
         task = asyncio.ensure_future(self._async_resolve(zeroconf, service_type, name))
         self._tasks.add(task)
@@ -145,6 +150,7 @@ class Browser:
             if advert is not None:
                 self.found[name] = advert
                 self._changed.set()
+                self._on_found_change()
 
     async def async_wait(self, timeout: float) -> list[FarmAdvert]:
         """Wait until something changes (or timeout); return what is known now."""

@@ -55,6 +55,9 @@ UNREACHABLE_S = 1.0
 """An advertised farm that does not answer is tried again this soon: its advert may be
 one the network still holds for a farm restarting on the same port."""
 BROWSE_TICK_S = 2.0
+ANSWER_TIMEOUT_S = 20.0
+"""How long a code typed for a farm may take to be checked: a farm that has closed (or
+hangs) is then said not to answer, instead of "Checking the code…" for ever."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class FarmOffer:
     url: str
     wrong_code: bool = False
     """The last code typed for this farm was not its code."""
+    problem: str = ""
+    """Why the last code typed for it could not be checked (the farm did not answer)."""
 
     @property
     def tag(self) -> str:
@@ -122,6 +127,9 @@ class FarmFinder:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._poked = asyncio.Event()
         self._said = ""
+        self._session: aiohttp.ClientSession | None = None
+        self._finding = False  # async_find is running: it takes the answers itself
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- from any thread --------------------------------------------------------------
 
@@ -130,6 +138,10 @@ class FarmFinder:
         with self._lock:
             self._answers[fingerprint] = code
         self.poke()
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._answer_in_background)
 
     def decline(self, fingerprint: str) -> None:
         """Do not offer this farm again in this run (it was just forgotten, say)."""
@@ -151,7 +163,38 @@ class FarmFinder:
 
     # -- on the worker's loop ---------------------------------------------------------
 
+    def _answer_in_background(self) -> None:
+        """Check a typed code now even while the node works for another farm.
+
+        ``async_find`` runs only while the node has no farm; a code typed for a second
+        farm meanwhile used to wait, "Checking the code…", until the first farm's book
+        was over. Pairing does not take the node from its work: it joins the new farm
+        when it next looks for one.
+        """
+        if self._finding or self._session is None or self._browser is None:
+            return
+        task = asyncio.ensure_future(self._async_answers(self._session))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _async_answers(self, session: aiohttp.ClientSession) -> None:
+        adverts = list(self._browser.found.values()) if self._browser is not None else []
+        for advert, code in self._take_answers(adverts):
+            await self._async_answer(session, advert, code)
+
+    def _on_adverts(self) -> None:
+        """An advert came or went: a farm whose advert was withdrawn is no longer offered
+        (also while the node works for another farm and does not browse)."""
+        if self._browser is None:
+            return
+        here = {a.fingerprint for a in self._browser.found.values()}
+        self._set_offers([o for o in self._offers.values() if o.fingerprint in here])
+
     async def async_close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         if self._browser is not None:
             await self._browser.async_close()
             self._browser = None
@@ -187,16 +230,21 @@ class FarmFinder:
             self._loop, self._poked = loop, asyncio.Event()
         if self.url:
             return await self._async_join_url(session)
+        self._session = session
         if self._browser is None:
             log.info("looking for e2a farms on the network (mDNS)…")
-            self._browser = Browser(self.interfaces)
+            self._browser = Browser(self.interfaces, on_change=self._on_adverts)
             await self._browser.async_start()
-        while keep_going():
-            joined = await self._async_step(session, list(self._browser.found.values()))
-            if joined is not None:
-                return joined
-            waiting()
-            await self._async_wait_for_news()
+        self._finding = True
+        try:
+            while keep_going():
+                joined = await self._async_step(session, list(self._browser.found.values()))
+                if joined is not None:
+                    return joined
+                waiting()
+                await self._async_wait_for_news()
+        finally:
+            self._finding = False
         return None
 
     async def _async_wait_for_news(self) -> None:
@@ -236,7 +284,7 @@ class FarmFinder:
             if joined is not None:
                 return joined
         for advert, code in self._take_answers(adverts):
-            joined = await self._async_try(session, advert, code)
+            joined = await self._async_answer(session, advert, code)
             if joined is not None:
                 return joined
         if self._code is not None:
@@ -266,8 +314,8 @@ class FarmFinder:
             offer = self._offers.get(fingerprint)
             if code and advert is not None:
                 out.append((advert, code))
-                if offer is not None and offer.wrong_code:  # a new code: not refused yet
-                    self._put_offer(replace(offer, wrong_code=False))
+                if offer is not None and (offer.wrong_code or offer.problem):  # a new try
+                    self._put_offer(replace(offer, wrong_code=False, problem=""))
             else:  # "not now", or it left the network while the code was typed
                 self._drop_offer(fingerprint)
         return out
@@ -323,6 +371,34 @@ class FarmFinder:
         self._set_offers([o for o in self._offers.values() if o.fingerprint != fingerprint])
 
     # -- joining ----------------------------------------------------------------------
+
+    async def _async_answer(self, session: aiohttp.ClientSession, advert: FarmAdvert,
+                            code: str) -> JoinedFarm | None:
+        """Try the code a person typed for a farm, for at most ANSWER_TIMEOUT_S.
+
+        Every outcome reaches the person: joined, a wrong code (offered again, marked),
+        or a farm that did not answer (offered again with why), never a silent wait.
+        """
+        try:
+            return await asyncio.wait_for(
+                self._async_join(session, advert.url, advert.fingerprint, code),
+                ANSWER_TIMEOUT_S)
+        except WrongCode:
+            return None
+        except CoordinatorGone as exc:
+            why = (str(exc) if str(exc).startswith("pairing is paused")
+                   else f"{advert.name} did not answer: it may have closed")
+        except (TimeoutError, asyncio.TimeoutError):
+            why = f"{advert.name} did not answer: it may have closed"
+        except Exception as exc:  # noqa: BLE001 - a peer's answer must never end the node
+            log.debug("pairing with %s failed", advert.url, exc_info=True)
+            why = f"{advert.name} could not be joined: {exc}"
+        log.warning("farm '%s' at %s: %s", farm_label(advert.name, advert.fingerprint),
+                    advert.url, why)
+        if advert.fingerprint in self._offers or self._on_offer is not None:
+            self._put_offer(FarmOffer(advert.name, advert.fingerprint, advert.url,
+                                      problem=why))
+        return None
 
     async def _async_try(self, session: aiohttp.ClientSession, advert: FarmAdvert,
                          code: str | None) -> JoinedFarm | None:

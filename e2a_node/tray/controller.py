@@ -308,6 +308,17 @@ class TrayController(QObject):
                 dialog = self.open_pairing(offer=offer)
                 if dialog is not None:
                     dialog.refused()
+            elif offer.problem and before.get(offer.fingerprint) != offer:
+                dialog = self.open_pairing(offer=offer)
+                if dialog is not None:
+                    dialog.failed(offer.problem)
+        dialog = self.dialog
+        if dialog is not None and dialog.offer.fingerprint not in {o.fingerprint
+                                                                   for o in offers}:
+            if self.bridge.worker.trust.get(dialog.offer.fingerprint) is not None:
+                dialog.accept()  # paired (this PC joins it when it next looks for work)
+            else:
+                dialog.gone()  # its advert was withdrawn: never "Checking the code…" on
 
     def _join(self, index: int) -> None:
         if index < len(self.offers):

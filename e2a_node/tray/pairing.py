@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from ..joining import FarmOffer
 
 WRONG_CODE = "That code is not the one {farm} shows. Check it and try again."
+GONE = "{farm} is no longer on the network: it may have closed."
 
 
 class PairingDialog(QDialog):
@@ -79,8 +80,18 @@ class PairingDialog(QDialog):
 
     def refused(self) -> None:
         """The farm said the code was wrong: say so, and let the person try again."""
+        self.failed(WRONG_CODE.format(farm=self.offer.label))
+
+    def gone(self) -> None:
+        """The farm's advert was withdrawn: it closed, or left the network."""
+        self.failed(GONE.format(farm=self.offer.name))
+        self.code.setEnabled(False)
+        self._on_text("")
+
+    def failed(self, why: str) -> None:
+        """The code could not be checked (or was wrong): say why; Join works again."""
         self.message.setStyleSheet("color: #c62828")
-        self.message.setText(WRONG_CODE.format(farm=self.offer.label))
+        self.message.setText(why)
         self.code.setEnabled(True)
         self.code.selectAll()
         self.code.setFocus()

@@ -259,3 +259,49 @@ def test_two_unknown_farms_are_both_offered_and_neither_waited_on(
     assert tray.controller.dialog is dialog
     dialog.reject()  # "not now": that farm is passed over in this run
     assert all(b.isHidden() for b in window.joins)
+
+
+def _working_for_mine_with_the_stranger_on_offer(
+        qtbot: QtBot, two_farms: tuple[_Farm, _Farm], make_tray: TrayFactory,
+        data_dir: Path) -> Any:
+    """The household's state: the node speaks its own farm's book (the gate holds it in
+    the middle of a unit) while a stranger is on offer."""
+    stranger, mine = two_farms
+    _pair(data_dir, mine)
+    stranger.advertise()
+    tray = make_tray(mdns_interfaces=["127.0.0.1"], farm_name=stranger.farm.identity.name)
+    qtbot.waitUntil(lambda: tray.window.join.isVisible(), timeout=WAIT_MS)
+    mine.advertise()
+    qtbot.waitUntil(lambda: tray.controller.state.status is NodeStatus.SPEAKING,
+                    timeout=WAIT_MS)
+    assert stranger.label in tray.window.join.text()
+    return tray
+
+
+def test_a_farm_that_closed_is_no_longer_offered_while_the_node_works(
+        qtbot: QtBot, gate: type[GateEngine], two_farms: tuple[_Farm, _Farm],
+        make_tray: TrayFactory, data_dir: Path) -> None:
+    """Household test: "Join the farm 'kitchen'…" stayed 15 minutes after kitchen exited."""
+    tray = _working_for_mine_with_the_stranger_on_offer(qtbot, two_farms, make_tray, data_dir)
+    stranger = two_farms[0]
+    stranger.loop.run(stranger.advert.async_close())  # kitchen exits: its goodbye is sent
+    qtbot.waitUntil(lambda: not tray.window.join.isVisible(), timeout=WAIT_MS)
+    assert tray.controller.state.status is NodeStatus.SPEAKING  # its own work went on
+
+
+def test_a_code_typed_while_the_node_works_is_checked_at_once(
+        qtbot: QtBot, gate: type[GateEngine], two_farms: tuple[_Farm, _Farm],
+        make_tray: TrayFactory, data_dir: Path) -> None:
+    """Household test: "Checking the code…" with Join greyed for 7 minutes: the code
+    waited for the node to finish its own farm's book."""
+    tray = _working_for_mine_with_the_stranger_on_offer(qtbot, two_farms, make_tray, data_dir)
+    stranger = two_farms[0]
+    qtbot.mouseClick(tray.window.join, Qt.MouseButton.LeftButton)
+    dialog = tray.controller.dialog
+    assert dialog is not None
+    qtbot.keyClicks(dialog.code, "111-222")
+    qtbot.mouseClick(dialog.join, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tray.controller.dialog is None, timeout=WAIT_MS)
+    assert tray.bridge.worker.trust.get(stranger.farm.identity.fingerprint) is not None
+    assert not tray.window.join.isVisible()
+    assert tray.controller.state.status is NodeStatus.SPEAKING  # not taken from its work
