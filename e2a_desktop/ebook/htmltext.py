@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from html.entities import name2codepoint
 
 from lxml import etree, html
 
+from .entities import numeric_entities
 from .mathspeech import speak_math
 from .model import VERSE_LINE
 from .notes import NOTE_CLOSE, NOTE_OPEN, strip_notes
@@ -335,23 +335,6 @@ class _Walker:
             start, anchor = position, name
         pieces.append((anchor, "".join(self.out[start:])))
         return pieces
-
-
-_NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
-_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
-
-
-def _numeric_entity(match: re.Match[bytes]) -> bytes:
-    name = match.group(1)
-    code = name2codepoint.get(name.decode("ascii"))
-    return match.group(0) if name in _XML_ENTITIES or code is None else b"&#%d;" % code
-
-
-def numeric_entities(content: bytes) -> bytes:
-    """HTML's named entities (&rsquo; &mdash; &eacute;) as character references: an XML
-    parser knows only five names and drops the rest, so a Project Gutenberg page lost
-    every apostrophe, dash and accent ("lovers speech", "BEGINNINGTHE END")."""
-    return _NAMED_ENTITY.sub(_numeric_entity, content) if b"&" in content else content
 
 
 def parse_document(content: bytes | str) -> etree._Element:
