@@ -10,21 +10,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from e2a_node.engines import VoiceInfo
-from e2a_node.settings import EngineSettings, SettingsError
-
-from . import __version__, textcmd, voicecmd
-from .audio.formats import FORMATS
+from . import __version__
 from .config import AppPaths
-from .ebook import read_book
-from .ebook.options import SKIPPED_KINDS, ReadOptions
 from .errors import E2AError
-from .plan import PlanSettings
-from .progress import format_duration
 
+# The rest is imported where a command needs it: `e2a` alone opens the window, which should
+# not wait for every language's speech rules, numpy and the voice catalogue to load.
 if TYPE_CHECKING:
+    from e2a_node.engines import VoiceInfo
+
     from .convert import ConvertRequest, PreparedBook
     from .ebook.model import Book
+    from .ebook.options import ReadOptions
     from .review import JobReview
     from .service import Conversion, ConvertResult
 
@@ -34,6 +31,8 @@ EXIT_INTERRUPTED = 130
 
 def _include(text: str) -> frozenset[str]:
     """'index,toc' → the parts to read anyway (argparse type); unknown names are refused."""
+    from .ebook.options import SKIPPED_KINDS
+
     parts = frozenset(p.strip().lower() for p in text.split(",") if p.strip())
     unknown = parts - SKIPPED_KINDS - {"all"}
     if unknown:
@@ -51,10 +50,14 @@ def _reading_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _reading(args: argparse.Namespace) -> ReadOptions:
+    from .ebook.options import ReadOptions
+
     return ReadOptions(args.include, "read" if args.read_code else "announce")
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import textcmd, voicecmd
+
     parser = argparse.ArgumentParser(
         prog="e2a", description="Turn an ebook into an audiobook. `e2a` alone opens the "
         "window (`e2a BOOK` opens it with that book); the commands below work without it.")
@@ -129,6 +132,9 @@ def _convert_arguments(convert: argparse.ArgumentParser, shelf: bool = False) ->
     """The options of `e2a convert`; report and redo take them too, since they name the
     job's work folder (the same book and options find the same folder), and batch, which
     takes books and folders instead of one book."""
+    from .audio.formats import FORMATS
+    from .plan import PlanSettings
+
     if shelf:
         convert.add_argument("books", type=Path, nargs="+", metavar="BOOK_OR_FOLDER")
     else:
@@ -196,6 +202,8 @@ def _convert_arguments(convert: argparse.ArgumentParser, shelf: bool = False) ->
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from .ebook import read_book
+
     book = read_book(args.book, _reading(args))
     for note in book.notes:  # e.g. a cover dropped as unusable
         print(f"e2a: warning: {note}", file=sys.stderr)
@@ -223,6 +231,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
+    from . import voicecmd
+
     return voicecmd.run(args)
 
 
@@ -248,8 +258,12 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRequest:
+    from e2a_node.settings import EngineSettings, SettingsError
+
+    from . import voicecmd
     from .convert import ConvertRequest, FarmOptions
     from .lexicon import for_book
+    from .plan import PlanSettings
 
     voice, language, limit = voicecmd.choose_for_convert(args, paths.voices_dir,
                                                          book.metadata.language)
@@ -330,6 +344,7 @@ def _check_verify(language: str) -> None:
 
 def _prepared(args: argparse.Namespace, paths: AppPaths) -> PreparedBook:
     from .convert import prepare
+    from .ebook import read_book
 
     book = read_book(args.book, _reading(args))
     return prepare(_request(args, paths, book), book)
@@ -467,6 +482,7 @@ def cmd_redo(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from .audio.formats import FORMATS
     from .batch import ShelfBook, Skipped, books_in, run_batch, summary
 
     paths = AppPaths.load()
@@ -522,6 +538,7 @@ def _cluster_conversion(args: argparse.Namespace, prepared: PreparedBook,
 
 def _report(result: ConvertResult, conversion: Conversion) -> None:
     from .jobs import folder_size
+    from .progress import format_duration
     from .terminal import node_summary, plural
 
     where = result.outputs[0] if len(result.outputs) == 1 else result.outputs[0].parent
@@ -535,6 +552,12 @@ def _report(result: ConvertResult, conversion: Conversion) -> None:
     if folder is not None:
         print(f"work files: {format_size(folder_size(folder))} in {folder} "
               "(`e2a jobs --clean` deletes those of finished books)")
+
+
+def _cmd_text(args: argparse.Namespace) -> int:
+    from . import textcmd
+
+    return textcmd.run(args, _reading(args))
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -572,7 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"info": cmd_info, "voices": cmd_voices, "jobs": cmd_jobs,
                 "convert": cmd_convert, "batch": cmd_batch, "report": cmd_report,
                 "redo": cmd_redo,
-                "text": lambda a: textcmd.run(a, _reading(a))}
+                "text": _cmd_text}
     try:
         return handlers[args.command](args)
     except E2AError as exc:
