@@ -414,12 +414,12 @@ class NodeWorker:
     def forget_farm(self, fingerprint: str) -> None:
         """Un-pair from a farm, and leave it now if working for it. Any thread.
 
-        The unit in hand is handed back within a sentence, nothing more is leased
-        from that farm, and it is not offered again in this run (the person has just
-        said no to it); it has to be paired again with its code.
+        The unit in hand is handed back within a sentence and nothing more is leased
+        from that farm. It is then offered like any farm this PC does not know ("Join
+        the farm …", by its code): forgetting is not "never again", and a farm still on
+        the network must not leave the tray "looking for a farm" with no way back.
         """
         self.trust.forget(fingerprint)
-        self.finder.decline(fingerprint)
         joined = self._joined
         if joined is not None and joined.fingerprint == fingerprint:
             log.info("forgot farm '%s': leaving it now", joined.label)

@@ -305,3 +305,25 @@ def test_a_code_typed_while_the_node_works_is_checked_at_once(
     assert tray.bridge.worker.trust.get(stranger.farm.identity.fingerprint) is not None
     assert not tray.window.join.isVisible()
     assert tray.controller.state.status is NodeStatus.SPEAKING  # not taken from its work
+
+
+def test_a_forgotten_farm_is_offered_again_by_its_code(
+        qtbot: QtBot, gate: type[GateEngine], two_farms: tuple[_Farm, _Farm],
+        make_tray: TrayFactory, data_dir: Path) -> None:
+    """Household test: after Forget the menu said "Looking for an e2a farm… this PC joins
+    by itself" with that farm on the network, and no way to rejoin but a restart."""
+    mine = two_farms[1]
+    _pair(data_dir, mine)
+    mine.advertise()
+    tray = make_tray(mdns_interfaces=["127.0.0.1"], farm_name=mine.farm.identity.name)
+    qtbot.waitUntil(lambda: tray.controller.state.status is NodeStatus.SPEAKING,
+                    timeout=WAIT_MS)
+    dialog = tray.controller.open_farms(tray.window)
+    forget = dialog.findChild(QPushButton, f"forget-{mine.farm.identity.fingerprint}")
+    assert forget is not None
+    qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
+    gate.allow(1)  # the sentence being spoken ends: the farm is left
+    qtbot.waitUntil(lambda: tray.window.join.isVisible(), timeout=WAIT_MS)
+    assert mine.label in tray.window.join.text()
+    assert tray.controller.header.text() == f"Farm {mine.label} can be joined"
+    dialog.close()
