@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.outputs: tuple[Path, ...] = ()
         self._pending: SavedRequest | None = None  # to start once its book is read
         self._starting: SavedRequest | None = None
+        self._unattended = False  # the queue started this book by itself: never ask
         self._closing = ""  # KEEP or DISCARD once the person chose to close mid-job
         self._stopped_at: tuple[Path, float] | None = None  # a stopped run's job and bar
         self.setWindowTitle("e2a — ebook to audiobook")
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.core.bridge.event_arrived.connect(self.nodes.apply)
         self.core.bridge.event_arrived.connect(self.log_pane.add_event)
         self.waiting.run_requested.connect(self.run_saved)
+        self.waiting.moved_on.connect(self._run_queued)
         self.nodes_view.revoke_requested.connect(self._on_revoke)
         self.waiting.listed.connect(self._on_waiting_listed)
 
@@ -165,18 +167,28 @@ class MainWindow(QMainWindow):
             if items:
                 self.show_message(queued_text(len(items)), error=False)
 
-    def run_saved(self, saved: SavedRequest) -> None:
-        """Open a saved request's book with its settings and convert it (resume or queue)."""
+    def run_saved(self, saved: SavedRequest, unattended: bool = False) -> None:
+        """Open a saved request's book with its settings and convert it (resume or queue).
+
+        ``unattended``: the queue moved on by itself after the book before ended. The
+        open book's edits went into that book's job, and nobody may be at the PC (an
+        overnight queue), so nothing is asked: a question would stop the queue.
+        """
         if self.session is not None or self._pending is not None or self.waiting.converting:
             self.show_message("A book is being converted; wait for it or cancel it first.")
             return
-        if not self._may_leave_book(f"Convert “{saved.label}”"):
+        if not unattended and not self._may_leave_book(f"Convert “{saved.label}”"):
             self.waiting.conversion_ended(CANCELLED)  # a queue stops here, as on Cancel
             return
+        self._unattended = unattended
         self._pending = saved
         self.open_book(saved.book_path)
 
+    def _run_queued(self, saved: SavedRequest) -> None:
+        self.run_saved(saved, unattended=True)
+
     def _on_read_failed(self, message: str) -> None:
+        self._unattended = False
         self.show_message(message)
         if self._pending is not None:
             self._pending = None
@@ -199,6 +211,7 @@ class MainWindow(QMainWindow):
 
     def _start_saved(self, saved: SavedRequest) -> None:
         if not self.settings.apply(saved):
+            self._unattended = False
             self.show_message(f"The voice {saved.voice.label} is not installed here; choose "
                               "another and press Convert.")
             self.waiting.conversion_ended(FAILED)
@@ -257,6 +270,7 @@ class MainWindow(QMainWindow):
         saved = self.current_request()
         voice = self.settings.chosen_voice()
         if saved is None or voice is None or self.book is None or self.session is not None:
+            self._unattended = False
             return
         request = saved.convert_request(voice.max_chars or None)
         book = saved.edited(self.book)
@@ -269,6 +283,10 @@ class MainWindow(QMainWindow):
 
     def _on_prepared(self, prepared: PreparedBook) -> None:
         existing = [p for p in prepared.outputs if p.exists()]
+        unattended, self._unattended = self._unattended, False
+        if existing and unattended:
+            self._skip_queued(existing)
+            return
         if existing and not self.confirm(replace_question(existing)):
             self._starting, self.waiting.converting = None, False
             self.controls.set_mode("idle")
@@ -291,6 +309,18 @@ class MainWindow(QMainWindow):
         for warning in prepared.warnings:
             self.show_message(warning, error=False)
         session.start()
+
+    def _skip_queued(self, existing: list[Path]) -> None:
+        """A queued book whose audiobook exists, reached with nobody asked: it is skipped,
+        never written over and never waited on; the log and the window say why."""
+        self._starting, self.waiting.converting = None, False
+        self.controls.set_mode("idle")
+        name = self.book_path.name if self.book_path else "a queued book"
+        note = (f"Skipped “{name}”: {existing[0]} already exists. Queue it again with "
+                "another folder or format to keep both, or delete that file first.")
+        self.log_pane.add(note)
+        self.show_message(note, error=False)
+        self.waiting.conversion_ended(FAILED)  # not a stop: the queue goes on
 
     def _on_started(self) -> None:
         self.edits.kept()

@@ -31,13 +31,16 @@ def queued_text(count: int) -> str:
 
 
 class WaitingBooks(QObject):
-    """Signals: ``run_requested(SavedRequest)`` (resume it, or the queue's next book),
+    """Signals: ``run_requested(SavedRequest)`` (resume it, or the queue's next book at a
+    person's click), ``moved_on(SavedRequest)`` (the queue's next book, started by itself
+    after the one before ended: nobody may be there to answer a question),
     ``listed(int)`` (how many books wait, after each refresh).
 
     The queue goes on by itself after every book that finishes, the resumed ones
     included; a stopped book stops it (its Resume, or "Start the queue", goes on)."""
 
     run_requested = Signal(object)
+    moved_on = Signal(object)
     listed = Signal(int)
 
     def __init__(self, paths: AppPaths, panel: WaitingPanel, confirm: Callable[[str], bool],
@@ -129,16 +132,16 @@ class WaitingBooks(QObject):
             self._show_queue()
         elif self.queue_running or (state == FINISHED and self.queue):
             self.queue_running = True
-            self._run_next()
+            self._run_next(by_itself=True)
 
-    def _run_next(self) -> None:
+    def _run_next(self, by_itself: bool = False) -> None:
         if not self.queue:
             self.queue_running = False
             self._show_queue()
             return
         item = self.queue.pop(0)
         self._save()
-        self.run_requested.emit(item)
+        (self.moved_on if by_itself else self.run_requested).emit(item)
 
     def _on_edit(self, index: int) -> None:
         if 0 <= index < len(self.queue):

@@ -120,3 +120,35 @@ def test_queueing_says_book_or_books_as_english_does(
     assert window.message.text() == "Queued 1 book: it starts when this one is done."
     window.enqueue([crow, sample_book])
     assert window.message.text() == "Queued 2 books: they start when this one is done."
+
+
+def test_the_queue_moves_on_by_itself_without_a_question(
+        qtbot: QtBot, gate: type[GateEngine], window: MainWindow, sample_book: Path,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Household test: when a book finished the queue waited on "You changed the chapters
+    or titles of …? Convert … and lose those changes?", and a queued book whose audiobook
+    existed waited on "… already exists … Replace it?": an overnight queue sat there."""
+    asked: list[str] = []
+    monkeypatch.setattr(window, "confirm", lambda q: asked.append(q) or False)
+    crow = _crow(tmp_path)
+    jug = tmp_path / "jug.md"
+    jug.write_text(crow.read_text(encoding="utf-8"), encoding="utf-8")
+    kept = tmp_path / "out" / "crow.m4b"
+    kept.parent.mkdir(exist_ok=True)
+    kept.write_bytes(b"last year's recording")
+    window.settings.select_voice("gate:gate")
+    with qtbot.waitSignal(window.book_opened, timeout=60_000):
+        window.open_book(sample_book)
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60_000)
+    window.chapters.edited = True  # the open book reads as edited when it ends
+    window.enqueue([crow, jug])
+    ended: list[str] = []
+    window.conversion_ended.connect(lambda outcome: ended.append(outcome.state))
+    gate.open()
+    qtbot.waitUntil(lambda: len(ended) == 2, timeout=2 * WAIT_MS)
+    assert ended == [FINISHED, FINISHED] and asked == []
+    assert kept.read_bytes() == b"last year's recording"  # skipped, never written over
+    assert (tmp_path / "out" / "jug.m4b").exists()  # the book after it was not held up
+    assert "Skipped “crow.md”" in window.log_pane.toPlainText()
+    assert window.waiting.queue == []
