@@ -22,6 +22,9 @@ class ChapterRow:
     state: str = ""
 
 
+LOCKED_TIP = "Being converted with these chapters and titles: Cancel first to change them."
+
+
 class ChapterModel(RowsModel):
     """Rows of the book's chapters; the user's choices are read back by the window."""
 
@@ -31,6 +34,14 @@ class ChapterModel(RowsModel):
         super().__init__(parent)
         self.rows: list[ChapterRow] = []
         self.edited = False  # the person changed checks or titles since the book was shown
+        self.locked = False
+        """A conversion is running on these choices: they are shown, not changed (a change
+        would be shown but not in the audiobook)."""
+
+    def set_locked(self, locked: bool) -> None:
+        self.locked = locked
+        if self.rows:  # the view asks the flags again
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 4))
 
     def load(self, book: Book) -> None:
         self.beginResetModel()
@@ -79,6 +90,8 @@ class ChapterModel(RowsModel):
 
     def set_rows(self, rows: Iterable[int], included: bool) -> None:
         """Check (or uncheck) these rows: the bulk commands and Space over a selection."""
+        if self.locked:
+            return
         for i in rows:
             if 0 <= i < len(self.rows):
                 self.rows[i].included = included
@@ -86,6 +99,8 @@ class ChapterModel(RowsModel):
         self._checks_changed()
 
     def invert(self) -> None:
+        if self.locked:
+            return
         for row in self.rows:
             row.included = not row.included
         self.edited = True
@@ -120,6 +135,8 @@ class ChapterModel(RowsModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and not row.included:
             return Qt.GlobalColor.gray
+        if role == Qt.ItemDataRole.ToolTipRole and self.locked:
+            return LOCKED_TIP
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             return "Double-click to edit: the title becomes the chapter mark"
         return None
@@ -139,6 +156,8 @@ class ChapterModel(RowsModel):
     def setData(self, index: Index, value: Any,  # noqa: N802
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         row = self.rows[index.row()]
+        if self.locked:
+            return False
         if index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole:
             row.included = Qt.CheckState(value) == Qt.CheckState.Checked
         elif index.column() == 1 and role == Qt.ItemDataRole.EditRole and str(value).strip():
@@ -151,6 +170,8 @@ class ChapterModel(RowsModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.locked:
+            return base
         if index.column() == 0:
             return base | Qt.ItemFlag.ItemIsUserCheckable
         if index.column() == 1:

@@ -276,10 +276,25 @@ class MainWindow(QMainWindow):
         book = saved.edited(self.book)
         self._starting = saved
         self.waiting.converting = True
+        self._lock_choices(True)
         self.controls.set_mode("stopping")
         self.chapters.reset_states()
         self.message.hide()  # "Stopped… press Convert" is no longer true
         run_task(lambda: prepare(request, book), self._on_prepared, self._on_start_failed)
+
+    def _lock_choices(self, locked: bool) -> None:
+        """While a book converts, what it was started with is shown read-only: the chapter
+        checks and titles, title and author, and "This PC speaks too". A change there was
+        shown (the header said "4 of 6 chapters") but the audiobook had all six."""
+        self.chapters.set_locked(locked)
+        tip = "Being converted with this: Cancel first to change it." if locked else ""
+        for field in (self.book_panel.title, self.book_panel.author):
+            field.setReadOnly(locked)
+            field.setToolTip(tip)
+        self.settings.render_here.setEnabled(not locked)
+        self.settings.render_here.setToolTip(
+            "Set when the book starts: Cancel first to change it" if locked else
+            "Uncheck to leave the speaking to the other PCs of the farm")
 
     def _on_prepared(self, prepared: PreparedBook) -> None:
         existing = [p for p in prepared.outputs if p.exists()]
@@ -289,6 +304,7 @@ class MainWindow(QMainWindow):
             return
         if existing and not self.confirm(replace_question(existing)):
             self._starting, self.waiting.converting = None, False
+            self._lock_choices(False)
             self.controls.set_mode("idle")
             self.show_message(f"Not converted: {existing[0]} is kept. Choose another folder "
                               "or format to keep both.", error=False)
@@ -314,6 +330,7 @@ class MainWindow(QMainWindow):
         """A queued book whose audiobook exists, reached with nobody asked: it is skipped,
         never written over and never waited on; the log and the window say why."""
         self._starting, self.waiting.converting = None, False
+        self._lock_choices(False)
         self.controls.set_mode("idle")
         name = self.book_path.name if self.book_path else "a queued book"
         note = (f"Skipped “{name}”: {existing[0]} already exists. Queue it again with "
@@ -333,6 +350,7 @@ class MainWindow(QMainWindow):
 
     def _on_start_failed(self, message: str) -> None:
         self.session, self.waiting.converting = None, False
+        self._lock_choices(False)
         self.controls.set_mode("idle")
         self.show_message(message)
         self.waiting.conversion_ended(FAILED)
@@ -364,6 +382,7 @@ class MainWindow(QMainWindow):
             self.session.deleteLater()
         self.session = None
         self.waiting.busy, self.waiting.converting = None, False
+        self._lock_choices(False)
         self.core.keep_awake(False)
         if outcome.state == FINISHED and outcome.result is not None:
             self.outputs = self.controls.outputs = outcome.result.outputs
