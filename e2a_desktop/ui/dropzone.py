@@ -9,11 +9,20 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..ebook import SUPPORTED
 from ..resources import assets
 
 ICON = assets() / "ui" / "e2a.svg"
 
-FORMATS_LINE = "EPUB · FB2 · HTML · Markdown · plain text (DRM-free)"
+
+def formats_line(supported: str = SUPPORTED) -> str:
+    """The readers' own list, as a line of the empty window: it cannot drift from what
+    e2a reads (it once left out PDF, DOCX, ODT, MOBI and AZW3)."""
+    names = supported.replace(" and ", ", ").split(", ")
+    return " · ".join(names) + " (DRM-free)"
+
+
+FORMATS_LINE = formats_line()
 
 
 def dropped_files(event: QDropEvent | QDragEnterEvent) -> list[Path]:
