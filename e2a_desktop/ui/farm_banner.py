@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from e2a_node.farm_tag import farm_tag
@@ -42,6 +42,11 @@ class FarmBanner(QWidget):
         self.code = QLabel()
         self.code.setObjectName("farmCode")
         self.code.setAccessibleName("Farm code")
+        # It can hold the focus (and be copied from the keyboard): "Pair a node…" hands the
+        # focus to the code it shows, not to the next field (the book's Title, selected).
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.code.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.tag = QLabel()
         self.tag.setObjectName("farmTag")
         self.tag.setAccessibleName("Farm tag")
@@ -100,6 +105,8 @@ class FarmBanner(QWidget):
         standing = f" The farm code {self._info.code} works too." if self._info else ""
         self.code.setToolTip("Enter this code on the PC that is joining; it works once "
                              f"for a few minutes.{standing}")
+        if self.pair_button.hasFocus():  # disabled, it would pass the focus down the chain
+            self.code.setFocus(Qt.FocusReason.OtherFocusReason)
         self.pair_button.setEnabled(False)
         self._ticker.start()
         self._tick()
