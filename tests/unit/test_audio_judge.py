@@ -87,12 +87,18 @@ def test_every_real_sentence_is_speech_with_room_to_spare(
                if not v.ok]
     assert refused == []
     # Margins (measured: level range >= 11 dB, shape >= 2.5 dB, line <= 0.65,
-    # tilt >= 7.7 dB, repeat <= 0.42 s, inner silence <= 0.42 s).
+    # tilt >= 7.7 dB, repeat <= 0.42 s, inner silence <= 0.42 s). Piper says a sentence a
+    # little differently on each run: the longest self-similar stretch of a sentence whose
+    # text repeats itself ("Tomorrow, and tomorrow, and tomorrow") measured 0.40-0.80 s
+    # over runs; the judge allows such a sentence its text's own repeat, so the margin is
+    # taken against what each sentence is allowed.
     assert min(v.level_range_db for v in verdicts) > j.MIN_LEVEL_RANGE_DB + 2
     assert min(v.shape_change_db for v in verdicts) > j.MIN_SHAPE_CHANGE_DB * 1.2
     assert max(v.line_fraction for v in verdicts) < j.MAX_LINE_FRACTION - 0.2
     assert min(v.tilt_db for v in verdicts) > j.MIN_TILT_DB + 5
-    assert max(v.repeat_s for v in verdicts) < j.MIN_REPEAT_S / 2
+    allowed = [max(j.MIN_REPEAT_S, j._text_repeat_s(text, len(samples) / rate))
+               for samples, text in zip(pieces, SENTENCES, strict=True)]
+    assert max(v.repeat_s / a for v, a in zip(verdicts, allowed, strict=True)) < 0.8
     assert max(v.longest_silence_s for v in verdicts) < j.MAX_INNER_SILENCE_S / 2
 
 
@@ -108,7 +114,7 @@ def test_whole_units_of_real_sentences_are_speech(
 
 def _noise(rate: int, seconds: float, colour: float, seed: int = 1) -> np.ndarray:
     """Gaussian noise with a 1/f**colour power spectrum (0 white, 1 pink, 2 brown)."""
-    n = int(rate * seconds)
+    n = round(rate * seconds)  # len(s) / rate * rate may fall a hair short of len(s)
     spectrum = np.fft.rfft(np.random.default_rng(seed).standard_normal(n))
     freqs = np.fft.rfftfreq(n, 1 / rate)
     freqs[0] = freqs[1]
