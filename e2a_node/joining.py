@@ -294,6 +294,12 @@ class FarmFinder:
                 joined = await self._async_try(session, advert, self._code)
                 if joined is not None:
                     return joined
+            if strangers and all(a.url in self._code_refused for a in strangers):
+                # Said once (until something changes), not left to silence: the code given
+                # with --code is nobody's here.
+                self._say(f"no farm on the network took the code given ({len(strangers)} "
+                          "tried); check the code the desktop window shows, or wait for "
+                          "the farm it belongs to")
         return await self._async_offer(session, strangers, paired_any=bool(paired))
 
     def _take_answers(self, adverts: list[FarmAdvert]) -> list[tuple[FarmAdvert, str]]:

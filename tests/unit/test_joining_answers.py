@@ -68,3 +68,24 @@ def test_a_farm_that_hangs_is_said_not_to_answer(tmp_path: Path,
         return problem
 
     assert asyncio.run(scenario()) == "kitchen did not answer: it may have closed"
+
+
+def test_a_code_every_farm_refused_is_said_not_left_to_silence(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Household test: a headless node with a wrong --code said "refused the code" for each
+    farm, then nothing for 50 s. It says once that no farm took the code."""
+    advert = FarmAdvert("kitchen", 1, FINGERPRINT, PROTOCOL_VERSION, ("127.0.0.1",))
+    finder = FarmFinder(NodeIdentity.load(tmp_path / "node"), TrustStore(tmp_path / "t"),
+                        code="123456", mdns_interfaces=["127.0.0.1"])
+    finder._code_refused.add(advert.url)  # it tried, and this farm said "wrong code"
+
+    async def step() -> None:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(2):
+                await finder._async_step(session, [advert])
+
+    with caplog.at_level("WARNING", logger="e2a_node.joining"):
+        asyncio.run(step())
+    said = [r.getMessage() for r in caplog.records if "took the code" in r.getMessage()]
+    assert said == ["no farm on the network took the code given (1 tried); check the code "
+                    "the desktop window shows, or wait for the farm it belongs to"]
