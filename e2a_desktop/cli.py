@@ -97,7 +97,9 @@ def _parser() -> argparse.ArgumentParser:
                           "heard) and bind the book again, nothing else re-spoken",
                           description="Give the book and the options you converted it with, "
                           "and where: --at H:MM:SS in the audiobook, or --chapter N "
-                          "--sentence M (as `e2a text` counts them).")
+                          "--sentence M (as `e2a text` counts them). With neither, the parts "
+                          "whose words your lexicon now says otherwise are spoken again "
+                          "(after you edited BOOK.lexicon.txt, or with --lexicon FILE).")
     _convert_arguments(redo)
 
     batch = sub.add_parser("batch", help="convert a shelf of books one after another "
@@ -108,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
                            "audiobook exists are skipped, so a batch run again goes on where "
                            "it stopped. -o names the folder the audiobooks go into.")
     _convert_arguments(batch, shelf=True)
-    where = redo.add_mutually_exclusive_group(required=True)
+    where = redo.add_mutually_exclusive_group()
     where.add_argument("--at", type=_time, metavar="H:MM:SS",
                        help="the time in the audiobook where you heard it")
     where.add_argument("--chapter", type=int, metavar="N", dest="redo_chapter",
@@ -466,6 +468,8 @@ def cmd_redo(args: argparse.Namespace) -> int:
     paths = AppPaths.load()
     paths.writable(paths.data_dir)
     prepared = _prepared(args, paths)
+    if args.at is None and args.redo_chapter is None:
+        return _redo_lexicon(args, prepared, paths)
     job = _job_review(args, paths, prepared)
     placed = unit_at(job, args.at) if args.at is not None else \
         unit_of_sentence(job, args.redo_chapter, args.sentence)
@@ -479,6 +483,36 @@ def cmd_redo(args: argparse.Namespace) -> int:
           f"\"{text[:100]}{'…' if len(text) > 100 else ''}\"", file=sys.stderr)
     requeue_for_redo(job.folder, unit, args.book)
     return _convert(args, prepared, paths)  # its outputs are replaced: that is the point
+
+
+def _redo_lexicon(args: argparse.Namespace, prepared: PreparedBook, paths: AppPaths) -> int:
+    """`e2a redo BOOK` with no place: speak again the parts the lexicon now changes."""
+    from .job import LEXICON_META, STORE_NAME, text_changes
+    from .jobid import JobSettings
+    from .review import find_job
+    from .store import JobStore
+
+    request = prepared.request
+    folder = find_job(paths, args.book, JobSettings(request.voice, request.pauses,
+                                                    request.plan, request.reading))
+    store = JobStore(folder / STORE_NAME)
+    try:
+        if store.meta().get(LEXICON_META, "") == prepared.lexicon.digest:
+            raise E2AError("nothing to speak again: the book was spoken with this lexicon. "
+                           "Give the place you heard: --at H:MM:SS, or --chapter N "
+                           "--sentence M")
+        changes = text_changes(store, prepared.units)
+    finally:
+        store.close()
+    if changes.empty:
+        print("the lexicon's changes touch no word of this book: nothing to speak again",
+              file=sys.stderr)
+        return 0
+    parts = len(changes.retexted)
+    whole = f", {len(changes.replanned)} chapter(s) planned anew" if changes.replanned else ""
+    print(f"speaking again what the lexicon changes: {parts} part(s){whole}, in "
+          f"{len(changes.stale_chapters)} chapter(s)", file=sys.stderr)
+    return _convert(args, prepared, paths)  # the job takes the new text; outputs replaced
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

@@ -10,6 +10,8 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from e2a_node.voices.samples import sample_path
@@ -37,7 +39,7 @@ LEXICON_META = "lexicon"
 BOOK_PATH_META = "book_path"
 """Store meta: where the book was read from (jobs of e2a before 0.2 lack it)."""
 
-__all__ = ["BOOK_PATH_META", "Job", "JobSettings", "STORE_NAME"]
+__all__ = ["BOOK_PATH_META", "Job", "JobSettings", "STORE_NAME", "TextChanges", "text_changes"]
 
 
 class Job:
@@ -73,34 +75,13 @@ class Job:
 
     def _take_new_text(self, planned: list[PlannedUnit]) -> None:
         """The book planned again says some sentences otherwise (the user's lexicon
-        changed): the units holding them are spoken again, nothing else is.
-
-        Units may have been cut into parts since (the tail of a book), so the stored
-        units are matched sentence by sentence, in reading order. A chapter whose count
-        of sentences changed (an entry that adds a full stop) is planned anew whole.
-        Either way the chapter's encoded file is stale and goes.
-        """
-        new: dict[int, list[str]] = {}
-        for plan in planned:
-            new.setdefault(plan.chapter, []).extend(plan.sentences)
-        changes: list[tuple[int, tuple[str, ...]]] = []
-        stale: set[int] = set()
-        for chapter, sentences in new.items():
-            stored = self.store.units(chapter)
-            if not stored or [s for u in stored for s in u.sentences] == sentences:
-                continue
-            stale.add(chapter)
-            if sum(len(u.sentences) for u in stored) != len(sentences):
-                self.store.replan_chapter(chapter, [p for p in planned if p.chapter == chapter])
-                continue
-            at = 0
-            for unit in stored:
-                said = tuple(sentences[at:at + len(unit.sentences)])
-                at += len(unit.sentences)
-                if said != unit.sentences:
-                    changes.append((unit.id, said))
-        self.store.retext(changes)
-        for chapter in stale:
+        changed): the units holding them are spoken again, nothing else is (see
+        :func:`text_changes`). Either way the chapter's encoded file is stale and goes."""
+        changes = text_changes(self.store, planned)
+        for chapter in changes.replanned:
+            self.store.replan_chapter(chapter, [p for p in planned if p.chapter == chapter])
+        self.store.retext(changes.retexted)
+        for chapter in changes.stale_chapters:
             for encoded in self.chapters_dir.glob(f"{chapter:03d}.*"):
                 encoded.unlink()
 
@@ -197,3 +178,56 @@ class Job:
             accepted = self.store.complete(unit.id, node, final.name, duration, spans, now)
         self.emit(UnitFinished(node, unit.id, unit.chapter, unit.chars, duration, accepted))
         return accepted
+
+
+@dataclass(frozen=True)
+class TextChanges:
+    """What a book planned again says otherwise than its stored units."""
+
+    retexted: list[tuple[int, tuple[str, ...]]]
+    """Stored units (id) whose sentences now read otherwise; spoken again with the new text."""
+    replanned: list[int]
+    """Chapters whose count of sentences changed (an entry that adds a full stop): planned
+    anew whole."""
+
+    _chapter_of: dict[int, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def stale_chapters(self) -> set[int]:
+        """Chapters whose encoded file no longer says what the book does."""
+        return set(self.replanned) | {self._chapter_of[unit] for unit, _ in self.retexted}
+
+    @property
+    def empty(self) -> bool:
+        """Nothing the new plan says differs from what was spoken."""
+        return not self.retexted and not self.replanned
+
+
+def text_changes(store: JobStore, planned: Sequence[PlannedUnit]) -> TextChanges:
+    """Compare a fresh plan of the book with the stored units, without changing anything.
+
+    Units may have been cut into parts since (the tail of a book), so the stored units
+    are matched sentence by sentence, in reading order. ``e2a redo`` asks this first to
+    say how much a changed lexicon will re-speak; the job then applies it.
+    """
+    new: dict[int, list[str]] = {}
+    for plan in planned:
+        new.setdefault(plan.chapter, []).extend(plan.sentences)
+    retexted: list[tuple[int, tuple[str, ...]]] = []
+    replanned: list[int] = []
+    chapter_of: dict[int, int] = {}
+    for chapter, sentences in new.items():
+        stored = store.units(chapter)
+        if not stored or [s for u in stored for s in u.sentences] == sentences:
+            continue
+        if sum(len(u.sentences) for u in stored) != len(sentences):
+            replanned.append(chapter)
+            continue
+        at = 0
+        for unit in stored:
+            said = tuple(sentences[at:at + len(unit.sentences)])
+            at += len(unit.sentences)
+            if said != unit.sentences:
+                retexted.append((unit.id, said))
+                chapter_of[unit.id] = chapter
+    return TextChanges(retexted, replanned, chapter_of)

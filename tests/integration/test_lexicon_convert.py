@@ -56,3 +56,17 @@ def test_a_new_lexicon_entry_respeaks_only_the_units_with_its_word(sample_book: 
     assert changed == holding
     assert any("Sir-ah" in s for s in after[holding[0]][0])
     assert [c.title for c in MP4(str(tmp_path / "fables.m4b")).chapters] == SAMPLE_TITLES
+
+    # `e2a redo BOOK` with no place: what the edited lexicon changes, and only that.
+    (tmp_path / "fables.lexicon.txt").write_text("Sirrah = Sirrah-ah\n", encoding="utf-8")
+    redone = e2a("redo", *options)
+    assert redone.returncode == 0, redone.stderr
+    assert "speaking again what the lexicon changes: 1 part(s), in 1 chapter(s)" in redone.stderr
+    again_after = _audio(folder)
+    assert [unit for unit in after if after[unit] != again_after[unit]] == holding
+    assert any("Sirrah-ah" in s for s in again_after[holding[0]][0])
+    assert [c.title for c in MP4(str(tmp_path / "fables.m4b")).chapters] == SAMPLE_TITLES
+
+    nothing = e2a("redo", *options)
+    assert nothing.returncode != 0 and "nothing to speak again" in nothing.stderr
+    assert "Traceback" not in nothing.stderr
