@@ -16,17 +16,22 @@ from e2a_node.render import render_unit, write_wav
 from e2a_node.settings import EngineSettings, PauseSettings
 
 from .ebook.model import Chapter
+from .lexicon import Lexicon
 from .plan import PlanSettings, iter_chapter_sentences
 
 SAMPLE_CHARS = 220
 """About ten seconds of speech: enough to judge a voice, quick to make."""
 
 
-def sample_sentences(chapter: Chapter, language: str, limit: int = SAMPLE_CHARS) -> list[str]:
-    """The chapter's first sentences as a conversion says them (speech front end, verse
-    lines), up to about ``limit`` characters (at least one)."""
+def sample_sentences(chapter: Chapter, language: str, limit: int = SAMPLE_CHARS,
+                     lexicon: Lexicon | None = None) -> list[str]:
+    """The chapter's first sentences as a conversion says them (the user's lexicon,
+    speech front end, verse lines), up to about ``limit`` characters (at least one).
+    The lexicon matters here most: a user who added "Hermione = Her-my-oh-nee" plays the
+    sample to hear whether it now sounds right."""
     chosen: list[str] = []
-    for sentence, _ in iter_chapter_sentences(chapter.text, language, PlanSettings().target_chars):
+    for sentence, _ in iter_chapter_sentences(chapter.text, language,
+                                              PlanSettings().target_chars, lexicon):
         if chosen and sum(len(s) for s in chosen) + len(sentence) > limit:
             return chosen
         chosen.append(sentence)
@@ -42,9 +47,10 @@ class SampleSpeaker:
         self._lock = threading.Lock()
         self._folder = Path(tempfile.mkdtemp(prefix="e2a-sample-"))
 
-    def speak_sample(self, chapter: Chapter, language: str, voice: EngineSettings) -> Path:
+    def speak_sample(self, chapter: Chapter, language: str, voice: EngineSettings,
+                     lexicon: Lexicon | None = None) -> Path:
         """A WAV of the chapter's first sentences in ``voice``; returns its path."""
-        sentences = sample_sentences(chapter, language)
+        sentences = sample_sentences(chapter, language, lexicon=lexicon)
         with self._lock:
             engine = self._engines.get(voice)
             if engine is None:

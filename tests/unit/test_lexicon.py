@@ -68,3 +68,14 @@ def test_the_plan_says_the_lexicon_s_words_and_the_front_end_reads_them(
     book = Book(Metadata("B"), [Chapter("One", "Mr. Rand came home.")])
     sentences = [s for u in plan_book(book, lexicon=lexicon) for s in u.sentences]
     assert sentences == ["Mister Rahnd the third came home."]
+
+
+def test_the_voice_sample_says_the_lexicon_s_words(tmp_path: Path) -> None:
+    """A user who added a pronunciation plays the sample to hear it: the sample says it."""
+    from e2a_desktop.sample import sample_sentences
+
+    chapter = Chapter("One", "Hermione opened the door. It was late.")
+    lexicon = for_book(tmp_path / "x.epub", tmp_path,
+                       _lexicon(tmp_path, "Hermione = Her-my-oh-nee\n"))
+    assert sample_sentences(chapter, "en")[0].startswith("Hermione opened")
+    assert sample_sentences(chapter, "en", lexicon=lexicon)[0].startswith("Her-my-oh-nee opened")
