@@ -48,6 +48,7 @@ class ConvertRequest:
     chapters: str | None = None  # "1-3,7" (1-based), None for all
     split_chapters: bool = False
     subtitles: str | None = None  # "srt" or "vtt": sentence-timed subtitles beside the book
+    read_along: bool = False  # also an EPUB 3 lit as it plays, beside the book (readalong.py)
     farm: FarmOptions | None = None
     sentence_limit: int | None = None  # the voice's per-call limit (VoiceInfo.max_chars)
     reading: ReadOptions = field(default_factory=ReadOptions)  # parts read beyond the default

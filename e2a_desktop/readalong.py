@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 from e2a_node.settings import PauseSettings
 
 from .ebook.model import Cover, Metadata
-from .errors import OutputError
+from .errors import E2AError, OutputError
 from .subtitles import unit_starts
 
 if TYPE_CHECKING:  # types only: the pages are made without a database
@@ -293,6 +293,15 @@ def write_read_along(prepared: PreparedBook, folder: Path, target: Path | None =
         write_epub(target, prepared.book.metadata, prepared.book.cover, chapters,
                    f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, folder.name)}")
     return target
+
+
+def read_along_beside(prepared: PreparedBook, folder: Path) -> tuple[Path | None, str]:
+    """After binding: the EPUB written (its path, "") or why not (None, one line). The
+    audiobook stands without it, so the job service reports this as a warning."""
+    try:
+        return write_read_along(prepared, folder), ""
+    except E2AError as exc:
+        return None, str(exc)
 
 
 def _chapter(units: Sequence[UnitRecord], title: str, encoded: Path, pauses: PauseSettings,

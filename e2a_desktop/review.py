@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from e2a_node.settings import PauseSettings
 
@@ -32,6 +33,9 @@ from .joblock import JobBusy, JobLock
 from .jobs import list_jobs
 from .store import JobStore, UnitRecord
 from .subtitles import unit_starts
+
+if TYPE_CHECKING:
+    from .convert import PreparedBook
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,56 @@ def review(folder: Path, chapters: Sequence[int], titles: Sequence[str],
     return JobReview(folder, meta.get("title", folder.name), tuple(reviewed), flagged)
 
 
+@dataclass(frozen=True)
+class Flagged:
+    """A unit the audio check kept only because every try failed, and where it is heard."""
+
+    chapter: ChapterReview
+    placed: PlacedUnit
+    why: str
+
+
+def flagged_units(job: JobReview) -> list[Flagged]:
+    """The flagged units of the chapters in this audiobook, in the order they are heard."""
+    found = []
+    for unit_id, why in job.flagged.items():
+        placed, holder = job.placed(unit_id), job.chapter_of(unit_id)
+        if placed is not None and holder is not None:  # else: a chapter not in this book
+            found.append(Flagged(holder, placed, why))
+    return sorted(found, key=lambda f: (f.chapter.number, f.placed.unit.seq))
+
+
+def review_prepared(folder: Path, prepared: PreparedBook) -> JobReview:
+    """``review`` of a job as ``prepared`` converts it: its chapters, titles and pauses,
+    and the exact lengths of the chapters encoded so far."""
+    request = prepared.request
+    encoded = {c: folder / "chapters" / f"{c:03d}.{prepared.fmt.part_extension}"
+               for c in prepared.chapters}
+    seconds = {c: s for c, s in ((c, encoded_seconds(p)) for c, p in encoded.items()
+                                 if p.is_file()) if s is not None}
+    return review(folder, prepared.chapters, [c.title for c in prepared.book.chapters],
+                  request.pauses.at_speed(request.voice.speed), seconds)
+
+
+def find_review(paths: AppPaths, prepared: PreparedBook) -> JobReview:
+    """The job ``prepared``'s book was converted into with its options, reviewed."""
+    request = prepared.request
+    folder = find_job(paths, request.book_path, JobSettings(request.voice, request.pauses,
+                                                            request.plan, request.reading))
+    return review_prepared(folder, prepared)
+
+
+def encoded_seconds(path: Path) -> float | None:
+    """An encoded chapter's length, None when it cannot be read."""
+    import mutagen
+
+    try:
+        info = mutagen.File(str(path))
+    except (OSError, mutagen.MutagenError):
+        return None
+    return float(info.info.length) if info is not None and info.info is not None else None
+
+
 _CLOCK = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d(?:\.\d+)?)$|^(\d+(?:\.\d+)?)s?$")
 
 
@@ -220,3 +274,13 @@ def requeue_for_redo(folder: Path, unit: UnitRecord, book_path: Path) -> None:
             stale.unlink()
     finally:
         lock.release()
+
+
+def redo(job: JobReview, placed: PlacedUnit, book_path: Path) -> None:
+    """Put a spoken unit back in the queue (``requeue_for_redo``); a converting of the
+    same book then speaks it again and binds the book again."""
+    unit = placed.unit
+    if unit.status != "done":
+        raise E2AError(f"that part of chapter {unit.chapter + 1} is not spoken yet; "
+                       "converting the book speaks it")
+    requeue_for_redo(job.folder, unit, book_path)

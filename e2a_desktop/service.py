@@ -85,6 +85,8 @@ class ConvertResult:
     chapters: int
     audio_rendered: float
     wall_seconds: float
+    extras: tuple[Path, ...] = ()  # written beside the audiobook: subtitles, read-along EPUB
+    warnings: tuple[str, ...] = ()  # an extra that could not be made (the book stands)
 
     @property
     def speed(self) -> float:
@@ -365,8 +367,11 @@ class Conversion:
         self._mastering.submit_ready()
         self._mastering.wait(self._check)
         self._check()
-        outputs, duration = self._bind()
+        outputs, duration, extras = self._bind()
         assert self.job is not None
+        warnings: list[str] = []
+        if self.request.read_along:
+            extras, warnings = self._read_along(extras)
         # The chapters asked for are in the book: finished, though other chapters of the
         # same job (never asked for) stay unspoken; "Books waiting" no longer lists it.
         with contextlib.suppress(sqlite3.Error, OSError):  # a listing's note: never fatal
@@ -375,8 +380,22 @@ class Conversion:
         self.bus.flush(5)
         wall = self.clock() - self._started_at
         rendered = self.progress.snapshot().audio_this_run
-        result = ConvertResult(outputs, duration, len(self.prepared.chapters), rendered, wall)
+        result = ConvertResult(outputs, duration, len(self.prepared.chapters), rendered, wall,
+                               extras, tuple(warnings))
         return Outcome(FINISHED, result)
+
+    def _read_along(self, extras: tuple[Path, ...]) -> tuple[tuple[Path, ...], list[str]]:
+        """The read-along EPUB after the audiobook, in the service so every front end (the
+        CLI, the window, a queue) gets it; one that cannot be made is a warning."""
+        from .readalong import read_along_beside, readalong_path
+
+        assert self.job is not None
+        request = self.request
+        self.bus.emit(Binding(readalong_path(self.prepared.outputs, request.split_chapters)))
+        written, why = read_along_beside(self.prepared, self.job.folder)
+        if written is None:
+            return extras, [f"no read-along EPUB: {why}"]
+        return (*extras, written), []
 
     def _let_nodes_hear_the_end(self, until: float) -> None:
         """Keep serving until every LAN node still at work was told the job is over.
@@ -416,7 +435,7 @@ class Conversion:
             self._changed.clear()
             self._check()
 
-    def _bind(self) -> tuple[tuple[Path, ...], float]:
+    def _bind(self) -> tuple[tuple[Path, ...], float, tuple[Path, ...]]:
         assert self.job is not None and self._mastering is not None
         mastering, prepared = self._mastering, self.prepared
         chapters = [
@@ -435,11 +454,14 @@ class Conversion:
                 self.bus.emit(Binding(out))
                 write_chapter_file(chapter, n, len(chapters), metadata, cover, prepared.fmt,
                                    out, self.job.folder)
+        extras: tuple[Path, ...] = ()
         if self.request.subtitles:
             settings = self.job.settings
-            write_beside(self.job.store, prepared.chapters, chapters, prepared.outputs,
-                         settings.pauses.at_speed(settings.engine.speed), self.request.subtitles)
-        return prepared.outputs, sum(c.duration for c in chapters)
+            extras = tuple(write_beside(self.job.store, prepared.chapters, chapters,
+                                        prepared.outputs,
+                                        settings.pauses.at_speed(settings.engine.speed),
+                                        self.request.subtitles))
+        return prepared.outputs, sum(c.duration for c in chapters), extras
 
     def _finish(self, outcome: Outcome) -> None:
         """Stop every helper, release the job, tell observers, wake waiters."""
@@ -494,6 +516,33 @@ def asr_unavailable(exc: ImportError | ValueError) -> str:
         return ("--verify asr needs PocketSphinx: pip install 'e2a[verify]' (its English "
                 "model comes in the wheel)")
     return str(exc)
+
+
+def asr_problem(language: str) -> str:
+    """Why ``--verify asr`` cannot listen to a voice of ``language`` here ("": it can).
+
+    Asked by the window to grey its box out with the reason; cheap (the recogniser's
+    model is not loaded): the check before a conversion loads it (``check_asr``)."""
+    from importlib.util import find_spec
+
+    from e2a_node.language_tags import primary
+
+    if primary(language or "en") != "en":
+        return (f"PocketSphinx, the offline recogniser, knows English only; this voice "
+                f"speaks '{language}'")
+    if find_spec("pocketsphinx") is None:
+        return "needs PocketSphinx: pip install 'e2a[verify]' (its English model comes with it)"
+    return ""
+
+
+def check_asr(language: str) -> None:
+    """Before any speech: an E2AError (one line) when --verify asr cannot listen."""
+    from .audio.asr import transcriber_for
+
+    try:
+        transcriber_for(language)
+    except (ImportError, ValueError) as exc:
+        raise E2AError(asr_unavailable(exc)) from None
 
 
 def _duration(path: Path) -> float:

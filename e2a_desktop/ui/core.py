@@ -96,6 +96,13 @@ class DesktopCore:
         self._playing = play_wav(wav)
         return wav
 
+    def play_file(self, wav: Path) -> None:
+        """Play a WAV (a part of the audiobook), stopping whatever plays; E2AError when
+        this computer has no player."""
+        if self._playing is not None:
+            self._playing.stop()
+        self._playing = play_wav(wav)
+
     def notify(self, title: str, text: str) -> None:
         """A desktop notification where the system offers one (a tray); else nothing."""
         if self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():

@@ -21,6 +21,7 @@ from ..ebook import read_book
 from ..ebook.model import Book
 from ..events import Event, FarmStarted, NodeChanged
 from ..localnode import LOCAL_NAME, LOCAL_NODE
+from ..review import clock
 from ..service import CANCELLED, FAILED, FINISHED, Outcome
 from . import dialogs, prefs, window_layout
 from .book_panel import BookPanel
@@ -35,9 +36,10 @@ from .farm_banner import FarmBanner, MessageBanner
 from .log_pane import LogPane, QtLogHandler
 from .nodes import NodesModel, NodesView, local_device_label
 from .queue_edit import edit_queued
+from .review_tab import RedoDone, ReviewTab
 from .sampler import SamplePlayer
 from .saved import META_KEY, SavedRequest
-from .session import ConversionSession
+from .session import ConversionSession, finished_extras, outputs_of
 from .settings_panel import SettingsPanel
 from .voice_manager import VoiceManager
 from .waiting import WaitingPanel
@@ -64,6 +66,8 @@ class MainWindow(QMainWindow):
         self._unattended = False  # the queue started this book by itself: never ask
         self._closing = ""  # KEEP or DISCARD once the person chose to close mid-job
         self._stopped_at: tuple[Path, float] | None = None  # a stopped run's job and bar
+        self._redoing = False  # converting again to speak a part the Review tab put back
+        self._redo_note = ""  # what it speaks again, said once the conversion has started
         self.setWindowTitle("e2a — ebook to audiobook")
         self.setAcceptDrops(True)
         self.resize(1100, 760)
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self.controls = ConvertControls()
         self.nodes = NodesModel(self)
         self.log_pane = LogPane()
+        self.review = ReviewTab(core)
         self.waiting_panel = WaitingPanel()
         self.waiting = WaitingBooks(core.paths, self.waiting_panel, lambda q: self.confirm(q),
                                     self, edit=lambda saved: self.ask_queue_edit(saved))
@@ -101,6 +106,7 @@ class MainWindow(QMainWindow):
         self.nodes_view = NodesView(self.nodes)
         self.tabs = window_layout.tabs((self.nodes_view, "Nodes"),
                                        (self.waiting_panel, "Books waiting"),
+                                       (self.review, "Review"),
                                        (self.log_pane, "Log"))
         self.setCentralWidget(window_layout.central(self.banner, self.message, self.pages,
                                                     self.tabs))
@@ -134,6 +140,9 @@ class MainWindow(QMainWindow):
         self.waiting.moved_on.connect(self._run_queued)
         self.nodes_view.revoke_requested.connect(self._on_revoke)
         self.waiting.listed.connect(self._on_waiting_listed)
+        self.review.redo_done.connect(self._on_redo_done)
+        self.review.failed.connect(self.show_message)
+        self.review.loaded.connect(self._on_review_loaded)
 
     # -- opening a book ----------------------------------------------------------------------
 
@@ -205,6 +214,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1)
         log.info("opened %s: %d chapters", path.name, len(book.chapters))
         self.book_opened.emit(book)
+        self.review.look_up(path, book)
         pending, self._pending = self._pending, None
         if pending is not None:
             self._start_saved(pending)
@@ -292,17 +302,20 @@ class MainWindow(QMainWindow):
             field.setReadOnly(locked)
             field.setToolTip(tip)
         self.settings.render_here.setEnabled(not locked)
+        self.settings.lock_extras(locked)
+        self.review.set_converting(locked)
         self.settings.render_here.setToolTip(
             "Set when the book starts: Cancel first to change it" if locked else
             "Uncheck to leave the speaking to the other PCs of the farm")
 
     def _on_prepared(self, prepared: PreparedBook) -> None:
-        existing = [p for p in prepared.outputs if p.exists()]
+        existing = [p for p in outputs_of(prepared) if p.exists()]
         unattended, self._unattended = self._unattended, False
-        if existing and unattended:
+        redoing, self._redoing = self._redoing, False  # replacing the book is the point
+        if existing and unattended and not redoing:
             self._skip_queued(existing)
             return
-        if existing and not self.confirm(replace_question(existing)):
+        if existing and not redoing and not self.confirm(replace_question(existing)):
             self._starting, self.waiting.converting = None, False
             self._lock_choices(False)
             self.controls.set_mode("idle")
@@ -344,6 +357,9 @@ class MainWindow(QMainWindow):
         self.controls.set_mode("running")
         self.core.keep_awake(True)
         log.info("converting %s", self.book_path.name if self.book_path else "")
+        if self._redo_note:
+            self.show_message(self._redo_note, error=False)
+            self._redo_note = ""
         if self.session is not None:
             self.waiting.busy = self.session.conversion.work_folder
             self.waiting.refresh()
@@ -375,6 +391,7 @@ class MainWindow(QMainWindow):
 
     def _on_ended(self, outcome: Outcome) -> None:
         folder = self.session.conversion.work_folder if self.session is not None else None
+        ended = self.session.conversion.prepared if self.session is not None else None
         self._stopped_at = None
         if self.session is not None:
             if folder is not None and outcome.state != FINISHED:  # Convert goes on from here
@@ -389,7 +406,10 @@ class MainWindow(QMainWindow):
             self.controls.set_mode("done")
             where = self.outputs[0] if len(self.outputs) == 1 else self.outputs[0].parent
             self.controls.status.setText(f"Done: {where.name}")
-            self.show_message(f"The audiobook is ready: {where}", error=False)
+            extras = finished_extras(outcome.result)
+            self.show_message(f"The audiobook is ready: {where}{extras}", error=False)
+            if extras:
+                self.log_pane.add(extras.strip())
             self.core.notify("Audiobook ready", where.name)
         elif outcome.state == CANCELLED:
             self.controls.set_mode("idle")
@@ -398,6 +418,8 @@ class MainWindow(QMainWindow):
         else:
             self.controls.set_mode("idle")
             self.show_message(str(outcome.error))
+        if ended is not None and folder is not None:  # the Review tab shows it as it is now
+            self.review.show_job(ended, folder, self._starting)
         self.conversion_ended.emit(outcome)
         if self._closing:
             if self._closing == dialogs.DISCARD and folder is not None:
@@ -452,6 +474,26 @@ class MainWindow(QMainWindow):
         minutes = round((moment.ends - moment.opened) / 60)
         self.log_pane.add(f"a one-time pairing code is up for {minutes} minutes "
                           "(Pair a node); the farm code works again after it")
+
+    def _on_redo_done(self, done: RedoDone) -> None:
+        """A part is back in the queue: convert its book again, which speaks only that part
+        and binds the book again (the audiobook it replaces is the point, so no question)."""
+        at = f" at {clock(done.at)}" if done.at is not None else ""
+        self._redo_note = (f"Speaking again: chapter {done.chapter}{at}, “{done.text}”; the "
+                           "audiobook is bound again after.")
+        self.log_pane.add(self._redo_note)
+        if done.saved is None:
+            self.review.set_converting(False)
+            return
+        self._redoing = True
+        self.run_saved(done.saved)
+        if self._pending is None and self.session is None:  # refused: nothing converts
+            self._redoing = False
+            self.review.set_converting(False)
+
+    def _on_review_loaded(self, flagged: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.review),
+                             f"Review ({flagged} flagged)" if flagged else "Review")
 
     def _on_waiting_listed(self, count: int) -> None:
         self.tabs.setTabText(self.tabs.indexOf(self.waiting_panel),

@@ -36,6 +36,12 @@ def restore(panel: SettingsPanel, window: QMainWindow) -> None:
     if folder and Path(folder).is_dir():
         panel.folder.setText(folder)
     panel.split.setChecked(_flag(store.value("output/split", False)))
+    panel.subtitles.setCurrentIndex(max(0, panel.subtitles.findData(
+        str(store.value("output/subtitles", "", str)))))
+    panel.read_along.setChecked(_flag(store.value("output/read_along", False)))
+    # A remembered check stays off where it cannot listen (no PocketSphinx, another language).
+    panel.verify.setChecked(_flag(store.value("output/verify_asr", False))
+                            and not panel.asr_unavailable)
     panel.render_here.setChecked(_flag(store.value("farm/render_here", True)))
     panel.select_device(str(store.value("farm/device", "auto", str)))
     geometry = store.value("window/geometry", None)
@@ -52,6 +58,10 @@ def save(panel: SettingsPanel, window: QMainWindow) -> None:
     store.setValue("output/format", str(panel.format.currentData()))
     store.setValue("output/folder", panel.folder.text())
     store.setValue("output/split", panel.split.isChecked())
+    output = panel.output()
+    store.setValue("output/subtitles", output.subtitles)
+    store.setValue("output/read_along", output.read_along)
+    store.setValue("output/verify_asr", output.verify == "asr")
     store.setValue("farm/render_here", panel.render_here.isChecked())
     store.setValue("farm/device", panel.device_to_remember())
     store.setValue("window/geometry", window.saveGeometry())

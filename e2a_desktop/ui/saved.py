@@ -41,6 +41,9 @@ class SavedRequest:
     title: str | None = None  # the edited metadata; None: the book's own
     author: str | None = None
     chapter_titles: tuple[str, ...] | None = None
+    subtitles: str = ""  # "srt" or "vtt" beside the audiobook; "": none
+    read_along: bool = False  # the read-along EPUB beside it
+    verify: str = ""  # "asr": a recogniser checks each part's words
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
@@ -50,7 +53,8 @@ class SavedRequest:
             "render_here": self.render_here, "title": self.title, "author": self.author,
             "chapters": list(self.chapters) if self.chapters is not None else None,
             "chapter_titles": (list(self.chapter_titles) if self.chapter_titles is not None
-                               else None)}
+                               else None),
+            "subtitles": self.subtitles, "read_along": self.read_along, "verify": self.verify}
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -67,7 +71,9 @@ class SavedRequest:
                 bool(data.get("split_chapters")), bool(data.get("render_here", True)),
                 tuple(int(c) for c in chapters) if chapters is not None else None,
                 _optional(data, "title"), _optional(data, "author"),
-                tuple(str(t) for t in titles) if titles is not None else None)
+                tuple(str(t) for t in titles) if titles is not None else None,
+                _choice(data, "subtitles", ("srt", "vtt")), bool(data.get("read_along")),
+                _choice(data, "verify", ("asr",)))
         except (KeyError, TypeError, SettingsError, json.JSONDecodeError) as exc:
             raise ValueError(f"not a saved request: {exc}") from None
 
@@ -83,7 +89,9 @@ class SavedRequest:
                     else None)
         return ConvertRequest(self.book_path, target, self.format, self.voice,
                               chapters=chapters, split_chapters=self.split_chapters,
-                              farm=FarmOptions(), sentence_limit=sentence_limit)
+                              farm=FarmOptions(), sentence_limit=sentence_limit,
+                              subtitles=self.subtitles or None, read_along=self.read_along,
+                              verify=self.verify)
 
     def edited(self, book: Book) -> Book:
         """The book as the person shaped it: their title, author and chapter titles."""
@@ -107,6 +115,12 @@ def _text(data: dict[str, Any], key: str) -> str:
 def _optional(data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
     return value if isinstance(value, str) else None
+
+
+def _choice(data: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+    """One of ``allowed``, or "" (absent in a request saved before the choice existed)."""
+    value = data.get(key)
+    return value if isinstance(value, str) and value in allowed else ""
 
 
 def saved_request(job: JobSummary) -> SavedRequest | None:

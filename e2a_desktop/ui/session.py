@@ -26,7 +26,7 @@ from ..events import (
 )
 from ..farm.host import FarmHost
 from ..progress import ProgressSnapshot
-from ..service import Conversion, Outcome
+from ..service import Conversion, ConvertResult, Outcome
 from .bridge import CoreBridge, run_task
 
 PROGRESS_REFRESH_MS = 250
@@ -113,3 +113,25 @@ class ConversionSession(QObject):
         self._timer.stop()
         self._show(self.conversion.snapshot())
         self.ended.emit(outcome)
+
+
+def outputs_of(prepared: PreparedBook) -> list[Path]:
+    """The files a conversion writes that a person may already have: the audiobook (or its
+    chapter files) and, when asked for, the read-along EPUB beside it."""
+    from ..readalong import readalong_path
+
+    request = prepared.request
+    extra = [readalong_path(prepared.outputs, request.split_chapters)] \
+        if request.read_along else []
+    return [*prepared.outputs, *extra]
+
+
+def finished_extras(result: ConvertResult) -> str:
+    """What was written beside the audiobook, and what could not be, as a sentence's tail
+    ("" for neither): the banner and the log name the subtitles and read-along EPUB."""
+    tail = ""
+    if result.extras:
+        tail += f"; also wrote {', '.join(p.name for p in result.extras)}"
+    for warning in result.warnings:
+        tail += f"; {warning}"
+    return tail

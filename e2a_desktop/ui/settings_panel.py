@@ -27,6 +27,7 @@ from e2a_node.settings import EngineSettings
 
 from ..audio.formats import FORMATS
 from ..convert import primary_language
+from ..service import asr_problem
 from .saved import SavedRequest
 
 
@@ -41,11 +42,24 @@ FORMAT_LABELS = {"m4b": "M4B audiobook (chapters)", "mp3": "MP3", "opus": "Opus"
                  "flac": "FLAC (lossless)", "wav": "WAV (uncompressed)"}
 
 
+SUBTITLE_LABELS = {"": "None", "srt": "SRT (.srt)", "vtt": "WebVTT (.vtt)"}
+ASR_TIP = ("An offline recogniser (PocketSphinx) listens to each part as it is spoken; a "
+           "part that drops words or says others is spoken again. English voices; slower.")
+SUBTITLES_TIP = ("Sentence-timed subtitles beside the audiobook, for players that show the "
+                 "text as it is heard")
+READ_ALONG_TIP = ("Also write BOOK.readalong.epub: the book's text, each sentence lit as its "
+                  "audio plays (EPUB 3 readers)")
+LOCKED_TIP = "Set when the book starts: Cancel first to change it"
+
+
 @dataclass(frozen=True)
 class OutputChoice:
     format: str
     folder: Path
     split_chapters: bool
+    subtitles: str = ""
+    read_along: bool = False
+    verify: str = ""
 
 
 class SettingsPanel(QWidget):
@@ -122,11 +136,17 @@ class SettingsPanel(QWidget):
                                "faster on a GPU; Piper uses one where onnxruntime has CUDA. "
                                "The Nodes table shows the device really used.")
         self.render_here.toggled.connect(self.device.setEnabled)
+        self._extras()
         output_box = QGroupBox("Output")
         output_form = QFormLayout(output_box)
         output_form.addRow("Fo&rmat", self.format)  # Alt+F is the File menu
         output_form.addRow(_label("F&older", self.folder), folder_row)
         output_form.addRow(self.split)
+        extras_row = QHBoxLayout()
+        extras_row.addWidget(self.subtitles)
+        extras_row.addWidget(self.read_along, 1)
+        output_form.addRow(_label("Su&btitles", self.subtitles), extras_row)
+        output_form.addRow(self.verify)
         output_form.addRow(self.render_here)
         output_form.addRow(_label("&Device", self.device), self.device)
 
@@ -135,6 +155,47 @@ class SettingsPanel(QWidget):
         layout.addWidget(voice_box)
         layout.addWidget(output_box)
         layout.addStretch(1)
+
+    def _extras(self) -> None:
+        """What is written beside the audiobook, and the check of its words."""
+        self.subtitles = QComboBox()
+        self.subtitles.setAccessibleName("Subtitles")
+        for kind, label in SUBTITLE_LABELS.items():
+            self.subtitles.addItem(label, kind)
+        self.subtitles.setToolTip(SUBTITLES_TIP)
+        self.read_along = QCheckBox("Read-along EPUB")
+        self.read_along.setToolTip(READ_ALONG_TIP)
+        self.verify = QCheckBox("Check each part's words by listening (ASR)")
+        self.verify.setAccessibleName("Check each part's words by listening")
+        self._locked = False
+        self._asr_why = ""
+        self.voice_changed.connect(self._show_asr)
+        self._show_asr()
+
+    def _show_asr(self, _index: int = 0) -> None:
+        """The ASR box is offered only where it can listen (PocketSphinx, English voice);
+        otherwise it is greyed out and says why."""
+        voice = self.chosen_voice()
+        self._asr_why = asr_problem(voice.language or "en") if voice is not None else ""
+        self.verify.setEnabled(not self._asr_why and not self._locked)
+        if self._asr_why:
+            self.verify.setChecked(False)
+        self.verify.setToolTip(LOCKED_TIP if self._locked else
+                               f"Not available: {self._asr_why}" if self._asr_why else ASR_TIP)
+        self.verify.setAccessibleDescription(self.verify.toolTip())
+
+    @property
+    def asr_unavailable(self) -> str:
+        """Why the ASR check cannot be chosen for this voice ("": it can)."""
+        return self._asr_why
+
+    def lock_extras(self, locked: bool) -> None:
+        """While a book converts, what it writes and checks is shown read-only."""
+        self._locked = locked
+        for box, tip in ((self.subtitles, SUBTITLES_TIP), (self.read_along, READ_ALONG_TIP)):
+            box.setEnabled(not locked)
+            box.setToolTip(LOCKED_TIP if locked else tip)
+        self._show_asr()
 
     def _paint_warning(self) -> None:
         """A red that reads on the palette in use: the light one's is too dark on a dark one."""
@@ -218,7 +279,9 @@ class SettingsPanel(QWidget):
 
     def output(self) -> OutputChoice:
         return OutputChoice(str(self.format.currentData()), Path(self.folder.text()).expanduser(),
-                            self.split.isChecked())
+                            self.split.isChecked(), str(self.subtitles.currentData() or ""),
+                            self.read_along.isChecked(),
+                            "asr" if self.verify.isChecked() and not self._asr_why else "")
 
     def chosen_engine(self) -> EngineSettings | None:
         voice = self.chosen_voice()
@@ -235,7 +298,9 @@ class SettingsPanel(QWidget):
         if engine is None:
             return None
         return SavedRequest(book_path, engine, output.folder, output.format,
-                            output.split_chapters, self.render_here.isChecked())
+                            output.split_chapters, self.render_here.isChecked(),
+                            subtitles=output.subtitles, read_along=output.read_along,
+                            verify=output.verify)
 
     def apply(self, saved: SavedRequest) -> bool:
         """Show a saved request's voice and output; False if its voice is not installed."""
@@ -254,6 +319,9 @@ class SettingsPanel(QWidget):
         self.folder.setText(str(saved.folder))
         self.split.setChecked(saved.split_chapters)
         self.render_here.setChecked(saved.render_here)
+        self.subtitles.setCurrentIndex(max(0, self.subtitles.findData(saved.subtitles)))
+        self.read_along.setChecked(saved.read_along)
+        self.verify.setChecked(saved.verify == "asr" and not self._asr_why)
         return True
 
     def check_language(self, book_language: str) -> None:

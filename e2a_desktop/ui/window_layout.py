@@ -9,9 +9,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -32,11 +34,27 @@ def book_page(book: QWidget, settings: QWidget, chapters: QWidget, controls: QWi
     left.addWidget(chapters, 1)
     top = QHBoxLayout()
     top.addLayout(left, 3)
-    top.addWidget(settings, 2)
+    top.addWidget(scrolling(settings), 2)
     layout = QVBoxLayout(page)
     layout.addLayout(top, 1)
     layout.addWidget(controls)
     return page
+
+
+def scrolling(panel: QWidget) -> QScrollArea:
+    """The voice and output boxes, scrolled up and down only where the window is too low
+    for them (800×600): they no longer set the window's least height."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the boxes inside, not here
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.viewport().setAutoFillBackground(False)
+    panel.setAutoFillBackground(False)
+    bar = area.verticalScrollBar().sizeHint().width()
+    area.setMinimumWidth(panel.minimumSizeHint().width() + bar)
+    return area
 
 
 def let_shrink(label: QLabel | None) -> None:
