@@ -12,7 +12,9 @@ runs while the farm's lock is held.
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -55,8 +57,9 @@ from ..job import Job
 from ..nodestate import NodeState
 from ..storage import StorageFault, storage_fault
 from ..store import UnitRecord
+from .hearing import Awaiting, HearingQueue
 from .pairing import CoordinatorIdentity, PairingRegistry
-from .scheduler import Scheduler
+from .scheduler import HEARING, HEARING_TTL_S, Scheduler
 from .uploads import (
     CheckedAudio,
     NotSpeech,
@@ -65,6 +68,8 @@ from .uploads import (
     check_wav,
     size_limit,
 )
+
+log = logging.getLogger(__name__)
 
 BENCH_AFTER_BAD_UPLOADS = 3
 MAX_JUDGED_TRIES = 3
@@ -96,6 +101,11 @@ PAUSED_RETRY_S = 1.0
 NODE_PAUSED_RETRY_S = 20.0
 """How often a node paused at its own PC says it is still there (its Resume needs no
 answer from the farm, so this only keeps it from being reported lost)."""
+HEAR_ASIDE = True
+"""``--verify asr`` hears units in the hearing queue, not in the upload check (hearing.py);
+False hears them inline, as before (kept for the benchmark that compares the two)."""
+RECOGNISER_KEY = "verify.recogniser"
+"""Which recogniser heard the job's units (``--verify asr``), for its report."""
 
 
 @dataclass
@@ -153,6 +163,8 @@ class _Work:
     book started again is a new run, which it must not mistake for the one that ended."""
     verify: Callable[[np.ndarray, int, Sequence[str]], str | None] | None = None
     """``--verify asr``: hears a unit's words and says why they are wrong (audio/asr.py)."""
+    hearing: HearingQueue | None = None
+    """Where ``verify`` runs: units wait there after the quick checks (hearing.py)."""
 
 
 class Farm:
@@ -185,9 +197,12 @@ class Farm:
                ) -> None:
         """Start handing out this job's units."""
         with self._lock:
+            before = self._work
             self._work = _Work(job, scheduler, sample_rate, on_accepted or (lambda _u: None),
                                run_id=f"{job.folder.name}.{secrets.token_hex(3)}",
                                verify=verify)
+            if verify is not None:
+                self._start_hearing(self._work, verify)
             # Units flagged by an earlier run stay flagged (the report lists them); a run
             # that flags more adds to them instead of writing over them.
             self.flagged = _stored_flags(job)
@@ -206,11 +221,45 @@ class Farm:
                         NodeState.STANDING_ASIDE, NodeState.GPU_FIRST):
                     stats.state, stats.unit_id = NodeState.IDLE, None
                 self._changed(stats)
+        self._close_hearing(before)
 
     def detach(self) -> None:
         """The job is over (or stopped): nodes wait for the next one."""
         with self._lock:
-            self._work = None
+            work, self._work = self._work, None
+        self._close_hearing(work)  # (outside the lock: a verdict being given takes it)
+
+    def _start_hearing(self, work: _Work,
+                       verify: Callable[[np.ndarray, int, Sequence[str]], str | None]) -> None:
+        """Say which recogniser listens (log and job), and queue its hearing if aside."""
+        name = str(getattr(verify, "name", "") or getattr(
+            getattr(verify, "__self__", None), "name", "") or "a recogniser")
+        log.info("--verify asr: %s hears every unit%s", name,
+                 " beside the uploads" if HEAR_ASIDE else " in the upload check")
+        try:
+            work.job.store.set_meta({RECOGNISER_KEY: name})
+        except (OSError, sqlite3.Error) as exc:
+            raise self.storage_trouble(exc) from None
+        if HEAR_ASIDE:
+            work.hearing = HearingQueue(verify, self._heard)
+
+    @staticmethod
+    def _close_hearing(work: _Work | None) -> None:
+        """Stop hearing a job's units and end the recogniser's process, if any."""
+        if work is None:
+            return
+        if work.hearing is not None:
+            work.hearing.close()
+            work.hearing = None
+        owner = getattr(work.verify, "__self__", work.verify)  # (a bound ``reason`` too)
+        close = getattr(owner, "close", None)
+        if callable(close):
+            close()
+
+    def hearing_drained(self, timeout: float | None = None) -> bool:
+        """Wait until every unit awaiting the recogniser has its verdict (tests, bench)."""
+        work = self._work
+        return work is None or work.hearing is None or work.hearing.drain(timeout)
 
     def _current(self) -> _Work:
         work = self._work
@@ -259,6 +308,8 @@ class Farm:
                 return
             work.paused = True
             for lease in work.job.store.leases():
+                if lease.node == HEARING:
+                    continue  # spoken already: it only awaits its verdict
                 work.job.store.release(lease.unit_id, lease.node)
                 requeued.append((lease.unit_id, lease.node))
             for node in {node for _, node in requeued}:
@@ -607,7 +658,8 @@ class Farm:
         """Validate and accept; returns (accepted, duplicate). Raises UploadRejected.
 
         Safe to call from a worker thread: the slow part (decoding, fsync) holds no
-        farm-wide lock, so leases keep flowing meanwhile.
+        farm-wide lock, so leases keep flowing meanwhile. With ``--verify asr`` the node
+        is answered on the quick checks and its unit awaits the recogniser (``_heard``).
         """
         work = self._work
         unit = work.job.store.unit(unit_id) if work is not None else None
@@ -619,29 +671,41 @@ class Farm:
         refusal = self.upload_refusal(node_id, unit_id)
         if refusal is not None:
             raise UploadRejected(refusal, counted=True, status=403)
+        kept = False
         try:
             settings = work.job.settings
             heard = settings.pauses.at_speed(settings.engine.speed)
             checked = check_wav(tmp, work.sample_rate, unit.chars, settings.engine.speed, spans,
                                 sentences=unit.sentences,
                                 max_pause_s=max(heard.sentence_pause, heard.paragraph_pause),
-                                pace=work.pace, verify=work.verify)
+                                pace=work.pace,
+                                verify=work.verify if work.hearing is None else None)
         except NotSpeech as exc:
-            checked = self._judged(node_id, unit_id, exc)
+            checked, kept = self._judged(node_id, unit_id, exc), True
         except UploadRejected as exc:
             self.reject(node_id, unit_id, str(exc))
             raise UploadRejected(str(exc), counted=True) from None
+        if work.hearing is not None and not kept:
+            return self._hear_later(work, node_id, unit, tmp, checked)
         try:
             accepted = work.job.accept_file(unit, node_id, tmp, checked.duration,
                                             checked.spans, self.clock())
         except (OSError, sqlite3.Error) as exc:
             raise self.storage_trouble(exc) from None
+        self._credit(node_id, work, unit, checked, accepted)
+        if accepted:
+            if unit_id not in self.flagged:
+                work.pace.add(unit.sentences, checked.spans)
+            work.on_accepted(unit)
+        return accepted, not accepted
+
+    def _credit(self, node_id: str, work: _Work, unit: UnitRecord, checked: CheckedAudio,
+                spoken: bool) -> None:
+        """The node's audio for the unit is in: its figures, its speed, its state."""
         with self._lock:
             stats = self._stats(node_id)
-            stats.given.discard(unit_id)
-            if accepted and unit_id not in self.flagged:
-                work.pace.add(unit.sentences, checked.spans)
-            if accepted:
+            stats.given.discard(unit.id)
+            if spoken:
                 stats.units_done += 1
                 stats.audio_seconds += checked.duration
                 stats.busy_seconds += work.scheduler.accepted(node_id, unit.id, unit.chars)
@@ -655,14 +719,99 @@ class Farm:
                     stats.state = self._between_units(stats, work)
                 stats.unit_id = None
             self._changed(stats)
+
+    _hearing_names = itertools.count()
+
+    def _hear_later(self, work: _Work, node_id: str, unit: UnitRecord, tmp: Path,
+                    checked: CheckedAudio) -> tuple[bool, bool]:
+        """The quick checks passed: the node is answered now and goes on, and the unit
+        waits for the recogniser, held by the hearing queue so it is neither spoken again
+        nor bound (its chapter waits for it; the rest of the book does not)."""
+        assert work.hearing is not None
+        store = work.job.store
+        waiting = tmp.with_name(f"{tmp.name}.{next(self._hearing_names)}.heard")
+        try:
+            with self._lock:  # (pause takes leases under this lock: none is lost between)
+                held = store.lease_copy(unit.id, HEARING, self.clock(), HEARING_TTL_S)
+                store.release(unit.id, node_id)
+            if held is None:  # another node's copy of it was kept meanwhile
+                tmp.unlink(missing_ok=True)
+                self._credit(node_id, work, unit, checked, spoken=False)
+                return False, True
+            tmp.replace(waiting)  # its own name: a copy of the unit may upload to ``tmp``
+        except (OSError, sqlite3.Error) as exc:
+            raise self.storage_trouble(exc) from None
+        self._credit(node_id, work, unit, checked, spoken=True)
+        work.hearing.submit(Awaiting(node_id, unit, waiting, checked))
+        return True, False
+
+    def _heard(self, item: Awaiting, reason: str | None) -> None:
+        """The recogniser's verdict on a unit (the hearing thread): kept, or spoken again."""
+        work = self._work
+        if work is None or work.hearing is None:
+            item.tmp.unlink(missing_ok=True)
+            return
+        unit, checked = item.unit, item.checked
+        if reason is not None:
+            refused = NotSpeech(reason, checked)
+            if not self._counted_refusal(item.node_id, unit.id, refused):
+                self._refused_after_hearing(work, item, reason)
+                return
+        try:
+            if reason is not None:
+                self._store_flags(work, item.node_id, unit.id, refused)
+            accepted = work.job.accept_file(unit, item.node_id, item.tmp, checked.duration,
+                                            checked.spans, self.clock())
+        except (OSError, sqlite3.Error) as exc:
+            self.storage_trouble(exc)  # the job stops with it (a full disk)
+            return
         if accepted:
+            if unit.id not in self.flagged:
+                work.pace.add(unit.sentences, checked.spans)
             work.on_accepted(unit)
-        return accepted, not accepted
+
+    def _refused_after_hearing(self, work: _Work, item: Awaiting, reason: str) -> None:
+        """The unit goes back to be spoken again (by another node first); a remote node
+        gets its strike, and its figures lose the unit."""
+        node_id, unit = item.node_id, item.unit
+        local = node_id in self.local_names
+        item.tmp.unlink(missing_ok=True)
+        with self._lock:
+            work.scheduler.refused(unit.id, node_id)
+            work.job.store.release(unit.id, HEARING)
+            stats = self.nodes.get(node_id)  # (not ``_stats``: the node said nothing now)
+            if stats is not None:
+                if not local:
+                    stats.bad_uploads += 1
+                stats.units_done = max(0, stats.units_done - 1)
+                stats.audio_seconds = max(0.0, stats.audio_seconds - item.checked.duration)
+                if stats.benched and stats.unit_id is None:
+                    stats.state = NodeState.BENCHED
+                self._changed(stats)
+        self.emit(UnitRejected(node_id, unit.id, reason, self._name(node_id)))
 
     def _judged(self, node_id: str, unit_id: int, exc: NotSpeech) -> CheckedAudio:
         """A unit the judge refused: redone elsewhere (a strike for a remote node, none
         for the built-in one, whose voice is the job's), or, refused on every try by
         more than one node or by the built-in one, kept and flagged."""
+        local = node_id in self.local_names
+        if not self._counted_refusal(node_id, unit_id, exc):
+            work = self._work
+            if work is not None:
+                work.scheduler.refused(unit_id, node_id)  # spoken again by another first
+            self.reject(node_id, unit_id, str(exc), strike=not local)
+            exc.counted = True
+            raise exc
+        work = self._work
+        if work is not None:
+            try:
+                self._store_flags(work, node_id, unit_id, exc)
+            except (OSError, sqlite3.Error) as error:
+                raise self.storage_trouble(error) from None
+        return exc.checked
+
+    def _counted_refusal(self, node_id: str, unit_id: int, exc: NotSpeech) -> bool:
+        """Count a refusal of the unit; True when it is kept now, flagged."""
         local = node_id in self.local_names
         with self._lock:
             tries = self.judged.setdefault(unit_id, [])
@@ -670,19 +819,13 @@ class Farm:
             keep = len(tries) >= MAX_JUDGED_TRIES and (local or len(set(tries)) > 1)
             if keep:
                 self.flagged[unit_id] = str(exc)
-        if not keep:
-            self.reject(node_id, unit_id, str(exc), strike=not local)
-            exc.counted = True
-            raise exc
-        work = self._work
-        if work is not None:
-            try:
-                work.job.store.set_meta({FLAGGED_KEY: json.dumps(
-                    {str(unit): why for unit, why in self.flagged.items()})})
-            except (OSError, sqlite3.Error) as error:
-                raise self.storage_trouble(error) from None
+        return keep
+
+    def _store_flags(self, work: _Work, node_id: str, unit_id: int, exc: NotSpeech) -> None:
+        """Write the job's flagged units (for its report) and say this one is kept."""
+        work.job.store.set_meta({FLAGGED_KEY: json.dumps(
+            {str(unit): why for unit, why in self.flagged.items()})})
         self.emit(UnitRejected(node_id, unit_id, str(exc), self._name(node_id), kept=True))
-        return exc.checked
 
     @staticmethod
     def _held_ahead(stats: NodeStats, work: _Work) -> int | None:

@@ -41,6 +41,19 @@ FIT_SHARE = 0.5
 """A node's unit is at most this part of what it can speak before the book ends."""
 REMAINING_REFRESH_S = 1.0
 """How often the work left and the farm's speed are summed (a query of every unit)."""
+HEARING = "(hearing)"
+"""The holder of a unit whose audio is in and awaits ``--verify asr``'s verdict (the farm's
+hearing queue): not a node. Its lease keeps the unit out of the queue and the book from
+ending; the policy below looks past it (it speaks nothing, is never slow, never copied)."""
+HEARING_TTL_S = 30 * 24 * 3600.0
+"""A heard unit's lease never lapses on its own: a verdict always comes (a recogniser that
+fails passes the unit), and a restarted run releases every lease."""
+AT_WORK_S = 10.0
+"""A node that asked for work this recently is at work in the farm (for a refused unit)."""
+FREE_NOW_S = 2.0
+"""A node holding nothing that asked this recently asks again within half a second."""
+MAX_PASSED = 8
+"""A node passes over at most this many refused units in a row to find one of its own."""
 
 
 @dataclass
@@ -184,6 +197,37 @@ class Scheduler:
         self._said: dict[tuple[str, int], int] = {}  # sentences each holder said are done
         self._remaining_at = float("-inf")
         self._remaining = (0.0, 0.0)  # (characters left, the farm's speed), refreshed
+        self._asked: dict[str, float] = {}  # when each node last asked for a unit
+        self._refused: dict[int, set[str]] = {}
+        """Per unit, the nodes whose audio for it was refused: it goes to another first."""
+
+    def refused(self, unit_id: int, node: str) -> None:
+        """``node``'s audio for the unit was refused: its next speaking goes to another node
+        while one is at work (another voice instance, another seed, often another PC)."""
+        with self._lock:
+            self._refused.setdefault(unit_id, set()).add(node)
+
+    def _leases(self) -> list[Lease]:
+        """The leases of nodes (the hearing queue's are not a node's work)."""
+        return [lease for lease in self.store.leases() if lease.node != HEARING]
+
+    def _holders(self) -> set[str]:
+        return self.store.lease_holders() - {HEARING}
+
+    def _leased_chars(self) -> dict[int, int]:
+        """Characters of each unit a node holds (not one only the hearing queue holds)."""
+        spoken = {lease.unit_id for lease in self._leases()}
+        return {unit: chars for unit, chars in self.store.leased_chars().items()
+                if unit in spoken}
+
+    def _split(self, unit_id: int, pieces: int) -> bool:
+        """Cut a pending unit; its parts keep whom its audio was refused from."""
+        ids = self.store.split(unit_id, pieces)
+        refused = self._refused.get(unit_id)
+        if refused:
+            for part in ids:
+                self._refused[part] = set(refused)
+        return bool(ids)
 
     def stood_aside(self, node: str) -> bool:
         """Was ``node``'s last lease declined because the others finish the book sooner?
@@ -216,6 +260,7 @@ class Scheduler:
         with self._lock:
             now = self.clock()
             self._aside.discard(node)
+            self._asked[node] = now
             if now >= self._next_expiry:  # a sweep per lease would cost a write each time
                 self._expire(now)
             copy = self._stalled_copy(node, now)
@@ -227,14 +272,14 @@ class Scheduler:
             if self.split_tail:
                 tail = self._tail(node)
                 if tail is not None and tail.pieces >= 2 \
-                        and self.store.split(tail.pending[0][0], tail.pieces):
+                        and self._split(tail.pending[0][0], tail.pieces):
                     tail = self._tail(node)  # the next unit is now the split's first part
                 if tail is not None and self._others_finish_sooner(node, tail, now):
                     self._aside.add(node)
                     return None  # the node asks again soon; speculation stays possible
                 if tail is None:
                     self._fit_next(node, now)
-            unit = self.store.lease_next(node, now, self.lease_ttl, self.chapters)
+            unit = self._lease_pending(node, now)
             if unit is not None:  # (a unit that lapsed and was split since is new text)
                 self._spoken[unit.id] = _Spoken.of(unit)
             elif self.speculate:
@@ -245,6 +290,38 @@ class Scheduler:
                 self._speaking_since[(node, unit.id)] = now
                 self._begun.discard((node, unit.id))
             return unit
+
+    def _lease_pending(self, node: str, now: float) -> UnitRecord | None:
+        """The first pending unit in reading order, but not one whose audio from ``node``
+        was refused while another node at work can speak it: ``node`` takes the next one
+        instead, or, with none left, waits half a second for a free node to ask. When the
+        others are all busy (a slow node would hold the book's end) or none is at work,
+        ``node`` speaks it again itself: the book always moves on."""
+        if not any(node in nodes for nodes in self._refused.values()):
+            return self.store.lease_next(node, now, self.lease_ttl, self.chapters)
+        ahead = self.store.pending_sizes(self.chapters, limit=MAX_PASSED + 1)
+        if not ahead or node not in self._refused.get(ahead[0][0], ()):
+            return self.store.lease_next(node, now, self.lease_ttl, self.chapters)
+        others = self._others_at_work(node, ahead[0][0], now)
+        if not others:
+            return self.store.lease_next(node, now, self.lease_ttl, self.chapters)
+        for unit_id, _chars in ahead[1:]:
+            if node not in self._refused.get(unit_id, ()):
+                return self.store.lease_copy(unit_id, node, now, self.lease_ttl)
+        holders = self._holders()
+        if any(other not in holders and now - self._asked[other] <= FREE_NOW_S
+               for other in others):
+            return None  # a free node asks again within half a second and gets it
+        return self.store.lease_next(node, now, self.lease_ttl, self.chapters)
+
+    def _others_at_work(self, node: str, unit_id: int, now: float) -> list[str]:
+        """Nodes besides ``node`` at work in the farm whose audio for the unit was never
+        refused (a benched or voiceless node never gets this far, so is not asking)."""
+        refused = self._refused.get(unit_id, set())
+        holders = self._holders()
+        return [other for other, asked in self._asked.items()
+                if other != node and other not in refused
+                and (other in holders or now - asked <= AT_WORK_S)]
 
     def units_to_speak(self, node: str) -> int:
         """The units ``node`` holds that it has still to speak (the farm caps these).
@@ -258,7 +335,7 @@ class Scheduler:
         beats for all it holds (a hoarder) still holds two at most.
         """
         with self._lock:
-            held = [lease for lease in self.store.leases() if lease.node == node]
+            held = [lease for lease in self._leases() if lease.node == node]
             begun = [self._speaking_since[(node, lease.unit_id)] for lease in held
                      if (node, lease.unit_id) in self._begun]
             sent = any(lease.started < began
@@ -316,7 +393,7 @@ class Scheduler:
 
     def _stalled_copy(self, node: str, now: float) -> UnitRecord | None:
         """A copy, for ``node``, of the first unit (in reading order) a stalled node holds."""
-        leases = self.store.leases()
+        leases = self._leases()
         by_node: dict[str, list[Lease]] = {}
         for lease in leases:
             by_node.setdefault(lease.node, []).append(lease)
@@ -339,7 +416,8 @@ class Scheduler:
             holders.setdefault(lease.unit_id, []).append(lease.node)
         for unit_id in sorted(holders):
             nodes = holders[unit_id]
-            if node in nodes or len(nodes) >= self.MAX_COPIES:
+            if node in nodes or len(nodes) >= self.MAX_COPIES \
+                    or node in self._refused.get(unit_id, ()):
                 continue
             if not stalled.issuperset(nodes):
                 continue
@@ -389,7 +467,7 @@ class Scheduler:
         as many nodes as there are units, and the rest wait while each is spoken.
         None while the book is not near its end.
         """
-        working = self.store.lease_holders() | {node}
+        working = self._holders() | {node}
         if len(working) < 2:
             return None
         if self.store.pending_more_than(2 * len(working), self.chapters):
@@ -402,7 +480,7 @@ class Scheduler:
                     / sum(rates.values()) / 2)
         chars = pending[0][1]
         pieces = min(len(working), int(chars // share), chars // MIN_PART_CHARS)
-        return _Tail(self.store.leases(), pending, rates, max(1, pieces))
+        return _Tail(self._leases(), pending, rates, max(1, pieces))
 
     def _fit_next(self, node: str, now: float) -> None:
         """In the bulk of the book: cut the next unit down to what ``node`` should take.
@@ -428,7 +506,7 @@ class Scheduler:
         for _ in range(8):  # 1,800 characters to a part of 80 in five halvings
             first = self.store.pending_sizes(self.chapters, limit=1)
             if not first or first[0][1] <= max(cap, 2 * MIN_PART_CHARS) \
-                    or not self.store.split(first[0][0], 2):
+                    or not self._split(first[0][0], 2):
                 return
 
     def _fit_chars(self, node: str, now: float) -> float | None:
@@ -438,15 +516,15 @@ class Scheduler:
             return FIRST_UNIT_CHARS
         if now >= self._remaining_at + REMAINING_REFRESH_S:
             self._remaining_at = now
-            leased = self.store.leased_chars()
-            holders = self.store.lease_holders() | {node}
+            leased = self._leased_chars()
+            holders = self._holders() | {node}
             self._remaining = (self.store.pending_chars(self.chapters) + sum(leased.values()),
                                sum(self._rates(holders).values()))
         work, speed = self._remaining
         rate = mine.chars_per_second
         if speed <= 0 or rate <= 0:
             return None
-        mine_held = [lease.unit_id for lease in self.store.leases() if lease.node == node]
+        mine_held = [lease.unit_id for lease in self._leases() if lease.node == node]
         sizes = self.store.leased_chars() if mine_held else {}
         held = sum(sizes.get(unit_id, 0) for unit_id in mine_held)  # (asking ahead)
         return FIT_SHARE * max(0.0, rate * work / max(speed, rate) - held)
@@ -478,7 +556,7 @@ class Scheduler:
 
     def _free_times(self, tail: _Tail, now: float) -> dict[str, float]:
         """When each working node should be done with the units it holds."""
-        chars = self.store.leased_chars()
+        chars = self._leased_chars()
         free: dict[str, float] = {}
         for lease in tail.leases:  # in the order they were leased
             if lease.unit_id not in chars or lease.node not in tail.rates:
@@ -623,8 +701,8 @@ class Scheduler:
         at 20x, free a second later, would have spoken it in a fifth of the time: the
         book waited 40 s for such copies (simulated, 50 nodes).
         """
-        leases = self.store.leases()
-        chars = self.store.leased_chars()
+        leases = self._leases()
+        chars = self._leased_chars()
         rates = self._rates({lease.node for lease in leases} | {node})
         holders: dict[int, list[tuple[str, float]]] = {}
         free: dict[str, float] = {}  # when each node at work is done with what it holds
@@ -642,7 +720,8 @@ class Scheduler:
         free.setdefault(node, now)
         wanted: list[tuple[float, int]] = []
         for unit_id, held in holders.items():
-            if len(held) >= self.MAX_COPIES or any(n == node for n, _ in held):
+            if len(held) >= self.MAX_COPIES or any(n == node for n, _ in held) \
+                    or node in self._refused.get(unit_id, ()):
                 continue
             if self.chapters is not None:
                 unit = self.store.unit(unit_id)

@@ -1,0 +1,113 @@
+"""A refused unit is spoken again by another node first (issue 25): the node whose audio
+was refused goes on with the next unit; alone, or with every other node busy at the book's
+end, it speaks the unit again itself, so the book never waits on the preference."""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from e2a_desktop.farm.farm import Farm
+from e2a_desktop.farm.uploads import NotSpeech
+from e2a_node.protocol import Capabilities
+from tests.helpers.fakes import FakeClock
+from tests.helpers.farm_fixtures import RATE, make_farm, small_book, speech_like_wav
+
+CAPS = Capabilities("pc", "cpu", {"piper": ["en_US-joe-medium"]})
+
+
+def _noise(seconds: float) -> bytes:
+    samples = np.random.default_rng(5).standard_normal(int(seconds * RATE)) * 8000
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(samples.astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+def send(farm: Farm, node: str, unit_id: int, good: bool = True) -> tuple[bool, bool]:
+    """Upload speech (or noise the judge refuses) for a unit, timed as a voice would."""
+    unit = farm.job.store.unit(unit_id)
+    assert unit is not None
+    seconds = len(unit.text) / 15
+    n = len(unit.sentences)
+    tmp = farm.upload_tmp(unit_id, node)
+    tmp.write_bytes(speech_like_wav(seconds) if good else _noise(seconds))
+    return farm.accept_upload(node, unit_id, tmp,
+                              [(i * seconds / n, (i + 1) * seconds / n) for i in range(n)])
+
+
+def lease(farm: Farm, node: str) -> int | None:
+    assignment = farm.lease(node, CAPS).assignment
+    return assignment.unit_id if assignment is not None else None
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def test_a_refused_unit_goes_to_the_other_node_first(tmp_path: Path, clock: FakeClock) -> None:
+    farm = make_farm(tmp_path, clock=clock)
+    first = lease(farm, "node-a")
+    second = lease(farm, "node-b")
+    assert first is not None and second is not None
+    with pytest.raises(NotSpeech, match="noise"):
+        send(farm, "node-a", first, good=False)
+    clock.advance(1)
+    mine = lease(farm, "node-a")  # it goes on with the next unit, not the one refused
+    assert mine is not None and mine != first
+    assert send(farm, "node-b", second) == (True, False)
+    assert lease(farm, "node-b") == first  # the other node speaks it again
+    assert send(farm, "node-b", first) == (True, False)
+
+
+def test_a_node_alone_speaks_its_refused_unit_again(tmp_path: Path, clock: FakeClock) -> None:
+    farm = make_farm(tmp_path, clock=clock)
+    first = lease(farm, "node-a")
+    assert first is not None
+    with pytest.raises(NotSpeech):
+        send(farm, "node-a", first, good=False)
+    assert lease(farm, "node-a") == first
+
+
+def test_a_node_gone_quiet_does_not_count_as_at_work(tmp_path: Path, clock: FakeClock) -> None:
+    farm = make_farm(tmp_path, clock=clock)
+    theirs = lease(farm, "node-b")
+    first = lease(farm, "node-a")
+    assert theirs is not None and first is not None
+    assert send(farm, "node-b", theirs) == (True, False)  # node-b holds nothing now...
+    clock.advance(60)  # ...and has not asked for a minute
+    with pytest.raises(NotSpeech):
+        send(farm, "node-a", first, good=False)
+    assert lease(farm, "node-a") == first
+
+
+def test_at_the_end_a_free_node_gets_it_and_a_busy_one_never_holds_the_book(
+        tmp_path: Path, clock: FakeClock) -> None:
+    """Nothing else left to speak: while the other node is busy the refused node speaks the
+    unit again itself; while the other is free (it asks within half a second) it waits."""
+    farm = make_farm(tmp_path, clock=clock, book=small_book(chapters=1, sentences=2))
+    (only,) = farm.job.store.units()
+    assert len(farm.job.store.split(only.id, 2)) == 2  # two units of one sentence
+    first, second = lease(farm, "node-a"), lease(farm, "node-b")
+    assert first is not None and second is not None
+    with pytest.raises(NotSpeech):
+        send(farm, "node-a", first, good=False)
+    clock.advance(0.5)
+    assert lease(farm, "node-a") == first  # node-b is busy: the book does not wait for it
+    assert send(farm, "node-b", second) == (True, False)
+    with pytest.raises(NotSpeech):
+        send(farm, "node-a", first, good=False)
+    clock.advance(0.5)
+    assert lease(farm, "node-a") is None  # node-b is free now: it is left for node-b
+    assert farm.nodes["node-a"].state.value != "speaking"
+    assert lease(farm, "node-b") == first
+    assert send(farm, "node-b", first) == (True, False)
+    assert farm.scheduler.finished()
