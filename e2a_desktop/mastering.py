@@ -123,8 +123,7 @@ class ChapterMastering:
     def _pieces(self, prefix: list[SpokenUnit]) -> list[UnitPiece]:
         settings = self.job.settings
         pauses = settings.pauses.at_speed(settings.engine.speed)
-        return [UnitPiece(self.job.units_dir / unit.audio_path, pauses.paragraph_pause
-                          if unit.opens_paragraph else pauses.sentence_pause)
+        return [UnitPiece(self.job.units_dir / unit.audio_path, pauses.before(unit.opening))
                 for unit in prefix]
 
     def _finished(self, stream: _ChapterStream) -> None:

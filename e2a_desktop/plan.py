@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from e2a_node.language_tags import primary
+from e2a_node.settings import Break
 
 from .ebook.model import VERSE_LINE, Book
 from .ebook.sentences import split_long, split_sentences
@@ -34,28 +35,31 @@ class PlanSettings:
 class PlannedUnit:
     """A unit before it is stored: where it sits and the sentences it speaks.
 
-    ``breaks[i]`` is True when sentence i opens a paragraph, so the renderer can
-    leave a longer pause there than between sentences.
+    ``breaks[i]`` is the ``Break`` sentence i starts (a line of verse, a stanza, a
+    paragraph, or just a sentence), so the renderer leaves that pause before it. Its
+    truth is "a paragraph or a stanza starts": stored jobs of before verse hold bools.
     """
 
     chapter: int
     seq: int
     sentences: tuple[str, ...]
-    breaks: tuple[bool, ...]
+    breaks: tuple[int, ...]
 
     @property
     def text(self) -> str:
+        """The sentences as a page would show them: a blank line before a paragraph or
+        stanza, a new line before a line of verse (each one character, as a space is)."""
         parts: list[str] = []
         for i, (sentence, brk) in enumerate(zip(self.sentences, self.breaks, strict=True)):
             if i:
-                parts.append("\n\n" if brk else " ")
+                parts.append("\n\n" if brk else "\n" if brk == Break.LINE else " ")
             parts.append(sentence)
         return "".join(parts)
 
 
 def chapter_sentences(text: str, language: str, limit: int,
-                      lexicon: Lexicon | None = None) -> list[tuple[str, bool]]:
-    """Every sentence of a chapter as it will be said, with its paragraph-start flag,
+                      lexicon: Lexicon | None = None) -> list[tuple[str, Break]]:
+    """Every sentence of a chapter as it will be said, with the ``Break`` it starts,
     none over ``limit``.
 
     The speech front end runs here, before units are stored, so every node speaks
@@ -66,30 +70,40 @@ def chapter_sentences(text: str, language: str, limit: int,
 
 
 def iter_chapter_sentences(text: str, language: str, limit: int,
-                           lexicon: Lexicon | None = None) -> Iterator[tuple[str, bool]]:
+                           lexicon: Lexicon | None = None) -> Iterator[tuple[str, Break]]:
     """:func:`chapter_sentences` one at a time: a sample needs only the first few. The
-    user's lexicon comes first, so what it says is read by the front end as any text."""
+    user's lexicon comes first, so what it says is read by the front end as any text.
+
+    A paragraph whose lines are verse (U+2028 between them) is a stanza: each line is
+    said on its own, with its own punctuation and no full stop added, after a line's
+    short pause; a stanza that follows a stanza starts after a stanza's pause.
+    """
     say = front_end(language)
+    verse_before = False
     for paragraph in text.split("\n\n"):
-        first = True
         paragraph = lexicon.apply(paragraph) if lexicon else paragraph
         spoken = say(paragraph.strip()) if say is not None else paragraph.strip()
-        for line in spoken.split(VERSE_LINE):  # a line of verse ends as a sentence does
+        verse = VERSE_LINE in spoken
+        kind = Break.STANZA if verse and verse_before else Break.PARAGRAPH
+        verse_before = verse
+        for line in spoken.split(VERSE_LINE):
             for sentence in split_sentences(line.strip(), language):
                 for piece in split_long(sentence, limit):
-                    yield piece, first
-                    first = False
+                    yield piece, kind
+                    kind = Break.SENTENCE
+            if kind is Break.SENTENCE:  # (an empty line takes nothing from the next)
+                kind = Break.LINE
 
 
-def _length(sentences: list[tuple[str, bool]]) -> int:
+def _length(sentences: list[tuple[str, Break]]) -> int:
     return sum(len(s) for s, _ in sentences) + 2 * max(0, len(sentences) - 1)
 
 
 def plan_chapter(chapter: int, text: str, language: str, settings: PlanSettings,
                  sentence_limit: int | None = None,
                  lexicon: Lexicon | None = None) -> list[PlannedUnit]:
-    groups: list[list[tuple[str, bool]]] = []
-    current: list[tuple[str, bool]] = []
+    groups: list[list[tuple[str, Break]]] = []
+    current: list[tuple[str, Break]] = []
     limit = min(settings.target_chars, sentence_limit or settings.target_chars)
     for item in chapter_sentences(text, language, limit, lexicon):
         if current and _length([*current, item]) > settings.target_chars:

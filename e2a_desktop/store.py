@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from e2a_node.settings import Break
+
 from .plan import PlannedUnit
 
 SCHEMA = """
@@ -60,7 +62,7 @@ class UnitRecord:
     chapter: int
     seq: int
     sentences: tuple[str, ...]
-    breaks: tuple[bool, ...]
+    breaks: tuple[Break, ...]  # stored as numbers; jobs of before verse hold bools
     chars: int
     status: str
     attempts: int
@@ -81,6 +83,8 @@ class SpokenUnit:
     audio_path: str
     opens_paragraph: bool
     seconds: float
+    opening: Break = Break.SENTENCE
+    """What the unit's first sentence starts: the pause the encoder leaves before it."""
 
 
 @dataclass(frozen=True)
@@ -124,11 +128,22 @@ def _cut(sentences: tuple[str, ...], pieces: int) -> list[tuple[int, int]]:
     return ranges
 
 
+def _breaks(stored: str) -> tuple[Break, ...]:
+    """A unit's breaks as stored: Break numbers, or bools from before verse (True: a
+    paragraph); anything else (a hand-edited job) is a sentence's."""
+    def one(value: object) -> Break:
+        try:
+            return Break.of(value)
+        except ValueError:
+            return Break.SENTENCE
+    return tuple(one(b) for b in json.loads(stored))
+
+
 def _unit(row: sqlite3.Row) -> UnitRecord:
     return UnitRecord(
         id=row["id"], chapter=row["chapter"], seq=row["seq"],
         sentences=tuple(json.loads(row["sentences"])),
-        breaks=tuple(bool(b) for b in json.loads(row["breaks"])),
+        breaks=_breaks(row["breaks"]),
         chars=row["chars"], status=row["status"], attempts=row["attempts"],
         audio_path=row["audio_path"], duration=row["duration"],
         spans=tuple((float(a), float(b)) for a, b in json.loads(row["spans"] or "[]")),
@@ -257,9 +272,9 @@ class JobStore:
         for row in rows:
             if row["status"] != DONE:
                 return prefix, False
-            prefix.append(SpokenUnit(str(row["audio_path"]),
-                                     bool((json.loads(row["breaks"]) or [False])[0]),
-                                     float(row["duration"] or 0)))
+            opening = (_breaks(row["breaks"]) or (Break.SENTENCE,))[0]
+            prefix.append(SpokenUnit(str(row["audio_path"]), bool(opening),
+                                     float(row["duration"] or 0), opening))
         return prefix, True
 
     def counts(self, chapters: Iterable[int] | None = None) -> dict[str, int]:

@@ -55,9 +55,10 @@ def chapter_cues(units: Sequence[UnitRecord], pauses: PauseSettings,
 
 def unit_starts(units: Sequence[UnitRecord], pauses: PauseSettings) -> list[float | None]:
     """Where each of a chapter's units starts in the chapter's audio (seconds), as the
-    chapter's encoder lays them out: no pause before the first unit, a paragraph pause
-    before a unit that opens a paragraph, a sentence pause otherwise. ``None`` from the
-    first unit not spoken yet on (nothing after it has a place)."""
+    chapter's encoder lays them out: no pause before the first unit, before each other
+    the pause of what its first sentence starts (a paragraph, a stanza, a line, a
+    sentence). ``None`` from the first unit not spoken yet on (nothing after it has a
+    place)."""
     starts: list[float | None] = []
     at: float | None = 0.0
     for index, unit in enumerate(units):
@@ -66,8 +67,7 @@ def unit_starts(units: Sequence[UnitRecord], pauses: PauseSettings) -> list[floa
             starts.append(None)
             continue
         if index:
-            opens = bool(unit.breaks and unit.breaks[0])
-            at += pauses.paragraph_pause if opens else pauses.sentence_pause
+            at += pauses.before(unit.breaks[0] if unit.breaks else False)
         starts.append(at)
         at += unit.duration
     return starts

@@ -26,7 +26,7 @@ import base64
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .settings import EngineSettings, SettingsError, SpeechSettings
+from .settings import Break, EngineSettings, SettingsError, SpeechSettings
 
 PROTOCOL_VERSION = 2
 API = "/api/v1"
@@ -251,13 +251,16 @@ class Assignment:
     unit_id: int
     chapter: int
     sentences: tuple[str, ...]
-    breaks: tuple[bool, ...]
+    breaks: tuple[int, ...]  # a Break per sentence (bools from older peers read the same)
     lease_seconds: float
     job_id: str = ""  # the job the unit belongs to: a node never speaks it with another's voice
 
     def to_json(self) -> dict[str, Any]:
+        # "breaks" stays bools for nodes of before verse (a stanza, a paragraph: true);
+        # "kinds" tells the others a line of verse and a stanza from a sentence, a paragraph.
         return {"unit_id": self.unit_id, "chapter": self.chapter,
-                "sentences": list(self.sentences), "breaks": list(self.breaks),
+                "sentences": list(self.sentences), "breaks": [bool(b) for b in self.breaks],
+                "kinds": [int(Break.of(b)) for b in self.breaks],
                 "lease_seconds": self.lease_seconds, "job_id": self.job_id}
 
     @classmethod
@@ -266,8 +269,14 @@ class Assignment:
         breaks = _require(data, "breaks", list)
         if len(sentences) != len(breaks) or not all(isinstance(s, str) for s in sentences):
             raise ProtocolError("sentences and breaks must be lists of the same length")
+        kinds = data.get("kinds")
+        try:
+            said = tuple(Break.of(k) for k in kinds) if isinstance(kinds, list) \
+                and len(kinds) == len(breaks) else tuple(Break.of(bool(b)) for b in breaks)
+        except ValueError:
+            raise ProtocolError("kinds must be a list of breaks (0–3)") from None
         return cls(_require(data, "unit_id", int), _require(data, "chapter", int),
-                   tuple(sentences), tuple(bool(b) for b in breaks),
+                   tuple(sentences), said,
                    float(_require(data, "lease_seconds", (int, float))),
                    str(data.get("job_id", "")))
 

@@ -62,10 +62,12 @@ def _trim(samples: np.ndarray, threshold: int = 120) -> np.ndarray:
     return samples[max(0, loud[0] - pad) : loud[-1] + pad]
 
 
-def render_unit(engine: Engine, sentences: Sequence[str], breaks: Sequence[bool],
+def render_unit(engine: Engine, sentences: Sequence[str], breaks: Sequence[int],
                 pauses: PauseSettings,
                 on_sentence: Callable[[int, int], None] | None = None) -> UnitAudio:
-    """Speak each sentence; a pause between them, longer where a paragraph starts.
+    """Speak each sentence; before it, the pause of what it starts (``breaks[i]``, a
+    ``Break`` or a bool as older peers send): a line of verse, a sentence, a paragraph,
+    a stanza.
 
     ``on_sentence(done, total)`` is called after each sentence: the hook for
     heartbeats and progress, and the place to raise to abandon a unit.
@@ -76,8 +78,7 @@ def render_unit(engine: Engine, sentences: Sequence[str], breaks: Sequence[bool]
     position = 0
     for i, sentence in enumerate(sentences):
         if i:
-            pause = pauses.paragraph_pause if breaks[i] else pauses.sentence_pause
-            silence = np.zeros(int(pause * rate), dtype=np.int16)
+            silence = np.zeros(int(pauses.before(breaks[i]) * rate), dtype=np.int16)
             pieces.append(silence)
             position += len(silence)
         speech = _trim(engine.speak(sentence).samples)

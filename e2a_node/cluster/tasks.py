@@ -24,7 +24,7 @@ from ..errors import VoiceError
 from ..gpu import describe_gpu
 from ..protocol import Capabilities
 from ..render import render_unit
-from ..settings import EngineSettings, SettingsError, SpeechSettings
+from ..settings import Break, EngineSettings, SettingsError, SpeechSettings
 from .app import CAPABILITIES, SPEAK_UNIT
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def speak(job: dict[str, Any], unit: dict[str, Any],
     try:
         speech = SpeechSettings.from_json(job["settings"])
         sentences = [str(s) for s in unit["sentences"]]
-        breaks = [bool(b) for b in unit["breaks"]]
+        breaks = [Break.of(b) for b in unit["breaks"]]  # bools from an older dispatcher
         rate = int(job["sample_rate"])
     except (KeyError, TypeError, ValueError, SettingsError) as exc:
         raise UnitRefused(f"a malformed unit: {exc}") from None

@@ -1,5 +1,6 @@
 """Verse keeps its lines: a <br/> ends a line with a short pause and its own punctuation,
-a stanza ends with a paragraph's pause (Leaves of Grass: "Come, said my Soul,")."""
+a stanza ends with a stanza's pause, prose paragraphs with a paragraph's (Leaves of Grass:
+"Come, said my Soul,")."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ from pathlib import Path
 
 from e2a_desktop.ebook import read_book
 from e2a_desktop.plan import plan_book
-from e2a_node.settings import PauseSettings
+from e2a_desktop.store import JobStore
+from e2a_node.protocol import Assignment
+from e2a_node.render import render_unit
+from e2a_node.settings import Break, PauseSettings
 from tests.helpers.epub_builder import Doc, EpubSpec, build_epub
+from tests.helpers.fakes import ToneEngine
+
+LINE, STANZA, PARAGRAPH, SENTENCE = Break.LINE, Break.STANZA, Break.PARAGRAPH, Break.SENTENCE
 
 STANZAS = (
     '<p><span>Come, said my Soul,</span><br/>'
@@ -26,21 +33,56 @@ def _poem(folder: Path) -> Path:
                       folder / "poem.epub")
 
 
-def test_lines_keep_their_punctuation_and_end_as_sentences(tmp_path: Path) -> None:
+def test_lines_keep_their_punctuation_and_each_break_its_kind(tmp_path: Path) -> None:
     (unit,) = plan_book(read_book(_poem(tmp_path)))
     said = list(zip(unit.sentences, unit.breaks, strict=True))
     assert said == [
-        ("Come, Said My Soul", True),
-        ("Come, said my Soul,", True),
-        ("Such verses for my Body let us write, (for we are one,)", False),
-        ("That should I after death invisibly return,", False),
-        ("Signing for Soul and Body, set to them my name,", True),
-        ("Walt Whitman", False),
-        ("A paragraph of prose follows the poem.", True),
-        ("It has two sentences.", False),
+        ("Come, Said My Soul", PARAGRAPH),
+        ("Come, said my Soul,", PARAGRAPH),
+        ("Such verses for my Body let us write, (for we are one,)", LINE),
+        ("That should I after death invisibly return,", LINE),
+        ("Signing for Soul and Body, set to them my name,", STANZA),
+        ("Walt Whitman", LINE),
+        ("A paragraph of prose follows the poem.", PARAGRAPH),
+        ("It has two sentences.", SENTENCE),
     ]
+    # Truth is "a block starts" (cues and read-along paragraphs open there), as a bool was.
+    assert [bool(b) for b in unit.breaks] == [True, True, False, False, True, False, True,
+                                              False]
+    assert "Come, said my Soul,\nSuch verses" in unit.text
+    assert "return,\n\nSigning" in unit.text
 
 
-def test_a_line_pauses_less_than_a_stanza() -> None:
+def test_line_stanza_and_paragraph_pauses_differ_in_the_audio(tmp_path: Path) -> None:
+    (unit,) = plan_book(read_book(_poem(tmp_path)))
     pauses = PauseSettings()
-    assert pauses.sentence_pause < pauses.paragraph_pause  # line < stanza (= paragraph)
+    audio = render_unit(ToneEngine(), unit.sentences, unit.breaks, pauses)
+    gaps = [round(b.start - a.end, 2) for a, b in zip(audio.spans[:-1], audio.spans[1:],
+                                                      strict=True)]
+    assert gaps == [0.75, 0.3, 0.3, 1.0, 0.3, 0.75, 0.35]
+    assert pauses.line_pause < pauses.sentence_pause < pauses.paragraph_pause \
+        < pauses.stanza_pause
+
+
+def test_breaks_survive_the_store_and_the_wire_and_old_peers_read_bools(
+        tmp_path: Path) -> None:
+    planned = plan_book(read_book(_poem(tmp_path)))
+    store = JobStore(tmp_path / "job.sqlite")
+    store.initialise({}, [("Come", 1)], planned)
+    (stored,) = store.units()
+    assert stored.breaks == planned[0].breaks
+    sent = Assignment(stored.id, 0, stored.sentences, stored.breaks, 60.0).to_json()
+    assert Assignment.from_json(sent).breaks == planned[0].breaks
+    # A node of before verse reads only the bools: a line as a sentence, a stanza as a
+    # paragraph; a coordinator of before verse sends only bools, which read as before.
+    assert sent["breaks"] == [True, True, False, False, True, False, True, False]
+    del sent["kinds"]
+    assert Assignment.from_json(sent).breaks == (PARAGRAPH, PARAGRAPH, SENTENCE, SENTENCE,
+                                                 PARAGRAPH, SENTENCE, PARAGRAPH, SENTENCE)
+
+
+def test_a_job_of_before_verse_keeps_its_id_and_its_pauses() -> None:
+    pauses = PauseSettings()
+    assert pauses.identity() == {"sentence_pause": 0.35, "paragraph_pause": 0.75}
+    assert pauses.before(True) == 0.75 and pauses.before(False) == 0.35
+    assert PauseSettings(stanza_pause=1.5).identity()["stanza_pause"] == 1.5
