@@ -289,6 +289,7 @@ def _request(args: argparse.Namespace, paths: AppPaths, book: Book) -> ConvertRe
                           chapters=args.chapters, split_chapters=args.split_chapters, farm=farm,
                           sentence_limit=limit, reading=_reading(args),
                           subtitles=args.subtitles, verify=args.verify,
+                          read_along=bool(getattr(args, "read_along", False)),
                           lexicon=for_book(args.book, paths.data_dir,
                                            getattr(args, "lexicon", None)))
 
@@ -335,13 +336,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _check_verify(language: str) -> None:
-    from .audio.asr import transcriber_for
-    from .service import asr_unavailable
+    from .service import check_asr
 
-    try:
-        transcriber_for(language)
-    except (ImportError, ValueError) as exc:
-        raise E2AError(asr_unavailable(exc)) from None
+    check_asr(language)
 
 
 def _prepared(args: argparse.Namespace, paths: AppPaths) -> PreparedBook:
@@ -377,8 +374,11 @@ def _convert(args: argparse.Namespace, prepared: PreparedBook, paths: AppPaths) 
     if outcome.state != FINISHED or outcome.result is None:
         raise outcome.error or E2AError("the conversion stopped")
     _report(outcome.result, conversion)
-    if args.read_along and conversion.work_folder is not None:
-        _read_along(prepared, conversion.work_folder)
+    for extra in outcome.result.extras:  # the job service wrote it, for every front end
+        if extra.name.endswith(".readalong.epub"):
+            print(f"wrote {extra} (read-along EPUB)")
+    for warning in outcome.result.warnings:
+        print(f"e2a: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -389,40 +389,27 @@ def _read_along_path(prepared: PreparedBook) -> Path:
 
 
 def _read_along(prepared: PreparedBook, folder: Path) -> None:
-    """--read-along: the EPUB after the audiobook; without it, one line (the book stands)."""
-    from .readalong import write_read_along
+    """The read-along EPUB of a finished job, or one warning line (the book stands). The
+    job service writes it after binding (--read-along); this is its line for the terminal."""
+    from .readalong import read_along_beside
 
-    try:
-        print(f"wrote {write_read_along(prepared, folder)} (read-along EPUB)")
-    except E2AError as exc:
-        print(f"e2a: warning: no read-along EPUB: {exc}", file=sys.stderr)
+    written, why = read_along_beside(prepared, folder)
+    if written is not None:
+        print(f"wrote {written} (read-along EPUB)")
+    else:
+        print(f"e2a: warning: no read-along EPUB: {why}", file=sys.stderr)
 
 
 def _job_review(args: argparse.Namespace, paths: AppPaths,
                 prepared: PreparedBook) -> JobReview:
     """The job BOOK was converted into with these options, its units placed in time."""
     from .jobid import JobSettings
-    from .review import find_job, review
+    from .review import find_job, review_prepared
 
     request = prepared.request
     folder = find_job(paths, args.book, JobSettings(request.voice, request.pauses,
                                                     request.plan, request.reading))
-    encoded = {c: folder / "chapters" / f"{c:03d}.{prepared.fmt.part_extension}"
-               for c in prepared.chapters}
-    seconds = {c: _encoded_seconds(path) for c, path in encoded.items() if path.is_file()}
-    return review(folder, prepared.chapters, [c.title for c in prepared.book.chapters],
-                  request.pauses.at_speed(request.voice.speed),
-                  {c: s for c, s in seconds.items() if s is not None})
-
-
-def _encoded_seconds(path: Path) -> float | None:
-    import mutagen
-
-    try:
-        info = mutagen.File(str(path))
-    except (OSError, mutagen.MutagenError):
-        return None
-    return float(info.info.length) if info is not None and info.info is not None else None
+    return review_prepared(folder, prepared)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
