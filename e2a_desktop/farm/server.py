@@ -15,9 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import gc
 import logging
 import socket
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -28,7 +30,7 @@ from e2a_node.discovery import Advertiser
 
 from ..errors import E2AError
 from .app import create_app
-from .farm import Farm
+from .farm import Farm, NoJob
 from .guard import PER_PEER_UNPROVEN, ConnectionGuard, connection_cap, raise_fd_limit
 from .quiet_logs import PEER_ERRORS, PeerErrorLog, quiet_peer_noise
 
@@ -44,6 +46,14 @@ STRAGGLER_GRACE_S = 1.0
 SHUTDOWN_GRACE_S = 3.0
 """At stop, requests in flight get this long; an upload a vanished node never finishes
 must not hold the coordinator open."""
+SWITCH_INTERVAL_S = 0.001
+"""How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
+
+The farm's loop shares the GIL with the thread judging uploads (and, in the desktop,
+the window and the built-in node). Each time the loop wakes for a request it waits for
+the GIL up to this long, several times per lease: at 5 ms, with 200 nodes, that alone
+put tens of ms on a lease."""
+
 
 class FarmServer:
     """Serves the farm on ``port`` (0: any free port) and advertises it."""
@@ -69,11 +79,14 @@ class FarmServer:
         self.per_peer_unproven = per_peer_unproven
         self.guard = ConnectionGuard(connection_cap(1024))
         self._transports: set[asyncio.Transport] = set()
+        self._frozen_for: object | None = None
+        """The job whose start froze the objects alive then (``_freeze_with_the_job``)."""
         self.ssl_context = ssl_context or farm.identity.certificate.server_context()
         """Every connection is TLS, with the certificate nodes pin when they pair."""
 
     def start(self) -> int:
         """Start serving; return the port actually bound."""
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self._thread = threading.Thread(target=self._run, name="e2a-farm", daemon=True)
         self._thread.start()
         self._ready.wait()
@@ -128,6 +141,9 @@ class FarmServer:
             listener.close()
             await advertiser.async_close()
             await runner.cleanup()
+            if self._frozen_for is not None:
+                gc.unfreeze()
+                self._frozen_for = None
             await self._async_abort_stragglers()
 
     def _listen(self) -> socket.socket:
@@ -167,12 +183,32 @@ class FarmServer:
             # swallow a cancel that arrives as the timeout does.
             while not self._stop.is_set():
                 self.guard.sweep()
+                self._freeze_with_the_job()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), 1.0)
         finally:
             readable.close()
             for task in list(starting):
                 task.cancel()
+
+    def _freeze_with_the_job(self) -> None:
+        """While a book renders, what was alive when it started is left out of the
+        garbage collector's full passes (``gc.freeze``); they come back when it ends.
+
+        A full pass walks every object of the process (the book, its plan, the
+        window) and holds every thread meanwhile: with 200 nodes it came every 20 s or
+        so and stopped the farm for 70-220 ms, a lease's whole budget several times
+        over. Those objects live as long as the book anyway.
+        """
+        try:
+            job = self.farm.job if self.farm.has_job else None
+        except NoJob:  # detached just now
+            job = None
+        if job is not self._frozen_for:
+            gc.unfreeze()
+            if job is not None:
+                gc.freeze()
+            self._frozen_for = job
 
     async def _async_serve(self, loop: asyncio.AbstractEventLoop, factory: web.Server,
                            sock: socket.socket) -> None:

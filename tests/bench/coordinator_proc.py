@@ -2,11 +2,15 @@
 
 `python -m tests.bench.coordinator_proc FOLDER CHAPTERS CHAPTER_CHARS UNIT_CHARS TTL RATE`
 prints `PORT <n>` once it listens, then serves until killed.
+
+E2A_BENCH_STATS=FILE: on SIGTERM, write what the server's loop went through
+(loop_stats.py) to FILE as JSON. E2A_BENCH_PROFILE=FILE: a cProfile of the server thread.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import signal
 import sys
@@ -17,6 +21,7 @@ from e2a_desktop.ebook.model import Book, Chapter, Metadata
 from e2a_desktop.farm import server as server_module
 from e2a_desktop.farm.guard import ConnectionGuard
 from e2a_desktop.farm.server import FarmServer
+from tests.bench.loop_stats import LoopStats
 from tests.helpers.farm_fixtures import SENTENCE, make_farm
 
 
@@ -31,6 +36,8 @@ def main() -> None:
     folder, chapters, chapter_chars, unit_chars, ttl, rate = sys.argv[1:7]
     farm = make_farm(Path(folder), unit_chars=int(unit_chars), lease_ttl=float(ttl),
                      book=synthetic_book(int(chapters), int(chapter_chars)), rate=int(rate))
+    stats_to = os.environ.get("E2A_BENCH_STATS")
+    stats = LoopStats.install() if stats_to else None
     profile_to = os.environ.get("E2A_BENCH_PROFILE")
     if profile_to:  # profile the server thread; written out on SIGTERM
         import cProfile
@@ -45,12 +52,18 @@ def main() -> None:
 
         FarmServer._run = run_profiled  # type: ignore[method-assign]
 
-        def dump(*_args: object) -> None:
+    def dump(*_args: object) -> None:
+        if profile_to:
             profiler.disable()
             profiler.dump_stats(profile_to)
-            os._exit(0)
+        if stats is not None and stats_to:
+            Path(stats_to).write_text(json.dumps(stats.summary()))
+        os._exit(0)
 
+    if profile_to or stats_to:
         signal.signal(signal.SIGTERM, dump)
+    if stats is not None:  # the benchmark's measured run begins
+        signal.signal(signal.SIGUSR1, lambda *_a: stats.reset())
     # Every simulated node shares 127.0.0.1 here (and one client's pool of connections);
     # on a LAN each PC has its own address. Both per-address limits are lifted: with the
     # proven one (16) the 200 nodes' connections were dropped ("Server disconnected").

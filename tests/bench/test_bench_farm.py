@@ -16,7 +16,10 @@ import functools
 import json
 import os
 import random
+import signal
+import statistics
 import sys
+import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,10 +29,11 @@ import pytest
 
 from e2a_desktop.plan import PlanSettings, plan_book
 from e2a_node.client import CoordinatorClient, CoordinatorGone, Unauthorized
-from e2a_node.protocol import Capabilities
+from e2a_node.protocol import Assignment, Capabilities
 from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
 from tests.bench.coordinator_proc import synthetic_book
+from tests.bench.loop_stats import describe
 from tests.bench.sim import (
     AUDIO_CHARS_PER_SECOND,
     NodeProfile,
@@ -143,87 +147,114 @@ def test_scheduling_efficiency(tmp_path: Path, nodes: int) -> None:
     assert makespan > 0
 
 
+class _Nodes:
+    """The 200 simulated nodes of a capacity run, in this process: lease, 'speak'
+    (heartbeating twice a second), upload, repeat; what they saw is counted here."""
+
+    def __init__(self, seconds: float, speak_seconds: tuple[float, float]) -> None:
+        self.seconds, self.speak_seconds = seconds, speak_seconds
+        self.lease_ms: list[float] = []
+        self.uploaded = self.dropped = self.replays = 0
+        self.caps = Capabilities("bench", "cpu", {"piper": ["en_US-joe-medium"]})
+        self.rng = random.Random(7)
+
+    async def run(self, client: CoordinatorClient) -> None:
+        await asyncio.sleep(self.rng.uniform(0, self.speak_seconds[1]))  # nodes join over time
+        end = time.monotonic() + self.seconds
+        while time.monotonic() < end:
+            try:
+                began = time.perf_counter()
+                lease = await client.async_lease(self.caps)
+                self.lease_ms.append((time.perf_counter() - began) * 1000)
+                if lease.assignment is None:
+                    await asyncio.sleep(0.1)
+                    continue
+                await self._speak_and_send(client, lease.assignment)
+            except CoordinatorGone:  # a reset connection: a real node asks again
+                self.dropped += 1
+                await asyncio.sleep(0.1)
+            except Unauthorized:  # an upload sent again after its connection closed
+                self.replays += 1  # (its nonce was seen: refused as a replay)
+                await asyncio.sleep(0.1)
+
+    async def _speak_and_send(self, client: CoordinatorClient, unit: Assignment) -> None:
+        began_speaking, n = time.monotonic(), len(unit.sentences)
+        speak_until = began_speaking + self.rng.uniform(*self.speak_seconds)
+        while time.monotonic() < speak_until:  # beats say how far, as nodes' do
+            done = int(n * (time.monotonic() - began_speaking)
+                       / (speak_until - began_speaking))
+            await client.async_heartbeat(unit.unit_id, min(done, n), n)
+            await asyncio.sleep(min(0.5, max(0.0, speak_until - time.monotonic())))
+        chars = len(" ".join(unit.sentences))
+        d = chars / AUDIO_CHARS_PER_SECOND
+        await client.async_upload(unit.unit_id, _wav(chars),
+                                  [(k * d / n, (k + 1) * d / n) for k in range(n)])
+        self.uploaded += len(_wav(chars))
+
+
 async def _capacity(tmp: Path, clients: int, seconds: float,
                     speak_seconds: tuple[float, float]) -> dict[str, float]:
-    """``clients`` nodes: lease, 'speak' (heartbeating twice a second), upload, repeat."""
+    """``clients`` nodes in this process and a probe node in its own, for ``seconds``."""
     load = _load()  # before the coordinator and the nodes add theirs
+    stats_dir = os.environ.get("E2A_LOOP_STATS_DIR")
+    stats_file = Path(stats_dir) / f"loop-{tmp.name}.json" if stats_dir else None
+    if stats_file is not None:
+        os.environ["E2A_BENCH_STATS"] = str(stats_file)
     proc, port = start_coordinator(tmp / "coord", 200, 6000, 150, 30.0, RATE)
-    profiler = await _profile(proc.pid, tmp.name, seconds)
-    lease_ms: list[float] = []
-    uploaded = dropped = replays = 0
-    caps = Capabilities("bench", "cpu", {"piper": ["en_US-joe-medium"]})
-    rng = random.Random(7)
+    os.environ.pop("E2A_BENCH_STATS", None)
+    profiler = None
+    nodes = _Nodes(seconds, speak_seconds)
     try:
-        connector = aiohttp.TCPConnector(limit=0)
-        pairing = asyncio.Lock()
-        async with aiohttp.ClientSession(connector=connector) as session:
-            async def one(i: int) -> None:
-                nonlocal uploaded, dropped, replays
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+            paired = []
+            for i in range(clients):  # one at a time before the clock: pairing is throttled
                 client = CoordinatorClient(session, f"https://127.0.0.1:{port}",
                                            f"node-cap{i:05d}")
-                async with pairing:  # one at a time: pairing is throttled, not measured
-                    client.secret = (await client.async_pair(f"c{i}", CODE)).secret
-                await asyncio.sleep(rng.uniform(0, speak_seconds[1]))  # nodes join over time
-                end = time.monotonic() + seconds
-                while time.monotonic() < end:
-                    try:
-                        began = time.perf_counter()
-                        lease = await client.async_lease(caps)
-                        lease_ms.append((time.perf_counter() - began) * 1000)
-                        unit = lease.assignment
-                        if unit is None:
-                            await asyncio.sleep(0.1)
-                            continue
-                        began_speaking, n = time.monotonic(), len(unit.sentences)
-                        speak_until = began_speaking + rng.uniform(*speak_seconds)
-                        while time.monotonic() < speak_until:  # beats say how far, as nodes' do
-                            done = int(n * (time.monotonic() - began_speaking)
-                                       / (speak_until - began_speaking))
-                            await client.async_heartbeat(unit.unit_id, min(done, n), n)
-                            await asyncio.sleep(min(0.5, max(0.0, speak_until - time.monotonic())))
-                        chars = len(" ".join(unit.sentences))
-                        d = chars / AUDIO_CHARS_PER_SECOND
-                        await client.async_upload(unit.unit_id, _wav(chars),
-                                                  [(k * d / n, (k + 1) * d / n) for k in range(n)])
-                        uploaded += len(_wav(chars))
-                    except CoordinatorGone:  # a reset connection: a real node asks again
-                        dropped += 1
-                        await asyncio.sleep(0.1)
-                    except Unauthorized:  # an upload sent again after its connection closed
-                        replays += 1  # (its nonce was seen: refused as a replay)
-                        await asyncio.sleep(0.1)
-
-            t0 = time.monotonic()
-            root = Path(__file__).resolve().parents[2]
+                client.secret = (await client.async_pair(f"c{i}", CODE)).secret
+                paired.append(client)
+            if stats_file is not None:  # the figures from here on: the measured run
+                proc.send_signal(signal.SIGUSR1)
+            profiler = await _profile(proc.pid, tmp.name, seconds)
+            t0, cpu0 = time.monotonic(), time.process_time()
             probe = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "tests.bench.lease_probe", f"https://127.0.0.1:{port}",
-                CODE, str(seconds), stdout=asyncio.subprocess.PIPE, cwd=root)
-            await asyncio.gather(*(one(i) for i in range(clients)))
+                CODE, str(seconds), stdout=asyncio.subprocess.PIPE,
+                cwd=Path(__file__).resolve().parents[2])
+            await asyncio.gather(*(nodes.run(client) for client in paired))
             probe_out, _ = await probe.communicate()
-            wall = time.monotonic() - t0
+            wall, cpu = time.monotonic() - t0, time.process_time() - cpu0
     finally:
         if profiler is not None:
             await profiler.wait()
         stop_coordinator(proc)
-    lease_ms.sort()
-    probe_ms = sorted(json.loads(probe_out))
-    return {**_percentiles("", lease_ms), **_percentiles("probe_", probe_ms),
-            "probes": len(probe_ms), "leases": len(lease_ms), "mb": uploaded / 1e6,
-            "dropped": dropped, "replays": replays,
-            "wall": wall, "load": load}
+    if stats_file is not None and stats_file.exists():
+        print(textwrap.indent(describe(json.loads(stats_file.read_text())), "      "))
+    probed = json.loads(probe_out)
+    probe_ms = sorted(ms for _t, ms in probed)
+    if stats_file is not None:
+        slow = [f"{t:.1f}s:{ms:.0f}" for t, ms in probed if ms > 50]
+        print(f"      probe leases over 50 ms (when: how long): {' '.join(slow) or 'none'}")
+    return {**_percentiles("", sorted(nodes.lease_ms)), **_percentiles("probe_", probe_ms),
+            "probes": len(probe_ms), "leases": len(nodes.lease_ms), "mb": nodes.uploaded / 1e6,
+            "dropped": nodes.dropped, "replays": nodes.replays, "wall": wall, "load": load,
+            "nodes_cpu": cpu}
 
 
 async def _profile(pid: int, name: str, seconds: float) -> asyncio.subprocess.Process | None:
-    """With E2A_PROFILE_DIR set: py-spy samples the coordinator through the run (every
-    thread, idle ones too) into a flame graph, to say what the lease latency's tail is
-    made of."""
+    """With E2A_PROFILE_DIR set: py-spy samples the coordinator through the run into a
+    flame graph, to say what the lease latency's tail is made of. Every thread, idle ones
+    too; with E2A_PROFILE_GIL=1 only the thread holding the GIL (what the loop waits for),
+    and E2A_PROFILE_FORMAT=raw writes collapsed stacks (text) instead of an SVG."""
     folder = os.environ.get("E2A_PROFILE_DIR")
     if not folder:
         return None
-    out = Path(folder) / f"coordinator-{name}.svg"
+    kind = os.environ.get("E2A_PROFILE_FORMAT", "flamegraph")
+    out = Path(folder) / f"coordinator-{name}.{'svg' if kind == 'flamegraph' else 'txt'}"
+    which = ["--gil"] if os.environ.get("E2A_PROFILE_GIL") else ["--idle"]
     return await asyncio.create_subprocess_exec(
         "py-spy", "record", "--pid", str(pid), "--duration", str(int(seconds) + 5),
-        "--rate", "200", "--idle", "--threads", "--nonblocking", "--output", str(out))
+        "--rate", "200", *which, "--threads", "--nonblocking", "--format", kind,
+        "--output", str(out))
 
 
 def _percentiles(prefix: str, ms: list[float]) -> dict[str, float]:
@@ -241,35 +272,47 @@ def _wav(chars: int) -> bytes:
     return speech_like_wav(chars / AUDIO_CHARS_PER_SECOND, rate=RATE)
 
 
+def _spread(values: list[float]) -> str:
+    """min / median / max of a figure over the runs."""
+    v = sorted(values)
+    return f"{v[0]:.1f} / {statistics.median(v):.1f} / {v[-1]:.1f}"
+
+
 def test_coordinator_capacity(tmp_path: Path) -> None:
     """Lease latency under 200 nodes, in real time over real TLS: a capacity check.
 
     Three runs of each load (E2A_CAPACITY_RUNS for another count), each printed, and the
-    spread of their p99: one run's tail says little on a shared host. The figures depend
-    on the host (its cores, what else runs on it): the load per core measured before
-    each run is printed beside them. Scheduling quality, which must not, is measured on
-    a virtual clock (test_bench_farm_sim.py). E2A_PROFILE_DIR: a py-spy flame graph of
-    the coordinator for each run.
+    spread of their figures: one run's tail says little on a shared host. The figures
+    depend on the host (its cores, what else runs on it): the load per core measured
+    before each run is printed beside them. Scheduling quality, which must not, is
+    measured on a virtual clock (test_bench_farm_sim.py). E2A_CAPACITY_LOAD=speaking
+    (or "no speaking") runs one load only. To see where a lease's time goes:
+    E2A_LOOP_STATS_DIR (what the coordinator's loop went through: loop_stats.py) and
+    E2A_PROFILE_DIR (a py-spy profile of the coordinator, see _profile).
     """
     runs = int(os.environ.get("E2A_CAPACITY_RUNS", "3"))
     print(f"\n200 concurrent nodes on loopback (coordinator in its own process), "
-          f"{os.cpu_count()} cores, {runs} runs of each:")
-    for label, seconds, speak in (("speaking 1-3 s per unit, heartbeat every 0.5 s", 15.0,
-                                   (1.0, 3.0)),
-                                  ("no speaking at all (saturation)", 10.0, (0.0, 0.0))):
+          f"{os.cpu_count()} cores, {runs} runs of each, load average at start "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}:")
+    loads = (("speaking 1-3 s per unit, heartbeat every 0.5 s", 15.0, (1.0, 3.0)),
+             ("no speaking at all (saturation)", 10.0, (0.0, 0.0)))
+    only = os.environ.get("E2A_CAPACITY_LOAD", "")
+    for label, seconds, speak in (load for load in loads if load[0].startswith(only)):
         print(f"  {label}:")
-        found = [asyncio.run(_capacity(tmp_path / f"{speak[1]:.0f}-{k}", clients=200,
-                                       seconds=seconds, speak_seconds=speak))
-                 for k in range(runs)]
-        for k, f in enumerate(found, 1):
-            print(f"    run {k}: {f['leases']:.0f} leases in {f['wall']:.0f} s, host load "
-                  f"before it {f['load']:.2f} per core; probe ({f['probes']:.0f} leases, a "
-                  f"node on its own): p50 {f['probe_p50']:.1f} ms, p95 {f['probe_p95']:.1f} "
-                  f"ms, p99 {f['probe_p99']:.1f} ms; inside the 200: p50 {f['p50']:.1f} ms, "
-                  f"p99 {f['p99']:.1f} ms; uploads {f['mb'] / f['wall']:.1f} MB/s; "
-                  f"requests that found the connection closed: {f['dropped']:.0f}, "
-                  f"refused as replays: {f['replays']:.0f}")
-        p99 = sorted(f["probe_p99"] for f in found)
-        print(f"    probe p99 over the runs: {p99[0]:.1f}-{p99[-1]:.1f} ms (spread "
-              f"{p99[-1] - p99[0]:.1f} ms; target < 50 ms in each)")
+        found = []
+        for k in range(1, runs + 1):
+            f = asyncio.run(_capacity(tmp_path / f"{speak[1]:.0f}-{k}", clients=200,
+                                      seconds=seconds, speak_seconds=speak))
+            found.append(f)
+            print(f"    run {k}: host load before it {f['load']:.2f} per core; probe (a node "
+                  f"on its own, {f['probes']:.0f} leases): p50 {f['probe_p50']:.1f} ms, p95 "
+                  f"{f['probe_p95']:.1f} ms, p99 {f['probe_p99']:.1f} ms; the 200 nodes: "
+                  f"{f['leases']:.0f} leases in {f['wall']:.0f} s, p50 {f['p50']:.1f} ms, "
+                  f"p99 {f['p99']:.1f} ms, uploads {f['mb'] / f['wall']:.1f} MB/s, their "
+                  f"process {f['nodes_cpu'] / f['wall']:.2f} CPU; requests that found the "
+                  f"connection closed: {f['dropped']:.0f}, refused as replays: {f['replays']:.0f}",
+                  flush=True)
+        print(f"    probe over the runs (min / median / max): p50 "
+              f"{_spread([f['probe_p50'] for f in found])} ms, p99 "
+              f"{_spread([f['probe_p99'] for f in found])} ms (target < 50 ms in each)")
         assert all(f["leases"] > 0 for f in found)
