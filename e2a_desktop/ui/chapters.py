@@ -137,6 +137,8 @@ class ChapterModel(RowsModel):
             return Qt.GlobalColor.gray
         if role == Qt.ItemDataRole.ToolTipRole and self.locked:
             return LOCKED_TIP
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4 and row.state:
+            return f"Chapter {index.row() + 1}: {row.state}"  # whole where the column is narrow
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             return "Double-click to edit: the title becomes the chapter mark"
         return None
