@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from e2a_node.language_tags import primary
+from e2a_node.phonemes import strip_hints
 from e2a_node.settings import Break
 
 from .ebook.model import VERSE_LINE, Book
@@ -48,29 +49,33 @@ class PlannedUnit:
     @property
     def text(self) -> str:
         """The sentences as a page would show them: a blank line before a paragraph or
-        stanza, a new line before a line of verse (each one character, as a space is)."""
+        stanza, a new line before a line of verse (each one character, as a space is), a
+        phoneme hint as its word."""
         parts: list[str] = []
         for i, (sentence, brk) in enumerate(zip(self.sentences, self.breaks, strict=True)):
             if i:
                 parts.append("\n\n" if brk else "\n" if brk == Break.LINE else " ")
-            parts.append(sentence)
+            parts.append(strip_hints(sentence))
         return "".join(parts)
 
 
 def chapter_sentences(text: str, language: str, limit: int,
-                      lexicon: Lexicon | None = None) -> list[tuple[str, Break]]:
+                      lexicon: Lexicon | None = None,
+                      phonemes: bool = False) -> list[tuple[str, Break]]:
     """Every sentence of a chapter as it will be said, with the ``Break`` it starts,
-    none over ``limit``.
+    none over ``limit``. With ``phonemes`` a book's phoneme hints stay in (for a voice:
+    ``e2a_node.phonemes``); without, each is its word, as a reader sees it.
 
     The speech front end runs here, before units are stored, so every node speaks
     the same text; sentences are split after it, so a full stop left in the spoken
     text is where a sentence ends (the voice ends one at each full stop).
     """
-    return list(iter_chapter_sentences(text, language, limit, lexicon))
+    return list(iter_chapter_sentences(text, language, limit, lexicon, phonemes))
 
 
 def iter_chapter_sentences(text: str, language: str, limit: int,
-                           lexicon: Lexicon | None = None) -> Iterator[tuple[str, Break]]:
+                           lexicon: Lexicon | None = None,
+                           phonemes: bool = False) -> Iterator[tuple[str, Break]]:
     """:func:`chapter_sentences` one at a time: a sample needs only the first few. The
     user's lexicon comes first, so what it says is read by the front end as any text.
 
@@ -89,7 +94,7 @@ def iter_chapter_sentences(text: str, language: str, limit: int,
         for line in spoken.split(VERSE_LINE):
             for sentence in split_sentences(line.strip(), language):
                 for piece in split_long(sentence, limit):
-                    yield piece, kind
+                    yield piece if phonemes else strip_hints(piece), kind
                     kind = Break.SENTENCE
             if kind is Break.SENTENCE:  # (an empty line takes nothing from the next)
                 kind = Break.LINE
@@ -105,7 +110,7 @@ def plan_chapter(chapter: int, text: str, language: str, settings: PlanSettings,
     groups: list[list[tuple[str, Break]]] = []
     current: list[tuple[str, Break]] = []
     limit = min(settings.target_chars, sentence_limit or settings.target_chars)
-    for item in chapter_sentences(text, language, limit, lexicon):
+    for item in chapter_sentences(text, language, limit, lexicon, phonemes=True):
         if current and _length([*current, item]) > settings.target_chars:
             groups.append(current)
             current = []

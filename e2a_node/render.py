@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .engines.base import Engine
+from .phonemes import strip_hints
 from .settings import PauseSettings
 
 
@@ -81,7 +82,8 @@ def render_unit(engine: Engine, sentences: Sequence[str], breaks: Sequence[int],
             silence = np.zeros(int(pauses.before(breaks[i]) * rate), dtype=np.int16)
             pieces.append(silence)
             position += len(silence)
-        speech = _trim(engine.speak(sentence).samples)
+        said = sentence if engine.takes_phonemes else strip_hints(sentence)
+        speech = _trim(engine.speak(said).samples)
         pieces.append(speech)
         spans.append(SentenceSpan(position / rate, (position + len(speech)) / rate))
         position += len(speech)

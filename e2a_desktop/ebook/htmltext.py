@@ -22,12 +22,14 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
+from e2a_node.phonemes import strip_hints
+
 from .entities import numeric_entities
 from .mathspeech import speak_math
 from .model import VERSE_LINE
 from .notes import NOTE_CLOSE, NOTE_OPEN, strip_notes
 from .options import DEFAULT_OPTIONS, ReadOptions
-from .pronunciation import SSML_ALIAS
+from .pronunciation import SSML_ALIAS, SSML_PH, ph_hint
 from .xmlnames import local_name
 
 _DROP_TAGS = {"script", "style", "head", "nav", "noscript", "template", "iframe", "video",
@@ -214,8 +216,11 @@ class _Walker:
             self.tail(el)
             return
         alias = el.get(SSML_ALIAS) if el.attrib else None
-        if alias is not None:  # the publisher says how this is read: say that
-            self.out.append(alias)
+        if alias is not None or (el.attrib and el.get(SSML_PH) is not None):
+            # The publisher says how this is read: say that (phonemes where the voice
+            # takes them, else the alias, else the printed words).
+            said = alias if alias is not None else " ".join(_text_of(el).split())
+            self.out.append(ph_hint(el, said) or said)
             self.tail(el)
             return
         if tag == "br":  # a line of verse (or of an address): a line, not a paragraph
@@ -381,7 +386,8 @@ def split_at_anchors(el: etree._Element, anchors: frozenset[str],
 
 
 def heading_text(el: etree._Element) -> str:
-    return " ".join(strip_notes(element_text(el)).split())
+    """A heading as a title shows it: a phoneme hint in it is its word."""
+    return " ".join(strip_hints(strip_notes(element_text(el))).split())
 
 
 def extract(content: bytes | str, options: ReadOptions = DEFAULT_OPTIONS) -> HtmlText:

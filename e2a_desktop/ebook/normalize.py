@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from e2a_node.phonemes import MARKS as PHONEME_MARKS
+
 from .symbols import (
     ENGLISH,
     GREEK_NAMES,
@@ -87,8 +89,8 @@ _GREEK_LETTER = re.compile(r"(?<!\w)([\u0391-\u03a9\u03b1-\u03c9\u03d1\u03d5\u03
 
 @lru_cache(maxsize=4096)
 def _speakable(char: str) -> bool:
-    if char in "\n ":
-        return True
+    if char in "\n " or char in PHONEME_MARKS or 0xF0000 <= ord(char) < 0xFFFFE:
+        return True  # (a book's phoneme hint: e2a_node.phonemes)
     category = unicodedata.category(char)
     # Arrows and other non-ASCII maths symbols are typography; "+" and "=" are speakable.
     return category not in _UNSPEAKABLE_CATEGORIES and not (category == "Sm" and ord(char) > 127)

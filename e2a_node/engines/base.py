@@ -58,6 +58,9 @@ class Engine(ABC):
     and at most how many CPU threads one call may use (None: the runtime's default)."""
 
     name: ClassVar[str]
+    takes_phonemes: ClassVar[bool] = False
+    """Whether ``speak`` reads a book's phoneme hints (``e2a_node.phonemes``) itself;
+    an engine that does not is given each hint's word."""
 
     def __init__(self, voices_dir: Path | None = None, device: str = "cpu",
                  threads: int | None = None) -> None:

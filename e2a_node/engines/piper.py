@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import VoiceError
+from ..phonemes import for_piper, strip_hints
 from ..settings import EngineSettings
 from .base import Engine, LoadProgress, Speech, VoiceInfo
 from .clauses import split_clauses
@@ -72,9 +73,11 @@ def _config_facts(config: Path) -> tuple[str, int]:
 
 
 class PiperEngine(Engine):
-    """Piper voice; length scale carries the speed setting."""
+    """Piper voice; length scale carries the speed setting. A book's phoneme hints are
+    spoken as phonemes by a voice phonemised with espeak (the usual kind)."""
 
     name = "piper"
+    takes_phonemes = True
 
     def __init__(self, voices_dir: Path | None = None, device: str = "cpu",
                  threads: int | None = None) -> None:
@@ -159,9 +162,18 @@ class PiperEngine(Engine):
             if chunks:
                 chunks.append(gap)
             chunks.extend(c.audio_int16_array
-                          for c in self._voice.synthesize(piece, self._syn_config))
+                          for c in self._voice.synthesize(self._phonemes(piece),
+                                                          self._syn_config))
         samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
         return Speech(samples.astype(np.int16, copy=False), self.sample_rate)
+
+    def _phonemes(self, text: str) -> str:
+        """Hints as Piper's ``[[ phonemes ]]``, with the symbols this voice has; a voice
+        not phonemised by espeak (its own alphabet) gets each hint's word."""
+        config = self._voice.config
+        if str(getattr(config.phoneme_type, "value", config.phoneme_type)) != "espeak":
+            return strip_hints(text.replace("[[", "[ [").replace("]]", "] ]"))
+        return for_piper(text, config.phoneme_id_map)
 
     @property
     def sample_rate(self) -> int:

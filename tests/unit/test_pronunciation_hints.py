@@ -1,5 +1,6 @@
 """A book's own pronunciation hints are honoured: ``ssml:alias`` in the text and the
-aliases of a PLS lexicon the package declares (georgia-pls-ssml: "N." is north)."""
+aliases of a PLS lexicon the package declares (georgia-pls-ssml: "N." is north); its
+phonemes ride along for a voice that takes them (the others read the word)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from e2a_desktop.ebook import read_book
 from e2a_desktop.plan import plan_book
+from e2a_node.phonemes import hinted_phonemes, strip_hints
 from tests.helpers.epub_builder import Doc, EpubSpec, build_epub
 
 SSML = 'xmlns:ssml="http://www.w3.org/2001/10/synthesis"'
@@ -55,6 +57,8 @@ def test_the_books_hints_change_what_is_said_where_they_say_so(tmp_path: Path) -
     plain = _said(_book(tmp_path, hints=False))
     hinted = _said(_book(tmp_path, hints=True))
     assert plain != hinted
+    assert [h for s in hinted for h in hinted_phonemes(s)] == [("Agnes", "ˈæɡnɪs")]
+    hinted = [strip_hints(s) for s in hinted]
     assert "It is bounded north by Tennessee, and the water flows south-west to the Gulf, " \
            "as Agnes saw." in hinted
     assert "It was found by Doctor Smith." in hinted
