@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from e2a_node.language_tags import primary
-from e2a_node.phonemes import strip_hints
+from e2a_node.phonemes import shelve, strip_hints, unshelve
 from e2a_node.settings import Break
 
 from .ebook.model import VERSE_LINE, Book
@@ -91,9 +91,11 @@ def iter_chapter_sentences(text: str, language: str, limit: int,
         verse = VERSE_LINE in spoken
         kind = Break.STANZA if verse and verse_before else Break.PARAGRAPH
         verse_before = verse
+        spoken, hints = shelve(spoken)  # a hint is one word to the splitter
         for line in spoken.split(VERSE_LINE):
             for sentence in split_sentences(line.strip(), language):
                 for piece in split_long(sentence, limit):
+                    piece = unshelve(piece, hints)
                     yield piece if phonemes else strip_hints(piece), kind
                     kind = Break.SENTENCE
             if kind is Break.SENTENCE:  # (an empty line takes nothing from the next)

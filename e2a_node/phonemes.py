@@ -63,6 +63,32 @@ def hinted_phonemes(text: str) -> list[tuple[str, str]]:
     return [(m.group(1), _unshift(m.group(2))) for m in _HINT.finditer(text)]
 
 
+_SHELF = 0xE100
+_SHELF_SIZE = 0x1000
+_SHELVED = re.compile(f"[{chr(_SHELF)}-{chr(_SHELF + _SHELF_SIZE - 1)}]")
+
+
+def shelve(text: str) -> tuple[str, list[str]]:
+    """Each whole hint as one private-use character (and the hints, to put back with
+    :func:`unshelve`): what cuts text into sentences sees no full stop in a hint's word
+    ("St. Louis") and never cuts one in two."""
+    hints: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        if len(hints) >= _SHELF_SIZE:
+            return match.group(0)
+        hints.append(match.group(0))
+        return chr(_SHELF + len(hints) - 1)
+
+    return (_HINT.sub(one, text), hints) if HINT_OPEN in text else (text, hints)
+
+
+def unshelve(text: str, hints: list[str]) -> str:
+    if not hints:
+        return text
+    return _SHELVED.sub(lambda m: hints[ord(m.group(0)) - _SHELF], text)
+
+
 def _unshift(shifted: str) -> str:
     return "".join(chr(ord(c) - _SHIFT) for c in shifted)
 

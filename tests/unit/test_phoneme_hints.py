@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from e2a_desktop.ebook import read_book
+from e2a_desktop.ebook.normalize import normalize_text
 from e2a_desktop.plan import chapter_sentences, plan_book
 from e2a_node.phonemes import for_piper, hint, hinted_phonemes, strip_hints
 from e2a_node.protocol import Assignment
@@ -73,3 +74,16 @@ def test_a_hint_crosses_the_wire_as_text() -> None:
     sent = Assignment(1, 0, (sentence,), (True,), 60.0).to_json()
     assert Assignment.from_json(sent).sentences == (sentence,)
     assert hinted_phonemes(sentence) == [("Georgia", "ˈdʒɔːdʒə")]
+
+
+def test_no_front_end_or_splitter_cuts_a_hint() -> None:
+    georgia, louis = hint("Georgia", "ˈdʒɔːdʒə"), hint("St. Louis", "seɪnt ˈluːɪs")
+    texts = [f"In 1999 {georgia} had 3 cities, i.e. {louis}; cost $5.",
+             f"{georgia}: 12:30, 50% and 3rd. Mr. {georgia} went.",
+             f"«{georgia}» – {louis}…", f"He went to {georgia}. Then to {louis}. Fine."]
+    for language in ("en", "de", "fr", "es", "it", "nl", "pt_BR"):
+        for text in texts:
+            said = chapter_sentences(normalize_text(text, language), language, 1800,
+                                     phonemes=True)
+            assert [p for s, _ in said for _, p in hinted_phonemes(s)] \
+                == [p for _, p in hinted_phonemes(text)], (language, text)
