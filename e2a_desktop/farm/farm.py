@@ -76,6 +76,10 @@ MAX_JUDGED_TRIES = 3
 """Speakings of one unit the judge may refuse before it is kept anyway, flagged, if
 more than one node (or the built-in one) made them: the text itself then defeats the
 voice or the judge, and a book with one odd unit beats a book that never ends."""
+SENTENCES_AFTER_TRIES = 2
+"""Refused this often (by two nodes, or twice by the only one), a unit is spoken sentence by
+sentence: each part is judged on its own, so only a sentence that fails on the next try
+too is kept and flagged, and the rest of the unit is spoken anew as usual."""
 FLAGGED_KEY = "judge.flagged"
 """Where the job keeps its flagged units ({unit id: reason}), for its report."""
 IDLE_RETRY_S = 2.0
@@ -777,8 +781,8 @@ class Farm:
         local = node_id in self.local_names
         item.tmp.unlink(missing_ok=True)
         with self._lock:
-            work.scheduler.refused(unit.id, node_id)
             work.job.store.release(unit.id, HEARING)
+            self._speak_again(work, node_id, unit.id)
             stats = self.nodes.get(node_id)  # (not ``_stats``: the node said nothing now)
             if stats is not None:
                 if not local:
@@ -796,10 +800,11 @@ class Farm:
         more than one node or by the built-in one, kept and flagged."""
         local = node_id in self.local_names
         if not self._counted_refusal(node_id, unit_id, exc):
+            self.reject(node_id, unit_id, str(exc), strike=not local)
             work = self._work
             if work is not None:
-                work.scheduler.refused(unit_id, node_id)  # spoken again by another first
-            self.reject(node_id, unit_id, str(exc), strike=not local)
+                with self._lock:
+                    self._speak_again(work, node_id, unit_id)
             exc.counted = True
             raise exc
         work = self._work
@@ -809,6 +814,15 @@ class Farm:
             except (OSError, sqlite3.Error) as error:
                 raise self.storage_trouble(error) from None
         return exc.checked
+
+    def _speak_again(self, work: _Work, node_id: str, unit_id: int) -> None:
+        """A refused unit, back in the queue: another node speaks it first; refused again,
+        it is spoken sentence by sentence (each part remembers the unit's tries)."""
+        work.scheduler.refused(unit_id, node_id)
+        tries = self.judged.get(unit_id, [])
+        if len(tries) == SENTENCES_AFTER_TRIES:
+            for part in work.scheduler.split_refused(unit_id)[1:]:
+                self.judged[part] = list(tries)
 
     def _counted_refusal(self, node_id: str, unit_id: int, exc: NotSpeech) -> bool:
         """Count a refusal of the unit; True when it is kept now, flagged."""

@@ -207,6 +207,20 @@ class Scheduler:
         with self._lock:
             self._refused.setdefault(unit_id, set()).add(node)
 
+    def split_refused(self, unit_id: int) -> list[int]:
+        """Cut a refused unit (pending again) into its sentences; the parts' ids, in order
+        (none when it is one sentence, or a node's copy of it is still being spoken)."""
+        with self._lock:
+            unit = self.store.unit(unit_id)
+            if unit is None or len(unit.sentences) < 2:
+                return []
+            refused = self._refused.get(unit_id)
+            parts = self.store.split(unit_id, len(unit.sentences))
+            for part in parts:
+                if refused:
+                    self._refused[part] = set(refused)
+            return parts
+
     def _leases(self) -> list[Lease]:
         """The leases of nodes (the hearing queue's are not a node's work)."""
         return [lease for lease in self.store.leases() if lease.node != HEARING]

@@ -111,3 +111,29 @@ def test_at_the_end_a_free_node_gets_it_and_a_busy_one_never_holds_the_book(
     assert lease(farm, "node-b") == first
     assert send(farm, "node-b", first) == (True, False)
     assert farm.scheduler.finished()
+
+
+def test_refused_twice_it_is_spoken_sentence_by_sentence(tmp_path: Path,
+                                                         clock: FakeClock) -> None:
+    """Another node first, then sentence by sentence: only a sentence that fails once more
+    is kept and flagged, not the whole unit."""
+    farm = make_farm(tmp_path, clock=clock)
+    first = lease(farm, "node-a")
+    assert first is not None
+    whole = farm.job.store.unit(first)
+    assert whole is not None and len(whole.sentences) == 2
+    with pytest.raises(NotSpeech):
+        send(farm, "node-a", first, good=False)
+    assert lease(farm, "node-b") == first
+    with pytest.raises(NotSpeech):
+        send(farm, "node-b", first, good=False)
+    part = farm.job.store.unit(first)
+    assert part is not None and part.sentences == whole.sentences[:1]
+    assert lease(farm, "node-c") == first
+    assert send(farm, "node-c", first, good=False) == (True, False)  # third try: kept
+    assert set(farm.flagged) == {first}
+    rest = lease(farm, "node-c")
+    after = farm.job.store.unit(rest) if rest is not None else None
+    assert after is not None and after.sentences == whole.sentences[1:]
+    assert send(farm, "node-c", after.id) == (True, False)
+    assert set(farm.flagged) == {first}  # the good sentence is not flagged
