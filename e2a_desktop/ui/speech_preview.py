@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
@@ -248,11 +249,17 @@ class SpeechPreviewer(QObject):
             self.show_chapter(current.row())
 
     def _on_done(self, asked: int, preview: Preview) -> None:
-        if asked == self._asked and self.dialog is not None:
+        if self._current(asked) and self.dialog is not None:
             self.dialog.show_preview(preview)
             self.shown.emit(self._index)
 
     def _on_failed(self, asked: int, message: str) -> None:
-        if asked == self._asked and self.dialog is not None:
+        if self._current(asked) and self.dialog is not None:
             self.dialog.show_failed(message)
             self.shown.emit(self._index)
+
+    def _current(self, asked: int) -> bool:
+        """The latest request, and a window still there to show it (one closed while the
+        words were worked out is gone with its preview)."""
+        return asked == self._asked and shiboken6.isValid(self) and (
+            self.dialog is None or shiboken6.isValid(self.dialog))
