@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from e2a_desktop.ebook import read_book
-from e2a_desktop.plan import plan_book
+from e2a_desktop.plan import PlannedUnit, plan_book
 from e2a_desktop.store import JobStore
+from e2a_desktop.subtitles import unit_starts
 from e2a_node.protocol import Assignment
 from e2a_node.render import render_unit
 from e2a_node.settings import Break, PauseSettings
@@ -86,3 +87,20 @@ def test_a_job_of_before_verse_keeps_its_id_and_its_pauses() -> None:
     assert pauses.identity() == {"sentence_pause": 0.35, "paragraph_pause": 0.75}
     assert pauses.before(True) == 0.75 and pauses.before(False) == 0.35
     assert PauseSettings(stanza_pause=1.5).identity()["stanza_pause"] == 1.5
+
+
+def test_a_unit_that_opens_on_a_line_or_a_stanza_starts_after_that_pause(
+        tmp_path: Path) -> None:
+    """The chapter's encoder and its subtitles leave the same pause before each unit."""
+    planned = [PlannedUnit(0, 0, ("Come, said my Soul,",), (PARAGRAPH,)),
+               PlannedUnit(0, 1, ("Such verses",), (LINE,)),
+               PlannedUnit(0, 2, ("Signing,",), (STANZA,)),
+               PlannedUnit(0, 3, ("Prose.",), (True,))]  # a job of before verse: a bool
+    store = JobStore(tmp_path / "job.sqlite")
+    store.initialise({}, [("Come", 1)], planned)
+    for unit in store.units():
+        store.complete(unit.id, "node", f"{unit.id}.wav", 2.0, ((0.0, 2.0),), now=0.0)
+    prefix, whole = store.spoken_prefix(0)
+    assert whole and [u.opening for u in prefix] == [PARAGRAPH, LINE, STANZA, PARAGRAPH]
+    assert [bool(u.opens_paragraph) for u in prefix] == [True, False, True, True]
+    assert unit_starts(store.units(0), PauseSettings()) == [0.0, 2.3, 5.3, 8.05]
