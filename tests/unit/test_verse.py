@@ -104,3 +104,27 @@ def test_a_unit_that_opens_on_a_line_or_a_stanza_starts_after_that_pause(
     assert whole and [u.opening for u in prefix] == [PARAGRAPH, LINE, STANZA, PARAGRAPH]
     assert [bool(u.opens_paragraph) for u in prefix] == [True, False, True, True]
     assert unit_starts(store.units(0), PauseSettings()) == [0.0, 2.3, 5.3, 8.05]
+
+
+FB2 = """<?xml version="1.0" encoding="utf-8"?>
+<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0"><description><title-info>
+<book-title>Poems</book-title><author><first-name>Robert</first-name><last-name>Frost
+</last-name></author><lang>en</lang></title-info></description><body><section><title><p>
+The Road</p></title><p>Some prose first.</p><poem><stanza>
+<v>Two roads diverged in a yellow wood,</v><v>And sorry I could not travel both</v>
+</stanza><stanza><v>Then took the other, as just as fair,</v>
+<v>And having perhaps the better claim;</v></stanza></poem><p>Prose again.</p></section>
+</body></FictionBook>"""
+
+
+def test_an_fb2_poem_has_lines_and_stanzas(tmp_path: Path) -> None:
+    book = tmp_path / "road.fb2"
+    book.write_text(FB2, encoding="utf-8")
+    (unit,) = plan_book(read_book(book))
+    assert list(zip(unit.sentences, unit.breaks, strict=True))[2:] == [
+        ("Two roads diverged in a yellow wood,", PARAGRAPH),
+        ("And sorry I could not travel both", LINE),
+        ("Then took the other, as just as fair,", STANZA),
+        ("And having perhaps the better claim;", LINE),
+        ("Prose again.", PARAGRAPH),
+    ]
