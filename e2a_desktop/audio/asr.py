@@ -176,7 +176,11 @@ class InChildProcess:
             self._process = None
 
     def close(self) -> None:
-        """End the recogniser's process (the job is over)."""
+        """End the recogniser's process (the job is over), even while it hears a unit:
+        the thread waiting for that unit's words is told it stopped."""
+        process = self._process
+        if process is not None and process.is_alive():
+            process.terminate()
         with self._lock:
             self._stop()
 

@@ -252,13 +252,15 @@ class Farm:
         """Stop hearing a job's units and end the recogniser's process, if any."""
         if work is None:
             return
-        if work.hearing is not None:
-            work.hearing.close()
-            work.hearing = None
+        hearing, work.hearing = work.hearing, None
+        if hearing is not None:
+            hearing.stop()
         owner = getattr(work.verify, "__self__", work.verify)  # (a bound ``reason`` too)
         close = getattr(owner, "close", None)
         if callable(close):
-            close()
+            close()  # (ends a unit being heard now: the thread need not wait for it)
+        if hearing is not None:
+            hearing.join()
 
     def hearing_drained(self, timeout: float | None = None) -> bool:
         """Wait until every unit awaiting the recogniser has its verdict (tests, bench)."""

@@ -82,9 +82,10 @@ class HearingQueue:
         with self._idle:
             return self._idle.wait_for(lambda: self._waiting == 0, timeout)
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Stop after the unit being heard; the rest are left (their leases die with the run)."""
-        while True:  # drop what is queued: the job is over or stopped
+    def stop(self) -> None:
+        """Hear no more: what is queued is dropped (the job is over or stopped; its units'
+        leases die with the run), the unit being heard is the last."""
+        while True:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
@@ -95,8 +96,14 @@ class HearingQueue:
                     self._waiting -= 1
                     self._idle.notify_all()
         self._queue.put(None)
+
+    def join(self, timeout: float = 10.0) -> None:
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout)
+
+    def close(self, timeout: float = 10.0) -> None:
+        self.stop()
+        self.join(timeout)
 
     def _run(self) -> None:
         lower_thread_priority(self._nice)

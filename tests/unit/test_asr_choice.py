@@ -4,8 +4,11 @@ faster-whisper here is a fake module: no model is downloaded or loaded."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
+import threading
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,21 @@ class PidTranscriber:
 
     def transcribe(self, pcm: np.ndarray, rate: int) -> str:
         return f"{os.getpid()} {len(pcm)} {rate}"
+
+
+class StuckTranscriber:
+    """Says it began, then hears for ten minutes."""
+
+    name = "stuck"
+    language = "en"
+
+    def __init__(self, began: Any) -> None:
+        self._began = began
+
+    def transcribe(self, pcm: np.ndarray, rate: int) -> str:
+        self._began.set()
+        time.sleep(600)
+        return ""
 
 
 def _model(home: Path, name: str) -> Path:
@@ -102,3 +120,24 @@ def test_the_recogniser_runs_in_a_process_of_its_own() -> None:
         assert int(heard[0]) != os.getpid()
     finally:
         child.close()
+
+
+def test_a_job_that_ends_while_a_unit_is_heard_does_not_wait_for_it() -> None:
+    began = multiprocessing.get_context("spawn").Event()
+    child = InChildProcess(StuckTranscriber, (began,), "stuck", "en")
+    failed: list[BaseException] = []
+
+    def hear() -> None:
+        try:
+            child.transcribe(np.zeros(16000, np.int16), 16000)
+        except RuntimeError as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=hear)
+    thread.start()
+    assert began.wait(60)
+    start = time.monotonic()
+    child.close()
+    thread.join(30)
+    assert not thread.is_alive() and failed  # told the recogniser stopped
+    assert time.monotonic() - start < 10
