@@ -41,6 +41,7 @@ from .sampler import SamplePlayer
 from .saved import META_KEY, SavedRequest
 from .session import ConversionSession, finished_extras, outputs_of
 from .settings_panel import SettingsPanel
+from .speech_preview import SpeechPreviewer
 from .voice_manager import VoiceManager
 from .waiting import WaitingPanel
 from .waiting_books import WaitingBooks, queued_text
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         menu.addAction("&Open a book…", "Ctrl+O", self.choose_book)
         menu.addAction("&Close book", "Ctrl+W", self.close_book)
+        menu.addAction(self.chapter_view.preview)  # Ctrl+T: what will be said
         menu.addSeparator()
         menu.addAction("&Quit", "Ctrl+Q", self.close)
         voices = self.menuBar().addMenu("Vo&ices")  # Alt+V is the Voice field
@@ -132,6 +134,9 @@ class MainWindow(QMainWindow):
         self.settings.device.currentIndexChanged.connect(self._show_local_device)
         self.sampler = SamplePlayer(self.core, self.settings, self.chapter_view,
                                     lambda: self.book, self.show_message, self)
+        self.previewer = SpeechPreviewer(self.chapter_view, lambda: (self.book, self.book_path),
+                                         self.settings.chosen_voice, self)
+        self.settings.voice_changed.connect(self.previewer.voice_changed)
         self.chapters.dataChanged.connect(self._on_chapters_changed)
         self.core.bridge.event_arrived.connect(self._on_event)
         self.core.bridge.event_arrived.connect(self.nodes.apply)
