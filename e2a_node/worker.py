@@ -71,6 +71,14 @@ FARM_SILENT_S = 8.0
 window was closed (or the PC went away), and the audio could not be delivered anyway."""
 HALT_POLL_S = 0.1
 """How often a node speaking a unit checks whether it was paused, stopped or dropped."""
+HOLD_ASK_LEAD_S = 0.5
+"""A node held by --max-speed asks for its next unit this long before its hold ends (so
+the answer is there as it does), not as its last sentence begins: a unit asked for then
+lay unspoken, kept from faster nodes, for the whole hold (simulated, three 8x nodes
+beside two 20x voices held to 2x: 1.031 x the lower bound, now 1.016). Before the farm
+has any of its audio (which is how it times a held node), it asks once its first held
+unit's upload is answered: asked earlier, the farm took it for as fast as its voice and
+gave it a whole unit it would finish last."""
 PAUSED_BEAT_S = 20.0
 """How often a node paused at its PC tells its farm it is still there (farms say how often)."""
 NO_JOB_RETRY_S = 3.0
@@ -498,6 +506,9 @@ class NodeWorker:
                 await flow.finish_sending()  # one upload in flight at a time
                 if spoken is not None:
                     flow.send(self._async_upload(link, unit, *spoken))
+                    if flow.ask_after_upload:  # (see HOLD_ASK_LEAD_S)
+                        flow.ask_after_upload = False
+                        await flow.finish_sending()
         finally:
             await flow.close(self._async_hand_back)
         return False
@@ -698,7 +709,7 @@ class NodeWorker:
         loop = asyncio.get_running_loop()
 
         def last_sentence() -> None:  # on the speaking thread
-            if flow is not None:
+            if flow is not None and not self.config.max_speed:  # held: as the hold ends
                 loop.call_soon_threadsafe(flow.ask_ahead)
 
         try:
@@ -709,7 +720,7 @@ class NodeWorker:
             self._speaking = speaking
             audio = await self._async_until_spoken(speaking, dropped)
             self._engine_failures = 0
-            await self._async_throttle(audio, began, dropped)
+            await self._async_throttle(audio, began, dropped, flow)
         except UnitDropped:
             if self._halt.is_set():
                 await self._async_hand_back(link, unit.unit_id)
@@ -796,17 +807,29 @@ class NodeWorker:
         pauses = job.settings.pauses.at_speed(job.settings.engine.speed)
         return render_unit(engine, unit.sentences, unit.breaks, pauses, on_sentence=check)
 
-    async def _async_throttle(self, audio: UnitAudio, began: float,
-                              dropped: threading.Event) -> None:
-        """With max_speed, hold the result so this node never exceeds that × real time."""
+    async def _async_throttle(self, audio: UnitAudio, began: float, dropped: threading.Event,
+                              flow: _UnitFlow | None = None) -> None:
+        """With max_speed, hold the result so this node never exceeds that × real time.
+
+        Held, it asks for its next unit ``HOLD_ASK_LEAD_S`` before the hold ends, or,
+        before any upload of this job was answered, once this one's is.
+        """
         if not self.config.max_speed:
             return
-        remaining = audio.duration / self.config.max_speed - (time.monotonic() - began)
-        while remaining > 0 and not dropped.is_set() and not self._halt.is_set():
-            await asyncio.sleep(min(remaining, 0.2))
-            remaining -= 0.2
-        if dropped.is_set() or self._halt.is_set():
-            raise UnitDropped
+        ends = began + audio.duration / self.config.max_speed
+        first_held = flow is not None and ends > time.monotonic() and not flow.answered
+        while True:
+            if dropped.is_set() or self._halt.is_set():
+                raise UnitDropped
+            remaining = ends - time.monotonic()
+            if flow is not None and flow.answered and remaining <= HOLD_ASK_LEAD_S:
+                flow.ask_ahead()  # (once: it asks only while nothing is asked for)
+            if remaining <= 0:
+                if flow is not None:
+                    flow.ask_after_upload = first_held
+                return
+            until_ask = remaining - HOLD_ASK_LEAD_S
+            await asyncio.sleep(min(0.2, until_ask if until_ask > 0 else remaining))
 
     async def _async_heartbeats(self, link: FarmLink, unit: Assignment,
                                 dropped: threading.Event, progress: list[int],
@@ -857,6 +880,11 @@ class _UnitFlow:
         self._ahead: asyncio.Task[LeaseResponse] | None = None
         self._sending: asyncio.Task[None] | None = None
         self.closing = False
+        self.answered = False
+        """An upload of this job was answered: the farm has timed this node by its audio."""
+        self.ask_after_upload = False
+        """Held by --max-speed before that: the next unit is asked for once this upload
+        is answered (see HOLD_ASK_LEAD_S)."""
 
     def ask_ahead(self) -> None:
         if self._ahead is None and not self.closing:
@@ -881,6 +909,11 @@ class _UnitFlow:
 
     def send(self, upload: Awaitable[None]) -> None:
         self._sending = asyncio.ensure_future(upload)
+        self._sending.add_done_callback(self._answered)
+
+    def _answered(self, sending: asyncio.Task[None]) -> None:
+        if not sending.cancelled() and sending.exception() is None:
+            self.answered = True
 
     async def finish_sending(self, job_over: bool = False) -> None:
         """Wait for the upload in flight; once the job is over, a failed one is moot.

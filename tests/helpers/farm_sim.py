@@ -7,9 +7,9 @@ skipped: no audio is made) and the sweep that re-queues lapsed leases, once a se
 the service runs it. Each node behaves as ``NodeWorker`` does: it speaks sentence by
 sentence at its own speed (``REAL_TIME_CPS`` characters a second × its speed), beats as
 it begins a unit and every ``beat_interval`` seconds after, asks for its next lease as
-its last sentence begins, uploads while it speaks the next unit (one upload in flight),
-drops a unit the farm took back at its next beat (finishing the sentence under way),
-and waits ``retry_after`` when told to. Speeds change once (a laptop throttling, a PC
+its last sentence begins (a node held by ``--max-speed``: as its hold ends), uploads
+while it speaks the next unit (one upload in flight), drops a unit the farm took back
+at its next beat (finishing the sentence under way), and waits ``retry_after`` when told to. Speeds change once (a laptop throttling, a PC
 that starts encoding), nodes run with ``--max-speed`` hold each unit's audio (beating,
 every sentence said done) until it took the capped time, nodes die (a crash or a lost
 network: no hand-back, their lease lapses), nodes join at different times, and every
@@ -47,6 +47,7 @@ from e2a_desktop.job import Job, JobSettings
 from e2a_desktop.plan import PlanSettings
 from e2a_node.protocol import LEASE_DONE, LEASE_UNIT, Assignment, Capabilities, LeaseResponse
 from e2a_node.settings import EngineSettings
+from e2a_node.worker import HOLD_ASK_LEAD_S
 
 REAL_TIME_CPS = 15.0
 """Characters of text in one second of speech: a node at 1× real time speaks this many."""
@@ -298,6 +299,7 @@ class _Node:
         self.asked_ahead = False
         self.waiting_for_ahead = False
         self.uploading = False
+        self.uploaded_one = False
         self.then: Callable[[], None] | None = None  # what waits for the upload in flight
         self.done = False
 
@@ -346,9 +348,8 @@ class _Node:
 
     def _speak(self, token: int) -> None:
         assert self.unit is not None
-        if self.sentence == len(self.unit.sentences) - 1 and not self.asked_ahead:
-            self.asked_ahead = True
-            self._request(self.sim.lease_for(self.spec.name), self._arrived_ahead)  # type: ignore[arg-type]
+        if self.sentence == len(self.unit.sentences) - 1 and not self.spec.max_speed:
+            self._ask_ahead()
         chars = len(self.unit.sentences[self.sentence])
         self.sentence_ends = self.spec.speak_until(self.loop.now, chars)
         self.loop.at(self.sentence_ends, lambda: self._spoke(token))
@@ -362,22 +363,37 @@ class _Node:
             return
         if self.spec.max_speed:  # held (beating) until the unit took max_speed × real time
             audio = len(" ".join(self.unit.sentences)) / REAL_TIME_CPS
-            self.loop.at(self.began + audio / self.spec.max_speed, lambda: self._held(token))
-            return
+            ends = self.began + audio / self.spec.max_speed
+            if ends > self.loop.now:  # as NodeWorker._async_throttle: the next unit is
+                # asked for as the hold ends, or, before the farm has any of its audio,
+                # once this unit's upload is answered
+                if self.uploaded_one:
+                    self.loop.at(max(self.loop.now, ends - HOLD_ASK_LEAD_S),
+                                 lambda: self._ask_ahead(token))
+                first = not self.uploaded_one
+                self.loop.at(ends, lambda: self._held(token, ask_after_upload=first))
+                return
         self._held(token)
 
-    def _held(self, token: int) -> None:
+    def _ask_ahead(self, token: int | None = None) -> None:
+        """Ask for the next lease now, for the unit in hand (``token``) if it is still."""
+        if self.asked_ahead or self.dead or token not in (None, self.token):
+            return
+        self.asked_ahead = True
+        self._request(self.sim.lease_for(self.spec.name), self._arrived_ahead)  # type: ignore[arg-type]
+
+    def _held(self, token: int, ask_after_upload: bool = False) -> None:
         if self.dead or token != self.token or self.unit is None:
             return  # dropped while it held the audio
         unit, self.unit = self.unit, None
         self.token += 1
         self.sim.spoken_unit(self.spec.name, unit)
         if self.uploading:  # one upload in flight at a time
-            self.then = lambda: self._send(unit)
+            self.then = lambda: self._send(unit, ask_after_upload)
         else:
-            self._send(unit)
+            self._send(unit, ask_after_upload)
 
-    def _send(self, unit: Assignment) -> None:
+    def _send(self, unit: Assignment, ask_after_upload: bool = False) -> None:
         """The upload goes out (the one before it is done); the next lease is taken."""
         if self.dead:
             return
@@ -386,11 +402,15 @@ class _Node:
 
         def uploaded(_: object) -> None:
             self.uploading = False
+            self.uploaded_one = True
             then, self.then = self.then, None
             if then is not None:
                 then()
+            if ask_after_upload:
+                self._next()
         self._request(lambda: self.sim.upload(self.spec.name, unit), uploaded, size)
-        self._next()
+        if not ask_after_upload:
+            self._next()
 
     def _next(self) -> None:
         if not self.asked_ahead:
