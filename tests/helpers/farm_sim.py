@@ -8,19 +8,19 @@ the service runs it. Each node behaves as ``NodeWorker`` does: it speaks sentenc
 sentence at its own speed (``REAL_TIME_CPS`` characters a second × its speed), beats as
 it begins a unit and every ``beat_interval`` seconds after, asks for its next lease as
 its last sentence begins (a node held by ``--max-speed``: as its hold ends), uploads
-while it speaks the next unit (one upload in flight), drops a unit the farm took back
-at its next beat (finishing the sentence under way), and waits ``retry_after`` when told to. Speeds change once (a laptop throttling, a PC
-that starts encoding), nodes run with ``--max-speed`` hold each unit's audio (beating,
-every sentence said done) until it took the capped time, nodes die (a crash or a lost
-network: no hand-back, their lease lapses), nodes join at different times, and every
-request takes a one-way network delay each way; uploads also take their size over the
-node's bandwidth.
+while it speaks the next unit (one upload in flight), drops a unit the farm took back at
+its next beat (finishing the sentence under way), and waits ``retry_after`` when told
+to. Speeds change once (a laptop throttling, a PC that starts encoding), nodes run with
+``--max-speed`` hold each unit's audio (beating, every sentence said done) until it took
+the capped time, nodes die (a crash or a lost network: no hand-back, their lease
+lapses), nodes join at different times, and every request takes a one-way network delay
+each way; uploads also take their size over the node's bandwidth.
 
 What it does not model: the coordinator's own CPU time (every request is answered in
 zero virtual time: the capacity benchmark measures that), TLS, lost or reordered
 packets, a node coming back after it died, engine failures and bad uploads, Pause,
-GPU-first engines, and encoding the chapters. Time never comes from the host: one seed
-gives one figure on any machine.
+GPU-first engines, and encoding the chapters. Time never comes from the host: one seed gives
+one figure on any machine.
 """
 
 from __future__ import annotations
