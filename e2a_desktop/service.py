@@ -285,8 +285,8 @@ class Conversion:
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
-        self._threads.append(thread)
-        thread.start()
+        thread.start()  # then listed: a conversion cancelled at once may end (and join the
+        self._threads.append(thread)  # list) before this line; a thread not started cannot join
 
     def _start_local_node(self) -> None:
         config = NodeConfig(self.paths.data_dir, name=LOCAL_NAME, device=self.device)
@@ -328,7 +328,9 @@ class Conversion:
 
     def _reap(self) -> None:
         """Re-queue lapsed leases and notice silent nodes, whether or not anyone leases."""
-        interval = min(1.0, self.farm.scheduler.lease_ttl / 10)
+        # From the request, not the farm's scheduler: a conversion cancelled at once has
+        # detached its job before this thread first runs (the farm then has no scheduler).
+        interval = min(1.0, (self.request.farm or FarmOptions()).lease_ttl / 10)
         while not self._halt.wait(interval):
             try:
                 self.farm.sweep()

@@ -41,7 +41,8 @@ class QueuedBookDialog(QDialog):
             return self.saved
         return replace(self.saved, voice=chosen.voice, folder=chosen.folder,
                        format=chosen.format, split_chapters=chosen.split_chapters,
-                       render_here=chosen.render_here)
+                       render_here=chosen.render_here, subtitles=chosen.subtitles,
+                       read_along=chosen.read_along, verify=chosen.verify)
 
 
 def edit_queued(saved: SavedRequest, voices: list[VoiceInfo],

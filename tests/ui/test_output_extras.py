@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from e2a_desktop.service import FINISHED, asr_problem
 from e2a_desktop.ui.main_window import MainWindow
+from e2a_desktop.ui.queue_edit import QueuedBookDialog
 from e2a_desktop.ui.saved import SavedRequest, load_queue, save_queue
 from e2a_node.engines.base import VoiceInfo
 from tests.conftest import SAMPLE_TITLES
@@ -55,6 +56,22 @@ def test_the_choices_survive_the_queue_and_reach_the_conversion(
 
     old = SavedRequest.from_json(saved.to_json().replace('"subtitles": "vtt"', '"x": 1'))
     assert old.subtitles == ""  # a request saved before the choice existed: none
+
+
+def test_a_queued_books_extras_show_in_its_dialog_and_a_change_is_kept(
+        gate: type[GateEngine], window: MainWindow, sample_book: Path) -> None:
+    _choose_extras(window)
+    saved = window.settings.request_for(sample_book)
+    assert saved is not None
+    dialog = QueuedBookDialog(saved, window.core.voices, window)
+    assert dialog.settings.read_along.isChecked()  # it shows what is queued
+    assert dialog.settings.output().subtitles == "vtt"
+    dialog.settings.subtitles.setCurrentIndex(dialog.settings.subtitles.findData("srt"))
+    dialog.settings.read_along.setChecked(False)
+    changed = dialog.request()
+    dialog.deleteLater()
+    assert (changed.subtitles, changed.read_along) == ("srt", False)
+    assert changed.verify == saved.verify
 
 
 def test_the_choices_are_remembered_and_locked_while_converting(
