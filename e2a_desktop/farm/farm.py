@@ -885,6 +885,8 @@ class Farm:
             stats.state, stats.unit_id = self._between_units(stats, work), None
             if work is not None:
                 work.job.store.release(unit_id, node_id)
+                if strike:  # its own audio was bad: another node speaks the unit first
+                    work.scheduler.refused(unit_id, node_id)
             self.emit(UnitRejected(node_id, unit_id, reason, stats.name))
             self._changed(stats)
 

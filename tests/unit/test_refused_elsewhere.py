@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from e2a_desktop.farm.farm import Farm
-from e2a_desktop.farm.uploads import NotSpeech
+from e2a_desktop.farm.uploads import NotSpeech, UploadRejected
 from e2a_node.protocol import Capabilities
 from tests.helpers.fakes import FakeClock
 from tests.helpers.farm_fixtures import RATE, make_farm, small_book, speech_like_wav
@@ -137,3 +137,17 @@ def test_refused_twice_it_is_spoken_sentence_by_sentence(tmp_path: Path,
     assert after is not None and after.sentences == whole.sentences[1:]
     assert send(farm, "node-c", after.id) == (True, False)
     assert set(farm.flagged) == {first}  # the good sentence is not flagged
+
+
+def test_a_malformed_upload_also_sends_the_unit_to_the_other_node(
+        tmp_path: Path, clock: FakeClock) -> None:
+    farm = make_farm(tmp_path, clock=clock)
+    first, theirs = lease(farm, "node-a"), lease(farm, "node-b")
+    assert first is not None and theirs is not None
+    tmp = farm.upload_tmp(first, "node-a")
+    tmp.write_bytes(speech_like_wav(1.0, rate=RATE * 2))  # the wrong rate: its fault
+    with pytest.raises(UploadRejected, match="Hz"):
+        farm.accept_upload("node-a", first, tmp, [(0.0, 0.5), (0.5, 1.0)])
+    assert lease(farm, "node-a") not in (None, first)
+    assert send(farm, "node-b", theirs) == (True, False)
+    assert lease(farm, "node-b") == first
