@@ -262,10 +262,10 @@ class Farm:
         if hearing is not None:
             hearing.join()
 
-    def hearing_drained(self, timeout: float | None = None) -> bool:
-        """Wait until every unit awaiting the recogniser has its verdict (tests, bench)."""
+    def hearing_drained(self, timeout: float | None = None, left: int = 0) -> bool:
+        """Wait until at most ``left`` units await the recogniser's verdict (tests, bench)."""
         work = self._work
-        return work is None or work.hearing is None or work.hearing.drain(timeout)
+        return work is None or work.hearing is None or work.hearing.drain(timeout, left)
 
     def _current(self) -> _Work:
         work = self._work
@@ -313,6 +313,8 @@ class Farm:
             if work.paused:
                 return
             work.paused = True
+            if work.hearing is not None:
+                work.hearing.hold()
             for lease in work.job.store.leases():
                 if lease.node == HEARING:
                     continue  # spoken already: it only awaits its verdict
@@ -335,6 +337,8 @@ class Farm:
             if not work.paused:
                 return
             work.paused = False
+            if work.hearing is not None:
+                work.hearing.carry_on()
             for stats in self.nodes.values():
                 if stats.state is not NodeState.PAUSING:
                     continue

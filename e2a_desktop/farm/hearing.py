@@ -63,6 +63,9 @@ class HearingQueue:
         self._queue: queue.Queue[Awaiting | None] = queue.Queue()
         self._idle = threading.Condition()
         self._waiting = 0  # queued or being heard
+        self._go = threading.Event()  # cleared while the farm is paused
+        self._go.set()
+        self._stopped = False
         self._thread = threading.Thread(target=self._run, name="e2a-hearing", daemon=True)
         self._thread.start()
 
@@ -71,20 +74,29 @@ class HearingQueue:
             self._waiting += 1
         self._queue.put(item)
 
+    def hold(self) -> None:
+        """The farm is paused: hear nothing more after the unit being heard (Pause means
+        this PC stops spending CPU on the book)."""
+        self._go.clear()
+
+    def carry_on(self) -> None:
+        self._go.set()
+
     @property
     def waiting(self) -> int:
         """Units queued or being heard now."""
         with self._idle:
             return self._waiting
 
-    def drain(self, timeout: float | None = None) -> bool:
-        """Wait until every unit queued so far has its verdict; False on timeout."""
+    def drain(self, timeout: float | None = None, left: int = 0) -> bool:
+        """Wait until no more than ``left`` units await their verdict; False on timeout."""
         with self._idle:
-            return self._idle.wait_for(lambda: self._waiting == 0, timeout)
+            return self._idle.wait_for(lambda: self._waiting <= left, timeout)
 
     def stop(self) -> None:
         """Hear no more: what is queued is dropped (the job is over or stopped; its units'
         leases die with the run), the unit being heard is the last."""
+        self._stopped = True
         while True:
             try:
                 item = self._queue.get_nowait()
@@ -96,6 +108,7 @@ class HearingQueue:
                     self._waiting -= 1
                     self._idle.notify_all()
         self._queue.put(None)
+        self._go.set()
 
     def join(self, timeout: float = 10.0) -> None:
         if threading.current_thread() is not self._thread:
@@ -111,7 +124,11 @@ class HearingQueue:
             item = self._queue.get()
             if item is None:
                 return
+            self._go.wait()  # (stop() sets it: a paused queue still ends)
             try:
+                if self._stopped:
+                    item.tmp.unlink(missing_ok=True)
+                    continue
                 reason = self._hear(item)
                 self._on_verdict(item, reason)
             except Exception:  # never kill the thread: the next unit still needs hearing

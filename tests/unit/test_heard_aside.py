@@ -108,6 +108,25 @@ def test_pause_leaves_units_awaiting_their_verdict(heard: Heard) -> None:
     assert send(farm, "node-a", first) == (True, False)
     farm.pause()  # takes back units being spoken, not one spoken already
     assert any(lease.node == HEARING for lease in farm.job.store.leases())
+    farm.resume()
     verifier.go.set()
     assert farm.hearing_drained(10)
     assert [u.id for u in accepted] == [first]
+
+
+def test_pause_stops_the_hearing_too(heard: Heard) -> None:
+    """Pause means this PC stops spending CPU on the book: a unit uploaded since (a node
+    finishing the sentence it was in) waits for Resume to be heard."""
+    farm, verifier, accepted, _ = heard
+    first, second = lease(farm, "node-a"), lease(farm, "node-b")
+    assert first is not None and second is not None
+    assert send(farm, "node-a", first) == (True, False)
+    assert verifier.hearing.wait(10)  # being heard when Pause comes: it is finished
+    farm.pause()
+    assert send(farm, "node-b", second) == (True, False)  # (taken back, but spoken already)
+    verifier.go.set()
+    assert farm.hearing_drained(10, left=1)  # the first one's verdict, the second held
+    assert len(verifier.asked) == 1 and [u.id for u in accepted] == [first]
+    farm.resume()
+    assert farm.hearing_drained(10)
+    assert [u.id for u in accepted] == [first, second]
