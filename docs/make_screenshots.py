@@ -4,9 +4,10 @@
     xvfb-run -a -s "-screen 0 2560x1800x24" \
         python docs/make_screenshots.py --dark --scale 2 --to /tmp/shots
 
-Takes six pictures: empty, a book loaded (and the same at 800×600, the smallest
+Takes eight pictures: empty, a book loaded (and the same at 800×600, the smallest
 screen the window is laid out for), converting with two LAN nodes (real e2a-node
-processes on loopback), done, and books waiting in the queue. Uses a
+processes on loopback), done (with subtitles and the read-along EPUB), the Review
+tab with a flagged part (and at 800×600), and books waiting in the queue. Uses a
 scratch data dir and scratch settings. ``--dark`` paints the window with a dark
 palette (as a dark desktop theme would), ``--scale 2`` is 200 % scaling; both are
 for checking the window, the README shows the plain pictures in docs/.
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +36,10 @@ from PySide6.QtGui import QColor, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import e2a_desktop.service  # noqa: E402
+from e2a_desktop.farm.farm import FLAGGED_KEY  # noqa: E402
 from e2a_desktop.farm.host import FarmOptions  # noqa: E402
+from e2a_desktop.job import STORE_NAME  # noqa: E402
+from e2a_desktop.store import JobStore  # noqa: E402
 from e2a_desktop.ui.app import load_style  # noqa: E402
 from e2a_desktop.ui.core import DesktopCore  # noqa: E402
 from e2a_desktop.ui.main_window import MainWindow  # noqa: E402
@@ -82,6 +88,34 @@ def make_app(scale: str, dark: bool) -> QApplication:
     if dark:
         app.setPalette(dark_palette())
     return app
+
+
+def show_review(window: MainWindow, shoot: Callable[[str], None],
+                then: Callable[[], object]) -> None:
+    """The Review tab with one part flagged as the audio check records it (the sample
+    book passes the check, so the flag is made up here), also at 800×600; then ``then``."""
+    shown = window.review.shown
+    if shown is None or window.book is None:
+        then()
+        return
+    store = JobStore(shown.job.folder / STORE_NAME)
+    try:
+        unit = [u for u in store.units(1) if u.status == "done"][0]
+        store.set_meta({FLAGGED_KEY: json.dumps({str(unit.id): "a stretch repeats"})})
+    finally:
+        store.close()
+    shots_left = [1]
+
+    def on_loaded(_flagged: int) -> None:
+        if shots_left:
+            shots_left.pop()
+            window.tabs.setCurrentWidget(window.review)
+            QTimer.singleShot(500, lambda: (shoot("review"), window.resize(800, 600)))
+            QTimer.singleShot(1200, lambda: (shoot("review-800x600"), window.resize(1100, 760),
+                                             then()))
+
+    window.review.loaded.connect(on_loaded)
+    window.review.look_up(BOOK, window.book)
 
 
 def main() -> int:
@@ -133,7 +167,7 @@ def main() -> int:
         poll.start(100)
 
     def finished(_outcome: object) -> None:
-        QTimer.singleShot(800, lambda: (shoot("done"), waiting()))
+        QTimer.singleShot(800, lambda: (shoot("done"), show_review(window, shoot, waiting)))
 
     def waiting() -> None:
         """Two books queued for later, on the "Books waiting" tab (kept in scratch)."""
@@ -145,6 +179,8 @@ def main() -> int:
         QTimer.singleShot(500, lambda: (shoot("waiting"), app.quit()))
 
     window.conversion_ended.connect(finished)
+    window.settings.subtitles.setCurrentIndex(window.settings.subtitles.findData("srt"))
+    window.settings.read_along.setChecked(True)
     def small() -> None:
         """The book at 800×600, then back to the README's size to convert it."""
         window.resize(800, 600)

@@ -119,7 +119,7 @@ class ReviewTab(QWidget):
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Chapters and flagged parts")
-        self.tree.setHeaderLabels(["Chapter / flagged part", "Starts at", "Parts", "Why", ""])
+        self.tree.setHeaderLabels(["Chapter / flagged part", "Starts at", "Parts", "State", ""])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(False)
         header = self.tree.header()
@@ -132,14 +132,14 @@ class ReviewTab(QWidget):
         self.at.setAccessibleName("Time in the audiobook")
         self.at.setMaximumWidth(110)
         self.at.returnPressed.connect(self.redo_at_time)
-        self.redo_at = QPushButton("Redo at this time")
+        self.redo_at = QPushButton("Redo that part")
         self.redo_at.setToolTip("Speak again the part heard at this time in the audiobook, "
                                 "then bind the book again (nothing else is spoken again)")
         self.redo_at.clicked.connect(self.redo_at_time)
         top = QHBoxLayout()  # one line above the tree: the tab sits in the window's lower third
         let_shrink(self.summary)
         top.addWidget(self.summary, 1)
-        heard = QLabel("Heard something wrong? Ti&me:")
+        heard = QLabel("Heard a mistake at ti&me")
         heard.setBuddy(self.at)
         top.addWidget(heard)
         top.addWidget(self.at)
@@ -210,11 +210,15 @@ class ReviewTab(QWidget):
                 self._add_flagged(item, flag)
             item.setExpanded(True)
         spoken = sum(c.seconds for c in job.chapters)
-        head = f"{job.title}: {len(job.chapters)} chapters, {clock(spoken)} spoken. "
+        head = f"{len(job.chapters)} chapters, {clock(spoken)} spoken. "
         self.summary.setText(head + (NO_FLAGS if not flagged else (
-            f"{len(flagged)} part{'s were' if len(flagged) != 1 else ' was'} flagged: kept "
-            "only because every try failed the audio check. Play each; Redo speaks it again "
-            "and binds the book again.")))
+            f"{len(flagged)} part{'s' if len(flagged) != 1 else ''} flagged by the audio "
+            "check: play it, and Redo it if it sounds wrong.")))
+        self.summary.setToolTip(job.title + ("" if not flagged else
+                                             "\nA flagged part was kept only because every "
+                                             "try failed the audio check. Redo speaks it "
+                                             "again and binds the book again; nothing else "
+                                             "is spoken again."))
         self._show_controls()
         self.loaded.emit(len(flagged))
 
@@ -222,7 +226,8 @@ class ReviewTab(QWidget):
         placed, unit = flag.placed, flag.placed.unit
         text = " ".join(unit.text.split())
         child = QTreeWidgetItem([f"“{_one_line(text)}”", clock(placed.start)
-                                 if placed.start is not None else "not spoken", "", flag.why])
+                                 if placed.start is not None else "not spoken", "",
+                                 f"⚠ {flag.why}"])
         child.setToolTip(0, text)
         child.setToolTip(3, flag.why)
         parent.addChild(child)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -38,7 +39,7 @@ def _tree_rows(window: MainWindow) -> list[list[str]]:
 
 def test_a_flagged_part_is_listed_and_redo_speaks_only_it(
         qtbot: QtBot, gate: type[GateEngine], core: DesktopCore, window: MainWindow,
-        sample_book: Path, tmp_path: Path) -> None:
+        sample_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert window.review.summary.text() == NOTHING_YET
     window.settings.select_voice("gate:gate")
     gate.open()
@@ -63,14 +64,19 @@ def test_a_flagged_part_is_listed_and_redo_speaks_only_it(
         _open(qtbot, window, sample_book)  # the book opened again: its last job is reviewed
     assert shown.args == [1]
     assert window.tabs.tabText(window.tabs.indexOf(window.review)) == "Review (1 flagged)"
-    assert "1 part was flagged" in window.review.summary.text()
+    assert "1 part flagged by the audio check" in window.review.summary.text()
     (row,) = [r for r in _tree_rows(window) if r[0] == ""]
     placed = window.review.shown.job.placed(flagged.id)  # type: ignore[union-attr]
     assert placed is not None and placed.start is not None
-    assert row[2] == clock(placed.start) and row[4] == "a stretch repeats"
+    assert row[2] == clock(placed.start) and row[4] == "⚠ a stretch repeats"
     assert " ".join(flagged.text.split())[:40] in row[1]
     chapter_two = window.review.shown.job.chapters[1].start  # type: ignore[union-attr]
     assert chapter_two is not None and chapter_two <= placed.start < chapter_two + 60
+
+    played: list[Path] = []  # no speakers here: what Play hands the player is checked
+    monkeypatch.setattr(core, "play_file", played.append)
+    qtbot.mouseClick(window.review.play_buttons[flagged.id], Qt.MouseButton.LeftButton)
+    assert played == [folder / "units" / str(flagged.audio_path)] and played[0].is_file()
 
     seen = Recorder()
     core.bus.subscribe(seen)
