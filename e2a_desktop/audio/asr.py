@@ -363,3 +363,23 @@ def whisper_model(language: str, models: Iterable[Path]) -> Path | None:
         return order, whisper_name(model)
 
     return min(found, key=rank)
+
+
+def listening_problem(language: str, models: Iterable[Path] | None = None) -> str:
+    """Why ``--verify asr`` cannot listen to a voice of ``language`` here ("": it can).
+
+    Cheap, for a window that greys its box out with the reason: no model is loaded (an
+    installed faster-whisper model only imports faster-whisper)."""
+    from importlib.util import find_spec
+
+    from e2a_node.language_tags import primary
+
+    tongue = primary(language or "en")
+    if whisper_model(tongue, whisper_models() if models is None else models) is not None:
+        return ""
+    if tongue != "en":
+        return (f"PocketSphinx, the offline recogniser, knows English only; this voice "
+                f"speaks '{language}' (faster-whisper with a multilingual model would hear it)")
+    if find_spec("pocketsphinx") is None:
+        return "needs PocketSphinx: pip install 'e2a[verify]' (its English model comes with it)"
+    return ""

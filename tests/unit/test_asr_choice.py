@@ -20,6 +20,7 @@ from e2a_desktop.audio.asr import (
     AsrVerifier,
     FasterWhisper,
     InChildProcess,
+    listening_problem,
     transcriber_for,
     whisper_models,
 )
@@ -141,3 +142,11 @@ def test_a_job_that_ends_while_a_unit_is_heard_does_not_wait_for_it() -> None:
     thread.join(30)
     assert not thread.is_alive() and failed  # told the recogniser stopped
     assert time.monotonic() - start < 10
+
+
+def test_the_window_is_told_whether_a_voice_can_be_heard(
+        tmp_path: Path, whisper: list[tuple[Any, ...]]) -> None:
+    assert "knows English only" in listening_problem("fr_FR", models=[])
+    _model(tmp_path, "base")  # a multilingual model: French is heard
+    assert listening_problem("fr_FR", models=whisper_models(tmp_path)) == ""
+    assert whisper == []  # asking loaded no model
