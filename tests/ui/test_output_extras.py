@@ -89,6 +89,10 @@ def test_the_choices_are_remembered_and_locked_while_converting(
     _open(qtbot, window, sample_book)
     qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.session is not None, timeout=60_000)
+    assert window.session is not None
+    request = window.session.conversion.request  # what the job service was asked to do
+    assert (request.subtitles, request.read_along) == ("vtt", True)
+    assert request.verify == ("asr" if ASR_HERE else "")
     for box in (window.settings.subtitles, window.settings.read_along,
                 window.settings.verify):
         assert not box.isEnabled()
