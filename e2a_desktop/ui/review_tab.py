@@ -148,6 +148,8 @@ class ReviewTab(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
+        layout.addStretch(0)  # takes the room while the tree is hidden (nothing to review)
+        self._job_widgets = (heard, self.at, self.redo_at, self.tree)
         self.play_buttons: dict[int, QPushButton] = {}  # unit id → its buttons, for tests
         self.redo_buttons: dict[int, QPushButton] = {}
         self._show_controls()
@@ -246,6 +248,8 @@ class ReviewTab(QWidget):
         self.redo_buttons[unit.id] = again
 
     def _show_controls(self) -> None:
+        for widget in self._job_widgets:  # before any job: the one sentence, nothing greyed
+            widget.setVisible(self.shown is not None)
         ready = self.shown is not None and not self._converting
         tip = "" if not self._converting else "A book is converting: wait for it to end"
         for button in (self.redo_at, *self.redo_buttons.values()):
