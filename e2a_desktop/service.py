@@ -530,8 +530,7 @@ def asr_problem(language: str) -> str:
     from e2a_node.language_tags import primary
 
     if primary(language or "en") != "en":
-        return (f"PocketSphinx, the offline recogniser, knows English only; this voice "
-                f"speaks '{language}'")
+        return f"PocketSphinx knows English only; this voice speaks '{language}'"
     if find_spec("pocketsphinx") is None:
         return "needs PocketSphinx: pip install 'e2a[verify]' (its English model comes with it)"
     return ""

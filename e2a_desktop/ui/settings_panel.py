@@ -147,6 +147,7 @@ class SettingsPanel(QWidget):
         extras_row.addWidget(self.read_along, 1)
         output_form.addRow(_label("Su&btitles", self.subtitles), extras_row)
         output_form.addRow(self.verify)
+        output_form.addRow(self.verify_why)
         output_form.addRow(self.render_here)
         output_form.addRow(_label("&Device", self.device), self.device)
 
@@ -167,6 +168,11 @@ class SettingsPanel(QWidget):
         self.read_along.setToolTip(READ_ALONG_TIP)
         self.verify = QCheckBox("Check each part's words by listening (ASR)")
         self.verify.setAccessibleName("Check each part's words by listening")
+        self.verify_why = QLabel()  # why it cannot be chosen, under it, in grey
+        self.verify_why.setObjectName("asrUnavailable")
+        self.verify_why.setWordWrap(True)
+        self.verify_why.setEnabled(False)  # drawn in the palette's disabled (grey) text
+        self.verify_why.setContentsMargins(22, 0, 0, 0)  # under the box's text, not its box
         self._locked = False
         self._asr_why = ""
         self.voice_changed.connect(self._show_asr)
@@ -183,6 +189,8 @@ class SettingsPanel(QWidget):
         self.verify.setToolTip(LOCKED_TIP if self._locked else
                                f"Not available: {self._asr_why}" if self._asr_why else ASR_TIP)
         self.verify.setAccessibleDescription(self.verify.toolTip())
+        self.verify_why.setText(f"Not available: {self._asr_why}" if self._asr_why else "")
+        self.verify_why.setVisible(bool(self._asr_why))
 
     @property
     def asr_unavailable(self) -> str:

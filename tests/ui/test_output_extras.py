@@ -112,6 +112,8 @@ def test_the_asr_box_says_why_it_cannot_listen_to_a_voice_that_is_not_english(
     assert not window.settings.verify.isChecked()
     assert "English only" in window.settings.verify.toolTip()
     assert "de_DE" in window.settings.verify.toolTip()
+    assert not window.settings.verify_why.isHidden()  # said under it too, not only on hover
+    assert "English only" in window.settings.verify_why.text()
     assert window.settings.output().verify == ""
 
 
