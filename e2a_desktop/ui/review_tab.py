@@ -10,6 +10,7 @@ wrong. Reading the job (its store, its encoded chapters) runs off the GUI thread
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def latest_window_job(paths: AppPaths, book_path: Path, book: Book) -> Reviewed 
             if job.meta.get(BOOK_PATH_META) == wanted and META_KEY in job.meta]
     if not jobs:
         return None
-    newest = max(jobs, key=lambda job: (job.folder / STORE_NAME).stat().st_mtime)
+    newest = max(jobs, key=lambda job: _changed_at(job.folder / STORE_NAME))
     try:
         saved = SavedRequest.from_json(newest.meta[META_KEY])
     except ValueError:
@@ -99,10 +100,17 @@ def latest_window_job(paths: AppPaths, book_path: Path, book: Book) -> Reviewed 
     return _review(prepared, newest.folder, saved)
 
 
+def _changed_at(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # deleted meanwhile (`e2a jobs --clean`): the oldest, never a failure
+        return 0.0
+
+
 class ReviewTab(QWidget):
     """Signals: ``loaded(int)`` (a job shown; how many parts are flagged),
-    ``redo_done(RedoDone)`` (a part is back in the queue), ``failed(str)``,
-    ``play_requested(Path)``."""
+    ``redo_done(RedoDone)`` (a part is back in the queue), ``failed(str)`` (a sentence for
+    the window's message line)."""
 
     loaded = Signal(int)
     redo_done = Signal(object)
@@ -170,7 +178,7 @@ class ReviewTab(QWidget):
         self._converting = converting
         self._show_controls()
 
-    def _load(self, work: object) -> None:
+    def _load(self, work: Callable[[], Reviewed | None]) -> None:
         self._asked += 1
         asked = self._asked
 
@@ -183,7 +191,7 @@ class ReviewTab(QWidget):
                 self.summary.setText(f"Cannot review this book: {message}")
                 self.loaded.emit(0)
 
-        run_task(work, shown, failed)  # type: ignore[arg-type]
+        run_task(work, shown, failed)
 
     def _show(self, reviewed: Reviewed | None) -> None:
         self.shown = reviewed
