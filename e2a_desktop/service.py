@@ -520,22 +520,6 @@ def asr_unavailable(exc: ImportError | ValueError) -> str:
     return str(exc)
 
 
-def asr_problem(language: str) -> str:
-    """Why ``--verify asr`` cannot listen to a voice of ``language`` here ("": it can).
-
-    Asked by the window to grey its box out with the reason; cheap (the recogniser's
-    model is not loaded): the check before a conversion loads it (``check_asr``)."""
-    from importlib.util import find_spec
-
-    from e2a_node.language_tags import primary
-
-    if primary(language or "en") != "en":
-        return f"PocketSphinx knows English only; this voice speaks '{language}'"
-    if find_spec("pocketsphinx") is None:
-        return "needs PocketSphinx: pip install 'e2a[verify]' (its English model comes with it)"
-    return ""
-
-
 def check_asr(language: str) -> None:
     """Before any speech: an E2AError (one line) when --verify asr cannot listen."""
     from .audio.asr import transcriber_for

@@ -25,9 +25,9 @@ from e2a_node.engines.base import VoiceInfo
 from e2a_node.gpu import GpuInfo
 from e2a_node.settings import EngineSettings
 
+from ..audio.asr import listening_problem
 from ..audio.formats import FORMATS
 from ..convert import primary_language
-from ..service import asr_problem
 from .saved import SavedRequest
 
 
@@ -43,8 +43,9 @@ FORMAT_LABELS = {"m4b": "M4B audiobook (chapters)", "mp3": "MP3", "opus": "Opus"
 
 
 SUBTITLE_LABELS = {"": "None", "srt": "SRT (.srt)", "vtt": "WebVTT (.vtt)"}
-ASR_TIP = ("An offline recogniser (PocketSphinx) listens to each part as it is spoken; a "
-           "part that drops words or says others is spoken again. English voices; slower.")
+ASR_TIP = ("An offline recogniser (PocketSphinx for English voices, or a faster-whisper model "
+           "you installed) listens to each part as it is spoken; a part that drops words or "
+           "says others is spoken again. Slower.")
 SUBTITLES_TIP = ("Sentence-timed subtitles beside the audiobook, for players that show the "
                  "text as it is heard")
 READ_ALONG_TIP = ("Also write BOOK.readalong.epub: the book's text, each sentence lit as its "
@@ -182,7 +183,7 @@ class SettingsPanel(QWidget):
         """The ASR box is offered only where it can listen (PocketSphinx, English voice);
         otherwise it is greyed out and says why."""
         voice = self.chosen_voice()
-        self._asr_why = asr_problem(voice.language or "en") if voice is not None else ""
+        self._asr_why = listening_problem(voice.language or "en") if voice is not None else ""
         self.verify.setEnabled(not self._asr_why and not self._locked)
         if self._asr_why:
             self.verify.setChecked(False)

@@ -12,7 +12,8 @@ from mutagen.mp4 import MP4
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from e2a_desktop.service import FINISHED, asr_problem
+from e2a_desktop.audio.asr import listening_problem
+from e2a_desktop.service import FINISHED
 from e2a_desktop.ui.main_window import MainWindow
 from e2a_desktop.ui.queue_edit import QueuedBookDialog
 from e2a_desktop.ui.saved import SavedRequest, load_queue, save_queue
@@ -21,7 +22,7 @@ from tests.conftest import SAMPLE_TITLES
 from tests.helpers.fakes import GateEngine
 from tests.ui.test_window import _convert, _open
 
-ASR_HERE = not asr_problem("en")  # PocketSphinx installed (e2a[verify])
+ASR_HERE = not listening_problem("en")  # PocketSphinx installed (e2a[verify])
 
 
 def _choose_extras(window: MainWindow) -> None:
@@ -104,7 +105,8 @@ def test_the_choices_are_remembered_and_locked_while_converting(
 
 
 def test_the_asr_box_says_why_it_cannot_listen_to_a_voice_that_is_not_english(
-        window: MainWindow) -> None:
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-whisper-models"))  # PocketSphinx only
     window.settings.verify.setChecked(True)  # with the English voice
     german = VoiceInfo("piper", "de_DE-thorsten-medium", "de_DE")
     window.settings.set_voices([german])
