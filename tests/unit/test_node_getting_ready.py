@@ -1,0 +1,34 @@
+"""A node that asks for the book and has not yet asked for a unit is loading its voice:
+the Nodes table says so, not "stopped" from its last book (household run: "stopped" for
+~20 s while a node loaded its voice after Convert again)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from e2a_desktop.nodestate import NodeState
+from e2a_node.protocol import Capabilities
+from tests.helpers.fakes import FakeClock
+from tests.helpers.farm_fixtures import make_farm
+
+CAPS = Capabilities("pc", "cpu", {"piper": ["en_US-joe-medium"]})
+
+
+def test_a_node_asking_for_the_book_reads_getting_ready_until_it_takes_a_unit(
+        tmp_path: Path) -> None:
+    farm = make_farm(tmp_path, clock=FakeClock())
+    unit = farm.lease("pc", CAPS).assignment
+    assert unit is not None
+    farm.hand_back("pc", unit.unit_id)  # Cancel: it stopped, its unit handed back
+    assert farm.nodes["pc"].state is NodeState.LEFT
+
+    assert farm.job_for("pc") is not None  # Convert again: it asks for the book, loads
+    assert farm.nodes["pc"].state is NodeState.PREPARING
+    assert farm.nodes["pc"].state.label == "getting ready: loading the voice"
+    assert farm.job_for("pc") is not None  # asks again while loading: still getting ready
+    assert farm.nodes["pc"].state is NodeState.PREPARING
+
+    assert farm.lease("pc", CAPS).assignment is not None
+    assert farm.nodes["pc"].state is NodeState.SPEAKING
+    assert farm.job_for("pc") is not None  # a node at work asking again stays at work
+    assert farm.nodes["pc"].state is NodeState.SPEAKING
