@@ -24,6 +24,7 @@ class NodeState(str, Enum):
 
     JOINED = "joined"
     READY = "ready"  # the farm has no book: the node waits for one
+    PREPARING = "preparing"  # asked for the book, not yet for a unit: loading its voice
     IDLE = "idle"  # asked for work and found none to give it (the book is spoken out)
     SPEAKING = "speaking"
     STANDING_ASIDE = "standing aside"  # the end of a book: the others finish it sooner
@@ -53,7 +54,8 @@ class NodeState(str, Enum):
     @property
     def free(self) -> bool:
         """The node would take a unit now if one were offered."""
-        return self in (NodeState.JOINED, NodeState.READY, NodeState.IDLE)
+        return self in (NodeState.JOINED, NodeState.READY, NodeState.IDLE,
+                        NodeState.PREPARING)
 
     @property
     def grey(self) -> bool:
@@ -67,6 +69,7 @@ _LABELS = {
     NodeState.STANDING_ASIDE: "standing aside: the others will finish sooner",
     NodeState.GPU_FIRST: "waiting for a GPU node to take it",
     NodeState.PAUSING: "pausing: stopping after this sentence",
+    NodeState.PREPARING: "getting ready: loading the voice",
 }
 
 

@@ -127,6 +127,7 @@ class PauseSettings:
 
     @property
     def longest(self) -> float:
+        """The longest silence the job puts between sentences: the audio check allows it."""
         return max(self.sentence_pause, self.paragraph_pause, self.line_pause,
                    self.stanza_pause)
 

@@ -380,6 +380,11 @@ class Farm:
             info = self.job_info()
             if info is None:
                 self._wait(stats, NodeState.READY, IDLE_RETRY_S)
+            elif stats.state in _BEFORE_A_BOOK and stats.unit_id is None:
+                # It asks for the book before its first unit: it loads the voice now,
+                # which takes a while for a large model ("stopped" showed all along).
+                stats.state = NodeState.PREPARING
+                self._changed(stats)
         return info
 
     def _stats(self, node_id: str) -> NodeStats:
@@ -687,7 +692,7 @@ class Farm:
             heard = settings.pauses.at_speed(settings.engine.speed)
             checked = check_wav(tmp, work.sample_rate, unit.chars, settings.engine.speed, spans,
                                 sentences=unit.sentences,
-                                max_pause_s=max(heard.sentence_pause, heard.paragraph_pause),
+                                max_pause_s=heard.longest,  # a stanza pauses longest
                                 pace=work.pace,
                                 verify=work.verify if work.hearing is None else None)
         except NotSpeech as exc:
@@ -906,6 +911,11 @@ class Farm:
                          for s in self.nodes.values())
         return FarmStatus(title, job_id, counts["pending"], counts["leased"], counts["done"],
                           rows)
+
+
+_BEFORE_A_BOOK = frozenset({NodeState.JOINED, NodeState.READY, NodeState.FINISHED,
+                            NodeState.LEFT})
+"""States a node asking for the book is leaving: it gets ready to speak it."""
 
 
 def _stored_flags(job: Job) -> dict[int, str]:
