@@ -25,6 +25,7 @@ from ..errors import E2AError
 from ..eventbus import EventBus
 from ..farm.host import FarmHost, FarmOptions
 from ..keepawake import KeepAwake
+from ..lexicon import Lexicon
 from ..sample import SampleSpeaker
 from .bridge import CoreBridge, run_task
 
@@ -88,9 +89,10 @@ class DesktopCore:
         else:
             self._awake.release()
 
-    def play_sample(self, chapter: Chapter, language: str, voice: EngineSettings) -> Path:
+    def play_sample(self, chapter: Chapter, language: str, voice: EngineSettings,
+                    lexicon: Lexicon | None = None) -> Path:
         """Speak and play a sample (on a worker thread); returns the WAV's path."""
-        wav = self._samples.speak_sample(chapter, language, voice)
+        wav = self._samples.speak_sample(chapter, language, voice, lexicon)
         if self._playing is not None:
             self._playing.stop()
         self._playing = play_wav(wav)

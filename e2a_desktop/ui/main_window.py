@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
         self.settings.voice_changed.connect(self._on_voice_changed)
         self.settings.device.currentIndexChanged.connect(self._show_local_device)
         self.sampler = SamplePlayer(self.core, self.settings, self.chapter_view,
-                                    lambda: self.book, self.show_message, self)
+                                    lambda: self.book, self.show_message, self,
+                                    lambda: self.book_path)
         self.previewer = SpeechPreviewer(self.chapter_view, lambda: (self.book, self.book_path),
                                          self.settings.chosen_voice, self)
         self.settings.voice_changed.connect(self.previewer.voice_changed)

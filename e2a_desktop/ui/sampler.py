@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject
 
 from ..ebook.model import Book
+from ..lexicon import for_book
+from ..plan import planning_language
 from .bridge import run_task
 from .chapter_view import ChapterView
 from .core import DesktopCore
@@ -20,10 +23,11 @@ class SamplePlayer(QObject):
 
     def __init__(self, core: DesktopCore, settings: SettingsPanel, chapters: ChapterView,
                  book: Callable[[], Book | None], failed: Callable[[str], None],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 book_path: Callable[[], Path | None] = lambda: None) -> None:
         super().__init__(parent)
         self._core, self._settings, self._chapters = core, settings, chapters
-        self._book, self._failed = book, failed
+        self._book, self._failed, self._book_path = book, failed, book_path
         settings.sample_requested.connect(self._on_sample)
 
     def _on_sample(self) -> None:
@@ -34,9 +38,16 @@ class SamplePlayer(QObject):
         chapter = book.chapters[row if row >= 0 else 0]
         self._settings.sample.setEnabled(False)
         self._settings.sample.setText("Speaking…")
-        core, language = self._core, book.metadata.language
-        run_task(lambda: core.play_sample(chapter, language, voice), self._on_done,
-                 self._on_failed)
+        # As a conversion says it: the voice's language rules and the user's lexicon
+        # (read afresh: the point of a sample is often to hear an entry just written).
+        core, path = self._core, self._book_path()
+        language = planning_language(voice.language, book.metadata.language)
+
+        def speak() -> Path:
+            lexicon = for_book(path, core.paths.data_dir) if path is not None else None
+            return core.play_sample(chapter, language, voice, lexicon)
+
+        run_task(speak, self._on_done, self._on_failed)
 
     def _on_done(self, _path: object) -> None:
         self._settings.sample.setEnabled(True)
