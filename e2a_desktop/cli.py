@@ -431,6 +431,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         units = f"{total_units} unit{'s' if total_units != 1 else ''}"
         print(f"  {chapter.number:3d}. {chapter.title[:width]:{width}}  {start}  "
               f"{units}, {state}")
+    _report_hearing(job.folder)
     if not job.flagged:
         print("the audio check flagged nothing: every spoken unit passed it")
         return 0
@@ -445,6 +446,30 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"  chapter {holder.number} at {at} (unit {unit_id}): {why}\n"
               f"    \"{text[:100]}{'…' if len(text) > 100 else ''}\"")
     return 0
+
+
+def _report_hearing(folder: Path) -> None:
+    """--verify asr: which recogniser heard the units, and those a stop left unheard."""
+    import json
+
+    from .farm.farm import RECOGNISER_KEY, UNHEARD_KEY
+    from .job import STORE_NAME
+    from .store import JobStore
+
+    store = JobStore(folder / STORE_NAME)
+    try:
+        meta = store.meta()
+    finally:
+        store.close()
+    if RECOGNISER_KEY in meta:
+        print(f"every unit's words were checked by {meta[RECOGNISER_KEY]} (--verify asr)")
+    try:
+        unheard = json.loads(meta.get(UNHEARD_KEY, "[]"))
+    except ValueError:
+        unheard = []
+    if unheard:
+        print(f"  except {len(unheard)} unit(s) kept unheard: the conversion stopped while "
+              "they awaited the recogniser")
 
 
 def cmd_redo(args: argparse.Namespace) -> int:

@@ -110,6 +110,9 @@ HEAR_ASIDE = True
 False hears them inline, as before (kept for the benchmark that compares the two)."""
 RECOGNISER_KEY = "verify.recogniser"
 """Which recogniser heard the job's units (``--verify asr``), for its report."""
+UNHEARD_KEY = "verify.unheard"
+"""Store meta: units kept without the recogniser's verdict (the run stopped first), a JSON
+list of unit ids; ``e2a report`` names them."""
 
 
 @dataclass
@@ -245,7 +248,8 @@ class Farm:
         except (OSError, sqlite3.Error) as exc:
             raise self.storage_trouble(exc) from None
         if HEAR_ASIDE:
-            work.hearing = HearingQueue(verify, self._heard)
+            work.hearing = HearingQueue(verify, self._heard,
+                                        on_unheard=lambda item: self._keep_unheard(work, item))
 
     @staticmethod
     def _close_hearing(work: _Work | None) -> None:
@@ -784,6 +788,21 @@ class Farm:
             if unit.id not in self.flagged:
                 work.pace.add(unit.sentences, checked.spans)
             work.on_accepted(unit)
+
+    def _keep_unheard(self, work: _Work, item: Awaiting) -> None:
+        """The run stops with the unit still awaiting the recogniser: its audio passed every
+        other check, so it is kept (as done) and recorded unheard, for the report, rather
+        than thrown away and spoken again (a backlog of them, with a slow recogniser)."""
+        unit, checked = item.unit, item.checked
+        try:
+            if work.job.accept_file(unit, item.node_id, item.tmp, checked.duration,
+                                    checked.spans, self.clock()):
+                unheard = set(json.loads(work.job.store.meta().get(UNHEARD_KEY, "[]")))
+                work.job.store.set_meta({UNHEARD_KEY: json.dumps(sorted(unheard | {unit.id}))})
+        except (OSError, sqlite3.Error, ValueError) as exc:
+            item.tmp.unlink(missing_ok=True)
+            log.warning("unit %d awaiting the recogniser was not kept (%s); it is spoken "
+                        "again next time", unit.id, exc)
 
     def _refused_after_hearing(self, work: _Work, item: Awaiting, reason: str) -> None:
         """The unit goes back to be spoken again (by another node first); a remote node

@@ -56,9 +56,11 @@ class HearingQueue:
     """
 
     def __init__(self, verify: Verify, on_verdict: Callable[[Awaiting, str | None], None],
-                 nice: int = HEARING_NICE) -> None:
+                 nice: int = HEARING_NICE,
+                 on_unheard: Callable[[Awaiting], None] | None = None) -> None:
         self._verify = verify
         self._on_verdict = on_verdict
+        self._on_unheard = on_unheard
         self._nice = nice
         self._queue: queue.Queue[Awaiting | None] = queue.Queue()
         self._idle = threading.Condition()
@@ -94,8 +96,10 @@ class HearingQueue:
             return self._idle.wait_for(lambda: self._waiting <= left, timeout)
 
     def stop(self) -> None:
-        """Hear no more: what is queued is dropped (the job is over or stopped; its units'
-        leases die with the run), the unit being heard is the last."""
+        """Hear no more (the job is over or stopped): what is queued, and the unit being
+        heard, go to ``on_unheard``, which keeps their audio: spoken work is never thrown
+        away for a check that did not get to it (Cancel or Keep for later with a backlog
+        of units awaiting the recogniser re-spoke them all)."""
         self._stopped = True
         while True:
             try:
@@ -103,7 +107,7 @@ class HearingQueue:
             except queue.Empty:
                 break
             if item is not None:
-                item.tmp.unlink(missing_ok=True)
+                self._unheard(item)
                 with self._idle:
                     self._waiting -= 1
                     self._idle.notify_all()
@@ -127,9 +131,12 @@ class HearingQueue:
             self._go.wait()  # (stop() sets it: a paused queue still ends)
             try:
                 if self._stopped:
-                    item.tmp.unlink(missing_ok=True)
+                    self._unheard(item)
                     continue
                 reason = self._hear(item)
+                if self._stopped:  # (its recogniser was ended mid-unit: no verdict)
+                    self._unheard(item)
+                    continue
                 self._on_verdict(item, reason)
             except Exception:  # never kill the thread: the next unit still needs hearing
                 log.exception("hearing unit %d failed", item.unit.id)
@@ -138,11 +145,23 @@ class HearingQueue:
                     self._waiting -= 1
                     self._idle.notify_all()
 
+    def _unheard(self, item: Awaiting) -> None:
+        if self._on_unheard is None:
+            item.tmp.unlink(missing_ok=True)
+            return
+        try:
+            self._on_unheard(item)
+        except Exception:  # (stopping: the unit is spoken again next run at worst)
+            log.exception("unit %d could not be kept unheard", item.unit.id)
+            item.tmp.unlink(missing_ok=True)
+
     def _hear(self, item: Awaiting) -> str | None:
         try:
             _channels, _width, rate, data = read_wav(item.tmp)
             return self._verify(np.frombuffer(data, dtype="<i2"), rate, item.unit.sentences)
         except (UploadRejected, OSError, ValueError, RuntimeError) as exc:
+            if self._stopped:
+                return None  # ended by stop(): kept unheard, not "could not be heard"
             log.warning("unit %d could not be heard (%s); kept without hearing it",
                         item.unit.id, exc)
             return None

@@ -130,3 +130,33 @@ def test_pause_stops_the_hearing_too(heard: Heard) -> None:
     farm.resume()
     assert farm.hearing_drained(10)
     assert [u.id for u in accepted] == [first, second]
+
+
+def test_a_stop_keeps_units_awaiting_their_verdict(heard: Heard,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Cancel or Keep for later with units still awaiting the recogniser: their audio is
+    kept (done, recorded unheard for the report), not thrown away and spoken again."""
+    import json
+
+    from e2a_desktop.farm.farm import UNHEARD_KEY
+
+    farm, verifier, accepted, _ = heard
+    first, second = lease(farm, "node-a"), lease(farm, "node-b")
+    assert first is not None and second is not None
+    assert send(farm, "node-a", first) == (True, False)
+    assert verifier.hearing.wait(10)  # the first is being heard, the second queued
+    assert send(farm, "node-b", second) == (True, False)
+    job = farm.job
+    store = job.store
+    verifier.go.set()
+    farm.detach()  # the run stops
+    units = {u.id: u for u in store.units()}
+    assert units[first].status == "done" and units[second].status == "done"
+    assert (job.units_dir / str(units[second].audio_path)).is_file()
+    assert set(json.loads(store.meta()[UNHEARD_KEY])) <= {first, second}
+    assert second in json.loads(store.meta()[UNHEARD_KEY])
+    from e2a_desktop.cli import _report_hearing
+
+    _report_hearing(job.folder)  # what `e2a report` says of it
+    said = capsys.readouterr().out
+    assert "checked by fake-recogniser" in said and "kept unheard" in said
