@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from e2a_node.phonemes import said_as
 
 from .errors import E2AError
 
@@ -74,10 +76,23 @@ class Lexicon:
                          for e in self.entries)
         return hashlib.sha256(said.encode()).hexdigest()[:16]
 
-    def apply(self, text: str) -> str:
+    def apply(self, text: str, keep_printed: bool = False) -> str:
+        """The text with every entry's respelling. ``keep_printed``: each respelling
+        carries the book's word too (``e2a_node.phonemes.said_as``), for the subtitles
+        and the read-along book, which show the book's words, not the voice's."""
         for entry in self.entries:
-            text = entry.pattern.sub(entry.say, text)
+            if keep_printed:
+                text = entry.pattern.sub(_respelled(entry.say), text)
+            else:
+                text = entry.pattern.sub(entry.say, text)
         return text
+
+
+def _respelled(say: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that keeps the matched (printed) words beside the respelling."""
+    def one(match: re.Match[str]) -> str:
+        return said_as(match.expand(say), match.group(0))
+    return one
 
 
 def parse(text: str, source: Path) -> list[Entry]:

@@ -86,7 +86,7 @@ def iter_chapter_sentences(text: str, language: str, limit: int,
     say = front_end(language)
     verse_before = False
     for paragraph in text.split("\n\n"):
-        paragraph = lexicon.apply(paragraph) if lexicon else paragraph
+        paragraph = lexicon.apply(paragraph, keep_printed=phonemes) if lexicon else paragraph
         spoken = say(paragraph.strip()) if say is not None else paragraph.strip()
         verse = VERSE_LINE in spoken
         kind = Break.STANZA if verse and verse_before else Break.PARAGRAPH

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from e2a_node.phonemes import plain
+from e2a_node.phonemes import as_printed
 from e2a_node.settings import PauseSettings
 
 from .ebook.model import Cover, Metadata
@@ -88,7 +88,7 @@ def timed_sentences(units: Sequence[UnitRecord], pauses: PauseSettings,
             if duration is not None:
                 stop = min(stop, _ms(duration))
             opens = bool(unit.breaks[index]) if index < len(unit.breaks) else False
-            sentences.append(TimedSentence(" ".join(plain(text).split()), opens,
+            sentences.append(TimedSentence(" ".join(as_printed(text).split()), opens,
                                            (begin, stop) if stop > begin else None))
     return sentences
 

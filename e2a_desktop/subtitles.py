@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from e2a_node.phonemes import plain
+from e2a_node.phonemes import as_printed
 from e2a_node.settings import PauseSettings
 
 from .audio.bind import BoundChapter, chapter_marks
@@ -50,7 +50,7 @@ def chapter_cues(units: Sequence[UnitRecord], pauses: PauseSettings,
             raise ValueError(f"unit {unit.id} of chapter {unit.chapter + 1} is not spoken")
         for text, (start, end) in zip(unit.sentences, unit.spans, strict=True):
             if end > start:  # a sentence said in no time (a lone symbol) has no cue
-                said = " ".join(plain(text).split())  # a phoneme hint shows its word
+                said = " ".join(as_printed(text).split())  # a phoneme hint shows its word
                 cues.append(Cue(offset + at + start, offset + at + end, said))
     return cues
 

@@ -24,12 +24,18 @@ from collections.abc import Container
 HINT_OPEN = "\ue0f3"
 HINT_PHONEMES = "\ue0f4"
 HINT_CLOSE = "\ue0f5"
-MARKS = HINT_OPEN + HINT_PHONEMES + HINT_CLOSE
+PRINTED_OPEN = "\ue0f6"
+PRINTED_SAID = "\ue0f7"
+PRINTED_CLOSE = "\ue0f8"
+MARKS = HINT_OPEN + HINT_PHONEMES + HINT_CLOSE + PRINTED_OPEN + PRINTED_SAID + PRINTED_CLOSE
 _SHIFT = 0xF0000
 """Where a phoneme character goes: plane 15 (private use) at its own code point."""
 _SHIFTED = "\U000f0000-\U000ffffd"
 _HINT = re.compile(f"{HINT_OPEN}([^{MARKS}{_SHIFTED}]*){HINT_PHONEMES}([{_SHIFTED}]*){HINT_CLOSE}")
 _LEFTOVER = re.compile(f"[{MARKS}{_SHIFTED}]")
+_PRINTED = re.compile(f"{PRINTED_OPEN}([^{MARKS}{_SHIFTED}]*){PRINTED_SAID}([{_SHIFTED}]*)"
+                      f"{PRINTED_CLOSE}")
+_SHELVABLE = re.compile(f"{_HINT.pattern}|{_PRINTED.pattern}")
 _NOT_PHONEMES = set("_^$[]!(),.:;?\"-") | set(MARKS)
 """Kept out of a hint's phonemes: Piper's pad/begin/end symbols, the brackets of its
 phoneme blocks, punctuation (an IPA syllable dot would be read as a full stop). A space
@@ -46,6 +52,27 @@ def hint(word: str, phonemes: str) -> str:
     if not kept or not word:
         return word
     return f"{HINT_OPEN}{word}{HINT_PHONEMES}{kept}{HINT_CLOSE}"
+
+
+def said_as(said: str, printed: str) -> str:
+    """``said`` for every voice, ``printed`` for the eye: the user's lexicon respells a
+    word for the voice ("Hermione" → "Her-my-oh-nee"), and the subtitles and the
+    read-along book must still show the book's word. The printed word rides along as a
+    hint's phonemes do (shifted into plane 15), so every text pass leaves it alone and a
+    voice never sees it."""
+    printed = "".join(c for c in printed if c not in MARKS and ord(c) < 0xFFFE)
+    if not printed or printed == said or not said:
+        return said
+    return f"{PRINTED_OPEN}{said}{PRINTED_SAID}{''.join(chr(_SHIFT + ord(c)) for c in printed)}" \
+           f"{PRINTED_CLOSE}"
+
+
+def as_printed(text: str) -> str:
+    """The text as the book prints it (subtitles, read-along): the lexicon's respellings
+    back to the book's words, and each phoneme hint's word."""
+    if PRINTED_OPEN in text:
+        text = _PRINTED.sub(lambda m: _unshift(m.group(2)), text)
+    return strip_hints(text)
 
 
 def strip_hints(text: str) -> str:
@@ -80,7 +107,9 @@ def shelve(text: str) -> tuple[str, list[str]]:
         hints.append(match.group(0))
         return chr(_SHELF + len(hints) - 1)
 
-    return (_HINT.sub(one, text), hints) if HINT_OPEN in text else (text, hints)
+    if HINT_OPEN not in text and PRINTED_OPEN not in text:
+        return text, hints
+    return _SHELVABLE.sub(one, text), hints
 
 
 def unshelve(text: str, hints: list[str]) -> str:

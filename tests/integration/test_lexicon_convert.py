@@ -35,7 +35,7 @@ def test_a_new_lexicon_entry_respeaks_only_the_units_with_its_word(sample_book: 
     book = tmp_path / "fables.epub"
     shutil.copy(sample_book, book)
     options = [str(book), "-o", str(tmp_path / "fables.m4b"), "--no-farm",
-               "--unit-chars", "200"]
+               "--unit-chars", "200", "--subtitles", "srt"]
     first = e2a("convert", *options)
     assert first.returncode == 0, first.stderr
     folder = Path(re.search(r"work files: \S+ MB in (\S+)", first.stdout)[1])  # type: ignore[index]
@@ -55,6 +55,9 @@ def test_a_new_lexicon_entry_respeaks_only_the_units_with_its_word(sample_book: 
     changed = [unit for unit in before if before[unit] != after[unit]]
     assert changed == holding
     assert any("Sir-ah" in s for s in after[holding[0]][0])
+    subtitles = (tmp_path / "fables.srt").read_text(encoding="utf-8")
+    assert "Sirrah, last year you grossly insulted me." in subtitles  # the book's word
+    assert "Sir-ah" not in subtitles and "\ue0f6" not in subtitles
     assert [c.title for c in MP4(str(tmp_path / "fables.m4b")).chapters] == SAMPLE_TITLES
 
     # `e2a redo BOOK` with no place: what the edited lexicon changes, and only that.
