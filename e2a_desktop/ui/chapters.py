@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from ..ebook.model import Book
+from ..events import ChapterEncoded, Event
 from ..progress import estimate_seconds, format_duration
 from .rows_model import Index, RowsModel
 
@@ -20,6 +21,7 @@ class ChapterRow:
     chars: int
     included: bool = True
     state: str = ""
+    seconds: float | None = None  # as spoken, once its chapter is encoded (else estimated)
 
 
 LOCKED_TIP = "Being converted with these chapters and titles: Cancel first to change them."
@@ -79,6 +81,13 @@ class ChapterModel(RowsModel):
         if changed:
             self.dataChanged.emit(self.index(min(changed), 4), self.index(max(changed), 4))
 
+    def on_event(self, event: Event) -> None:
+        """A chapter encoded: its Length is what was spoken, no longer an estimate (the
+        household run saw 0:55 estimated beside a chapter of 0:47 after the book was done)."""
+        if isinstance(event, ChapterEncoded) and 0 <= event.chapter < len(self.rows):
+            self.rows[event.chapter].seconds = event.duration
+            self.dataChanged.emit(self.index(event.chapter, 3), self.index(event.chapter, 3))
+
     def reset_states(self) -> None:
         for row in self.rows:
             row.state = ""
@@ -137,6 +146,9 @@ class ChapterModel(RowsModel):
             return Qt.GlobalColor.gray
         if role == Qt.ItemDataRole.ToolTipRole and self.locked:
             return LOCKED_TIP
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
+            return "As spoken" if row.seconds is not None else \
+                "Estimated at an average narrator's pace; the real length once it is spoken"
         if role == Qt.ItemDataRole.ToolTipRole and column == 4 and row.state:
             return f"Chapter {index.row() + 1}: {row.state}"  # whole where the column is narrow
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
@@ -150,7 +162,8 @@ class ChapterModel(RowsModel):
         if column == 2:
             return f"{row.chars:,}"
         if column == 3:
-            return format_duration(estimate_seconds(row.chars))
+            return format_duration(row.seconds if row.seconds is not None
+                                   else estimate_seconds(row.chars))
         if column == 4:
             return row.state
         return None
