@@ -169,7 +169,10 @@ class ProgressModel:
                            running_seconds=max(0.0, now - self._started - paused),
                            nodes=tuple(self._nodes.values()),
                            chars_in_flight=sum(furthest.values()),
-                           chapter_states=self._chapter_states(set(furthest)))
+                           # Paused: units in flight are taken back, so no chapter is
+                           # "speaking" (a node finishing its sentence is not the book).
+                           chapter_states=self._chapter_states(
+                               set(furthest) if self._snap.state != "paused" else set()))
             self._shown = max(self._shown, snap.fraction)
             return replace(snap, shown_fraction=self._shown, eta=self._eta(snap, now))
 

@@ -49,6 +49,19 @@ def test_chapters_are_not_left_speaking_after_cancel_and_spoken_ones_never_show_
                                                      2: "waiting"}
 
 
+def test_no_chapter_reads_speaking_while_the_book_is_paused() -> None:
+    """Household run: chapter 1 still read "speaking" while the window said Paused."""
+    clock = FakeClock()
+    model = _model(clock, JobStarted("Book", 2, 4, 0, 2000, 0, 0.0, (0, 1)),
+                   UnitStarted("a", 1, 0, "One", 500), UnitProgress("a", 1, 1, 3))
+    assert dict(model.snapshot().chapter_states)[0] == "speaking"
+    model(Paused())
+    assert dict(model.snapshot().chapter_states) == {0: "waiting", 1: "waiting"}
+    model(Resumed())
+    model(UnitStarted("a", 1, 0, "One", 500))
+    assert dict(model.snapshot().chapter_states)[0] == "speaking"
+
+
 def test_a_book_resumed_shows_its_half_spoken_chapters_as_such_and_done_at_the_end() -> None:
     clock = FakeClock()
     model = _model(clock, JobStarted("Book", 2, 4, 3, 2000, 1500, 90.0, (0, 1), (0, 1)))
