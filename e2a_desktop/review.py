@@ -216,6 +216,13 @@ def clock(seconds: float) -> str:
     return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
+def heard_seconds(job: JobReview) -> float:
+    """How long the audiobook is as far as it is spoken: where its last placed part ends,
+    pauses included. The one length the Review tab and "past its end" both give."""
+    return max((p.end for c in job.chapters for p in c.units if p.end is not None),
+               default=0.0)
+
+
 def unit_at(job: JobReview, seconds: float) -> PlacedUnit:
     """The unit heard at ``seconds`` into the audiobook (a pause belongs to the unit after
     it: that is the one a listener hears start).
@@ -225,10 +232,10 @@ def unit_at(job: JobReview, seconds: float) -> PlacedUnit:
     """
     spoken = [p for c in job.chapters for p in c.units if p.start is not None]
     if not spoken:
-        raise E2AError("nothing of this book has been spoken yet")
-    end = max(p.end or 0.0 for p in spoken)
+        raise E2AError("Nothing of this book has been spoken yet.")
+    end = heard_seconds(job)
     if seconds < 0 or seconds > end + 1.0:
-        raise E2AError(f"the audiobook is {clock(end)} long; {clock(seconds)} is past its end")
+        raise E2AError(f"The audiobook is {clock(end)} long; {clock(seconds)} is past its end.")
     upto = seconds + 0.999 if seconds == int(seconds) else seconds
     before = [p for p in spoken if (p.start or 0.0) <= upto]
     return before[-1] if before else spoken[0]

@@ -42,6 +42,7 @@ class BookPanel(QWidget):
         meta = book.metadata
         self.title.setText(meta.title)
         self.author.setText(meta.author)
+        self._from_start()
         pixmap = QPixmap()
         if book.cover is not None and pixmap.loadFromData(book.cover.data):
             self.cover.setPixmap(pixmap.scaled(*COVER_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
@@ -57,6 +58,13 @@ class BookPanel(QWidget):
             self.title.setText(title)
         if author is not None:
             self.author.setText(author)
+        self._from_start()
+
+    def _from_start(self) -> None:
+        """Show a long title from its first word: setText leaves the cursor at the end, and
+        a narrow field (800×600) would show "hree Fables of Aesop"."""
+        for field in (self.title, self.author):
+            field.setCursorPosition(0)
 
     def show_facts(self, book: Book, chapters: int, chars: int) -> None:
         language = book.metadata.language or "unknown"

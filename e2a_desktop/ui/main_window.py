@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.settings.voice_changed.connect(self.previewer.voice_changed)
         self.chapters.dataChanged.connect(self._on_chapters_changed)
         self.core.bridge.event_arrived.connect(self._on_event)
+        self.core.bridge.event_arrived.connect(self.chapters.on_event)  # real lengths
         self.core.bridge.event_arrived.connect(self.nodes.apply)
         self.core.bridge.event_arrived.connect(self.log_pane.add_event)
         self.waiting.run_requested.connect(self.run_saved)
@@ -240,6 +241,8 @@ class MainWindow(QMainWindow):
         if self.session is None and self._may_leave_book("Close it"):
             self.book = self.book_path = None
             self.pages.setCurrentIndex(0)
+            self.previewer.book_closed()  # neither shows nor redoes the closed book
+            self.review.clear()
 
     def _may_leave_book(self, doing: str) -> bool:
         """Ask before the open book's edits are lost to another book (or to Close)."""

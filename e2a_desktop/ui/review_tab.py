@@ -39,6 +39,7 @@ from ..review import (
     PlacedUnit,
     clock,
     flagged_units,
+    heard_seconds,
     parse_time,
     redo,
     review_prepared,
@@ -173,6 +174,12 @@ class ReviewTab(QWidget):
         paths = self.core.paths
         self._load(lambda: latest_window_job(paths, book_path, book))
 
+    def clear(self) -> None:
+        """The book was closed: nothing of it is shown and Redo has nothing to redo (a
+        review still being read is dropped)."""
+        self._asked += 1
+        self._show(None)
+
     def set_converting(self, converting: bool) -> None:
         """While a book converts, Redo waits (the job is in use; a redo starts a conversion)."""
         self._converting = converting
@@ -219,8 +226,7 @@ class ReviewTab(QWidget):
             for flag in by_chapter.get(chapter.number, []):
                 self._add_flagged(item, flag)
             item.setExpanded(True)
-        spoken = sum(c.seconds for c in job.chapters)
-        head = f"{len(job.chapters)} chapters, {clock(spoken)} spoken. "
+        head = f"{len(job.chapters)} chapters, {clock(heard_seconds(job))} spoken. "
         self.summary.setText(head + (NO_FLAGS if not flagged else (
             f"{len(flagged)} part{'s' if len(flagged) != 1 else ''} flagged by the audio "
             "check: play it, and Redo it if it sounds wrong.")))

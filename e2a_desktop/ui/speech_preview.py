@@ -36,7 +36,7 @@ from e2a_node.engines.base import VoiceInfo
 
 from ..config import AppPaths
 from ..ebook.model import VERSE_LINE, Book
-from ..lexicon import LEXICON_NAME, book_lexicon_path, for_book
+from ..lexicon import LEXICON_NAME, LexiconError, book_lexicon_path, for_book
 from ..plan import PlanSettings
 from ..speech import front_end
 from ..textcmd import SaidChapter, said_chapter
@@ -44,6 +44,8 @@ from .bridge import run_task
 from .chapter_view import ChapterView
 
 WORKING = "Working out what will be said…"
+NOT_COUNTED = "No sentences counted: nothing can be shown until that is fixed."
+NO_BOOK = "No book is open: open one to see what will be said."
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,21 @@ def work_out(ask: PreviewAsk) -> Preview:
     counts = f"{changed:,} of {said:,} sentences said otherwise than printed"
     return Preview(chapter, about(chapter, voice, lexicon.files, ask.book_path, data_dir),
                    counts, said_html(chapter, ask.grey), said_html(chapter, ask.grey, True))
+
+
+@dataclass(frozen=True)
+class LexiconProblem:
+    """A lexicon file that cannot be used (its message names it and the line): nothing
+    can be shown until it is fixed, and the window says so rather than a bare failure."""
+
+    message: str
+
+
+def work_out_or_why(ask: PreviewAsk) -> Preview | LexiconProblem:
+    try:
+        return work_out(ask)
+    except LexiconError as exc:
+        return LexiconProblem(str(exc))
 
 
 def about(chapter: SaidChapter, voice: VoiceInfo | None, files: tuple[Path, ...],
@@ -175,9 +192,24 @@ class SpeechPreview(QDialog):
         self.counts.setText(preview.counts)
         self._show_text()
 
-    def show_failed(self, message: str) -> None:
-        self.counts.setText("")
+    def show_failed(self, message: str, lexicon: bool = False) -> None:
+        """Say why in the text area itself: left empty, it would go on saying "Working
+        out…" (its placeholder) as though the answer were still to come."""
+        self.preview = None
+        self.counts.setText(NOT_COUNTED)
         self.about.setText(f"Cannot show what will be said: {message}")
+        self.text.setPlainText(
+            f"What will be said cannot be shown until the lexicon is fixed:\n\n{message}\n\n"
+            "Fix the file, then press F5 (Reload) to read it again." if lexicon
+            else f"What will be said cannot be shown: {message}")
+
+    def show_no_book(self) -> None:
+        """The book was closed: nothing of it is shown, nor reloaded."""
+        self.setWindowTitle("What will be said")
+        self.preview = None
+        self.about.setText(NO_BOOK)
+        self.counts.setText("")
+        self.text.setPlainText(NO_BOOK)
 
     def _show_text(self) -> None:
         if self.preview is not None:
@@ -225,7 +257,7 @@ class SpeechPreviewer(QObject):
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
-        run_task(lambda: work_out(ask), lambda done: self._on_done(asked, done),
+        run_task(lambda: work_out_or_why(ask), lambda done: self._on_done(asked, done),
                  lambda message: self._on_failed(asked, message))
 
     def reload(self) -> None:
@@ -248,9 +280,20 @@ class SpeechPreviewer(QObject):
                 and current.row() != self._index:
             self.show_chapter(current.row())
 
-    def _on_done(self, asked: int, preview: Preview) -> None:
+    def book_closed(self) -> None:
+        """File ▸ Close book: the window no longer shows the closed book (an answer still
+        being worked out is dropped), and Reload has nothing to read."""
+        self._asked += 1
+        if self.dialog is not None:
+            self.dialog.show_no_book()
+            self.dialog.close()
+
+    def _on_done(self, asked: int, preview: Preview | LexiconProblem) -> None:
         if self._current(asked) and self.dialog is not None:
-            self.dialog.show_preview(preview)
+            if isinstance(preview, LexiconProblem):
+                self.dialog.show_failed(preview.message, lexicon=True)
+            else:
+                self.dialog.show_preview(preview)
             self.shown.emit(self._index)
 
     def _on_failed(self, asked: int, message: str) -> None:
