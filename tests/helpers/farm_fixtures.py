@@ -98,3 +98,15 @@ def copycat_app(farm: Farm, asked: list[str]) -> web.Application:
     app.router.add_get(f"{API}/hello", hello)
     app.router.add_route("*", f"{API}/{{tail:.*}}", anything)
     return app
+
+
+def noise_wav(seconds: float, rate: int = RATE) -> bytes:
+    """Loud white noise as a WAV: what the audio check refuses as not speech."""
+    samples = np.random.default_rng(5).standard_normal(int(seconds * rate)) * 8000
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.astype("<i2").tobytes())
+    return buffer.getvalue()

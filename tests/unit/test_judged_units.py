@@ -3,9 +3,7 @@ instead of stopping the book; one node's noise is never kept (issue 25)."""
 
 from __future__ import annotations
 
-import io
 import json
-import wave
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,20 +15,9 @@ from e2a_desktop.farm.farm import FLAGGED_KEY, MAX_JUDGED_TRIES, Farm
 from e2a_desktop.farm.uploads import NotSpeech, UploadRejected
 from e2a_desktop.localnode import LOCAL_NODE
 from e2a_node.protocol import Capabilities
-from tests.helpers.farm_fixtures import RATE, make_farm, speech_like_wav
+from tests.helpers.farm_fixtures import RATE, make_farm, noise_wav, speech_like_wav
 
 CAPS = Capabilities("pc", "cpu", {"piper": ["en_US-joe-medium"]})
-
-
-def _noise(seconds: float) -> bytes:
-    samples = np.random.default_rng(5).standard_normal(int(seconds * RATE)) * 8000
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes(samples.astype("<i2").tobytes())
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -65,10 +52,10 @@ def test_a_unit_refused_by_every_node_is_kept_and_flagged(farm: Farm) -> None:
         unit_id = first if node == "node-a" else _lease(farm, node)
         assert unit_id == first  # the refused unit is spoken again first
         with pytest.raises(NotSpeech, match="noise"):
-            _send(farm, node, unit_id, _noise(seconds))
+            _send(farm, node, unit_id, noise_wav(seconds))
         assert farm.job.store.unit(first).status == "pending"  # type: ignore[union-attr]
     assert _lease(farm, "node-c") == first
-    assert _send(farm, "node-c", first, _noise(seconds)) == (True, False)
+    assert _send(farm, "node-c", first, noise_wav(seconds)) == (True, False)
     assert farm.job.store.unit(first).status == "done"  # type: ignore[union-attr]
     assert first in farm.flagged and "noise" in farm.flagged[first]
     stored = json.loads(farm.job.store.meta()[FLAGGED_KEY])  # for the job's report
@@ -83,7 +70,7 @@ def test_one_nodes_noise_is_never_kept(farm: Farm) -> None:
         unit_id = _lease(farm, "node-a")
         seconds = len(farm.job.store.unit(unit_id).text) / 15  # type: ignore[union-attr]
         with pytest.raises(UploadRejected):
-            _send(farm, "node-a", unit_id, _noise(seconds))
+            _send(farm, "node-a", unit_id, noise_wav(seconds))
     assert not farm.flagged
     assert farm.nodes["node-a"].bad_uploads == MAX_JUDGED_TRIES
     assert farm.lease("node-a", CAPS).assignment is None  # benched
@@ -97,9 +84,9 @@ def test_the_built_in_voice_is_not_benched_and_its_unit_is_kept_in_the_end(
     seconds = len(farm.job.store.unit(unit_id).text) / 15  # type: ignore[union-attr]
     for _ in range(MAX_JUDGED_TRIES - 1):
         with pytest.raises(NotSpeech):
-            _send(farm, LOCAL_NODE, unit_id, _noise(seconds))
+            _send(farm, LOCAL_NODE, unit_id, noise_wav(seconds))
         assert _lease(farm, LOCAL_NODE) == unit_id
-    assert _send(farm, LOCAL_NODE, unit_id, _noise(seconds)) == (True, False)
+    assert _send(farm, LOCAL_NODE, unit_id, noise_wav(seconds)) == (True, False)
     assert farm.nodes[LOCAL_NODE].bad_uploads == 0
     assert unit_id in farm.flagged
     next_unit = _lease(farm, LOCAL_NODE)  # and the book goes on with good speech
@@ -122,9 +109,9 @@ def test_a_resumed_run_keeps_the_flags_of_the_runs_before(farm: Farm) -> None:
     seconds = len(job.store.unit(first).text) / 15  # type: ignore[union-attr]
     for _ in range(MAX_JUDGED_TRIES - 1):
         with pytest.raises(NotSpeech):
-            _send(farm, LOCAL_NODE, first, _noise(seconds))
+            _send(farm, LOCAL_NODE, first, noise_wav(seconds))
         assert _lease(farm, LOCAL_NODE) == first
-    assert _send(farm, LOCAL_NODE, first, _noise(seconds)) == (True, False)
+    assert _send(farm, LOCAL_NODE, first, noise_wav(seconds)) == (True, False)
     stored = json.loads(job.store.meta()[FLAGGED_KEY])
     assert set(stored) == {"7", str(first)}
 

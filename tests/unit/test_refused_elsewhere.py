@@ -4,31 +4,17 @@ end, it speaks the unit again itself, so the book never waits on the preference.
 
 from __future__ import annotations
 
-import io
-import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from e2a_desktop.farm.farm import Farm
 from e2a_desktop.farm.uploads import NotSpeech, UploadRejected
 from e2a_node.protocol import Capabilities
 from tests.helpers.fakes import FakeClock
-from tests.helpers.farm_fixtures import RATE, make_farm, small_book, speech_like_wav
+from tests.helpers.farm_fixtures import RATE, make_farm, noise_wav, small_book, speech_like_wav
 
 CAPS = Capabilities("pc", "cpu", {"piper": ["en_US-joe-medium"]})
-
-
-def _noise(seconds: float) -> bytes:
-    samples = np.random.default_rng(5).standard_normal(int(seconds * RATE)) * 8000
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes(samples.astype("<i2").tobytes())
-    return buffer.getvalue()
 
 
 def send(farm: Farm, node: str, unit_id: int, good: bool = True) -> tuple[bool, bool]:
@@ -38,7 +24,7 @@ def send(farm: Farm, node: str, unit_id: int, good: bool = True) -> tuple[bool, 
     seconds = len(unit.text) / 15
     n = len(unit.sentences)
     tmp = farm.upload_tmp(unit_id, node)
-    tmp.write_bytes(speech_like_wav(seconds) if good else _noise(seconds))
+    tmp.write_bytes(speech_like_wav(seconds) if good else noise_wav(seconds))
     return farm.accept_upload(node, unit_id, tmp,
                               [(i * seconds / n, (i + 1) * seconds / n) for i in range(n)])
 
