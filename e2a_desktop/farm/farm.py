@@ -62,6 +62,7 @@ from .pairing import CoordinatorIdentity, PairingRegistry
 from .scheduler import HEARING, HEARING_TTL_S, Scheduler
 from .uploads import (
     CheckedAudio,
+    ImplausibleLength,
     NotSpeech,
     SpeakingRate,
     UploadRejected,
@@ -701,6 +702,14 @@ class Farm:
                                 verify=work.verify if work.hearing is None else None)
         except NotSpeech as exc:
             checked, kept = self._judged(node_id, unit_id, exc), True
+        except ImplausibleLength as exc:
+            if unit_id not in self.judged:
+                self.reject(node_id, unit_id, str(exc))
+                raise UploadRejected(str(exc), counted=True) from None
+            # Already refused by the judge and spoken again (perhaps one sentence of it
+            # now): the voice babbles on this text, as the judge heard before.
+            checked, kept = self._judged(node_id, unit_id,
+                                         NotSpeech(str(exc), exc.checked)), True
         except UploadRejected as exc:
             self.reject(node_id, unit_id, str(exc))
             raise UploadRejected(str(exc), counted=True) from None

@@ -58,6 +58,22 @@ class NotSpeech(UploadRejected):
         self.checked = checked
 
 
+class ImplausibleLength(UploadRejected):
+    """Audio far too long or short for its text by the fixed bounds any voice keeps.
+
+    On a unit's first speaking this stops our own voice's book (a voice reading a
+    language it does not speak spells out letters for minutes: better said at once than
+    a whole book of it). On a unit the judge has already refused, it is the voice
+    babbling on that text (XTTS on a one-word title), judged like any refusal: spoken
+    again, and kept, flagged, if every try fails. ``checked`` holds the audio's length
+    and its sentence timings, checked to be in order.
+    """
+
+    def __init__(self, reason: str, checked: CheckedAudio) -> None:
+        super().__init__(reason)
+        self.checked = checked
+
+
 class SpeakingRate:
     """The job's own voice's pace, learned sentence by sentence from accepted units.
 
@@ -169,14 +185,15 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
         raise UploadRejected(f"expected {expected_rate} Hz, got {rate} Hz")
     frames = len(data) // 2
     duration = frames / rate
-    shortest, longest = plausible_seconds(chars, speed)
-    if not shortest <= duration <= longest:
-        raise UploadRejected(f"{duration:.1f} s of audio is implausible for {chars} characters")
     previous = 0.0
     for start, end in spans:
         if not previous - 0.01 <= start <= end <= duration + 0.05:
             raise UploadRejected("sentence timings are out of order or outside the audio")
         previous = end
+    shortest, longest = plausible_seconds(chars, speed)
+    if not shortest <= duration <= longest:
+        raise ImplausibleLength(f"{duration:.1f} s of audio is implausible for {chars} "
+                                "characters", CheckedAudio(duration, spans))
     verdict = judge(np.frombuffer(data, dtype="<i2"), rate, spans, sentences,
                     max_pause_s=max_pause_s, speed=speed)
     if verdict.reason is not None:

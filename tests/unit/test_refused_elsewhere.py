@@ -137,3 +137,40 @@ def test_a_malformed_upload_also_sends_the_unit_to_the_other_node(
     assert lease(farm, "node-a") not in (None, first)
     assert send(farm, "node-b", theirs) == (True, False)
     assert lease(farm, "node-b") == first
+
+
+def send_seconds(farm: Farm, node: str, unit_id: int, seconds: float) -> tuple[bool, bool]:
+    """Upload speech-like audio of a given length for the unit, whatever its text."""
+    unit = farm.job.store.unit(unit_id)
+    assert unit is not None
+    n = len(unit.sentences)
+    tmp = farm.upload_tmp(unit_id, node)
+    tmp.write_bytes(speech_like_wav(seconds))
+    return farm.accept_upload(node, unit_id, tmp,
+                              [(i * seconds / n, (i + 1) * seconds / n) for i in range(n)])
+
+
+def test_a_part_the_voice_babbles_on_is_kept_flagged_not_the_books_end(
+        tmp_path: Path, clock: FakeClock) -> None:
+    """XTTS on a one-word title speaks seconds of babble. On a fresh unit a length no voice
+    could take is refused outright (a voice reading a language it does not speak stops the
+    book with the reason); on a part already refused by the judge it is one more refusal,
+    and the last try is kept and flagged, so the book ends."""
+    farm = make_farm(tmp_path, clock=clock)
+    farm.local_names["this-pc"] = "this PC"  # the built-in voice: its own tries count
+    first = lease(farm, "this-pc")
+    assert first is not None
+    with pytest.raises(UploadRejected, match="implausible") as fresh:
+        send_seconds(farm, "this-pc", first, 600.0)
+    assert not isinstance(fresh.value, NotSpeech) and not farm.flagged
+    assert lease(farm, "this-pc") == first
+    with pytest.raises(NotSpeech):
+        send(farm, "this-pc", first, good=False)
+    assert lease(farm, "this-pc") == first
+    with pytest.raises(NotSpeech):
+        send(farm, "this-pc", first, good=False)
+    part = farm.job.store.unit(first)
+    assert part is not None and len(part.sentences) == 1  # now sentence by sentence
+    assert lease(farm, "this-pc") == first
+    assert send_seconds(farm, "this-pc", first, 600.0) == (True, False)  # kept, flagged
+    assert "implausible" in farm.flagged[first]
