@@ -488,8 +488,10 @@ class MainWindow(QMainWindow):
         """A part is back in the queue: convert its book again, which speaks only that part
         and binds the book again (the audiobook it replaces is the point, so no question)."""
         at = f" at {clock(done.at)}" if done.at is not None else ""
-        self._redo_note = (f"Speaking again: chapter {done.chapter}{at}, “{done.text}”; the "
-                           "audiobook is bound again after.")
+        voice = f" with {done.saved.voice.voice}" if done.saved is not None else ""
+        self._redo_note = (f"Speaking again{voice}: chapter {done.chapter}{at}, “{done.text}”; "
+                           "the audiobook is bound again after. The panel shows the options "
+                           "this book was converted with: the part is spoken as the rest was.")
         self.log_pane.add(self._redo_note)
         if done.saved is None:
             self.review.set_converting(False)

@@ -52,7 +52,12 @@ from .window_layout import let_shrink
 
 NOTHING_YET = ("Convert a book: its chapters, where each starts in the audiobook, and any "
                "part the audio check flagged show here.")
+CONVERTING_FIRST = ("Converting: when the book is done, its chapters, where each starts in the "
+                    "audiobook, and any part the audio check flagged show here.")
 NO_FLAGS = "No parts were flagged: every spoken part passed the audio check."
+REDO_AT_TIP = ("Speak again the part heard at this time in the audiobook, then bind the book "
+               "again (nothing else is spoken again)")
+REDO_TIP = "Speak this part again, then bind the book again"
 TEXT_SHOWN = 90  # characters of a part's text in its row (the tooltip has it all)
 
 
@@ -141,9 +146,12 @@ class ReviewTab(QWidget):
         self.at.setAccessibleName("Time in the audiobook")
         self.at.setMaximumWidth(110)
         self.at.returnPressed.connect(self.redo_at_time)
+        self.play_at = QPushButton("Play")
+        self.play_at.setToolTip("Hear the part at this time in the audiobook, to check "
+                                "before Redo")
+        self.play_at.clicked.connect(self.play_at_time)
         self.redo_at = QPushButton("Redo that part")
-        self.redo_at.setToolTip("Speak again the part heard at this time in the audiobook, "
-                                "then bind the book again (nothing else is spoken again)")
+        self.redo_at.setToolTip(REDO_AT_TIP)
         self.redo_at.clicked.connect(self.redo_at_time)
         top = QHBoxLayout()  # one line above the tree: the tab sits in the window's lower third
         let_shrink(self.summary)
@@ -152,13 +160,14 @@ class ReviewTab(QWidget):
         heard.setBuddy(self.at)
         top.addWidget(heard)
         top.addWidget(self.at)
+        top.addWidget(self.play_at)
         top.addWidget(self.redo_at)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
         layout.addStretch(0)  # takes the room while the tree is hidden (nothing to review)
-        self._job_widgets = (heard, self.at, self.redo_at, self.tree)
+        self._job_widgets = (heard, self.at, self.play_at, self.redo_at, self.tree)
         self.play_buttons: dict[int, QPushButton] = {}  # unit id → its buttons, for tests
         self.redo_buttons: dict[int, QPushButton] = {}
         self._show_controls()
@@ -183,6 +192,8 @@ class ReviewTab(QWidget):
     def set_converting(self, converting: bool) -> None:
         """While a book converts, Redo waits (the job is in use; a redo starts a conversion)."""
         self._converting = converting
+        if self.shown is None:  # no job of this book yet: say when there will be one
+            self.summary.setText(CONVERTING_FIRST if converting else NOTHING_YET)
         self._show_controls()
 
     def _load(self, work: Callable[[], Reviewed | None]) -> None:
@@ -206,7 +217,7 @@ class ReviewTab(QWidget):
         self.play_buttons.clear()
         self.redo_buttons.clear()
         if reviewed is None:
-            self.summary.setText(NOTHING_YET)
+            self.summary.setText(CONVERTING_FIRST if self._converting else NOTHING_YET)
             self._show_controls()
             self.loaded.emit(0)
             return
@@ -249,7 +260,7 @@ class ReviewTab(QWidget):
         parent.addChild(child)
         play, again = QPushButton("▶ Play"), QPushButton("Redo")
         play.setToolTip("Hear this part as it is in the audiobook")
-        again.setToolTip("Speak this part again, then bind the book again")
+        again.setToolTip(REDO_TIP)
         play.clicked.connect(lambda: self.play(placed))
         again.clicked.connect(lambda: self.redo(placed))
         buttons = QWidget()
@@ -265,12 +276,14 @@ class ReviewTab(QWidget):
         for widget in self._job_widgets:  # before any job: the one sentence, nothing greyed
             widget.setVisible(self.shown is not None)
         ready = self.shown is not None and not self._converting
-        tip = "" if not self._converting else "A book is converting: wait for it to end"
-        for button in (self.redo_at, *self.redo_buttons.values()):
+        waiting = "A book is converting: wait for it to end"
+        self.redo_at.setEnabled(ready)
+        self.redo_at.setToolTip(REDO_AT_TIP if ready else waiting)
+        for button in self.redo_buttons.values():
             button.setEnabled(ready)
-            if tip:
-                button.setToolTip(tip)
-        self.at.setEnabled(ready)
+            button.setToolTip(REDO_TIP if ready else waiting)
+        self.at.setEnabled(self.shown is not None)  # Play works while a book converts
+        self.play_at.setEnabled(self.shown is not None)
 
     # -- commands --------------------------------------------------------------------------
 
@@ -283,6 +296,18 @@ class ReviewTab(QWidget):
             self.core.play_file(shown.job.folder / "units" / audio)
         except E2AError as exc:
             self.failed.emit(str(exc))
+
+    def play_at_time(self) -> None:
+        """Play the part heard at the time typed (any part, flagged or not)."""
+        shown = self.shown
+        if shown is None:
+            return
+        try:
+            placed = unit_at(shown.job, parse_time(self.at.text()))
+        except (ValueError, E2AError) as exc:
+            self.failed.emit(str(exc))
+            return
+        self.play(placed)
 
     def redo_at_time(self) -> None:
         shown = self.shown

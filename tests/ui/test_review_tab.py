@@ -19,7 +19,7 @@ from e2a_desktop.service import FINISHED
 from e2a_desktop.store import JobStore
 from e2a_desktop.ui.core import DesktopCore
 from e2a_desktop.ui.main_window import MainWindow
-from e2a_desktop.ui.review_tab import NO_FLAGS, NOTHING_YET
+from e2a_desktop.ui.review_tab import CONVERTING_FIRST, NO_FLAGS, NOTHING_YET
 from tests.conftest import SAMPLE_TITLES
 from tests.helpers.fakes import GateEngine
 from tests.helpers.recorder import Recorder
@@ -42,9 +42,13 @@ def test_a_flagged_part_is_listed_and_redo_speaks_only_it(
         sample_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert window.review.summary.text() == NOTHING_YET
     window.settings.select_voice("gate:gate")
-    gate.open()
     _open(qtbot, window, sample_book)
-    outcome = _convert(qtbot, window)
+    with qtbot.waitSignal(window.conversion_ended, timeout=120_000) as first:
+        qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+        # Its first conversion: the tab says when it will have something, not "Convert".
+        qtbot.waitUntil(lambda: window.review.summary.text() == CONVERTING_FIRST)
+        gate.open()
+    outcome = first.args[0]
     assert outcome.state == FINISHED, outcome  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: window.review.shown is not None, timeout=60_000)  # read off-thread
     assert window.review.summary.text().endswith(NO_FLAGS)
@@ -85,7 +89,8 @@ def test_a_flagged_part_is_listed_and_redo_speaks_only_it(
             qtbot.mouseClick(window.review.redo_buttons[flagged.id], Qt.MouseButton.LeftButton)
         assert not window.review.redo_at.isEnabled()  # no second redo while it converts
         qtbot.waitUntil(lambda: window.message.text().startswith(
-            f"Speaking again: chapter 2 at {row[2]}"), timeout=60_000)
+            f"Speaking again with gate: chapter 2 at {row[2]}"), timeout=60_000)
+        assert "options this book was converted with" in window.message.text()
     assert ended.args[0].state == FINISHED
     # That part and no other: the farm may cut a long part into pieces for the node that
     # speaks it (units sized to the node), but nothing of chapters 1 and 3 is spoken.
@@ -98,7 +103,7 @@ def test_a_flagged_part_is_listed_and_redo_speaks_only_it(
 
 def test_redo_at_a_time_speaks_the_part_heard_then(
         qtbot: QtBot, gate: type[GateEngine], core: DesktopCore, window: MainWindow,
-        sample_book: Path) -> None:
+        sample_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     window.settings.select_voice("gate:gate")
     gate.open()
     _open(qtbot, window, sample_book)
@@ -108,6 +113,10 @@ def test_redo_at_a_time_speaks_the_part_heard_then(
     second = job.chapters[1].units[0]
     assert second.start is not None
     window.review.at.setText(clock(second.start + 1))
+    played: list[Path] = []  # Play first, to check before Redo: any part, not only flagged
+    monkeypatch.setattr(core, "play_file", played.append)
+    window.review.play_at.click()
+    assert played == [job.folder / "units" / str(second.unit.audio_path)]
     seen = Recorder()
     core.bus.subscribe(seen)
     with qtbot.waitSignal(window.conversion_ended, timeout=120_000) as ended:
