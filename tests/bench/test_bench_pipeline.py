@@ -80,8 +80,7 @@ def _encoding_cpu(data_dir: Path, tmp: Path) -> float:
     pauses = PauseSettings()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     for chapter in sorted({r[0] for r in rows}):
-        pieces = [UnitPiece(folder / "units" / path, pauses.paragraph_pause
-                            if json.loads(breaks)[0] else pauses.sentence_pause)
+        pieces = [UnitPiece(folder / "units" / path, pauses.before(json.loads(breaks)[0]))
                   for c, path, breaks in rows if c == chapter]
         with wave.open(str(pieces[0].wav_path), "rb") as first:
             rate = first.getframerate()
