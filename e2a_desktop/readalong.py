@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from e2a_node.phonemes import as_printed
-from e2a_node.settings import PauseSettings
+from e2a_node.settings import Break, PauseSettings
 
 from .ebook.model import Cover, Metadata
 from .errors import E2AError, OutputError
@@ -59,6 +59,7 @@ class TimedSentence:
     text: str
     opens_paragraph: bool
     clip: tuple[float, float] | None
+    opens_line: bool = False  # a line of verse inside a stanza: the page breaks the line
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,10 @@ def timed_sentences(units: Sequence[UnitRecord], pauses: PauseSettings,
             begin, stop = _ms(at + start), _ms(at + end)
             if duration is not None:
                 stop = min(stop, _ms(duration))
-            opens = bool(unit.breaks[index]) if index < len(unit.breaks) else False
-            sentences.append(TimedSentence(" ".join(as_printed(text).split()), opens,
-                                           (begin, stop) if stop > begin else None))
+            kind = Break.of(unit.breaks[index]) if index < len(unit.breaks) else Break.SENTENCE
+            sentences.append(TimedSentence(" ".join(as_printed(text).split()), bool(kind),
+                                           (begin, stop) if stop > begin else None,
+                                           opens_line=kind is Break.LINE))
     return sentences
 
 
@@ -134,14 +136,15 @@ def chapter_xhtml(number: int, chapter: ReadAlongChapter, language: str) -> str:
         sentences = sentences[1:]
     else:
         body.append(f"<h1>{_text(chapter.title)}</h1>")
-    paragraph: list[str] = []
+    paragraph: list[str] = []  # a paragraph's (or a stanza's) sentences, each with its joint
     for n, sentence in sentences:
         if sentence.opens_paragraph and paragraph:
-            body.append("<p>" + " ".join(paragraph) + "</p>")
+            body.append("<p>" + "".join(paragraph) + "</p>")
             paragraph = []
-        paragraph.append(f'<span id="s{n}">{_text(sentence.text)}</span>')
+        joint = "" if not paragraph else "<br/>\n" if sentence.opens_line else " "
+        paragraph.append(f'{joint}<span id="s{n}">{_text(sentence.text)}</span>')
     if paragraph:
-        body.append("<p>" + " ".join(paragraph) + "</p>")
+        body.append("<p>" + "".join(paragraph) + "</p>")
     lang = _attr(language)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
             '<html xmlns="http://www.w3.org/1999/xhtml" '

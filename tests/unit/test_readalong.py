@@ -33,7 +33,7 @@ from e2a_desktop.readalong import (
 )
 from e2a_desktop.store import JobStore, UnitRecord
 from e2a_desktop.subtitles import chapter_cues
-from e2a_node.settings import PauseSettings
+from e2a_node.settings import Break, PauseSettings
 
 PAUSES = PauseSettings(sentence_pause=0.35, paragraph_pause=0.75)
 SMIL = "{http://www.w3.org/ns/SMIL}"
@@ -43,7 +43,7 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 
 def _unit(uid: int, sentences: list[str], spans: list[tuple[float, float]], duration: float,
-          breaks: tuple[bool, ...] | None = None) -> UnitRecord:
+          breaks: tuple[int, ...] | None = None) -> UnitRecord:
     breaks = breaks or (False,) * len(sentences)
     return UnitRecord(uid, 0, uid, tuple(sentences), breaks, sum(map(len, sentences)),
                       "done", 1, f"{uid:06d}.wav", duration, tuple(spans), "node")
@@ -85,6 +85,22 @@ def test_page_has_the_title_as_heading_and_a_span_per_sentence() -> None:
                      ("s3", "§"), ("s4", "He said: “Sirrah.”"), ("s5", "The end.")]
     paragraphs = [[s.get("id") for s in p] for p in root.iter(f"{XHTML}p")]
     assert paragraphs == [["s2", "s3", "s4"], ["s5"]]
+
+
+def test_verse_keeps_its_lines_on_the_page_and_stanzas_apart() -> None:
+    """A stanza is a paragraph of the page, each line on its own line (as printed), not
+    the lines run together into prose."""
+    verse = [_unit(1, ["Come, said my Soul,", "Such verses for my Body let us write,",
+                       "Signing for Soul and Body,", "Prose again."],
+                   [(0.0, 1.0), (1.3, 2.5), (3.5, 4.5), (5.2, 6.0)], 6.0,
+                   (Break.STANZA, Break.LINE, Break.STANZA, Break.PARAGRAPH))]
+    chapter = ReadAlongChapter("Poem", tuple(timed_sentences(verse, PAUSES)), Path("a.m4a"), 6.0)
+    root = ElementTree.fromstring(chapter_xhtml(1, chapter, "en").encode())
+    paragraphs = list(root.iter(f"{XHTML}p"))
+    assert [[s.get("id") for s in p.iter(f"{XHTML}span")] for p in paragraphs] == [
+        ["s1", "s2"], ["s3"], ["s4"]]
+    first = paragraphs[0]
+    assert [child.tag for child in first] == [f"{XHTML}span", f"{XHTML}br", f"{XHTML}span"]
 
 
 def test_a_title_not_spoken_is_still_the_heading() -> None:
