@@ -87,7 +87,8 @@ def _installed(store: ModelStore, language: str | None) -> int:
               f"{' --language ' + language if language else ''}`", file=sys.stderr)
         return 1
     for voice in voices:
-        speakers = f"\tspeakers: {', '.join(voice.speakers)} (--speaker NAME)" \
+        more = f" … ({len(voice.speakers)} in all)" if len(voice.speakers) > 12 else ""
+        speakers = f"\tspeakers: {', '.join(voice.speakers[:12])}{more} (--speaker NAME)" \
             if voice.speakers else ""
         print(f"{voice.engine}:{voice.name}\t{voice.language or '?'}\t{_where(voice)}{speakers}")
     return 0

@@ -58,18 +58,32 @@ def piper_voices(voices_dir: Path | None) -> dict[str, tuple[Path, Path]]:
     return {**_user_voices(voices_dir), **_bundled()}
 
 
-def _config_facts(config: Path) -> tuple[str, int]:
-    """A voice's language and sample rate, read from its config (no model loaded)."""
+def _config_facts(config: Path) -> tuple[str, int, dict[str, int]]:
+    """A voice's language, sample rate and speakers (name → id; empty for a one-voice
+    model), read from its config (no model loaded)."""
     try:
         data: dict[str, Any] = json.loads(config.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return "", 22050
+        return "", 22050, {}
+    if not isinstance(data, dict):
+        return "", 22050, {}
     lang = data.get("language", {})
     language = str(lang.get("code") or data.get("espeak", {}).get("voice", "")) \
         if isinstance(lang, dict) else ""
     audio = data.get("audio", {})
     rate = audio.get("sample_rate") if isinstance(audio, dict) else None
-    return language, rate if isinstance(rate, int) and rate > 0 else 22050
+    return language, rate if isinstance(rate, int) and rate > 0 else 22050, _speakers(data)
+
+
+def _speakers(config: dict[str, Any]) -> dict[str, int]:
+    """A multi-speaker voice's speakers by name, in the model's own order (its ids):
+    LibriTTS-style voices hold hundreds, each a different reader."""
+    count, names = config.get("num_speakers"), config.get("speaker_id_map")
+    if not isinstance(count, int) or count < 2 or not isinstance(names, dict):
+        return {}
+    found = {str(name): sid for name, sid in names.items()
+             if isinstance(sid, int) and 0 <= sid < count}
+    return dict(sorted(found.items(), key=lambda item: item[1]))
 
 
 class PiperEngine(Engine):
@@ -91,10 +105,11 @@ class PiperEngine(Engine):
         bundled = _bundled()
         voices = []
         for name, (model, cfg) in sorted(piper_voices(voices_dir).items()):
-            language, rate = _config_facts(cfg)
+            language, rate, speakers = _config_facts(cfg)
             voices.append(VoiceInfo("piper", name, language,
                                     source="bundled" if name in bundled else str(model.parent),
-                                    sample_rate=rate, max_speed=round(MAX_SPEED - 0.05, 1)))
+                                    sample_rate=rate, max_speed=round(MAX_SPEED - 0.05, 1),
+                                    speakers=tuple(speakers)))
         return voices
 
     def load(self, settings: EngineSettings, progress: LoadProgress | None = None) -> None:
@@ -108,14 +123,34 @@ class PiperEngine(Engine):
             names = ", ".join(sorted(voices)) or "none"
             raise VoiceError(f"piper has no voice '{settings.voice}' here (available: {names})")
         model, config = voices[settings.voice]
+        speaker_id = self._speaker_id(settings.voice, config, settings.speaker)
         try:
             self._voice = self._open(model, config)
         except Exception as exc:  # onnxruntime raises its own exception types
             raise VoiceError(f"cannot load piper voice: {exc}", model) from None
         self._voice_name = settings.voice
         # Piper's length scale is not the speaking rate: a measured table maps one to the other.
-        self._syn_config = SynthesisConfig(length_scale=length_scale_for(settings.speed),
+        self._syn_config = SynthesisConfig(speaker_id=speaker_id,
+                                           length_scale=length_scale_for(settings.speed),
                                            volume=0.9)
+
+    @staticmethod
+    def _speaker_id(name: str, config: Path, asked: str) -> int | None:
+        """The id of the speaker a multi-speaker voice reads with: the one asked for, else
+        its first (the same on every node, which loads the same voice). A one-voice model
+        asked for a speaker says so rather than ignoring the choice."""
+        speakers = _config_facts(config)[2]
+        if not speakers:
+            if asked:
+                raise VoiceError(f"piper voice {name} has one speaker; --speaker {asked} does "
+                                 "not apply to it")
+            return None
+        if asked and asked not in speakers:
+            names = list(speakers)
+            shown = ", ".join(names[:12]) + (f" … ({len(names)} in all)"
+                                             if len(names) > 12 else "")
+            raise VoiceError(f"piper voice {name} has no speaker '{asked}' (it has: {shown})")
+        return speakers[asked] if asked else next(iter(speakers.values()))
 
     def _open(self, model: Path, config: Path) -> Any:
         """``PiperVoice.load`` with our session options: the thread limit and the device."""
