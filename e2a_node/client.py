@@ -24,6 +24,7 @@ from .protocol import (
     VERSION_HEADER,
     Capabilities,
     FarmStatus,
+    HeardReport,
     Heartbeat,
     HeartbeatResponse,
     Hello,
@@ -280,6 +281,17 @@ class CoordinatorClient:
         return self._decode(
             UploadResponse,
             await self._request("PUT", f"/units/{unit_id}/audio", data=wav, headers=headers))
+
+    async def async_hearing_audio(self, unit_id: int) -> bytes:
+        """The audio of a unit the farm lent this node to hear (raw WAV bytes)."""
+        body: bytes = await self._request("GET", f"/units/{unit_id}/hearing", raw=True)
+        return body
+
+    async def async_heard(self, unit_id: int, report: HeardReport) -> bool:
+        """Say what this node heard in a lent unit; False: the farm had it heard already."""
+        answer = await self._request("POST", f"/units/{unit_id}/hearing",
+                                     json_body=report.to_json())
+        return isinstance(answer, dict) and answer.get("used") is True
 
     async def async_voice_sample(self, sample_id: str) -> bytes:
         """The job's reference recording, as the coordinator stored it (raw WAV bytes)."""

@@ -10,6 +10,8 @@ in a header; a peer of another version is refused with a message that says so.
     POST /units/{id}/heartbeat     keep the lease; answers whether to keep going
     POST /units/{id}/release       a stopping node hands its unit back
     PUT  /units/{id}/audio         the unit's WAV, sentence spans in a header
+    GET  /units/{id}/hearing       the audio of a unit this node was given to hear, raw WAV
+    POST /units/{id}/hearing       what it heard (``--verify asr``): a transcript, no verdict
     GET  /voice-samples/{sha256}   the job's reference recording (cloning voices), raw WAV
     GET  /status                   job and per-node figures
 
@@ -219,6 +221,10 @@ class Capabilities:
     gpu_free_mb: int = 0
     paused: bool = False
     """Paused at its own PC: it asks for nothing, it says it is there (and not stopped)."""
+    hears: tuple[str, ...] = ()
+    """The offline recognisers it can hear units with (``--verify asr``), by name: a farm
+    gives units to hear only to a node that names the one the farm hears with. Older nodes
+    say none, and so are never given any."""
 
     def can_speak(self, voice: EngineSettings) -> bool:
         return voice.voice in self.engines.get(voice.engine, [])
@@ -229,7 +235,11 @@ class Capabilities:
         return self.device.split(":")[0] not in ("", "cpu")
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["hears"] = list(self.hears)
+        if not self.hears:  # (what an older node sends)
+            del out["hears"]
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> Capabilities:
@@ -237,11 +247,15 @@ class Capabilities:
         if not all(isinstance(k, str) and isinstance(v, list) for k, v in engines.items()):
             raise ProtocolError("field 'engines' must map engine names to voice lists")
         free = data.get("gpu_free_mb", 0)
+        hears = data.get("hears", [])
         return cls(_require(data, "name", str)[:64], _require(data, "device", str)[:32],
                    {k: [str(v) for v in vs] for k, vs in engines.items()},
                    str(data.get("gpu", ""))[:64],
                    free if isinstance(free, int) and 0 <= free < 1 << 24 else 0,
-                   data.get("paused") is True)
+                   data.get("paused") is True,
+                   tuple(h for h in hears[:MAX_RECOGNISERS] if isinstance(h, str)
+                         and 0 < len(h) <= MAX_RECOGNISER_NAME)
+                   if isinstance(hears, list) else ())
 
 
 @dataclass(frozen=True)
@@ -281,7 +295,70 @@ class Assignment:
                    str(data.get("job_id", "")))
 
 
+MAX_RECOGNISERS = 8
+MAX_RECOGNISER_NAME = 64
+MAX_TRANSCRIPT_CHARS = 10_000
+"""The longest transcript a farm reads from a node: a unit is a few hundred characters
+(1,000 at most), and a recogniser writes down about as many."""
+MAX_HEARING_S = 600.0
+
+
+@dataclass(frozen=True)
+class HearAssignment:
+    """A unit another node spoke, given to a node with nothing to speak to hear
+    (``--verify asr``). It carries no text: the node writes down what it hears, and the
+    farm compares that with the unit's words. ``seconds``: the farm hears it itself if
+    no transcript came by then; ``token`` names this handing-out of it."""
+
+    unit_id: int
+    token: str
+    recogniser: str
+    language: str
+    seconds: float
+    job_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> HearAssignment:
+        token = _require(data, "token", str)
+        if not 8 <= len(token) <= 64 or not token.isascii() or not token.isalnum():
+            raise ProtocolError("token must be 8-64 letters or digits")
+        seconds = float(_require(data, "seconds", (int, float)))
+        if not 0.0 < seconds <= MAX_HEARING_S:  # (NaN too)
+            raise ProtocolError(f"seconds must be in (0, {MAX_HEARING_S:.0f}]")
+        return cls(_require(data, "unit_id", int), token,
+                   _require(data, "recogniser", str)[:MAX_RECOGNISER_NAME],
+                   _require(data, "language", str)[:32], seconds,
+                   str(data.get("job_id", ""))[:128])
+
+
+@dataclass(frozen=True)
+class HeardReport:
+    """What a node heard in a unit it was given to hear; ``transcript`` None: it could not
+    hear it (stopping, its recogniser failed), so the farm hears it itself at once."""
+
+    token: str
+    transcript: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> HeardReport:
+        token = _require(data, "token", str)[:64]
+        transcript = data.get("transcript") if isinstance(data, dict) else None
+        if transcript is not None and not isinstance(transcript, str):
+            raise ProtocolError("field 'transcript' must be a string or null")
+        if transcript is not None and len(transcript) > MAX_TRANSCRIPT_CHARS:
+            raise ProtocolError(f"transcript over {MAX_TRANSCRIPT_CHARS} characters")
+        return cls(token, transcript)
+
+
 LEASE_UNIT, LEASE_WAIT, LEASE_DONE = "unit", "wait", "done"
+HEARING_REASON = "hearing"
+"""A "wait" whose ``hearing`` gives the node a unit to hear meanwhile."""
 
 
 @dataclass(frozen=True)
@@ -292,18 +369,26 @@ class LeaseResponse:
     ("paused", "pausing", "standing aside", "gpu first", "idle", "benched", "no voice"),
     so the node's tray says what is true ("the farm is paused") instead of "no book".
     Older coordinators send none; older nodes ignore it.
+
+    A "wait" may carry ``hearing``: nothing to speak, so hear this unit meanwhile. Only a
+    node that named the farm's recogniser in its Capabilities gets one (older ones never
+    do), and it is a "wait" all the same, which any node reads as before.
     """
 
     status: str
     assignment: Assignment | None = None
     retry_after: float = 1.0
     reason: str = ""
+    hearing: HearAssignment | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out = {"status": self.status, "retry_after": self.retry_after,
-               "assignment": self.assignment.to_json() if self.assignment else None}
+        out: dict[str, Any] = {
+            "status": self.status, "retry_after": self.retry_after,
+            "assignment": self.assignment.to_json() if self.assignment else None}
         if self.reason:
             out["reason"] = self.reason
+        if self.hearing is not None:
+            out["hearing"] = self.hearing.to_json()
         return out
 
     @classmethod
@@ -317,7 +402,11 @@ class LeaseResponse:
         if not 0.0 <= retry <= MAX_RETRY_AFTER_S:  # NaN, Infinity, negative: a bad farm
             retry = 1.0 if retry != retry else min(max(retry, 0.0), MAX_RETRY_AFTER_S)
         reason = data.get("reason", "")
-        return cls(status, assignment, retry, reason[:40] if isinstance(reason, str) else "")
+        heard = data.get("hearing")
+        hearing = HearAssignment.from_json(heard) if status == LEASE_WAIT \
+            and isinstance(heard, dict) else None
+        return cls(status, assignment, retry, reason[:40] if isinstance(reason, str) else "",
+                   hearing)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from e2a_node.protocol import (
     TIME_HEADER,
     VERSION_HEADER,
     Capabilities,
+    HeardReport,
     Heartbeat,
     HeartbeatResponse,
     Hello,
@@ -344,6 +345,35 @@ def _refuse(farm: Farm, node_id: str, unit_id: int, status: int, reason: str) ->
     return _error(status, reason)
 
 
+async def hearing_audio(request: web.Request) -> web.Response:
+    """The audio of a unit lent to this node to hear (``--verify asr``), raw WAV."""
+    farm = request.app[FARM_KEY]
+    data = await asyncio.to_thread(farm.hearing_audio, request[NODE_KEY], _unit_id(request))
+    if data is None:
+        raise web.HTTPNotFound(reason="no such unit to hear")
+    return web.Response(body=data, content_type="audio/wav")
+
+
+async def heard(request: web.Request) -> web.Response:
+    """What a node heard in a unit lent to it: the farm scores it (a node gives no verdict).
+
+    A transcript that is not one (too long, not text) is refused, and the node is lent
+    nothing more; the unit is heard on this PC instead."""
+    farm = request.app[FARM_KEY]
+    node_id, unit_id = request[NODE_KEY], _unit_id(request)
+    try:
+        report = HeardReport.from_json(await _json(request))
+    except ProtocolError:
+        farm.hearing_refused(node_id)
+        raise
+    # Scoring is quick; the verdict may store the unit (fsync): on the check thread, in
+    # turn with the uploads' checks.
+    used = await asyncio.get_running_loop().run_in_executor(
+        request.app[CHECK_THREAD_KEY],
+        functools.partial(farm.heard_remotely, node_id, unit_id, report))
+    return web.json_response({"used": used})
+
+
 async def voice_sample(request: web.Request) -> web.Response:
     """The job's reference recording, for nodes that clone its voice (fetched once per job)."""
     sample_id = request.match_info["sample_id"]
@@ -401,6 +431,8 @@ def create_app(farm: Farm, guard: ConnectionGuard | None = None,
         web.post(f"{API}/units/{{unit_id}}/heartbeat", heartbeat),
         web.post(f"{API}/units/{{unit_id}}/release", hand_back),
         web.put(f"{API}/units/{{unit_id}}/audio", upload),
+        web.get(f"{API}/units/{{unit_id}}/hearing", hearing_audio),
+        web.post(f"{API}/units/{{unit_id}}/hearing", heard),
         web.get(f"{API}/voice-samples/{{sample_id}}", voice_sample),
         web.get(f"{API}/status", status),
     ])

@@ -27,12 +27,15 @@ import numpy as np
 
 from e2a_node.gpu import gpu_label
 from e2a_node.protocol import (
+    HEARING_REASON,
     LEASE_DONE,
     LEASE_UNIT,
     LEASE_WAIT,
     Assignment,
     Capabilities,
     FarmStatus,
+    HearAssignment,
+    HeardReport,
     JobInfo,
     LeaseResponse,
     NodeRow,
@@ -109,6 +112,9 @@ answer from the farm, so this only keeps it from being reported lost)."""
 HEAR_ASIDE = True
 """``--verify asr`` hears units in the hearing queue, not in the upload check (hearing.py);
 False hears them inline, as before (kept for the benchmark that compares the two)."""
+HEAR_ON_NODES = True
+"""Nodes with nothing to speak are lent units awaiting the recogniser (hearing.py); False:
+only this PC hears (kept for the benchmark that compares the two)."""
 RECOGNISER_KEY = "verify.recogniser"
 """Which recogniser heard the job's units (``--verify asr``), for its report."""
 UNHEARD_KEY = "verify.unheard"
@@ -173,6 +179,10 @@ class _Work:
     """``--verify asr``: hears a unit's words and says why they are wrong (audio/asr.py)."""
     hearing: HearingQueue | None = None
     """Where ``verify`` runs: units wait there after the quick checks (hearing.py)."""
+    recogniser: str = ""
+    """The recogniser's name: a node is lent units to hear only if it has the same one (a
+    unit's score is compared with the job's usual score, which is that recogniser's)."""
+    language: str = "en"
 
 
 class Farm:
@@ -249,8 +259,14 @@ class Farm:
         except (OSError, sqlite3.Error) as exc:
             raise self.storage_trouble(exc) from None
         if HEAR_ASIDE:
+            owner = getattr(verify, "__self__", verify)
+            judge = getattr(owner, "judged", None) if HEAR_ON_NODES else None
+            work.recogniser = name
+            work.language = str(getattr(getattr(owner, "transcriber", None), "language", "en"))
             work.hearing = HearingQueue(verify, self._heard,
-                                        on_unheard=lambda item: self._keep_unheard(work, item))
+                                        on_unheard=lambda item: self._keep_unheard(work, item),
+                                        judge=judge if callable(judge) else None,
+                                        clock=self.clock)
 
     @staticmethod
     def _close_hearing(work: _Work | None) -> None:
@@ -451,11 +467,15 @@ class Farm:
             stats.retry_after = HELD_RETRY_S
             return LeaseResponse(LEASE_WAIT, retry_after=HELD_RETRY_S, reason=stats.state.value)
         if not stats.accelerated and self._gpu_node_free(node_id, voice):
-            return self._wait(stats, NodeState.GPU_FIRST, 2.0)
+            return self._to_hear(work, stats, caps) or \
+                self._wait(stats, NodeState.GPU_FIRST, 2.0)
         unit = work.scheduler.lease(node_id)
         if unit is None:
             if work.scheduler.finished():  # counted only when the queue is dry
                 return self._finished(stats)
+            hearing = self._to_hear(work, stats, caps)
+            if hearing is not None:  # nothing to speak: it hears another's unit meanwhile
+                return hearing
             if work.scheduler.stood_aside(node_id):
                 return self._wait(stats, NodeState.STANDING_ASIDE, 0.5)
             return self._wait(stats, NodeState.IDLE, 0.5)
@@ -467,6 +487,66 @@ class Farm:
         return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, unit.sentences,
                                                     unit.breaks, work.scheduler.lease_ttl,
                                                     work.run_id))
+
+    def _to_hear(self, work: _Work, stats: NodeStats, caps: Capabilities
+                 ) -> LeaseResponse | None:
+        """A unit awaiting the recogniser for a node with nothing to speak, if it may hear
+        it (hearing.py says who may, and what a lying hearer could do)."""
+        hearing = work.hearing
+        if hearing is None or not hearing.lends or stats.benched \
+                or stats.node_id in self.local_names or work.recogniser not in caps.hears:
+            return None
+        node = stats.node_id
+
+        def may_hear(item: Awaiting) -> bool:  # never one it was given to speak
+            return item.unit.id not in stats.given \
+                and node not in self.judged.get(item.unit.id, ())
+
+        lent = hearing.lend(node, may_hear)
+        if lent is None:
+            return None
+        log.info("unit %d goes to %s to hear (%s spoke it)", lent.item.unit.id, stats.name,
+                 self._name(lent.item.node_id))
+        self._wait(stats, NodeState.IDLE, 0.5)
+        stats.retry_after = lent.seconds  # it asks again once it has heard: not gone
+        return LeaseResponse(LEASE_WAIT, retry_after=0.5, reason=HEARING_REASON,
+                             hearing=HearAssignment(lent.item.unit.id, lent.token,
+                                                    work.recogniser, work.language,
+                                                    lent.seconds, work.run_id))
+
+    def hearing_audio(self, node_id: str, unit_id: int) -> bytes | None:
+        """The audio of a unit lent to this node to hear; None if it holds no such unit.
+
+        Only a lent unit's own file is ever read: no other audio can be had by asking."""
+        work = self._work
+        path = work.hearing.lent_file(node_id, unit_id) \
+            if work is not None and work.hearing is not None else None
+        if path is None:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:  # heard here meanwhile (moved into the book)
+            return None
+
+    def heard_remotely(self, node_id: str, unit_id: int, report: HeardReport) -> bool:
+        """What a node heard in a unit lent to it; the verdict is this PC's (hearing.py).
+        False: ignored (not lent to it now, or heard already)."""
+        with self._lock:
+            self._stats(node_id)  # (it was heard from)
+            work = self._work
+        if work is None or work.hearing is None:
+            return False
+        return work.hearing.returned(node_id, unit_id, report.token, report.transcript,
+                                     by=self._name(node_id))
+
+    def hearing_refused(self, node_id: str) -> None:
+        """A node answered a unit lent to it with junk: it is lent no more, and what it
+        held is heard here."""
+        work = self._work
+        if work is not None and work.hearing is not None:
+            log.warning("%s sent a bad transcript; it is given no more units to hear",
+                        self._name(node_id))
+            work.hearing.distrust(node_id)
 
     @staticmethod
     def _held(work: _Work, node_id: str) -> int:
@@ -580,6 +660,8 @@ class Farm:
             for unit_id in held:
                 assert work is not None
                 work.job.store.release(unit_id, node_id)
+        if work is not None and work.hearing is not None:
+            work.hearing.distrust(node_id)  # units it was hearing: heard here
         if stats is not None:
             stats.state, stats.unit_id = NodeState.REVOKED, None
             stats.given.clear()
@@ -604,6 +686,8 @@ class Farm:
                 if not isinstance(self.storage_trouble(exc), StorageFault):
                     raise
             self._report_expired(work)  # ...and reported here, once
+            if work.hearing is not None:
+                work.hearing.reclaim()  # lent units not heard in time: heard here
         now = self.clock()
         gone: list[NodeStats] = []
         with self._lock:
@@ -632,6 +716,8 @@ class Farm:
             for unit_id in held:
                 assert work is not None
                 work.job.store.release(unit_id, stats.node_id)
+        if work is not None and work.hearing is not None:
+            work.hearing.reclaim(stats.node_id)  # units it was hearing: heard here
         for unit_id in held:
             self.emit(UnitRequeued(unit_id, stats.node_id, why, stats.name))
 
