@@ -40,6 +40,7 @@ from .engines.base import Engine
 from .errors import E2AError, VoiceError
 from .farm_tag import farm_tag
 from .gpu import describe_gpu
+from .hearer import Hearer
 from .joining import CodePrompt, FarmFinder, FarmOffer, JoinedFarm
 from .link import FarmLink
 from .protocol import (
@@ -146,7 +147,8 @@ class NodeWorker:
                  engine_factory: Callable[[EngineSettings], Engine] | None = None,
                  on_state: Callable[[NodeSnapshot], None] | None = None,
                  link: FarmLink | None = None, identity: NodeIdentity | None = None,
-                 on_offer: Callable[[tuple[FarmOffer, ...]], None] | None = None) -> None:
+                 on_offer: Callable[[tuple[FarmOffer, ...]], None] | None = None,
+                 hearer: Hearer | None = None) -> None:
         self.config = config
         paths = config.paths
         self.identity = identity or NodeIdentity.load(paths.node_dir, config.name)
@@ -181,6 +183,9 @@ class NodeWorker:
         self._get_voices = config.get_voices
         self._engine_failures = 0  # in a row; a spoken unit resets it
         self._speaking: asyncio.Future[UnitAudio] | None = None  # the voice's thread at work
+        self.hearer = hearer or Hearer()
+        """Hears units the farm lends it when it has nothing to speak (hearer.py); the
+        built-in node never does (its farm hears on its own thread)."""
 
     # -- commands (any thread) --------------------------------------------------------
 
@@ -263,7 +268,8 @@ class NodeWorker:
         device = self.device_in_use
         gpu = describe_gpu(device)
         return Capabilities(self.identity.name, device, engines,
-                            gpu.name if gpu else "", gpu.free_mb if gpu else 0)
+                            gpu.name if gpu else "", gpu.free_mb if gpu else 0,
+                            hears=self.hearer.names() if self._link is None else ())
 
     @property
     def device_in_use(self) -> str:
@@ -307,6 +313,7 @@ class NodeWorker:
                     # way), to be found by the garbage collector later.
                     await asyncio.sleep(TLS_GOODBYE_S)
         finally:
+            self.hearer.close()
             self._set(NodeStatus.STOPPED, unit_id=None)
 
     async def _async_run_on(self, link: FarmLink) -> None:
@@ -492,11 +499,7 @@ class NodeWorker:
                     self._jobs_over[job.job_id] = self._last_job_end = time.monotonic()
                     return True
                 if lease.status != LEASE_UNIT or lease.assignment is None:
-                    busy = lease.reason == "speaking"  # its last upload is still on its way
-                    if not busy and (self.state.status is not NodeStatus.IDLE
-                                     or self.state.waiting_for != lease.reason):
-                        self._set(NodeStatus.IDLE, unit_id=None, waiting_for=lease.reason)
-                    await self._async_sleep(lease.retry_after)
+                    await self._async_between_units(link, lease, job)
                     continue
                 if lease.assignment.job_id not in ("", job.job_id):  # the farm moved on
                     await self._async_hand_back(link, lease.assignment.unit_id)
@@ -512,6 +515,29 @@ class NodeWorker:
         finally:
             await flow.close(self._async_hand_back)
         return False
+
+    async def _async_between_units(self, link: FarmLink, lease: LeaseResponse,
+                                   job: JobInfo) -> None:
+        """No unit to speak: hear one lent to this node, or wait as the farm says, and why."""
+        if await self._async_hear(link, lease, job):
+            return
+        busy = lease.reason == "speaking"  # its last upload is still on its way
+        if not busy and (self.state.status is not NodeStatus.IDLE
+                         or self.state.waiting_for != lease.reason):
+            self._set(NodeStatus.IDLE, unit_id=None, waiting_for=lease.reason)
+        await self._async_sleep(lease.retry_after)
+
+    async def _async_hear(self, link: FarmLink, lease: LeaseResponse, job: JobInfo) -> bool:
+        """Nothing to speak, and a unit another node spoke lent to hear (the farm's word
+        check): hear it; False if the lease lends none."""
+        lent = lease.hearing
+        if lent is None or not isinstance(link, CoordinatorClient) \
+                or lent.job_id not in ("", job.job_id):
+            return False
+        if self.state.status is not NodeStatus.IDLE or self.state.waiting_for != "hearing":
+            self._set(NodeStatus.IDLE, unit_id=None, waiting_for="hearing")
+        await self.hearer.async_hear(link, lent, lambda: not self._at_work())
+        return True
 
     async def _async_next_lease(self, flow: _UnitFlow) -> LeaseResponse:
         """The next lease; a farm whose book ended while it was asked (410) means "done"."""
