@@ -253,7 +253,9 @@ class Farm:
         name = str(getattr(verify, "name", "") or getattr(
             getattr(verify, "__self__", None), "name", "") or "a recogniser")
         log.info("--verify asr: %s hears every unit%s", name,
-                 " beside the uploads" if HEAR_ASIDE else " in the upload check")
+                 (" beside the uploads, and on nodes with the same recogniser and nothing "
+                  "to speak" if HEAR_ON_NODES else " beside the uploads") if HEAR_ASIDE
+                 else " in the upload check")
         try:
             work.job.store.set_meta({RECOGNISER_KEY: name})
         except (OSError, sqlite3.Error) as exc:
@@ -493,10 +495,10 @@ class Farm:
         """A unit awaiting the recogniser for a node with nothing to speak, if it may hear
         it (hearing.py says who may, and what a lying hearer could do)."""
         hearing = work.hearing
-        if hearing is None or not hearing.lends or stats.benched \
-                or stats.node_id in self.local_names or work.recogniser not in caps.hears:
-            return None
         node = stats.node_id
+        if hearing is None or not hearing.lends or stats.benched or node in self.local_names \
+                or work.recogniser not in caps.hears or self._held(work, node):
+            return None  # (one asking ahead as it speaks its last sentence: it is busy)
 
         def may_hear(item: Awaiting) -> bool:  # never one it was given to speak
             return item.unit.id not in stats.given \

@@ -169,7 +169,8 @@ class HearingQueue:
                     or hearer in self.distrusted:
                 return None
             now = self._clock()
-            self._take_back(lambda lent: lent.hearer == hearer or lent.until <= now)
+            self._take_back(lambda lent: lent.hearer == hearer or lent.until <= now,
+                            "gave it up")
             for item in self._pending:
                 if item.doubted_by or item.node_id == hearer or not may_hear(item):
                     continue
@@ -224,21 +225,23 @@ class HearingQueue:
         """Lend ``hearer`` nothing more; what it holds is heard here."""
         with self._cond:
             self.distrusted.add(hearer)
-            self._take_back(lambda lent: lent.hearer == hearer)
+            self._take_back(lambda lent: lent.hearer == hearer, "is trusted no more")
 
     def reclaim(self, hearer: str | None = None) -> list[Lent]:
         """Units whose hearer took too long (or, with ``hearer``, all that node holds: it
         is gone) come back to be heard here or by another node."""
         with self._cond:
-            return self._take_back(_lapsed(self._clock()) if hearer is None
-                                   else lambda lent: lent.hearer == hearer)
+            if hearer is None:
+                return self._take_back(_lapsed(self._clock()))
+            return self._take_back(lambda lent: lent.hearer == hearer, "is gone")
 
-    def _take_back(self, which: Callable[[Lent], bool]) -> list[Lent]:
+    def _take_back(self, which: Callable[[Lent], bool],
+                   why: str = "gave no answer in time") -> list[Lent]:
         back = [lent for lent in self._lent.values() if which(lent)]
         for lent in back:
             del self._lent[lent.token]
-            log.info("unit %d: its hearer %s gave no answer in time; heard here or by "
-                     "another", lent.item.unit.id, lent.hearer)
+            log.info("unit %d: its hearer %s %s; heard here or by another", lent.item.unit.id,
+                     lent.hearer, why)
         self._queue_again([lent.item for lent in back])
         return back
 
