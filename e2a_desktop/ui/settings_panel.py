@@ -31,6 +31,15 @@ from ..convert import primary_language
 from .saved import SavedRequest
 
 
+def _shrinkable(combo: QComboBox, chars: int) -> QComboBox:
+    """A combo box that may be narrower than its longest entry (elided, the whole text in
+    its list and tooltip): its longest entry no longer sets how narrow the panel can
+    be, which at 800×600 squeezed the book's title and chapters."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo
+
+
 def _label(text: str, buddy: QWidget) -> QLabel:
     """A form label whose mnemonic (Alt+letter) focuses ``buddy``."""
     label = QLabel(text)
@@ -126,20 +135,22 @@ class SettingsPanel(QWidget):
         self.render_here = QCheckBox("This PC speaks too")
         self.render_here.setChecked(True)
         self.render_here.setToolTip("Uncheck to leave the speaking to the other PCs of the farm")
-        self.device = QComboBox()
+        self.device = _shrinkable(QComboBox(), 12)
         self.device.setAccessibleName("This PC's device")
-        self.device.addItem("Automatic (a GPU where the voice can use one)", "auto")
+        self.device.addItem("Automatic", "auto")
         self.device.addItem("CPU only", "cpu")
         self._wanted_device = ""  # a remembered GPU not listed yet (the list comes later)
         self.device.activated.connect(self._on_device_chosen)
         self.show_gpus(gpus or [])
-        self.device.setToolTip("Where this PC's voice runs. Coqui/XTTS voices are many times "
+        self.device.setToolTip("Where this PC's voice runs. Automatic: a GPU where the voice "
+                               "can use one, else the CPU. Coqui/XTTS voices are many times "
                                "faster on a GPU; Piper uses one where onnxruntime has CUDA. "
                                "The Nodes table shows the device really used.")
         self.render_here.toggled.connect(self.device.setEnabled)
         self._extras()
         output_box = QGroupBox("Output")
         output_form = QFormLayout(output_box)
+        output_form.setVerticalSpacing(4)  # seven rows in the height 800×600 leaves
         output_form.addRow("Fo&rmat", self.format)  # Alt+F is the File menu
         output_form.addRow(_label("F&older", self.folder), folder_row)
         output_form.addRow(self.split)
@@ -149,8 +160,12 @@ class SettingsPanel(QWidget):
         output_form.addRow(_label("Su&btitles", self.subtitles), extras_row)
         output_form.addRow(self.verify)
         output_form.addRow(self.verify_why)
-        output_form.addRow(self.render_here)
-        output_form.addRow(_label("&Device", self.device), self.device)
+        # This PC and the device it speaks on, one row across the box: the box then fits
+        # at 800×600 without scrolling its last row away.
+        here_row = QHBoxLayout()
+        here_row.addWidget(self.render_here)
+        here_row.addWidget(self.device, 1)
+        output_form.addRow(here_row)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

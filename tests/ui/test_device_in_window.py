@@ -39,7 +39,7 @@ def test_the_device_choice_lists_the_gpu_and_the_conversion_runs_on_it(
     combo = window.settings.device
     qtbot.waitUntil(lambda: combo.count() == 3)  # listed off the GUI thread
     labels = [combo.itemText(i) for i in range(combo.count())]
-    assert labels == ["Automatic (a GPU where the voice can use one)", "CPU only",
+    assert labels == ["Automatic", "CPU only",
                       "NVIDIA GeForce RTX 3060, 10.0 GB free (cuda:0)"]
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_End)  # by keyboard, as a person without a mouse would
