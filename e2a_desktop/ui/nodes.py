@@ -32,7 +32,10 @@ class NodesModel(RowsModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[NodeView] = []
-        self._progress: dict[str, str] = {}
+        # node → (unit, "done/total"): a node's report on the unit it speaks. Kept with its
+        # unit: a node leased its next unit while it finished this one, and a report
+        # on one must never be shown beside the other.
+        self._progress: dict[str, tuple[int, str]] = {}
 
     def apply(self, event: Event) -> None:
         if isinstance(event, NodeChanged):
@@ -47,7 +50,8 @@ class NodesModel(RowsModel):
                                       old.engine, None,
                                       old.units_done, old.audio_seconds, old.busy_seconds))
         elif isinstance(event, UnitProgress):
-            self._progress[event.node] = f"{event.sentences_done}/{event.sentences_total}"
+            self._progress[event.node] = (event.unit_id,
+                                          f"{event.sentences_done}/{event.sentences_total}")
             row = self._row(event.node)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 4), self.index(row, 4))
@@ -110,8 +114,8 @@ class NodesModel(RowsModel):
         if column == 4:
             if view.unit_id is None:
                 return ""
-            done = self._progress.get(view.node)
-            return f"{view.unit_id}" + (f" ({done})" if done else "")
+            unit, done = self._progress.get(view.node, (None, ""))
+            return f"{view.unit_id}" + (f" ({done})" if unit == view.unit_id else "")
         if column == 5:
             return str(view.units_done)
         if column == 6:
