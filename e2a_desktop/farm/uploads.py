@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..audio.judge import judge
+from .judging import judge_pcm
 
 MIN_CHARS_PER_SECOND = 3.0
 MAX_CHARS_PER_SECOND = 60.0
@@ -194,8 +195,10 @@ def check_wav(path: Path, expected_rate: int, chars: int, speed: float,
     if not shortest <= duration <= longest:
         raise ImplausibleLength(f"{duration:.1f} s of audio is implausible for {chars} "
                                 "characters", CheckedAudio(duration, spans))
-    verdict = judge(np.frombuffer(data, dtype="<i2"), rate, spans, sentences,
-                    max_pause_s=max_pause_s, speed=speed)
+    # In the judge's own process once the farm asked for one (judging.py): there it
+    # does not hold the lock the farm's event loop needs.
+    verdict = judge_pcm(data, rate, spans, sentences, max_pause_s=max_pause_s, speed=speed,
+                        in_thread=judge)
     if verdict.reason is not None:
         raise NotSpeech(verdict.reason, CheckedAudio(duration, spans))
     if pace is not None:

@@ -5,6 +5,8 @@ prints `PORT <n>` once it listens, then serves until killed.
 
 E2A_BENCH_STATS=FILE: on SIGTERM, write what the server's loop went through
 (loop_stats.py) to FILE as JSON. E2A_BENCH_PROFILE=FILE: a cProfile of the server thread.
+E2A_BENCH_JUDGE=thread: the upload judge runs in the coordinator's checking thread, as
+before it had a process of its own (``farm.judging``; "process", the default).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import threading
 from pathlib import Path
 
 from e2a_desktop.ebook.model import Book, Chapter, Metadata
+from e2a_desktop.farm import judging
 from e2a_desktop.farm import server as server_module
 from e2a_desktop.farm.guard import ConnectionGuard
 from e2a_desktop.farm.server import FarmServer
@@ -71,6 +74,8 @@ def main() -> None:
         ConnectionGuard, per_peer_proven=10_000)
     server = FarmServer(farm, 0, host="127.0.0.1", advertise=False, per_peer_unproven=10_000)
     port = server.start()
+    # (after the farm's start, which may ask for the process itself)
+    judging.use_process(os.environ.get("E2A_BENCH_JUDGE", "process") != "thread")
     print(f"PORT {port}", flush=True)
     threading.Event().wait()
 
