@@ -65,14 +65,17 @@ def _trim(samples: np.ndarray, threshold: int = 120) -> np.ndarray:
 
 def render_unit(engine: Engine, sentences: Sequence[str], breaks: Sequence[int],
                 pauses: PauseSettings,
-                on_sentence: Callable[[int, int], None] | None = None) -> UnitAudio:
+                on_sentence: Callable[[int, int], None] | None = None,
+                take: int = 0) -> UnitAudio:
     """Speak each sentence; before it, the pause of what it starts (``breaks[i]``, a
     ``Break`` or a bool as older peers send): a line of verse, a sentence, a paragraph,
     a stanza.
 
     ``on_sentence(done, total)`` is called after each sentence: the hook for
-    heartbeats and progress, and the place to raise to abandon a unit.
+    heartbeats and progress, and the place to raise to abandon a unit. ``take``: which
+    speaking of the unit this is (``Engine.take``; a re-render asks for another).
     """
+    engine.take = take
     rate = engine.sample_rate
     pieces: list[np.ndarray] = []
     spans: list[SentenceSpan] = []

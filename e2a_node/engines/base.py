@@ -67,6 +67,11 @@ class Engine(ABC):
         self.voices_dir = voices_dir
         self.device = device
         self.threads = threads if threads and threads > 0 else None
+        self.take = 0
+        """Which speaking of a unit this is: 0 the first; the farm asks for another take
+        when the audio check refused the last one. An engine seeded by its text (the same
+        words sound the same on every PC) must then sound different, or a re-render would
+        give back the very babble that was refused."""
 
     @classmethod
     @abstractmethod

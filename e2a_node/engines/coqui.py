@@ -88,6 +88,12 @@ def char_limit(language: str) -> int:
     return XTTS_CHAR_LIMITS.get(language.lower().split("-")[0].split("_")[0], DEFAULT_LIMIT)
 
 
+def take_seed(text: str, take: int) -> int:
+    """The sampling seed of a text's ``take``: the text's own for the first (every PC says
+    it alike), another for each re-render the audio check asked for."""
+    return (zlib.crc32(text.encode()) + take * 0x9E3779B1) % 2**32
+
+
 class CoquiEngine(Engine):
     """One Coqui model, loaded once and kept warm; speaks on CUDA, MPS or the CPU."""
 
@@ -224,7 +230,7 @@ class CoquiEngine(Engine):
         """Speak; a CUDA out-of-memory halves the text, then falls back to the CPU."""
         import torch
 
-        torch.manual_seed(zlib.crc32(text.encode()))  # the same text sounds the same anywhere
+        torch.manual_seed(take_seed(text, self.take))  # the same take sounds the same anywhere
         try:
             return self._synthesize(text)
         except torch.OutOfMemoryError:

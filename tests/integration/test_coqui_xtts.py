@@ -109,6 +109,27 @@ def test_xtts_clones_the_reference_in_the_asked_language(voices: Path, tmp_path:
         engine.load(EngineSettings(engine="coqui", voice=NAME, model=NAME, language="fr"))
 
 
+def test_another_take_of_a_refused_unit_sounds_different(voices: Path, tmp_path: Path) -> None:
+    """XTTS samples: a take of a text sounds the same on every PC, and a re-render the
+    audio check asked for is another take, not the babble it refused played again."""
+    from e2a_node.render import render_unit
+    from e2a_node.settings import PauseSettings
+
+    sample = store_sample(reference_wav(tmp_path / "me.wav"), voices)
+    engine = CoquiEngine(voices)
+    engine.load(EngineSettings(engine="coqui", voice=NAME, model=NAME, language="en",
+                               reference_voice=sample))
+    text = ["The keeper climbed the stairs."]
+
+    def spoken(take: int) -> np.ndarray:
+        return render_unit(engine, text, [False], PauseSettings(), take=take).samples
+
+    first = spoken(0)
+    assert np.array_equal(first, spoken(0))  # the same take: the same audio anywhere
+    again = spoken(1)
+    assert len(again) != len(first) or not np.array_equal(again, first)
+
+
 def test_convert_with_a_voice_sample(voices: Path, tmp_path: Path, data_dir: Path) -> None:
     book = build_epub(EpubSpec(docs=[Doc("c1.xhtml", chapter_body("One", [
         "The keeper climbed the stairs slowly, one step at a time.",
