@@ -41,8 +41,7 @@ log = logging.getLogger(__name__)
 
 JUDGE_NICE = 5
 """The judge's process runs this much nicer than the farm: answering nodes comes first.
-Milder than the recogniser's 10: every upload waits for its verdict, and on two cores
-busy speaking a process at 10 got so little time that uploads queued for minutes."""
+Milder than the recogniser's 10, which may wait: every upload waits for its verdict."""
 MAX_TRIES = 3
 """Processes one unit may see die before it is judged in this thread instead."""
 _HEADER = struct.Struct("<Q")
@@ -66,8 +65,9 @@ class JudgeProcess:
     the child); tests put one there that dies, to see a unit survive it.
     """
 
-    def __init__(self, nice: int = JUDGE_NICE, target: Judge = judge) -> None:
-        self._nice, self._target = nice, f"{target.__module__}:{target.__qualname__}"
+    def __init__(self, nice: int | None = None, target: Judge = judge) -> None:
+        self._nice = JUDGE_NICE if nice is None else nice
+        self._target = f"{target.__module__}:{target.__qualname__}"
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._closed = False

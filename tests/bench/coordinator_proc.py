@@ -6,7 +6,10 @@ prints `PORT <n>` once it listens, then serves until killed.
 E2A_BENCH_STATS=FILE: on SIGTERM, write what the server's loop went through
 (loop_stats.py) to FILE as JSON. E2A_BENCH_PROFILE=FILE: a cProfile of the server thread.
 E2A_BENCH_JUDGE=thread: the upload judge runs in the coordinator's checking thread, as
-before it had a process of its own (``farm.judging``; "process", the default).
+before it had a process of its own (``farm.judging``; "process", the default;
+"process:N", in a process N nicer). A "/inline" suffix ("process/inline"): the quick
+store calls (lease, heartbeat) run on the event loop instead of the store's thread, to
+weigh what handing each request to that thread and back costs.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from e2a_desktop.ebook.model import Book, Chapter, Metadata
+from e2a_desktop.farm import app as app_module
 from e2a_desktop.farm import judging
 from e2a_desktop.farm import server as server_module
 from e2a_desktop.farm.guard import ConnectionGuard
@@ -39,6 +45,12 @@ def main() -> None:
     folder, chapters, chapter_chars, unit_chars, ttl, rate = sys.argv[1:7]
     farm = make_farm(Path(folder), unit_chars=int(unit_chars), lease_ttl=float(ttl),
                      book=synthetic_book(int(chapters), int(chapter_chars)), rate=int(rate))
+    judge_spec, _, store = os.environ.get("E2A_BENCH_JUDGE", "process").partition("/")
+    if store == "inline":
+        async def inline(_request: object, call: Callable[..., Any], *args: Any) -> Any:
+            return call(*args)
+
+        app_module._in_store_thread = inline  # type: ignore[assignment]
     stats_to = os.environ.get("E2A_BENCH_STATS")
     stats = LoopStats.install() if stats_to else None
     profile_to = os.environ.get("E2A_BENCH_PROFILE")
@@ -75,7 +87,10 @@ def main() -> None:
     server = FarmServer(farm, 0, host="127.0.0.1", advertise=False, per_peer_unproven=10_000)
     port = server.start()
     # (after the farm's start, which may ask for the process itself)
-    judging.use_process(os.environ.get("E2A_BENCH_JUDGE", "process") != "thread")
+    where, _, nice = judge_spec.partition(":")
+    if nice:
+        judging.JUDGE_NICE = int(nice)
+    judging.use_process(where != "thread")
     print(f"PORT {port}", flush=True)
     threading.Event().wait()
 

@@ -12,13 +12,14 @@ the figures as they were:
   reconnections from keep-alive;
 * server time per route (request in to answer out, on the coordinator), a lease from
   the probe apart, and how long store calls queued for the store thread;
-* CPU per thread, from /proc, at the end.
+* CPU per thread, from /proc, at the end (and the upload judge's process's, if any).
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import gc
 import os
 import threading
@@ -31,6 +32,7 @@ from typing import Any
 from aiohttp import web
 
 from e2a_desktop.farm import app as app_module
+from e2a_desktop.farm import judging
 from e2a_desktop.farm import server as server_module
 from e2a_desktop.farm.server import FarmServer
 from e2a_node.protocol import NODE_HEADER
@@ -253,6 +255,11 @@ def _threads_cpu(loop_thread: int) -> dict[str, float]:
         name = "event loop" if int(task.name) == loop_thread else \
             names.get(int(task.name), f"{name} (gone)")
         found[name] += (int(fields[11]) + int(fields[12])) / tick
+    judge = judging.judge_pid()  # the upload judge's own process, when it has one
+    if judge is not None:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{judge}/stat").read_text().rsplit(")", 1)[1].split()
+            found["judge process"] = (int(fields[11]) + int(fields[12])) / tick
     return {k: round(v, 2) for k, v in sorted(found.items(), key=lambda kv: -kv[1])}
 
 
