@@ -161,7 +161,10 @@ def _serve(conn: Connection, factory: Callable[..., Transcriber], args: tuple[An
     """The recogniser's process: audio in, what it heard out, until told to stop."""
     if nice > 0 and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
-            os.nice(nice)
+            # As nice as ``nice``, not that much more than its parent: started from the
+            # coordinator's hearing thread (niced already, which Linux passes on) it ran at
+            # 19 and a busy PC starved it (68 s for one unit beside two nodes).
+            os.nice(max(0, nice - os.nice(0)))
     transcriber = factory(*args)
     while True:
         try:

@@ -15,9 +15,13 @@ leased) is therefore lent units to hear (``lend``): it fetches the audio, writes
 its recogniser heard and sends that back (``returned``); this PC scores it against the
 unit's text relative to the job's usual score, as for a unit heard here, so the
 comparison and its thresholds never leave the coordinator. This thread keeps hearing
-meanwhile: each unit is heard by whichever takes it first. Only before the tail, when
-every node speaks, is nothing lent: the farm's CPU is all busy then either way (speaking,
-or hearing here), so lending sooner would not end the book sooner, only delay its audio.
+meanwhile: each queued unit is heard by whichever takes it first. With nothing queued (the
+last units), an idle node is a second ear on the unit this PC hears, and this PC, idle,
+on a unit a node holds: the first verdict wins and the other is dropped, so the book
+waits for neither a slow hearer nor this PC's niced recogniser (which a busy PC starves:
+68 s for one unit, measured beside two nodes on two cores). Before the tail, when every
+node speaks, nothing is lent: the farm's CPU is all busy then either way (speaking, or
+hearing here), so lending sooner would not end the book sooner, only delay its audio.
 
 What a lying hearer can and cannot do. It is a paired node (benched ones are lent
 nothing), never the one that spoke the unit or was given it to speak, and it is not sent
@@ -87,6 +91,8 @@ class Lent:
     hearer: str
     until: float
     seconds: float
+    copy: bool = False
+    """A second ear on a unit this PC hears now (the book's last units): first verdict wins."""
 
 
 class HearingQueue:
@@ -112,6 +118,8 @@ class HearingQueue:
         self._cond = threading.Condition()
         self._pending: deque[Awaiting] = deque()
         self._lent: dict[str, Lent] = {}
+        self._here: Awaiting | None = None  # being heard on this PC
+        self._decided: set[Path] = set()  # (by audio file) units whose verdict was given
         self._waiting = 0  # queued, lent or being heard
         self._holding = False  # the farm is paused
         self._stopped = False
@@ -159,7 +167,8 @@ class HearingQueue:
     # -- lending to nodes --------------------------------------------------------------
 
     def lend(self, hearer: str, may_hear: Callable[[Awaiting], bool]) -> Lent | None:
-        """The oldest queued unit ``hearer`` may hear, lent to it; None if there is none.
+        """The oldest queued unit ``hearer`` may hear, lent to it; with none queued, a copy
+        of the one this PC hears now (whichever hears it first decides); or None.
 
         Never a unit it spoke, nor one doubted (heard here next). A hearer that asks
         again while it holds one has given that one up: it is queued again first.
@@ -172,14 +181,25 @@ class HearingQueue:
             self._take_back(lambda lent: lent.hearer == hearer or lent.until <= now,
                             "gave it up")
             for item in self._pending:
-                if item.doubted_by or item.node_id == hearer or not may_hear(item):
-                    continue
-                self._pending.remove(item)
-                seconds = min(MAX_LEND_S, LEND_BASE_S + LEND_PER_AUDIO_S * item.checked.duration)
-                lent = Lent(secrets.token_hex(8), item, hearer, now + seconds, seconds)
-                self._lent[lent.token] = lent
-                return lent
+                if self._may_lend(item, hearer, may_hear):
+                    self._pending.remove(item)
+                    return self._lent_now(item, hearer, now)
+            here = self._here
+            if here is not None and here.tmp not in self._decided \
+                    and self._may_lend(here, hearer, may_hear) \
+                    and not any(lent.item.tmp == here.tmp for lent in self._lent.values()):
+                return self._lent_now(here, hearer, now, copy=True)
         return None
+
+    @staticmethod
+    def _may_lend(item: Awaiting, hearer: str, may_hear: Callable[[Awaiting], bool]) -> bool:
+        return not item.doubted_by and item.node_id != hearer and may_hear(item)
+
+    def _lent_now(self, item: Awaiting, hearer: str, now: float, copy: bool = False) -> Lent:
+        seconds = min(MAX_LEND_S, LEND_BASE_S + LEND_PER_AUDIO_S * item.checked.duration)
+        lent = Lent(secrets.token_hex(8), item, hearer, now + seconds, seconds, copy)
+        self._lent[lent.token] = lent
+        return lent
 
     def lent_file(self, hearer: str, unit_id: int) -> Path | None:
         """The audio of the unit lent to ``hearer``, if it holds that unit now."""
@@ -200,7 +220,7 @@ class HearingQueue:
                 return False
             del self._lent[token]
             if heard is None:
-                self._queue_again([lent.item])
+                self._queue_again([lent])
                 return True
         item = lent.item
         try:
@@ -213,11 +233,13 @@ class HearingQueue:
             log.info("unit %d: %s heard too few of its words; heard here too before it is "
                      "refused", item.unit.id, by or hearer)
             with self._cond:
-                self._queue_again([replace(item, doubted_by=hearer)])
+                self._queue_again([replace(lent, item=replace(item, doubted_by=hearer))])
             return True
-        log.info("unit %d heard on %s: kept", item.unit.id, by or hearer)
         with self._cond:
+            if not self._decide(item):  # this PC's verdict came first
+                return False
             self.heard_on[hearer] += 1
+        log.info("unit %d heard on %s: kept", item.unit.id, by or hearer)
         self._give(item, None)
         return True
 
@@ -240,17 +262,44 @@ class HearingQueue:
         back = [lent for lent in self._lent.values() if which(lent)]
         for lent in back:
             del self._lent[lent.token]
-            log.info("unit %d: its hearer %s %s; heard here or by another", lent.item.unit.id,
-                     lent.hearer, why)
-        self._queue_again([lent.item for lent in back])
+            if not lent.copy:
+                log.info("unit %d: its hearer %s %s; heard here or by another",
+                         lent.item.unit.id, lent.hearer, why)
+        self._queue_again(back)
         return back
 
-    def _queue_again(self, items: list[Awaiting]) -> None:
-        """(Under the condition.) Back at the queue's head, oldest first."""
+    def _queue_again(self, back: list[Lent]) -> None:
+        """(Under the condition.) Units lent and given back go to the queue's head, oldest
+        first, unless this PC hears them already (a copy lent, or a copy heard here)."""
+        here = self._here.tmp if self._here is not None else None
+        items = [lent.item for lent in back if not lent.copy and lent.item.tmp != here
+                 and lent.item.tmp not in self._decided]
         for item in sorted(items, key=lambda it: it.unit.id, reverse=True):
             self._pending.appendleft(item)
         if items:
             self._cond.notify_all()
+
+    def _decide(self, item: Awaiting) -> bool:
+        """(Under the condition.) True for the first verdict on ``item``, False after:
+        what another ear says of it then is dropped, as are its lendings."""
+        if item.tmp in self._decided:
+            return False
+        self._decided.add(item.tmp)
+        for token in [t for t, lent in self._lent.items() if lent.item.tmp == item.tmp]:
+            del self._lent[token]
+        return True
+
+    def _next_here(self) -> Awaiting:
+        """(Under the condition.) What this PC hears next: the queue's head, or, with none
+        queued, a unit lent out (the book's last ones: whichever hears it first decides)."""
+        if self._pending:
+            return self._pending.popleft()
+        return min((lent.item for lent in self._lent.values() if not lent.copy),
+                   key=lambda item: item.unit.id)
+
+    def _more_here(self) -> bool:
+        """(Under the condition.) Whether this PC has a unit to hear now."""
+        return bool(self._pending) or any(not lent.copy for lent in self._lent.values())
 
     # -- the end --------------------------------------------------------------------
 
@@ -262,7 +311,10 @@ class HearingQueue:
         nodes are ignored."""
         with self._cond:
             self._stopped = True
-            items = [*self._pending, *(lent.item for lent in self._lent.values())]
+            here = self._here.tmp if self._here is not None else None
+            items = [item for item in [*self._pending, *(lent.item for lent in
+                                                          self._lent.values())]
+                     if item.tmp != here and self._decide(item)]  # (here: by its thread)
             self._pending.clear()
             self._lent.clear()
             self._cond.notify_all()
@@ -282,15 +334,21 @@ class HearingQueue:
         lower_thread_priority(self._nice)
         while True:
             with self._cond:
-                while not self._stopped and (self._holding or not self._pending):
+                while not self._stopped and (self._holding or not self._more_here()):
                     self._cond.wait(1.0 if self._lent else None)
                     if self._lent:  # (a hearer gone silent: its unit comes back here)
                         self._take_back(_lapsed(self._clock()))
                 if self._stopped:
                     return
-                item = self._pending.popleft()
+                item = self._here = self._next_here()
+            mine = False
             try:
                 reason = self._hear(item)
+                with self._cond:
+                    self._here = None
+                    mine = self._decide(item)
+                if not mine:
+                    continue  # a node heard it first
                 if self._stopped:  # (its recogniser was ended mid-unit: no verdict)
                     self._unheard(item)
                     continue
@@ -300,7 +358,8 @@ class HearingQueue:
             except Exception:  # never kill the thread: the next unit still needs hearing
                 log.exception("hearing unit %d failed", item.unit.id)
             finally:
-                self._settled()
+                if mine:
+                    self._settled()
 
     def _give(self, item: Awaiting, reason: str | None) -> None:
         """A verdict from a node's hearing, unless the queue stopped meanwhile."""
@@ -346,10 +405,13 @@ class HearingQueue:
             _channels, _width, rate, data = read_wav(item.tmp)
             return self._verify(np.frombuffer(data, dtype="<i2"), rate, item.unit.sentences)
         except (UploadRejected, OSError, ValueError, RuntimeError) as exc:
-            if self._stopped:
-                return None  # ended by stop(): kept unheard, not "could not be heard"
+            if self._stopped or item.tmp in self._decided:
+                return None  # ended by stop(), or a node heard it first (its file moved)
             log.warning("unit %d could not be heard (%s); kept without hearing it",
                         item.unit.id, exc)
+            return None
+        except Exception:  # a bug: the unit is kept, and the thread hears on
+            log.exception("hearing unit %d failed; kept without hearing it", item.unit.id)
             return None
 
 

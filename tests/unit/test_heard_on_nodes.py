@@ -155,9 +155,10 @@ def test_a_hearer_whose_word_is_overturned_is_lent_no_more(tail: Tail) -> None:
         assert given is not None
         assert tail.farm.heard_remotely("node-b", given.unit_id,
                                         HeardReport(given.token, "lies"))
-    assert hear(tail, "node-b") is None  # lent no more
     tail.here.go.set()  # this PC hears them well: kept, nobody struck
     assert tail.farm.hearing_drained(10)
+    hearing = tail.farm._work.hearing if tail.farm._work is not None else None  # noqa: SLF001
+    assert hearing is not None and "node-b" in hearing.distrusted  # lent no more
     assert not [e for e in tail.events if isinstance(e, UnitRejected)]
     assert tail.farm.nodes["node-a"].bad_uploads == 0
     assert tail.farm.scheduler.finished()
@@ -247,3 +248,35 @@ def test_the_unit_lent_is_held_out_of_the_queue_all_along(tail: Tail) -> None:
                if lease.unit_id == given.unit_id]
     assert holders == [HEARING]  # neither spoken again nor bound meanwhile
     assert lease(tail.farm, "node-a") is None
+
+
+def test_an_idle_node_is_a_second_ear_on_the_unit_this_pc_hears_and_the_first_wins(
+        tail: Tail) -> None:
+    lent = []
+    while (given := hear(tail, "node-b")) is not None:  # every unit node-a spoke...
+        lent.append(given)
+        assert tail.farm.heard_remotely("node-b", given.unit_id, HeardReport(
+            given.token, GOOD))
+    first = min(tail.spoken_by)  # ...that one too, though this PC is hearing it
+    assert tail.spoken_by[first] == "node-a" and first in [g.unit_id for g in lent]
+    assert status(tail, first) == "done"
+    tail.here.go.set()  # this PC's verdict on it comes second: dropped
+    assert tail.farm.hearing_drained(10)
+    assert [u.id for u in tail.accepted].count(first) == 1
+
+
+def test_this_pc_idle_hears_a_unit_a_slow_node_holds(tail: Tail) -> None:
+    held = [hear(tail, "node-a"), hear(tail, "node-b")]
+    assert all(held)
+    tail.here.go.set()  # this PC hears what is queued, then what the nodes still hold
+    assert tail.farm.hearing_drained(10)
+    assert tail.farm.scheduler.finished()  # the book did not wait for their answers
+    for given in held:
+        assert given is not None
+        assert not tail.farm.heard_remotely(given_node(tail, given), given.unit_id,
+                                            HeardReport(given.token, GOOD))  # too late
+
+
+def given_node(tail: Tail, given: HearAssignment) -> str:
+    """The node a unit was lent to: the one that did not speak it."""
+    return "node-b" if tail.spoken_by[given.unit_id] == "node-a" else "node-a"

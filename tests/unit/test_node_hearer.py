@@ -131,3 +131,43 @@ def test_pocketsphinx_here_is_named_as_the_farm_names_it() -> None:
         transcriber_named("faster-whisper (base.en)", "en", models=[])
     with pytest.raises(ValueError, match="no recogniser"):
         transcriber_named(PocketSphinx.name, "fr", models=[])  # English only
+
+
+class NiceTranscriber:
+    """Says its process's nice value."""
+
+    name = "nice"
+    language = "en"
+
+    def transcribe(self, pcm: np.ndarray, rate: int) -> str:
+        import os
+
+        return str(os.nice(0))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "nice"), reason="no nice here")
+def test_a_recogniser_started_from_a_niced_thread_is_not_niced_twice() -> None:
+    """The coordinator's hearing thread is niced; its recogniser's process was niced again
+    on top (19), and a busy PC starved it: one unit took 68 s beside two nodes."""
+    import os
+    import sys
+
+    from e2a_node.recognisers import HEARING_NICE, InChildProcess
+    from e2a_node.runner import lower_thread_priority
+
+    if not sys.platform.startswith("linux") or os.nice(0) != 0:
+        pytest.skip("needs Linux's per-thread nice, from nice 0")
+    said: list[str] = []
+
+    def hear() -> None:
+        lower_thread_priority(HEARING_NICE)
+        recogniser = InChildProcess(NiceTranscriber, (), "nice", "en")
+        try:
+            said.append(recogniser.transcribe(np.zeros(16, dtype="<i2"), 16000))
+        finally:
+            recogniser.close()
+
+    thread = threading.Thread(target=hear)
+    thread.start()
+    thread.join(60)
+    assert said == [str(HEARING_NICE)]
