@@ -43,11 +43,13 @@ REMAINING_REFRESH_S = 1.0
 """How often the work left and the farm's speed are summed (a query of every unit)."""
 HEARING = "(hearing)"
 """The holder of a unit whose audio is in and awaits ``--verify asr``'s verdict (the farm's
-hearing queue): not a node. Its lease keeps the unit out of the queue and the book from
-ending; the policy below looks past it (it speaks nothing, is never slow, never copied)."""
+hearing queue, heard on the coordinator or lent to a node with spare time): not a node.
+Its lease keeps the unit out of the queue and the book from ending; the policy below looks
+past it (it speaks nothing, is never slow, never copied)."""
 HEARING_TTL_S = 30 * 24 * 3600.0
 """A heard unit's lease never lapses on its own: a verdict always comes (a recogniser that
-fails passes the unit), and a restarted run releases every lease."""
+fails passes the unit; a unit lent to a node that does not answer in time comes back to
+the coordinator), and a restarted run releases every lease."""
 AT_WORK_S = 10.0
 """A node that asked for work this recently is at work in the farm (for a refused unit)."""
 FREE_NOW_S = 2.0
