@@ -25,6 +25,7 @@ import contextlib
 import logging
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -39,9 +40,12 @@ from ..audio.judge import MAX_PAUSE_S, Verdict, judge
 
 log = logging.getLogger(__name__)
 
-JUDGE_NICE = 5
-"""The judge's process runs this much nicer than the farm: answering nodes comes first.
-Milder than the recogniser's 10, which may wait: every upload waits for its verdict."""
+JUDGE_NICE = 10
+"""The judge's process runs this much nicer than the farm (as the recogniser's): answering
+nodes comes first. In the capacity bench (200 nodes, two busy cores) nice 15 and 19 left
+fewer slow leases than 5 and judged as many units; not 19 itself, because beside a voice
+speaking on every core a process that nice gets about 1/70 of a core, too little for a
+farm's uploads, and every upload waits for its verdict."""
 MAX_TRIES = 3
 """Processes one unit may see die before it is judged in this thread instead."""
 _HEADER = struct.Struct("<Q")
@@ -261,6 +265,9 @@ def _serve(nice: int, target: str) -> None:
     if nice > 0 and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(nice)
+    # Ctrl+C in a terminal reaches this process too: the coordinator decides when it
+    # ends (by closing its input), so no second traceback is printed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     module, _, name = target.partition(":")
     run: Judge = getattr(__import__(module, fromlist=[name]), name)
     # The verdicts' pipe is our stdout: anything printed goes to stderr instead.
@@ -279,7 +286,10 @@ def _serve(nice: int, target: str) -> None:
                 max_pause_s=max_pause_s, speed=speed))
         except Exception as exc:  # the judge's own error: raised in the coordinator
             answer = ("error", exc if _picklable(exc) else RuntimeError(repr(exc)))
-        _send(verdicts, answer)
+        try:
+            _send(verdicts, answer)
+        except OSError:  # the coordinator ended while this unit was judged
+            return
 
 
 def _picklable(exc: Exception) -> bool:
