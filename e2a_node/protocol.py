@@ -268,14 +268,21 @@ class Assignment:
     breaks: tuple[int, ...]  # a Break per sentence (bools from older peers read the same)
     lease_seconds: float
     job_id: str = ""  # the job the unit belongs to: a node never speaks it with another's voice
+    take: int = 0
+    """Which speaking of the unit this is (``Engine.take``): the audio check refused the
+    earlier ones, so a voice seeded by its text must sound different this time. Sent only
+    when not 0; a node of before takes ignores it."""
 
     def to_json(self) -> dict[str, Any]:
         # "breaks" stays bools for nodes of before verse (a stanza, a paragraph: true);
         # "kinds" tells the others a line of verse and a stanza from a sentence, a paragraph.
-        return {"unit_id": self.unit_id, "chapter": self.chapter,
+        data = {"unit_id": self.unit_id, "chapter": self.chapter,
                 "sentences": list(self.sentences), "breaks": [bool(b) for b in self.breaks],
                 "kinds": [int(Break.of(b)) for b in self.breaks],
                 "lease_seconds": self.lease_seconds, "job_id": self.job_id}
+        if self.take:
+            data["take"] = self.take
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> Assignment:
@@ -289,10 +296,17 @@ class Assignment:
                 and len(kinds) == len(breaks) else tuple(Break.of(bool(b)) for b in breaks)
         except ValueError:
             raise ProtocolError("kinds must be a list of breaks (0–3)") from None
+        take = data.get("take", 0)
+        if not isinstance(take, int) or isinstance(take, bool) or not 0 <= take <= MAX_TAKE:
+            raise ProtocolError(f"take must be a whole number from 0 to {MAX_TAKE}")
         return cls(_require(data, "unit_id", int), _require(data, "chapter", int),
                    tuple(sentences), said,
                    float(_require(data, "lease_seconds", (int, float))),
-                   str(data.get("job_id", "")))
+                   str(data.get("job_id", "")), take)
+
+
+MAX_TAKE = 1000
+"""More takes than any farm asks for (it keeps a unit, flagged, after a few)."""
 
 
 MAX_RECOGNISERS = 8

@@ -831,7 +831,8 @@ class NodeWorker:
         self._pin_thread()
         check(0, len(unit.sentences))
         pauses = job.settings.pauses.at_speed(job.settings.engine.speed)
-        return render_unit(engine, unit.sentences, unit.breaks, pauses, on_sentence=check)
+        return render_unit(engine, unit.sentences, unit.breaks, pauses, on_sentence=check,
+                           take=unit.take)
 
     async def _async_throttle(self, audio: UnitAudio, began: float, dropped: threading.Event,
                               flow: _UnitFlow | None = None) -> None:

@@ -488,7 +488,14 @@ class Farm:
         self.emit(UnitStarted(node_id, unit.id, unit.chapter, title, unit.chars))
         return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, unit.sentences,
                                                     unit.breaks, work.scheduler.lease_ttl,
-                                                    work.run_id))
+                                                    work.run_id, self._take(unit.id)))
+
+    def _take(self, unit_id: int) -> int:
+        """Which speaking of the unit a lease asks for: one more than the audio check
+        refused (a voice seeded by its text then says it differently, not the same
+        babble again)."""
+        with self._lock:
+            return len(self.judged.get(unit_id, ()))
 
     def _to_hear(self, work: _Work, stats: NodeStats, caps: Capabilities
                  ) -> LeaseResponse | None:

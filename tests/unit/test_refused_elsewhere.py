@@ -174,3 +174,30 @@ def test_a_part_the_voice_babbles_on_is_kept_flagged_not_the_books_end(
     assert lease(farm, "this-pc") == first
     assert send_seconds(farm, "this-pc", first, 600.0) == (True, False)  # kept, flagged
     assert "implausible" in farm.flagged[first]
+
+
+def test_a_refused_unit_is_leased_as_another_take(tmp_path: Path, clock: FakeClock) -> None:
+    """A voice seeded by its text (XTTS) would say a unit the same way again: the lease
+    of a refused unit asks for the next take, on the wire too; a first speaking sends
+    none, as nodes of before takes expect."""
+    from e2a_node.protocol import Assignment
+
+    farm = make_farm(tmp_path, clock=clock)
+    first = farm.lease("node-a", CAPS).assignment
+    assert first is not None and first.take == 0 and "take" not in first.to_json()
+    with pytest.raises(NotSpeech):
+        send(farm, "node-a", first.unit_id, good=False)
+    again = farm.lease("node-b", CAPS).assignment
+    assert again is not None and again.unit_id == first.unit_id and again.take == 1
+    assert Assignment.from_json(again.to_json()).take == 1
+
+
+def test_a_take_from_the_wire_is_checked() -> None:
+    from e2a_node.protocol import Assignment, ProtocolError
+
+    wire = Assignment(3, 0, ("One.",), (0,), 60.0, "job", 2).to_json()
+    for bad in (-1, 10**9, "2", True, 1.5):
+        with pytest.raises(ProtocolError, match="take"):
+            Assignment.from_json({**wire, "take": bad})
+    del wire["take"]  # a farm of before takes: the first take
+    assert Assignment.from_json(wire).take == 0
