@@ -82,6 +82,9 @@ def _waiting_on_farm(state: NodeSnapshot, done: str) -> TrayView:
     if reason == "gpu first":
         return TrayView(Look.READY, f"Waiting: {farm} gives {book} to a PC with a GPU first",
                         done)
+    if reason == "hearing":  # lent another PC's part to hear: working, for the word check
+        return TrayView(Look.WORKING, f"Listening to a part of {book} for {farm}: "
+                        "checking its words", done)
     if reason == "benched":
         return TrayView(Look.ERROR, f"{farm} stopped taking this PC's audio",
                         "It sent audio the farm could not use; the log has the details")

@@ -27,6 +27,8 @@ def test_a_retry_time_out_of_reason_is_bounded(retry: float, heeded: float) -> N
     ("standing aside", Look.READY, "Standing aside: the others will finish “Emma” sooner"),
     ("gpu first", Look.READY, "Waiting: study · K7QF gives “Emma” to a PC with a GPU first"),
     ("benched", Look.ERROR, "study · K7QF stopped taking this PC's audio"),
+    ("hearing", Look.WORKING,
+     "Listening to a part of “Emma” for study · K7QF: checking its words"),
     ("idle", Look.READY, "Ready for study · K7QF: no part of “Emma” to speak right now"),
 ])
 def test_the_tray_says_why_the_farm_gives_this_pc_nothing(reason: str, look: Look,
