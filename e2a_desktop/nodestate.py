@@ -27,6 +27,7 @@ class NodeState(str, Enum):
     PREPARING = "preparing"  # asked for the book, not yet for a unit: loading its voice
     IDLE = "idle"  # asked for work and found none to give it (the book is spoken out)
     SPEAKING = "speaking"
+    HEARING = "hearing"  # nothing to speak: lent another node's part to hear (--verify asr)
     STANDING_ASIDE = "standing aside"  # the end of a book: the others finish it sooner
     GPU_FIRST = "gpu first"  # a heavy voice's units wait for a free GPU node
     PAUSING = "pausing"  # the farm paused while it spoke: it stops at its next sentence
@@ -55,7 +56,7 @@ class NodeState(str, Enum):
     def free(self) -> bool:
         """The node would take a unit now if one were offered."""
         return self in (NodeState.JOINED, NodeState.READY, NodeState.IDLE,
-                        NodeState.PREPARING)
+                        NodeState.PREPARING, NodeState.HEARING)  # (hearing is spare work)
 
     @property
     def grey(self) -> bool:
@@ -70,6 +71,7 @@ _LABELS = {
     NodeState.GPU_FIRST: "waiting for a GPU node to take it",
     NodeState.PAUSING: "pausing: stopping after this sentence",
     NodeState.PREPARING: "getting ready: loading the voice",
+    NodeState.HEARING: "listening: checking a part's words",
 }
 
 

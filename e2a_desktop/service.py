@@ -75,7 +75,8 @@ time overlaps the last chapter's encoding and the binding, and ends as soon as e
 node has heard; only a node that vanished without a word makes the farm wait it out.
 """
 ACTIVE_NODE_STATES = (NodeState.JOINED, NodeState.SPEAKING, NodeState.IDLE, NodeState.PAUSED,
-                      NodeState.PAUSING, NodeState.STANDING_ASIDE, NodeState.GPU_FIRST)
+                      NodeState.PAUSING, NodeState.STANDING_ASIDE, NodeState.GPU_FIRST,
+                      NodeState.HEARING)
 
 
 @dataclass(frozen=True)

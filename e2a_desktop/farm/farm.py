@@ -516,7 +516,7 @@ class Farm:
             return None
         log.info("unit %d goes to %s to hear (%s spoke it)", lent.item.unit.id, stats.name,
                  self._name(lent.item.node_id))
-        self._wait(stats, NodeState.IDLE, 0.5)
+        self._wait(stats, NodeState.HEARING, 0.5)  # (the Nodes table: "listening")
         stats.retry_after = lent.seconds  # it asks again once it has heard: not gone
         return LeaseResponse(LEASE_WAIT, retry_after=0.5, reason=HEARING_REASON,
                              hearing=HearAssignment(lent.item.unit.id, lent.token,

@@ -117,6 +117,7 @@ def test_a_node_with_nothing_to_speak_hears_the_other_nodes_unit(tail: Tail) -> 
     given = hear(tail, "node-b")
     assert given is not None and given.recogniser == RECOGNISER and given.language == "en"
     assert tail.spoken_by[given.unit_id] == "node-a"  # never its own
+    assert tail.farm.nodes["node-b"].state.label == "listening: checking a part's words"
     audio = tail.farm.hearing_audio("node-b", given.unit_id)
     assert audio is not None and audio[:4] == b"RIFF"
     assert tail.farm.hearing_audio("node-a", given.unit_id) is None  # not lent to node-a
