@@ -29,6 +29,7 @@ from aiohttp import web
 from e2a_node.discovery import Advertiser
 
 from ..errors import E2AError
+from . import judging
 from .app import create_app
 from .farm import Farm, NoJob
 from .guard import PER_PEER_UNPROVEN, ConnectionGuard, connection_cap, raise_fd_limit
@@ -87,6 +88,9 @@ class FarmServer:
     def start(self) -> int:
         """Start serving; return the port actually bound."""
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+        # Uploads are judged in a process of their own while the farm serves: the judge
+        # held Python's lock half the time the event loop needed it (judging.py).
+        judging.use_process()
         self._thread = threading.Thread(target=self._run, name="e2a-farm", daemon=True)
         self._thread.start()
         self._ready.wait()
@@ -103,6 +107,8 @@ class FarmServer:
                 self._ready.set()
             else:
                 log.exception("farm server stopped")
+        finally:
+            judging.use_process(False)  # (ends the judge's process; a bare Farm judges here)
 
     async def _async_main(self) -> None:
         self._loop = asyncio.get_running_loop()
