@@ -130,6 +130,9 @@ class ConnectionGuard:
         conn = self._conns.get(fd)
         if conn is None or not conn.alive:
             return
+        if conn.proven and conn.node == node:  # its shares were kept when it was proven:
+            conn.used = self.clock()           # no scan of every connection per request
+            return
         conn.proven, conn.node, conn.used = True, node, self.clock()
         others = [c for c in self._conns.values() if c.proven and c is not conn and c.alive]
         for mine, cap in (([c for c in others if c.node == node], self.per_node),
