@@ -425,8 +425,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     width = min(48, max((len(c.title) for c in job.chapters), default=10))
     for chapter in job.chapters:
         total_units = len(chapter.units)
-        state = "all spoken" if chapter.spoken == total_units else \
-            f"{chapter.spoken} spoken, {total_units - chapter.spoken} to speak"
+        state = chapter.state
         start = clock(chapter.start) if chapter.start is not None else "-:--:--"
         units = f"{total_units} unit{'s' if total_units != 1 else ''}"
         print(f"  {chapter.number:3d}. {chapter.title[:width]:{width}}  {start}  "

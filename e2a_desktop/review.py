@@ -26,7 +26,7 @@ from e2a_node.settings import PauseSettings
 
 from .config import AppPaths
 from .errors import E2AError
-from .farm.farm import FLAGGED_KEY
+from .farm.farm import FLAGGED_KEY, stored_redone
 from .job import BOOK_PATH_META, STORE_NAME, JobSettings
 from .jobid import job_folder
 from .joblock import JobBusy, JobLock
@@ -54,9 +54,19 @@ class ChapterReview:
     start: float | None  # in the audiobook; None once an earlier chapter is unspoken
     units: tuple[PlacedUnit, ...]
 
+    redone: int = 0  # its units the audio check sent back to be spoken again
+
     @property
     def spoken(self) -> int:
         return sum(1 for p in self.units if p.unit.status == "done")
+
+    @property
+    def state(self) -> str:
+        """"all spoken", "3 spoken, 2 to speak", with "; 1 spoken again" after it."""
+        total = len(self.units)
+        said = "all spoken" if self.spoken == total else \
+            f"{self.spoken} spoken, {total - self.spoken} to speak"
+        return said + (f"; {self.redone} spoken again" if self.redone else "")
 
     @property
     def seconds(self) -> float:
@@ -120,6 +130,7 @@ def review(folder: Path, chapters: Sequence[int], titles: Sequence[str],
     store = JobStore(folder / STORE_NAME)
     try:
         meta = store.meta()
+        redone = stored_redone(meta)
         reviewed: list[ChapterReview] = []
         at: float | None = 0.0
         for index in chapters:
@@ -130,8 +141,8 @@ def review(folder: Path, chapters: Sequence[int], titles: Sequence[str],
                            at + s + (u.duration or 0.0)
                            if at is not None and s is not None else None)
                 for u, s in zip(units, starts, strict=True))
-            reviewed.append(ChapterReview(index + 1, titles[index],
-                                          at, placed))
+            reviewed.append(ChapterReview(index + 1, titles[index], at, placed,
+                                          sum(1 for u in units if u.id in redone)))
             if at is not None:
                 length = (chapter_seconds or {}).get(index)
                 if length is None and all(u.status == "done" for u in units) and units:

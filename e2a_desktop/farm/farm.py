@@ -86,6 +86,10 @@ sentence: each part is judged on its own, so only a sentence that fails on the n
 too is kept and flagged, and the rest of the unit is spoken anew as usual."""
 FLAGGED_KEY = "judge.flagged"
 """Where the job keeps its flagged units ({unit id: reason}), for its report."""
+REDONE_KEY = "judge.redone"
+"""Where the job keeps how often the audio check sent each unit back to be spoken again
+({unit id: refusals}; a unit cut into sentences counts for each part), so its report and
+Review tab can say how much was re-rendered, across every run of the job."""
 IDLE_RETRY_S = 2.0
 """How soon a node asks again when the farm has no book."""
 DEFAULT_GONE_AFTER_S = 60.0
@@ -954,9 +958,26 @@ class Farm:
         it is spoken sentence by sentence (each part remembers the unit's tries)."""
         work.scheduler.refused(unit_id, node_id)
         tries = self.judged.get(unit_id, [])
+        parts = [unit_id]
         if len(tries) == SENTENCES_AFTER_TRIES:
-            for part in work.scheduler.split_refused(unit_id)[1:]:
+            parts += work.scheduler.split_refused(unit_id)[1:]
+            for part in parts[1:]:
                 self.judged[part] = list(tries)
+        self._store_redone(work, {part: len(tries) for part in parts})
+
+    @staticmethod
+    def _store_redone(work: _Work, counts: dict[int, int]) -> None:
+        """Record the re-renders in the job (for ``e2a report`` and the Review tab). A
+        record that cannot be written costs the report a figure, never the book."""
+        try:
+            redone = stored_redone(work.job.store.meta())
+            for unit_id, refusals in counts.items():
+                redone[unit_id] = max(redone.get(unit_id, 0), refusals)
+            work.job.store.set_meta({REDONE_KEY: json.dumps(
+                {str(unit): n for unit, n in sorted(redone.items())})})
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("could not record that units %s are spoken again (%s)",
+                        sorted(counts), exc)
 
     def _counted_refusal(self, node_id: str, unit_id: int, exc: NotSpeech) -> bool:
         """Count a refusal of the unit; True when it is kept now, flagged."""
@@ -1039,6 +1060,15 @@ class Farm:
 _BEFORE_A_BOOK = frozenset({NodeState.JOINED, NodeState.READY, NodeState.FINISHED,
                             NodeState.LEFT})
 """States a node asking for the book is leaving: it gets ready to speak it."""
+
+
+def stored_redone(meta: dict[str, str]) -> dict[int, int]:
+    """How often the audio check sent each unit back, as the job recorded it."""
+    try:
+        stored = json.loads(meta.get(REDONE_KEY, "{}"))
+        return {int(unit): int(n) for unit, n in stored.items() if int(n) > 0}
+    except (ValueError, AttributeError, TypeError):
+        return {}
 
 
 def _stored_flags(job: Job) -> dict[int, str]:

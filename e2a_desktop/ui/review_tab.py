@@ -228,8 +228,9 @@ class ReviewTab(QWidget):
             by_chapter.setdefault(flag.chapter.number, []).append(flag)
         for chapter in job.chapters:
             total = len(chapter.units)
-            state = "all spoken" if chapter.spoken == total else \
-                f"{chapter.spoken} of {total} spoken"
+            state = ("all spoken" if chapter.spoken == total else
+                     f"{chapter.spoken} of {total} spoken") + \
+                (f"; {chapter.redone} spoken again" if chapter.redone else "")
             item = QTreeWidgetItem([f"{chapter.number}. {chapter.title}",
                                     clock(chapter.start) if chapter.start is not None
                                     else "–", f"{total}", state])

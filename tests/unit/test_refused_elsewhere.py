@@ -201,3 +201,33 @@ def test_a_take_from_the_wire_is_checked() -> None:
             Assignment.from_json({**wire, "take": bad})
     del wire["take"]  # a farm of before takes: the first take
     assert Assignment.from_json(wire).take == 0
+
+
+def test_the_job_records_what_was_spoken_again_for_its_report(tmp_path: Path,
+                                                               clock: FakeClock) -> None:
+    """Per chapter, the report and the Review tab say how many units the audio check sent
+    back (issue 25: "the units, the re-renders and what is left")."""
+    import json
+
+    from e2a_desktop.farm.farm import REDONE_KEY
+    from e2a_desktop.review import review
+    from e2a_node.settings import PauseSettings
+
+    farm = make_farm(tmp_path, clock=clock)
+    first = lease(farm, "node-a")
+    assert first is not None
+    with pytest.raises(NotSpeech):
+        send(farm, "node-a", first, good=False)
+    assert json.loads(farm.job.store.meta()[REDONE_KEY]) == {str(first): 1}
+    assert lease(farm, "node-b") == first
+    with pytest.raises(NotSpeech):
+        send(farm, "node-b", first, good=False)  # twice: now sentence by sentence
+    redone = json.loads(farm.job.store.meta()[REDONE_KEY])
+    assert len(redone) == 2 and set(redone.values()) == {2}  # both of its sentences
+    unit = farm.job.store.unit(first)
+    assert unit is not None
+    chapters = sorted({u.chapter for u in farm.job.store.units()})
+    reviewed = review(farm.job.folder, chapters, [f"C{c}" for c in chapters], PauseSettings())
+    (mine,) = [c for c in reviewed.chapters if c.number == unit.chapter + 1]
+    assert mine.redone == 2 and mine.state.endswith("; 2 spoken again")
+    assert all(c.redone == 0 for c in reviewed.chapters if c is not mine)
