@@ -54,6 +54,7 @@ NOTHING_YET = ("Convert a book: its chapters, where each starts in the audiobook
                "part the audio check flagged show here.")
 CONVERTING_FIRST = ("Converting: when the book is done, its chapters, where each starts in the "
                     "audiobook, and any part the audio check flagged show here.")
+CONVERTING_AGAIN = "Converting; until it is done, this is the audiobook as it was: "
 NO_FLAGS = "No parts were flagged: every spoken part passed the audio check."
 REDO_AT_TIP = ("Speak again the part heard at this time in the audiobook, then bind the book "
                "again (nothing else is spoken again)")
@@ -127,6 +128,7 @@ class ReviewTab(QWidget):
         self.core = core
         self.shown: Reviewed | None = None
         self._converting = False
+        self._summary = ""  # the shown job's summary, without the converting note
         self._asked = 0  # the newest load asked for; older answers are dropped
         self.summary = QLabel(NOTHING_YET)
         self.summary.setObjectName("reviewSummary")
@@ -145,7 +147,9 @@ class ReviewTab(QWidget):
         self.at.setPlaceholderText("H:MM:SS")
         self.at.setAccessibleName("Time in the audiobook")
         self.at.setMaximumWidth(110)
-        self.at.returnPressed.connect(self.redo_at_time)
+        # Enter plays what is there: hearing it first costs nothing, while Redo speaks it
+        # again and binds the book again (a button, never a stray Enter).
+        self.at.returnPressed.connect(self.play_at_time)
         self.play_at = QPushButton("Play")
         self.play_at.setToolTip("Hear the part at this time in the audiobook, to check "
                                 "before Redo")
@@ -194,7 +198,16 @@ class ReviewTab(QWidget):
         self._converting = converting
         if self.shown is None:  # no job of this book yet: say when there will be one
             self.summary.setText(CONVERTING_FIRST if converting else NOTHING_YET)
+        else:  # the last audiobook stays shown, said to be the last one
+            self._paint_summary()
         self._show_controls()
+
+    def _paint_summary(self, text: str | None = None) -> None:
+        """The summary of the job shown; while a book converts, said to be the audiobook as
+        it was before (a conversion with other options, or a Redo, changes it)."""
+        if text is not None:
+            self._summary = text
+        self.summary.setText((CONVERTING_AGAIN if self._converting else "") + self._summary)
 
     def _load(self, work: Callable[[], Reviewed | None]) -> None:
         self._asked += 1
@@ -239,7 +252,7 @@ class ReviewTab(QWidget):
                 self._add_flagged(item, flag)
             item.setExpanded(True)
         head = f"{len(job.chapters)} chapters, {clock(heard_seconds(job))} spoken. "
-        self.summary.setText(head + (NO_FLAGS if not flagged else (
+        self._paint_summary(head + (NO_FLAGS if not flagged else (
             f"{len(flagged)} part{'s' if len(flagged) != 1 else ''} flagged by the audio "
             "check: play it, and Redo it if it sounds wrong.")))
         self.summary.setToolTip(job.title + ("" if not flagged else
@@ -327,12 +340,14 @@ class ReviewTab(QWidget):
         if shown is None or self._converting:
             return
         self._converting = True  # until the conversion that speaks it ends
+        self._paint_summary()
         self._show_controls()
         done = RedoDone(shown.saved, shown.book_path, placed.unit.chapter + 1, placed.start,
                         _one_line(placed.unit.text, 60))
 
         def failed(message: str) -> None:
             self._converting = False
+            self._paint_summary()
             self._show_controls()
             self.failed.emit(message)
 

@@ -19,7 +19,12 @@ from e2a_desktop.service import FINISHED
 from e2a_desktop.store import JobStore
 from e2a_desktop.ui.core import DesktopCore
 from e2a_desktop.ui.main_window import MainWindow
-from e2a_desktop.ui.review_tab import CONVERTING_FIRST, NO_FLAGS, NOTHING_YET
+from e2a_desktop.ui.review_tab import (
+    CONVERTING_AGAIN,
+    CONVERTING_FIRST,
+    NO_FLAGS,
+    NOTHING_YET,
+)
 from tests.conftest import SAMPLE_TITLES
 from tests.helpers.fakes import GateEngine
 from tests.helpers.recorder import Recorder
@@ -88,6 +93,7 @@ def test_a_flagged_part_is_listed_and_redo_speaks_only_it(
         with qtbot.waitSignal(window.review.redo_done, timeout=60_000):
             qtbot.mouseClick(window.review.redo_buttons[flagged.id], Qt.MouseButton.LeftButton)
         assert not window.review.redo_at.isEnabled()  # no second redo while it converts
+        assert window.review.summary.text().startswith(CONVERTING_AGAIN)  # the old one
         qtbot.waitUntil(lambda: window.message.text().startswith(
             f"Speaking again with gate: chapter 2 at {row[2]}"), timeout=60_000)
         assert "options this book was converted with" in window.message.text()
@@ -98,6 +104,7 @@ def test_a_flagged_part_is_listed_and_redo_speaks_only_it(
     assert flagged.id in {e.unit_id for e in started}
     assert {e.chapter for e in started} == {1}
     qtbot.waitUntil(lambda: window.review.summary.text().endswith(NO_FLAGS), timeout=60_000)
+    assert not window.review.summary.text().startswith(CONVERTING_AGAIN)
     assert (tmp_path / "out" / "aesop-fables.m4b").is_file()
 
 
@@ -117,6 +124,8 @@ def test_redo_at_a_time_speaks_the_part_heard_then(
     monkeypatch.setattr(core, "play_file", played.append)
     window.review.play_at.click()
     assert played == [job.folder / "units" / str(second.unit.audio_path)]
+    qtbot.keyClick(window.review.at, Qt.Key.Key_Return)  # Enter plays too: never a Redo
+    assert len(played) == 2 and window.session is None
     seen = Recorder()
     core.bus.subscribe(seen)
     with qtbot.waitSignal(window.conversion_ended, timeout=120_000) as ended:
