@@ -32,6 +32,15 @@ from .bridge import CoreBridge, run_task
 log = logging.getLogger("e2a.ui")
 
 
+def show_windows() -> None:
+    """Bring the app's main windows to the front (from the tray icon)."""
+    for widget in QApplication.topLevelWidgets():
+        if widget.isWindow() and widget.windowTitle() and not widget.isHidden():
+            widget.showNormal()
+            widget.raise_()
+            widget.activateWindow()
+
+
 class DesktopCore:
     """What the window talks to; owns the farm and the bus until ``close``."""
 
@@ -111,6 +120,11 @@ class DesktopCore:
             app = QApplication.instance()
             icon = app.windowIcon() if isinstance(app, QApplication) else None
             self.tray = QSystemTrayIcon(icon) if icon is not None else QSystemTrayIcon()
+            # The icon shows while its messages do: it names the app and, clicked (or its
+            # message clicked), brings the window back, as a person expects of it.
+            self.tray.setToolTip("e2a: ebook to audiobook (click to show the window)")
+            self.tray.activated.connect(lambda _reason: show_windows())
+            self.tray.messageClicked.connect(show_windows)
             self.tray.show()
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, text)
