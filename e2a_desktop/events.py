@@ -80,6 +80,7 @@ class ChapterEncoded:
     chapter: int
     title: str
     duration: float
+    earlier: bool = False  # encoded by an earlier run of the job (a resumed book)
 
 
 @dataclass(frozen=True)

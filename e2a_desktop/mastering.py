@@ -44,6 +44,7 @@ class ChapterMastering:
         self.fmt = fmt
         self.chapters = chapters
         self._encoders: dict[int, _ChapterStream] = {}
+        self._announced: set[int] = set()  # chapters of an earlier run, said once
         self._lock = threading.Lock()  # units are accepted on several threads
         self._changed = threading.Event()
         self._closed = False
@@ -68,6 +69,7 @@ class ChapterMastering:
     def _offer(self, chapter: int) -> None:
         stream = self._encoders.get(chapter)
         if stream is None and self.encoded_path(chapter).exists():
+            self._announce_encoded_before(chapter)
             return  # encoded before (a resumed book)
         if stream is not None and stream.finished.is_set():
             return
@@ -156,6 +158,17 @@ class ChapterMastering:
                 return
             self._changed.wait(0.5)
             self._changed.clear()
+
+    def _announce_encoded_before(self, chapter: int) -> None:
+        """A chapter encoded by an earlier run: said once, with its length, as one encoded
+        now is (the window's chapter list showed its estimate after a resume)."""
+        if chapter in self._announced:
+            return
+        self._announced.add(chapter)
+        seconds = encoded_seconds(self.encoded_path(chapter))
+        if seconds is not None:
+            self.job.emit(ChapterEncoded(chapter, self.job.book.chapters[chapter].title,
+                                         seconds, earlier=True))
 
     def close(self) -> None:
         """Stop every encoder still running (a cancelled or failed book) and wait for them."""
@@ -261,3 +274,14 @@ def _stored_loudness(value: str | None) -> float | None:
     except ValueError:
         return None
     return loudness if loudness is not None and math.isfinite(loudness) else None
+
+
+def encoded_seconds(path: Path) -> float | None:
+    """An encoded chapter's length, None when it cannot be read."""
+    import mutagen
+
+    try:
+        info = mutagen.File(str(path))
+    except (OSError, mutagen.MutagenError):
+        return None
+    return float(info.info.length) if info is not None and info.info is not None else None

@@ -31,6 +31,7 @@ from .job import BOOK_PATH_META, STORE_NAME, JobSettings
 from .jobid import job_folder
 from .joblock import JobBusy, JobLock
 from .jobs import list_jobs
+from .mastering import encoded_seconds
 from .store import JobStore, UnitRecord
 from .subtitles import unit_starts
 
@@ -195,17 +196,6 @@ def find_review(paths: AppPaths, prepared: PreparedBook) -> JobReview:
     folder = find_job(paths, request.book_path, JobSettings(request.voice, request.pauses,
                                                             request.plan, request.reading))
     return review_prepared(folder, prepared)
-
-
-def encoded_seconds(path: Path) -> float | None:
-    """An encoded chapter's length, None when it cannot be read."""
-    import mutagen
-
-    try:
-        info = mutagen.File(str(path))
-    except (OSError, mutagen.MutagenError):
-        return None
-    return float(info.info.length) if info is not None and info.info is not None else None
 
 
 _CLOCK = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d(?:\.\d+)?)$|^(\d+(?:\.\d+)?)s?$")

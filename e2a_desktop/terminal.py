@@ -101,7 +101,8 @@ class TerminalProgress:
                         | UnitRejected):
             self._line(log_line(event))  # the window's log says the same
         elif isinstance(event, ChapterEncoded):
-            self._line(f"encoded chapter {event.chapter + 1}: {event.title} "
+            when = " (by an earlier run)" if event.earlier else ""
+            self._line(f"encoded chapter {event.chapter + 1}{when}: {event.title} "
                        f"({format_duration(event.duration)})")
         elif isinstance(event, FarmStarted):
             waiting = (f"waiting for {event.wait_nodes} node(s)…" if event.wait_nodes

@@ -249,3 +249,29 @@ def test_a_voice_that_always_fails_ends_the_conversion_with_its_error(
     assert outcome.state == FAILED
     assert "failed on 3 units in a row" in str(outcome.error)
     assert "model weights are corrupt" in str(outcome.error)
+
+
+def test_chapters_encoded_by_an_earlier_run_are_said_with_their_length(
+        gate: type[GateEngine], book: Path, tmp_path: Path) -> None:
+    """A resumed book's chapters encoded before are announced once, with their real length
+    (the window's chapter list kept its estimates for them after a resume)."""
+    gate.open()
+    first = _conversion(book, tmp_path / "book.m4b")
+    seen = Recorder()
+    first.bus.subscribe(seen)
+    first.start()
+    outcome = first.wait(120)
+    assert outcome is not None and outcome.state == FINISHED, outcome
+    lengths = {e.chapter: e.duration for e in seen.of(ChapterEncoded)}
+    assert not any(e.earlier for e in seen.of(ChapterEncoded))
+
+    again = _conversion(book, tmp_path / "again.m4b")  # the same job, its chapters encoded
+    heard = Recorder()
+    again.bus.subscribe(heard)
+    again.start()
+    outcome = again.wait(120)
+    assert outcome is not None and outcome.state == FINISHED, outcome
+    earlier = heard.of(ChapterEncoded)
+    assert sorted(e.chapter for e in earlier) == [0, 1, 2] and all(e.earlier for e in earlier)
+    for event in earlier:
+        assert abs(event.duration - lengths[event.chapter]) < 0.1
