@@ -55,6 +55,9 @@ UNREACHABLE_S = 1.0
 """An advertised farm that does not answer is tried again this soon: its advert may be
 one the network still holds for a farm restarting on the same port."""
 BROWSE_TICK_S = 2.0
+OTHER_FARM_TIMEOUT_S = 3.0
+"""How long a paired farm the node does not work for may take to say whether it has a
+book: one that hangs must not keep the node from its own farm's next book."""
 ANSWER_TIMEOUT_S = 20.0
 """How long a code typed for a farm may take to be checked: a farm that has closed (or
 hangs) is then said not to answer, instead of "Checking the code…" for ever."""
@@ -261,6 +264,40 @@ class FarmFinder:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+
+    async def async_farm_with_book(self, joined: str,
+                                   skip: Callable[[str], bool] = lambda _job: False,
+                                   ) -> FarmAdvert | None:
+        """Another paired farm on the network with a book to speak, or None.
+
+        Asked while the farm the node works for (``joined``, its fingerprint) has no
+        book: a node paired with two farms sat idle on one while the other spoke a
+        book. Each farm is asked the node's usual signed ``GET /job`` over its pinned
+        certificate; ``skip(job_id)`` is true for a book the node heard is over. A
+        farm that does not answer is simply not chosen (nothing is passed over).
+        """
+        session, browser = self._session, self._browser
+        if self.url or session is None or browser is None:
+            return None
+        paired, _strangers = self.sort_adverts(list(browser.found.values()))
+        for advert in paired:
+            trusted = self.trust.get(advert.fingerprint)
+            if advert.fingerprint == joined or trusted is None:
+                continue
+            client = CoordinatorClient(session, advert.url, self.identity.node_id,
+                                       secret=trusted.secret, certificate=trusted.certificate)
+            try:
+                job = await asyncio.wait_for(client.async_job(), OTHER_FARM_TIMEOUT_S)
+            except Exception:  # noqa: BLE001 - another farm's trouble never stops this node
+                log.debug("asking %s for its book failed", advert.url, exc_info=True)
+                continue
+            if job is not None and not skip(job.job_id):
+                return advert
+        return None
+
+    def prefer(self, fingerprint: str) -> None:
+        """Join this paired farm first when the node next looks for a farm."""
+        self._preferred = fingerprint
 
     # -- choosing ---------------------------------------------------------------------
 

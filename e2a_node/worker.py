@@ -38,7 +38,7 @@ from .discovery import farm_url
 from .engines import available_voices, engine_class
 from .engines.base import Engine
 from .errors import E2AError, VoiceError
-from .farm_tag import farm_tag
+from .farm_tag import farm_label, farm_tag
 from .gpu import describe_gpu
 from .hearer import Hearer
 from .joining import CodePrompt, FarmFinder, FarmOffer, JoinedFarm
@@ -85,6 +85,9 @@ PAUSED_BEAT_S = 20.0
 NO_JOB_RETRY_S = 3.0
 """How often a node on a farm without a book asks whether one has started."""
 NO_JOB_RETRY_SOON_S = 1.0
+OTHER_FARMS_EVERY_S = 3.0
+"""While its farm has no book, a node paired with other farms asks them this often whether
+they have one (and moves to one that has: it helps whichever farm has a book)."""
 JOB_OVER_MEMORY_S = 60.0
 """How long a job heard to be over is not taken for new work while it is still listed."""
 REFUSED_RETRY_S = 30.0
@@ -179,6 +182,7 @@ class NodeWorker:
         self._current_url = ""  # the coordinator being talked to (for messages)
         self._jobs_over: dict[str, float] = {}  # job id → when this node heard it is over
         self._last_job_end = -RETRY_SOON_FOR_S  # when a job this node worked on ended
+        self._asked_others = -OTHER_FARMS_EVERY_S  # when other paired farms were last asked
         self._voice_tries: dict[str, float] = {}  # voice → when a download was last tried
         self._get_voices = config.get_voices
         self._engine_failures = 0  # in a row; a spoken unit resets it
@@ -661,6 +665,8 @@ class NodeWorker:
                     self._set(NodeStatus.READY, title="", unit_id=None)
                     log.info("ready: the farm has no book right now")
                 await self._async_sleep(self._no_job_wait())
+                if await self._async_move_for_a_book():
+                    return None  # joined again, to the farm with the book
                 job = await self._async_open_job(link)
         except Unauthorized as exc:
             if not (exc.proven and exc.revoked and isinstance(link, CoordinatorClient)):
@@ -669,6 +675,33 @@ class NodeWorker:
             self.trust.forget(hello.fingerprint)
             raise CoordinatorGone("this node's pairing was revoked; pairing again") from None
         return job
+
+    async def _async_move_for_a_book(self) -> bool:
+        """Whether another paired farm has a book while this one has none: move to it.
+
+        A node paired with two farms sat "ready" on the one without a book while the
+        other spoke twelve chapters alone. It is asked between books only, never in a
+        unit's middle; the farm left stays paired and is asked again in turn once the
+        other's book is over (the node then looks among its farms anew).
+        """
+        joined = self._joined
+        if joined is None or self._link is not None or not self._at_work():
+            return False
+        now = time.monotonic()
+        if now - self._asked_others < OTHER_FARMS_EVERY_S:
+            return False
+        self._asked_others = now
+        there = await self.finder.async_farm_with_book(joined.fingerprint, self._heard_over)
+        if there is None or not self._at_work():
+            return False
+        log.info("moving to farm '%s': it has a book", farm_label(there.name, there.fingerprint))
+        self.finder.prefer(there.fingerprint)
+        return True
+
+    def _heard_over(self, job_id: str) -> bool:
+        """Whether this node heard lately that the job is over (a farm lists it a while)."""
+        heard = self._jobs_over.get(job_id)
+        return heard is not None and time.monotonic() - heard < JOB_OVER_MEMORY_S
 
     def _no_job_wait(self) -> float:
         """How long to wait before asking a farm without a book again.
@@ -689,12 +722,13 @@ class NodeWorker:
         """
         job = await link.async_job()
         if job is None:
-            self._jobs_over.clear()  # unlisted now: the same book may come back later
+            # Forgotten once old: another farm may still list its ended book (job ids
+            # are new for each book, so none comes back under an old id).
+            now = time.monotonic()
+            self._jobs_over = {job_id: heard for job_id, heard in self._jobs_over.items()
+                               if now - heard < JOB_OVER_MEMORY_S}
             return None
-        heard = self._jobs_over.get(job.job_id)
-        if heard is not None and time.monotonic() - heard < JOB_OVER_MEMORY_S:
-            return None
-        return job
+        return None if self._heard_over(job.job_id) else job
 
     def _create_engine(self, voice: EngineSettings) -> Engine:
         engine = engine_class(voice.engine)(self.voices_dir, self._device, self._threads)

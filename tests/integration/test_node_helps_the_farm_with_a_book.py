@@ -1,0 +1,108 @@
+"""A node paired with two farms helps whichever has a book, and never forgets the other.
+
+Household test: den-pc, paired with farms A and B, sat "ready" on A (no book) while B
+spoke a 12-chapter book alone. Real farms served over TLS on loopback and advertised by
+mDNS on 127.0.0.1, under a name unique to this test (other farms are never considered).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from e2a_desktop.farm.app import create_app
+from e2a_desktop.farm.farm import Farm
+from e2a_node.client import CoordinatorClient
+from e2a_node.discovery import Advertiser
+from e2a_node.engines.base import Engine, EngineSettings
+from e2a_node.farm_tag import farm_tag
+from e2a_node.state import NodeStatus
+from e2a_node.trust import TrustedCoordinator
+from e2a_node.worker import NodeConfig, NodeWorker
+from tests.helpers.fakes import ToneEngine
+from tests.helpers.farm_fixtures import CODE, make_farm, small_book, tls_context
+from tests.helpers.polling import async_until
+from tests.helpers.recorder import StateRecorder
+
+
+def _tone(voice: EngineSettings) -> Engine:
+    engine = ToneEngine()
+    engine.load(voice)
+    return engine
+
+
+async def _serve(farm: Farm) -> TestServer:
+    server = TestServer(create_app(farm), host="127.0.0.1")
+    await server.start_server(ssl=tls_context(farm))
+    return server
+
+
+def _port(server: TestServer) -> int:
+    assert server.port is not None
+    return server.port
+
+
+def _done(farm: Farm) -> bool:
+    counts = farm.job.store.counts()
+    return counts["pending"] == counts["leased"] == 0
+
+
+async def _pair(worker: NodeWorker, server: TestServer) -> None:
+    async with aiohttp.ClientSession() as session:
+        paired = await CoordinatorClient(session, str(server.make_url("")),
+                                         worker.identity.node_id).async_pair("den-pc", CODE)
+    worker.trust.remember(TrustedCoordinator(paired.coordinator_id, paired.fingerprint,
+                                             paired.name, paired.secret, paired.certificate))
+
+
+async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    name = f"vm {secrets.token_hex(3)}"
+    idle = make_farm(tmp_path / "a", rate=ToneEngine.RATE, name=name)
+    idle.detach()  # farm A has no book
+    busy = make_farm(tmp_path / "b", rate=ToneEngine.RATE, name=name,
+                     book=small_book(chapters=3))
+    idle_server, busy_server = await _serve(idle), await _serve(busy)
+    adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
+    states = StateRecorder()
+    worker = NodeWorker(NodeConfig(tmp_path / "node", name="den-pc", farm_name=name,
+                                   mdns_interfaces=["127.0.0.1"]),
+                        engine_factory=_tone, on_state=states)
+    await _pair(worker, idle_server)
+    await _pair(worker, busy_server)
+    tag_a = farm_tag(idle.identity.fingerprint)
+    running = asyncio.create_task(worker.async_run())
+    try:
+        with caplog.at_level(logging.INFO, logger="e2a.node"):
+            await adverts[0].async_start(name, _port(idle_server), idle.identity.fingerprint)
+            await async_until(lambda: any(s.status is NodeStatus.READY and s.farm_tag == tag_a
+                                          for s in states.seen), 30, "ready on farm A")
+            await adverts[1].async_start(name, _port(busy_server), busy.identity.fingerprint)
+            await async_until(lambda: _done(busy), 60, "farm B's book to be spoken")
+            assert busy.job.store.counts()["done"] > 0
+            assert any("moving to farm" in r.getMessage() and "it has a book" in r.getMessage()
+                       for r in caplog.records)
+
+            # A stays paired, and is asked again once B's book is over.
+            second = make_farm(tmp_path / "second", rate=ToneEngine.RATE, name=name)
+            busy.detach()
+            idle.attach(second.job, second.scheduler, ToneEngine.RATE)
+            await async_until(lambda: _done(idle), 60, "farm A's new book to be spoken")
+            assert idle.job.store.counts()["done"] > 0
+        assert not running.done()
+    finally:
+        worker.stop()
+        await asyncio.gather(running, return_exceptions=True)
+        for advert in adverts:
+            await advert.async_close()
+        await idle_server.close()
+        await busy_server.close()
+    assert running.exception() is None
+    assert {t.fingerprint for t in worker.trust.all().values()} == \
+        {idle.identity.fingerprint, busy.identity.fingerprint}
