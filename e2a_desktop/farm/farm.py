@@ -407,12 +407,19 @@ class Farm:
             info = self.job_info()
             if info is None:
                 self._wait(stats, NodeState.READY, IDLE_RETRY_S)
-            elif stats.state in _BEFORE_A_BOOK and stats.unit_id is None:
+            elif stats.state in _BEFORE_A_BOOK and stats.unit_id is None \
+                    and not (stats.state is NodeState.FINISHED and self._spoken_out()):
+                # (one told "job over" asking again while the book binds is not starting it)
                 # It asks for the book before its first unit: it loads the voice now,
                 # which takes a while for a large model ("stopped" showed all along).
                 stats.state = NodeState.PREPARING
                 self._changed(stats)
         return info
+
+    def _spoken_out(self) -> bool:
+        """Every unit of the book is spoken: only binding is left."""
+        work = self._work
+        return work is not None and work.scheduler.finished()
 
     def _stats(self, node_id: str) -> NodeStats:
         stats = self.nodes.get(node_id)

@@ -32,3 +32,22 @@ def test_a_node_asking_for_the_book_reads_getting_ready_until_it_takes_a_unit(
     assert farm.nodes["pc"].state is NodeState.SPEAKING
     assert farm.job_for("pc") is not None  # a node at work asking again stays at work
     assert farm.nodes["pc"].state is NodeState.SPEAKING
+
+
+def test_a_node_told_job_over_is_not_getting_ready_while_the_book_binds(
+        tmp_path: Path) -> None:
+    """Right after Done the household saw LAN nodes read "getting ready: loading the voice"
+    while the book bound: a node told the job is over asks for the book again then."""
+    from e2a_node.protocol import LEASE_DONE
+    from tests.helpers.farm_fixtures import small_book, speech_like_wav
+
+    farm = make_farm(tmp_path, clock=FakeClock(), book=small_book(chapters=1, sentences=1))
+    unit = farm.lease("pc", CAPS).assignment
+    assert unit is not None
+    tmp = farm.upload_tmp(unit.unit_id, "pc")
+    tmp.write_bytes(speech_like_wav(2.0))
+    assert farm.accept_upload("pc", unit.unit_id, tmp, [(0.0, 2.0)]) == (True, False)
+    assert farm.lease("pc", CAPS).status == LEASE_DONE
+    assert farm.nodes["pc"].state is NodeState.FINISHED
+    assert farm.job_for("pc") is not None  # the book is still binding
+    assert farm.nodes["pc"].state is NodeState.FINISHED
