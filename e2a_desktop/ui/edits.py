@@ -31,5 +31,7 @@ class BookEdits:
 
 def replace_question(existing: list[Path]) -> str:
     """Converting would write over audiobooks that exist: the question to ask first."""
-    more = f" (and {len(existing) - 1} more files)" if len(existing) > 1 else ""
-    return f"“{existing[0].name}” already exists in {existing[0].parent}{more}. Replace it?"
+    others = len(existing) - 1
+    more = f" (and {others} more file{'s' if others != 1 else ''})" if others else ""
+    them = "them" if others else "it"
+    return f"“{existing[0].name}” already exists in {existing[0].parent}{more}. Replace {them}?"
