@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from ..progress import ProgressSnapshot, format_duration
 
+START_KEY = "Ctrl+Return"
+
 
 class ConvertControls(QWidget):
     """Signals: ``start_requested``, ``pause_requested``, ``resume_requested``,
@@ -32,7 +34,8 @@ class ConvertControls(QWidget):
         self.bar.setAccessibleName("Progress")
         self.status = QLabel("Ready to convert")
         self.status.setObjectName("progressStatus")
-        self.start = self._button("Convert", self.start_requested, "Ctrl+Return", "primary")
+        self.mode = "idle"
+        self.start = self._button("Convert", self.start_requested, START_KEY, "primary")
         self.pause = self._button("Pause", self.pause_requested, "")
         self.resume = self._button("Resume", self.resume_requested, "")
         # One owner for Ctrl+.: it pauses or resumes, whichever of the two is shown.
@@ -100,7 +103,14 @@ class ConvertControls(QWidget):
         for button in (self.start, self.pause, self.resume, self.cancel, self.play,
                        self.show_folder):
             button.setVisible(button in visible)
-        self.start.setText("Convert again" if mode == "done" else "Convert")
+        self.mode = mode
+        text = "Convert again" if mode == "done" else "Convert"
+        if self.start.text() != text:
+            # setText takes the shortcut from the text's mnemonic (none): Ctrl+Return was
+            # gone after the first finished book while the tooltip still offered it.
+            self.start.setText(text)
+            self.start.setShortcut(QKeySequence(START_KEY))
+            self.start.setToolTip(f"{text} ({START_KEY})")
 
     def show_progress_idle(self) -> None:
         self.bar.setValue(0)
