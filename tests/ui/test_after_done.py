@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from e2a_desktop.service import FINISHED
+from e2a_desktop.ui.dialogs import KEEP
 from e2a_desktop.ui.main_window import MainWindow
 from tests.helpers.fakes import GateEngine
 
@@ -45,3 +46,25 @@ def test_ctrl_return_still_converts_after_a_finished_book(
     _open(qtbot, window, sample_book)  # and for the next book too
     with qtbot.waitSignal(window.controls.start_requested, timeout=5_000):
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_quit_answered_after_the_book_ended_closes_the_window(
+        qtbot: QtBot, gate: type[GateEngine], window: MainWindow, sample_book: Path) -> None:
+    """Ctrl+Q in a book's last seconds: it ends while "Keep this book for later?" is up,
+    and "Keep for later" closes the window (a second Ctrl+Q was needed)."""
+    _open(qtbot, window, sample_book)
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60_000)
+
+    def keep_while_it_ends() -> str:  # the question is up while the last sentence is said
+        with qtbot.waitSignal(window.conversion_ended, timeout=LONG_WAIT_MS) as blocker:
+            gate.open()
+        assert blocker.args[0].state == FINISHED
+        return KEEP
+
+    window.ask_keep = keep_while_it_ends  # type: ignore[method-assign]
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
+    assert window.outputs and window.outputs[0].exists()  # the finished audiobook is kept
