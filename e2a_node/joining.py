@@ -133,6 +133,7 @@ class FarmFinder:
         self._session: aiohttp.ClientSession | None = None
         self._finding = False  # async_find is running: it takes the answers itself
         self._tasks: set[asyncio.Task[None]] = set()
+        self._code_task: asyncio.Task[None] | None = None  # the --code tried meanwhile
 
     # -- from any thread --------------------------------------------------------------
 
@@ -186,12 +187,59 @@ class FarmFinder:
             await self._async_answer(session, advert, code)
 
     def _on_adverts(self) -> None:
-        """An advert came or went: a farm whose advert was withdrawn is no longer offered
-        (also while the node works for another farm and does not browse)."""
+        """An advert came or went: a farm whose advert was withdrawn is no longer offered,
+        and one that appeared is offered (also while the node works for another farm and
+        does not browse: a farm restarted meanwhile used never to be offered again)."""
         if self._browser is None:
             return
-        here = {a.fingerprint for a in self._browser.found.values()}
+        adverts = list(self._browser.found.values())
+        here = {a.fingerprint for a in adverts}
         self._set_offers([o for o in self._offers.values() if o.fingerprint in here])
+        if not self._finding:  # (while finding, each step offers them itself)
+            self._offer_while_working(adverts)
+
+    def _offer_while_working(self, adverts: list[FarmAdvert]) -> None:
+        """Strangers that appeared while the node works: offered as when it has no farm,
+        and the ``--code`` tried on them, in the background (the work goes on)."""
+        _paired, strangers = self.sort_adverts(adverts)
+        with self._lock:
+            declined = set(self._declined)
+        open_ = [a for a in strangers if a.fingerprint not in declined]
+        if not open_:
+            return
+        tries = [a for a in open_ if a.url not in self._code_refused]
+        trying = self._code_task is not None and not self._code_task.done()
+        if self._code is not None and tries and self._session is not None and not trying:
+            task = asyncio.ensure_future(self._async_code_in_background(self._session, tries))
+            self._code_task = task
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        if self._on_offer is not None:
+            self._set_offers([*self._offers.values(), *(
+                FarmOffer(a.name, a.fingerprint, a.url) for a in open_
+                if a.fingerprint not in self._offers)])
+        elif self._code is None:
+            first = open_[0]
+            self._say(f"found farm '{farm_label(first.name, first.fingerprint)}' at "
+                      f"{first.url}, which this node is not paired with; to join it, run "
+                      "with --code CODE (the code its desktop shows)")
+
+    async def _async_code_in_background(self, session: aiohttp.ClientSession,
+                                        strangers: list[FarmAdvert]) -> None:
+        """Try the ``--code`` on farms that appeared while the node works for another.
+
+        Paired, the farm is joined when the node next looks for one (its work is not
+        left for it); the farm worked for stays the one preferred.
+        """
+        preferred = self._preferred
+        try:
+            for advert in strangers:
+                if self._code is None:
+                    return  # spent on one of them
+                if advert.url not in self._code_refused:
+                    await self._async_try(session, advert, self._code)
+        finally:
+            self._preferred = preferred
 
     async def async_close(self) -> None:
         for task in list(self._tasks):
