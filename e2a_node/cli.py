@@ -19,6 +19,7 @@ from . import __version__
 from .config import AppPaths, NetworkSettings
 from .errors import E2AError
 from .gpu import parse_device
+from .single import NodeLock
 from .state import NodeSnapshot, NodeStatus
 from .trust import TrustStore
 from .worker import NodeConfig, NodeWorker
@@ -187,6 +188,10 @@ def _run_cluster_worker(args: argparse.Namespace) -> int:
         return 130
 
 
+_held: list[NodeLock] = []
+"""This process's lock on its node folder (released when the process ends)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="e2a-node: %(message)s", stream=sys.stderr)
@@ -205,6 +210,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _forget(config, args.forget)
     if args.cluster is not None:
         return _run_cluster_worker(args)
+    try:
+        lock = NodeLock(config.paths.node_dir)  # held for the process's life
+    except E2AError as exc:
+        print(f"e2a-node: error: {exc}", file=sys.stderr)
+        return 2
+    _held.append(lock)
     if not (args.headless or args.one_job):
         return _run_tray(args, config)
     try:

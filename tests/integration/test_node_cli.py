@@ -155,3 +155,21 @@ def test_a_data_folder_that_cannot_be_written_is_one_line_not_a_traceback(
     assert out.returncode == 2
     assert "cannot write to the data folder" in out.stderr and str(blocker) in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_second_node_on_the_same_data_folder_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two nodes on one folder would join a farm as one node (a household ran two by
+    accident): the second says so and stops, before it talks to anyone."""
+    from e2a_node.config import AppPaths
+    from e2a_node.single import NodeLock
+
+    monkeypatch.setenv("E2A_DATA_DIR", str(tmp_path / "n"))
+    running = NodeLock(AppPaths.load().node_dir)  # the first node, as it holds its folder
+    try:
+        out = run_cli("e2a_node", "--headless", "--url", "http://127.0.0.1:9", timeout=60,
+                      env={"E2A_DATA_DIR": str(tmp_path / "n")})
+    finally:
+        running.release()
+    assert out.returncode == 2
+    assert "e2a-node is already running" in out.stderr and "Traceback" not in out.stderr
