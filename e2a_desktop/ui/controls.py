@@ -35,6 +35,7 @@ class ConvertControls(QWidget):
         self.status = QLabel("Ready to convert")
         self.status.setObjectName("progressStatus")
         self.mode = "idle"
+        self._held = ""  # a status that progress does not write over (Stopping…)
         self.start = self._button("Convert", self.start_requested, START_KEY, "primary")
         self.pause = self._button("Pause", self.pause_requested, "")
         self.resume = self._button("Resume", self.resume_requested, "")
@@ -104,6 +105,7 @@ class ConvertControls(QWidget):
                        self.show_folder):
             button.setVisible(button in visible)
         self.mode = mode
+        self._held = ""
         text = "Convert again" if mode == "done" else "Convert"
         if self.start.text() != text:
             # setText takes the shortcut from the text's mnemonic (none): Ctrl+Return was
@@ -111,6 +113,13 @@ class ConvertControls(QWidget):
             self.start.setText(text)
             self.start.setShortcut(QKeySequence(START_KEY))
             self.start.setToolTip(f"{text} ({START_KEY})")
+
+    def show_stopping(self, text: str) -> None:
+        """Cancel pressed: say so until the conversion ends (the next progress tick wrote
+        "36 %… about 4 min left" over it, as if nothing had been pressed)."""
+        self.set_mode("stopping")
+        self._held = text
+        self.status.setText(text)
 
     def show_progress_idle(self) -> None:
         self.bar.setValue(0)
@@ -126,4 +135,4 @@ class ConvertControls(QWidget):
             parts.append(snap.eta_text)
         if snap.state == "paused":
             parts.append(snap.pause_text)
-        self.status.setText(" · ".join(parts))
+        self.status.setText(self._held or " · ".join(parts))

@@ -394,8 +394,7 @@ class MainWindow(QMainWindow):
 
     def _on_cancel(self) -> None:
         if self.session is not None:
-            self.controls.set_mode("stopping")
-            self.controls.status.setText("Stopping after the sentence being spoken…")
+            self.controls.show_stopping("Stopping after the sentence being spoken…")
             self.session.cancel()
 
     def _on_ended(self, outcome: Outcome) -> None:
@@ -422,6 +421,8 @@ class MainWindow(QMainWindow):
             self.core.notify("Audiobook ready", where.name)
         elif outcome.state == CANCELLED:
             self.controls.set_mode("idle")
+            stopped = f" at {self._stopped_at[1]:.0%}" if self._stopped_at else ""
+            self.controls.status.setText(f"Stopped{stopped}")  # no longer "Stopping…"
             self.show_message("Stopped. Everything spoken so far is kept: press Convert to "
                               "go on where it stopped.", error=False)
         else:

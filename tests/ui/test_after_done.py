@@ -68,3 +68,24 @@ def test_quit_answered_after_the_book_ended_closes_the_window(
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
     assert window.outputs and window.outputs[0].exists()  # the finished audiobook is kept
+
+
+def test_cancel_says_stopping_until_the_conversion_ends(
+        qtbot: QtBot, gate: type[GateEngine], window: MainWindow, sample_book: Path) -> None:
+    """The next progress tick wrote "36 %… about 4 min left" over "Stopping…"."""
+    _open(qtbot, window, sample_book)
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60_000)
+    session = window.session
+    assert session is not None
+    gate.allow(2)
+    qtbot.waitUntil(lambda: window.controls.bar.value() > 0, timeout=60_000)
+    qtbot.mouseClick(window.controls.cancel, Qt.MouseButton.LeftButton)
+    for _tick in range(2):  # the sentence in hand is held at the gate meanwhile
+        with qtbot.waitSignal(session.progressed, timeout=10_000):
+            pass
+        assert window.controls.status.text().startswith("Stopping"), \
+            window.controls.status.text()
+    with qtbot.waitSignal(window.conversion_ended, timeout=60_000):
+        gate.open()
+    assert not window.controls.status.text().startswith("Stopping")
