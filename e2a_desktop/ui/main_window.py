@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self._stopped_at: tuple[Path, float] | None = None  # a stopped run's job and bar
         self._redoing = False  # converting again to speak a part the Review tab put back
         self._redo_note = ""  # what it speaks again, said once the conversion has started
+        self._shown_before: tuple[str, str, int, dict[int, str]] = ("idle", "", 0, {})
         self.setWindowTitle("e2a — ebook to audiobook")
         self.setAcceptDrops(True)
         self.resize(1100, 760)
@@ -296,6 +297,7 @@ class MainWindow(QMainWindow):
         self._starting = saved
         self.waiting.converting = True
         self._lock_choices(True)
+        self._shown_before = self._shown()  # put back should the person not replace it
         self.controls.set_mode("stopping")
         self.chapters.reset_states()
         self.message.hide()  # "Stopped… press Convert" is no longer true
@@ -327,7 +329,7 @@ class MainWindow(QMainWindow):
         if existing and not redoing and not self.confirm(replace_question(existing)):
             self._starting, self.waiting.converting = None, False
             self._lock_choices(False)
-            self.controls.set_mode("idle")
+            self._show_again(self._shown_before)
             self.show_message(f"Not converted: {existing[0]} is kept. Choose another folder "
                               "or format to keep both.", error=False)
             self.waiting.conversion_ended(CANCELLED)  # a queue stops here, as on Cancel
@@ -347,6 +349,21 @@ class MainWindow(QMainWindow):
         for warning in prepared.warnings:
             self.show_message(warning, error=False)
         session.start()
+
+    def _shown(self) -> tuple[str, str, int, dict[int, str]]:
+        """What the controls and chapter list show: mode, status, bar, chapter states."""
+        controls = self.controls
+        return (controls.mode, controls.status.text(), controls.bar.value(),
+                {i: row.state for i, row in enumerate(self.chapters.rows)})
+
+    def _show_again(self, shown: tuple[str, str, int, dict[int, str]]) -> None:
+        """No to "Replace it?": the window as it was (a finished book still says Done, with
+        Play and Show in folder and its chapters' states, not a bare Convert)."""
+        mode, status, bar, states = shown
+        self.controls.set_mode(mode if mode in ("idle", "done") else "idle")
+        self.controls.status.setText(status)
+        self.controls.bar.setValue(bar)
+        self.chapters.set_states(states)
 
     def _skip_queued(self, existing: list[Path]) -> None:
         """A queued book whose audiobook exists, reached with nobody asked: it is skipped,

@@ -89,3 +89,24 @@ def test_cancel_says_stopping_until_the_conversion_ends(
     with qtbot.waitSignal(window.conversion_ended, timeout=60_000):
         gate.open()
     assert not window.controls.status.text().startswith("Stopping")
+
+
+def test_no_to_replace_it_leaves_the_finished_book_as_it_was(
+        qtbot: QtBot, gate: type[GateEngine], window: MainWindow, sample_book: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Convert again, then No to "Replace it?": it said Done with a full bar, but Play and
+    Show in folder were gone and the chapters' states blank."""
+    _open(qtbot, window, sample_book)
+    _finish(qtbot, gate, window)
+    controls = window.controls
+    states = [row.state for row in window.chapters.rows]
+    status, bar = controls.status.text(), controls.bar.value()
+    asked: list[str] = []
+    monkeypatch.setattr(window, "confirm", lambda question: asked.append(question) or False)
+    qtbot.mouseClick(controls.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Not converted" in window.message.text(), timeout=60_000)
+    assert len(asked) == 1 and window.session is None
+    assert controls.play.isVisible() and controls.show_folder.isVisible()
+    assert controls.start.isVisible() and controls.start.text() == "Convert again"
+    assert (controls.status.text(), controls.bar.value()) == (status, bar)
+    assert [row.state for row in window.chapters.rows] == states
