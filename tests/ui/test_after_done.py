@@ -102,7 +102,12 @@ def test_no_to_replace_it_leaves_the_finished_book_as_it_was(
     states = [row.state for row in window.chapters.rows]
     status, bar = controls.status.text(), controls.bar.value()
     asked: list[str] = []
-    monkeypatch.setattr(window, "confirm", lambda question: asked.append(question) or False)
+
+    def no(question: str) -> bool:
+        asked.append(question)
+        return False
+
+    monkeypatch.setattr(window, "confirm", no)
     qtbot.mouseClick(controls.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Not converted" in window.message.text(), timeout=60_000)
     assert len(asked) == 1 and window.session is None
