@@ -102,10 +102,15 @@ def read_text(path: Path) -> Book:
     end = _GUTENBERG_END.search(raw)
     body = raw[start.end() if start else 0 : end.start() if end else len(raw)]
     headings = _headings(body)
-    title = title or _title_line(body, headings) or path.stem
+    title_line = _title_line(body, headings)
+    title = title or title_line or path.stem
+    front = body[: headings[0].start() if headings else len(body)]
+    byline = _byline(front, title_line) if headings else None
+    if byline is not None:
+        author = author or byline
     sections = []
-    if not headings or headings[0].start() > 0:
-        sections.append(Section("", "", body[: headings[0].start() if headings else len(body)]))
+    if (not headings or headings[0].start() > 0) and byline is None:
+        sections.append(Section("", "", front))
     for i, match in enumerate(headings):
         stop = headings[i + 1].start() if i + 1 < len(headings) else len(body)
         sections.append(Section(match.group().strip(), "", body[match.start() : stop]))
@@ -113,6 +118,22 @@ def read_text(path: Path) -> Book:
     if not headings and len(book.chapters) == 1:  # one untitled chapter: call it by the book
         book.chapters[0] = Chapter(title, book.chapters[0].text)
     return book
+
+
+_BYLINE = re.compile(r"(?:by|von|par|di|de|por|door|af|av)\s+(\S.{0,78})", re.IGNORECASE)
+
+
+def _byline(front: str, title_line: str) -> str | None:
+    """The author, when the text before the first chapter is only the title line and a
+    byline ("by Aesop"): that front is the title page, not something to read before the
+    first chapter (it was spoken as chapter 1's opening, the author left empty). None
+    when the front says more, or has no byline: it is kept and read as before."""
+    lines = [line.strip() for line in front.splitlines() if line.strip()]
+    if not title_line or len(lines) != 2 or lines[0] != title_line:
+        return None
+    match = _BYLINE.fullmatch(lines[1])
+    name = match.group(1).strip() if match else ""
+    return name if name[:1].isupper() else None  # "By the Sea" is a subtitle, not a name
 
 
 def _title_line(body: str, headings: list[re.Match[str]]) -> str:

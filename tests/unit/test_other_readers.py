@@ -24,9 +24,9 @@ def test_plain_text_chapters_by_arabic_and_roman_headings(tmp_path: Path) -> Non
     book = read_book(path)
     assert [c.title for c in book.chapters] == ["Chapter 1", "CHAPTER XII",
                                                "Chapter Three: The End"]
-    assert book.metadata.title == "My Novel"
-    # The front matter is too short to be a chapter: it is read at the start of chapter 1.
-    assert book.chapters[0].text.startswith("My Novel")
+    assert (book.metadata.title, book.metadata.author) == ("My Novel", "Somebody")
+    # A title page (title and byline only) is not read at the start of chapter 1.
+    assert book.chapters[0].text.startswith("Chapter 1")
 
 
 def test_gutenberg_header_and_licence_are_skipped(tmp_path: Path) -> None:
