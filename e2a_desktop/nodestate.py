@@ -48,9 +48,13 @@ class NodeState(str, Enum):
 
     @property
     def quiet(self) -> bool:
-        """Silence is expected in this state: the node is not reported gone again."""
-        return self in (NodeState.GONE, NodeState.LEFT, NodeState.FINISHED,
-                        NodeState.REVOKED)
+        """Silence is expected in this state: the node is not reported gone again.
+
+        Not FINISHED: a node told "job over" asks for the next book every few seconds
+        (a paused one every 20 s), so one silent far longer is gone, and "ready" for
+        ever was wrong (household test: killed between books, still "ready").
+        """
+        return self in (NodeState.GONE, NodeState.LEFT, NodeState.REVOKED)
 
     @property
     def free(self) -> bool:

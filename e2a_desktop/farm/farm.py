@@ -97,6 +97,8 @@ SPEAKER_SILENT_S = 15.0
 """A node that beats every couple of seconds while it speaks and then falls silent this
 long is gone (killed, unplugged): its unit goes back now, not when its lease lapses a
 minute later. Nodes that beat slowly (older ones) keep the lease's own time."""
+SWEEP_EVERY_S = 1.0
+"""How often a serving farm looks for silent nodes and lapsed leases."""
 FAST_BEAT_S = 3.0
 """Beats at most this far apart, on average, make a node a fast beater (see above)."""
 HEAVY_ENGINES = frozenset({"coqui"})
@@ -726,6 +728,10 @@ class Farm:
             self._changed(stats)
             self._take_back_from(stats, "node gone")
 
+    def sweeping(self, every: float = SWEEP_EVERY_S) -> FarmSweeper:
+        """A timer that sweeps this farm for as long as it serves (between books too)."""
+        return FarmSweeper(self, every)
+
     def _take_back_from(self, stats: NodeStats, why: str) -> None:
         """The units a vanished node held go back to the queue now (its lease would keep
         them a minute more); if it was only slow and comes back, the farm has them."""
@@ -1085,3 +1091,36 @@ def _stored_flags(job: Job) -> dict[int, str]:
         return {int(unit): str(why) for unit, why in stored.items()}
     except (ValueError, AttributeError, sqlite3.Error):
         return {}
+
+
+class FarmSweeper:
+    """Calls ``Farm.sweep`` on a thread of its own, from ``start`` until ``stop``.
+
+    A conversion sweeps while it runs; between books nothing did, so a node killed
+    while the farm had no book read "ready" in the Nodes table for ever. The farm
+    host runs one for as long as it serves.
+    """
+
+    def __init__(self, farm: Farm, every: float = SWEEP_EVERY_S) -> None:
+        self.farm, self.every = farm, every
+        self._halt = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> FarmSweeper:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="farm-sweeper", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._halt.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(5)
+
+    def _run(self) -> None:
+        while not self._halt.wait(self.every):
+            try:
+                self.farm.sweep()
+            except Exception:  # a sweep that fails now may pass next time; never stop
+                log.exception("farm sweep failed")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..config import AppPaths, NetworkSettings
 from ..events import Emit, FarmStarted, ignore
-from .farm import Farm
+from .farm import Farm, FarmSweeper
 from .pairing import (
     CoordinatorIdentity,
     PairingRegistry,
@@ -65,6 +65,7 @@ class FarmHost:
         self.farm = Farm(identity, pairing, emit, clock)
         self._network = network or NetworkSettings.load()
         self._server: FarmServer | None = None
+        self._sweeper: FarmSweeper | None = None  # notices silent nodes between books too
         self.info: FarmInfo | None = None
         self._lock = threading.Lock()
 
@@ -78,6 +79,7 @@ class FarmHost:
                                 mdns_interfaces=interfaces)
             port = server.start()
             self._server = server
+            self._sweeper = self.farm.sweeping().start()
             ident = self.farm.identity
             self.info = FarmInfo(ident.name, format_code(self.code), port, ident.fingerprint)
         self.farm.emit(FarmStarted(ident.name, self.info.code, port, ident.fingerprint,
@@ -91,5 +93,8 @@ class FarmHost:
     def stop(self) -> None:
         with self._lock:
             server, self._server = self._server, None
+            sweeper, self._sweeper = self._sweeper, None
+        if sweeper is not None:
+            sweeper.stop()
         if server is not None:
             server.stop()
