@@ -102,8 +102,8 @@ def inside() -> int:
     screen.grabWindow(0).copy(region).save(str(DOCS / "tray-menu.png"))
     menu.hide()
 
-    tray.bridge.offer_changed.emit(FarmOffer("ada-pc", "3f9c2a71d04be815",
-                                             "https://ada-pc:8765"))
+    tray.bridge.offers_changed.emit((FarmOffer("ada-pc", "3f9c2a71d04be815",
+                                               "https://ada-pc:8765"),))
     QTest.qWait(200)
     dialog = tray.controller.open_pairing()
     assert dialog is not None
@@ -131,4 +131,7 @@ def inside() -> int:
 
 
 if __name__ == "__main__":
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+        sys.exit(0)
     sys.exit(inside() if os.environ.get("E2A_SHOT_INSIDE") else outside())
