@@ -40,7 +40,7 @@ from .client import (
 from .discovery import Browser, FarmAdvert
 from .errors import E2AError
 from .farm_tag import farm_label, farm_tag
-from .protocol import PROTOCOL_VERSION
+from .protocol import PROTOCOL_VERSION, JobInfo
 from .trust import NodeIdentity, TrustedCoordinator, TrustStore
 
 log = logging.getLogger("e2a.node")
@@ -314,14 +314,15 @@ class FarmFinder:
                     await task
 
     async def async_farm_with_book(self, joined: str,
-                                   skip: Callable[[str], bool] = lambda _job: False,
+                                   wanted: Callable[[JobInfo], bool] = lambda _job: True,
                                    ) -> FarmAdvert | None:
         """Another paired farm on the network with a book to speak, or None.
 
         Asked while the farm the node works for (``joined``, its fingerprint) has no
         book: a node paired with two farms sat idle on one while the other spoke a
         book. Each farm is asked the node's usual signed ``GET /job`` over its pinned
-        certificate; ``skip(job_id)`` is true for a book the node heard is over. A
+        certificate; ``wanted(job)`` is false for a book the node cannot help with (heard
+to be over, or in a voice it lacks). A
         farm that does not answer is simply not chosen (nothing is passed over).
         """
         session, browser = self._session, self._browser
@@ -339,7 +340,7 @@ class FarmFinder:
             except Exception:  # noqa: BLE001 - another farm's trouble never stops this node
                 log.debug("asking %s for its book failed", advert.url, exc_info=True)
                 continue
-            if job is not None and not skip(job.job_id):
+            if job is not None and wanted(job):
                 return advert
         return None
 

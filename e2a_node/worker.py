@@ -691,12 +691,20 @@ class NodeWorker:
         if now - self._asked_others < OTHER_FARMS_EVERY_S:
             return False
         self._asked_others = now
-        there = await self.finder.async_farm_with_book(joined.fingerprint, self._heard_over)
+        there = await self.finder.async_farm_with_book(joined.fingerprint, self._could_help)
         if there is None or not self._at_work():
             return False
         log.info("moving to farm '%s': it has a book", farm_label(there.name, there.fingerprint))
         self.finder.prefer(there.fingerprint)
         return True
+
+    def _could_help(self, job: JobInfo) -> bool:
+        """Whether this node could speak another farm's book: not one heard to be over,
+        nor one in a voice it lacks and may not download (it would sit "no voice" there
+        while its own farm's next book waited)."""
+        voice = job.settings.engine
+        return not self._heard_over(job.job_id) and (
+            self._get_voices or self.capabilities().can_speak(voice))
 
     def _heard_over(self, job_id: str) -> bool:
         """Whether this node heard lately that the job is over (a farm lists it a while)."""
