@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         if self.session is None and self._may_leave_book("Close it"):
             self.book = self.book_path = None
             self.pages.setCurrentIndex(0)
+            self.message.hide()  # "The audiobook is ready: …" was left over the drop zone
             self.previewer.book_closed()  # neither shows nor redoes the closed book
             self.review.clear()
 

@@ -115,3 +115,15 @@ def test_no_to_replace_it_leaves_the_finished_book_as_it_was(
     assert controls.start.isVisible() and controls.start.text() == "Convert again"
     assert (controls.status.text(), controls.bar.value()) == (status, bar)
     assert [row.state for row in window.chapters.rows] == states
+
+
+def test_close_book_takes_the_finished_books_banner_away(
+        qtbot: QtBot, gate: type[GateEngine], window: MainWindow, sample_book: Path) -> None:
+    _open(qtbot, window, sample_book)
+    _finish(qtbot, gate, window)
+    assert window.message.isVisible() and "ready" in window.message.text()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentIndex() == 0  # the drop zone, with no banner over it
+    assert not window.message.isVisible()
