@@ -373,6 +373,8 @@ to be over, or in a voice it lacks). A
             joined = await self._async_answer(session, advert, code)
             if joined is not None:
                 return joined
+        if self._code_task is not None and not self._code_task.done():
+            await asyncio.wait({self._code_task}, timeout=ANSWER_TIMEOUT_S)  # one try at a time
         if self._code is not None:
             for advert in strangers:
                 if advert.url in self._code_refused:
