@@ -60,6 +60,9 @@ SUBTITLES_TIP = ("Sentence-timed subtitles beside the audiobook, for players tha
 READ_ALONG_TIP = ("Also write BOOK.readalong.epub: the book's text, each sentence lit as its "
                   "audio plays (EPUB 3 readers)")
 LOCKED_TIP = "Set when the book starts: Cancel first to change it"
+DEVICE_TIP = ("Where this PC's voice runs. Automatic: a GPU where the voice can use one, else "
+              "the CPU. Coqui/XTTS voices are many times faster on a GPU; Piper uses one where "
+              "onnxruntime has CUDA. The Nodes table shows the device really used.")
 
 
 @dataclass(frozen=True)
@@ -142,12 +145,9 @@ class SettingsPanel(QWidget):
         self._wanted_device = ""  # a remembered GPU not listed yet (the list comes later)
         self.device.activated.connect(self._on_device_chosen)
         self.show_gpus(gpus or [])
-        self.device.setToolTip("Where this PC's voice runs. Automatic: a GPU where the voice "
-                               "can use one, else the CPU. Coqui/XTTS voices are many times "
-                               "faster on a GPU; Piper uses one where onnxruntime has CUDA. "
-                               "The Nodes table shows the device really used.")
-        self.render_here.toggled.connect(self.device.setEnabled)
+        self.device.setToolTip(DEVICE_TIP)
         self._extras()
+        self.render_here.toggled.connect(self._enable_device)
         output_box = QGroupBox("Output")
         output_form = QFormLayout(output_box)
         output_form.setVerticalSpacing(4)  # seven rows in the height 800×600 leaves
@@ -220,6 +220,14 @@ class SettingsPanel(QWidget):
             box.setEnabled(not locked)
             box.setToolTip(LOCKED_TIP if locked else tip)
         self._show_asr()
+        self._enable_device()
+
+    def _enable_device(self, _checked: bool = False) -> None:
+        """The device is chosen for this PC's voice when the book starts (it is handed to the
+        conversion then), so mid-book it is greyed out as the other choices: a change there
+        did nothing until the next book. Unchecked "This PC speaks too" greys it as well."""
+        self.device.setEnabled(self.render_here.isChecked() and not self._locked)
+        self.device.setToolTip(LOCKED_TIP if self._locked else DEVICE_TIP)
 
     def _paint_warning(self) -> None:
         """A red that reads on the palette in use: the light one's is too dark on a dark one."""

@@ -69,6 +69,23 @@ def test_unticking_this_pc_speaks_greys_out_its_device(
     assert not window.settings.device.isEnabled()
 
 
+def test_the_device_is_greyed_out_while_a_book_converts(
+        qtbot: QtBot, gate: type[GateEngine], window: MainWindow, sample_book: Path) -> None:
+    """It is handed to the conversion when the book starts: a change mid-book did nothing,
+    while the other output choices were greyed out with "Cancel first"."""
+    window.settings.select_voice("gate:gate")
+    with qtbot.waitSignal(window.book_opened, timeout=60_000):
+        window.open_book(sample_book)
+    qtbot.mouseClick(window.controls.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60_000)
+    device = window.settings.device
+    assert not device.isEnabled()
+    assert device.toolTip() == window.settings.subtitles.toolTip()  # "… Cancel first …"
+    with qtbot.waitSignal(window.conversion_ended, timeout=120_000):
+        gate.open()
+    assert device.isEnabled() and "Cancel" not in device.toolTip()
+
+
 def test_gpus_are_found_with_nvidia_smi_where_torch_is_not_loaded(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tool = tmp_path / "nvidia-smi"
