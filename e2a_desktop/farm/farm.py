@@ -251,6 +251,12 @@ class Farm:
         """The job is over (or stopped): nodes wait for the next one."""
         with self._lock:
             work, self._work = self._work, None
+            for stats in self.nodes.values():
+                # Waiting for a part of the book that is over: ready for the next one (this
+                # PC's row read "waiting" after Done or Cancel while the others read ready).
+                if stats.unit_id is None and stats.state in _WAITING_ON_THE_BOOK:
+                    stats.state = NodeState.READY
+                    self._changed(stats)
         self._close_hearing(work)  # (outside the lock: a verdict being given takes it)
 
     def _start_hearing(self, work: _Work,
@@ -1070,6 +1076,9 @@ class Farm:
                           rows)
 
 
+_WAITING_ON_THE_BOOK = frozenset({NodeState.IDLE, NodeState.STANDING_ASIDE, NodeState.GPU_FIRST,
+                                  NodeState.PREPARING, NodeState.HEARING})
+"""States that wait on a book's parts: once the book is over, the node is ready."""
 _BEFORE_A_BOOK = frozenset({NodeState.JOINED, NodeState.READY, NodeState.FINISHED,
                             NodeState.LEFT})
 """States a node asking for the book is leaving: it gets ready to speak it."""

@@ -51,3 +51,15 @@ def test_a_node_told_job_over_is_not_getting_ready_while_the_book_binds(
     assert farm.nodes["pc"].state is NodeState.FINISHED
     assert farm.job_for("pc") is not None  # the book is still binding
     assert farm.nodes["pc"].state is NodeState.FINISHED
+
+
+def test_a_node_waiting_for_a_part_is_ready_once_the_book_is_over(tmp_path: Path) -> None:
+    """After Done or Cancel this PC's row read "waiting" while the others read "ready"."""
+    from tests.helpers.farm_fixtures import small_book
+
+    farm = make_farm(tmp_path, clock=FakeClock(), book=small_book(chapters=1, sentences=1))
+    assert farm.lease("pc", CAPS).assignment is not None  # the only part
+    assert farm.lease("other", CAPS).assignment is None  # nothing for it: it waits
+    assert farm.nodes["other"].state.label == "waiting"
+    farm.detach()
+    assert farm.nodes["other"].state is NodeState.READY
