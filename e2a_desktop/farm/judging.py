@@ -11,10 +11,11 @@ The farm turns it on (``use_process``) and ends it with the job (``close``); unt
 and in short tests, the judge runs in the calling thread as before. A process that dies
 while judging (killed, out of memory) is started again and the unit judged again, so no
 unit is lost or accepted unjudged; after ``MAX_TRIES`` deaths on one unit it is judged in
-this thread. A process that cannot start at all (a bundled app cannot start Python)
-leaves the judge in this thread for the rest of the session, said once in the log.
+this thread. A process that cannot start at all leaves the judge in this thread for the
+rest of the session, said once in the log.
 
-Run as ``python -m e2a_desktop.farm.judging``, it is that process: it reads units on
+Run as ``python -m e2a_desktop.farm.judging`` (a bundled app: its own executable with
+``CHILD_FLAG``), it is that process: it reads units on
 stdin and writes verdicts on stdout, each a length-prefixed pickle, until stdin closes.
 """
 
@@ -117,7 +118,7 @@ class JudgeProcess:
             p for p in (str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH")) if p)
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(self._nice), self._target],
+                [*child_command(), str(self._nice), self._target],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True, env=env)
         except OSError as exc:
             raise JudgeUnavailable(f"cannot start {sys.executable}: {exc}") from None
@@ -222,9 +223,6 @@ def _process_for(in_thread: Judge) -> JudgeProcess | None:
     with _shared.lock:
         if not _shared.wanted or _shared.unavailable or in_thread is not judge:
             return None
-        if getattr(sys, "frozen", False):  # a bundle cannot start Python to run it
-            _shared.unavailable = "a bundled app"
-            return None
         if _shared.process is None:
             _shared.process = JudgeProcess()
         return _shared.process
@@ -258,6 +256,24 @@ def _read_exactly(pipe: IO[bytes], size: int) -> bytes:
     if blob is None or len(blob) < size:
         raise EOFError("the pipe closed")
     return blob
+
+
+CHILD_FLAG = "--e2a-audio-judge"
+"""How a bundled app (PyInstaller: no Python to run ``-m`` with) is asked to be the judge's
+process: its entry point hands ``sys.argv[2:]`` to ``serve_child`` before anything else."""
+
+
+def child_command() -> list[str]:
+    """The command that starts the judge's process: this Python running this module, or
+    a bundled app's own executable with ``CHILD_FLAG``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-m", __name__]
+
+
+def serve_child(args: Sequence[str]) -> None:
+    """The judge's process as a bundled app's entry point starts it (``CHILD_FLAG``)."""
+    _serve(int(args[0]), args[1])
 
 
 def _serve(nice: int, target: str) -> None:

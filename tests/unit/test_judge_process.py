@@ -147,3 +147,29 @@ def test_without_the_farm_asking_the_judge_runs_in_the_thread() -> None:
     judging.close()
     assert judge_pcm(SPEECH, RATE, SPANS).reason is None
     assert judging.judge_pid() is None
+
+
+def test_a_bundled_app_starts_the_judge_through_its_own_entry_point(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PyInstaller bundle has no Python to run ``-m`` with: its executable, asked with
+    the judge's flag, becomes the judge's process (the installed product judged in the
+    farm's thread before). Here the bundle's real entry script stands for the executable."""
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    bundle = tmp_path / "e2a"
+    bundle.write_text(f'#!/bin/sh\nexec "{sys.executable}" '
+                      f'"{root / "packaging" / "pyinstaller" / "entry_e2a.py"}" "$@"\n')
+    bundle.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(bundle))
+    assert judging.child_command() == [str(bundle), judging.CHILD_FLAG]
+    process = JudgeProcess()
+    try:
+        there = process.judge(NOISE, RATE, SPANS, [SENTENCE] * 2, 0.75, 1.0)
+        assert process.pid() is not None  # a process of its own judged it
+    finally:
+        process.close()
+    here = judge(np.frombuffer(NOISE, dtype="<i2"), RATE, SPANS, [SENTENCE] * 2,
+                 max_pause_s=0.75, speed=1.0)
+    assert there == here and there.reason is not None
