@@ -24,6 +24,25 @@ pyside_guard.install()  # as the app does: thousands of emits must not abort the
 
 
 @pytest.fixture(autouse=True)
+def cycles_collected_on_this_thread() -> Iterator[None]:
+    """No automatic cycle collection while a window test runs, one pass here after it.
+
+    A collection that a worker thread (the farm's, the event bus's) happens to start frees
+    Qt objects' wrappers there: their C++ destructors take Qt's connection lock while this
+    thread, holding Python's lock, waits for that same lock (a suite run hung in
+    QApplication.setStyle while the farm thread sat in ~QObject). The teardown's own
+    ``gc.collect`` below frees the test's cycles on this thread instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def qsettings(tmp_path: Path) -> Iterator[Path]:
     """The window's QSettings go to an INI file of this test, never the user's."""
     folder = tmp_path / "qsettings"
