@@ -313,26 +313,25 @@ class ReviewTab(QWidget):
 
     def play_at_time(self) -> None:
         """Play the part heard at the time typed (any part, flagged or not)."""
-        shown = self.shown
-        if shown is None:
-            return
-        try:
-            placed = unit_at(shown.job, parse_time(self.at.text()))
-        except (ValueError, E2AError) as exc:
-            self.failed.emit(str(exc))
-            return
-        self.play(placed)
+        placed = self._part_at_time()
+        if placed is not None:
+            self.play(placed)
 
     def redo_at_time(self) -> None:
+        placed = None if self._converting else self._part_at_time()
+        if placed is not None:
+            self.redo(placed)
+
+    def _part_at_time(self) -> PlacedUnit | None:
+        """The part at the time typed; None (said on the message line) when there is none."""
         shown = self.shown
-        if shown is None or self._converting:
-            return
+        if shown is None:
+            return None
         try:
-            placed = unit_at(shown.job, parse_time(self.at.text()))
+            return unit_at(shown.job, parse_time(self.at.text()))
         except (ValueError, E2AError) as exc:
             self.failed.emit(str(exc))
-            return
-        self.redo(placed)
+            return None
 
     def redo(self, placed: PlacedUnit) -> None:
         """Put the part back in the queue (off the GUI thread); ``redo_done`` follows."""
