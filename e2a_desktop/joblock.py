@@ -8,8 +8,9 @@ process that held it (a crash or power cut leaves nothing stale behind).
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
+
+from e2a_node.single import lock_exclusively
 
 from .errors import E2AError
 
@@ -27,7 +28,7 @@ class JobLock:
         self.path = folder / LOCK_NAME
         self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            _lock(self._fd)
+            lock_exclusively(self._fd)
         except OSError:
             os.close(self._fd)
             self._fd = None
@@ -38,15 +39,3 @@ class JobLock:
         if self._fd is not None:
             os.close(self._fd)  # closing drops the lock
             self._fd = None
-
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _lock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-else:
-    import fcntl
-
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -43,6 +43,11 @@ class NodeLock:
             self._fd = None
 
 
+def lock_exclusively(fd: int) -> None:
+    """Take an OS lock on ``fd`` now or raise OSError (the desktop's job lock uses it too)."""
+    _lock(fd)
+
+
 if sys.platform == "win32":
     import msvcrt
 
