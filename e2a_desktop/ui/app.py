@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from e2a_node.tray import pyside_guard
+from e2a_node.tray import gui_collector, pyside_guard
 
 from ..resources import assets
 from .core import DesktopCore
@@ -104,6 +104,7 @@ def run_gui(argv: Sequence[str]) -> int:
     pyside_guard.install()
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
+    gui_collector.install(app)  # before any thread starts: cycles are freed on this thread
     app.setApplicationName("e2a")
     app.setOrganizationName("e2a")
     load_style(app)

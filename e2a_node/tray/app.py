@@ -27,7 +27,7 @@ from ..engines.base import Engine
 from ..idle import IdleSource, SystemIdleSource
 from ..settings import EngineSettings
 from ..worker import NodeConfig
-from . import pyside_guard
+from . import gui_collector, pyside_guard
 from .bridge import NodeBridge
 from .controller import IDLE_POLL_MS, TrayController
 from .icons import icon_for
@@ -138,6 +138,7 @@ def run(config: NodeConfig) -> int:
     pyside_guard.install()  # a night of state signals must not abort the node (PySide6 6.12.0)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    gui_collector.install(app)  # before any thread starts: cycles are freed on this thread
     app.setApplicationName("e2a-node")
     app.setOrganizationName("e2a")
     app.setQuitOnLastWindowClosed(False)
