@@ -42,9 +42,11 @@ GENERAL: dict[str, str] = {
     "Co": "Company", "co": "company", "Bros": "Brothers", "Ltd": "Limited",
     "Inc": "Incorporated", "Dept": "Department", "Univ": "University", "Ave": "Avenue",
     "ult": "ultimo", "inst": "instant", "MS": "manuscript", "MSS": "manuscripts",
-    "Messrs": "Messieurs", "Dr": "Doctor", "do": "ditto", "anon": "anonymous", "Anon": "Anonymous",
+    "Messrs": "Messieurs", "Dr": "Doctor", "do": "ditto", "Anon": "Anonymous",
+    "I.e": "That is", "E.g": "For example", "cp": "compare", "Cp": "Compare",
 }
-"""Abbreviations that can end a sentence; "do." is ditto only before a number (see below)."""
+"""Abbreviations that can end a sentence; "do." is ditto only before a number (see below).
+"anon" is not one: "we shall see, anon." is the old word for soon."""
 
 BEFORE_NUMBERS: dict[str, tuple[str, str]] = {
     "No": ("number", "numbers"), "no": ("number", "numbers"), "Nos": ("numbers", "numbers"),
@@ -129,6 +131,8 @@ _EDITED_BY = re.compile(r"(?<![\w.])ed\.(?=\s+[A-Z])")
 _VERSUS = re.compile(r"(?<![\w.])v\.(?=\s+[A-Z])")
 _SENTENCE_OPEN = re.compile(r"(?:^|[.!?][\"')\u2019\u201d\]]*\s+)[\"'(\u2018\u201c]*$")
 _FIRST_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
+_PRONOUN_I_AFTER = re.compile(r"(?:\b[a-z][a-z']*|\b(?:Not|Nor|And|But|So|Than))[,;]?\s+$")
+"""A lower-case word before "I." ("said I.", "so shall I."): the pronoun ends a sentence."""
 _FRENCH_NAME_AFTER = re.compile(r"\s+(?:[A-Z][a-z]|de |le |du )")
 _SENTENCE_END_WORDS = frozenset(("etc", "viz", "ibid", "&c"))
 """Abbreviations that often end a sentence: a capital after them opens the next one."""
@@ -208,10 +212,17 @@ def _starts_sentence(text: str, after: int) -> bool:
                 and following.group(1) != "A")
 
 
+def is_pronoun_i(text: str, start: int) -> bool:
+    """The "I" at ``start`` is the pronoun closing a sentence ("said I. 'Under the
+    circumstances, no.'"), not an initial: its full stop stays for the voice to stop at."""
+    return text.startswith("I.", start) and bool(
+        _PRONOUN_I_AFTER.search(text, max(0, start - 30), start))
+
+
 def _initial(match: re.Match[str]) -> str:
     """ "T. S. Eliot" → "T S Eliot", "M. Lesseps" → "Monsieur Lesseps"; "vitamin C. Then"
     keeps its stop."""
-    if _starts_sentence(match.string, match.end()):
+    if _starts_sentence(match.string, match.end()) or is_pronoun_i(match.string, match.start()):
         return match.group(0)
     if match.group(1) == "M" and _FRENCH_NAME_AFTER.match(match.string, match.end()) \
             and not _FIRST_NAME_BEFORE.search(match.string, 0, match.start()):

@@ -19,6 +19,7 @@ from .abbreviations_en import (
     expand_abbreviations,
     expand_titles_without_stops,
     expand_units,
+    is_pronoun_i,
 )
 from .money_en import say_money
 from .numbers_en import say_numbers
@@ -29,6 +30,9 @@ _EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
 _PER_CENT = re.compile(r"\bper cent\.")
 _JUNK_STOP_COMMA = re.compile(r"(?:(?<=[^\W\d_])|(?<=[)\]]))\.([\"'\u2019\u201d]?),\s*")
 _CAPITAL_NEXT = re.compile(r"[\"'\u2018\u201c(]*[A-Z]")
+_DOUBLED_MARKS = re.compile(r"([;:!?]),(?=\s)|,([.!?;:])")
+"""";," ":," "!," ",." ",!": a dash after (or before) a mark, read as a comma by the reader
+("in vain;—then", "thank Heaven—!"): the mark alone is said."""
 _AMPERSAND_WORD = re.compile(r"\s*&\s*")
 _WORD_BEFORE = re.compile(r"(\w+)$")
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
@@ -58,11 +62,15 @@ def _url(match: re.Match[str]) -> str:
 
 
 def _junk(match: re.Match[str]) -> str:
-    """ "Note., Summer country life., Several" (joined cells): a stop before a capital,
-    else a comma; after a short word ("Cal., U.S.A.") an abbreviation's comma."""
+    """ "Note., Summer country life., Several" (joined cells) and "a better man.—Where
+    away?" (a dash after a stop, read as a comma): a stop before a capital, else a comma;
+    after a short capitalised word ("Cal., U.S.A.") or a known abbreviation an
+    abbreviation's comma. "man", "go" or "so" are words: their stop ends the sentence."""
     quote = match.group(1)
     word = _WORD_BEFORE.search(match.string, 0, match.start())
-    if word and len(word.group(1)) <= 3 and not quote:
+    if word and not quote and (
+            len(word.group(1)) <= 3 and word.group(1)[0].isupper() and word.group(1) != "I"
+            or ends_with_abbreviation(match.string[:match.start()], "en")):
         return ", "
     capital = _CAPITAL_NEXT.match(match.string, match.end())
     return f".{quote} " if capital else f"{quote}, "
@@ -71,6 +79,8 @@ def _junk(match: re.Match[str]) -> str:
 def _stop_inside(match: re.Match[str]) -> str:
     """A full stop the splitter does not end a sentence at ("Ch. Glascock") is dropped:
     the voice would end one there."""
+    if is_pronoun_i(match.string, match.start(1)):
+        return match.group(0)
     if ends_with_abbreviation(match.string[:match.end() - 1], "en", match.string[match.end():]):
         return match.group(1)
     return match.group(0)
@@ -110,6 +120,7 @@ def say_english(paragraph: str) -> str:
     text = say_numbers(text)
     if ".," in text or '.",' in text or ".'," in text:
         text = _JUNK_STOP_COMMA.sub(_junk, text)
+    text = _DOUBLED_MARKS.sub(lambda m: m.group(1) or m.group(2), text)
     if "&" in text:
         text = _AMPERSAND_WORD.sub(" and ", text)
     if "." in text:
