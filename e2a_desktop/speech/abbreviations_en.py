@@ -59,6 +59,8 @@ BEFORE_NUMBERS: dict[str, tuple[str, str]] = {
     "sec": ("section", "sections"), "Pt": ("part", "parts"), "pt": ("part", "parts"),
     "Bk": ("book", "books"), "bk": ("book", "books"), "l": ("line", "lines"),
     "ll": ("lines", "lines"), "sc": ("scene", "scenes"), "Sc": ("scene", "scenes"),
+    "ed": ("edition", "editions"), "Ed": ("edition", "editions"),
+    "eds": ("editions", "editions"), "Eds": ("editions", "editions"), "P": ("page", "pages"),
 }
 """Abbreviations said only before a number or numeral ("No. 7", "vol. ii.")."""
 
@@ -85,7 +87,9 @@ UNITS: dict[str, tuple[str, str]] = {
     "dwt": ("pennyweight", "pennyweight"), "km": ("kilometre", "kilometres"),
     "cm": ("centimetre", "centimetres"), "mm": ("millimetre", "millimetres"),
     "kg": ("kilogram", "kilograms"), "pt": ("pint", "pints"), "pts": ("pints", "pints"),
-    "mph": ("miles an hour", "miles an hour"),
+    "mph": ("miles an hour", "miles an hour"), "yr": ("year", "years"),
+    "yrs": ("years", "years"), "mos": ("months", "months"), "wks": ("weeks", "weeks"),
+    "pp": ("pages", "pages"), "vols": ("volumes", "volumes"), "ds": ("days", "days"),
 }
 """Units after a number ("6 ft.", "3 lbs.")."""
 _WORDLIKE_UNITS = frozenset(("in", "min", "mi", "sq", "cu", "hr", "gr", "doz", "gal"))
@@ -108,7 +112,9 @@ def _word_pattern(words: Mapping[str, object]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
-_TITLE = re.compile(rf"(?<![\w.])({_word_pattern(TITLES)})\.(?=\s+[\"'(]?[A-Z])")
+_TITLE = re.compile(rf"(?<![\w.])({_word_pattern(TITLES)})\.(?=\s+[\"'(]?[A-Z]|\s+and\s+"
+                    rf"(?:{_word_pattern(TITLES)})\.)")
+"""A title before a name, or before "and" and another title ("Col. and Mrs. Forster")."""
 _ALWAYS_TITLE = re.compile(r"(?<![\w.])(Mr|Mrs|Messrs|Mme|Mlle)\.")
 _TITLE_NO_STOP = re.compile(r"(?<![\w.])(Mr|Mrs|Dr|St)(?=\s+[A-Z])")
 _SAINT = re.compile(r"(?<![\w.])St\.(?=\s+[A-Z])|(?<![\w.])St\.(?=-)")
@@ -118,16 +124,20 @@ _BEFORE_NUMBER = re.compile(
     rf"(?<![\w.])({_word_pattern(BEFORE_NUMBERS)})\.\s*(?=\d|[ivxlcIVXLC]+\b)")
 _SPAN = re.compile(r"\d+\s*(?:-|to|and|&)\s*\d|[ivxlc]+\s*(?:-|to|and)\s*[ivxlc]+\b")
 """'pp. 10-20', 'vols. ii and iii': a span, so the plural ('No. 193, 1692' is one number)."""
-_NUMBER_ONLY = frozenset(("No", "no", "Nos", "nos", "l", "ll", "art", "Art"))
+_NUMBER_ONLY = frozenset(("No", "no", "Nos", "nos", "l", "ll", "art", "Art", "ed", "Ed", "eds",
+                          "Eds", "P"))
 """Before these, a numeral is likely a word ("I said no. I won't")."""
 _MONTH = re.compile(rf"(?<![\w.])({_word_pattern(MONTHS)})\.(?=\s*\d)|(?<=\d )"
                     rf"({_word_pattern(MONTHS)})\.")
-_UNIT = re.compile(rf"(?:(?<=\d)|(?<=half )|(?<=quarter )|(?<=quarters ))(\s?)"
+_UNIT = re.compile(rf"(?:(?<=\d)|(?<=half )|(?<=quarter )|(?<=quarters )|(?<=per ))(\s?)"
                    rf"({_word_pattern(UNITS)})(\.?)(?![\w'])")
 _DIGIT = re.compile(r"\d")
 _INITIALISM = re.compile(r"(?<![\w.])((?:[A-Za-z]{1,2}\.){2,}[A-Za-z]?)(?!\w)")
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.(?!\w)")
 _EDITED_BY = re.compile(r"(?<![\w.])ed\.(?=\s+[A-Z])")
+_EDITION_OF = re.compile(r"(?<![\w.])ed\.(?=\s+of\b)")
+_CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.\s?(?=\d{3,4}\b)")
+"""'c. 1750', 'ca. 300 BC': about; 'c. 17' (a statute's chapter) is left alone."""
 _VERSUS = re.compile(r"(?<![\w.])v\.(?=\s+[A-Z])")
 _SENTENCE_OPEN = re.compile(r"(?:^|[.!?][\"')\u2019\u201d\]]*\s+)[\"'(\u2018\u201c]*$")
 _FIRST_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
@@ -183,7 +193,7 @@ def _unit(match: re.Match[str]) -> str:
         return match.group(0)
     one, many = UNITS[match.group(2)]
     before = match.string[max(0, match.start() - 12):match.start()]
-    single = bool(re.search(r"(?<![\d.,])1$", before))
+    single = bool(re.search(r"(?<![\d.,])1$|\bper $", before))
     said = one if single else many
     stop = match.group(0).endswith(".") and ends_sentence(match.string, match.end())
     space = "" if match.string[match.start() - 1:match.start()] == " " else " "
@@ -252,6 +262,8 @@ def expand_abbreviations(text: str) -> str:
     text = _INITIAL.sub(_initial, text)
     text = _VERSUS.sub("versus", text)
     text = _EDITED_BY.sub("edited by", text)
+    text = _EDITION_OF.sub("edition", text)
+    text = _CIRCA.sub("circa ", text)
     return _BOOK_SIZE.sub(lambda m: BOOK_SIZES[m.group(1)], text)
 
 

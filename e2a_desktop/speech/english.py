@@ -42,7 +42,7 @@ _MARK = "\x01"
 pounds a week."), or the splitter would take them for the sentence before going on."""
 _OPENS_WITH_FIGURE = re.compile(
     r"((?:^|[.!?][\"')\]\u2019\u201d]*\s+)[\"'(\u2018\u201c]*)(?=[\d£$€])")
-_GOES_ON = [[word] for word in (*BEFORE_NUMBERS, *MONTHS, *TITLES)]
+_GOES_ON = [[word] for word in (*BEFORE_NUMBERS, *MONTHS, *TITLES, "ca")]
 _STOP_INSIDE = re.compile(r"(?<![\w.])([^\W\d_][\w.]*)\.(?=\s+\S)")
 _MONEY_BEFORE = re.compile(r"\d\s?[sdl]\.\s+$")
 _MARKED = re.compile(f"{_MARK}([^A-Za-z{_MARK}]*)([a-z])?")

@@ -13,7 +13,9 @@ from .abbreviations_en import ends_sentence
 from .words_en import cardinal, number
 
 _AMOUNT = r"\d{1,3}(?:,\d{3})+|\d+"
-_HALF = r"(?:\s?and a (?:half|quarter)|\s?and three quarters)"
+_HALF = (r"(?:\s?and (?:a|one|two|three|four|five|seven|eleven) (?:half|quarters?|thirds?|"
+         r"fifths?|sixths?|eighths?|twelfths?))")
+"""The fraction of a penny the reader wrote out ("3⅘d." → "3 and four fifths d.")."""
 _OLD_MONEY = re.compile(
     r"(?=£|\d|(?:a|one) (?:half|quarter))"  # a sum starts here: no empty match elsewhere
     rf"(?:£\s?(?P<pounds>{_AMOUNT})|(?<![\w.])(?P<librae>{_AMOUNT})\s?l\.)?"
@@ -28,7 +30,8 @@ _DOLLARS = re.compile(rf"(?P<sign>[$€])\s?(?P<amount>{_AMOUNT})(?:\.(?P<cents>
                       rf"bills)\b)?")
 _CENTS = re.compile(r"(?<![\w.])(\d+)\s?(?:¢|c\.(?=\s))")
 _DECADE_BEFORE = re.compile(r"\b(?:the|early|late|mid|her|his|their|my|your)\s+$", re.I)
-_OLD_COIN = re.compile(r"\d\s?[sdl]\.|(?:half|quarter|quarters)\s?d\.")
+_OLD_COIN = re.compile(r"\d\s?[sdl]\.|(?:half|quarters?|thirds?|fifths?|sixths?|eighths?|"
+                       r"twelfths?)\s?d\.")
 _NAMES = {"£": ("pound", "pounds"), "$": ("dollar", "dollars"), "€": ("euro", "euros")}
 _SMALL = {"£": ("penny", "pence"), "$": ("cent", "cents"), "€": ("cent", "cents")}
 

@@ -35,6 +35,8 @@ _TIME = re.compile(r"(?<![\w.,:])(\d{1,2})[:.](\d\d)(?=\s?(?:AM|PM|A\.M|P\.M|a\.
 _RANGE = re.compile(r"(?<![\w.,-])(\d{1,4})\s?-\s?(\d{1,4})(?![\w.,-]\d|\d)")
 _SLASH_FRACTION = re.compile(r"(?<![\w/.])(?:(\d+) )?(\d{1,3})/(\d{1,3})(?![\w/])")
 _AND_FRACTION = re.compile(r"(?<![\w.,])(\d+) and (a half|a quarter|three quarters|one half)\b")
+_DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
+"""'69.2.6' (dollars, cents and mills; a section 3.4.1): no decimal, each part said."""
 _NUMBER = re.compile(r"(?<![\w.,])-?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
 _PLURAL_NOUN = re.compile(r"\s+(?!(?:was|is|has|his|its|as|us|thus|does|yes|always|perhaps|"
                           r"towards|whereas|besides|this|unless|less|across|afterwards)\b)"
@@ -128,4 +130,7 @@ def say_numbers(text: str) -> str:
     text = _SLASH_FRACTION.sub(_slash_fraction, text)
     text = _AND_FRACTION.sub(lambda m: f"{cardinal(int(m.group(1)))} and {m.group(2)}", text)
     text = _RANGE.sub(_range, text)
+    if "." in text:
+        text = _DOTTED.sub(lambda m: " point ".join(cardinal(int(part))
+                                                    for part in m.group(0).split(".")), text)
     return _NUMBER.sub(_say_number, text)
