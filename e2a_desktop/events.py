@@ -133,6 +133,16 @@ class NodeBack:
 
 
 @dataclass(frozen=True)
+class NodeLeft:
+    """A node said it goes: to help another of its farms (``why`` "another farm"), or it
+    stops ("stopping"). It is not reported lost for the silence that follows."""
+
+    node: str
+    name: str
+    why: str
+
+
+@dataclass(frozen=True)
 class PairingRefused:
     """A machine tried to pair with a farm code that is not this farm's."""
 
@@ -200,7 +210,7 @@ class JobFailed:
 
 
 Event = (JobStarted | UnitStarted | UnitProgress | UnitFinished | UnitRejected | UnitRequeued
-         | ChapterEncoded | NodeChanged | NodeJoined | NodePaired | NodeGone | NodeBack
+         | ChapterEncoded | NodeChanged | NodeJoined | NodePaired | NodeGone | NodeBack | NodeLeft
          | PairingRefused | FarmStarted
          | WaitingForNodes | Paused | Resumed | Binding | JobFinished | Cancelled | JobFailed)
 Observer = Callable[[Event], None]

@@ -6,6 +6,8 @@ not say which of two PCs called vm. Pure: no Qt.
 
 from __future__ import annotations
 
+from e2a_node.protocol import LEAVING_FOR_ANOTHER_FARM
+
 from .events import (
     ChapterEncoded,
     Event,
@@ -13,6 +15,7 @@ from .events import (
     NodeBack,
     NodeGone,
     NodeJoined,
+    NodeLeft,
     NodePaired,
     PairingRefused,
     UnitRejected,
@@ -32,6 +35,10 @@ def log_line(event: Event) -> str:
     if isinstance(event, NodeGone):
         return f"node {display_name(event.node, event.name)} is lost (silent " \
                f"{event.silent_seconds:.0f} s); its unit goes to another node"
+    if isinstance(event, NodeLeft):
+        went = "went to help another of its farms, which has a book" \
+            if event.why == LEAVING_FOR_ANOTHER_FARM else "stopped (on its own PC)"
+        return f"node {display_name(event.node, event.name)} {went}"
     if isinstance(event, NodeBack):
         return f"node {display_name(event.node, event.name)} is back (silent " \
                f"{event.silent_seconds:.0f} s)"

@@ -33,7 +33,8 @@ class NodeState(str, Enum):
     PAUSING = "pausing"  # the farm paused while it spoke: it stops at its next sentence
     PAUSED = "paused"
     FINISHED = "finished"  # told the book is over
-    LEFT = "left"  # handed its unit back and stopped
+    LEFT = "left"  # handed its unit back and stopped, or said it stops
+    AWAY = "away"  # said it goes to help another of its farms, which has a book
     GONE = "gone"  # silent for longer than a lease lasts
     BENCHED = "benched"  # sent bad audio too often
     NO_VOICE = "no voice"
@@ -54,7 +55,7 @@ class NodeState(str, Enum):
         (a paused one every 20 s), so one silent far longer is gone, and "ready" for
         ever was wrong (household test: killed between books, still "ready").
         """
-        return self in (NodeState.GONE, NodeState.LEFT, NodeState.REVOKED)
+        return self in (NodeState.GONE, NodeState.LEFT, NodeState.AWAY, NodeState.REVOKED)
 
     @property
     def free(self) -> bool:
@@ -65,7 +66,7 @@ class NodeState(str, Enum):
     @property
     def grey(self) -> bool:
         """Shown greyed out: the node does not help this farm now."""
-        return self in (NodeState.GONE, NodeState.BENCHED, NodeState.REVOKED)
+        return self in (NodeState.GONE, NodeState.BENCHED, NodeState.REVOKED, NodeState.AWAY)
 
 
 _LABELS = {
@@ -76,6 +77,7 @@ _LABELS = {
     NodeState.PAUSING: "pausing: stopping after this sentence",
     NodeState.PREPARING: "getting ready: loading the voice",
     NodeState.HEARING: "listening: checking a part's words",
+    NodeState.AWAY: "helping another farm",
 }
 
 

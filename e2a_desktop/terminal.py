@@ -25,6 +25,7 @@ from .events import (
     NodeBack,
     NodeChanged,
     NodeGone,
+    NodeLeft,
     NodePaired,
     PairingRefused,
     UnitFinished,
@@ -97,7 +98,7 @@ class TerminalProgress:
                 self._line(f"{display_name(event.node, event.name)} speaks on "
                            f"{event.device}{engine}")
             self._draw()
-        elif isinstance(event, NodeGone | NodeBack | NodePaired | PairingRefused
+        elif isinstance(event, NodeGone | NodeBack | NodeLeft | NodePaired | PairingRefused
                         | UnitRejected):
             self._line(log_line(event))  # the window's log says the same
         elif isinstance(event, ChapterEncoded):

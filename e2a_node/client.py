@@ -30,6 +30,7 @@ from .protocol import (
     Hello,
     JobInfo,
     LeaseResponse,
+    Leaving,
     NoJobYet,
     PairConfirm,
     PairRequest,
@@ -273,6 +274,10 @@ class CoordinatorClient:
     async def async_hand_back(self, unit_id: int) -> None:
         """Give an unfinished unit back (this node is stopping)."""
         await self._request("POST", f"/units/{unit_id}/release", json_body={})
+
+    async def async_leaving(self, why: str) -> None:
+        """Say goodbye between books: going to another farm, or stopping."""
+        await self._request("POST", "/leaving", json_body=Leaving(why).to_json())
 
     async def async_upload(self, unit_id: int, wav: bytes,
                            spans: list[tuple[float, float]]) -> UploadResponse:

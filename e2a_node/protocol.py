@@ -443,6 +443,32 @@ class Heartbeat:
         return cls(done, total)
 
 
+LEAVING_FOR_ANOTHER_FARM = "another farm"
+LEAVING_TO_STOP = "stopping"
+LEAVING_REASONS = (LEAVING_FOR_ANOTHER_FARM, LEAVING_TO_STOP)
+
+
+@dataclass(frozen=True)
+class Leaving:
+    """A node says goodbye between books, so its farm shows why it went quiet.
+
+    Without it a node that moved to another farm with a book, or a ``--one-job`` node
+    that exited, read "lost" on its farm a minute later, as if it had crashed.
+    """
+
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Leaving:
+        why = _require(data, "why", str)
+        if why not in LEAVING_REASONS:
+            raise ProtocolError(f"why must be one of {', '.join(LEAVING_REASONS)}")
+        return cls(why)
+
+
 @dataclass(frozen=True)
 class HeartbeatResponse:
     """keep=False tells the node to drop the unit (finished elsewhere, or lease lost)."""

@@ -46,6 +46,8 @@ from .link import FarmLink
 from .protocol import (
     LEASE_DONE,
     LEASE_UNIT,
+    LEAVING_FOR_ANOTHER_FARM,
+    LEAVING_TO_STOP,
     Assignment,
     Capabilities,
     JobInfo,
@@ -342,7 +344,7 @@ class NodeWorker:
                 finally:  # it answered until now: --one-job's patience counts from here
                     last_contact = time.monotonic()
                 backoff, failing = RETRY_SOON_S, False
-                if finished and self.config.one_job:
+                if await self._async_run_ends(client, finished):
                     return
             except CoordinatorGone as exc:
                 self._set(NodeStatus.RECONNECTING, unit_id=None, last_error=str(exc))
@@ -369,6 +371,13 @@ class NodeWorker:
                     raise
                 log.debug("talking to %s failed", self._current_url, exc_info=True)
                 await self._async_refused(f"failed: {type(exc).__name__}: {exc}", last_contact)
+
+    async def _async_run_ends(self, client: CoordinatorClient, finished: bool) -> bool:
+        """Whether the run ends after a job (--one-job); a node that goes says goodbye."""
+        ends = finished and self.config.one_job
+        if ends or self._stopping:
+            await self._async_say_leaving(client, LEAVING_TO_STOP)
+        return ends
 
     def _stays_for(self, mismatch: ProtocolMismatch) -> bool:
         """Whether another protocol at the farm's address is waited out, not an exit.
@@ -666,6 +675,7 @@ class NodeWorker:
                     log.info("ready: the farm has no book right now")
                 await self._async_sleep(self._no_job_wait())
                 if await self._async_move_for_a_book():
+                    await self._async_say_leaving(link, LEAVING_FOR_ANOTHER_FARM)
                     return None  # joined again, to the farm with the book
                 job = await self._async_open_job(link)
         except Unauthorized as exc:
@@ -836,6 +846,15 @@ class NodeWorker:
         if straggler is not None and not straggler.done():
             with contextlib.suppress(Exception):
                 await straggler
+
+    async def _async_say_leaving(self, link: FarmLink, why: str) -> None:
+        """Tell a farm this node goes between books, so it is not reported lost a minute
+        later. Best effort: a farm from before this message answers 404, a vanished one
+        nothing; neither holds the node up for more than a few seconds."""
+        if not isinstance(link, CoordinatorClient):
+            return  # the desktop's own node never leaves its farm
+        with contextlib.suppress(CoordinatorGone, RequestRefused, Unauthorized, TimeoutError):
+            await asyncio.wait_for(link.async_leaving(why), 3)
 
     async def _async_hand_back(self, link: FarmLink, unit_id: int) -> None:
         with contextlib.suppress(CoordinatorGone, RequestRefused, Unauthorized, TimeoutError):

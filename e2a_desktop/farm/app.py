@@ -39,6 +39,7 @@ from e2a_node.protocol import (
     Heartbeat,
     HeartbeatResponse,
     Hello,
+    Leaving,
     PairConfirm,
     PairRequest,
     PairResponse,
@@ -264,6 +265,13 @@ async def hand_back(request: web.Request) -> web.Response:
     return web.json_response({})
 
 
+async def leaving(request: web.Request) -> web.Response:
+    """A node says it goes between books (to another of its farms, or it stops)."""
+    said = Leaving.from_json(await _json(request))
+    await _in_store_thread(request, request.app[FARM_KEY].leaving, request[NODE_KEY], said.why)
+    return web.json_response({})
+
+
 async def upload(request: web.Request) -> web.Response:
     """Stream the body to a file in the job folder, checksum it, validate, accept.
 
@@ -430,6 +438,7 @@ def create_app(farm: Farm, guard: ConnectionGuard | None = None,
         web.post(f"{API}/lease", lease),
         web.post(f"{API}/units/{{unit_id}}/heartbeat", heartbeat),
         web.post(f"{API}/units/{{unit_id}}/release", hand_back),
+        web.post(f"{API}/leaving", leaving),
         web.put(f"{API}/units/{{unit_id}}/audio", upload),
         web.get(f"{API}/units/{{unit_id}}/hearing", hearing_audio),
         web.post(f"{API}/units/{{unit_id}}/hearing", heard),

@@ -31,6 +31,7 @@ from e2a_node.protocol import (
     LEASE_DONE,
     LEASE_UNIT,
     LEASE_WAIT,
+    LEAVING_FOR_ANOTHER_FARM,
     Assignment,
     Capabilities,
     FarmStatus,
@@ -48,6 +49,7 @@ from ..events import (
     NodeChanged,
     NodeGone,
     NodeJoined,
+    NodeLeft,
     NodePaired,
     PairingRefused,
     UnitProgress,
@@ -664,6 +666,28 @@ class Farm:
         if held:
             self.emit(UnitRequeued(unit_id, node_id, "handed back", self._name(node_id)))
 
+    def leaving(self, node_id: str, why: str) -> None:
+        """A node says it goes (to another of its farms, or it stops): shown as such.
+
+        Said between books; should it still hold units (an older node's race), they go
+        back to the queue now rather than at lease expiry.
+        """
+        with self._lock:
+            stats = self._stats(node_id)
+            stats.state = NodeState.AWAY if why == LEAVING_FOR_ANOTHER_FARM else NodeState.LEFT
+            stats.unit_id = None
+            stats.given.clear()
+            work = self._work
+            held = ([lease.unit_id for lease in work.job.store.leases() if lease.node == node_id]
+                    if work is not None else [])
+            for unit_id in held:
+                assert work is not None
+                work.job.store.release(unit_id, node_id)
+            self._changed(stats)
+        self.emit(NodeLeft(node_id, stats.name, why))
+        for unit_id in held:
+            self.emit(UnitRequeued(unit_id, node_id, "handed back", stats.name))
+
     def confirm_pairing(self, node_id: str, proof: str) -> bool:
         """The last step of pairing; a node that passes is announced as paired."""
         name = self.pairing.pending_name(node_id)
@@ -1080,7 +1104,7 @@ _WAITING_ON_THE_BOOK = frozenset({NodeState.IDLE, NodeState.STANDING_ASIDE, Node
                                   NodeState.PREPARING, NodeState.HEARING})
 """States that wait on a book's parts: once the book is over, the node is ready."""
 _BEFORE_A_BOOK = frozenset({NodeState.JOINED, NodeState.READY, NodeState.FINISHED,
-                            NodeState.LEFT})
+                            NodeState.LEFT, NodeState.AWAY})
 """States a node asking for the book is leaving: it gets ready to speak it."""
 
 

@@ -16,8 +16,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from e2a_desktop.events import Event, NodeGone, NodeLeft
 from e2a_desktop.farm.app import create_app
 from e2a_desktop.farm.farm import Farm
+from e2a_desktop.nodestate import NodeState
 from e2a_node.client import CoordinatorClient
 from e2a_node.discovery import Advertiser
 from e2a_node.engines.base import Engine, EngineSettings
@@ -66,6 +68,8 @@ async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
     name = f"vm {secrets.token_hex(3)}"
     idle = make_farm(tmp_path / "a", rate=ToneEngine.RATE, name=name)
     idle.detach()  # farm A has no book
+    seen_on_a: list[Event] = []
+    idle.emit = seen_on_a.append
     busy = make_farm(tmp_path / "b", rate=ToneEngine.RATE, name=name,
                      book=small_book(chapters=3))
     idle_server, busy_server = await _serve(idle), await _serve(busy)
@@ -88,6 +92,13 @@ async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
             assert busy.job.store.counts()["done"] > 0
             assert any("moving to farm" in r.getMessage() and "it has a book" in r.getMessage()
                        for r in caplog.records)
+            # A's window says where its node went: "helping another farm", never "lost".
+            node_id = worker.identity.node_id
+            assert NodeLeft(node_id, "den-pc", "another farm") in seen_on_a
+            assert idle.nodes[node_id].state is NodeState.AWAY
+            assert NodeState.AWAY.label == "helping another farm"
+            idle.sweep()
+            assert idle.nodes[node_id].state is NodeState.AWAY
 
             # A stays paired, and is asked again once B's book is over.
             second = make_farm(tmp_path / "second", rate=ToneEngine.RATE, name=name)
@@ -96,6 +107,11 @@ async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
             await async_until(lambda: _done(idle), 60, "farm A's new book to be spoken")
             assert idle.job.store.counts()["done"] > 0
         assert not running.done()
+        worker.stop()  # Quit on the node's PC: the farm it was with says "stopped"
+        await asyncio.gather(running, return_exceptions=True)
+        assert idle.nodes[node_id].state is NodeState.LEFT
+        assert NodeLeft(node_id, "den-pc", "stopping") in seen_on_a
+        assert not any(isinstance(e, NodeGone) for e in seen_on_a)
     finally:
         worker.stop()
         await asyncio.gather(running, return_exceptions=True)
