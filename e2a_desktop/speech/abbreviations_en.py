@@ -52,7 +52,8 @@ BEFORE_NUMBERS: dict[str, tuple[str, str]] = {
     "No": ("number", "numbers"), "no": ("number", "numbers"), "Nos": ("numbers", "numbers"),
     "nos": ("numbers", "numbers"), "Vol": ("volume", "volumes"), "vol": ("volume", "volumes"),
     "Vols": ("volumes", "volumes"), "vols": ("volumes", "volumes"), "p": ("page", "pages"),
-    "pp": ("pages", "pages"), "Ch": ("chapter", "chapters"), "ch": ("chapter", "chapters"),
+    "pp": ("pages", "pages"), "Pp": ("pages", "pages"), "Ch": ("chapter", "chapters"),
+    "ch": ("chapter", "chapters"),
     "Chap": ("chapter", "chapters"), "chap": ("chapter", "chapters"),
     "Fig": ("figure", "figures"), "fig": ("figure", "figures"), "Art": ("article", "articles"),
     "art": ("article", "articles"), "Sec": ("section", "sections"),
@@ -98,7 +99,8 @@ _WORDLIKE_UNITS = frozenset(("in", "min", "mi", "sq", "cu", "hr", "gr", "doz", "
 SENTENCE_STARTERS = OPENERS_EN
 
 _CLOSE = r"[\"')\u2019\u201d\]]"
-_NEXT_CAPITAL = re.compile(rf"(?:{_CLOSE}|\s)*?\s+[\"'(\u2018\u201c]*[A-Z]")
+_NEXT_CAPITAL = re.compile(rf"(?:{_CLOSE}|\s)*?\s+[\"'(\u2018\u201c]*[A-Z\x01]")
+"""A capital, or the mark english.py leaves before a figure that opens a sentence."""
 _END = re.compile(rf"(?:{_CLOSE}|\s)*$")
 
 
@@ -141,7 +143,7 @@ _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.\s?(?=\d{3,4}\b)")
 _VERSUS = re.compile(r"(?<![\w.])v\.(?=\s+[A-Z])")
 _SENTENCE_OPEN = re.compile(r"(?:^|[.!?][\"')\u2019\u201d\]]*\s+)[\"'(\u2018\u201c]*$")
 _FIRST_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
-_PRONOUN_I_AFTER = re.compile(r"(?:\b[a-z][a-z']*|\b(?:Not|Nor|And|But|So|Than))[,;]?\s+$")
+_PRONOUN_I_AFTER = re.compile(r"(?:\b[a-z][a-z']*|\b(?:Not|Nor|And|But|So|Than))\s+$")
 """A lower-case word before "I." ("said I.", "so shall I."): the pronoun ends a sentence."""
 _FRENCH_NAME_AFTER = re.compile(r"\s+(?:[A-Z][a-z]|de |le |du )")
 _SENTENCE_END_WORDS = frozenset(("etc", "viz", "ibid", "&c"))
