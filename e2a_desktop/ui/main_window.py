@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from e2a_node.engines import available_voices
+from e2a_node.farm_tag import farm_label
 
 from ..convert import PreparedBook, prepare
 from ..ebook import read_book
@@ -48,6 +49,15 @@ from .waiting_books import WaitingBooks, queued_text
 
 log = logging.getLogger("e2a.ui")
 
+APP_TITLE = "e2a — ebook to audiobook"
+
+
+def window_title(book: str, farm: str) -> str:
+    """The window's title: "Emma — e2a · farm Study PC · 3F2A", or the app's name and farm
+    while no book is open (the taskbar shows the start of it)."""
+    head = f"{book} — e2a" if book else APP_TITLE
+    return f"{head} · farm {farm}" if farm else head
+
 
 class MainWindow(QMainWindow):
     """Signals: ``book_opened(Book)``, ``conversion_ended(Outcome)``."""
@@ -70,7 +80,7 @@ class MainWindow(QMainWindow):
         self._redoing = False  # converting again to speak a part the Review tab put back
         self._redo_note = ""  # what it speaks again, said once the conversion has started
         self._shown_before: tuple[str, str, int, dict[int, str]] = ("idle", "", 0, {})
-        self.setWindowTitle("e2a — ebook to audiobook")
+        self._show_title()
         self.setAcceptDrops(True)
         self.resize(1100, 760)
 
@@ -213,6 +223,7 @@ class MainWindow(QMainWindow):
 
     def _on_book_read(self, path: Path, book: Book) -> None:
         self.book, self.book_path = book, path
+        self._show_title()
         self.message.hide()
         self.book_panel.show_book(book)
         self.chapters.load(book)
@@ -241,6 +252,7 @@ class MainWindow(QMainWindow):
     def close_book(self) -> None:
         if self.session is None and self._may_leave_book("Close it"):
             self.book = self.book_path = None
+            self._show_title()
             self.pages.setCurrentIndex(0)
             self.message.hide()  # "The audiobook is ready: …" was left over the drop zone
             self.previewer.book_closed()  # neither shows nor redoes the closed book
@@ -480,6 +492,14 @@ class MainWindow(QMainWindow):
     def _on_event(self, event: Event) -> None:
         if isinstance(event, FarmStarted):
             self.banner.show_info(self.core.host.info)
+            self._show_title()
+
+    def _show_title(self) -> None:
+        """The open book first (what the taskbar shows), then the app and its farm by the
+        name and tag the tray nodes show: two windows on one screen (two farms) differ."""
+        info = self.core.host.info
+        self.setWindowTitle(window_title(self.book.metadata.title if self.book else "",
+                                         farm_label(info.name, info.fingerprint) if info else ""))
 
     def manage_voices(self) -> VoiceManager:
         """Voices…: hear, download and remove voices; the voice list follows."""
