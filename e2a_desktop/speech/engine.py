@@ -20,8 +20,10 @@ from .passes import (
     Currency,
     Replacement,
     capital,
+    drop_junk_marks,
     drop_stops_inside,
     opens_sentence,
+    say_addresses,
     say_amount,
     say_numbers,
     substitute,
@@ -289,7 +291,9 @@ class Language:
         if value:
             return capital(self.whole(value)) + "."
         text = paragraph
+        if "://" in text or "www." in text:
+            text = say_addresses(text, self.code)
         for one in self.passes:
             if one.needs is None or one.needs(text):
                 text = one.apply(text)
-        return tidy(drop_stops_inside(text, self.code))
+        return tidy(drop_stops_inside(drop_junk_marks(text, self.code), self.code))

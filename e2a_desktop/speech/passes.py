@@ -134,6 +134,41 @@ def drop_stops_inside(text: str, language: str) -> str:
     return _STOP_INSIDE.sub(one, text)
 
 
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'\u2019\u00bb]")
+_JUNK_STOP_COMMA = re.compile(r"(?<=[^\W\d_])\.([\"'\u2019\u201d\u00bb]?),\s*")
+_CAPITAL_NEXT = re.compile(r"[\"'\u2018\u201c\u00ab(\s]*[^\W\d_]")
+_DOUBLED_MARKS = re.compile(r"([;:!?]),(?=\s)|,([.!?;:])")
+
+
+def say_addresses(text: str, language: str) -> str:
+    """A bare address is said as its site, in the language's word for the dot
+    ("http://www.pgdp.net" → "pgdp point net"): the path, slash by slash, says nothing."""
+    def one(match: re.Match[str]) -> str:
+        host = re.split(r"[/?#:]", re.sub(r"^https?://", "", match.group(0)), maxsplit=1)[0]
+        parts = [part for part in host.lower().removeprefix("www.").split(".") if part]
+        return f" {_POINT[language[:2]]} ".join(parts)
+
+    return _ADDRESS.sub(one, text)
+
+
+def drop_junk_marks(text: str, language: str) -> str:
+    """ "Jean.—Et je suis Jean" and "papa?—Oui" reach the front end as "Jean., Et" and
+    "papa?, Oui" (the reader reads a dash as a comma): the stop or the mark alone is
+    said, a stop before a lower-case word or after an abbreviation becoming a comma."""
+    def stop(match: re.Match[str]) -> str:
+        quote = match.group(1)
+        if not quote and ends_with_abbreviation(match.string[:match.start()], language):
+            return ", "
+        capital = _CAPITAL_NEXT.match(match.string, match.end())
+        return f".{quote} " if capital and capital.group(0)[-1].isupper() else f"{quote}, "
+
+    if "," not in text:
+        return text
+    if ".," in text or '.",' in text or ".'," in text or ".\u00bb," in text:
+        text = _JUNK_STOP_COMMA.sub(stop, text)
+    return _DOUBLED_MARKS.sub(lambda m: m.group(1) or m.group(2), text)
+
+
 def tidy(text: str) -> str:
     """Spaces left doubled by an expansion, and the ellipsis an expanded abbreviation's
     stop was part of ("etc..." → "et cetera..", given back its three dots)."""
