@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -21,6 +21,9 @@ from .xmlnames import local_name
 _LEAF_TAGS = {"p", "div", "li", "header", "footer", "td", "dt", "dd", "address",
               "table", "ul", "ol"}
 _BLOCKS = _LEAF_TAGS | set(HEADING_TAGS) | {"section", "article", "blockquote", "pre", "tr"}
+_BLOCK_PATTERNS = tuple(f"{{*}}{name}" for tag in sorted(_BLOCKS) for name in (tag, tag.upper()))
+"""The blocks in any namespace or none, for lxml to find in C: a textbook's MathML and inline
+markup are most of its elements, and none of them is asked about."""
 MAX_CHARS = 200
 MIN_FILES = 4
 SHARE = {"text": 0.3, "start": 0.5}
@@ -38,13 +41,16 @@ def _local(el: etree._Element) -> str:
     return local_name(el.tag)
 
 
+def _blocks(body: etree._Element) -> Iterator[etree._Element]:
+    """The blocks in and under ``body``, in document order."""
+    return body.iter(*_BLOCK_PATTERNS)
+
+
 def _leaves(body: etree._Element) -> list[etree._Element]:
     """Leaf blocks (no block inside) in document order."""
     holders: set[etree._Element] = set()  # elements with a block somewhere inside
     blocks = []
-    for el in body.iter():
-        if _local(el) not in _BLOCKS:
-            continue
+    for el in _blocks(body):
         blocks.append(el)
         for ancestor in el.iterancestors():
             if ancestor in holders:
@@ -53,13 +59,42 @@ def _leaves(body: etree._Element) -> list[etree._Element]:
     return [el for el in blocks if _local(el) in _LEAF_TAGS and el not in holders]
 
 
+FIRST_LOOK = 64
+"""Characters of a block read before its text is first judged; each later look reads twice
+as far. A block is only ever asked whether it is short, so a long one is not read to its end."""
+_WORD = re.compile(r"\w+")
+
+
+def _short_text(el: etree._Element, too_long: Callable[[str], bool]) -> str | None:
+    """The block's text, or None once a beginning of it is ``too_long`` (which must stay
+    true for any longer text). Nested blocks each reading their whole text made a
+    textbook's sections, notes and MathML read a dozen times over."""
+    pieces: list[str] = []
+    size, look_at = 0, FIRST_LOOK
+    for piece in el.itertext():
+        if not isinstance(piece, str):
+            continue
+        pieces.append(piece)
+        size += len(piece)
+        if size >= look_at:
+            if too_long("".join(pieces)):
+                return None
+            look_at = 2 * size
+    text = "".join(pieces)
+    return None if too_long(text) else text
+
+
+def _too_many_chars(text: str) -> bool:
+    return len(" ".join(text.split())) > MAX_CHARS
+
+
 def _candidates(body: etree._Element) -> Iterator[tuple[etree._Element, tuple[str, ...]]]:
     """Leaf blocks short enough to be page furniture, with their keys."""
     leaves = _leaves(body)
     for index, el in enumerate(leaves):
         tag = _local(el)
-        text = " ".join("".join(t for t in el.itertext() if isinstance(t, str)).split())
-        if not text or len(text) > MAX_CHARS:
+        text = " ".join((_short_text(el, _too_many_chars) or "").split())
+        if not text:
             continue
         words = re.findall(r"\w+", text.lower())
         keys: list[tuple[str, ...]] = []
@@ -78,16 +113,17 @@ def mark_boilerplate(bodies: list[etree._Element]) -> int:
     """Mark (SKIP_MARK) blocks repeated across most files; return how many were marked."""
     if len(bodies) < MIN_FILES:
         return 0
+    candidates = [list(_candidates(body)) for body in bodies]
     files_with: Counter[tuple[str, ...]] = Counter()
-    for body in bodies:
-        files_with.update({key for _el, key in _candidates(body)})
+    for found in candidates:
+        files_with.update({key for _el, key in found})
     common = {key for key, count in files_with.items()
               if count >= max(MIN_FILES, math.ceil(SHARE[key[0]] * len(bodies)))}
     if not common:
         return 0
     marked = 0
-    for body in bodies:
-        for el, key in list(_candidates(body)):
+    for found in candidates:
+        for el, key in found:
             if key in common and el.get(SKIP_MARK) is None:
                 el.set(SKIP_MARK, "boilerplate")
                 marked += 1
@@ -99,9 +135,15 @@ MIN_HEAD_REPEATS = 3
 MIN_TITLE_CHARS = 8
 
 
-def _words_of(el: etree._Element) -> str:
-    return " ".join(re.findall(r"\w+", "".join(
-        t for t in el.itertext() if isinstance(t, str)).lower()))
+def _too_many_words(text: str) -> bool:
+    return len(_WORD.findall(text.lower())) > MAX_HEAD_WORDS  # "İ" lowers to two: i and a dot
+
+
+def _head_words(el: etree._Element) -> str:
+    """The block's words, lower case, if it has few enough to be a heading or a running
+    head; "" if it has more (or none)."""
+    text = _short_text(el, _too_many_words)
+    return " ".join(_WORD.findall(text.lower())) if text else ""
 
 
 def _made_of_titles(words: str, titles: set[str], headings: set[str]) -> bool:
@@ -134,18 +176,18 @@ def mark_running_heads(bodies: list[etree._Element], headings: frozenset[str] = 
     heads = {" ".join(re.findall(r"\w+", h.lower())) for h in headings}
     lines: dict[tuple[str, str], list[etree._Element]] = defaultdict(list)
     for body in bodies:
-        for el in body.iter():
-            if isinstance(el.tag, str) and _local(el) in _BLOCKS:
-                words = _words_of(el)
-                if words and words.count(" ") < MAX_HEAD_WORDS:
-                    titles.add(words)
-                    if _local(el) in HEADING_TAGS:
-                        heads.add(words)
+        short: dict[etree._Element, str] = {}  # each block's words, read once
+        for el in _blocks(body):
+            words = short[el] = _head_words(el)
+            if words:
+                titles.add(words)
+                if _local(el) in HEADING_TAGS:
+                    heads.add(words)
         for el in _leaves(body):
             css = " ".join((el.get("class") or "").split())
             if css and el.get(SKIP_MARK) is None:
-                words = _words_of(el)
-                if words and words.count(" ") < MAX_HEAD_WORDS:
+                words = short[el]
+                if words:
                     lines[(words, css)].append(el)
     heads = {h for h in heads if len(h) >= MIN_TITLE_CHARS}
     marked = 0
