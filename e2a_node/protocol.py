@@ -225,6 +225,11 @@ class Capabilities:
     """The offline recognisers it can hear units with (``--verify asr``), by name: a farm
     gives units to hear only to a node that names the one the farm hears with. Older nodes
     say none, and so are never given any."""
+    hints: bool = False
+    """It reads the book's phoneme hints (and the lexicon's printed words) carried inside a
+    unit's sentences (``phonemes``). A node from before them says nothing, and is sent the
+    words alone: it would hand the private-use marks to its voice (an XTTS voice may say
+    them)."""
 
     def can_speak(self, voice: EngineSettings) -> bool:
         return voice.voice in self.engines.get(voice.engine, [])
@@ -239,6 +244,8 @@ class Capabilities:
         out["hears"] = list(self.hears)
         if not self.hears:  # (what an older node sends)
             del out["hears"]
+        if not self.hints:
+            del out["hints"]
         return out
 
     @classmethod
@@ -255,7 +262,8 @@ class Capabilities:
                    data.get("paused") is True,
                    tuple(h for h in hears[:MAX_RECOGNISERS] if isinstance(h, str)
                          and 0 < len(h) <= MAX_RECOGNISER_NAME)
-                   if isinstance(hears, list) else ())
+                   if isinstance(hears, list) else (),
+                   data.get("hints") is True)
 
 
 @dataclass(frozen=True)

@@ -275,7 +275,8 @@ class NodeWorker:
         gpu = describe_gpu(device)
         return Capabilities(self.identity.name, device, engines,
                             gpu.name if gpu else "", gpu.free_mb if gpu else 0,
-                            hears=self.hearer.names() if self._link is None else ())
+                            hears=self.hearer.names() if self._link is None else (),
+                            hints=True)
 
     @property
     def device_in_use(self) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from e2a_node.gpu import gpu_label
+from e2a_node.phonemes import strip_hints
 from e2a_node.protocol import (
     HEARING_REASON,
     LEASE_DONE,
@@ -507,7 +508,9 @@ class Farm:
         self._changed(stats)
         title = work.job.book.chapters[unit.chapter].title
         self.emit(UnitStarted(node_id, unit.id, unit.chapter, title, unit.chars))
-        return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, unit.sentences,
+        sentences = unit.sentences if caps.hints else tuple(strip_hints(s)
+                                                             for s in unit.sentences)
+        return LeaseResponse(LEASE_UNIT, Assignment(unit.id, unit.chapter, sentences,
                                                     unit.breaks, work.scheduler.lease_ttl,
                                                     work.run_id, self._take(unit.id)))
 

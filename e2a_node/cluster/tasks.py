@@ -87,7 +87,7 @@ def capabilities() -> dict[str, Any]:
     gpu = describe_gpu(device)
     name = _settings.name or socket.gethostname()
     caps = Capabilities(name, device, engines, gpu.name if gpu else "",
-                        gpu.free_mb if gpu else 0)
+                        gpu.free_mb if gpu else 0, hints=True)
     return caps.to_json()
 
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2a_desktop.ebook import read_book
+from e2a_desktop.ebook import Book, Chapter, Metadata, read_book
 from e2a_desktop.ebook.normalize import normalize_text
 from e2a_desktop.plan import chapter_sentences, plan_book
 from e2a_node.phonemes import for_piper, hint, hinted_phonemes, strip_hints
-from e2a_node.protocol import Assignment
+from e2a_node.protocol import Assignment, Capabilities
 from e2a_node.render import render_unit
 from e2a_node.settings import PauseSettings
 from tests.helpers.epub_builder import Doc, EpubSpec, build_epub
 from tests.helpers.fakes import ToneEngine
+from tests.helpers.farm_fixtures import make_farm
 
 SSML = 'xmlns:ssml="http://www.w3.org/2001/10/synthesis"'
 BODY = (
@@ -87,3 +88,25 @@ def test_no_front_end_or_splitter_cuts_a_hint() -> None:
                                      phonemes=True)
             assert [p for s, _ in said for _, p in hinted_phonemes(s)] \
                 == [p for _, p in hinted_phonemes(text)], (language, text)
+
+
+def test_a_node_from_before_hints_is_leased_the_words_alone(tmp_path: Path) -> None:
+    """An older node would hand the private-use marks to its voice; it is sent the words."""
+    georgia = hint("Georgia", "ˈdʒɔːdʒə")
+    book = Book(Metadata("Hints", "Tester"),
+                [Chapter("One", f"We rode south through {georgia} at night. It rained.")])
+    farm = make_farm(tmp_path, book=book)
+    voices = {"piper": ["en_US-joe-medium"]}
+
+    older = farm.lease("node-older001", Capabilities("old-pc", "cpu", voices))
+    assert older.assignment is not None
+    assert "We rode south through Georgia at night." in older.assignment.sentences
+    assert not any(hinted_phonemes(s) for s in older.assignment.sentences)
+
+    farm.hand_back("node-older001", older.assignment.unit_id)
+    newer = farm.lease("node-newer001", Capabilities("new-pc", "cpu", voices, hints=True))
+    assert newer.assignment is not None
+    hinted = [p for s in newer.assignment.sentences for p in hinted_phonemes(s)]
+    assert hinted == [("Georgia", "ˈdʒɔːdʒə")]
+    sent = Capabilities.from_json(Capabilities("new-pc", "cpu", voices, hints=True).to_json())
+    assert sent.hints and "hints" not in Capabilities("old-pc", "cpu", voices).to_json()
