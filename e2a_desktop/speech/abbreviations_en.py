@@ -43,7 +43,7 @@ GENERAL: dict[str, str] = {
     "Inc": "Incorporated", "Dept": "Department", "Univ": "University", "Ave": "Avenue",
     "ult": "ultimo", "inst": "instant", "MS": "manuscript", "MSS": "manuscripts",
     "Messrs": "Messieurs", "Dr": "Doctor", "do": "ditto", "Anon": "Anonymous",
-    "I.e": "That is", "E.g": "For example", "cp": "compare", "Cp": "Compare",
+    "I.e": "That is", "E.g": "For example", "cp": "compare", "Cp": "Compare", "esp": "especially",
 }
 """Abbreviations that can end a sentence; "do." is ditto only before a number (see below).
 "anon" is not one: "we shall see, anon." is the old word for soon."""
@@ -60,6 +60,9 @@ BEFORE_NUMBERS: dict[str, tuple[str, str]] = {
     "sec": ("section", "sections"), "Pt": ("part", "parts"), "pt": ("part", "parts"),
     "Bk": ("book", "books"), "bk": ("book", "books"), "l": ("line", "lines"),
     "ll": ("lines", "lines"), "sc": ("scene", "scenes"), "Sc": ("scene", "scenes"),
+    "tom": ("volume", "volumes"), "lib": ("book", "books"), "liv": ("book", "books"),
+    "cap": ("chapter", "chapters"), "sect": ("section", "sections"), "Lib": ("book", "books"),
+    "st": ("statute", "statutes"), "stat": ("statute", "statutes"), "col": ("column", "columns"),
     "ed": ("edition", "editions"), "Ed": ("edition", "editions"),
     "eds": ("editions", "editions"), "Eds": ("editions", "editions"), "P": ("page", "pages"),
 }
@@ -91,9 +94,10 @@ UNITS: dict[str, tuple[str, str]] = {
     "mph": ("miles an hour", "miles an hour"), "yr": ("year", "years"),
     "yrs": ("years", "years"), "mos": ("months", "months"), "wks": ("weeks", "weeks"),
     "pp": ("pages", "pages"), "vols": ("volumes", "volumes"), "ds": ("days", "days"),
+    "bush": ("bushel", "bushels"), "qr": ("quarter", "quarters"), "qrs": ("quarters", "quarters"),
 }
 """Units after a number ("6 ft.", "3 lbs.")."""
-_WORDLIKE_UNITS = frozenset(("in", "min", "mi", "sq", "cu", "hr", "gr", "doz", "gal"))
+_WORDLIKE_UNITS = frozenset(("in", "min", "mi", "sq", "cu", "hr", "gr", "doz", "gal", "bush"))
 """Units that are also words ("in 1881 in London"): said only with their full stop."""
 
 SENTENCE_STARTERS = OPENERS_EN
@@ -127,7 +131,7 @@ _BEFORE_NUMBER = re.compile(
 _SPAN = re.compile(r"\d+\s*(?:-|to|and|&)\s*\d|[ivxlc]+\s*(?:-|to|and)\s*[ivxlc]+\b")
 """'pp. 10-20', 'vols. ii and iii': a span, so the plural ('No. 193, 1692' is one number)."""
 _NUMBER_ONLY = frozenset(("No", "no", "Nos", "nos", "l", "ll", "art", "Art", "ed", "Ed", "eds",
-                          "Eds", "P"))
+                          "Eds", "P", "st", "col"))
 """Before these, a numeral is likely a word ("I said no. I won't")."""
 _MONTH = re.compile(rf"(?<![\w.])({_word_pattern(MONTHS)})\.(?=\s*\d)|(?<=\d )"
                     rf"({_word_pattern(MONTHS)})\.")
@@ -137,9 +141,19 @@ _DIGIT = re.compile(r"\d")
 _INITIALISM = re.compile(r"(?<![\w.])((?:[A-Za-z]{1,2}\.){2,}[A-Za-z]?)(?!\w)")
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.(?!\w)")
 _EDITED_BY = re.compile(r"(?<![\w.])ed\.(?=\s+[A-Z])")
-_EDITION_OF = re.compile(r"(?<![\w.])ed\.(?=\s+of\b)")
-_CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.\s?(?=\d{3,4}\b)")
-"""'c. 1750', 'ca. 300 BC': about; 'c. 17' (a statute's chapter) is left alone."""
+_EDITION_OF = re.compile(r"(?<![\w.])ed\.(?=\s+of\b|\s*[,;)])")
+"""'the ed. of 1696', '2nd ed., 1723', 'Amsterdam ed.;': an edition."""
+_CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.\s?(?=\d{3,4}\b|\d{1,4}\s*(?:BC|AD|B\.C|A\.D))")
+_OP_CIT = re.compile(r"(?<![\w.])op\.\s?cit\.")
+"""'c. 1750', 'ca. 300 BC': about."""
+_STATUTE_CHAPTER = re.compile(r"(?<![\w.])c\.\s?(?=\d{1,2}\b(?!\s*(?:BC|AD|B\.C|A\.D)))")
+"""'12 Geo. I, c. 34': an act's chapter, said "chapter thirty-four"."""
+REIGNS: dict[str, str] = {
+    "Geo": "George", "Eliz": "Elizabeth", "Hen": "Henry", "Ann": "Anne", "Jac": "James",
+    "Car": "Charles", "Will": "William", "Vict": "Victoria", "Edw": "Edward", "Ed": "Edward",
+}
+"""A statute's reign after its regnal year ("8 Eliz. c. 14", "21 Jac. I")."""
+_REIGN = re.compile(rf"(?<=\d )({_word_pattern(REIGNS)})\.")
 _VERSUS = re.compile(r"(?<![\w.])v\.(?=\s+[A-Z])")
 _SENTENCE_OPEN = re.compile(r"(?:^|[.!?][\"')\u2019\u201d\]]*\s+)[\"'(\u2018\u201c]*$")
 _FIRST_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
@@ -266,6 +280,10 @@ def expand_abbreviations(text: str) -> str:
     text = _EDITED_BY.sub("edited by", text)
     text = _EDITION_OF.sub("edition", text)
     text = _CIRCA.sub("circa ", text)
+    text = _STATUTE_CHAPTER.sub("chapter ", text)
+    text = _OP_CIT.sub(lambda m: "op cit" + ("." if ends_sentence(m.string, m.end()) else ""),
+                       text)
+    text = _REIGN.sub(lambda m: REIGNS[m.group(1)], text)
     return _BOOK_SIZE.sub(lambda m: BOOK_SIZES[m.group(1)], text)
 
 

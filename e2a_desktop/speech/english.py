@@ -15,6 +15,7 @@ from .abbreviations_en import (
     BEFORE_NUMBERS,
     MONTHS,
     TITLES,
+    UNITS,
     ends_sentence,
     expand_abbreviations,
     expand_titles_without_stops,
@@ -30,9 +31,10 @@ _EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
 _PER_CENT = re.compile(r"\bper cent\.")
 _JUNK_STOP_COMMA = re.compile(r"(?:(?<=[^\W\d_])|(?<=[)\]]))\.([\"'\u2019\u201d]?),\s*")
 _CAPITAL_NEXT = re.compile(r"[\"'\u2018\u201c(]*[A-Z]")
-_DOUBLED_MARKS = re.compile(r"([;:!?]),(?=\s)|,([.!?;:])")
+_DOUBLED_MARKS = re.compile(r"([;:!?]),(?=\s)|,([.!?;:])|(?<=[^\W\d_])\.([;:])")
 """";," ":," "!," ",." ",!": a dash after (or before) a mark, read as a comma by the reader
-("in vain;—then", "thank Heaven—!"): the mark alone is said."""
+("in vain;—then", "thank Heaven—!"), and ".;" (an abbreviation's stop before a semicolon,
+"chap. i.;"): the mark alone is said."""
 _AMPERSAND_WORD = re.compile(r"\s*&\s*")
 _WORD_BEFORE = re.compile(r"(\w+)$")
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
@@ -42,8 +44,12 @@ _MARK = "\x01"
 pounds a week."), or the splitter would take them for the sentence before going on."""
 _OPENS_WITH_FIGURE = re.compile(
     r"((?:^|[.!?][\"')\]\u2019\u201d]*\s+)[\"'(\u2018\u201c]*)(?=[\d£$€])")
-_GOES_ON = [[word] for word in (*BEFORE_NUMBERS, *MONTHS, *TITLES, "ca")]
+_GOES_ON = [[word] for word in (*BEFORE_NUMBERS, *MONTHS, *TITLES, *UNITS, "ca")]
+"""Words whose stop a figure goes on after ("No. 3", "947,602 qr. 1 bush.")."""
 _STOP_INSIDE = re.compile(r"(?<![\w.])([^\W\d_][\w.]*)\.(?=\s+\S)")
+_FIGURE_STOP_GOES_ON = re.compile(r"(?<=\d)\.(?=\s+[a-z])")
+"""'1. a promise, 2. a benefit': a numbered item inside a sentence; its stop is a comma
+(the voice would end a sentence at "one.")."""
 _MONEY_BEFORE = re.compile(r"\d\s?[sdl]\.\s+$")
 _MARKED = re.compile(f"{_MARK}([^A-Za-z{_MARK}]*)([a-z])?")
 
@@ -115,12 +121,14 @@ def say_english(paragraph: str) -> str:
     text = expand_abbreviations(text)
     text = expand_titles_without_stops(text)
     text = say_roman_numerals(text)
+    if "." in text:
+        text = _FIGURE_STOP_GOES_ON.sub(",", text)
     if "'" in text:  # "in June, '89": the year's last two digits
         text = _APOSTROPHE_YEAR.sub(r"\1", text)
     text = say_numbers(text)
     if ".," in text or '.",' in text or ".'," in text:
         text = _JUNK_STOP_COMMA.sub(_junk, text)
-    text = _DOUBLED_MARKS.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _DOUBLED_MARKS.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
     if "&" in text:
         text = _AMPERSAND_WORD.sub(" and ", text)
     if "." in text:
