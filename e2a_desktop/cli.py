@@ -451,9 +451,10 @@ def _report_hearing(folder: Path) -> None:
     """--verify asr: which recogniser heard the units, and those a stop left unheard."""
     import json
 
-    from .farm.farm import RECOGNISER_KEY, UNHEARD_KEY
+    from .farm.farm import HEARD_ON_NODES_KEY, RECOGNISER_KEY, UNHEARD_KEY
     from .job import STORE_NAME
     from .store import JobStore
+    from .terminal import plural
 
     store = JobStore(folder / STORE_NAME)
     try:
@@ -462,6 +463,9 @@ def _report_hearing(folder: Path) -> None:
         store.close()
     if RECOGNISER_KEY in meta:
         print(f"every unit's words were checked by {meta[RECOGNISER_KEY]} (--verify asr)")
+    on_nodes = meta.get(HEARD_ON_NODES_KEY, "0")
+    if on_nodes.isdigit() and int(on_nodes) > 0:
+        print(f"  {plural(int(on_nodes), 'unit')} of them heard on other PCs with spare time")
     try:
         unheard = json.loads(meta.get(UNHEARD_KEY, "[]"))
     except ValueError:

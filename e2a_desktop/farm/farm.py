@@ -126,6 +126,9 @@ HEAR_ON_NODES = True
 only this PC hears (kept for the benchmark that compares the two)."""
 RECOGNISER_KEY = "verify.recogniser"
 """Which recogniser heard the job's units (``--verify asr``), for its report."""
+HEARD_ON_NODES_KEY = "verify.heard_on_nodes"
+"""Store meta: how many units other PCs with spare time heard (their verdict kept), over
+every run of the job; ``e2a report`` says so."""
 UNHEARD_KEY = "verify.unheard"
 """Store meta: units kept without the recogniser's verdict (the run stopped first), a JSON
 list of unit ids; ``e2a report`` names them."""
@@ -569,8 +572,18 @@ class Farm:
             work = self._work
         if work is None or work.hearing is None:
             return False
-        return work.hearing.returned(node_id, unit_id, report.token, report.transcript,
+        before = sum(work.hearing.heard_on.values())
+        used = work.hearing.returned(node_id, unit_id, report.token, report.transcript,
                                      by=self._name(node_id))
+        if sum(work.hearing.heard_on.values()) > before:  # its hearing decided the unit
+            try:
+                meta = work.job.store.meta()
+                count = int(meta.get(HEARD_ON_NODES_KEY, "0") or 0) + 1
+                work.job.store.set_meta({HEARD_ON_NODES_KEY: str(count)})
+            except (OSError, sqlite3.Error, ValueError) as exc:  # only the report's figure
+                log.warning("could not count unit %d as heard on %s (%s)", unit_id,
+                            self._name(node_id), exc)
+        return used
 
     def hearing_refused(self, node_id: str) -> None:
         """A node answered a unit lent to it with junk: it is lent no more, and what it

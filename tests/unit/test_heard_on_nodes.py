@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 from e2a_desktop.audio.asr import AsrVerifier
+from e2a_desktop.cli import _report_hearing
 from e2a_desktop.events import UnitRejected
-from e2a_desktop.farm.farm import Farm
+from e2a_desktop.farm.farm import HEARD_ON_NODES_KEY, Farm
 from e2a_desktop.farm.hearing import MAX_OVERTURNED
 from e2a_desktop.farm.scheduler import HEARING
 from e2a_desktop.store import UnitRecord
@@ -113,7 +114,8 @@ def status(tail: Tail, unit_id: int) -> str:
     return unit.status
 
 
-def test_a_node_with_nothing_to_speak_hears_the_other_nodes_unit(tail: Tail) -> None:
+def test_a_node_with_nothing_to_speak_hears_the_other_nodes_unit(
+        tail: Tail, capsys: pytest.CaptureFixture[str]) -> None:
     given = hear(tail, "node-b")
     assert given is not None and given.recogniser == RECOGNISER and given.language == "en"
     assert tail.spoken_by[given.unit_id] == "node-a"  # never its own
@@ -132,6 +134,8 @@ def test_a_node_with_nothing_to_speak_hears_the_other_nodes_unit(tail: Tail) -> 
     assert tail.farm.hearing_drained(10)
     assert tail.here.heard == len(tail.spoken_by) - 1  # this PC heard the others only
     assert tail.farm.scheduler.finished()
+    _report_hearing(tail.farm.job.folder)  # e2a report counts it
+    assert "1 unit of them heard on other PCs with spare time" in capsys.readouterr().out
 
 
 def test_too_few_words_heard_on_a_node_are_heard_here_before_the_unit_is_refused(
@@ -141,6 +145,7 @@ def test_too_few_words_heard_on_a_node_are_heard_here_before_the_unit_is_refused
     assert tail.farm.heard_remotely("node-b", given.unit_id,
                                     HeardReport(given.token, "nothing like it at all"))
     assert status(tail, given.unit_id) == "leased"  # not refused on a node's word alone
+    assert HEARD_ON_NODES_KEY not in tail.farm.job.store.meta()  # its word decided nothing
     tail.here.says = "something else entirely was said here"  # this PC hears it wrong too
     tail.here.go.set()
     assert tail.farm.hearing_drained(10)
