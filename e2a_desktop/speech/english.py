@@ -50,6 +50,23 @@ _STOP_INSIDE = re.compile(r"(?<![\w.])([^\W\d_][\w.]*)\.(?=\s+\S)")
 _FIGURE_STOP_GOES_ON = re.compile(r"(?<=\d)\.(?=\s+[a-z])")
 """'1. a promise, 2. a benefit': a numbered item inside a sentence; its stop is a comma
 (the voice would end a sentence at "one.")."""
+_ENUMERATOR = re.compile(r"(?:(?<=[,;:] )|(?<=\band )|(?<=\bor )|^)(\d{1,2})\."
+                         r"(?=\s+[\"'(\u2018\u201c]*[A-Z])")
+
+
+def _enumerators(text: str) -> str:
+    """ "were, 1. The Franks; 2. The Alemanni; 3. The Goths": numbered items inside a
+    sentence (at least 1 and 2, each after a comma, semicolon or colon). Their stops
+    become commas; the voice would end a sentence at each ("were, one. | The Franks")."""
+    found = list(_ENUMERATOR.finditer(text))
+    numbers = {int(match.group(1)) for match in found}
+    if not {1, 2} <= numbers:
+        return text
+    for match in reversed(found):
+        text = text[:match.end(1)] + "," + text[match.end():]
+    return text
+
+
 _MONEY_BEFORE = re.compile(r"\d\s?[sdl]\.\s+$")
 _MARKED = re.compile(f"{_MARK}([^A-Za-z{_MARK}]*)([a-z])?")
 
@@ -106,7 +123,8 @@ def say_english(paragraph: str) -> str:
     """One paragraph of English text as a narrator says it."""
     if is_heading_number(paragraph):
         return say_roman_numerals(paragraph)
-    text = _OPENS_WITH_FIGURE.sub(_mark, paragraph)
+    text = _enumerators(paragraph) if "1." in paragraph else paragraph
+    text = _OPENS_WITH_FIGURE.sub(_mark, text)
     if "://" in text or "www." in text:
         text = _URL.sub(_url, text)
     if "@" in text:
