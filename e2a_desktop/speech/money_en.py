@@ -32,6 +32,8 @@ _CENTS = re.compile(r"(?<![\w.])(\d+)\s?(?:¢|c\.(?=\s))")
 _DECADE_BEFORE = re.compile(r"\b(?:the|early|late|mid|her|his|their|my|your)\s+$", re.I)
 _OLD_COIN = re.compile(r"\d\s?[sdl]\.|(?:half|quarters?|thirds?|fifths?|sixths?|eighths?|"
                        r"twelfths?)\s?d\.")
+_COLUMNS = re.compile(r"(?<![\w£])£,?\s*[sS]\.?,?\s*d\b(\.?)")
+"""A table's heading for old money ("£, s, d."): the columns, named."""
 _NAMES = {"£": ("pound", "pounds"), "$": ("dollar", "dollars"), "€": ("euro", "euros")}
 _SMALL = {"£": ("penny", "pence"), "$": ("cent", "cents"), "€": ("cent", "cents")}
 
@@ -96,6 +98,9 @@ def _modern(match: re.Match[str], sign: str) -> str:
 
 def say_money(text: str) -> str:
     """Every sum of money in a paragraph said in words."""
+    if "£," in text or "£ " in text:
+        text = _COLUMNS.sub(lambda m: "pounds, shillings, pence" + (
+            "." if m.group(1) and ends_sentence(m.string, m.end()) else ""), text)
     if "£" in text or _OLD_COIN.search(text):
         text = _OLD_MONEY.sub(lambda m: _old_money(m) if m.group(0) else "", text)
     if "£" in text:
