@@ -15,7 +15,6 @@ from lxml import etree
 from .chapters import is_navigation_label
 from .epub_package import resolve
 from .htmltext import SKIP_MARK, epub_types, heading_text, iter_headings
-from .xmlnames import local_name
 
 _GUIDE_KINDS = {"title-page": "titlepage", "copyright-page": "copyright-page", "toc": "toc",
                 "index": "index", "cover": "cover", "colophon": "colophon", "loi": "loi",
@@ -40,12 +39,8 @@ MIN_BOOK_LINKS = 3
 contents page, however short ("目次" and four chapter links). Letters, not words, are
 counted: Japanese has no spaces, and section numbers beside the links are not letters. A
 chapter's footnote references ("1", "*") and a cross-reference or two never come near."""
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-
-
-def _local(el: etree._Element) -> str:
-    return local_name(el.tag)
 
 
 def _label(text: str) -> str:
@@ -56,14 +51,17 @@ def _link_share(body: etree._Element) -> tuple[int, float]:
     """Links, and the share of the page's letters inside them. Letters, not words: a
     Japanese or Chinese page has no spaces, so its prose counted as a handful of "words"
     and a few note links made it look like a contents page."""
-    links = [a for a in body.iter() if _local(a) == "a" and a.get("href")]
+    links = [a for a in body.iter("{*}a", "{*}A") if a.get("href")]
     total = _letters(body)
     linked = sum(_letters(a) for a in links)
     return len(links), (linked / total if total else 0.0)
 
 
 def _letters(el: etree._Element) -> int:
-    return len(_LETTER.findall("".join(t for t in el.itertext() if isinstance(t, str))))
+    """Letters in the element's text (its tail left out), counted without a list of them:
+    a long chapter is counted two or three times."""
+    text = etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+    return len(_NOT_LETTERS.sub("", text))
 
 
 def _book_links(path: str, body: etree._Element, spine: frozenset[str]) -> list[etree._Element]:
