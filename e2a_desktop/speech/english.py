@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 
 from ..ebook.sentences import ends_with_abbreviation
+from ..ebook.symbols import roman_to_int
 from .abbreviations_en import (
     BEFORE_NUMBERS,
     MONTHS,
+    SENTENCE_STARTERS,
     TITLES,
     UNITS,
     ends_sentence,
@@ -25,6 +27,7 @@ from .abbreviations_en import (
 from .money_en import say_money
 from .numbers_en import say_numbers
 from .roman_en import is_heading_number, say_roman_numerals
+from .words_en import cardinal
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'\u2019]")
 _EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
@@ -50,21 +53,54 @@ _STOP_INSIDE = re.compile(r"(?<![\w.])([^\W\d_][\w.]*)\.(?=\s+\S)")
 _FIGURE_STOP_GOES_ON = re.compile(r"(?<=\d)\.(?=\s+[a-z])")
 """'1. a promise, 2. a benefit': a numbered item inside a sentence; its stop is a comma
 (the voice would end a sentence at "one.")."""
-_ENUMERATOR = re.compile(r"(?:(?<=[,;:] )|(?<=\band )|(?<=\bor )|^)(\d{1,2})\."
+_ENUMERATOR = re.compile(r"(?:(?<=[,;:] )|(?<=\band )|(?<=\bor )|(?<=\bof )|^|(?<=[.!?] )(?=[IVX]))"
+                         r"(\d{1,2}|[IVX]{1,5})\."
                          r"(?=\s+[\"'(\u2018\u201c]*[A-Z])")
 
 
 def _enumerators(text: str) -> str:
-    """ "were, 1. The Franks; 2. The Alemanni; 3. The Goths": numbered items inside a
-    sentence (at least 1 and 2, each after a comma, semicolon or colon). Their stops
-    become commas; the voice would end a sentence at each ("were, one. | The Franks")."""
-    found = list(_ENUMERATOR.finditer(text))
-    numbers = {int(match.group(1)) for match in found}
-    if not {1, 2} <= numbers:
+    """ "were, 1. The Franks; 2. The Alemanni; 3. The Goths" and "some particular facts;
+    I. The disorders of Sicily; II. The tumults of Alexandria": numbered items inside a
+    sentence (at least the first two, each after a comma, semicolon or colon). Each is
+    said with a comma ("one, The Franks"): the voice would end a sentence at "one." and
+    read "II." as letters."""
+    found = [(match, _value(match.group(1))) for match in _ENUMERATOR.finditer(text)]
+    numbers = {value for _, value in found}
+    if not ({1, 2} <= numbers or {2, 3} <= numbers):
         return text
-    for match in reversed(found):
-        text = text[:match.end(1)] + "," + text[match.end():]
+    for match, value in reversed(found):
+        if value is None:
+            continue
+        figure = match.group(1)
+        said = figure if figure.isdigit() else cardinal(value)
+        if not figure.isdigit() and (match.start() == 0 or text[match.start() - 2] in ".!?"):
+            said = said.capitalize()
+        text = text[:match.start(1)] + said + "," + text[match.end():]
     return text
+
+
+_SECTION_NUMERAL = re.compile(r"^([IVXL]{2,7}|I|V|X)\.(?=\s+[\"'(\u2018\u201c]*([A-Z]\w*))")
+"""A paragraph opening with its section's numeral ("II. Rome gradually became…"); "V."
+and "X." only before a word that opens sentences ("V. The bishop", not "V. Hugo")."""
+
+
+def _section_numeral(match: re.Match[str]) -> str:
+    value = roman_to_int(match.group(1))
+    if not value or match.group(1) in "VX" and match.group(2) not in SENTENCE_STARTERS:
+        return match.group(0)
+    return f"{cardinal(value).capitalize()}."
+
+
+def _numbered_items(paragraph: str) -> str:
+    """Numbered items, in a sentence or opening the paragraph, said as a list."""
+    text = _enumerators(paragraph) if "1." in paragraph or "I." in paragraph else paragraph
+    if text[:1] in "IVXL":
+        text = _SECTION_NUMERAL.sub(_section_numeral, text)
+    return text
+
+
+def _value(figure: str) -> int | None:
+    return int(figure) if figure.isdigit() else roman_to_int(figure)
 
 
 _MONEY_BEFORE = re.compile(r"\d\s?[sdl]\.\s+$")
@@ -123,7 +159,7 @@ def say_english(paragraph: str) -> str:
     """One paragraph of English text as a narrator says it."""
     if is_heading_number(paragraph):
         return say_roman_numerals(paragraph)
-    text = _enumerators(paragraph) if "1." in paragraph else paragraph
+    text = _numbered_items(paragraph)
     text = _OPENS_WITH_FIGURE.sub(_mark, text)
     if "://" in text or "www." in text:
         text = _URL.sub(_url, text)
