@@ -28,6 +28,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .priority import lower_priority_on_windows
+
 log = logging.getLogger(__name__)
 
 ASR_RATE = 16000
@@ -165,6 +167,8 @@ def _serve(conn: Connection, factory: Callable[..., Transcriber], args: tuple[An
             # coordinator's hearing thread (niced already, which Linux passes on) it ran at
             # 19 and a busy PC starved it (68 s for one unit beside two nodes).
             os.nice(max(0, nice - os.nice(0)))
+    elif nice > 0:
+        lower_priority_on_windows()
     transcriber = factory(*args)
     while True:
         try:

@@ -37,6 +37,8 @@ from typing import IO, Any
 
 import numpy as np
 
+from e2a_node.priority import lower_priority_on_windows
+
 from ..audio.judge import MAX_PAUSE_S, Verdict, judge
 
 log = logging.getLogger(__name__)
@@ -281,6 +283,8 @@ def _serve(nice: int, target: str) -> None:
     if nice > 0 and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(nice)
+    elif nice > 0:
+        lower_priority_on_windows()
     # Ctrl+C in a terminal reaches this process too: the coordinator decides when it
     # ends (by closing its input), so no second traceback is printed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
