@@ -58,6 +58,11 @@ _ENUMERATOR = re.compile(r"(?:(?<=[,;:] )|(?<=\band )|(?<=\bor )|(?<=\bof )|^|(?
                          r"(?=\s+[\"'(\u2018\u201c]*[A-Z])")
 
 
+_ROMAN_ITEM_COMMA = re.compile(r"(?:(?<=[,;:.!?] )|^)([IVX]{1,5}),"
+                               r"(?=\s+[\"'(\u2018\u201c]*[A-Za-z])")
+"""Melville's "chapters: I, The 'Sperm Whale'; II, the 'Right Whale'"."""
+
+
 def _enumerators(text: str) -> str:
     """ "were, 1. The Franks; 2. The Alemanni; 3. The Goths" and "some particular facts;
     I. The disorders of Sicily; II. The tumults of Alexandria": numbered items inside a
@@ -65,6 +70,10 @@ def _enumerators(text: str) -> str:
     said with a comma ("one, The Franks"): the voice would end a sentence at "one." and
     read "II." as letters."""
     found = [(match, _value(match.group(1))) for match in _ENUMERATOR.finditer(text)]
+    if "II," in text:
+        found = sorted([*found, *((match, _value(match.group(1)))
+                                  for match in _ROMAN_ITEM_COMMA.finditer(text))],
+                       key=lambda item: item[0].start())
     numbers = {value for _, value in found}
     if not ({1, 2} <= numbers or {2, 3} <= numbers):
         return text
@@ -93,7 +102,8 @@ def _section_numeral(match: re.Match[str]) -> str:
 
 def _numbered_items(paragraph: str) -> str:
     """Numbered items, in a sentence or opening the paragraph, said as a list."""
-    text = _enumerators(paragraph) if "1." in paragraph or "I." in paragraph else paragraph
+    text = _enumerators(paragraph) if "1." in paragraph or "I." in paragraph or "II," in paragraph \
+        else paragraph
     if text[:1] in "IVXL":
         text = _SECTION_NUMERAL.sub(_section_numeral, text)
     return text
