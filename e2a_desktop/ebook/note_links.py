@@ -176,6 +176,7 @@ def relocate_notes(trees: dict[str, etree._Element],
 
 
 MAX_NOTES_HEADINGS = 50
+MAX_NOTES_HEADING_CHARS = 20
 _NOTES_HEADING = re.compile(r"^\W*(?:foot|end)?notes?\W*$", re.I)
 
 
@@ -190,13 +191,25 @@ def _skip_empty_notes_headings(root: etree._Element) -> None:
         if not isinstance(el.tag, str) or el.get(SKIP_MARK) is not None \
                 or local_name(el.tag) not in BLOCK_TAGS:
             continue
-        text = "".join(el.itertext())
-        if len(text) > 20 or not _NOTES_HEADING.match(text):
+        text = _short_text(el)
+        if text is None or not _NOTES_HEADING.match(text):
             continue
         looked += 1
         after = [*el.itersiblings(), *(s for a in el.iterancestors() for s in a.itersiblings())]
         if not (el.tail or "").strip() and not any(_speaks(s) for s in after):
             el.set(SKIP_MARK, "notes")
+
+
+def _short_text(el: etree._Element) -> str | None:
+    """The block's text if it is short enough to be a "Notes" heading, else None: read
+    only that far, as every block of the book is asked (a textbook's sections nest a dozen
+    deep, and reading each whole made this most of reading a book with footnotes)."""
+    text = ""
+    for piece in el.itertext():
+        text += piece
+        if len(text) > MAX_NOTES_HEADING_CHARS:
+            return None
+    return text
 
 
 def _speaks(el: etree._Element) -> bool:

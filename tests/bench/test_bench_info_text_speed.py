@@ -45,7 +45,7 @@ CHAPTER_TITLES = [
 ]
 SECTIONS = 8  # files per chapter: 12 x 8 = 96 files, as an OpenStax page per file
 TARGET_CHARS = 1_200_000
-TEXT_SHARE = 36
+TEXT_SHARE = 39
 CONTAINERS = ["os-chapter-area", "os-module-area", "os-content-container", "os-section-area",
               "os-eoc-container", "os-eos", "os-section-wrapper", "os-body-wrapper",
               "os-body", "os-layout", "os-column", "os-inner"]
@@ -197,6 +197,18 @@ def _section(rng: random.Random, chapter: int, number: int, size: int) -> str:
     return _wrapped(f'<section data-depth="1">{"".join(parts)}</section>', CONTAINERS)
 
 
+def _with_footnotes(rng: random.Random, markup: str, page: str) -> tuple[str, str]:
+    """The page with a few footnote marks in its text, and the footnotes that go with
+    them at its end under a "Footnotes" heading (e2a moves each next to its mark)."""
+    count = rng.randint(2, 6)
+    for number in range(1, count + 1):
+        markup = markup.replace(" here.</p>", f' here.<a epub:type="noteref" '
+                                f'href="#fn{page}-{number}">{number}</a></p>', 1)
+    asides = "".join(f'<aside epub:type="footnote" id="fn{page}-{number}"><p>{number}. '
+                     f"{_text(rng, 2)}</p></aside>" for number in range(1, count + 1))
+    return markup, f'<section class="footnotes"><h3>Footnotes</h3>{asides}</section>'
+
+
 def textbook(path: Path, chars: int = TARGET_CHARS) -> Path:
     """An OpenStax-like chemistry textbook of about ``chars`` characters, seeded."""
     rng = random.Random(2019)
@@ -210,10 +222,11 @@ def textbook(path: Path, chars: int = TARGET_CHARS) -> Path:
             foot = (f'<div class="os-footer"><p class="footer-note">Access for free at '
                     f'openstax.org</p><p class="running-chapter">{c} \u2022 {chapter_title}'
                     "</p></div>")
+            text, notes = _with_footnotes(rng, _section(rng, c, s, per_file), f"{c}-{s}")
             body = (f'{head}<div data-type="chapter"><div data-type="page" '
                     'class="chapter-content-module"><h2 data-type="document-title">'
                     f'<span class="os-number">{c}.{s}</span> <span class="os-text">{title}'
-                    f"</span></h2>{_section(rng, c, s, per_file)}</div></div>{foot}")
+                    f"</span></h2>{text}{notes}</div></div>{foot}")
             docs.append(Doc(f"ch{c:02d}-{s}.xhtml", body,
                             toc_title=f"{chapter_title}: {title}" if s > 1 else chapter_title))
     return build_epub(EpubSpec(title=BOOK_TITLE, author="OpenStax", docs=docs), path)
