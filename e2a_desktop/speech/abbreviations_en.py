@@ -159,6 +159,8 @@ _SENTENCE_OPEN = re.compile(r"(?:^|[.!?][\"')\u2019\u201d\]]*\s+)[\"'(\u2018\u20
 _FIRST_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
 _PRONOUN_I_AFTER = re.compile(r"(?:\b[a-z][a-z']*|\b(?:Not|Nor|And|But|So|Than))\s+$")
 """A lower-case word before "I." ("said I.", "so shall I."): the pronoun ends a sentence."""
+_SIGNATURE = re.compile(r"[\"'\u201c]?M\. [A-Z][a-z]+\.?[\"'\u201d]?$")
+"""A letter's signature alone ("M. Gardiner."): an initial, not "Monsieur"."""
 _FRENCH_NAME_AFTER = re.compile(r"\s+(?:[A-Z][a-z]|de |le |du )")
 _SENTENCE_END_WORDS = frozenset(("etc", "viz", "ibid", "&c"))
 """Abbreviations that often end a sentence: a capital after them opens the next one."""
@@ -251,7 +253,8 @@ def _initial(match: re.Match[str]) -> str:
     if _starts_sentence(match.string, match.end()) or is_pronoun_i(match.string, match.start()):
         return match.group(0)
     if match.group(1) == "M" and _FRENCH_NAME_AFTER.match(match.string, match.end()) \
-            and not _FIRST_NAME_BEFORE.search(match.string, 0, match.start()):
+            and not _FIRST_NAME_BEFORE.search(match.string, 0, match.start()) \
+            and not _SIGNATURE.match(match.string):
         return "Monsieur"
     return match.group(1)
 
