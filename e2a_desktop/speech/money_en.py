@@ -25,7 +25,8 @@ _OLD_MONEY = re.compile(
     rf"\s?d\.)?")
 _POUNDS = re.compile(rf"£\s?(?P<amount>{_AMOUNT})(?:\.(?P<pence>\d\d))?(?P<scale> (?:million|"
                      rf"billion|thousand))?(?P<note>\s(?:note|notes|bill|bills)\b)?")
-_DOLLARS = re.compile(rf"(?P<sign>[$€])\s?(?P<amount>{_AMOUNT})(?:\.(?P<cents>\d\d))?"
+_DOLLARS = re.compile(rf"(?P<sign>[$€])\s?(?P<amount>{_AMOUNT})(?:\.(?P<cents>\d\d)"
+                      rf"(?P<half> and (?:a half|a quarter|three quarters)\b)?)?"
                       rf"(?P<scale> (?:million|billion|thousand))?(?P<note>\s(?:note|notes|bill|"
                       rf"bills)\b)?")
 _CENTS = re.compile(r"(?<![\w.])(\d+)\s?(?:¢|c\.(?=\s))")
@@ -89,10 +90,12 @@ def _modern(match: re.Match[str], sign: str) -> str:
     said = f"{number(amount)}{scale} {many}" if scale else _count(amount, one, many)
     if small and small != "00":
         small_one, small_many = _SMALL[sign]
+        half = match.group("half") if sign != "£" else None  # "$8.03½": 3½ cents
+        cents = f"{number(small.lstrip('0'))}{half} {small_many}" if half else \
+            _count(small.lstrip("0"), small_one, small_many)
         if amount == "0":
-            return _count(small.lstrip("0"), small_one, small_many)
-        said += (f" and {_count(small.lstrip('0'), small_one, small_many)}" if sign != "£"
-                 else f" {number(small.lstrip('0'))}")
+            return cents
+        said += f" and {cents}" if sign != "£" else f" {number(small.lstrip('0'))}"
     return said
 
 

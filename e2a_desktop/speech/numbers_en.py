@@ -33,7 +33,9 @@ _MONTH_DAY = re.compile(rf"\b({MONTH_NAMES}) (\d{{1,2}})(?:st|nd|rd|th|d)?(?![\w
 _TIME = re.compile(r"(?<![\w.,:])(\d{1,2})[:.](\d\d)(?=\s?(?:AM|PM|A\.M|P\.M|a\.m|p\.m|"
                    r"o'clock)\b)|(?<![\w.,:])(\d{1,2}):(\d\d)(?![\d:])")
 _RANGE = re.compile(r"(?<![\w.,-])(\d{1,4})\s?-\s?(\d{1,4})(?![\w.,-]\d|\d)")
-_SLASH_FRACTION = re.compile(r"(?<![\w/.])(?:(\d+) )?(\d{1,3})/(\d{1,3})(?![\w/])")
+_SLASH_FRACTION = re.compile(r"(?<![\w/.])(?:(\d+) )?(\d{1,3})/(\d{1,3}(?:,\d{3})+|\d{1,3})"
+                             r"(?![\w/]|,\d)")
+"""'1/2', '3 1/4', and '1/28,000' (a grouped denominator: "one over twenty-eight thousand")."""
 _AND_FRACTION = re.compile(r"(?<![\w.,])(\d+) and (a half|a quarter|three quarters|one half)\b")
 _DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
 """'69.2.6' (dollars, cents and mills; a section 3.4.1): no decimal, each part said."""
@@ -101,7 +103,8 @@ def _time(match: re.Match[str]) -> str:
 
 
 def _slash_fraction(match: re.Match[str]) -> str:
-    whole, numerator, denominator = match.group(1), int(match.group(2)), int(match.group(3))
+    whole, numerator = match.group(1), int(match.group(2))
+    denominator = int(match.group(3).replace(",", ""))
     if denominator in (2, 4) and numerator == 1 and whole:
         return f"{cardinal(int(whole))} and a {fraction(1, denominator).split()[-1]}"
     if (numerator, denominator) == (1, 2) and not whole and \

@@ -49,6 +49,9 @@ _PRONOUN_FOLLOWERS = re.compile(
     r"\s+(?:am|have|will|would|shall|should|could|can|do|did|must|may|might|think|"
     r"know|said|say|saw|see|went|felt|feel|believe|suppose|hope|fear|mean|want|"
     r"wish|thought|told|found|heard|never|also|only|too|myself|'m|'ll|'d|'ve)\b")
+_NOT_A_KING_BEFORE = re.compile(r"\b(?:Sir|Mr|Mrs|Mister|Missus|Dr|Doctor|Lord|Lady|Uncle|Aunt|"
+                                r"Cousin|Brother|Father|Captain|Colonel)\.?\s+$")
+"""A title no king is given: "Sir Charles I" is a knight followed by the pronoun."""
 _LOWER_WORD = re.compile(r"\s+[a-z]")
 _ROMAN_LETTER = re.compile("[IVXLCivxlc]")
 _HEADING = re.compile(rf"^({_NUMERAL}|\d{{1,4}})\.?$")
@@ -76,6 +79,8 @@ def _regnal(match: re.Match[str]) -> str:
         return match.group(0)  # "Malcolm X", "Plan B", "Mr. V"
     if numeral == "I" and _PRONOUN_FOLLOWERS.match(match.string, match.end()):
         return match.group(0)  # "said Henry I think" keeps its pronoun
+    if numeral == "I" and _NOT_A_KING_BEFORE.search(match.string, 0, match.start()):
+        return match.group(0)  # "this letter to Sir Charles I had learned": a knight, the pronoun
     said = ordinal(value)
     return f"{name}{match.group(2)}the {said.title() if name[0].isupper() else said}"
 
