@@ -150,7 +150,8 @@ _STATUTE_CHAPTER = re.compile(r"(?<![\w.])c\.\s?(?=\d{1,2}\b(?!\s*(?:BC|AD|B\.C|
 """'12 Geo. I, c. 34': an act's chapter, said "chapter thirty-four"."""
 REIGNS: dict[str, str] = {
     "Geo": "George", "Eliz": "Elizabeth", "Hen": "Henry", "Ann": "Anne", "Jac": "James",
-    "Car": "Charles", "Will": "William", "Vict": "Victoria", "Edw": "Edward", "Ed": "Edward",
+    "Car": "Charles", "Will": "William", "W": "William", "Vict": "Victoria", "Edw": "Edward",
+    "Ed": "Edward",
 }
 """A statute's reign after its regnal year ("8 Eliz. c. 14", "21 Jac. I")."""
 _REIGN = re.compile(rf"(?<=\d )({_word_pattern(REIGNS)})\.")
@@ -269,6 +270,7 @@ def expand_abbreviations(text: str) -> str:
     if "." not in text:
         return text
     text = _BEFORE_NUMBER.sub(_before_number, text)
+    text = _REIGN.sub(lambda m: REIGNS[m.group(1)], text)
     text = _MONTH.sub(_month, text)
     text = _SAINT.sub("Saint", text)
     text = _STREET.sub(lambda m: "Street" + ("." if ends_sentence(m.string, m.end()) else ""),
@@ -286,7 +288,6 @@ def expand_abbreviations(text: str) -> str:
     text = _STATUTE_CHAPTER.sub("chapter ", text)
     text = _OP_CIT.sub(lambda m: "op cit" + ("." if ends_sentence(m.string, m.end()) else ""),
                        text)
-    text = _REIGN.sub(lambda m: REIGNS[m.group(1)], text)
     return _BOOK_SIZE.sub(lambda m: BOOK_SIZES[m.group(1)], text)
 
 

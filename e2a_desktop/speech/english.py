@@ -15,6 +15,7 @@ from ..ebook.symbols import roman_to_int
 from .abbreviations_en import (
     BEFORE_NUMBERS,
     MONTHS,
+    REIGNS,
     SENTENCE_STARTERS,
     TITLES,
     UNITS,
@@ -74,6 +75,7 @@ def _enumerators(text: str) -> str:
         found = sorted([*found, *((match, _value(match.group(1)))
                                   for match in _ROMAN_ITEM_COMMA.finditer(text))],
                        key=lambda item: item[0].start())
+    found = [(match, value) for match, value in found if not _after_abbreviation(match)]
     numbers = {value for _, value in found}
     if not ({1, 2} <= numbers or {2, 3} <= numbers):
         return text
@@ -86,6 +88,17 @@ def _enumerators(text: str) -> str:
             said = said.capitalize()
         text = text[:match.start(1)] + said + "," + text[match.end():]
     return text
+
+
+def _after_abbreviation(match: re.Match[str]) -> bool:
+    """The numeral follows an abbreviation's stop, not a sentence's: "12 Geo. I, c. 34" and
+    "8 and 9 W. III, c. 30" name a reign."""
+    start = match.start()
+    if start < 2 or match.string[start - 2] != ".":
+        return False
+    before = match.string[:start - 2]
+    word = before.rsplit(None, 1)[-1] if before.strip() else ""
+    return word in REIGNS or ends_with_abbreviation(before, "en")
 
 
 _SECTION_NUMERAL = re.compile(r"^([IVXL]{2,7}|I|V|X)\.(?=\s+[\"'(\u2018\u201c]*([A-Z]\w*))")
