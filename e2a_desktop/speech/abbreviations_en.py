@@ -154,6 +154,8 @@ REIGNS: dict[str, str] = {
     "Ed": "Edward",
 }
 """A statute's reign after its regnal year ("8 Eliz. c. 14", "21 Jac. I")."""
+_JOINT_REIGN = re.compile(r"(?<=\d )(W|P)\. (?:and|&) M\.")
+"""'1 W. and M.', '1 and 2 P. and M.': William and Mary, Philip and Mary."""
 _REIGN = re.compile(rf"(?<=\d )({_word_pattern(REIGNS)})\.")
 _VERSUS = re.compile(r"(?<![\w.])v\.(?=\s+[A-Z])")
 _SENTENCE_OPEN = re.compile(r"(?:^|[.!?][\"')\u2019\u201d\]]*\s+)[\"'(\u2018\u201c]*$")
@@ -270,6 +272,8 @@ def expand_abbreviations(text: str) -> str:
     if "." not in text:
         return text
     text = _BEFORE_NUMBER.sub(_before_number, text)
+    text = _JOINT_REIGN.sub(lambda m: ("William" if m.group(1) == "W" else "Philip")
+                            + " and Mary", text)
     text = _REIGN.sub(lambda m: REIGNS[m.group(1)], text)
     text = _MONTH.sub(_month, text)
     text = _SAINT.sub("Saint", text)
