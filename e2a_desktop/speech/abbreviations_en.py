@@ -63,6 +63,9 @@ BEFORE_NUMBERS: dict[str, tuple[str, str]] = {
     "tom": ("volume", "volumes"), "lib": ("book", "books"), "liv": ("book", "books"),
     "cap": ("chapter", "chapters"), "sect": ("section", "sections"), "Lib": ("book", "books"),
     "st": ("statute", "statutes"), "stat": ("statute", "statutes"), "col": ("column", "columns"),
+    "sess": ("session", "sessions"), "chaps": ("chapters", "chapters"),
+    "dial": ("dialogue", "dialogues"), "Epist": ("epistle", "epistles"),
+    "epist": ("epistle", "epistles"),
     "ed": ("edition", "editions"), "Ed": ("edition", "editions"),
     "eds": ("editions", "editions"), "Eds": ("editions", "editions"), "P": ("page", "pages"),
 }

@@ -32,7 +32,7 @@ from .words_en import cardinal
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'\u2019]")
 _EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
-_PER_CENT = re.compile(r"\bper cent\.")
+_PER_CENT = re.compile(r"\bper ?cent\.")
 _JUNK_STOP_COMMA = re.compile(r"(?:(?<=[^\W\d_])|(?<=[)\]]))\.([\"'\u2019\u201d]?),\s*")
 _CAPITAL_NEXT = re.compile(r"[\"'\u2018\u201c(]*[A-Z]")
 _DOUBLED_MARKS = re.compile(r"([;:!?]),(?=\s)|,([.!?;:])|(?<=[^\W\d_])\.([;:])")
@@ -192,7 +192,7 @@ def say_english(paragraph: str) -> str:
         text = _NUMBER_SIGN.sub(lambda m: "Number " if m.group(1) == "N" else "number ", text)
     text = say_money(text)
     text = expand_units(text)
-    if "per cent." in text:
+    if "cent." in text:
         text = _PER_CENT.sub(lambda m: "percent" + ("." if ends_sentence(m.string, m.end())
                                                     else ""), text)
     text = expand_abbreviations(text)

@@ -33,7 +33,7 @@ MONARCHS = _words(
 NUMBERED = ("chapter|chapters|book|books|part|parts|volume|volumes|vol|act|acts|scene|scenes|"
             "canto|cantos|letter|section|sections|stave|appendix|lecture|lesson|number|page|"
             "pages|psalm|article|plate|figure|war|fytte|epistle|ode|sonnet|class|"
-            "division|series|article|vol")
+            "division|series|article|vol|dialogue|dialogues|epistle|epistles")
 """Words a numeral counts after: said as a cardinal ("Chapter XII" → "Chapter twelve")."""
 
 _NOT_NAMES = _words(
@@ -43,6 +43,12 @@ _NOT_NAMES = _words(
 _NUMERAL = r"(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _AFTER_NUMBERED = re.compile(
     rf"\b((?i:{NUMBERED}))\.?(\s+)({_NUMERAL}|(?i:{_NUMERAL.lower()}))(?![\w'])(\.(?=\s+[a-z,]))?")
+_NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+                r"fifty|sixty|seventy|eighty|ninety|hundred)")
+_LISTED_NUMERAL = re.compile(rf"\b({_NUMBER_WORD})(, | and | to )([ivxlc]{{2,}})\b(?!['-])")
+"""The next numeral of a list a numbered word began ("chapters vii, viii", "pp. lxxx,
+lxxxi"), once the first is said: "chapters seven, eight"."""
 _REGNAL_NUMERAL = r"(?=[IVXLC])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _REGNAL = re.compile(rf"\b([A-Z][a-z]+|[A-Z]{{2,}})(\s+)({_REGNAL_NUMERAL})(?![\w])")
 _PRONOUN_FOLLOWERS = re.compile(
@@ -100,4 +106,21 @@ def say_roman_numerals(text: str) -> str:
     if not _ROMAN_LETTER.search(text):
         return text
     text = _AFTER_NUMBERED.sub(_numbered, text)
+    if ", " in text or " and " in text or " to " in text:
+        text = _said_in_list(text)
     return _REGNAL.sub(_regnal, text)
+
+
+def _said_in_list(text: str) -> str:
+    """Each numeral after one a numbered word began, in turn ("seven, viii, ix")."""
+    def one(match: re.Match[str]) -> str:
+        value = roman_to_int(match.group(3).upper())
+        if value is None:
+            return match.group(0)
+        return f"{match.group(1)}{match.group(2)}{cardinal(value)}"
+
+    while True:
+        said = _LISTED_NUMERAL.sub(one, text)
+        if said == text:
+            return text
+        text = said
