@@ -170,9 +170,9 @@ _SIGNATURE = re.compile(r"[\"'\u201c]?M\. [A-Z][a-z]+\.?[\"'\u201d]?$")
 _FRENCH_NAME_AFTER = re.compile(r"\s+(?:[A-Z][a-z]|de |le |du )")
 _SENTENCE_END_WORDS = frozenset(("etc", "viz", "ibid", "&c"))
 """Abbreviations that often end a sentence: a capital after them opens the next one."""
-_AMPM = re.compile(r"(?<![\w.])([ap])\.\s?m\.|(?<=\d )([AP])\.\s?M\.|(?<=\d)([AP])\.M\.")
-"""'6 a.m.', '10 P.M.'; capitals with a space and no time before are initials ("A. M.!"
-croaked Jacques Three: Alexandre Manette)."""
+_AMPM = re.compile(r"(?<![\w.])([ap])\.\s?m\.|(?<=\d)([AP])\.M\.", re.I)
+"""'6 a.m.', '10 P.M.', '9A.M.' ("nine AM"). Capital initials "A. M." become "AM" too, which
+the voice says as letters mid-sentence; "A M" it would say "uh em"."""
 
 
 def _general(match: re.Match[str]) -> str:
@@ -268,8 +268,8 @@ def _initial(match: re.Match[str]) -> str:
 
 
 def _am_pm(match: re.Match[str]) -> str:
-    letter = match.group(1) or match.group(2) or match.group(3)
-    said = f"{' ' if match.group(3) else ''}{letter.upper()}M"  # "9A.M.": "9 AM"
+    letter = match.group(1) or match.group(2)
+    said = f"{' ' if match.group(2) else ''}{letter.upper()}M"  # "9A.M.": "9 AM"
     return said + ("." if ends_sentence(match.string, match.end()) else "")
 
 
