@@ -39,6 +39,9 @@ _DOUBLED_MARKS = re.compile(r"([;:!?]),(?=\s)|,([.!?;:])|(?<=[^\W\d_])\.([;:])")
 """";," ":," "!," ",." ",!": a dash after (or before) a mark, read as a comma by the reader
 ("in vain;—then", "thank Heaven—!"), and ".;" (an abbreviation's stop before a semicolon,
 "chap. i.;"): the mark alone is said."""
+_STOP_IN_BRACKET = re.compile(r"(?<=\w)\.(?=\)(?:\s*[,;:]|\s+[a-z]))")
+"""'(by 7 Geo. I, c. 21, § 10.) extended': the aside's last abbreviation keeps no stop when
+the sentence goes on after the bracket (the voice would end one there)."""
 _AMPERSAND_WORD = re.compile(r"\s*&\s*")
 _WORD_BEFORE = re.compile(r"(\w+)$")
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])'(\d\d)\b")
@@ -178,6 +181,17 @@ def _mark(match: re.Match[str]) -> str:
     return match.group(1) + _MARK
 
 
+def _tidy_marks(text: str) -> str:
+    """Marks left doubled by joined cells and dashes read as commas, and a stop inside a
+    bracket the sentence goes on after."""
+    if ".," in text or '.",' in text or ".'," in text:
+        text = _JUNK_STOP_COMMA.sub(_junk, text)
+    text = _DOUBLED_MARKS.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
+    if ".)" in text:
+        text = _STOP_IN_BRACKET.sub("", text)
+    return text
+
+
 def say_english(paragraph: str) -> str:
     """One paragraph of English text as a narrator says it."""
     if is_heading_number(paragraph):
@@ -203,9 +217,7 @@ def say_english(paragraph: str) -> str:
     if "'" in text:  # "in June, '89": the year's last two digits
         text = _APOSTROPHE_YEAR.sub(r"\1", text)
     text = say_numbers(text)
-    if ".," in text or '.",' in text or ".'," in text:
-        text = _JUNK_STOP_COMMA.sub(_junk, text)
-    text = _DOUBLED_MARKS.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
+    text = _tidy_marks(text)
     if "&" in text:
         text = _AMPERSAND_WORD.sub(" and ", text)
     if "." in text:
