@@ -20,6 +20,7 @@ from .passes import (
     Currency,
     Replacement,
     capital,
+    drop_italic_marks,
     drop_junk_marks,
     drop_stops_inside,
     opens_sentence,
@@ -290,7 +291,7 @@ class Language:
         value = roman_to_int(heading.group(1)) if heading else None
         if value:
             return capital(self.whole(value)) + "."
-        text = paragraph
+        text = drop_italic_marks(paragraph)
         if "://" in text or "www." in text:
             text = say_addresses(text, self.code)
         for one in self.passes:

@@ -27,6 +27,7 @@ from .abbreviations_en import (
 )
 from .money_en import say_money
 from .numbers_en import say_numbers
+from .passes import drop_italic_marks
 from .roman_en import is_heading_number, say_roman_numerals
 from .words_en import cardinal
 
@@ -196,7 +197,7 @@ def say_english(paragraph: str) -> str:
     """One paragraph of English text as a narrator says it."""
     if is_heading_number(paragraph):
         return say_roman_numerals(paragraph)
-    text = _numbered_items(paragraph)
+    text = _numbered_items(drop_italic_marks(paragraph))
     text = _OPENS_WITH_FIGURE.sub(_mark, text)
     if "://" in text or "www." in text:
         text = _URL.sub(_url, text)

@@ -140,6 +140,16 @@ _CAPITAL_NEXT = re.compile(r"[\"'\u2018\u201c\u00ab(\s]*[^\W\d_]")
 _DOUBLED_MARKS = re.compile(r"([;:!?]),(?=\s)|,([.!?;:])")
 
 
+_ITALIC_MARK = re.compile(r"(?<![\w])_+(?=[^\s_])|(?<=[^\s_])_+(?![\w])")
+
+
+def drop_italic_marks(text: str) -> str:
+    """Plain-text books (Project Gutenberg) mark italics with underscores ("_Alex._ Mijn
+    werk", "en _italiques_"): the voice reads "._" as a word ("punt") and cuts the sentence
+    there. The marks are dropped; an underscore inside a word ("snake_case") stays."""
+    return _ITALIC_MARK.sub("", text) if "_" in text else text
+
+
 def say_addresses(text: str, language: str) -> str:
     """A bare address is said as its site, in the language's word for the dot
     ("http://www.pgdp.net" → "pgdp point net"): the path, slash by slash, says nothing."""
