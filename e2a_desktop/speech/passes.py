@@ -143,11 +143,18 @@ _DOUBLED_MARKS = re.compile(r"([;:!?]),(?=\s)|,([.!?;:])")
 _ITALIC_MARK = re.compile(r"(?<![\w])_+(?=[^\s_])|(?<=[^\s_])_+(?![\w])")
 
 
+_NOTE_MARK = re.compile(r"(?<=[^\s\[(])\[\d{1,3}\]")
+
+
 def drop_italic_marks(text: str) -> str:
     """Plain-text books (Project Gutenberg) mark italics with underscores ("_Alex._ Mijn
-    werk", "en _italiques_"): the voice reads "._" as a word ("punt") and cuts the sentence
-    there. The marks are dropped; an underscore inside a word ("snake_case") stays."""
-    return _ITALIC_MARK.sub("", text) if "_" in text else text
+    werk", "en _italiques_") and notes with a bracketed figure glued to the word
+    ("vleesch."[8]): the voice reads "._" as a word ("punt"), "[8]" as a sentence of its
+    own. Both marks are dropped, a named omission (the note itself is read where it
+    stands); an underscore inside a word ("snake_case") stays."""
+    if "_" in text:
+        text = _ITALIC_MARK.sub("", text)
+    return _NOTE_MARK.sub("", text) if "]" in text else text
 
 
 def say_addresses(text: str, language: str) -> str:
