@@ -63,6 +63,7 @@ FIRST_LOOK = 64
 """Characters of a block read before its text is first judged; each later look reads twice
 as far. A block is only ever asked whether it is short, so a long one is not read to its end."""
 _WORD = re.compile(r"\w+")
+_ROMAN_NUMBER = re.compile(r"[ivxlc]+")
 
 
 def _short_text(el: etree._Element, too_long: Callable[[str], bool]) -> str | None:
@@ -147,8 +148,13 @@ def _head_words(el: etree._Element) -> str:
 
 
 def _made_of_titles(words: str, titles: set[str], headings: set[str]) -> bool:
-    """The line is a heading of the book, or two or more of its lines put together."""
+    """The line is a heading of the book, a heading after its number ("1 • Essential
+    Ideas" over each page of a textbook's first chapter), or two or more of its lines put
+    together."""
     if words in headings:
+        return True
+    number, _, rest = words.partition(" ")
+    if rest in headings and (number.isdigit() or _ROMAN_NUMBER.fullmatch(number)):
         return True
     tokens = words.split()
     # parts[i]: the fewest titles that make up tokens[:i] (0 for the empty start)

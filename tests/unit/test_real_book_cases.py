@@ -247,3 +247,16 @@ def test_a_toc_entry_pointing_at_the_body_names_the_file(tmp_path: Path) -> None
         for name, data in files.items():
             archive.writestr(name, data)
     assert [c.title for c in read_book(path).chapters] == ["Childhood"]
+
+
+def test_a_running_head_of_a_chapters_number_and_title_is_left_out(tmp_path: Path) -> None:
+    """An OpenStax textbook prints "1 • Essential Ideas" over each page of chapter 1."""
+    pages = "".join(f'<p class="rh">1 • Essential Ideas</p><p>{LONG} Page {i}.</p>'
+                    for i in range(5))
+    spec = EpubSpec(docs=[Doc("c1.xhtml", f"<h1>Essential Ideas</h1>{pages}",
+                              toc_title="Essential Ideas"),
+                          Doc("c2.xhtml", f"<h1>Atoms</h1><p>{LONG} There are 1 or 2 left.</p>",
+                              toc_title="Atoms")])
+    heard = _heard(tmp_path, spec)
+    assert "1 • Essential Ideas" not in heard and "1 Essential Ideas" not in heard
+    assert "Page 4." in heard and "There are 1 or 2 left." in heard
