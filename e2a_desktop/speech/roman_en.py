@@ -91,6 +91,23 @@ def _regnal(match: re.Match[str]) -> str:
     return f"{name}{match.group(2)}the {said.title() if name[0].isupper() else said}"
 
 
+_TITLE_NUMERAL = re.compile(rf",\s+({_NUMERAL})$")
+"""A title's number after a comma, closing the paragraph ("The History of the Decline and
+Fall of the Roman Empire, XIX"): the voice reads "roman nineteen", or "eye" for "I"."""
+
+
+def _title_numeral(text: str) -> str:
+    found = _TITLE_NUMERAL.search(text)
+    value = roman_to_int(found.group(1)) if found else None
+    if found is None or value is None or len(text) > 150:
+        return text
+    words = text[:found.start()].split()
+    capitals = sum(word[:1].isupper() for word in words)
+    if found.group(1) == "I" and capitals * 2 < len(words):
+        return text  # "…, and so do I": a sentence, not a title
+    return f"{text[:found.start(1)]}{cardinal(value)}"
+
+
 def is_heading_number(text: str) -> bool:
     """A paragraph that is only a number ("XIII", "4.", "I"): a section's heading."""
     return bool(_HEADING.match(text.strip()))
@@ -105,6 +122,8 @@ def say_roman_numerals(text: str) -> str:
         return f"{cardinal(value).capitalize()}." if value is not None else text
     if not _ROMAN_LETTER.search(text):
         return text
+    if text[-1:] in "IVXLC":
+        text = _title_numeral(text)
     text = _AFTER_NUMBERED.sub(_numbered, text)
     if ", " in text or " and " in text or " to " in text:
         text = _said_in_list(text)
