@@ -46,7 +46,8 @@ _AFTER_NUMBERED = re.compile(
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                 r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
                 r"fifty|sixty|seventy|eighty|ninety|hundred)")
-_LISTED_NUMERAL = re.compile(rf"\b({_NUMBER_WORD})(, | and | to )([ivxlc]{{2,}})\b(?!['-])")
+_LISTED_NUMERAL = re.compile(rf"\b({_NUMBER_WORD})(, | and | to )"
+                             rf"([ivxlc]{{2,}}|[IVXLC]{{2,}}|[VX])\b(?!['-])")
 """The next numeral of a list a numbered word began ("chapters vii, viii", "pp. lxxx,
 lxxxi"), once the first is said: "chapters seven, eight"."""
 _REGNAL_NUMERAL = r"(?=[IVXLC])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
