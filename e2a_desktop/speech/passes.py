@@ -144,16 +144,20 @@ _ITALIC_MARK = re.compile(r"(?<![\w])_+(?=[^\s_])|(?<=[^\s_])_+(?![\w])")
 
 
 _NOTE_MARK = re.compile(r"(?<=[^\s\[(])\[\d{1,3}\]")
+_BOLD_MARKS = re.compile(r"(?<![\w=])=(?=[^\s=])([^=\n]{1,80}?)(?<=[^\s=])=(?![\w=])")
 
 
 def drop_italic_marks(text: str) -> str:
     """Plain-text books (Project Gutenberg) mark italics with underscores ("_Alex._ Mijn
-    werk", "en _italiques_") and notes with a bracketed figure glued to the word
-    ("vleesch."[8]): the voice reads "._" as a word ("punt"), "[8]" as a sentence of its
-    own. Both marks are dropped, a named omission (the note itself is read where it
-    stands); an underscore inside a word ("snake_case") stays."""
+    werk", "en _italiques_"), bold with equals signs ("=gras=") and notes with a bracketed
+    figure glued to the word ("vleesch."[8]): the voice reads "._" as a word ("punt"), "="
+    as "equals" and "[8]" as a sentence of its own. The marks are dropped, a named
+    omission (the note itself is read where it stands); an underscore inside a word
+    ("snake_case") and a spaced "x = y" stay."""
     if "_" in text:
         text = _ITALIC_MARK.sub("", text)
+    if "=" in text:  # "=gras=": bold, said "equals" by the voice
+        text = _BOLD_MARKS.sub(r"\1", text)
     return _NOTE_MARK.sub("", text) if "]" in text else text
 
 
