@@ -260,8 +260,12 @@ class Farm:
             for stats in self.nodes.values():
                 # Waiting for a part of the book that is over: ready for the next one (this
                 # PC's row read "waiting" after Done or Cancel while the others read ready).
-                if stats.unit_id is None and stats.state in _WAITING_ON_THE_BOOK:
-                    stats.state = NodeState.READY
+                # Speaking a part of it: that is over too (this PC's row read "speaking" a
+                # copy of the last part for ever after Done, another node having sent it
+                # first; a LAN node still at it is told so at its next beat).
+                if (stats.unit_id is None and stats.state in _WAITING_ON_THE_BOOK) \
+                        or stats.state in (NodeState.SPEAKING, NodeState.PAUSING):
+                    stats.state, stats.unit_id = NodeState.READY, None
                     self._changed(stats)
         self._close_hearing(work)  # (outside the lock: a verdict being given takes it)
 

@@ -81,3 +81,15 @@ def test_a_goodbye_saying_anything_else_is_refused(body: object) -> None:
 def test_the_two_goodbyes_read_back() -> None:
     for why in (LEAVING_FOR_ANOTHER_FARM, LEAVING_TO_STOP):
         assert Leaving.from_json(Leaving(why).to_json()) == Leaving(why)
+
+
+def test_no_row_reads_speaking_once_the_book_is_over(tmp_path: Path) -> None:
+    """Household test: this PC's row read "speaking" a copy of the book's last part for
+    minutes after Done (another node had sent that part first)."""
+    farm = make_farm(tmp_path)
+    held = farm.lease("local", CAPS)
+    assert held.assignment is not None and farm.nodes["local"].state is NodeState.SPEAKING
+
+    farm.detach()
+
+    assert (farm.nodes["local"].state, farm.nodes["local"].unit_id) == (NodeState.READY, None)
