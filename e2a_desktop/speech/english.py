@@ -117,6 +117,23 @@ def _section_numeral(match: re.Match[str]) -> str:
     return f"{cardinal(value).capitalize()}."
 
 
+PARTS_OF_SPEECH = {
+    "n": "noun", "n.pl": "plural noun", "v": "verb", "v.t": "transitive verb",
+    "v.i": "intransitive verb", "adj": "adjective", "adv": "adverb", "pp": "past participle",
+    "p.p": "past participle", "pro": "pronoun", "pron": "pronoun", "prep": "preposition",
+    "conj": "conjunction", "interj": "interjection",
+}
+"""A dictionary entry's part of speech after its headword ("ABASEMENT, n. A decent…")."""
+_PARTS = "|".join(re.escape(part) for part in sorted(PARTS_OF_SPEECH, key=len, reverse=True))
+_ENTRY = re.compile(rf"^([A-Z][A-Z'-]+(?: [A-Z'-]+)*, )({_PARTS})\.")
+
+
+def _dictionary_entry(paragraph: str) -> str:
+    """ "ABASEMENT, n. A decent and customary mental attitude": the voice says "en";
+    a reader says "noun", and pauses before the definition."""
+    return _ENTRY.sub(lambda m: f"{m.group(1)}{PARTS_OF_SPEECH[m.group(2)]}.", paragraph)
+
+
 def _numbered_items(paragraph: str) -> str:
     """Numbered items, in a sentence or opening the paragraph, said as a list."""
     text = _enumerators(paragraph) if "1." in paragraph or "I." in paragraph or "II," in paragraph \
@@ -198,6 +215,8 @@ def say_english(paragraph: str) -> str:
     if is_heading_number(paragraph):
         return say_roman_numerals(paragraph)
     text = _numbered_items(drop_italic_marks(paragraph))
+    if ", " in text[:40] and text[:1].isupper():
+        text = _dictionary_entry(text)
     text = _OPENS_WITH_FIGURE.sub(_mark, text)
     if "://" in text or "www." in text:
         text = _URL.sub(_url, text)
