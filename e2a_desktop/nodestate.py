@@ -34,7 +34,7 @@ class NodeState(str, Enum):
     PAUSED = "paused"
     FINISHED = "finished"  # told the book is over
     LEFT = "left"  # handed its unit back and stopped, or said it stops
-    AWAY = "away"  # said it goes to help another of its farms, which has a book
+    AWAY = "away"  # helps another of its farms (it says so now and then, or as it goes)
     GONE = "gone"  # silent for longer than a lease lasts
     BENCHED = "benched"  # sent bad audio too often
     NO_VOICE = "no voice"
@@ -55,7 +55,7 @@ class NodeState(str, Enum):
         (a paused one every 20 s), so one silent far longer is gone, and "ready" for
         ever was wrong (household test: killed between books, still "ready").
         """
-        return self in (NodeState.GONE, NodeState.LEFT, NodeState.AWAY, NodeState.REVOKED)
+        return self in (NodeState.GONE, NodeState.LEFT, NodeState.REVOKED)
 
     @property
     def free(self) -> bool:

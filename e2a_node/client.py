@@ -23,6 +23,7 @@ from .protocol import (
     SPANS_HEADER,
     VERSION_HEADER,
     Capabilities,
+    Elsewhere,
     FarmStatus,
     HeardReport,
     Heartbeat,
@@ -274,6 +275,18 @@ class CoordinatorClient:
     async def async_hand_back(self, unit_id: int) -> None:
         """Give an unfinished unit back (this node is stopping)."""
         await self._request("POST", f"/units/{unit_id}/release", json_body={})
+
+    async def async_elsewhere(self, busy: bool) -> JobInfo | None:
+        """This farm's book, asked by a node joined to another of its farms (``Elsewhere``).
+        A farm from before the question answers 404: it is asked ``GET /job`` instead."""
+        try:
+            payload = await self._request("POST", "/elsewhere",
+                                          json_body=Elsewhere(busy).to_json())
+        except RequestRefused as exc:
+            if exc.status != 404:
+                raise
+            return await self.async_job()
+        return None if NoJobYet.is_it(payload) else self._decode(JobInfo, payload)
 
     async def async_leaving(self, why: str) -> None:
         """Say goodbye between books: going to another farm, or stopping."""

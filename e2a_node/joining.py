@@ -320,15 +320,26 @@ class FarmFinder:
 
         Asked while the farm the node works for (``joined``, its fingerprint) has no
         book: a node paired with two farms sat idle on one while the other spoke a
-        book. Each farm is asked the node's usual signed ``GET /job`` over its pinned
-        certificate; ``wanted(job)`` is false for a book the node cannot help with (heard
-to be over, or in a voice it lacks). A
-        farm that does not answer is simply not chosen (nothing is passed over).
+        book. ``wanted(job)`` is false for a book the node cannot help with (heard to be
+        over, or in a voice it lacks). A farm that does not answer is simply not chosen
+        (nothing is passed over).
         """
+        for advert, job in await self.async_ask_others(joined, busy=False):
+            if job is not None and wanted(job):
+                return advert
+        return None
+
+    async def async_ask_others(self, joined: str, busy: bool
+                               ) -> list[tuple[FarmAdvert, JobInfo | None]]:
+        """Each other paired farm on the network, asked for its book over its pinned
+        certificate (a signed ``POST /elsewhere``, saying whether this node is ``busy``
+        with ``joined``): they show the node as ready or helping another farm, never as
+        lost. The farms that answered, with their books (None: no book)."""
         session, browser = self._session, self._browser
         if self.url or session is None or browser is None:
-            return None
+            return []
         paired, _strangers = self.sort_adverts(list(browser.found.values()))
+        answers: list[tuple[FarmAdvert, JobInfo | None]] = []
         for advert in paired:
             trusted = self.trust.get(advert.fingerprint)
             if advert.fingerprint == joined or trusted is None:
@@ -336,13 +347,12 @@ to be over, or in a voice it lacks). A
             client = CoordinatorClient(session, advert.url, self.identity.node_id,
                                        secret=trusted.secret, certificate=trusted.certificate)
             try:
-                job = await asyncio.wait_for(client.async_job(), OTHER_FARM_TIMEOUT_S)
+                job = await asyncio.wait_for(client.async_elsewhere(busy), OTHER_FARM_TIMEOUT_S)
             except Exception:  # noqa: BLE001 - another farm's trouble never stops this node
                 log.debug("asking %s for its book failed", advert.url, exc_info=True)
                 continue
-            if job is not None and wanted(job):
-                return advert
-        return None
+            answers.append((advert, job))
+        return answers
 
     def prefer(self, fingerprint: str) -> None:
         """Join this paired farm first when the node next looks for a farm."""

@@ -478,6 +478,28 @@ class Leaving:
 
 
 @dataclass(frozen=True)
+class Elsewhere:
+    """A node joined to another of its farms asks this one for its book (``POST
+    /elsewhere``, answered as ``GET /job`` is), and says whether it is busy there.
+
+    It asks every few seconds while its own farm has no book (to move to one that has),
+    and every minute while it speaks for its own: this farm then shows it "helping
+    another farm", or "ready" (it would come at once), and knows it is alive. Without it
+    the farm it had left said "lost" a minute later, and the one it had only peeked at
+    said "ready", then "lost", of a node busy elsewhere.
+    """
+
+    busy: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Elsewhere:
+        return cls(_require(data, "busy", bool))
+
+
+@dataclass(frozen=True)
 class HeartbeatResponse:
     """keep=False tells the node to drop the unit (finished elsewhere, or lease lost)."""
 

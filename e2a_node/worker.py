@@ -22,6 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -90,6 +91,10 @@ NO_JOB_RETRY_SOON_S = 1.0
 OTHER_FARMS_EVERY_S = 3.0
 """While its farm has no book, a node paired with other farms asks them this often whether
 they have one (and moves to one that has: it helps whichever farm has a book)."""
+ELSEWHERE_EVERY_S = 60.0
+"""While it speaks for its farm, a node paired with other farms tells them this often that
+it is busy elsewhere (``Elsewhere``): they show it helping another farm, and lost only once
+it stops saying so (the farm's AWAY_GONE_AFTER_S)."""
 JOB_OVER_MEMORY_S = 60.0
 """How long a job heard to be over is not taken for new work while it is still listed."""
 REFUSED_RETRY_S = 30.0
@@ -185,6 +190,8 @@ class NodeWorker:
         self._jobs_over: dict[str, float] = {}  # job id → when this node heard it is over
         self._last_job_end = -RETRY_SOON_FOR_S  # when a job this node worked on ended
         self._asked_others = -OTHER_FARMS_EVERY_S  # when other paired farms were last asked
+        self._told_others = -ELSEWHERE_EVERY_S  # when they were last told it is busy here
+        self._telling: asyncio.Future[Any] | None = None
         self._voice_tries: dict[str, float] = {}  # voice → when a download was last tried
         self._get_voices = config.get_voices
         self._engine_failures = 0  # in a row; a spoken unit resets it
@@ -320,6 +327,8 @@ class NodeWorker:
                     # way), to be found by the garbage collector later.
                     await asyncio.sleep(TLS_GOODBYE_S)
         finally:
+            if self._telling is not None:
+                self._telling.cancel()
             self.hearer.close()
             self._set(NodeStatus.STOPPED, unit_id=None)
 
@@ -505,6 +514,7 @@ class NodeWorker:
                     await self._async_finish_straggler()
                     engine = await self._async_load(link, voice)  # settings changed
                     flow.caps = self.capabilities()  # the farm sees the device now used
+                self._tell_others_busy()
                 lease = await self._async_next_lease(flow)
                 if lease.status == LEASE_DONE:
                     await flow.finish_sending(job_over=True)
@@ -708,6 +718,21 @@ class NodeWorker:
         log.info("moving to farm '%s': it has a book", farm_label(there.name, there.fingerprint))
         self.finder.prefer(there.fingerprint)
         return True
+
+    def _tell_others_busy(self) -> None:
+        """Once a minute while speaking for its farm, tell its other paired farms (in the
+        background: a unit is never held up): they show it helping another farm, where one
+        read "ready" and then "lost" of a node busy elsewhere all along."""
+        joined = self._joined
+        if joined is None or self._link is not None:
+            return
+        now = time.monotonic()
+        if now - self._told_others < ELSEWHERE_EVERY_S or (
+                self._telling is not None and not self._telling.done()):
+            return
+        self._told_others = now
+        self._telling = asyncio.ensure_future(
+            self.finder.async_ask_others(joined.fingerprint, busy=True))
 
     def _could_help(self, job: JobInfo) -> bool:
         """Whether this node could speak another farm's book: not one heard to be over,

@@ -35,6 +35,7 @@ from e2a_node.protocol import (
     TIME_HEADER,
     VERSION_HEADER,
     Capabilities,
+    Elsewhere,
     HeardReport,
     Heartbeat,
     HeartbeatResponse,
@@ -265,6 +266,14 @@ async def hand_back(request: web.Request) -> web.Response:
     return web.json_response({})
 
 
+async def elsewhere(request: web.Request) -> web.Response:
+    """A node joined to another of its farms asks for this farm's book, saying if it is busy."""
+    said = Elsewhere.from_json(await _json(request))
+    info = await _in_store_thread(request, request.app[FARM_KEY].elsewhere, request[NODE_KEY],
+                                  said.busy)
+    return web.json_response(info.to_json() if info is not None else NO_JOB.to_json())
+
+
 async def leaving(request: web.Request) -> web.Response:
     """A node says it goes between books (to another of its farms, or it stops)."""
     said = Leaving.from_json(await _json(request))
@@ -439,6 +448,7 @@ def create_app(farm: Farm, guard: ConnectionGuard | None = None,
         web.post(f"{API}/units/{{unit_id}}/heartbeat", heartbeat),
         web.post(f"{API}/units/{{unit_id}}/release", hand_back),
         web.post(f"{API}/leaving", leaving),
+        web.post(f"{API}/elsewhere", elsewhere),
         web.put(f"{API}/units/{{unit_id}}/audio", upload),
         web.get(f"{API}/units/{{unit_id}}/hearing", hearing_audio),
         web.post(f"{API}/units/{{unit_id}}/hearing", heard),

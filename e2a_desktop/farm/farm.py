@@ -97,6 +97,9 @@ IDLE_RETRY_S = 2.0
 """How soon a node asks again when the farm has no book."""
 DEFAULT_GONE_AFTER_S = 60.0
 SPEAKER_SILENT_S = 15.0
+AWAY_GONE_AFTER_S = 200.0
+"""A node helping another of its farms says so here once a minute (``Elsewhere``): after
+three such minutes unheard it is lost (killed, or its PC off), not away for ever."""
 """A node that beats every couple of seconds while it speaks and then falls silent this
 long is gone (killed, unplugged): its unit goes back now, not when its lease lapses a
 minute later. Nodes that beat slowly (older ones) keep the lease's own time."""
@@ -686,6 +689,20 @@ class Farm:
         if held:
             self.emit(UnitRequeued(unit_id, node_id, "handed back", self._name(node_id)))
 
+    def elsewhere(self, node_id: str, busy: bool) -> JobInfo | None:
+        """A node joined to another of its farms asks for this farm's book (``Elsewhere``):
+        busy there, it is "helping another farm"; idle, "ready" (it comes as soon as this
+        farm has a book). Either way it was heard from, so it is not reported lost."""
+        with self._lock:
+            stats = self._stats(node_id)
+            state = NodeState.AWAY if busy else NodeState.READY
+            if stats.state is not NodeState.BENCHED and (stats.state, stats.unit_id) != (
+                    state, None):
+                stats.state, stats.unit_id = state, None
+                stats.given.clear()
+                self._changed(stats)
+            return self.job_info()
+
     def leaving(self, node_id: str, why: str) -> None:
         """A node says it goes (to another of its farms, or it stops): shown as such.
 
@@ -765,6 +782,8 @@ class Farm:
         with self._lock:
             for stats in self.nodes.values():
                 allowed = max(self.gone_after, stats.retry_after + 5.0)
+                if stats.state is NodeState.AWAY:  # it says so once a minute (ELSEWHERE_EVERY_S)
+                    allowed = max(allowed, AWAY_GONE_AFTER_S)
                 if stats.state is NodeState.SPEAKING and 0 < stats.beat_gap <= FAST_BEAT_S:
                     allowed = min(allowed, max(SPEAKER_SILENT_S, 5 * stats.beat_gap))
                 if stats.node_id in self.local_names:

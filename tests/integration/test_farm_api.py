@@ -24,7 +24,8 @@ from tests.helpers.farm_fixtures import CODE, copycat_app, make_farm, speech_lik
 
 CAPS = Capabilities("tester", "cpu", {"piper": ["en_US-joe-medium"]})
 ENDPOINTS = [("GET", "/job"), ("POST", "/lease"), ("POST", "/units/1/heartbeat"),
-             ("POST", "/units/1/release"), ("POST", "/leaving"), ("PUT", "/units/1/audio"),
+             ("POST", "/units/1/release"), ("POST", "/leaving"), ("POST", "/elsewhere"),
+             ("PUT", "/units/1/audio"),
              ("GET", "/status"),
              ("GET", "/nothing-here")]
 

@@ -16,10 +16,11 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from e2a_desktop.events import Event, NodeGone, NodeLeft
+from e2a_desktop.events import Event, NodeChanged, NodeGone, NodeLeft
 from e2a_desktop.farm.app import create_app
 from e2a_desktop.farm.farm import Farm
 from e2a_desktop.nodestate import NodeState
+from e2a_node import worker as worker_module
 from e2a_node.client import CoordinatorClient
 from e2a_node.discovery import Advertiser
 from e2a_node.engines.base import Engine, EngineSettings
@@ -27,7 +28,7 @@ from e2a_node.farm_tag import farm_tag
 from e2a_node.state import NodeStatus
 from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
-from tests.helpers.fakes import ToneEngine
+from tests.helpers.fakes import GateEngine, ToneEngine
 from tests.helpers.farm_fixtures import CODE, make_farm, small_book, tls_context
 from tests.helpers.polling import async_until
 from tests.helpers.recorder import StateRecorder
@@ -35,6 +36,12 @@ from tests.helpers.recorder import StateRecorder
 
 def _tone(voice: EngineSettings) -> Engine:
     engine = ToneEngine()
+    engine.load(voice)
+    return engine
+
+
+def _gate(voice: EngineSettings) -> Engine:
+    engine = GateEngine()
     engine.load(voice)
     return engine
 
@@ -122,3 +129,59 @@ async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
     assert running.exception() is None
     assert {t.fingerprint for t in worker.trust.all().values()} == \
         {idle.identity.fingerprint, busy.identity.fingerprint}
+
+
+async def test_a_node_busy_on_one_farm_reads_helping_another_farm_on_the_other(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Household test: farm B read "ready", then "lost", of a node speaking for farm A all
+    along (it had only asked B for a book while A had none)."""
+    monkeypatch.setattr(worker_module, "ELSEWHERE_EVERY_S", 0.2)  # a minute, in the app
+    GateEngine.reset()  # A's book lasts until the test lets it end
+    name = f"vm {secrets.token_hex(3)}"
+    busy = make_farm(tmp_path / "a", rate=ToneEngine.RATE, name=name,
+                     book=small_book(chapters=3, sentences=12))
+    other = make_farm(tmp_path / "b", rate=ToneEngine.RATE, name=name)
+    other.detach()  # farm B has no book
+    seen_on_b: list[Event] = []
+    other.emit = seen_on_b.append
+    busy_server, other_server = await _serve(busy), await _serve(other)
+    adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
+    worker = NodeWorker(NodeConfig(tmp_path / "node", name="den-pc", farm_name=name,
+                                   mdns_interfaces=["127.0.0.1"]),
+                        engine_factory=_gate, on_state=StateRecorder())
+    await _pair(worker, busy_server)
+    await _pair(worker, other_server)
+    node_id = worker.identity.node_id
+    running = asyncio.create_task(worker.async_run())
+    try:
+        await adverts[0].async_start(name, _port(busy_server), busy.identity.fingerprint)
+        await async_until(lambda: node_id in busy.nodes
+                          and busy.nodes[node_id].state is NodeState.SPEAKING, 30,
+                          "speaking for farm A")
+        await adverts[1].async_start(name, _port(other_server), other.identity.fingerprint)
+
+        def away_on_b() -> bool:
+            GateEngine.allow(1)  # a sentence at a time: between units it tells B it is busy
+            return node_id in other.nodes and other.nodes[node_id].state is NodeState.AWAY
+
+        await async_until(away_on_b, 30, "farm B to show it helping another farm")
+        assert other.nodes[node_id].state.label == "helping another farm"
+        assert not _done(busy)
+        GateEngine.open()
+        await async_until(lambda: _done(busy), 60, "farm A's book to be spoken")
+        busy.detach()  # A's book is over: the node is free, and B is told so ("ready")
+        await async_until(lambda: other.nodes[node_id].state is NodeState.READY, 30,
+                          "farm B to show it ready")
+        assert not any(isinstance(e, NodeGone) for e in seen_on_b)
+        states_on_b = {str(e.state) for e in seen_on_b if isinstance(e, NodeChanged)
+                       and e.node == node_id}
+        assert "speaking" not in states_on_b and "gone" not in states_on_b
+    finally:
+        GateEngine.open()
+        worker.stop()
+        await asyncio.gather(running, return_exceptions=True)
+        for advert in adverts:
+            await advert.async_close()
+        await busy_server.close()
+        await other_server.close()
+    assert running.exception() is None

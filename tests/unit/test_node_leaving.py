@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from e2a_desktop.events import Event, NodeChanged, NodeGone, NodeLeft, UnitRequeued
+from e2a_desktop.farm.farm import AWAY_GONE_AFTER_S
 from e2a_desktop.loglines import log_line
 from e2a_desktop.nodestate import NodeState, state_label
 from e2a_node.protocol import (
@@ -18,6 +19,7 @@ from e2a_node.protocol import (
     LEAVING_FOR_ANOTHER_FARM,
     LEAVING_TO_STOP,
     Capabilities,
+    Elsewhere,
     Leaving,
     ProtocolError,
 )
@@ -43,13 +45,47 @@ def test_a_node_gone_to_another_farm_is_shown_so_and_never_reported_lost(
     last = [e for e in seen if isinstance(e, NodeChanged)][-1]
     assert state_label(str(last.state)) == "helping another farm"
     assert "went to help another of its farms" in log_line(seen[-1])
-    clock.advance(3600)
+    clock.advance(AWAY_GONE_AFTER_S - 1)  # it says so once a minute while busy elsewhere
     farm.sweep()
     assert not any(isinstance(e, NodeGone) for e in seen)
     assert farm.nodes[NODE].state is NodeState.AWAY
 
     farm.job_for(NODE)  # back: whatever it asks decides its state again
     assert farm.nodes[NODE].state is NodeState.READY
+
+
+def test_a_node_busy_on_another_farm_is_away_until_it_stops_saying_so(tmp_path: Path) -> None:
+    clock = FakeClock()
+    farm = make_farm(tmp_path, clock)
+    farm.detach()
+    seen: list[Event] = []
+    farm.emit = seen.append
+    for _minute in range(5):
+        assert farm.elsewhere(NODE, busy=True) is None  # (this farm has no book)
+        assert farm.nodes[NODE].state.label == "helping another farm"
+        clock.advance(60)
+        farm.sweep()
+    assert not any(isinstance(e, NodeGone) for e in seen)
+    clock.advance(AWAY_GONE_AFTER_S)  # killed, or its PC switched off: lost after all
+    farm.sweep()
+    assert farm.nodes[NODE].state.label == "lost"
+
+    farm.elsewhere(NODE, busy=False)  # idle on its own farm: it would come at once
+    assert farm.nodes[NODE].state is NodeState.READY
+
+
+def test_a_benched_node_stays_benched_when_it_asks_from_elsewhere(tmp_path: Path) -> None:
+    farm = make_farm(tmp_path)
+    farm.job_for(NODE)
+    farm.nodes[NODE].state = NodeState.BENCHED
+    assert farm.elsewhere(NODE, busy=True) is not None  # this farm's book, as GET /job says
+    assert farm.nodes[NODE].state is NodeState.BENCHED
+
+
+@pytest.mark.parametrize("body", [{}, [], {"busy": "yes"}, {"busy": 1}, None])
+def test_an_elsewhere_saying_anything_else_is_refused(body: object) -> None:
+    with pytest.raises(ProtocolError):
+        Elsewhere.from_json(body)
 
 
 def test_a_node_that_stops_gives_back_what_it_held_and_reads_stopped(tmp_path: Path) -> None:
