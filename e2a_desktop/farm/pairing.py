@@ -166,6 +166,9 @@ class _Pending:
     keys: tuple[tuple[str, str], ...]
     started: float
     peer: str
+    one_time: str = ""
+    """The one-time code ``keys[0]`` was made with, if a moment was open: pairing with it
+    closes the moment (a one-time code, two PCs paired with it in a household test)."""
 
 
 class PairingRegistry:
@@ -268,7 +271,10 @@ class PairingRegistry:
                 secret, coordinator_proof, node_proof = pairing_keys(shared, self.certificate)
                 answers.append((message, coordinator_proof))
                 keys.append((secret, node_proof))
-            self._pending[node_id] = _Pending(display_name(name), tuple(keys), now, peer)
+            moment = self._moment
+            one_time = moment.code if moment is not None and codes[0] == moment.code else ""
+            self._pending[node_id] = _Pending(display_name(name), tuple(keys), now, peer,
+                                              one_time)
             return answers
 
     def _codes_for(self, peer: str) -> list[str]:
@@ -302,12 +308,16 @@ class PairingRegistry:
             pending = self._pending.pop(node_id, None)
             if pending is None:
                 return False
-            secret = next((secret for secret, proof in pending.keys
-                           if _is_hex(node_proof, DIGEST_CHARS)
-                           and hmac.compare_digest(node_proof, proof)), None)
-            if secret is None:
+            matched = next((i for i, (_secret, proof) in enumerate(pending.keys)
+                            if _is_hex(node_proof, DIGEST_CHARS)
+                            and hmac.compare_digest(node_proof, proof)), None)
+            if matched is None:
                 self._failures.append((now, pending.peer))
                 return False
+            secret = pending.keys[matched][0]
+            if matched == 0 and pending.one_time and self._moment is not None \
+                    and self._moment.code == pending.one_time:
+                self._moment = None  # used: the standing code alone from now on
             self._nodes[node_id] = {"name": pending.name, "secret": secret}
             write_private_json(self.path, self._nodes)
             return True

@@ -31,6 +31,7 @@ class FarmBanner(QWidget):
         self._info: FarmInfo | None = None
         self._moment: PairingMoment | None = None
         self._moment_offset = 0.0  # the farm's clock minus ours, when the moment opened
+        self._still_open: Callable[[], bool] = lambda: True
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._tick)
@@ -95,10 +96,13 @@ class FarmBanner(QWidget):
         self.code.setText(info.code)
         self.code.setToolTip(f"port {info.port}, key {info.fingerprint}")
 
-    def show_moment(self, moment: PairingMoment, farm_now: float) -> None:
-        """Show a one-time code and count it down; the farm code comes back when it ends.
+    def show_moment(self, moment: PairingMoment, farm_now: float,
+                    still_open: Callable[[], bool] = lambda: True) -> None:
+        """Show a one-time code and count it down; the farm code comes back when it ends,
+        or as soon as ``still_open()`` says a PC has paired with it (it works once).
         ``farm_now``: the farm's clock when it opened (its deadline is on that clock)."""
         self._moment = moment
+        self._still_open = still_open
         self._moment_offset = farm_now - self._clock()
         self.caption.setText("ONE-TIME CODE")
         self.code.setText(format_code(moment.code))
@@ -116,7 +120,7 @@ class FarmBanner(QWidget):
             self._ticker.stop()
             return
         left = self._moment.ends - (self._clock() + self._moment_offset)
-        if left <= 0:
+        if left <= 0 or not self._still_open():
             self._moment = None
             self._ticker.stop()
             self.pair_button.setEnabled(True)

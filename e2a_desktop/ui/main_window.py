@@ -518,7 +518,7 @@ class MainWindow(QMainWindow):
         """"Pair a node": a one-time code the guesses of other machines cannot use up."""
         pairing = self.core.host.farm.pairing
         moment = pairing.open_moment()
-        self.banner.show_moment(moment, pairing.clock())
+        self.banner.show_moment(moment, pairing.clock(), lambda: pairing.moment() == moment)
         minutes = round((moment.ends - moment.opened) / 60)
         self.log_pane.add(f"a one-time pairing code is up for {minutes} minutes "
                           "(Pair a node); the farm code works again after it")

@@ -41,6 +41,10 @@ def test_the_pair_button_shows_a_one_time_code_that_gets_past_the_guessers(
     assert "left)" in banner.hint.text() and not banner.pair_button.isEnabled()
     assert _pairs(window, shown.replace("-", ""), "node-honest02", "10.0.0.9")
     assert "a one-time pairing code is up" in window.log_pane.toPlainText()
+    # It works once: the banner goes back to the farm code, and a second PC is refused.
+    qtbot.waitUntil(lambda: banner.code.text() == "482-913", timeout=5000)
+    assert banner.caption.text() == "CODE" and banner.pair_button.isEnabled()
+    assert not _pairs(window, shown.replace("-", ""), "node-second01", "10.0.0.10")
 
 
 def test_the_farm_code_comes_back_when_the_moment_ends(qtbot: QtBot) -> None:

@@ -77,3 +77,21 @@ def test_opening_a_moment_gives_a_guesser_no_fresh_guesses(tmp_path: Path) -> No
     moment = registry.open_moment()
     node = TwoAnswerNode("node-brute0001", moment.code)
     assert registry.begin_each(node.node_id, "x", node.message, "10.0.0.66") is None
+
+
+def test_a_one_time_code_pairs_one_pc_then_closes(tmp_path: Path) -> None:
+    """Household test: two PCs paired with the same "one-time" code, and the banner kept
+    counting it down after the first had joined."""
+    registry = PairingRegistry(tmp_path, CODE, FakeClock())
+    moment = registry.open_moment()
+    assert _pair(registry, TwoAnswerNode("node-study0001", moment.code), "10.0.0.8")
+    assert registry.moment() is None  # used: closed
+    assert not _pair(registry, TwoAnswerNode("node-den000001", moment.code), "10.0.0.9")
+    assert _pair(registry, TwoAnswerNode("node-den000002", CODE), "10.0.0.9")  # the farm code
+
+
+def test_the_standing_code_leaves_the_moment_open(tmp_path: Path) -> None:
+    registry = PairingRegistry(tmp_path, CODE, FakeClock())
+    moment = registry.open_moment()
+    assert _pair(registry, TwoAnswerNode("node-standing1", CODE), "10.0.0.8")
+    assert registry.moment() == moment  # still there for the PC it was opened for
