@@ -414,28 +414,30 @@ def _job_review(args: argparse.Namespace, paths: AppPaths,
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .review import clock
+    from .terminal import plural
 
     paths = AppPaths.load()
     prepared = _prepared(args, paths)
     job = _job_review(args, paths, prepared)
     voice = prepared.request.voice
     total = sum(c.seconds for c in job.chapters)
-    print(f"{job.title}: voice {voice.engine}:{voice.voice}, {len(job.chapters)} chapters, "
+    print(f"{job.title}: voice {voice.engine}:{voice.voice}, "
+          f"{plural(len(job.chapters), 'chapter')}, "
           f"{clock(total)} spoken\n  work files: {job.folder}")
     width = min(48, max((len(c.title) for c in job.chapters), default=10))
     for chapter in job.chapters:
         total_units = len(chapter.units)
         state = chapter.state
         start = clock(chapter.start) if chapter.start is not None else "-:--:--"
-        units = f"{total_units} unit{'s' if total_units != 1 else ''}"
+        units = plural(total_units, "unit")
         print(f"  {chapter.number:3d}. {chapter.title[:width]:{width}}  {start}  "
               f"{units}, {state}")
     _report_hearing(job.folder)
     if not job.flagged:
         print("the audio check flagged nothing: every spoken unit passed it")
         return 0
-    print(f"the audio check flagged {len(job.flagged)} unit(s), kept only because every try "
-          "failed; listen there, then `e2a redo` with the same options and --at:")
+    print(f"the audio check flagged {plural(len(job.flagged), 'unit')}, kept only because "
+          "every try failed; listen there, then `e2a redo` with the same options and --at:")
     for unit_id, why in sorted(job.flagged.items()):
         placed, holder = job.placed(unit_id), job.chapter_of(unit_id)
         if placed is None or holder is None:
