@@ -123,7 +123,7 @@ class FarmFinder:
         self._passed_over: dict[str, float] = {}  # URL → until when it is left alone
         self._code_refused: set[str] = set()  # URLs that refused the --code
         self._declined: set[str] = set()  # fingerprints the person said "not now" to
-        self._preferred = ""  # the fingerprint of the farm last joined
+        self._preferred = trust.last_joined()  # the fingerprint of the farm last joined
         self._offers: dict[str, FarmOffer] = {}  # fingerprint → offer, oldest first
         self._answers: dict[str, str | None] = {}  # fingerprint → code (None: declined)
         self._lock = threading.Lock()
@@ -240,6 +240,7 @@ class FarmFinder:
                     await self._async_try(session, advert, self._code)
         finally:
             self._preferred = preferred
+            self.trust.remember_joined(preferred)
 
     async def async_close(self) -> None:
         for task in list(self._tasks):
@@ -357,6 +358,7 @@ class FarmFinder:
     def prefer(self, fingerprint: str) -> None:
         """Join this paired farm first when the node next looks for a farm."""
         self._preferred = fingerprint
+        self.trust.remember_joined(fingerprint)
 
     # -- choosing ---------------------------------------------------------------------
 
@@ -555,6 +557,7 @@ class FarmFinder:
         client.secret = trusted.secret
         client.pin(trusted.certificate)
         self._preferred = hello.fingerprint
+        self.trust.remember_joined(hello.fingerprint)
         self._drop_offer(hello.fingerprint)
         return JoinedFarm(client, hello.name, hello.fingerprint)
 

@@ -93,3 +93,26 @@ class TrustStore:
         data = self.read()
         data.pop(fingerprint, None)
         write_private_json(self.path, data)
+
+    @property
+    def last_joined_path(self) -> Path:
+        return self.path.with_name("last-farm.txt")
+
+    def last_joined(self) -> str:
+        """The fingerprint of the farm this node last worked for ("" if none, or unreadable):
+        joined first when it starts again (killed mid-book, it went to another farm)."""
+        try:
+            text = self.last_joined_path.read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            return ""
+        return text if len(text) <= 128 and text.isalnum() else ""
+
+    def remember_joined(self, fingerprint: str) -> None:
+        """Note the farm worked for now; a failed write only loses the preference."""
+        if not fingerprint or fingerprint == self.last_joined():
+            return
+        try:
+            self.last_joined_path.parent.mkdir(parents=True, exist_ok=True)
+            self.last_joined_path.write_text(fingerprint + "\n", encoding="ascii")
+        except OSError:
+            pass

@@ -60,3 +60,23 @@ def test_two_farms_of_one_name_get_different_tags_and_a_farm_always_the_same() -
     assert len(first) == 4
     assert set(first) <= set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")  # no I, L, O, U to misread
     assert farm_label("vm", "3f9c2a71d04be815") == f"vm · {first}"
+
+
+def test_started_again_the_node_joins_the_farm_it_last_worked_for_first(tmp_path: Path) -> None:
+    """Household test: a node killed mid-book on farm B, started again, joined farm A
+    (whose advert came first) and left B's book to the others."""
+    first = _finder(tmp_path)
+    for fingerprint, name in (("a" * 16, "A"), ("b" * 16, "B")):
+        first.trust.remember(TrustedCoordinator("c", fingerprint, name, "secret", "c" * 64))
+    first.prefer("b" * 16)  # it worked for B last
+
+    again = _finder(tmp_path)  # the same data folder, a new run
+    paired, _ = again.sort_adverts([_advert("A", "a" * 16, 1001), _advert("B", "b" * 16, 1002)])
+    assert [a.name for a in paired] == ["B", "A"]
+
+
+def test_an_unreadable_note_of_the_last_farm_is_no_preference(tmp_path: Path) -> None:
+    finder = _finder(tmp_path)
+    finder.trust.last_joined_path.parent.mkdir(parents=True, exist_ok=True)
+    finder.trust.last_joined_path.write_bytes(b"\xff\xfe junk / ../../etc")
+    assert _finder(tmp_path).trust.last_joined() == ""
