@@ -1,9 +1,10 @@
 """`e2a` with no command: the desktop window.
 
 Start-up order: the guard against a PySide6 fault that aborts Python (pyside_guard),
-the QApplication (style, icon), the core (event bus, the farm,
-which starts listening and advertising at once so nodes can join before a book
-is chosen), the window; a book named on the command line is opened; then Qt's
+on X11 a check that Qt's xcb plugin can load (qt_platform_check: one line naming the
+packages to install, not Qt's abort), the QApplication (style, icon), the core (event
+bus, the farm, which starts listening and advertising at once so nodes can join before
+a book is chosen), the window; a book named on the command line is opened; then Qt's
 event loop runs until the window closes, and the core is closed after it.
 """
 
@@ -20,6 +21,7 @@ from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from e2a_node.tray import gui_collector, pyside_guard
+from e2a_node.tray.qt_platform_check import xcb_problem
 
 from ..resources import assets
 from .core import DesktopCore
@@ -102,6 +104,10 @@ def run_gui(argv: Sequence[str]) -> int:
     """Open the window (and the book in ``argv``, if any); returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     pyside_guard.install()
+    problem = "" if QApplication.instance() else xcb_problem("e2a")
+    if problem:  # Qt would abort Python with its raw plugin message
+        print(problem, file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
     gui_collector.install(app)  # before any thread starts: cycles are freed on this thread

@@ -1,7 +1,9 @@
 """The tray node's start-up, in order.
 
 0. The guard against PySide6 6.12.0's signals losing references to True (pyside_guard).
-1. A QApplication that does not quit when its last window closes (the tray stays).
+1. On X11, a check that Qt's xcb plugin can load (qt_platform_check): one line naming the
+   packages to install and exit 1, where Qt would abort. Then a QApplication that does
+   not quit when its last window closes (the tray stays).
 2. The log goes to a file under the node's data dir too ("Open log" shows it).
 3. A NodeBridge: the worker on its own thread, its state and pairing requests as signals.
 4. A TrayController: the actions, the idle rule, the view.
@@ -32,6 +34,7 @@ from .bridge import NodeBridge
 from .controller import IDLE_POLL_MS, TrayController
 from .icons import icon_for
 from .prefs import PrefsStore
+from .qt_platform_check import xcb_problem
 from .status import Look, TrayView, gpu_available
 from .window import FallbackWindow
 
@@ -136,6 +139,10 @@ def _log_to_file(path: Path) -> None:
 def run(config: NodeConfig) -> int:
     """Run the tray node until Quit; the exit status for the CLI."""
     pyside_guard.install()  # a night of state signals must not abort the node (PySide6 6.12.0)
+    problem = "" if QApplication.instance() else xcb_problem("e2a-node")
+    if problem:  # Qt would abort Python with its raw plugin message
+        print(problem, file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     gui_collector.install(app)  # before any thread starts: cycles are freed on this thread
