@@ -38,6 +38,10 @@ class BookPanel(QWidget):
         layout.addWidget(self.cover, alignment=Qt.AlignmentFlag.AlignTop)
         layout.addLayout(column, 1)
 
+    def tab_stops(self) -> tuple[QWidget, ...]:
+        """Its fields in the order Tab visits them (as they stand on screen)."""
+        return (self.title, self.author)
+
     def show_book(self, book: Book) -> None:
         meta = book.metadata
         self.title.setText(meta.title)

@@ -63,6 +63,10 @@ class ConvertControls(QWidget):
         self.show_requested.connect(self._on_show)
         self.set_mode("idle")
 
+    def tab_stops(self) -> tuple[QWidget, ...]:
+        """Its buttons left to right (those hidden in a mode are passed over)."""
+        return (self.play, self.show_folder, self.pause, self.resume, self.cancel, self.start)
+
     def _on_pause_or_resume(self) -> None:
         if self.pause.isVisible():
             self.pause_requested.emit()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from e2a_node.engines import available_voices
 from e2a_node.engines.base import VoiceInfo
+from e2a_node.farm_tag import farm_label
 from e2a_node.gpu import GpuInfo, list_gpus
 from e2a_node.settings import EngineSettings
 
@@ -30,6 +31,21 @@ from ..sample import SampleSpeaker
 from .bridge import CoreBridge, run_task
 
 log = logging.getLogger("e2a.ui")
+
+
+def tray_tip(farm: str, doing: str = "") -> str:
+    """The tray icon's tooltip: the app and its farm (two windows, two farms, are told
+    apart in the tray), then what it is doing, or how to bring the window back.
+
+    "e2a · farm Study PC · 3F2A — Converting “Emma”: 42 %"."""
+    head = f"e2a · farm {farm}" if farm else "e2a: ebook to audiobook"
+    return f"{head} — {doing}" if doing else f"{head} (click to show the window)"
+
+
+def converting_text(title: str, fraction: float, paused: bool = False) -> str:
+    """What the tray says while a book converts (or waits, paused)."""
+    doing = "Paused" if paused else "Converting"
+    return f"{doing} “{title}”: {min(100, max(0, int(fraction * 100)))} %"
 
 
 def show_windows() -> None:
@@ -68,6 +84,7 @@ class DesktopCore:
         self._samples = SampleSpeaker(self.paths.voices_dir)
         self._playing: Playback | None = None
         self.tray: QSystemTrayIcon | None = None
+        self.doing = ""  # what the tray's tooltip says the app is doing ("": nothing)
 
     def find_gpus(self, on_found: Callable[[list[tuple[str, GpuInfo]]], None]) -> None:
         """``on_found(gpus)`` on the GUI thread once the GPUs are listed (call from it).
@@ -122,12 +139,22 @@ class DesktopCore:
             self.tray = QSystemTrayIcon(icon) if icon is not None else QSystemTrayIcon()
             # The icon shows while its messages do: it names the app and, clicked (or its
             # message clicked), brings the window back, as a person expects of it.
-            self.tray.setToolTip("e2a: ebook to audiobook (click to show the window)")
+            self.tray.setToolTip(self.tray_tooltip())
             self.tray.activated.connect(lambda _reason: show_windows())
             self.tray.messageClicked.connect(show_windows)
             self.tray.show()
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, text)
+
+    def tray_tooltip(self) -> str:
+        info = self.host.info
+        return tray_tip(farm_label(info.name, info.fingerprint) if info else "", self.doing)
+
+    def show_doing(self, doing: str) -> None:
+        """What the app is doing, for the tray icon's tooltip ("": nothing now)."""
+        self.doing = doing
+        if self.tray is not None:
+            self.tray.setToolTip(self.tray_tooltip())
 
     def close(self) -> None:
         self._awake.close()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from ..ebook import EXTENSIONS
 
@@ -18,8 +19,39 @@ def choose_books(parent: QWidget) -> list[Path]:
     return [Path(p) for p in paths]
 
 
+class Question(str):
+    """A yes/no question's text, with the title its box shows (what it asks, in short).
+
+    A plain string to whoever reads or answers it (the tests answer the window's
+    ``confirm`` with it); the title was "e2a" for every question, which said nothing in
+    the taskbar or the window switcher."""
+
+    heading: str
+
+    def __new__(cls, heading: str, text: str) -> Question:
+        made = super().__new__(cls, text)
+        made.heading = heading
+        return made
+
+
+def question_box(parent: QWidget, question: str) -> QMessageBox:
+    """The box for a yes/no question: titled with what it asks, and modal to the window it
+    is about (its child, so it stays in front of it: it went behind another window)."""
+    window = parent.window()
+    box = QMessageBox(QMessageBox.Icon.Question, getattr(question, "heading", "e2a"), question,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    return box
+
+
 def confirm(parent: QWidget, question: str) -> bool:
-    answer = QMessageBox.question(parent, "e2a", question)
+    box = question_box(parent, question)
+    window = box.parentWidget()
+    if window is not None:
+        QApplication.alert(window)  # asked while the person is elsewhere: the taskbar says so
+    box.exec()
+    answer = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+    box.deleteLater()
     return answer == QMessageBox.StandardButton.Yes
 
 
@@ -28,7 +60,8 @@ def ask_keep(parent: QWidget) -> str:
     box = QMessageBox(QMessageBox.Icon.Question, "Keep this book for later?",
                       "A book is being converted. Keep what was spoken so far, to go on later "
                       "from “Books waiting”? Nothing spoken is lost unless you discard it.",
-                      parent=parent)
+                      parent=parent.window())
+    box.setWindowModality(Qt.WindowModality.WindowModal)
     keep = box.addButton("Keep for later", QMessageBox.ButtonRole.AcceptRole)
     discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton("Don't close", QMessageBox.ButtonRole.RejectRole)

@@ -61,6 +61,7 @@ class DropZone(QFrame):
         button.setObjectName("openButton")
         button.setToolTip("Open a book (Ctrl+O)")  # the File menu owns the shortcut
         button.clicked.connect(self.open_requested)
+        self.open_button = button
         layout.addSpacing(12)
         layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(3)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from e2a_node.engines import available_voices
 from e2a_node.farm_tag import farm_label
@@ -22,6 +22,7 @@ from ..ebook import read_book
 from ..ebook.model import Book
 from ..events import Event, FarmStarted, NodeChanged
 from ..localnode import LOCAL_NAME, LOCAL_NODE
+from ..progress import ProgressSnapshot
 from ..review import clock
 from ..service import CANCELLED, FAILED, FINISHED, Outcome
 from . import dialogs, prefs, window_layout
@@ -30,9 +31,9 @@ from .bridge import run_task
 from .chapter_view import ChapterView
 from .chapters import ChapterModel
 from .controls import ConvertControls
-from .core import DesktopCore
+from .core import DesktopCore, converting_text
 from .dropzone import DropZone, dropped_files
-from .edits import BookEdits, replace_question
+from .edits import BookEdits, replace_question, same_audiobook, watch_choices
 from .farm_banner import FarmBanner, MessageBanner
 from .log_pane import LogPane, QtLogHandler
 from .nodes import NodesModel, NodesView, local_device_label
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.outputs: tuple[Path, ...] = ()
         self._pending: SavedRequest | None = None  # to start once its book is read
         self._starting: SavedRequest | None = None
+        self._made: SavedRequest | None = None  # what the audiobook shown as Done was made of
         self._unattended = False  # the queue started this book by itself: never ask
         self._closing = ""  # KEEP or DISCARD once the person chose to close mid-job
         self._stopped_at: tuple[Path, float] | None = None  # a stopped run's job and bar
@@ -131,6 +133,10 @@ class MainWindow(QMainWindow):
         menu.addAction("&Quit", "Ctrl+Q", self.close)
         voices = self.menuBar().addMenu("Vo&ices")  # Alt+V is the Voice field
         voices.addAction("&Manage voices…", "Ctrl+Shift+V", self.manage_voices)
+        window_layout.tab_chain(self.banner.pair_button, self.drop.open_button,
+                                *self.book_panel.tab_stops(), self.chapter_view,
+                                *self.settings.tab_stops(), *self.controls.tab_stops(),
+                                self.tabs)  # its tab bar, then the page shown
 
     def _connect(self) -> None:
         self.banner.pair_requested.connect(self.open_pairing_moment)
@@ -161,6 +167,7 @@ class MainWindow(QMainWindow):
         self.review.redo_done.connect(self._on_redo_done)
         self.review.failed.connect(self.show_message)
         self.review.loaded.connect(self._on_review_loaded)
+        watch_choices(self.settings, self.chapters, self.book_panel, self._on_choice_changed)
 
     # -- opening a book ----------------------------------------------------------------------
 
@@ -223,6 +230,8 @@ class MainWindow(QMainWindow):
 
     def _on_book_read(self, path: Path, book: Book) -> None:
         self.book, self.book_path = book, path
+        self._made = None
+        self.nodes.new_book()
         self._show_title()
         self.message.hide()
         self.book_panel.show_book(book)
@@ -231,12 +240,21 @@ class MainWindow(QMainWindow):
         self.controls.set_mode("idle")
         self.controls.show_progress_idle()
         self.pages.setCurrentIndex(1)
+        self._focus_top_of_book()
         log.info("opened %s: %d chapters", path.name, len(book.chapters))
         self.book_opened.emit(book)
         self.review.look_up(path, book)
         pending, self._pending = self._pending, None
         if pending is not None:
             self._start_saved(pending)
+
+    def _focus_top_of_book(self) -> None:
+        """A new book starts at its top: focus left in the old book's page (its chapters) or
+        the drop zone goes to the Title, so Tab walks down the page from there. Focus in
+        the banner or the tabs below stays where the person put it."""
+        focused = QApplication.focusWidget() or self.focusWidget()
+        if focused is None or self.pages.isAncestorOf(focused):
+            self.book_panel.title.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _start_saved(self, saved: SavedRequest) -> None:
         if not self.settings.apply(saved):
@@ -287,17 +305,29 @@ class MainWindow(QMainWindow):
 
     def current_request(self) -> SavedRequest | None:
         """The open book as the person shaped it: chapters, titles, voice and output."""
+        request = self._request_now()
+        if request is not None and not request.chapters:
+            self.show_message("Check at least one chapter to convert.")
+            return None
+        return request
+
+    def _request_now(self) -> SavedRequest | None:
         saved = self.settings.request_for(self.book_path) if self.book_path else None
         if saved is None or self.book is None:
             return None
-        included = self.chapters.included()
-        if not included:
-            self.show_message("Check at least one chapter to convert.")
-            return None
-        return replace(saved, chapters=tuple(included),
+        return replace(saved, chapters=tuple(self.chapters.included()),
                        title=self.book_panel.title.text().strip() or self.book.metadata.title,
                        author=self.book_panel.author.text().strip(),
                        chapter_titles=tuple(self.chapters.titles()))
+
+    def _on_choice_changed(self) -> None:
+        """"Done: emma.m4b" and "Convert again" say what Convert would make was made: once
+        the chapters, titles, voice or output differ, it is "Ready to convert" again."""
+        made = self._made if self.session is None and self.controls.mode == "done" else None
+        if made is not None and not same_audiobook(made, self._request_now()):
+            self._made = None
+            self.controls.set_mode("idle")
+            self.controls.show_progress_idle()
 
     def start_conversion(self) -> None:
         saved = self.current_request()
@@ -356,12 +386,17 @@ class MainWindow(QMainWindow):
         session.started.connect(self._on_started)
         session.start_failed.connect(self._on_start_failed)
         session.progressed.connect(self.controls.show_progress)
+        session.progressed.connect(self._show_progress_in_tray)
         session.chapter_states_changed.connect(self.chapters.set_states)
         session.ended.connect(self._on_ended)
         self.session = session
         for warning in prepared.warnings:
             self.show_message(warning, error=False)
         session.start()
+
+    def _show_progress_in_tray(self, snap: ProgressSnapshot) -> None:
+        title = self.book_panel.title.text().strip() or snap.title
+        self.core.show_doing(converting_text(title, snap.fraction, snap.state == "paused"))
 
     def _shown(self) -> tuple[str, str, int, dict[int, str]]:
         """What the controls and chapter list show: mode, status, bar, chapter states."""
@@ -436,11 +471,13 @@ class MainWindow(QMainWindow):
                 self._stopped_at = (folder, self.session.conversion.snapshot().fraction)
             self.session.deleteLater()
         self.session = None
+        self.core.show_doing("")
         self.waiting.busy, self.waiting.converting = None, False
         self._lock_choices(False)
         self.core.keep_awake(False)
         if outcome.state == FINISHED and outcome.result is not None:
             self.outputs = self.controls.outputs = outcome.result.outputs
+            self._made = self._starting
             self.controls.set_mode("done")
             where = self.outputs[0] if len(self.outputs) == 1 else self.outputs[0].parent
             self.controls.status.setText(f"Done: {where.name}")
@@ -493,6 +530,7 @@ class MainWindow(QMainWindow):
         if isinstance(event, FarmStarted):
             self.banner.show_info(self.core.host.info)
             self._show_title()
+            self.core.show_doing(self.core.doing)  # the tray names the farm now
 
     def _show_title(self) -> None:
         """The open book first (what the taskbar shows), then the app and its farm by the
@@ -554,8 +592,9 @@ class MainWindow(QMainWindow):
 
     def _on_revoke(self, node_id: str) -> None:
         name = next((r.name for r in self.nodes.rows if r.node == node_id), node_id)
-        if self.confirm(f"Stop {name}? It is unpaired and its unit goes to another node; "
-                        "it can join again with the farm code."):
+        if self.confirm(dialogs.Question(f"Stop {name}?", f"Stop {name}? It is unpaired and "
+                                         "its unit goes to another node; it can join again "
+                                         "with the farm code.")):
             farm = self.core.host.farm
             run_task(lambda: farm.revoke(node_id))
 

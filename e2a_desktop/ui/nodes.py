@@ -81,6 +81,16 @@ class NodesModel(RowsModel):
         if row is not None:
             self._upsert(replace(self.rows[row], device=device))
 
+    def new_book(self) -> None:
+        """Another book is open: the figures of the book before (Units done, Speed, Share)
+        go. They were shown beside "Ready to convert"; the farm counts afresh per book."""
+        self._progress.clear()
+        self.rows = [replace(r, unit_id=None, units_done=0, audio_seconds=0.0, busy_seconds=0.0)
+                     for r in self.rows]
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1,
+                                                                len(self.COLUMNS) - 1))
+
     def state_of(self, node: str) -> str | None:
         row = self._row(node)
         return self.rows[row].state if row is not None else None

@@ -128,12 +128,12 @@ class SettingsPanel(QWidget):
             self.format.addItem(FORMAT_LABELS.get(name, name), name)
         self.folder = QLineEdit(str(folder))
         self.folder.setAccessibleName("Output folder")
-        browse = QPushButton("Browse…")
-        browse.setToolTip("Choose the folder")
-        browse.clicked.connect(self._choose_folder)
+        self.browse = QPushButton("Browse…")
+        self.browse.setToolTip("Choose the folder")
+        self.browse.clicked.connect(self._choose_folder)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(browse)
+        folder_row.addWidget(self.browse)
         self.split = QCheckBox("One file per chapter")
         self.render_here = QCheckBox("This PC speaks too")
         self.render_here.setChecked(True)
@@ -172,6 +172,12 @@ class SettingsPanel(QWidget):
         layout.addWidget(voice_box)
         layout.addWidget(output_box)
         layout.addStretch(1)
+
+    def tab_stops(self) -> tuple[QWidget, ...]:
+        """Its fields in the order Tab visits them: down the Voice box, then the Output box."""
+        return (self.voice, self.speaker, self.speed, self.sample, self.format, self.folder,
+                self.browse, self.split, self.subtitles, self.read_along, self.verify,
+                self.render_here, self.device)
 
     def _extras(self) -> None:
         """What is written beside the audiobook, and the check of its words."""

@@ -16,6 +16,7 @@ from ..config import AppPaths
 from ..jobs import JobSummary, list_jobs, remove_job, summarise
 from ..service import CANCELLED, FINISHED
 from .bridge import run_task
+from .dialogs import Question
 from .saved import QUEUE_NAME, SavedRequest, load_queue, save_queue, saved_request, unfinished
 from .waiting import WaitingPanel
 
@@ -101,7 +102,8 @@ class WaitingBooks(QObject):
             self.run_requested.emit(saved)
 
     def _on_discard(self, job: JobSummary) -> None:
-        if self._confirm(f"Delete what was spoken of “{job.title}”? It cannot be undone."):
+        if self._confirm(Question("Delete what was spoken?", f"Delete what was spoken of "
+                                  f"“{job.title}”? It cannot be undone.")):
             self.discard(job.folder)
 
     def discard(self, folder: Path) -> None:

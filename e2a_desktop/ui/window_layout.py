@@ -90,6 +90,13 @@ def one_tab_stop(widget: QWidget) -> None:
         widget.setTabChangesFocus(True)
 
 
+def tab_chain(*widgets: QWidget) -> None:
+    """Tab visits ``widgets`` in this order, top to bottom and left to right as they stand
+    (the order they were made in is not the screen's: a household test found it off)."""
+    for first, second in zip(widgets[:-1], widgets[1:], strict=True):
+        QWidget.setTabOrder(first, second)
+
+
 def central(banner: QWidget, message: QWidget, pages: QWidget, below: QWidget) -> QWidget:
     split = QSplitter(Qt.Orientation.Vertical)
     split.addWidget(pages)
