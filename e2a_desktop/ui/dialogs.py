@@ -27,10 +27,14 @@ class Question(str):
     the taskbar or the window switcher."""
 
     heading: str
+    undoable: bool
+    """False for a question whose Yes loses work for good ("Delete what was spoken?"):
+    its box starts on No, so an Enter pressed in passing deletes nothing."""
 
-    def __new__(cls, heading: str, text: str) -> Question:
+    def __new__(cls, heading: str, text: str, undoable: bool = True) -> Question:
         made = super().__new__(cls, text)
         made.heading = heading
+        made.undoable = undoable
         return made
 
 
@@ -41,6 +45,8 @@ def question_box(parent: QWidget, question: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Question, getattr(question, "heading", "e2a"), question,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
     box.setWindowModality(Qt.WindowModality.WindowModal)
+    if not getattr(question, "undoable", True):
+        box.setDefaultButton(QMessageBox.StandardButton.No)
     return box
 
 

@@ -103,7 +103,7 @@ class WaitingBooks(QObject):
 
     def _on_discard(self, job: JobSummary) -> None:
         if self._confirm(Question("Delete what was spoken?", f"Delete what was spoken of "
-                                  f"“{job.title}”? It cannot be undone.")):
+                                  f"“{job.title}”? It cannot be undone.", undoable=False)):
             self.discard(job.folder)
 
     def discard(self, folder: Path) -> None:

@@ -68,3 +68,15 @@ def test_stopping_a_node_asks_by_its_name(window: MainWindow) -> None:
     window.confirm = lambda q: asked.append(q) or False  # type: ignore[method-assign]
     window._on_revoke("k1")
     assert [getattr(q, "heading", "") for q in asked] == ["Stop laptop?"]
+
+
+def test_a_question_that_deletes_for_good_starts_on_no(window: MainWindow) -> None:
+    """Enter pressed in passing must not delete a half-spoken book."""
+    delete = dialogs.Question("Delete what was spoken?", "Delete it? It cannot be undone.",
+                              undoable=False)
+    box = dialogs.question_box(window, delete)
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+    box.deleteLater()
+    replace = dialogs.question_box(window, dialogs.Question("Replace?", "Replace it?"))
+    assert replace.defaultButton() is not replace.button(QMessageBox.StandardButton.No)
+    replace.deleteLater()
