@@ -40,6 +40,10 @@ from .window import FallbackWindow
 
 log = logging.getLogger("e2a.node")
 
+OFFER_BALLOON_MS = 10_000
+"""How long the "a farm is on your network" notification stays (where the desktop lets it
+choose: most keep it in their notification list after)."""
+
 
 class TrayIcon(QObject):
     """The system tray icon: its look and tooltip follow the view; a click opens the menu."""
@@ -89,7 +93,9 @@ class TrayIcon(QObject):
             title, text = (f"{len(labels)} e2a farms are on your network",
                            f"{', '.join(labels[:-1])} and {labels[-1]} can use this PC to "
                            "speak audiobooks while you are away. Click to choose one.")
-        self.icon.showMessage(title, text, icon_for(Look.READY), 30_000)
+        # Ten seconds: Qt cannot take a balloon back, and one up for half a minute sat over
+        # the tray menu's own "Join the farm…" entries when the person opened it.
+        self.icon.showMessage(title, text, icon_for(Look.READY), OFFER_BALLOON_MS)
 
 
 class TrayApp:
