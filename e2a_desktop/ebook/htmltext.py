@@ -53,6 +53,8 @@ LINE_BREAK = VERSE_LINE
 """A <br/>: the line of a stanza ends here. Lines stay in their paragraph (the stanza)
 and keep their own punctuation; the planner makes each its own sentence, so a line
 ends with a short pause and a stanza with a paragraph's."""
+_MARGIN_NOTE = re.compile(r"\b(?:timeline|side-?note|margin(?:al)?-?note|marginalia)\b", re.I)
+"""A note set in the margin beside the text (Standard Ebooks' Gibbon: the year in hand)."""
 _LINE_NUMBER_CLASS = re.compile(r"line-?num|lineno|linenumber|\bln\b|verse-?num|\bnum\b",
                                 re.I)
 _GENERIC_ALT_WORDS = frozenset({
@@ -125,6 +127,30 @@ def _is_line_number(el: etree._Element, tag: str) -> bool:
     return at_line_end and tag == "span" and el.get("class") is not None
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_ISO_DATE = re.compile(r"\b(\d{1,4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?\b")
+_ONWARDS = re.compile(r"(?<=\d)\+")
+
+
+def _said_date(note: str) -> str:
+    """A margin date as a reader says it: "AD 251-10-27" is "AD 251, 27 October" (not
+    "two hundred and fifty-one-ten-twenty-seven"), "AD 366+" is "AD 366 onwards"."""
+    def one(match: re.Match[str]) -> str:
+        year, month, day = match.groups()
+        return f"{year}, {f'{int(day)} ' if day else ''}{_MONTHS[int(month) - 1]}"
+
+    return _ONWARDS.sub(" onwards", _ISO_DATE.sub(one, note))
+
+
+def _is_numerator(el: etree._Element) -> bool:
+    """<sup>1</sup>/<sub>352</sub> (Darwin's "of an inch"): a fraction's numerator, not a
+    note's mark, kept so the fraction is not read "/352"."""
+    following = el.getnext()
+    return (el.tail or "").strip() in ("/", "\u2044") and following is not None \
+        and _local(following.tag) == "sub" and _text_of(el).isdigit()
+
+
 def _svg_lines(el: etree._Element, lines: list[str], last_y: list[str | None]) -> None:
     if el.text:
         lines[-1] += el.text
@@ -194,6 +220,8 @@ class _Walker:
         if _is_line_number(el, tag):
             return True
         if tag == "sup":
+            if _is_numerator(el):
+                return False
             return len(_text_of(el)) <= 4 or el.find(".//{*}a") is not None
         return tag == "a" and "#" in (el.get("href") or "") and looks_like_marker(_text_of(el))
 
@@ -209,6 +237,11 @@ class _Walker:
             self.tail(el)
             return
         special = self._special.get(tag)
+        if special is None and tag == "span" and _MARGIN_NOTE.search(el.get("class") or ""):
+            special = self._margin_note
+        if tag == "sup" and _is_numerator(el):  # "1/352" as "1⁄352": a fraction to say
+            self.out.append(f"{_text_of(el)}\u2044")  # its tail is the slash alone
+            return
         if special is None and len(el) == 0 and _MARKUP.match((el.text or "").strip()):
             special = self._code
         if special is not None:
@@ -299,6 +332,27 @@ class _Walker:
             following = (el.tail or " ")[:1]
             after = " " if following.isalnum() or following.isspace() else ""
             self.out.append(f" {spoken}{after}")
+
+    def _last_mark(self) -> str:
+        """The last printed character so far ("" at a block's start)."""
+        for piece in reversed(self.out):
+            if piece.strip():
+                return piece.rstrip()[-1]
+            if "\n\n" in piece:
+                return ""
+        return ""
+
+    def _margin_note(self, el: etree._Element) -> None:
+        """Gibbon's margin dates ("AD 754+") are said as a sentence of their own between
+        the text's sentences, in brackets inside one: run into the next sentence they
+        were heard as its opening words, with no pause."""
+        note = _said_date(" ".join(_text_of(el).split()))
+        if not note:
+            return
+        if self._last_mark() in ("", ".", "!", "?", "\"", "\u201d", "'", "\u2019", ")"):
+            self.out.append(f" {note}{'' if note[-1] in '.!?' else '.'} ")
+        else:
+            self.out.append(f" ({note}) ")
 
     def _svg(self, el: etree._Element) -> None:
         for text in el.iter("{*}text"):

@@ -50,6 +50,9 @@ _DASH_PAUSE = re.compile(r"[ \t]*(?:\u2014|\u2013|\u2015|--+)[ \t]*")
 # A dash after a word, right before a closing bracket or a stop, says no pause of its own:
 # "(1851– )", an open range (born 1851, still living), is read "(1851)", not "(1851, )".
 _DASH_BEFORE_CLOSE = re.compile(r"(?<=\w)[ \t]*(?:\u2014|\u2013|\u2015|--+)[ \t]*(?=[)\]}.;:!?])")
+# A question broken off ("“Where’s⁠—?” said I"): the dash is the pause of a voice
+# trailing off, an ellipsis ("Where's...?"), never ",?" nor no pause at all.
+_BROKEN_OFF = re.compile(r"(?<=\S)[ \t]*(?:\u2014|\u2015|--+)[ \t]*(?=\?)")
 # A line opening with a dash is a line of dialogue ("— Bonjour, dit-il."): its own paragraph.
 _DIALOGUE_LINE = re.compile(r"\n[ \t]*(?=[\u2014\u2015\u2013])")
 _ELLIPSIS = re.compile(r"\.(?:\s*\.){2,}")
@@ -67,6 +70,16 @@ _VERSE_LINES = re.compile("[ \t]*\u2028[\u2028 \t]*")
 _SCENE_BREAK = re.compile(r"^[\s*#~_=.\-]+$")
 
 _VULGAR = re.compile(r"(\d?)([\u00bc-\u00be\u2150-\u215e])")
+# "85,179⁵⁄₁₁": a fraction set in superscript over subscript figures, glued to the whole
+# number; NFKC alone made it "85,1795/11". Set apart and in plain figures: "85,179 5⁄11".
+_SUPERSCRIPTS = "\u2070\u00b9\u00b2\u00b3\u2074-\u2079"
+_SUBSCRIPTS = "\u2080-\u2089"
+_RAISED_FRACTION = re.compile(
+    rf"(\d?)[ \t]*([{_SUPERSCRIPTS}]+)[ \t]*[\u2044/][ \t]*([{_SUBSCRIPTS}\d]+)")
+# Invisible joiners (Standard Ebooks' WORD JOINER around every dash: "1674⁠–⁠1751") say
+# nothing and would hide a dash or a range from the patterns below: dropped first.
+_JOINER_CHARS = "\u2060\ufeff\u200b\u200c\u200d"
+_JOINERS = str.maketrans("", "", _JOINER_CHARS)
 _FRACTION = re.compile(r"(?:(\d+)[ \t]+)?(\d+)[ \t]*\u2044[ \t]*(\d+)")
 _DMS = re.compile(r"(\d+(?:[.,]\d+)?)[ \t]*\u00b0(?:[ \t]*(\d+(?:[.,]\d+)?)[ \t]*[\u2032']"
                   r"(?:[ \t]*(\d+(?:[.,]\d+)?)[ \t]*(?:\u2033|''|\"))?)?(?:[ \t]*([CF])(?!\w)"
@@ -74,6 +87,10 @@ _DMS = re.compile(r"(\d+(?:[.,]\d+)?)[ \t]*\u00b0(?:[ \t]*(\d+(?:[.,]\d+)?)[ \t]
 _PERCENT = re.compile(r"[ \t]*%")
 _SECTIONS = re.compile(r"\u00a7\u00a7[ \t]*|\u00a7[ \t]*")
 _RANGE = re.compile(r"(\d)[ \t]*\u2013[ \t]*(\d)")
+# A range whose end is printed short: "the winter of 1750–1" (a year's last figure) is said
+# "1750 to 51" ("seventeen fifty to fifty-one", not "to one"); "pp. 172–3" is "172 to 173"
+# (not "to three"); "1865–69" stays, read "eighteen sixty-five to sixty-nine".
+_SHORT_RANGE = re.compile(r"(?<![\d,.])(\d+)([ \t]*\u2013[ \t]*)(\d+)(?![\d]|[,.]\d)")
 # "n°" and "nº" are the number sign, not degrees nor "no": kept through NFKC as "n°" (NFKC
 # makes "º" an "o"), then given back as "nº", which each language's front end reads.
 _NUMERO = re.compile(r"\b([Nn])[ \t]*[\u00b0\u00ba]")
@@ -125,7 +142,9 @@ def _degrees(match: re.Match[str], words: SymbolWords) -> str:
 
 def _fraction(match: re.Match[str], words: SymbolWords | None) -> str:
     whole, numerator, denominator = match.groups()
-    if words is None:
+    if words is None or (words is ENGLISH and int(denominator) not in words.fractions):
+        # English's front end says "5/11" as "five elevenths", "1/352" as "one three
+        # hundred and fifty-second" (the table's "5 over 11" is no reader's)
         spoken = f"{numerator}/{denominator}"
     else:
         spoken = fraction_words(int(numerator), int(denominator), words)
@@ -192,9 +211,39 @@ def _number_signs(text: str, words: SymbolWords | None) -> str:
     return text
 
 
+def _raised_fraction(match: re.Match[str]) -> str:
+    whole, numerator, denominator = match.groups()
+    plain = unicodedata.normalize("NFKC", f"{numerator}\u2044{denominator}")
+    return f"{whole} {plain}" if whole else plain
+
+
+def _short_range(match: re.Match[str]) -> str:
+    first, dash, end = match.groups()
+    if len(end) >= len(first) or len(first) < 3:  # "won 10–2" is a score, not 10 to 12
+        return match.group(0)
+    whole = first[:len(first) - len(end)] + end
+    if int(whole) <= int(first):
+        return match.group(0)  # "1759–1" is no range
+    if len(first) == 4 and first[0] in "12":  # a year: its end in two figures at most
+        whole = whole[-2:] if len(end) == 1 else end
+    return f"{first}{dash}{whole}"
+
+
+def _raised_and_ranges(text: str) -> str:
+    """Joiners dropped, raised fractions in plain figures, a range's short end made whole."""
+    if any(joiner in text for joiner in _JOINER_CHARS):
+        text = text.translate(_JOINERS)
+    if "\u2044" in text or "/" in text:
+        text = _RAISED_FRACTION.sub(_raised_fraction, text)
+    if "\u2013" in text:
+        text = _SHORT_RANGE.sub(_short_range, text)
+    return text
+
+
 def say_symbols(text: str, language: str = "en") -> str:
     """Spell out symbols that carry meaning, in the language's words where it has a table."""
     words = symbol_words(language)
+    text = _raised_and_ranges(text)
     for mark in _SILENT_MARKS:
         if mark in text:
             text = text.replace(mark, "")
@@ -234,6 +283,7 @@ def normalize_text(text: str, language: str = "en") -> str:
     if "\u00b0" in text:
         text = _NUMERO_KEPT.sub("\\1\u00ba", text)
     text = _DIALOGUE_LINE.sub("\n\n", text)
+    text = _BROKEN_OFF.sub("...", text)
     text = _DASH_PAUSE.sub(", ", _DASH_BEFORE_CLOSE.sub("", text))
     text = _clean_characters(text)
     text = _ELLIPSIS.sub("...", text)

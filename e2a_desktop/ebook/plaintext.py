@@ -54,6 +54,22 @@ CHAPTER_HEADING_INTL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 MAX_TITLE_CHARS = 80
+_ITALIC_MARK = re.compile(r"(?<![\w])_+(?=[^\s_])|(?<=[^\s_])_+(?![\w])")
+_BOLD_MARKS = re.compile(r"(?<![\w=])=(?=[^\s=])([^=\n]{1,80}?)(?<=[^\s=])=(?![\w=])")
+_NOTE_MARK = re.compile(r"(?<=[^\s\[(])\[\d{1,3}\]")
+
+
+def drop_typing_marks(text: str) -> str:
+    """Project Gutenberg's typed emphasis and note marks, gone from the printed text:
+    "_italics_", "=bold=" and a note's "[12]" glued to its word ("vruchtdragen[53]:").
+    The subtitles and the read-along show what a printed page shows, and the voice read
+    "._" as a word, "=" as "equals", "[53]" as a sentence. The notes themselves (a line
+    opening "[53]") stay, as do "snake_case" and a spaced "x = y"."""
+    if "_" in text:
+        text = _ITALIC_MARK.sub("", text)
+    if "=" in text:
+        text = _BOLD_MARKS.sub(r"\1", text)
+    return _NOTE_MARK.sub("", text) if "]" in text else text
 
 
 def decode_text(path: Path) -> str:
@@ -100,7 +116,7 @@ def read_text(path: Path) -> Book:
     language = _header_field(raw, "Language")
     start = _GUTENBERG_START.search(raw)
     end = _GUTENBERG_END.search(raw)
-    body = raw[start.end() if start else 0 : end.start() if end else len(raw)]
+    body = drop_typing_marks(raw[start.end() if start else 0 : end.start() if end else len(raw)])
     headings = _headings(body)
     title_line = _title_line(body, headings)
     title = title or title_line or path.stem

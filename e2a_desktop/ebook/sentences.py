@@ -108,6 +108,10 @@ _TITLES_EN = _words("mr mrs ms dr st messrs mme mlle prof capt col gen lt sgt re
 _NUMBERING_EN = _words("no")
 """Abbreviations only before a number ("No. 7"): "No. His orders" is the word no."""
 _NEXT_WORD = re.compile(r"\s*[\"'(\u2018\u201c]*([^\W\d_]+|\d)")
+_PRONOUN_I = re.compile(r"(?:\b[a-z][a-z']*|\b(?:Not|Nor|And|But|So|Than))\s+I$")
+"""A lower-case word before "I." ("said I.", "so shall I."): the pronoun ends a sentence,
+as the speech front end (speech/abbreviations_en.is_pronoun_i) keeps its stop."""
+_INITIAL_NEXT = re.compile(r"\s+[A-Z]\.")
 
 
 def primary_language(language: str) -> str:
@@ -128,6 +132,8 @@ def _ends_with_abbreviation(before: str, abbreviations: frozenset[str],
     if not word:
         return False
     if after is not None and word not in _TITLES_EN:
+        if word == "i" and _pronoun_i(before, after):
+            return False
         following = _NEXT_WORD.match(after)
         if following and following.group(1) in OPENERS_EN and following.group(1) != "A":
             return False
@@ -138,6 +144,12 @@ def _ends_with_abbreviation(before: str, abbreviations: frozenset[str],
     # Single letters ("J. R. R. Tolkien") and dotted initials ("T.S. Eliot") are not ends.
     return word in abbreviations or (len(word) == 1 and word.isalpha()) \
         or bool(_INITIALS.match(word))
+
+
+def _pronoun_i(before: str, after: str) -> bool:
+    """ "“One word,” said I. “Have you been time travelling?”": the pronoun, not an
+    initial, unless another initial follows ("by I. A. Richards")."""
+    return bool(_PRONOUN_I.search(before[-30:].rstrip())) and not _INITIAL_NEXT.match(after)
 
 
 def ends_with_abbreviation(before: str, language: str = "en", after: str | None = None) -> bool:

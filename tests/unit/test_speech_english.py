@@ -6,7 +6,6 @@ section per book, so a wrong reading is fixed by editing one line of text.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -81,26 +80,10 @@ def test_the_voice_ends_a_sentence_only_where_e2a_does() -> None:
     cut = []
     for _, _, said in ALL:
         for sentence in split_sentences(said):
-            for part in _at_pronoun_stops(sentence):
-                heard = [p for p in voice.phonemize("en-us", part) if "".join(p).strip()]
-                if len(heard) > 1 and not any(mark in part for mark in "?!"):
-                    cut.append(part)
+            heard = [p for p in voice.phonemize("en-us", sentence) if "".join(p).strip()]
+            if len(heard) > 1 and not any(mark in sentence for mark in "?!"):
+                cut.append(sentence)
     assert cut == []
-
-
-def _at_pronoun_stops(sentence: str) -> list[str]:
-    """The sentence cut after each "said I." the front end keeps: the voice rightly stops
-    there, and e2a's splitter (ebook/sentences.py) does not yet, taking the pronoun for an
-    initial unless a common opener follows ("said I. He came" is cut, "said I. 'Under the
-    circumstances'" is not)."""
-    from e2a_desktop.speech.abbreviations_en import is_pronoun_i
-
-    parts, start = [], 0
-    for stop in re.finditer(r"\bI\.\s+", sentence):
-        if is_pronoun_i(sentence, stop.start()):
-            parts.append(sentence[start:stop.end()].strip())
-            start = stop.end()
-    return [*parts, sentence[start:]]
 
 
 def test_mathml_digits_split_over_mn_elements_are_one_number() -> None:
