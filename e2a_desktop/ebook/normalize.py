@@ -90,6 +90,8 @@ _RANGE = re.compile(r"(\d)[ \t]*\u2013[ \t]*(\d)")
 # A range whose end is printed short: "the winter of 1750–1" (a year's last figure) is said
 # "1750 to 51" ("seventeen fifty to fifty-one", not "to one"); "pp. 172–3" is "172 to 173"
 # (not "to three"); "1865–69" stays, read "eighteen sixty-five to sixty-nine".
+_BEFORE_CHRIST = re.compile(r"\b(?:BC|B\.C\.|BCE|B\.C\.E\.)[ \t]*$")
+_BEFORE_CHRIST_AFTER = re.compile(r"[ \t]*(?:BC|B\.C\.|BCE|B\.C\.E\.)(?!\w)")
 _SHORT_RANGE = re.compile(r"(?<![\d,.])(\d+)([ \t]*\u2013[ \t]*)(\d+)(?![\d]|[,.]\d)")
 # "n°" and "nº" are the number sign, not degrees nor "no": kept through NFKC as "n°" (NFKC
 # makes "º" an "o"), then given back as "nº", which each language's front end reads.
@@ -221,6 +223,10 @@ def _short_range(match: re.Match[str]) -> str:
     first, dash, end = match.groups()
     if len(end) >= len(first) or len(first) < 3:  # "won 10–2" is a score, not 10 to 12
         return match.group(0)
+    text = match.string
+    if _BEFORE_CHRIST.search(text, max(0, match.start() - 8), match.start()) \
+            or _BEFORE_CHRIST_AFTER.match(text, match.end()):
+        return match.group(0)  # "BC 141–87" counts down: 141 to 87, not to 187
     whole = first[:len(first) - len(end)] + end
     if int(whole) <= int(first):
         return match.group(0)  # "1759–1" is no range

@@ -57,6 +57,9 @@ def test_a_range_printed_short_is_said_whole() -> None:
     assert said(f"Lectures, pp. 172{WJ}\u2013{WJ}3.") == [
         "Lectures, pages one hundred and seventy-two to one hundred and seventy-three."]
     assert normalize_text("won 10\u20132") == "won 10 to 2"  # a score
+    # Gibbon's margin: years before Christ count down
+    assert normalize_text(f"BC 141{WJ}\u2013{WJ}87") == "BC 141 to 87"
+    assert normalize_text("in 141\u201387 B.C.") == "in 141 to 87 B.C."
 
 
 def test_a_range_between_word_joiners_is_a_range_in_french_too() -> None:
