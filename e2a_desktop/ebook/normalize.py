@@ -60,7 +60,7 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 _MANY_BREAKS = re.compile(r"\n\s*\n\s*(?:\n\s*)*")
 _LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
 _SPACE_BEFORE_MARK = re.compile(r"[ \t]+([,.;:!?])")
-_REPEATED_COMMAS = re.compile(r",([ \t]*,)+")
+_REPEATED_COMMAS = re.compile(r",([ \t]*,)+|,(?=[?!])")  # ",?" (a dash's comma) is "?"
 # "the x y -plane": markup put a space before the hyphen of a compound; join it back.
 _SPACED_HYPHEN = re.compile(r"(?<=\w)[ \t]+-(?=[^\W\d_])")
 # Characters that carry no speech: symbols, drawing characters, emoji, control codes.
@@ -295,7 +295,8 @@ def normalize_text(text: str, language: str = "en") -> str:
     text = _ELLIPSIS.sub("...", text)
     # Whole-text passes (one C-level scan each) before the per-paragraph trim.
     text = _SPACES.sub(" ", _LINE_BREAK.sub(" ", text))
-    text = _REPEATED_COMMAS.sub(",", _SPACE_BEFORE_MARK.sub(r"\1", text))
+    text = _REPEATED_COMMAS.sub(lambda m: "," if m.group(1) else "",
+                                _SPACE_BEFORE_MARK.sub(r"\1", text))
     text = _SPACED_HYPHEN.sub("-", text)
     if "\u2028" in text:
         text = _VERSE_LINES.sub("\u2028", text)

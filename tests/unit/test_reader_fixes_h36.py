@@ -136,6 +136,8 @@ def test_a_dash_broken_off_before_a_question_keeps_its_pause() -> None:
     assert normalize_text(f"Not a dash{WJ}\u2014you see{WJ}\u2014here.") == \
         "Not a dash, you see, here."
     assert normalize_text(f"(1851{WJ}\u2013 )") == "(1851)"
+    assert normalize_text("\u201cIs it \u2018yes\u2019\u2013?\u201d, , he asked.") == \
+        "\"Is it 'yes'?\", he asked."
 
 
 def test_plain_text_loses_gutenbergs_typed_marks(tmp_path: Path) -> None:
