@@ -336,17 +336,8 @@ class FarmFinder:
         certificate (a signed ``POST /elsewhere``, saying whether this node is ``busy``
         with ``joined``): they show the node as ready or helping another farm, never as
         lost. The farms that answered, with their books (None: no book)."""
-        session, browser = self._session, self._browser
-        if self.url or session is None or browser is None:
-            return []
-        paired, _strangers = self.sort_adverts(list(browser.found.values()))
         answers: list[tuple[FarmAdvert, JobInfo | None]] = []
-        for advert in paired:
-            trusted = self.trust.get(advert.fingerprint)
-            if advert.fingerprint == joined or trusted is None:
-                continue
-            client = CoordinatorClient(session, advert.url, self.identity.node_id,
-                                       secret=trusted.secret, certificate=trusted.certificate)
+        for advert, client in self._other_clients(joined):
             try:
                 job = await asyncio.wait_for(client.async_elsewhere(busy), OTHER_FARM_TIMEOUT_S)
             except Exception:  # noqa: BLE001 - another farm's trouble never stops this node
@@ -354,6 +345,34 @@ class FarmFinder:
                 continue
             answers.append((advert, job))
         return answers
+
+    async def async_tell_others_leaving(self, joined: str, why: str) -> None:
+        """Say goodbye (``POST /leaving``) to each other paired farm on the network, all at
+        once and a few seconds at most: a node that quit read "stopped" on its farm but
+        "lost" on the other it had told it was ready or busy elsewhere."""
+        clients = self._other_clients(joined)
+
+        async def one(client: CoordinatorClient) -> None:
+            with contextlib.suppress(Exception):  # another farm's trouble never matters here
+                await asyncio.wait_for(client.async_leaving(why), OTHER_FARM_TIMEOUT_S)
+
+        await asyncio.gather(*(one(client) for _advert, client in clients))
+
+    def _other_clients(self, joined: str) -> list[tuple[FarmAdvert, CoordinatorClient]]:
+        """A signed client for each paired farm on the network but ``joined``."""
+        session, browser = self._session, self._browser
+        if self.url or session is None or browser is None:
+            return []
+        paired, _strangers = self.sort_adverts(list(browser.found.values()))
+        clients = []
+        for advert in paired:
+            trusted = self.trust.get(advert.fingerprint)
+            if advert.fingerprint == joined or trusted is None:
+                continue
+            clients.append((advert, CoordinatorClient(
+                session, advert.url, self.identity.node_id, secret=trusted.secret,
+                certificate=trusted.certificate)))
+        return clients
 
     def prefer(self, fingerprint: str) -> None:
         """Join this paired farm first when the node next looks for a farm."""

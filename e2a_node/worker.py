@@ -387,6 +387,9 @@ class NodeWorker:
         ends = finished and self.config.one_job
         if ends or self._stopping:
             await self._async_say_leaving(client, LEAVING_TO_STOP)
+            joined = self._joined
+            if joined is not None:  # and its other farms, which saw it ready or busy here
+                await self.finder.async_tell_others_leaving(joined.fingerprint, LEAVING_TO_STOP)
         return ends
 
     def _stays_for(self, mismatch: ProtocolMismatch) -> bool:
@@ -498,6 +501,7 @@ class NodeWorker:
         if ready is None:
             await self._async_sleep(30)
             return False
+        self._told_others = -ELSEWHERE_EVERY_S  # a new book: its other farms hear at once
         caps, engine = ready
         voice = job.settings.engine
         log.info("working on %r (voice %s, on %s)", job.title, voice.label,

@@ -185,3 +185,53 @@ async def test_a_node_busy_on_one_farm_reads_helping_another_farm_on_the_other(
         await busy_server.close()
         await other_server.close()
     assert running.exception() is None
+
+
+async def test_a_node_tells_its_other_farm_at_once_when_a_new_book_starts_and_when_it_quits(
+        tmp_path: Path) -> None:
+    """Household test: between two books on farm X, farm Y saw the node "ready"; the next
+    book began and Y heard nothing for up to a minute (it said "lost" meanwhile); a node
+    quit from its tray read "stopped" on X but "lost" on Y."""
+    name = f"vm {secrets.token_hex(3)}"
+    farms = [make_farm(tmp_path / "x", rate=ToneEngine.RATE, name=name),
+             make_farm(tmp_path / "y", rate=ToneEngine.RATE, name=name)]
+    for farm in farms:
+        farm.detach()  # no book anywhere yet
+    servers = [await _serve(farm) for farm in farms]
+    adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
+    worker = NodeWorker(NodeConfig(tmp_path / "node", name="den-pc", farm_name=name,
+                                   mdns_interfaces=["127.0.0.1"]),
+                        engine_factory=_tone, on_state=StateRecorder())
+    for server in servers:
+        await _pair(worker, server)
+    node_id = worker.identity.node_id
+    running = asyncio.create_task(worker.async_run())
+    try:
+        for advert, server, farm in zip(adverts, servers, farms, strict=True):
+            await advert.async_start(name, _port(server), farm.identity.fingerprint)
+        await async_until(lambda: worker._joined is not None
+                          and all(node_id in f.nodes for f in farms), 30,
+                          "joined one farm, seen by both")
+        assert worker._joined is not None
+        here, there = sorted(farms, key=lambda f: f.identity.fingerprint
+                             != worker._joined.fingerprint)  # type: ignore[union-attr]
+        for book in range(2):
+            spoken = make_farm(tmp_path / f"book{book}", rate=ToneEngine.RATE, name=name)
+            here.attach(spoken.job, spoken.scheduler, ToneEngine.RATE)
+            await async_until(lambda: there.nodes[node_id].state is NodeState.AWAY, 20,
+                              f"the other farm to hear of book {book + 1} at once")
+            await async_until(lambda: _done(here), 60, "the book to be spoken")
+            here.detach()
+            await async_until(lambda: there.nodes[node_id].state is NodeState.READY, 20,
+                              "the other farm to see it ready between books")
+        worker.stop()  # Quit at the node's PC: both its farms say "stopped"
+        await asyncio.gather(running, return_exceptions=True)
+        assert [f.nodes[node_id].state for f in (here, there)] == [NodeState.LEFT] * 2
+    finally:
+        worker.stop()
+        await asyncio.gather(running, return_exceptions=True)
+        for advert in adverts:
+            await advert.async_close()
+        for server in servers:
+            await server.close()
+    assert running.exception() is None
