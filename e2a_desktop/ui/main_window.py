@@ -249,11 +249,12 @@ class MainWindow(QMainWindow):
             self._start_saved(pending)
 
     def _focus_top_of_book(self) -> None:
-        """A new book starts at its top: focus left in the old book's page (its chapters) or
-        the drop zone goes to the Title, so Tab walks down the page from there. Focus in
-        the banner or the tabs below stays where the person put it."""
+        """A new book starts at its top: focus anywhere but the tabs below (the old book's
+        chapters, the drop zone, the banner, where a fresh window puts it on "Pair a
+        node…") goes to the Title, so typing names the book and Tab walks down the page.
+        Focus in the tabs below (the log, the nodes) stays where the person put it."""
         focused = QApplication.focusWidget() or self.focusWidget()
-        if focused is None or self.pages.isAncestorOf(focused):
+        if focused is None or not self.tabs.isAncestorOf(focused):
             self.book_panel.title.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _start_saved(self, saved: SavedRequest) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 
 from e2a_node.gpu import GpuInfo, gpu_label
 
-from ..events import Event, NodeChanged, NodeGone, UnitProgress
+from ..events import Event, JobStarted, NodeChanged, NodeGone, UnitProgress
 from ..localnode import LOCAL_NODE
 from ..nodestate import NodeState, display_name, node_state, state_label
 from ..progress import NodeView
@@ -36,12 +36,20 @@ class NodesModel(RowsModel):
         # unit: a node leased its next unit while it finished this one, and a report
         # on one must never be shown beside the other.
         self._progress: dict[str, tuple[int, str]] = {}
+        # Another book is open and not started: the farm's figures are still the last
+        # book's (it counts afresh when the next starts), so they are not shown.
+        self._old_figures = False
 
     def apply(self, event: Event) -> None:
+        if isinstance(event, JobStarted):
+            self._old_figures = False
         if isinstance(event, NodeChanged):
-            self._upsert(NodeView(event.node, event.name, event.state, event.device,
-                                  event.engine, event.unit_id, event.units_done,
-                                  event.audio_seconds, event.busy_seconds))
+            view = NodeView(event.node, event.name, event.state, event.device, event.engine,
+                            event.unit_id, event.units_done, event.audio_seconds,
+                            event.busy_seconds)
+            if self._old_figures:  # a state change after another book was opened
+                view = replace(view, units_done=0, audio_seconds=0.0, busy_seconds=0.0)
+            self._upsert(view)
         elif isinstance(event, NodeGone):
             row = self._row(event.node)
             if row is not None:
@@ -85,6 +93,7 @@ class NodesModel(RowsModel):
         """Another book is open: the figures of the book before (Units done, Speed, Share)
         go. They were shown beside "Ready to convert"; the farm counts afresh per book."""
         self._progress.clear()
+        self._old_figures = True
         self.rows = [replace(r, unit_id=None, units_done=0, audio_seconds=0.0, busy_seconds=0.0)
                      for r in self.rows]
         if self.rows:

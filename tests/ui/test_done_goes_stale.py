@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from e2a_desktop.events import NodeChanged
+from e2a_desktop.events import JobStarted, NodeChanged
 from e2a_desktop.localnode import LOCAL_NAME, LOCAL_NODE
 from e2a_desktop.ui.main_window import MainWindow
 from tests.helpers.fakes import GateEngine
@@ -27,6 +27,7 @@ def _figures(window: MainWindow) -> list[tuple[str, str]]:
 def test_another_book_clears_the_node_figures_of_the_book_before(
         qtbot: QtBot, window: MainWindow, sample_book: Path) -> None:
     _open(qtbot, window, sample_book)
+    window.nodes.apply(JobStarted("Aesop", 3, 10, 0, 1000, 0, 0.0))  # it is converted
     window.nodes.apply(NodeChanged(LOCAL_NODE, LOCAL_NAME, "idle", units_done=8,
                                    audio_seconds=80.0, busy_seconds=10.0))
     window.nodes.apply(NodeChanged("k1", "laptop", "idle", units_done=1,
@@ -36,6 +37,15 @@ def test_another_book_clears_the_node_figures_of_the_book_before(
     assert _figures(window) == [("0", ""), ("0", "")]
     assert [window.nodes.state_of(n) for n in (LOCAL_NODE, "k1")] == ["idle", "idle"]
     assert window.controls.status.text() == "Ready to convert"
+    # The farm still holds the last book's figures until the next starts: a node that
+    # quits meanwhile must not bring them back (household re-check: "lost 8 1.4× 100%").
+    window.nodes.apply(NodeChanged("k1", "laptop", "gone", units_done=1,
+                                   audio_seconds=20.0, busy_seconds=5.0))
+    assert _figures(window) == [("0", ""), ("0", "")]
+    window.nodes.apply(JobStarted("Emma", 3, 10, 0, 1000, 0, 0.0))
+    window.nodes.apply(NodeChanged("k1", "laptop", "speaking", units_done=1,
+                                   audio_seconds=20.0, busy_seconds=5.0))
+    assert _figures(window)[1] == ("1", "100%")  # the new book's own figures show
 
 
 def test_done_lasts_until_what_convert_would_make_differs(

@@ -62,3 +62,20 @@ def test_a_new_book_starts_at_its_title(
     expected = _expected(window, window.controls.start)
     chain = _tab_chain(qtbot, QApplication.focusWidget(), 3)
     assert chain == expected[1:5]
+
+
+def test_a_fresh_windows_first_book_starts_at_its_title_and_the_log_keeps_its_focus(
+        qtbot: QtBot, window: MainWindow, sample_book: Path) -> None:
+    """Household re-check: a fresh window has the focus on Pair a node… (Qt's choice, not
+    the person's); the book opened then took no typing in its Title."""
+    _activate(qtbot, window)
+    window.banner.pair_button.setFocus()
+    qtbot.waitUntil(window.banner.pair_button.hasFocus)
+    _open(qtbot, window, sample_book)
+    qtbot.waitUntil(window.book_panel.title.hasFocus)
+
+    window.tabs.setCurrentWidget(window.log_pane)  # the person reads the log
+    window.log_pane.setFocus()
+    qtbot.waitUntil(window.log_pane.hasFocus)
+    _open(qtbot, window, sample_book)
+    assert window.log_pane.hasFocus()
