@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..ebook.plaintext import drop_typing_marks
 from ..ebook.sentences import ends_with_abbreviation
 from .words_intl import cardinal, decimal, digits_said
 
@@ -140,25 +141,12 @@ _CAPITAL_NEXT = re.compile(r"[\"'\u2018\u201c\u00ab(\s]*[^\W\d_]")
 _DOUBLED_MARKS = re.compile(r"([;:!?]),(?=\s)|,([.!?;:])")
 
 
-_ITALIC_MARK = re.compile(r"(?<![\w])_+(?=[^\s_])|(?<=[^\s_])_+(?![\w])")
-
-
-_NOTE_MARK = re.compile(r"(?<=[^\s\[(])\[\d{1,3}\]")
-_BOLD_MARKS = re.compile(r"(?<![\w=])=(?=[^\s=])([^=\n]{1,80}?)(?<=[^\s=])=(?![\w=])")
-
-
 def drop_italic_marks(text: str) -> str:
-    """Plain-text books (Project Gutenberg) mark italics with underscores ("_Alex._ Mijn
-    werk", "en _italiques_"), bold with equals signs ("=gras=") and notes with a bracketed
-    figure glued to the word ("vleesch."[8]): the voice reads "._" as a word ("punt"), "="
-    as "equals" and "[8]" as a sentence of its own. The marks are dropped, a named
-    omission (the note itself is read where it stands); an underscore inside a word
-    ("snake_case") and a spaced "x = y" stay."""
-    if "_" in text:
-        text = _ITALIC_MARK.sub("", text)
-    if "=" in text:  # "=gras=": bold, said "equals" by the voice
-        text = _BOLD_MARKS.sub(r"\1", text)
-    return _NOTE_MARK.sub("", text) if "]" in text else text
+    """Plain-text books' typed marks ("_Alex._", "=gras=", "vleesch."[8]), as the reader
+    drops them (``drop_typing_marks``): the voice read "._" as a word ("punt"), "=" as
+    "equals" and "[8]" as a sentence. Here too for text that reaches the front end by
+    another way (a lexicon's replacement, the tests' cases), a named omission."""
+    return drop_typing_marks(text)
 
 
 def say_addresses(text: str, language: str) -> str:
