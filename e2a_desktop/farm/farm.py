@@ -715,15 +715,22 @@ class Farm:
             stats.unit_id = None
             stats.given.clear()
             work = self._work
-            held = ([lease.unit_id for lease in work.job.store.leases() if lease.node == node_id]
-                    if work is not None else [])
-            for unit_id in held:
-                assert work is not None
-                work.job.store.release(unit_id, node_id)
+            held = self._release_all(work, node_id)
             self._changed(stats)
         self.emit(NodeLeft(node_id, stats.name, why))
         for unit_id in held:
             self.emit(UnitRequeued(unit_id, node_id, "handed back", stats.name))
+
+    @staticmethod
+    def _release_all(work: _Work | None, node_id: str) -> list[int]:
+        """Put every unit ``node_id`` holds back in the queue (under the farm's lock); the
+        units put back, to be reported once the lock is let go."""
+        if work is None:
+            return []
+        held = [lease.unit_id for lease in work.job.store.leases() if lease.node == node_id]
+        for unit_id in held:
+            work.job.store.release(unit_id, node_id)
+        return held
 
     def confirm_pairing(self, node_id: str, proof: str) -> bool:
         """The last step of pairing; a node that passes is announced as paired."""
@@ -744,11 +751,7 @@ class Farm:
         with self._lock:
             stats = self.nodes.pop(node_id, None)
             work = self._work
-            held = ([lease.unit_id for lease in work.job.store.leases() if lease.node == node_id]
-                    if work is not None else [])
-            for unit_id in held:
-                assert work is not None
-                work.job.store.release(unit_id, node_id)
+            held = self._release_all(work, node_id)
         if work is not None and work.hearing is not None:
             work.hearing.distrust(node_id)  # units it was hearing: heard here
         if stats is not None:
