@@ -21,21 +21,25 @@ class NodeRunning(E2AError):
     """Another e2a-node uses this data folder right now."""
 
 
-class NodeLock:
-    """An exclusive, non-blocking lock on a node's folder, held until ``release``."""
+class LockHeld(Exception):
+    """Another process holds the lock."""
 
-    def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / LOCK_NAME
-        self._fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+class FileLock:
+    """An exclusive, non-blocking OS lock on a file, held until ``release`` (or until the
+    process ends: nothing stale is left behind). LockHeld when another process holds it;
+    an OSError opening the file (no permission, no room) goes to the caller as it is.
+    The node's folder lock and the desktop's job lock are both this."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            _lock(self._fd)
+            _lock(fd)
         except OSError:
-            os.close(self._fd)
-            self._fd = None
-            raise NodeRunning("e2a-node is already running on this computer with this data "
-                              "folder (its tray icon, or `e2a-node --headless`); stop it first, "
-                              "or give this one its own folder with E2A_DATA_DIR", folder) from None
+            os.close(fd)
+            raise LockHeld(str(path)) from None
+        self._fd: int | None = fd
 
     def release(self) -> None:
         if self._fd is not None:
@@ -43,9 +47,17 @@ class NodeLock:
             self._fd = None
 
 
-def lock_exclusively(fd: int) -> None:
-    """Take an OS lock on ``fd`` now or raise OSError (the desktop's job lock uses it too)."""
-    _lock(fd)
+class NodeLock(FileLock):
+    """The lock on a node's folder."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            super().__init__(folder / LOCK_NAME)
+        except LockHeld:
+            raise NodeRunning("e2a-node is already running on this computer with this data "
+                              "folder (its tray icon, or `e2a-node --headless`); stop it first, "
+                              "or give this one its own folder with E2A_DATA_DIR", folder) from None
 
 
 if sys.platform == "win32":
