@@ -145,3 +145,17 @@ class GateEngine(ToneEngine):
         if not self.opened.is_set():
             self.permits.acquire()
         return super().speak(text)
+
+
+def tone_voice(voice: EngineSettings) -> Engine:
+    """A node's engine factory: a ToneEngine loaded with ``voice``."""
+    engine = ToneEngine()
+    engine.load(voice)
+    return engine
+
+
+def gate_voice(voice: EngineSettings) -> Engine:
+    """A node's engine factory: a GateEngine (speaks when the test lets it) with ``voice``."""
+    engine = GateEngine()
+    engine.load(voice)
+    return engine

@@ -22,12 +22,10 @@ from e2a_desktop.audio.asr import AsrVerifier
 from e2a_desktop.farm.app import create_app
 from e2a_desktop.farm.farm import Farm
 from e2a_node.client import CoordinatorClient, RequestRefused
-from e2a_node.engines.base import Engine
 from e2a_node.hearer import Hearer
 from e2a_node.protocol import MAX_TRANSCRIPT_CHARS, Capabilities, HeardReport
-from e2a_node.settings import EngineSettings
 from e2a_node.worker import NodeConfig, NodeWorker
-from tests.helpers.fakes import ToneEngine
+from tests.helpers.fakes import ToneEngine, tone_voice
 from tests.helpers.farm_fixtures import CODE, SENTENCE, make_farm, tls_context
 from tests.helpers.polling import async_until
 from tests.unit.test_refused_elsewhere import lease, send
@@ -83,17 +81,11 @@ def _hearer() -> Hearer:
     return Hearer(find=lambda: (RECOGNISER,), make=lambda _name, _language: ready)
 
 
-def _tone(voice: EngineSettings) -> Engine:
-    engine = ToneEngine()
-    engine.load(voice)
-    return engine
-
-
 async def test_two_nodes_hear_each_others_units_and_the_book_is_done(
         served: Served, tmp_path: Path) -> None:
     farm = served.farm
     nodes = [NodeWorker(NodeConfig(tmp_path / name, name=name, url=served.url, code=CODE),
-                        engine_factory=_tone, hearer=_hearer()) for name in ("pc1", "pc2")]
+                        engine_factory=tone_voice, hearer=_hearer()) for name in ("pc1", "pc2")]
     running = [asyncio.create_task(node.async_run()) for node in nodes]
     hearing = farm._work.hearing if farm._work is not None else None  # noqa: SLF001
     assert hearing is not None

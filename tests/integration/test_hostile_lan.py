@@ -24,13 +24,11 @@ from e2a_desktop.ebook import read_book
 from e2a_desktop.farm.app import create_app
 from e2a_node.client import CoordinatorClient
 from e2a_node.discovery import Advertiser
-from e2a_node.engines.base import Engine
 from e2a_node.protocol import API, PROTOCOL_VERSION
-from e2a_node.settings import EngineSettings
 from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
 from tests.conftest import SAMPLE_TITLES
-from tests.helpers.fakes import ToneEngine
+from tests.helpers.fakes import ToneEngine, tone_voice
 from tests.helpers.farm_fixtures import CODE, impostor_tls_context, make_farm, tls_context
 from tests.helpers.recorder import StateRecorder
 from tests.integration.farm_procs import (
@@ -196,12 +194,6 @@ def test_the_coordinator_outlives_2000_idle_connections_at_the_1024_descriptor_l
     assert [c.title for c in MP4(str(out)).chapters] == SAMPLE_TITLES
 
 
-def _tone(voice: EngineSettings) -> Engine:
-    engine = ToneEngine()
-    engine.load(voice)
-    return engine
-
-
 def _fake_app(answer: str) -> web.Application:
     """A farm impostor with the real farm's public identity that answers badly."""
     async def hello(_request: web.Request) -> web.Response:
@@ -230,7 +222,7 @@ async def test_a_fake_farm_never_unpairs_or_stops_a_node(tmp_path: Path, answer:
     await fake.start_server(ssl=impostor_tls_context(tmp_path / "fake"))
     states = StateRecorder()
     worker = NodeWorker(NodeConfig(tmp_path / "node", name="pc2", mdns_interfaces=["127.0.0.1"],
-                                   one_job=True), engine_factory=_tone, on_state=states)
+                                   one_job=True), engine_factory=tone_voice, on_state=states)
     async with aiohttp.ClientSession() as session:
         paired = await CoordinatorClient(session, str(real.make_url("")),
                                          worker.identity.node_id).async_pair("pc2", CODE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -28,22 +29,10 @@ from e2a_node.farm_tag import farm_tag
 from e2a_node.state import NodeStatus
 from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
-from tests.helpers.fakes import GateEngine, ToneEngine
+from tests.helpers.fakes import GateEngine, ToneEngine, gate_voice, tone_voice
 from tests.helpers.farm_fixtures import CODE, make_farm, small_book, tls_context
 from tests.helpers.polling import async_until
 from tests.helpers.recorder import StateRecorder
-
-
-def _tone(voice: EngineSettings) -> Engine:
-    engine = ToneEngine()
-    engine.load(voice)
-    return engine
-
-
-def _gate(voice: EngineSettings) -> Engine:
-    engine = GateEngine()
-    engine.load(voice)
-    return engine
 
 
 async def _serve(farm: Farm) -> TestServer:
@@ -60,6 +49,26 @@ def _port(server: TestServer) -> int:
 def _done(farm: Farm) -> bool:
     counts = farm.job.store.counts()
     return counts["pending"] == counts["leased"] == 0
+
+
+def _node(tmp_path: Path, farm_name: str, engine: Callable[[EngineSettings], Engine] = tone_voice,
+          states: StateRecorder | None = None) -> NodeWorker:
+    """den-pc, finding farms of ``farm_name`` on loopback only (never another test's)."""
+    return NodeWorker(NodeConfig(tmp_path / "node", name="den-pc", farm_name=farm_name,
+                                 mdns_interfaces=["127.0.0.1"]),
+                      engine_factory=engine, on_state=states or StateRecorder())
+
+
+async def _wind_down(worker: NodeWorker, running: asyncio.Task[None],
+                     adverts: list[Advertiser], servers: list[TestServer]) -> None:
+    """Stop the node (a held voice let go), then the adverts and the farms' servers."""
+    GateEngine.open()
+    worker.stop()
+    await asyncio.gather(running, return_exceptions=True)
+    for advert in adverts:
+        await advert.async_close()
+    for server in servers:
+        await server.close()
 
 
 async def _pair(worker: NodeWorker, server: TestServer) -> None:
@@ -82,9 +91,7 @@ async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
     idle_server, busy_server = await _serve(idle), await _serve(busy)
     adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
     states = StateRecorder()
-    worker = NodeWorker(NodeConfig(tmp_path / "node", name="den-pc", farm_name=name,
-                                   mdns_interfaces=["127.0.0.1"]),
-                        engine_factory=_tone, on_state=states)
+    worker = _node(tmp_path, name, states=states)
     await _pair(worker, idle_server)
     await _pair(worker, busy_server)
     tag_a = farm_tag(idle.identity.fingerprint)
@@ -120,12 +127,7 @@ async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
         assert NodeLeft(node_id, "den-pc", "stopping") in seen_on_a
         assert not any(isinstance(e, NodeGone) for e in seen_on_a)
     finally:
-        worker.stop()
-        await asyncio.gather(running, return_exceptions=True)
-        for advert in adverts:
-            await advert.async_close()
-        await idle_server.close()
-        await busy_server.close()
+        await _wind_down(worker, running, adverts, [idle_server, busy_server])
     assert running.exception() is None
     assert {t.fingerprint for t in worker.trust.all().values()} == \
         {idle.identity.fingerprint, busy.identity.fingerprint}
@@ -146,9 +148,7 @@ async def test_a_node_busy_on_one_farm_reads_helping_another_farm_on_the_other(
     other.emit = seen_on_b.append
     busy_server, other_server = await _serve(busy), await _serve(other)
     adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
-    worker = NodeWorker(NodeConfig(tmp_path / "node", name="den-pc", farm_name=name,
-                                   mdns_interfaces=["127.0.0.1"]),
-                        engine_factory=_gate, on_state=StateRecorder())
+    worker = _node(tmp_path, name, gate_voice)
     await _pair(worker, busy_server)
     await _pair(worker, other_server)
     node_id = worker.identity.node_id
@@ -177,13 +177,7 @@ async def test_a_node_busy_on_one_farm_reads_helping_another_farm_on_the_other(
                        and e.node == node_id}
         assert "speaking" not in states_on_b and "gone" not in states_on_b
     finally:
-        GateEngine.open()
-        worker.stop()
-        await asyncio.gather(running, return_exceptions=True)
-        for advert in adverts:
-            await advert.async_close()
-        await busy_server.close()
-        await other_server.close()
+        await _wind_down(worker, running, adverts, [busy_server, other_server])
     assert running.exception() is None
 
 
@@ -199,9 +193,7 @@ async def test_a_node_tells_its_other_farm_at_once_when_a_new_book_starts_and_wh
         farm.detach()  # no book anywhere yet
     servers = [await _serve(farm) for farm in farms]
     adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
-    worker = NodeWorker(NodeConfig(tmp_path / "node", name="den-pc", farm_name=name,
-                                   mdns_interfaces=["127.0.0.1"]),
-                        engine_factory=_tone, on_state=StateRecorder())
+    worker = _node(tmp_path, name)
     for server in servers:
         await _pair(worker, server)
     node_id = worker.identity.node_id
@@ -228,10 +220,5 @@ async def test_a_node_tells_its_other_farm_at_once_when_a_new_book_starts_and_wh
         await asyncio.gather(running, return_exceptions=True)
         assert [f.nodes[node_id].state for f in (here, there)] == [NodeState.LEFT] * 2
     finally:
-        worker.stop()
-        await asyncio.gather(running, return_exceptions=True)
-        for advert in adverts:
-            await advert.async_close()
-        for server in servers:
-            await server.close()
+        await _wind_down(worker, running, adverts, servers)
     assert running.exception() is None

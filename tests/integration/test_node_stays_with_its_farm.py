@@ -21,22 +21,15 @@ from e2a_desktop.farm.app import create_app
 from e2a_desktop.farm.farm import Farm
 from e2a_node.client import CoordinatorClient
 from e2a_node.discovery import Advertiser
-from e2a_node.engines.base import Engine, EngineSettings
 from e2a_node.protocol import API, PROTOCOL_VERSION
 from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
-from tests.helpers.fakes import ToneEngine
+from tests.helpers.fakes import ToneEngine, tone_voice
 from tests.helpers.farm_fixtures import CODE, make_farm, tls_context
 from tests.helpers.polling import async_until
 from tests.helpers.recorder import StateRecorder
 
 NEIGHBOURS_CODE = "111222"
-
-
-def _tone(voice: EngineSettings) -> Engine:
-    engine = ToneEngine()
-    engine.load(voice)
-    return engine
 
 
 
@@ -80,7 +73,7 @@ async def test_a_code_finds_its_farm_among_two_of_one_name_and_the_node_stays(
     states = StateRecorder()
     worker = NodeWorker(NodeConfig(tmp_path / "node", name="pc2", code=CODE, farm_name=name,
                                    mdns_interfaces=["127.0.0.1"]),
-                        engine_factory=_tone, on_state=states)
+                        engine_factory=tone_voice, on_state=states)
     running = asyncio.create_task(worker.async_run())
     try:
         await adverts[0].async_start(name, neighbour_server.port,
@@ -145,7 +138,7 @@ async def test_what_a_fake_farm_answers_never_stops_a_paired_node(
     url = f"https://127.0.0.1:{server.port}"
     states = StateRecorder()
     worker = NodeWorker(NodeConfig(tmp_path / "node", name="pc2", url=url),
-                        engine_factory=_tone, on_state=states)
+                        engine_factory=tone_voice, on_state=states)
     real = await _serve(farm)
     async with aiohttp.ClientSession() as session:  # paired with the real farm, earlier
         paired = await CoordinatorClient(session, str(real.make_url("")),

@@ -11,10 +11,9 @@ from aiohttp.test_utils import TestServer
 from e2a_desktop.farm.app import create_app
 from e2a_node.client import CoordinatorClient
 from e2a_node.discovery import Advertiser
-from e2a_node.engines.base import Engine, EngineSettings
 from e2a_node.trust import TrustedCoordinator
 from e2a_node.worker import NodeConfig, NodeWorker
-from tests.helpers.fakes import ToneEngine
+from tests.helpers.fakes import ToneEngine, tone_voice
 from tests.helpers.farm_fixtures import (
     CODE,
     copycat_app,
@@ -23,12 +22,6 @@ from tests.helpers.farm_fixtures import (
     tls_context,
 )
 from tests.helpers.recorder import StateRecorder
-
-
-def _tone(voice: EngineSettings) -> Engine:
-    engine = ToneEngine()
-    engine.load(voice)
-    return engine
 
 
 async def _wait_for(condition: object, seconds: float) -> None:
@@ -51,7 +44,7 @@ async def test_paired_node_passes_over_a_copycat_advert_and_works_for_its_farm(
     states = StateRecorder()
     worker = NodeWorker(NodeConfig(tmp_path / "node", name="pc2",
                                    mdns_interfaces=["127.0.0.1"], one_job=True),
-                        engine_factory=_tone, on_state=states)
+                        engine_factory=tone_voice, on_state=states)
     async with aiohttp.ClientSession() as session:  # paired once, earlier, with the real farm
         paired = await CoordinatorClient(session, str(real.make_url("")),
                                          worker.identity.node_id).async_pair("pc2", CODE)

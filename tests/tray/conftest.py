@@ -23,7 +23,7 @@ from e2a_node.tray import pyside_guard
 from e2a_node.tray.app import TrayApp
 from e2a_node.tray.prefs import PrefsStore
 from e2a_node.worker import NodeConfig
-from tests.helpers.fakes import GateEngine, ToneEngine
+from tests.helpers.fakes import GateEngine, ToneEngine, gate_voice, tone_voice
 from tests.helpers.farm_fixtures import CODE, make_farm
 from tests.helpers.threads import no_new_threads_left
 
@@ -63,18 +63,6 @@ def coordinator(tmp_path: Path) -> Iterator[Coordinator]:
     GateEngine.open()
     server.stop()
     farm.job.close()
-
-
-def gate_voice(voice: EngineSettings) -> Engine:
-    engine = GateEngine()
-    engine.load(voice)
-    return engine
-
-
-def tone_voice(voice: EngineSettings) -> Engine:
-    engine = ToneEngine()
-    engine.load(voice)
-    return engine
 
 
 TrayFactory = Callable[..., TrayApp]
