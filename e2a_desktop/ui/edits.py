@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from ..terminal import plural
 from .book_panel import BookPanel
 from .chapters import ChapterModel
 from .dialogs import Question
@@ -38,7 +39,7 @@ class BookEdits:
 def replace_question(existing: list[Path]) -> Question:
     """Converting would write over audiobooks that exist: the question to ask first."""
     others = len(existing) - 1
-    more = f" (and {others} more file{'s' if others != 1 else ''})" if others else ""
+    more = f" (and {plural(others, 'more file')})" if others else ""
     them = "them" if others else "it"
     return Question(f"Replace the audiobook{'s' if others else ''}?",
                     f"“{existing[0].name}” already exists in {existing[0].parent}{more}. "
