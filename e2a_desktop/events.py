@@ -144,10 +144,12 @@ class NodeLeft:
 
 @dataclass(frozen=True)
 class PairingRefused:
-    """A machine tried to pair with a farm code that is not this farm's."""
+    """A machine tried to pair with a farm code that is not this farm's (``code_used``:
+    with the one-time code another pairing had just spent)."""
 
     node: str
     name: str
+    code_used: bool = False
 
 
 @dataclass(frozen=True)

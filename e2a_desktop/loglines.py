@@ -29,7 +29,8 @@ def log_line(event: Event) -> str:
     if isinstance(event, NodePaired):
         return f"node {display_name(event.node, event.name)} paired with this farm"
     if isinstance(event, PairingRefused):
-        return f"{display_name(event.node, event.name)} tried to pair with a wrong farm code"
+        code = "the one-time code already used" if event.code_used else "a wrong farm code"
+        return f"{display_name(event.node, event.name)} tried to pair with {code}"
     if isinstance(event, NodeJoined):
         return f"node {display_name(event.node, event.name)} joined"
     if isinstance(event, NodeGone):

@@ -17,6 +17,7 @@ from .errors import E2AError
 from .protocol import (
     API,
     AUTH_HEADER,
+    CODE_USED,
     NOT_PAIRED,
     PROOF_HEADER,
     PROTOCOL_VERSION,
@@ -248,7 +249,9 @@ class CoordinatorClient:
         try:
             await self._request("POST", "/pair/confirm", json_body=confirm.to_json(),
                                 signed=False, timeout=PAIR_TIMEOUT)
-        except RequestRefused:
+        except RequestRefused as exc:
+            if matched and exc.status == 410:  # the right code, already spent by another PC
+                raise RequestRefused(410, CODE_USED) from None
             matched = False
         if not matched:
             raise RequestRefused(403, "wrong farm code")

@@ -40,7 +40,7 @@ from .client import (
 from .discovery import Browser, FarmAdvert
 from .errors import E2AError
 from .farm_tag import farm_label, farm_tag
-from .protocol import PROTOCOL_VERSION, JobInfo
+from .protocol import CODE_USED, PROTOCOL_VERSION, JobInfo
 from .trust import NodeIdentity, TrustedCoordinator, TrustStore
 
 log = logging.getLogger("e2a.node")
@@ -601,14 +601,19 @@ class FarmFinder:
         except RequestRefused as exc:
             if exc.status == 429:  # other nodes pairing at this moment: wait, try again
                 raise CoordinatorGone(f"pairing is paused: {exc.reason}") from None
-            self._on_problem(f"farm '{label}' at {client.base_url} refused the code")
+            self._on_problem(f"farm '{label}' at {client.base_url} refused the code"
+                             + (f": {CODE_USED}" if exc.status == 410 else ""))
             if code == self._code:
                 self._code_refused.add(client.base_url)
                 log.warning("farm '%s' at %s refused the code (%s)%s", label, client.base_url,
                             exc.reason, "" if self.url else "; trying the other farms")
             else:
                 log.warning("farm '%s' refused the code typed for it: %s", label, exc.reason)
-                self._put_offer(FarmOffer(name, fingerprint, client.base_url, wrong_code=True))
+                used = exc.status == 410  # the dialog says it as a sentence of its own
+                self._put_offer(FarmOffer(name, fingerprint, client.base_url,
+                                          wrong_code=not used,
+                                          problem=f"{CODE_USED[:1].upper()}{CODE_USED[1:]}."
+                                          if used else ""))
             raise WrongCode(exc.reason) from None
         if paired.fingerprint != fingerprint:
             raise RequestRefused(409, "the coordinator changed its key during pairing")

@@ -49,6 +49,11 @@ MAX_RETRY_AFTER_S = 60.0
 NOT_PAIRED = "this node is not paired with this farm"
 """The 401 reason that means revoked (as opposed to a bad signature or a stale clock)."""
 
+CODE_USED = ("that one-time code was already used by another PC; ask the desktop for a new "
+             "one (Pair a node)")
+"""What a node says when the farm answers its pairing 410: the code was right, but the
+one-time code had been spent (the node says its own words, not the peer's)."""
+
 
 class ProtocolError(ValueError):
     """A message that does not have the expected shape."""

@@ -25,6 +25,7 @@ from e2a_node.protocol import (
     API,
     AUTH_HEADER,
     CHECKSUM_HEADER,
+    CODE_USED,
     NO_JOB,
     NODE_HEADER,
     NONCE_HEADER,
@@ -51,6 +52,7 @@ from e2a_node.protocol import (
 from ..storage import StorageFault
 from .farm import Farm, NoJob
 from .guard import ConnectionGuard
+from .pairing import CodeAlreadyUsed
 from .quiet_logs import PEER_ERRORS, PeerErrorLog
 from .uploads import UploadRejected, parse_spans
 
@@ -227,7 +229,13 @@ async def pair(request: web.Request) -> web.Response:
 async def pair_confirm(request: web.Request) -> web.Response:
     farm = request.app[FARM_KEY]
     req = PairConfirm.from_json(await _json(request))
-    if not farm.confirm_pairing(req.node_id, req.proof):
+    try:
+        paired = farm.confirm_pairing(req.node_id, req.proof)
+    except CodeAlreadyUsed:
+        # 410 Gone: the code was right, its one use is over. A node from before this
+        # answer reads any refusal as a wrong code, as it did.
+        return _error(410, CODE_USED)
+    if not paired:
         return _error(403, "wrong farm code")
     return web.json_response({})
 

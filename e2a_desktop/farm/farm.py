@@ -64,7 +64,7 @@ from ..nodestate import NodeState
 from ..storage import StorageFault, storage_fault
 from ..store import UnitRecord
 from .hearing import Awaiting, HearingQueue
-from .pairing import CoordinatorIdentity, PairingRegistry
+from .pairing import CodeAlreadyUsed, CoordinatorIdentity, PairingRegistry
 from .scheduler import HEARING, HEARING_TTL_S, Scheduler
 from .uploads import (
     CheckedAudio,
@@ -733,9 +733,17 @@ class Farm:
         return held
 
     def confirm_pairing(self, node_id: str, proof: str) -> bool:
-        """The last step of pairing; a node that passes is announced as paired."""
+        """The last step of pairing; a node that passes is announced as paired.
+
+        Raises CodeAlreadyUsed (announced as such) for the one-time code just spent."""
         name = self.pairing.pending_name(node_id)
-        if not self.pairing.confirm(node_id, proof):
+        try:
+            paired = self.pairing.confirm(node_id, proof)
+        except CodeAlreadyUsed:
+            if name is not None:
+                self.emit(PairingRefused(node_id, name, code_used=True))
+            raise
+        if not paired:
             if name is not None:
                 self.emit(PairingRefused(node_id, name))
             return False

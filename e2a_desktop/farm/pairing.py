@@ -154,6 +154,14 @@ class PairingMoment:
     ends: float
 
 
+class CodeAlreadyUsed(Exception):
+    """The node's proof matches the one-time code another PC has just paired with.
+
+    Said apart from "wrong farm code": the person typed the code the desktop showed,
+    only after another PC (or an earlier try of their own) spent it.
+    """
+
+
 @dataclass(frozen=True)
 class _Pending:
     """A pairing that has answered the node but waits for the node's proof.
@@ -169,6 +177,9 @@ class _Pending:
     one_time: str = ""
     """The one-time code ``keys[0]`` was made with, if a moment was open: pairing with it
     closes the moment (a one-time code, two PCs paired with it in a household test)."""
+    spent: str = ""
+    """The used one-time code ``keys[-1]`` was made with, if it was still in its time:
+    a proof for it pairs nothing, but is told apart from a wrong code."""
 
 
 class PairingRegistry:
@@ -188,6 +199,7 @@ class PairingRegistry:
         self.clock = clock
         self._failures: list[tuple[float, str]] = []  # (when, peer address)
         self._moment: PairingMoment | None = None
+        self._spent: PairingMoment | None = None  # the moment a pairing closed, to its end
         self._pending: dict[str, _Pending] = {}
         self._seen = NonceMemory()
         self._lock = threading.Lock()
@@ -201,11 +213,12 @@ class PairingRegistry:
             now = self.clock()
             self._expire(now)
             self._moment = PairingMoment(new_farm_code(), now, now + seconds)
+            self._spent = None
             return self._moment
 
     def close_moment(self) -> None:
         with self._lock:
-            self._moment = None
+            self._moment = self._spent = None
 
     def moment(self) -> PairingMoment | None:
         """The open pairing moment, if any."""
@@ -216,6 +229,8 @@ class PairingRegistry:
     def _expire(self, now: float) -> None:
         if self._moment is not None and now >= self._moment.ends:
             self._moment = None
+        if self._spent is not None and now >= self._spent.ends:
+            self._spent = None
         for node_id, pending in list(self._pending.items()):
             if now - pending.started > PENDING_TTL_S:
                 del self._pending[node_id]
@@ -271,10 +286,11 @@ class PairingRegistry:
                 secret, coordinator_proof, node_proof = pairing_keys(shared, self.certificate)
                 answers.append((message, coordinator_proof))
                 keys.append((secret, node_proof))
-            moment = self._moment
+            moment, spent = self._moment, self._spent
             one_time = moment.code if moment is not None and codes[0] == moment.code else ""
+            used = spent.code if spent is not None and codes[-1] == spent.code else ""
             self._pending[node_id] = _Pending(display_name(name), tuple(keys), now, peer,
-                                              one_time)
+                                              one_time, used)
             return answers
 
     def _codes_for(self, peer: str) -> list[str]:
@@ -292,6 +308,9 @@ class PairingRegistry:
             codes.append(moment.code)
         if self._guesses() < MAX_GUESSES_TOTAL and self.code not in codes:
             codes.append(self.code)
+        spent = self._spent
+        if codes and spent is not None and spent.code not in codes:
+            codes.append(spent.code)  # pairs nothing: only told apart from a wrong code
         return codes
 
     def pending_name(self, node_id: str) -> str | None:
@@ -301,7 +320,11 @@ class PairingRegistry:
             return pending.name if pending is not None else None
 
     def confirm(self, node_id: str, node_proof: str) -> bool:
-        """Pair the node if its proof shows it used the same code; it is then trusted."""
+        """Pair the node if its proof shows it used the same code; it is then trusted.
+
+        Raises CodeAlreadyUsed when the proof is for the one-time code another pairing
+        has just spent (it counts as a failed attempt, as a wrong code does).
+        """
         with self._lock:
             now = self.clock()
             self._expire(now)
@@ -311,13 +334,18 @@ class PairingRegistry:
             matched = next((i for i, (_secret, proof) in enumerate(pending.keys)
                             if _is_hex(node_proof, DIGEST_CHARS)
                             and hmac.compare_digest(node_proof, proof)), None)
-            if matched is None:
+            spent = bool(pending.spent) and matched == len(pending.keys) - 1
+            if matched is None or spent:
                 self._failures.append((now, pending.peer))
+                if spent:
+                    raise CodeAlreadyUsed(pending.spent)
                 return False
             secret = pending.keys[matched][0]
             if matched == 0 and pending.one_time and self._moment is not None \
                     and self._moment.code == pending.one_time:
-                self._moment = None  # used: the standing code alone from now on
+                # Used: the standing code alone from now on; the spent code is still
+                # recognised until its time is up, to tell its latecomers why.
+                self._spent, self._moment = self._moment, None
             self._nodes[node_id] = {"name": pending.name, "secret": secret}
             write_private_json(self.path, self._nodes)
             return True

@@ -176,6 +176,36 @@ def test_pairing_refuses_a_wrong_code_then_accepts_the_right_one(
                     or tray.controller.state.units_done > 0, timeout=WAIT_MS)
 
 
+def test_a_one_time_code_another_pc_used_is_said_so_in_the_code_dialog(
+        qtbot: QtBot, coordinator: Coordinator, make_tray: TrayFactory) -> None:
+    """Household test: the second PC typed the one-time code the window showed (another
+    had just paired with it) and read "not the one"; it now reads why, and may retry."""
+    from spake2 import SPAKE2_A
+
+    from e2a_node.auth import COORDINATOR_PAKE_ID, pairing_keys
+    from e2a_node.protocol import CODE_USED
+
+    pairing = coordinator.farm.pairing
+    moment = pairing.open_moment()
+    pake = SPAKE2_A(moment.code.encode(), idA=b"node-first001", idB=COORDINATOR_PAKE_ID)
+    answer = pairing.begin("node-first001", "desk", pake.start(), peer="127.0.0.9")
+    assert answer is not None
+    _secret, _expected, proof = pairing_keys(pake.finish(answer[0]), pairing.certificate)
+    assert pairing.confirm("node-first001", proof)  # the first PC spends the code
+
+    tray = make_tray(url=coordinator.url)
+    qtbot.waitUntil(lambda: tray.window.join.isVisible(), timeout=WAIT_MS)
+    qtbot.mouseClick(tray.window.join, Qt.MouseButton.LeftButton)
+    dialog = _dialog(tray)
+    qtbot.keyClicks(dialog.code, moment.code)
+    qtbot.mouseClick(dialog.join, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: CODE_USED[1:] in dialog.message.text(), timeout=WAIT_MS)
+    assert dialog.message.text().startswith("That one-time code was already used")
+    assert "not the one" not in dialog.message.text()
+    assert dialog.isVisible() and dialog.code.isEnabled()
+    assert not tray.bridge.worker.trust.all()
+
+
 def test_not_now_passes_the_farm_over_without_ending_the_node(
         qtbot: QtBot, coordinator: Coordinator, make_tray: TrayFactory) -> None:
     tray = make_tray(url=coordinator.url)

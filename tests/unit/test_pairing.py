@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from spake2 import SPAKE2_A
 
 from e2a_desktop.farm.pairing import (
     MAX_GUESSES_PER_PEER,
     MAX_GUESSES_TOTAL,
     PENDING_TTL_S,
+    CodeAlreadyUsed,
     PairingRegistry,
 )
 from e2a_node.auth import COORDINATOR_PAKE_ID, auth_headers, pairing_keys
@@ -192,3 +194,33 @@ def test_a_pairing_moment_ends_and_its_code_with_it(tmp_path: Path) -> None:
     answer = registry.begin(standing.node_id, "pc", standing.message, peer="10.0.0.8")
     assert answer is not None
     assert registry.confirm(standing.node_id, standing.answer(*answer)[1])
+
+
+def test_the_spent_one_time_code_is_recognised_until_its_time_is_up(tmp_path: Path) -> None:
+    """It pairs nobody, it counts as a failed attempt, and once the moment's three minutes
+    are over it is a wrong code like any other."""
+    clock = FakeClock()
+    registry = PairingRegistry(tmp_path, CODE, clock)
+    moment = registry.open_moment()
+
+    def attempt(node_id: str, code: str, peer: str) -> bool:
+        node = Node(node_id, code)
+        answers = registry.begin_each(node.node_id, "pc", node.message, peer=peer)
+        assert answers is not None
+        started = node.pake.serialize()  # one finish per answer, as the client does
+        proofs = []
+        for message, coordinator_proof in answers:
+            _secret, expected, proof = pairing_keys(
+                SPAKE2_A.from_serialized(started).finish(message), "")
+            proofs.append(proof if expected == coordinator_proof else "")
+        return registry.confirm(node.node_id, next((p for p in proofs if p), ""))
+
+    assert attempt("node-first001", moment.code, "10.0.0.1")
+    with pytest.raises(CodeAlreadyUsed):
+        attempt("node-second01", moment.code, "10.0.0.2")
+    assert not registry.knows("node-second01")
+    assert not attempt("node-wrong001", "000000" if CODE != "000000" else "111111", "10.0.0.3")
+    assert attempt("node-standing", CODE, "10.0.0.4")  # the standing code pairs as ever
+    clock.advance(moment.ends - clock() + 1)
+    assert not attempt("node-second01", moment.code, "10.0.0.2")  # its time is up: wrong
+    assert registry.moment() is None
