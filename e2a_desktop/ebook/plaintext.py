@@ -108,6 +108,52 @@ def _headings(body: str) -> list[re.Match[str]]:
     return [found[start] for start in sorted(found)]
 
 
+_SET_OFF = re.compile(r"(?<=\n\n\n\n)[ \t]*(\S[^\n]{0,59}?)[ \t]*\n[ \t]*\n")
+"""A short line after three blank lines and before a blank one: Project Gutenberg sets a
+heading off so (its guide: four blank lines before a chapter, two after) in books whose
+headings carry no word "Chapter": a dictionary's letters, essays, poems, a play's acts."""
+_CREDITS = re.compile(r"(?:produced|prepared|transcribed|scanned|digiti[sz]ed|e-?text)\b"
+                      r"[^\n]*\bby\b", re.IGNORECASE)
+MIN_SET_OFF_HEADINGS = 3
+
+
+def _set_off_headings(body: str, title: str) -> list[re.Match[str]]:
+    """Headings set off by blank lines, without the title page's own lines (the book's
+    title, a byline, the transcriber's credits) or a line that is punctuation only."""
+    def plain(text: str) -> str:
+        return re.sub(r"[\W_]+", " ", text).strip().casefold()
+
+    found = []
+    for match in _SET_OFF.finditer(body):
+        line = match.group(1)
+        if (not any(ch.isalpha() for ch in line) or line.endswith((",", ";", ":"))
+                or plain(line) == plain(title) or _BYLINE.fullmatch(line)
+                or _CREDITS.match(line) or line.startswith("[")):
+            continue
+        found.append(match)
+    return found
+
+
+def _without_credits(body: str) -> str:
+    """The text without its opening "Produced by … and the Online Distributed Proofreading
+    Team" paragraph: the transcribers' credit, not the book's (it was read as the first
+    words of chapter 1, before the title page)."""
+    opening = re.match(r"\s*([^\n]+(?:\n[ \t]*\S[^\n]*)*)", body)
+    if opening is None or not _CREDITS.match(opening.group(1)):
+        return body
+    return body[opening.end():]
+
+
+def _chapter_headings(body: str, title: str) -> list[re.Match[str]]:
+    """The chapters' headings: those naming themselves ("Chapter 5", "Hoofdstuk 3"), or,
+    where those are (nearly) absent, the lines set off as headings are."""
+    named = _headings(body)
+    set_off = _set_off_headings(body, title)
+    if len(set_off) >= MIN_SET_OFF_HEADINGS and len(set_off) > 2 * len(named):
+        return set_off
+    return named
+
+
 def read_text(path: Path) -> Book:
     """Plain text; Project Gutenberg headers are understood and their licence skipped."""
     raw = decode_text(path).replace("\r\n", "\n")
@@ -117,7 +163,9 @@ def read_text(path: Path) -> Book:
     start = _GUTENBERG_START.search(raw)
     end = _GUTENBERG_END.search(raw)
     body = drop_typing_marks(raw[start.end() if start else 0 : end.start() if end else len(raw)])
-    headings = _headings(body)
+    if start is not None:
+        body = _without_credits(body)
+    headings = _chapter_headings(body, title)
     title_line = _title_line(body, headings)
     title = title or title_line or path.stem
     front = body[: headings[0].start() if headings else len(body)]
@@ -129,7 +177,8 @@ def read_text(path: Path) -> Book:
         sections.append(Section("", "", front))
     for i, match in enumerate(headings):
         stop = headings[i + 1].start() if i + 1 < len(headings) else len(body)
-        sections.append(Section(match.group().strip(), "", body[match.start() : stop]))
+        heading = match.group(match.lastindex or 0).strip()
+        sections.append(Section(heading, "", body[match.start() : stop]))
     book = _book(path, sections, title, author, _language(language), "txt")
     if not headings and len(book.chapters) == 1:  # one untitled chapter: call it by the book
         book.chapters[0] = Chapter(title, book.chapters[0].text)
