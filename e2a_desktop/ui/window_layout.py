@@ -36,6 +36,7 @@ def book_page(book: QWidget, settings: QWidget, chapters: QWidget, controls: QWi
     top.addLayout(left, 3)
     top.addWidget(scrolling(settings), 2)
     layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 4, 0, 0)  # the window's own margins are around it already
     layout.addLayout(top, 1)
     layout.addWidget(controls)
     return page
@@ -103,7 +104,9 @@ def central(banner: QWidget, message: QWidget, pages: QWidget, below: QWidget) -
     split.addWidget(below)
     split.setStretchFactor(0, 3)
     split.setStretchFactor(1, 1)
-    split.setSizes([520, 220])  # room for a few nodes below the book
+    # Room for a few nodes below the book; the book page keeps the voice and output boxes
+    # whole at 800×600 (with a two-line message above them too).
+    split.setSizes([540, 200])
     split.setChildrenCollapsible(False)
     widget = QWidget()
     layout = QVBoxLayout(widget)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from e2a_desktop.ui.main_window import MainWindow
@@ -59,3 +59,27 @@ def test_at_800_by_600_the_chapters_show_several_rows_and_the_banner_fits(
     for label in (banner.name, banner.findChild(type(banner.name), "farmHint")):
         assert label is not None
         assert label.geometry().right() < code.left(), label.objectName()
+
+
+def test_at_800_by_600_the_voice_and_output_boxes_fit_without_scrolling(
+        qtbot: QtBot, window: MainWindow, sample_book: Path) -> None:
+    """Their last row ("This PC speaks too") was cut at its bottom edge, and more so under
+    a message: the column scrolled by a few pixels."""
+    with qtbot.waitSignal(window.book_opened, timeout=60_000):
+        window.open_book(sample_book)
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800 and window.height() == 600)
+    area = window.settings.parentWidget().parentWidget()
+    assert isinstance(area, QScrollArea)
+    last = window.settings.render_here
+
+    def all_rows_shown() -> None:
+        assert area.verticalScrollBar().maximum() == 0
+        bottom = last.mapTo(area.viewport(), last.rect().bottomLeft()).y()
+        assert bottom < area.viewport().height()
+
+    qtbot.waitUntil(all_rows_shown)
+    window.show_message("Stopped. Everything spoken so far is kept: press Convert to go on.",
+                        error=False)
+    qtbot.waitUntil(lambda: window.message.isVisible())
+    qtbot.waitUntil(all_rows_shown)
