@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from e2a_node.phonemes import hint
+
 from ..ebook.sentences import OPENERS_EN
 
 
@@ -165,6 +167,12 @@ _SENTENCE_OPEN = re.compile(r"(?:^|[.!?][\"')\u2019\u201d\]]*\s+)[\"'(\u2018\u20
 _FIRST_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
 _PRONOUN_I_AFTER = re.compile(r"(?:\b[a-z][a-z']*|\b(?:Not|Nor|And|But|So|Than))\s+$")
 """A lower-case word before "I." ("said I.", "so shall I."): the pronoun ends a sentence."""
+_INITIAL_NEXT = re.compile(r"\s+[A-Z]\.")
+"""Another initial after "I." ("by I. A. Richards"): a name's initial, not the pronoun."""
+LETTER_A = hint("A", "ˈeɪ")
+"""An initial "A" ("A. Conan Doyle", "by A. de Candolle") as the letter's name: the voice
+reads a bare "A" as the article ("uh"), and "A." before a capital as a sentence's end.
+Piper says the hint's phonemes; a voice without phonemes reads "A" as before."""
 _SIGNATURE = re.compile(r"[\"'\u201c]?M\. [A-Z][a-z]+\.?[\"'\u201d]?$")
 """A letter's signature alone ("M. Gardiner."): an initial, not "Monsieur"."""
 _FRENCH_NAME_AFTER = re.compile(r"\s+(?:[A-Z][a-z]|de |le |du )")
@@ -173,6 +181,52 @@ _SENTENCE_END_WORDS = frozenset(("etc", "viz", "ibid", "&c"))
 _AMPM = re.compile(r"(?<![\w.])([ap])\.\s?m\.|(?<=\d)([AP])\.M\.", re.I)
 """'6 a.m.', '10 P.M.', '9A.M.' ("nine AM"). Capital initials "A. M." become "AM" too, which
 the voice says as letters mid-sentence; "A M" it would say "uh em"."""
+
+
+LANGUAGES: dict[str, str] = {
+    "Dut": "Dutch", "Ger": "German", "Sw": "Swedish", "Swed": "Swedish", "Dan": "Danish",
+    "Fr": "French", "Lat": "Latin", "Gr": "Greek", "Icel": "Icelandic", "Ital": "Italian",
+    "Heb": "Hebrew",
+}
+"""A dictionary's or a note's languages in an etymology ("Dut. kaas; Ger. Käse")."""
+_LANGUAGE = re.compile(rf"(?<![\w.])({_word_pattern(LANGUAGES)})\.(?=\s+[\"'(\u2018\u201c]*(\S))")
+_NAMES_TOO = frozenset(("Fr", "Dan"))
+"""Also a name's abbreviation ("Fr. Brown", "Dan. Defoe", "Dan. ix. 24"): a language only
+among other languages, or opening a bracket ("(Fr. fromage)")."""
+_NOT_AFTER_GREEK = re.compile(r"\s+Britain\b")
+_SUB_VERBO = re.compile(r"(?<![\w.])s\.\s?v\.(?=\s)")
+"""'s.v. Épingle': sub verbo, "under the word"."""
+_QUOD_VIDE = re.compile(r"(?<![\w.])q\.\s?v\.")
+_ALPHONSE = re.compile(r"(?<![\w.])Alph\.(?=\s+(?:[A-Z]|de |d'))")
+"""'Alph. de Candolle': Alphonse."""
+
+
+def _language(match: re.Match[str]) -> str:
+    """ "Ger. Käse" → "German Käse": said where the paragraph is an etymology (another
+    language named, a bracket opening on it) or a foreign word follows in lower case."""
+    word, following = match.group(1), match.group(2)
+    among = len({m.group(1) for m in _LANGUAGE.finditer(match.string)}) > 1
+    bracket = match.string[max(0, match.start() - 1):match.start()] in ("(", "[")
+    lower = following.islower() or following.isalpha() and not following.isascii() \
+        and not following.isupper()
+    if word in _NAMES_TOO and not (among or bracket):
+        return match.group(0)
+    if not (among or bracket or lower) or word == "Gr" \
+            and _NOT_AFTER_GREEK.match(match.string, match.end()):
+        return match.group(0)
+    return LANGUAGES[word] + ("." if _END.match(match.string, match.end()) else "")
+
+
+def _references(text: str) -> str:
+    """A dictionary's and a note's references: languages, "s.v.", "q.v.", "Alph."."""
+    if "s.v" in text or "s. v" in text:
+        text = _SUB_VERBO.sub("under the word", text)
+    if "q." in text:
+        text = _QUOD_VIDE.sub(lambda m: "which see" + ("." if ends_sentence(m.string, m.end())
+                                                      else ""), text)
+    if "Alph." in text:
+        text = _ALPHONSE.sub("Alphonse", text)
+    return _LANGUAGE.sub(_language, text)
 
 
 def _general(match: re.Match[str]) -> str:
@@ -252,7 +306,8 @@ def is_pronoun_i(text: str, start: int) -> bool:
     """The "I" at ``start`` is the pronoun closing a sentence ("said I. 'Under the
     circumstances, no.'"), not an initial: its full stop stays for the voice to stop at."""
     return text.startswith("I.", start) and bool(
-        _PRONOUN_I_AFTER.search(text, max(0, start - 30), start))
+        _PRONOUN_I_AFTER.search(text, max(0, start - 30), start)) \
+        and not _INITIAL_NEXT.match(text, start + 2)
 
 
 def _initial(match: re.Match[str]) -> str:
@@ -264,7 +319,7 @@ def _initial(match: re.Match[str]) -> str:
             and not _FIRST_NAME_BEFORE.search(match.string, 0, match.start()) \
             and not _SIGNATURE.match(match.string):
         return "Monsieur"
-    return match.group(1)
+    return LETTER_A if match.group(1) == "A" else match.group(1)
 
 
 def _am_pm(match: re.Match[str]) -> str:
@@ -278,6 +333,7 @@ def expand_abbreviations(text: str) -> str:
     if "." not in text:
         return text
     text = _BEFORE_NUMBER.sub(_before_number, text)
+    text = _references(text)
     text = _JOINT_REIGN.sub(lambda m: ("William" if m.group(1) == "W" else "Philip")
                             + " and Mary", text)
     text = _REIGN.sub(lambda m: REIGNS[m.group(1)], text)

@@ -129,6 +129,7 @@ def _year(match: re.Match[str]) -> str:
 
 DUTCH = Language("nl", (
     engine.ampersand("en", "etc."),
+    engine.enumerated("nl", lambda value: f"ten {ordinal(value, 'nl')}"),
     _ABBREVIATIONS,
     engine.money("nl", _MONEY),
     engine.clock("nl", _TIME, _time),

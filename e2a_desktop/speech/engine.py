@@ -204,6 +204,28 @@ def clock(language: str, pattern: re.Pattern[str],
     return sub(pattern, one, DIGITS, sentence=language)
 
 
+_ENUMERATED = re.compile(r"(?<![\w.,])(\d{1,2})o(\.?)(?![\w'])(\s*[,;:])?")
+_PARAGRAPH_END = re.compile(r"[\s\"')\]\u00bb]*$")
+
+
+def enumerated(language: str, say: Callable[[int], str]) -> Pass:
+    """ "1o. la guerre; 2o. la peste": the Latin adverbs primo, secundo written short, said
+    as a narrator of the language does (``say(1)``: "premièrement", "ten eerste"), with a
+    comma where the stop stood (the voice would say "un o" and stop there)."""
+    def one(match: re.Match[str]) -> str:
+        value = int(match.group(1))
+        if not 0 < value <= 20:
+            return match.group(0)
+        if match.group(3):
+            mark = match.group(3).strip()
+        elif _PARAGRAPH_END.match(match.string, match.end()):
+            mark = match.group(2)
+        else:
+            mark = ","
+        return sentence_case(say(value), match, language) + mark
+    return Pass(lambda text: _ENUMERATED.sub(one, text), any_of("o"))
+
+
 def percent(word: str) -> Pass:
     """ "12 %" → "12 pour cent"; the number is said later, as any other."""
     return sub(_PERCENT, rf"\1 {word}", any_of("%"))

@@ -148,9 +148,15 @@ def _fraction(numerator: int, denominator: int) -> str:
     return f"{cardinal(numerator, 'fr')} {one if numerator == 1 else many}"
 
 
+def _adverb(value: int) -> str:
+    """1o, 2o: "premièrement", "deuxièmement" (espeak says "secundo" "səkœ̃do")."""
+    return ("première" if value == 1 else ordinal(value, "fr")) + "ment"
+
+
 FRENCH = Language("fr", (
     engine.ampersand("et", "etc."),
     _ABBREVIATIONS,
+    engine.enumerated("fr", _adverb),
     engine.money("fr", _MONEY),
     engine.clock("fr", _TIME, _time),
     engine.percent("pour cent"),

@@ -51,7 +51,13 @@ _LISTED_NUMERAL = re.compile(rf"\b({_NUMBER_WORD})(, | and | to )"
 """The next numeral of a list a numbered word began ("chapters vii, viii", "pp. lxxx,
 lxxxi"), once the first is said: "chapters seven, eight"."""
 _REGNAL_NUMERAL = r"(?=[IVXLC])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
-_REGNAL = re.compile(rf"\b([A-Z][a-z]+|[A-Z]{{2,}})(\s+)({_REGNAL_NUMERAL})(?![\w])")
+_REGNAL = re.compile(rf"\b([A-Z][a-z]+|[A-Z]{{2,}})(\s+)({_REGNAL_NUMERAL})(?![\w])"
+                     rf"(?:\.?(\s+(?:and|or|&)\s+)((?!I\b){_REGNAL_NUMERAL})(?![\w'-]))?")
+"""A ruler's numeral, and a second one after "and" ("Charles I. and II.": the First and the
+Second; a lone "I" there is the pronoun, "Henry V and I went")."""
+_COUNTED = frozenset(("years", "months", "weeks", "days", "hours", "lines", "verses", "leaves",
+                      "columns", "tables", "plates", "items"))
+"""Plural nouns a numeral counts ("Years XII", a table's heading): a number, never a reign."""
 _PRONOUN_FOLLOWERS = re.compile(
     r"\s+(?:am|have|will|would|shall|should|could|can|do|did|must|may|might|think|"
     r"know|said|say|saw|see|went|felt|feel|believe|suppose|hope|fear|mean|want|"
@@ -81,6 +87,8 @@ def _regnal(match: re.Match[str]) -> str:
     value = roman_to_int(numeral)
     if value is None or name.title() in _NOT_NAMES:
         return match.group(0)
+    if name.lower() in _COUNTED and numeral != "I":
+        return f"{name}{match.group(2)}{cardinal(value)}" + match.string[match.end(3):match.end()]
     monarch = name.title() in MONARCHS
     if len(numeral) == 1 and (not monarch or numeral not in "IVX"):
         return match.group(0)  # "Malcolm X", "Plan B", "Mr. V"
@@ -88,8 +96,16 @@ def _regnal(match: re.Match[str]) -> str:
         return match.group(0)  # "said Henry I think" keeps its pronoun
     if numeral == "I" and _NOT_A_KING_BEFORE.search(match.string, 0, match.start()):
         return match.group(0)  # "this letter to Sir Charles I had learned": a knight, the pronoun
+    said = f"{name}{match.group(2)}the {_ordinal(value, name)}"
+    second = roman_to_int(match.group(5)) if match.group(5) else None
+    if second is None:
+        return said + match.string[match.end(3):match.end()]
+    return f"{said}{match.group(4)}the {_ordinal(second, name)}"
+
+
+def _ordinal(value: int, name: str) -> str:
     said = ordinal(value)
-    return f"{name}{match.group(2)}the {said.title() if name[0].isupper() else said}"
+    return said.title() if name[0].isupper() else said
 
 
 _TITLE_NUMERAL = re.compile(rf",\s+({_NUMERAL})$")

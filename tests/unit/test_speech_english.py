@@ -6,6 +6,7 @@ section per book, so a wrong reading is fixed by editing one line of text.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,23 @@ import pytest
 from e2a_desktop.ebook.normalize import normalize_text
 from e2a_desktop.ebook.sentences import split_sentences
 from e2a_desktop.speech import front_end, spoken_paragraph, spoken_text
+from e2a_node.phonemes import for_piper
 
 CASES = Path(__file__).with_name("speech_cases_en.txt")
+_PHONEME_BLOCK = re.compile(r"\[\[ [^\]]* \]\]")
+
+
+class _EverySymbol:
+    """Every phoneme symbol is one the voice knows: the table shows a hint whole."""
+
+    def __contains__(self, symbol: object) -> bool:
+        return True
+
+
+def heard(said: str) -> str:
+    """What Piper is given: a hint the front end left ("A" said as the letter) as Piper's
+    inline ``[[ ˈeɪ ]]``; the table's '> ' lines are written so."""
+    return for_piper(said, _EverySymbol())
 
 
 def _cases() -> list[tuple[str, str, str]]:
@@ -41,7 +57,7 @@ def test_the_table_is_large_and_from_many_books() -> None:
 @pytest.mark.parametrize(("book", "line", "said"), ALL,
                          ids=[f"{book[:20]}-{i}" for i, (book, _, _) in enumerate(ALL)])
 def test_a_line_is_said_as_a_narrator_says_it(book: str, line: str, said: str) -> None:
-    assert spoken_paragraph(normalize_text(line), "en") == said
+    assert heard(spoken_paragraph(normalize_text(line), "en")) == said
 
 
 def test_abbreviations_leave_no_full_stop_inside_a_sentence() -> None:
@@ -80,8 +96,9 @@ def test_the_voice_ends_a_sentence_only_where_e2a_does() -> None:
     cut = []
     for _, _, said in ALL:
         for sentence in split_sentences(said):
-            heard = [p for p in voice.phonemize("en-us", sentence) if "".join(p).strip()]
-            if len(heard) > 1 and not any(mark in sentence for mark in "?!"):
+            text = _PHONEME_BLOCK.sub("eh", sentence)  # Piper joins a block to its sentence
+            clauses = [p for p in voice.phonemize("en-us", text) if "".join(p).strip()]
+            if len(clauses) > 1 and not any(mark in sentence for mark in "?!"):
                 cut.append(sentence)
     assert cut == []
 
