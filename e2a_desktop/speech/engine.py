@@ -223,7 +223,7 @@ def enumerated(language: str, say: Callable[[int], str]) -> Pass:
         else:
             mark = ","
         return sentence_case(say(value), match, language) + mark
-    return Pass(lambda text: _ENUMERATED.sub(one, text), any_of("o"))
+    return Pass(lambda text: _ENUMERATED.sub(one, text), DIGITS)
 
 
 def percent(word: str) -> Pass:

@@ -144,7 +144,21 @@ def say_roman_numerals(text: str) -> str:
     text = _AFTER_NUMBERED.sub(_numbered, text)
     if ", " in text or " and " in text or " to " in text:
         text = _said_in_list(text)
-    return _REGNAL.sub(_regnal, text)
+    text = _REGNAL.sub(_regnal, text)
+    if " and " in text or " or " in text or " & " in text:
+        text = _AFTER_ORDINAL.sub(_after_ordinal, text)
+    return text
+
+
+_AFTER_ORDINAL = re.compile(r"\b(the (?:[A-Z][a-z]+-)?[A-Z][a-z]+(?:st|nd|rd|th)"
+                            rf"\s+(?:and|or|&)\s+)((?!I\b){_REGNAL_NUMERAL})(?![\w'-])")
+"""'Charles the First and II.' (the book's own words, or a numeral said before): the second
+numeral is the next ruler's ("the Second"), never "roman two"."""
+
+
+def _after_ordinal(match: re.Match[str]) -> str:
+    value = roman_to_int(match.group(2))
+    return match.group(0) if value is None else f"{match.group(1)}the {ordinal(value).title()}"
 
 
 def _said_in_list(text: str) -> str:

@@ -60,6 +60,12 @@ def test_a_second_reign_after_and_is_said_as_the_first() -> None:
                                      "It was law."]
 
 
+def test_a_numeral_after_a_ruler_said_in_words_is_the_next_ruler() -> None:
+    assert _said("the reigns of Charles the First and II.") == \
+        "the reigns of Charles the First and the Second."
+    assert _said("he was the First and I was second.") == "he was the First and I was second."
+
+
 def test_language_names_only_where_they_are_languages() -> None:
     assert _said("Cheese (Fr. fromage) is good.") == "Cheese (French fromage) is good."
     assert _said("Fr. Brown said mass.") == "Fr Brown said mass."
