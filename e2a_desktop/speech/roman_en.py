@@ -87,8 +87,11 @@ def _regnal(match: re.Match[str]) -> str:
     value = roman_to_int(numeral)
     if value is None or name.title() in _NOT_NAMES:
         return match.group(0)
+    second = roman_to_int(match.group(5)) if match.group(5) else None
     if name.lower() in _COUNTED and numeral != "I":
-        return f"{name}{match.group(2)}{cardinal(value)}" + match.string[match.end(3):match.end()]
+        said = f"{name}{match.group(2)}{cardinal(value)}"
+        return said + (f"{match.group(4)}{cardinal(second)}" if second
+                       else match.string[match.end(3):match.end()])
     monarch = name.title() in MONARCHS
     if len(numeral) == 1 and (not monarch or numeral not in "IVX"):
         return match.group(0)  # "Malcolm X", "Plan B", "Mr. V"
@@ -97,7 +100,6 @@ def _regnal(match: re.Match[str]) -> str:
     if numeral == "I" and _NOT_A_KING_BEFORE.search(match.string, 0, match.start()):
         return match.group(0)  # "this letter to Sir Charles I had learned": a knight, the pronoun
     said = f"{name}{match.group(2)}the {_ordinal(value, name)}"
-    second = roman_to_int(match.group(5)) if match.group(5) else None
     if second is None:
         return said + match.string[match.end(3):match.end()]
     return f"{said}{match.group(4)}the {_ordinal(second, name)}"

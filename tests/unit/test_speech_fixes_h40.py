@@ -48,6 +48,7 @@ def test_the_hints_phonemes_are_ones_the_voice_knows() -> None:
 
 def test_a_numeral_after_a_counted_noun_is_a_number_not_a_reign() -> None:
     assert _said("Years XII, £, s., d.").startswith("Years twelve, pounds")
+    assert _said("Years XII and XIII.") == "Years twelve and thirteen."
     assert _said("Henry VII and VIII were kings.") == "Henry the Seventh and the Eighth were kings."
     assert _said("Henry V and I went out.") == "Henry the Fifth and I went out."
     assert _said("In those Years I was young.") == "In those Years I was young."
