@@ -182,6 +182,40 @@ def svg_text(el: etree._Element) -> str:
     return out
 
 
+_CURRENCY = "$\u00a3\u20ac\u00a5"
+_FRACTIONS = "\u00bc-\u00be\u2150-\u215e"
+_AMOUNT = re.compile(rf"^([{_CURRENCY}]?)[ \t]?\d{{1,3}}(?:,\d{{3}})*\.\d\d[{_FRACTIONS}]?$")
+_BARE_AMOUNT = re.compile(rf"^\d{{1,3}}(?:,\d{{3}})*\.\d\d[{_FRACTIONS}]?$")
+"""A price with its cents ("0.22", "1.04¾", "$8.03½"): an account's cell, not a measure."""
+
+
+def _cells(row: etree._Element) -> Iterator[tuple[int, etree._Element]]:
+    """A row's cells with the column each starts in (a colspan moves the next along)."""
+    column = 0
+    for cell in row:
+        if isinstance(cell.tag, str) and _local(cell.tag) in ("td", "th"):
+            yield column, cell
+            span = cell.get("colspan") or "1"
+            column += int(span) if span.isdigit() and 0 < int(span) < 100 else 1
+
+
+def money_columns(table: etree._Element) -> dict[int, str]:
+    """Columns whose first amount carries its currency sign ("$8.03½") and whose later
+    amounts go without ("4.00"): an account printed as one; the sign is carried to those
+    amounts so they are said as money ("four dollars", not "four point zero zero")."""
+    first: dict[int, str] = {}
+    for row in table.iter("{*}tr", "tr"):
+        owner = next((a for a in row.iterancestors() if _local(a.tag) == "table"), None)
+        if owner is not table:  # a row of a table set inside this one
+            continue
+        for column, cell in _cells(row):
+            if column not in first:
+                match = _AMOUNT.match(" ".join(_text_of(cell).split()))
+                if match:
+                    first[column] = match.group(1)
+    return {column: sign for column, sign in first.items() if sign}
+
+
 @dataclass(frozen=True)
 class HtmlText:
     """Speakable text plus the document's first heading (a fallback chapter title)."""
@@ -201,6 +235,7 @@ class _Walker:
         self.out: list[str] = []
         self.cuts: list[tuple[int, str]] = []
         self.in_note = 0
+        self._tables: dict[etree._Element, dict[int, str]] = {}
         self._special: dict[str, Callable[[etree._Element], None]] = {
             "img": self._image, "image": self._image, "math": self._math, "svg": self._svg,
             "pre": self._code, "tr": self._row, "code": self._inline_code,
@@ -376,14 +411,28 @@ class _Walker:
 
     def _row(self, el: etree._Element) -> None:
         """One table row, its cells separated so "Name" "Term" is not read "NameTerm"."""
+        signs = self._money_columns(el)
         cells = []
-        for cell in el:
-            if _local(cell.tag) in ("td", "th"):
-                text = " ".join(element_text(cell, self.options).split())
-                if text:
-                    cells.append(text)
+        for column, cell in _cells(el):
+            text = " ".join(element_text(cell, self.options).split())
+            sign = signs.get(column)
+            if sign and _BARE_AMOUNT.match(text):  # Walden's "Pork 0.22" under "$1.73½"
+                text = sign + text
+            if text:
+                cells.append(text)
         if cells:
             self.out.append("\n\n" + ", ".join(cells) + "\n\n")
+
+    def _money_columns(self, row: etree._Element) -> dict[int, str]:
+        """The row's table's columns priced in one currency (by column), worked out once
+        per table."""
+        table = next((a for a in row.iterancestors() if _local(a.tag) == "table"), None)
+        if table is None:
+            return {}
+        signs = self._tables.get(table)
+        if signs is None:
+            signs = self._tables[table] = money_columns(table)
+        return signs
 
     def segments(self) -> list[tuple[str, str]]:
         """(anchor, text) pieces; the first piece (anchor "") is what precedes every cut."""
