@@ -98,6 +98,17 @@ _SHORT_RANGE = re.compile(r"(?<![\d,.])(\d+)([ \t]*\u2013[ \t]*)(\d+)(?![\d]|[,.
 _NUMERO = re.compile(r"\b([Nn])[ \t]*[\u00b0\u00ba]")
 _NUMERO_KEPT = re.compile(r"\b([Nn])\u00b0")
 _DEGREE_SIGN = re.compile(r"(?<!\b[Nn])\u00b0")
+# "1° la guerre ; 2° la peste": primo, secundo written with the degree sign (French law
+# books, Dutch essays' "1°., uit de stokers"). An item opens a line or follows a stop, a
+# colon, a comma or "et"; it is followed by a word (or the list's own stop) that is
+# neither a compass point nor a scale ("43° OL.", "10° C"), nor "de latitude".
+_PRIMO = re.compile(
+    r"(?:(?<![^\n(:;,.\u00ab\"\u201c\u2014\u2013])|(?<=\bet )|(?<=\bou )|(?<=\ben )"
+    r"|(?<=\bof )|(?<=\by )|(?<=\be ))([ \t]*)(\d{1,2})\u00b0"
+    r"(?=\.?[ \t]*[,;:]|\.?[ \t]+(?!(?:[A-Z]{1,3}|de|du|des|d|of|van|au|sous|dessous"
+    r"|dessus|degr\w*|graden|Celsius|Fahrenheit|R\u00e9aumur)\b)[^\W\d_])")
+_PRIMO_LANGUAGES = frozenset({"fr", "nl", "es", "it", "pt"})
+"""Where "1°" opens a list's item and the front end says "1o" (premièrement, ten eerste)."""
 _ANY_GREEK = re.compile(r"[\u0391-\u03c9\u03d1\u03d5\u03f5]")
 # "Copyright © 2012" says "copyright" once.
 _COPYRIGHT_TWICE = re.compile(r"(?i)(\bcopyright)[ \t]*\u00a9|\u00a9[ \t]*(copyright\b)")
@@ -203,6 +214,25 @@ def _say_signs(text: str, words: SymbolWords) -> str:
     return text
 
 
+def _primo(text: str, language: str) -> str:
+    """ "1° la guerre, 2° la peste" is handed on as "1o la guerre, 2o la peste", which the
+    front end says "premièrement", not "1 degrés" (Dutch dropped the sign: "1 de wet"). Only
+    a list (its 1° and its 2° both there) and only up to 20° is one: a lone "10°, à peine"
+    is a temperature."""
+    if language.split("-")[0].split("_")[0].lower() not in _PRIMO_LANGUAGES:
+        return text
+    items = [m for m in _PRIMO.finditer(text) if 0 < int(m.group(2)) <= 20]
+    values = {m.group(2) for m in items}
+    if "1" not in values or "2" not in values:
+        return text
+    pieces, start = [], 0
+    for item in items:
+        pieces.append(f"{text[start:item.start()]}{item.group(1)}{item.group(2)}o")
+        start = item.end()
+    pieces.append(text[start:])
+    return "".join(pieces)
+
+
 def _number_signs(text: str, words: SymbolWords | None) -> str:
     """ "n° 3" keeps its number sign (not degrees); outside English, "1914–1918" is
     handed on as "1914-1918", the range each language's front end says ("1914 à 1918")."""
@@ -259,6 +289,8 @@ def say_symbols(text: str, language: str = "en") -> str:
             lambda m: f"{m.group(1)} {unicodedata.normalize('NFKC', m.group(2))}", text)
     if "\u2044" in text:
         text = _FRACTION.sub(lambda m: _fraction(m, words), text)
+    if "\u00b0" in text:
+        text = _primo(text, language)
     text = _number_signs(text, words)
     if words is None:
         return text
