@@ -11,8 +11,6 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
-
 from e2a_node.engines import available_voices
 from e2a_node.engines.base import VoiceInfo
 from e2a_node.farm_tag import farm_label
@@ -29,32 +27,9 @@ from ..keepawake import KeepAwake
 from ..lexicon import Lexicon
 from ..sample import SampleSpeaker
 from .bridge import CoreBridge, run_task
+from .tray_icon import TrayIcon, tray_tip
 
 log = logging.getLogger("e2a.ui")
-
-
-def tray_tip(farm: str, doing: str = "") -> str:
-    """The tray icon's tooltip: the app and its farm (two windows, two farms, are told
-    apart in the tray), then what it is doing, or how to bring the window back.
-
-    "e2a · farm Study PC · 3F2A — Converting “Emma”: 42 %"."""
-    head = f"e2a · farm {farm}" if farm else "e2a: ebook to audiobook"
-    return f"{head} — {doing}" if doing else f"{head} (click to show the window)"
-
-
-def converting_text(title: str, fraction: float, paused: bool = False) -> str:
-    """What the tray says while a book converts (or waits, paused)."""
-    doing = "Paused" if paused else "Converting"
-    return f"{doing} “{title}”: {min(100, max(0, int(fraction * 100)))} %"
-
-
-def show_windows() -> None:
-    """Bring the app's main windows to the front (from the tray icon)."""
-    for widget in QApplication.topLevelWidgets():
-        if widget.isWindow() and widget.windowTitle() and not widget.isHidden():
-            widget.showNormal()
-            widget.raise_()
-            widget.activateWindow()
 
 
 class DesktopCore:
@@ -83,7 +58,7 @@ class DesktopCore:
         self._awake = KeepAwake()
         self._samples = SampleSpeaker(self.paths.voices_dir)
         self._playing: Playback | None = None
-        self.tray: QSystemTrayIcon | None = None
+        self.tray = TrayIcon()
         self.doing = ""  # what the tray's tooltip says the app is doing ("": nothing)
 
     def find_gpus(self, on_found: Callable[[list[tuple[str, GpuInfo]]], None]) -> None:
@@ -131,20 +106,16 @@ class DesktopCore:
             self._playing.stop()
         self._playing = play_wav(wav)
 
+    def show_tray(self) -> bool:
+        """Put the icon in the tray (when the window shows), named as it is now; False
+        where the desktop has no tray."""
+        self.tray.set_tip(self.tray_tooltip())
+        return self.tray.show()
+
     def notify(self, title: str, text: str) -> None:
         """A desktop notification where the system offers one (a tray); else nothing."""
-        if self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
-            app = QApplication.instance()
-            icon = app.windowIcon() if isinstance(app, QApplication) else None
-            self.tray = QSystemTrayIcon(icon) if icon is not None else QSystemTrayIcon()
-            # The icon shows while its messages do: it names the app and, clicked (or its
-            # message clicked), brings the window back, as a person expects of it.
-            self.tray.setToolTip(self.tray_tooltip())
-            self.tray.activated.connect(lambda _reason: show_windows())
-            self.tray.messageClicked.connect(show_windows)
-            self.tray.show()
-        if self.tray is not None and QSystemTrayIcon.supportsMessages():
-            self.tray.showMessage(title, text)
+        self.tray.set_tip(self.tray_tooltip())
+        self.tray.notify(title, text)
 
     def tray_tooltip(self) -> str:
         info = self.host.info
@@ -153,10 +124,10 @@ class DesktopCore:
     def show_doing(self, doing: str) -> None:
         """What the app is doing, for the tray icon's tooltip ("": nothing now)."""
         self.doing = doing
-        if self.tray is not None:
-            self.tray.setToolTip(self.tray_tooltip())
+        self.tray.set_tip(self.tray_tooltip())
 
     def close(self) -> None:
+        self.tray.close()
         self._awake.close()
         if self._playing is not None:
             self._playing.stop()

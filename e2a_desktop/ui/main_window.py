@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from e2a_node.engines import available_voices
@@ -31,7 +31,7 @@ from .bridge import run_task
 from .chapter_view import ChapterView
 from .chapters import ChapterModel
 from .controls import ConvertControls
-from .core import DesktopCore, converting_text
+from .core import DesktopCore
 from .dropzone import DropZone, dropped_files
 from .edits import BookEdits, replace_question, same_audiobook, watch_choices
 from .farm_banner import FarmBanner, MessageBanner
@@ -44,6 +44,7 @@ from .saved import META_KEY, SavedRequest
 from .session import ConversionSession, finished_extras, outputs_of
 from .settings_panel import SettingsPanel
 from .speech_preview import SpeechPreviewer
+from .tray_icon import converting_text
 from .voice_manager import VoiceManager
 from .waiting import WaitingPanel
 from .waiting_books import WaitingBooks, queued_text
@@ -629,6 +630,12 @@ class MainWindow(QMainWindow):
             self._on_cancel()
             return False
         return True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        """The tray icon comes with the window, where the desktop has a tray: the first book
+        converted has its tooltip too (made at the first notice, it had none)."""
+        super().showEvent(event)
+        self.core.show_tray()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Mid-job, ask: keep it for later, discard it, or stay. The window closes once the

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
-from e2a_desktop.ui.core import show_windows
+from e2a_desktop.ui.tray_icon import show_windows
 
 
 def test_clicking_the_icon_brings_a_minimised_window_back(qtbot: QtBot) -> None:
