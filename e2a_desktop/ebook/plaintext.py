@@ -112,6 +112,10 @@ _SET_OFF = re.compile(r"(?<=\n\n\n\n)[ \t]*(\S[^\n]{0,59}?)[ \t]*\n[ \t]*\n")
 """A short line after three blank lines and before a blank one: Project Gutenberg sets a
 heading off so (its guide: four blank lines before a chapter, two after) in books whose
 headings carry no word "Chapter": a dictionary's letters, essays, poems, a play's acts."""
+_HALF_TITLE = re.compile(r"[ \t]*\S[^\n]{0,59}\n[ \t]*\n[ \t]*((?:[IVXLCDM]+|\d{1,3})\.?)"
+                         r"[ \t]*\n[ \t]*\n")
+"""The book's title set off before its first chapter's bare number (Katrine's "KATRINE",
+then "I"): the chapter starts there, and is called by its number as the others are."""
 _CREDITS = re.compile(r"(?:produced|prepared|transcribed|scanned|digiti[sz]ed|e-?text)\b"
                       r"[^\n]*\bby\b", re.IGNORECASE)
 MIN_SET_OFF_HEADINGS = 3
@@ -126,9 +130,13 @@ def _set_off_headings(body: str, title: str) -> list[re.Match[str]]:
     found = []
     for match in _SET_OFF.finditer(body):
         line = match.group(1)
+        if plain(line) == plain(title):  # a half-title; the chapter's number may follow it
+            numbered = _HALF_TITLE.match(body, match.start())
+            if numbered is not None:
+                found.append(numbered)
+            continue
         if (not any(ch.isalpha() for ch in line) or line.endswith((",", ";", ":"))
-                or plain(line) == plain(title) or _BYLINE.fullmatch(line)
-                or _CREDITS.match(line) or line.startswith("[")):
+                or _BYLINE.fullmatch(line) or _CREDITS.match(line) or line.startswith("[")):
             continue
         found.append(match)
     return found
@@ -144,14 +152,14 @@ def _without_credits(body: str) -> str:
     return body[opening.end():]
 
 
-def _chapter_headings(body: str, title: str) -> list[re.Match[str]]:
+def _chapter_headings(body: str, title: str) -> tuple[list[re.Match[str]], bool]:
     """The chapters' headings: those naming themselves ("Chapter 5", "Hoofdstuk 3"), or,
-    where those are (nearly) absent, the lines set off as headings are."""
+    where those are (nearly) absent, the lines set off as headings are (then True)."""
     named = _headings(body)
     set_off = _set_off_headings(body, title)
     if len(set_off) >= MIN_SET_OFF_HEADINGS and len(set_off) > 2 * len(named):
-        return set_off
-    return named
+        return set_off, True
+    return named, False
 
 
 def read_text(path: Path) -> Book:
@@ -165,7 +173,7 @@ def read_text(path: Path) -> Book:
     body = drop_typing_marks(raw[start.end() if start else 0 : end.start() if end else len(raw)])
     if start is not None:
         body = _without_credits(body)
-    headings = _chapter_headings(body, title)
+    headings, set_off = _chapter_headings(body, title)
     title_line = _title_line(body, headings)
     title = title or title_line or path.stem
     front = body[: headings[0].start() if headings else len(body)]
@@ -179,10 +187,82 @@ def read_text(path: Path) -> Book:
         stop = headings[i + 1].start() if i + 1 < len(headings) else len(body)
         heading = match.group(match.lastindex or 0).strip()
         sections.append(Section(heading, "", body[match.start() : stop]))
+    if set_off:
+        sections = front_matter(sections, title, author)
     book = _book(path, sections, title, author, _language(language), "txt")
     if not headings and len(book.chapters) == 1:  # one untitled chapter: call it by the book
         book.chapters[0] = Chapter(title, book.chapters[0].text)
     return book
+
+
+_CONTENTS = (r"(?:table\s+of\s+)?contents|inhoud|inhalt|inhaltsverzeichnis|sommaire"
+             r"|table\s+des\s+mati[eè]res|[ií]ndice")
+_LISTS = (r"(?:the\s+)?(?:plays|works|novels|books|poems|writings|stories|tales)\s+of\s+\S"
+          r"|by\s+the\s+same\s+author|(?:also|other\s+\w+|works|books)\s+by\s+\S"
+          r"|du\s+m[eê]me\s+auteur|van\s+denzelfden\s+schrijver|vom\s+selben\s+verfasser")
+_DEDICATION = (r"(?:to|aan|à|für|dedicated\s+to|opgedragen\s+aan)\s+(?!(?:the|a|an"
+               r"|de|het|een|la|le|les|l'|un|une|der|die|das|den|dem|el|il|lo|o)\s"
+               r"(?!memory|m[ée]moire|nagedachtenis|andenken))\S"
+               r"|dedication|d[ée]dicace|opdracht|widmung")
+""""To Grant B. Schley", "AAN ZIJN BROEDER WILLIBALD", "To the memory of…"; not a poem's
+"To a Skylark", nor an essay's "Aan de Noordzee", nor "Au lecteur" (a preface)."""
+_FRONT_HEADING = re.compile(rf"(?i)(?:({_CONTENTS})[.:]?$|({_LISTS})|({_DEDICATION}))")
+_IMPRINT = re.compile(r"(?i)\b(?:copyright|all\s+rights\s+reserved|publishers?|publishing"
+                      r"|verlag|[ée]diteurs?|uitgevers?|verkrijgbaar)\b|\u00a9")
+_NUMBER_ONLY = re.compile(r"(?i)[\divxlcdm.\s]+")
+MAX_FRONT_PAGE_CHARS = 1500
+"""A title page, an imprint or a dedication is short; a section past this is the book."""
+
+
+def _front_kind(section: Section, title: str, author: str) -> str:
+    """What a front page is ("contents", "list", "dedication", "title page", "imprint"),
+    "" where the section is the book's own (a preface, a chapter)."""
+    heading = " ".join(section.title.split())
+    match = _FRONT_HEADING.match(heading)
+    if match is not None and match.group(1):
+        return "contents"
+    if match is not None and match.group(2):
+        return "list"
+    if len(section.text) > MAX_FRONT_PAGE_CHARS:
+        return ""
+    if match is not None:
+        return "dedication"
+    words = set(re.findall(r"\w+", heading.casefold()))
+    numbered = _NUMBER_ONLY.fullmatch(heading)  # "I." is a chapter, even of "I, Robot"
+    if len(heading) > 1 and words and not numbered and (
+            words <= set(re.findall(r"\w+", title.casefold()))
+            or words == set(re.findall(r"\w+", author.casefold()))):
+        return "title page"  # "THE", the first of the title's lines set one to a line
+    if _IMPRINT.search(section.text):
+        return "imprint"
+    return ""
+
+
+def front_matter(sections: list[Section], title: str, author: str) -> list[Section]:
+    """The pages before the book proper (title page, the publisher's list of the author's
+    works, imprint and copyright, dedication, contents) as one chapter named by the book:
+    set off by blank lines each came out as a chapter of its own ("NEW YORK AND LONDON
+    HARPER & BROTHERS PUBLISHERS", "Chapter 4" for the contents). Where they are only
+    the title page and its imprint they are left out, as a title and byline are."""
+    kinds = []
+    for i, section in enumerate(sections):
+        if i == 0 and not section.title:  # what precedes the first heading
+            kind = "title page" if len(section.text) <= MAX_FRONT_PAGE_CHARS else ""
+        else:
+            kind = _front_kind(section, title, author)
+        if not kind:
+            break
+        kinds.append(kind)
+        if kind == "contents":  # the last page before the book: what follows is in it
+            break
+    if len(kinds) < 2:
+        return sections
+    front, rest = sections[:len(kinds)], sections[len(kinds):]
+    text = "\n\n".join(section.text for section in front)
+    if not {"contents", "list", "dedication"} & set(kinds) and \
+            len(text) <= MAX_FRONT_PAGE_CHARS:
+        return rest
+    return [Section(title, "", text), *rest]
 
 
 _BYLINE = re.compile(r"(?:by|von|par|di|de|por|door|af|av)\s+(\S.{0,78})", re.IGNORECASE)
