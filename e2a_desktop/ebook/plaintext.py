@@ -101,10 +101,16 @@ def _is_heading(text: str, match: re.Match[str]) -> bool:
     return not before.strip() or before.endswith("\n\n") or before.endswith("\n\n ")
 
 
+_PAGE_NUMBER = re.compile(r"\S[ \t]{3,}(?:\d{1,4}|[ivxlc]{1,6})[ \t]*$")
+"""A contents line's page number ("CHAPTER I. The Widow and her Child      1"): the line
+names a chapter but is none (Jack Sheppard's contents made three chapters of it)."""
+
+
 def _headings(body: str) -> list[re.Match[str]]:
     """Chapter headings in reading order, English or another language's, standing alone."""
     found = {m.start(): m for pattern in (CHAPTER_HEADING, CHAPTER_HEADING_INTL)
-             for m in pattern.finditer(body) if _is_heading(body, m)}
+             for m in pattern.finditer(body)
+             if _is_heading(body, m) and not _PAGE_NUMBER.search(m.group())}
     return [found[start] for start in sorted(found)]
 
 

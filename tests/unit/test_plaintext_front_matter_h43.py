@@ -57,7 +57,7 @@ def test_katrines_front_pages_are_one_chapter_and_its_first_chapter_is_there(
     assert "Ravenel" not in book.chapters[1].text
 
 
-PAINT_FRONT = (  # The 'Mind the Paint' Girl (PG #14906)
+PAINT_FRONT = (  # The 'Mind the Paint' Girl (PG #21849)
     "  [Transcriber's Note:\r\n\r\n  Errors are listed at the end of the e-text.]" + GAP
     + '  THE\r\n  "MIND THE PAINT"\r\n  GIRL' + GAP
     + "_The Plays of Arthur W. Pinero_\r\n\r\n  Paper cover, 1s 6d; cloth, 2s 6d each\r\n\r\n"
@@ -112,3 +112,20 @@ def test_a_numbered_chapter_is_never_front_matter(tmp_path: Path) -> None:
     book = read_book(_gutenberg(tmp_path, "What I Saw", "A. Traveller", body))
     assert [c.title for c in book.chapters][-3:] == ["I.", "II.", "III."]
     assert sum("Ravenel" in c.text for c in book.chapters) == 3
+
+
+def test_a_contents_line_with_its_page_number_is_no_chapter(tmp_path: Path) -> None:
+    """Jack Sheppard (PG #16215) lists "CHAPTER I. The Widow and her Child      1" in its
+    contents: it was a chapter of its own, one for each of the book's three epochs."""
+    contents = ("CONTENTS.\r\n\r\nEPOCH THE FIRST, 1703.\r\nJONATHAN WILD.\r\n\r\n"
+                "CHAPTER I. The Widow and her Child             1\r\n"
+                "       II. The Old Mint                       13\r\n\r\n"
+                "EPOCH THE SECOND, 1715.\r\nJACK SHEPPARD.\r\n\r\n"
+                "CHAPTER I. The Idle Apprentice                75\r\n")
+    chapters = "".join(f"\r\n\r\nCHAPTER {n}.\r\n\r\n{PROSE}" for n in ("I", "II", "III"))
+    book = read_book(_gutenberg(tmp_path, "Jack Sheppard", "William Harrison Ainsworth",
+                                "JACK SHEPPARD\r\n\r\nA ROMANCE\r\n\r\n" + contents + chapters))
+    titles = [c.title for c in book.chapters]
+    assert titles[-3:] == ["CHAPTER I.", "CHAPTER II.", "CHAPTER III."]
+    assert not any("Widow" in title or "Apprentice" in title for title in titles)
+    assert "The Idle Apprentice" in book.chapters[0].text
