@@ -104,7 +104,7 @@ _DEGREE_SIGN = re.compile(r"(?<!\b[Nn])\u00b0")
 # neither a compass point nor a scale ("43° OL.", "10° C"), nor "de latitude".
 _PRIMO = re.compile(
     r"(?:(?<![^\n(:;,.\u00ab\"\u201c\u2014\u2013])|(?<=\bet )|(?<=\bou )|(?<=\ben )"
-    r"|(?<=\bof )|(?<=\by )|(?<=\be ))([ \t]*)(\d{1,2})\u00b0"
+    r"|(?<=\bof )|(?<=\by )|(?<=\be ))(?<!\d[.,])([ \t]*)(\d{1,2})\u00b0"
     r"(?=\.?[ \t]*[,;:]|\.?[ \t]+(?!(?:[A-Z]{1,3}|de|du|des|d|of|van|au|sous|dessous"
     r"|dessus|degr\w*|graden|Celsius|Fahrenheit|R\u00e9aumur)\b)[^\W\d_])")
 _PRIMO_LANGUAGES = frozenset({"fr", "nl", "es", "it", "pt"})

@@ -46,6 +46,8 @@ def test_a_dutch_list_is_said_ten_eerste() -> None:
      "Il fait quarante degrés Fahrenheit. à midi, par quarante-cinq degrés de latitude, "
      "dix degrés Celsius."),
     ("Il fait 10° à l'ombre.", "fr", "Il fait dix degrés à l'ombre."),
+    ("Entre 0,1° le matin et 0,2° le soir.", "fr",
+     "Entre zéro virgule un degrés le matin et zéro virgule deux degrés le soir."),
     ("Le thermomètre marquait, 1° au-dessous, puis 2° au-dessous.", "fr",
      "Le thermomètre marquait, un degrés au-dessous, puis deux degrés au-dessous."),
     ("43° OL. 46° ZB. Februarij, 1866.", "nl",
