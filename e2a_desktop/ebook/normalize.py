@@ -143,11 +143,11 @@ def _clean_characters(text: str) -> str:
 
 def _degrees(match: re.Match[str], words: SymbolWords) -> str:
     degrees, minutes, seconds, scale = match.groups()
-    parts = [f"{degrees} {words.degree}"]
+    parts = [words.counted(degrees, words.degree)]
     if minutes:
-        parts.append(f"{minutes} {words.minute}")
+        parts.append(words.counted(minutes, words.minute))
     if seconds:
-        parts.append(f"{seconds} {words.second}")
+        parts.append(words.counted(seconds, words.second))
     if scale:
         parts.append(words.celsius if scale == "C" else words.fahrenheit)
     return " ".join(parts)

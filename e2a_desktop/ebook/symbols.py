@@ -32,6 +32,18 @@ class SymbolWords:
     times: str = ""  # "3 × 4"; "" leaves the sign to the voice
     arrow: str = ""  # "→" in running text ("London → Paris")
     yields: str = ""  # "→" in a formula ("2H2 + O2 ⟶ 2H2O")
+    singular: dict[str, str] = field(default_factory=dict)  # "degrees": "degree"
+    singular_below_two: bool = False  # French: "1,5 degré", English: "1.5 degrees"
+
+    def counted(self, count: str, word: str) -> str:
+        """ "1", "degrees" → "1 degree": the unit after a count, singular where the
+        language says it so ("one degrees" was heard in "1° colder")."""
+        try:
+            value = float(count.replace(",", "."))
+        except ValueError:
+            return f"{count} {word}"
+        one = value < 2 if self.singular_below_two else value == 1 and count.isdigit()
+        return f"{count} {self.singular.get(word, word) if one else word}"
 
 
 ENGLISH = SymbolWords(
@@ -47,6 +59,7 @@ ENGLISH = SymbolWords(
     numbered=("chapter", "part", "book", "volume", "section", "act", "scene", "canto", "letter",
               "stave", "appendix", "lecture", "lesson"),
     times="times", arrow="to", yields="gives",
+    singular={"degrees": "degree", "minutes": "minute", "seconds": "second"},
 )
 FRENCH = SymbolWords(
     degree="degrés", minute="minutes", second="secondes", percent="pour cent",
@@ -57,6 +70,8 @@ FRENCH = SymbolWords(
              "dix"),
     numbered=("chapitre", "partie", "livre", "tome", "acte", "scène", "lettre", "section"),
     times="fois", arrow="vers", yields="donne",
+    singular={"degrés": "degré", "minutes": "minute", "secondes": "seconde"},
+    singular_below_two=True,
 )
 GERMAN = SymbolWords(
     degree="Grad", minute="Minuten", second="Sekunden", percent="Prozent",
@@ -67,6 +82,7 @@ GERMAN = SymbolWords(
              "zehn"),
     numbered=("kapitel", "teil", "buch", "band", "akt", "szene", "brief", "abschnitt"),
     times="mal", arrow="nach", yields="ergibt",
+    singular={"Minuten": "Minute", "Sekunden": "Sekunde"},
 )
 _TABLES = {"en": ENGLISH, "fr": FRENCH, "de": GERMAN}
 

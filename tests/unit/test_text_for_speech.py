@@ -74,6 +74,15 @@ def test_symbols_follow_the_books_language() -> None:
     assert normalize_text("2\u20443", "ja") == "2/3"  # no table yet: at least not "23"
 
 
+def test_one_degree_is_said_in_the_singular() -> None:
+    """ "1° colder" was "one degrees colder"; French says the singular below two."""
+    assert normalize_text("It was 1\u00b0 colder, at 1\u00b0 1\u2032 N, not 10\u00b0.") == \
+        "It was 1 degree colder, at 1 degree 1 minute N, not 10 degrees."
+    assert normalize_text("Il faisait 1,5\u00b0 hier et 2,5\u00b0 ce matin.", "fr") == \
+        "Il faisait 1,5 degré hier et 2,5 degrés ce matin."
+    assert normalize_text("It rose by 1.5\u00b0.") == "It rose by 1.5 degrees."
+
+
 def test_dashes_never_merge_paragraphs() -> None:
     dialogue = "\u2014 Bonjour, dit-il.\n\n\u2014 Bonsoir\u2026"
     assert normalize_text(dialogue, "fr") == "Bonjour, dit-il.\n\nBonsoir..."
