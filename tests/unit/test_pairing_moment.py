@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2a_desktop.farm.pairing import MAX_GUESSES_PER_PEER, PairingRegistry
+import pytest
+
+from e2a_desktop.farm.pairing import MAX_GUESSES_PER_PEER, CodeAlreadyUsed, PairingRegistry
 from tests.helpers.fakes import FakeClock
 from tests.unit.test_pairing import CODE, Node
 
@@ -86,7 +88,9 @@ def test_a_one_time_code_pairs_one_pc_then_closes(tmp_path: Path) -> None:
     moment = registry.open_moment()
     assert _pair(registry, TwoAnswerNode("node-study0001", moment.code), "10.0.0.8")
     assert registry.moment() is None  # used: closed
-    assert not _pair(registry, TwoAnswerNode("node-den000001", moment.code), "10.0.0.9")
+    with pytest.raises(CodeAlreadyUsed):  # told apart from a wrong code, and refused
+        _pair(registry, TwoAnswerNode("node-den000001", moment.code), "10.0.0.9")
+    assert not registry.knows("node-den000001")
     assert _pair(registry, TwoAnswerNode("node-den000002", CODE), "10.0.0.9")  # the farm code
 
 
