@@ -33,6 +33,25 @@ def test_the_windows_uninstaller_stops_every_program_of_the_folder() -> None:
     assert stopped == _windows_programs()
 
 
+def test_the_bundle_collects_every_data_file_of_e2as_packages() -> None:
+    """The installed app's Manage voices… printed a traceback: the voice catalogue JSON
+    was not in the bundle. Every file of e2a's packages that is not Python must lie in a
+    folder the spec collects."""
+    spec = (PACKAGING / "pyinstaller" / "e2a.spec").read_text(encoding="utf-8")
+    listed = spec[spec.index("PACKAGE_DATA = ["):]
+    listed = listed[:listed.index("]") + 1]
+    folders = {Path(*re.findall(r'"([\w.-]+)"', call))
+               for call in re.findall(r"os\.path\.join\(([^)]*)\)", listed)}
+    data = {path.relative_to(ROOT) for package in ("e2a_desktop", "e2a_node")
+            for path in (ROOT / package).rglob("*")
+            if path.is_file() and path.suffix not in (".py", ".pyc", ".pyi")
+            and "__pycache__" not in path.parts and path.name != "py.typed"}
+    assert data, "no package data found: the test looks in the wrong place"
+    missed = sorted(str(path) for path in data
+                    if not any(folder in path.parents for folder in folders))
+    assert not missed, f"not collected into the bundle: {missed}"
+
+
 def _min_macos() -> ModuleType:
     spec = importlib.util.spec_from_file_location("min_macos",
                                                   PACKAGING / "macos" / "min_macos.py")
