@@ -6,8 +6,10 @@ kept loaded between samples, so trying speeds or voices again is quick.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import threading
+import weakref
 from pathlib import Path
 
 from e2a_node.engines import create_engine
@@ -39,13 +41,31 @@ def sample_sentences(chapter: Chapter, language: str, limit: int = SAMPLE_CHARS,
 
 
 class SampleSpeaker:
-    """Speaks samples; one loaded engine per voice, reused."""
+    """Speaks samples; one loaded engine per voice, reused.
+
+    Its WAVs live in a temporary folder made at the first sample and removed with the
+    speaker (``close``, or at the latest when the program exits): every start of the
+    window left an ``e2a-sample-…`` folder in /tmp, hundreds of them in time.
+    """
 
     def __init__(self, voices_dir: Path | None) -> None:
         self._voices_dir = voices_dir
         self._engines: dict[EngineSettings, Engine] = {}
         self._lock = threading.Lock()
-        self._folder = Path(tempfile.mkdtemp(prefix="e2a-sample-"))
+        self._folder: Path | None = None
+        self._cleanup: weakref.finalize[..., None] | None = None
+
+    def _samples_folder(self) -> Path:
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="e2a-sample-"))
+            self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder,
+                                             ignore_errors=True)
+        return self._folder
+
+    def close(self) -> None:
+        """Remove the samples made (a player may still hold one open: then it stays)."""
+        if self._cleanup is not None:
+            self._cleanup()
 
     def speak_sample(self, chapter: Chapter, language: str, voice: EngineSettings,
                      lexicon: Lexicon | None = None) -> Path:
@@ -57,6 +77,7 @@ class SampleSpeaker:
                 engine = self._engines[voice] = create_engine(voice, self._voices_dir)
             audio = render_unit(engine, sentences, [False] * len(sentences),
                                 PauseSettings().at_speed(voice.speed))
-        path = self._folder / f"sample-{abs(hash((voice, tuple(sentences))))}.wav"
+            folder = self._samples_folder()
+        path = folder / f"sample-{abs(hash((voice, tuple(sentences))))}.wav"
         write_wav(path, audio.samples, audio.sample_rate)
         return path
