@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import threading
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from e2a_node.engines import create_engine
@@ -53,7 +54,7 @@ class SampleSpeaker:
         self._engines: dict[EngineSettings, Engine] = {}
         self._lock = threading.Lock()
         self._folder: Path | None = None
-        self._cleanup: weakref.finalize[..., None] | None = None
+        self._cleanup: Callable[[], object] | None = None  # a weakref.finalize
 
     def _samples_folder(self) -> Path:
         if self._folder is None:
