@@ -91,10 +91,11 @@ NO_JOB_RETRY_SOON_S = 1.0
 OTHER_FARMS_EVERY_S = 3.0
 """While its farm has no book, a node paired with other farms asks them this often whether
 they have one (and moves to one that has: it helps whichever farm has a book)."""
-ELSEWHERE_EVERY_S = 60.0
+ELSEWHERE_EVERY_S = 20.0
 """While it speaks for its farm, a node paired with other farms tells them this often that
 it is busy elsewhere (``Elsewhere``): they show it helping another farm, and lost only once
-it stops saying so (the farm's AWAY_GONE_AFTER_S)."""
+it stops saying so (the farm's AWAY_GONE_AFTER_S). Once a minute, a node killed mid-book
+read "helping another farm" on its other farm for three and a half minutes."""
 JOB_OVER_MEMORY_S = 60.0
 """How long a job heard to be over is not taken for new work while it is still listed."""
 REFUSED_RETRY_S = 30.0
@@ -724,7 +725,7 @@ class NodeWorker:
         return True
 
     def _tell_others_busy(self) -> None:
-        """Once a minute while speaking for its farm, tell its other paired farms (in the
+        """Every ELSEWHERE_EVERY_S while speaking for its farm, tell its other paired farms (in the
         background: a unit is never held up): they show it helping another farm, where one
         read "ready" and then "lost" of a node busy elsewhere all along."""
         joined = self._joined

@@ -97,9 +97,10 @@ IDLE_RETRY_S = 2.0
 """How soon a node asks again when the farm has no book."""
 DEFAULT_GONE_AFTER_S = 60.0
 SPEAKER_SILENT_S = 15.0
-AWAY_GONE_AFTER_S = 200.0
-"""A node helping another of its farms says so here once a minute (``Elsewhere``): after
-three such minutes unheard it is lost (killed, or its PC off), not away for ever."""
+AWAY_GONE_AFTER_S = 70.0
+"""A node helping another of its farms says so here every 20 s (``Elsewhere``; the node's
+ELSEWHERE_EVERY_S): after three such times unheard and a margin it is lost (killed, or its
+PC off), not away for ever."""
 """A node that beats every couple of seconds while it speaks and then falls silent this
 long is gone (killed, unplugged): its unit goes back now, not when its lease lapses a
 minute later. Nodes that beat slowly (older ones) keep the lease's own time."""
@@ -793,7 +794,7 @@ class Farm:
         with self._lock:
             for stats in self.nodes.values():
                 allowed = max(self.gone_after, stats.retry_after + 5.0)
-                if stats.state is NodeState.AWAY:  # it says so once a minute (ELSEWHERE_EVERY_S)
+                if stats.state is NodeState.AWAY:  # it says so every 20 s (ELSEWHERE_EVERY_S)
                     allowed = max(allowed, AWAY_GONE_AFTER_S)
                 if stats.state is NodeState.SPEAKING and 0 < stats.beat_gap <= FAST_BEAT_S:
                     allowed = min(allowed, max(SPEAKER_SILENT_S, 5 * stats.beat_gap))

@@ -23,6 +23,7 @@ from e2a_node.protocol import (
     Leaving,
     ProtocolError,
 )
+from e2a_node.worker import ELSEWHERE_EVERY_S
 from tests.helpers.fakes import FakeClock
 from tests.helpers.farm_fixtures import make_farm
 
@@ -45,7 +46,7 @@ def test_a_node_gone_to_another_farm_is_shown_so_and_never_reported_lost(
     last = [e for e in seen if isinstance(e, NodeChanged)][-1]
     assert state_label(str(last.state)) == "helping another farm"
     assert "went to help another of its farms" in log_line(seen[-1])
-    clock.advance(AWAY_GONE_AFTER_S - 1)  # it says so once a minute while busy elsewhere
+    clock.advance(AWAY_GONE_AFTER_S - 1)  # it says so every 20 s while busy elsewhere
     farm.sweep()
     assert not any(isinstance(e, NodeGone) for e in seen)
     assert farm.nodes[NODE].state is NodeState.AWAY
@@ -60,10 +61,13 @@ def test_a_node_busy_on_another_farm_is_away_until_it_stops_saying_so(tmp_path: 
     farm.detach()
     seen: list[Event] = []
     farm.emit = seen.append
-    for _minute in range(5):
+    # A farm waits for three missed tells and a margin, and not minutes more (a node killed
+    # mid-book read "helping another farm" on its other farm for three and a half minutes).
+    assert 3 * ELSEWHERE_EVERY_S < AWAY_GONE_AFTER_S <= 4 * ELSEWHERE_EVERY_S
+    for _tell in range(5):
         assert farm.elsewhere(NODE, busy=True) is None  # (this farm has no book)
         assert farm.nodes[NODE].state.label == "helping another farm"
-        clock.advance(60)
+        clock.advance(ELSEWHERE_EVERY_S)
         farm.sweep()
     assert not any(isinstance(e, NodeGone) for e in seen)
     clock.advance(AWAY_GONE_AFTER_S)  # killed, or its PC switched off: lost after all
