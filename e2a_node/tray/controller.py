@@ -298,10 +298,15 @@ class TrayController(QObject):
                                  strict=False):
             action.setText(f"Join the farm “{offer.label}”…" if offer else "")
             action.setVisible(offer is not None)
+        # A node already paired with a farm is not told of every other farm that comes
+        # and goes (it was, dozens of times, over its own farm's code and the tray menu);
+        # the menu still lists them to join.
+        quiet = bool(self.bridge.worker.trust.all())
         for offer in offers:
             if offer.fingerprint not in self._announced:
                 self._announced.add(offer.fingerprint)
-                self.offer_news.emit(offer.label)
+                if not quiet:
+                    self.offer_news.emit(offer.label)
         self._refresh()
         for offer in offers:
             if offer.wrong_code and before.get(offer.fingerprint) != offer:

@@ -229,6 +229,25 @@ def test_a_farm_on_offer_is_announced_once_per_run(make_tray: TrayFactory) -> No
     assert tray.controller.join.isVisible()
 
 
+def test_a_paired_node_is_not_told_of_every_other_farm(make_tray: TrayFactory) -> None:
+    """Household test of the installed node: paired and working, it popped "N e2a farms
+    are on your network…" up dozens of times as other farms came and went, over its
+    own farm's code and its tray menu. Paired, it offers them in the menu only."""
+    from e2a_node.joining import FarmOffer
+    from e2a_node.trust import TrustedCoordinator
+
+    tray = make_tray(url="http://127.0.0.1:9", start=False)
+    tray.bridge.worker.trust.remember(TrustedCoordinator(
+        "coord-0123456789abcdef", "0a1b2c3d4e5f6071", "home", "00" * 32, "11" * 32))
+    news: list[str] = []
+    tray.controller.offer_news.connect(news.append)
+    for n in range(5):  # farms that come and go
+        tray.bridge.offers_changed.emit((FarmOffer(f"farm{n}", f"{n:016x}",
+                                                   f"https://127.0.0.1:{n + 1}"),))
+    assert news == []
+    assert tray.controller.join.isVisible()  # still there to join
+
+
 def test_two_unknown_farms_are_both_offered_and_neither_waited_on(
         qtbot: QtBot, make_tray: TrayFactory) -> None:
     """D7: with two farms on the network that this PC is not paired with, the tray
