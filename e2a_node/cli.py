@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -158,6 +159,15 @@ def _run_tray(args: argparse.Namespace, config: NodeConfig) -> int:
     return run(config)
 
 
+def _say_in_a_box(problem: str, folder: Path | None) -> None:
+    """The tray node's refusal to start, shown where a person looks (Qt where installed)."""
+    try:
+        from .tray.app import say_already_running
+    except ImportError:
+        return
+    say_already_running(problem + (f".\n\nData folder: {folder}" if folder else "."))
+
+
 def _forget(config: NodeConfig, name: str) -> int:
     trust = TrustStore(config.paths.node_dir / "trust")
     known = trust.all()
@@ -214,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         lock = NodeLock(config.paths.node_dir)  # held for the process's life
     except E2AError as exc:
         print(f"e2a-node: error: {exc}", file=sys.stderr)
+        if not (args.headless or args.one_job):  # started from a menu: nobody reads stderr
+            _say_in_a_box(exc.problem, exc.path)
         return 2
     _held.append(lock)
     if not (args.headless or args.one_job):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from ..autostart import Autostart
 from ..engines.base import Engine
@@ -140,6 +140,17 @@ def _log_to_file(path: Path) -> None:
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logging.getLogger().addHandler(handler)
+
+
+def say_already_running(message: str) -> None:
+    """A second tray node started from the menu or a login entry said why it stopped on
+    stderr only, which nobody sees: say it in a box too, where Qt can start."""
+    if not QApplication.instance() and xcb_problem("e2a-node"):
+        return
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setWindowIcon(icon_for(Look.READY))
+    QMessageBox.information(None, "e2a node is already running", message)
 
 
 def run(config: NodeConfig) -> int:

@@ -173,3 +173,26 @@ def test_a_second_node_on_the_same_data_folder_is_refused(
         running.release()
     assert out.returncode == 2
     assert "e2a-node is already running" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_second_tray_node_says_why_in_a_box_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Household test of the installed node: "e2a node" chosen from the menu while it ran
+    showed nothing at all (the reason went to stderr, which nobody reads there)."""
+    from e2a_node import cli
+    from e2a_node.config import AppPaths
+    from e2a_node.single import NodeLock
+    from e2a_node.tray import app as tray_app
+
+    boxes: list[str] = []
+    monkeypatch.setattr(tray_app, "say_already_running", boxes.append)
+    monkeypatch.setenv("E2A_DATA_DIR", str(tmp_path / "n"))
+    running = NodeLock(AppPaths.load().node_dir)
+    try:
+        assert cli.main(["--url", "http://127.0.0.1:9"]) == 2  # the tray node, from a menu
+        assert cli.main(["--headless", "--url", "http://127.0.0.1:9"]) == 2  # a terminal's
+    finally:
+        running.release()
+    assert len(boxes) == 1, boxes  # the tray node's only: a headless one has its terminal
+    assert boxes[0].startswith("e2a-node is already running on this computer")
+    assert str(AppPaths.load().node_dir) in boxes[0]
