@@ -96,6 +96,9 @@ ELSEWHERE_EVERY_S = 20.0
 it is busy elsewhere (``Elsewhere``): they show it helping another farm, and lost only once
 it stops saying so (the farm's AWAY_GONE_AFTER_S). Once a minute, a node killed mid-book
 read "helping another farm" on its other farm for three and a half minutes."""
+FARM_PAUSED = "paused"
+"""A lease's reason while the person at the farm has paused its book (the farm's own
+NodeState.PAUSED, as it goes over the wire)."""
 JOB_OVER_MEMORY_S = 60.0
 """How long a job heard to be over is not taken for new work while it is still listed."""
 REFUSED_RETRY_S = 30.0
@@ -528,6 +531,13 @@ class NodeWorker:
                     self._jobs_over[job.job_id] = self._last_job_end = time.monotonic()
                     return True
                 if lease.status != LEASE_UNIT or lease.assignment is None:
+                    if lease.reason == FARM_PAUSED and await self._async_move_for_a_book():
+                        # Its farm was paused by its person: help the other farm with a
+                        # book meanwhile (it sat idle for half an hour while that one
+                        # waited); this farm is asked again in turn once that book ends.
+                        await flow.finish_sending()
+                        await self._async_say_leaving(link, LEAVING_FOR_ANOTHER_FARM)
+                        return False
                     await self._async_between_units(link, lease, job)
                     continue
                 if lease.assignment.job_id not in ("", job.job_id):  # the farm moved on

@@ -222,3 +222,40 @@ async def test_a_node_tells_its_other_farm_at_once_when_a_new_book_starts_and_wh
     finally:
         await _wind_down(worker, running, adverts, servers)
     assert running.exception() is None
+
+
+async def test_a_node_whose_farm_is_paused_helps_its_other_farm_with_a_book(
+        tmp_path: Path) -> None:
+    """Household test of the installed node: its farm A paused, it sat idle for half an
+    hour ("vm is paused") while its other farm B waited on "0 % · 0:00 of audio"."""
+    name = f"vm {secrets.token_hex(3)}"
+    paused = make_farm(tmp_path / "a", rate=ToneEngine.RATE, name=name,
+                       book=small_book(chapters=3))
+    paused.pause()
+    seen_on_a: list[Event] = []
+    paused.emit = seen_on_a.append
+    waiting = make_farm(tmp_path / "b", rate=ToneEngine.RATE, name=name,
+                        book=small_book(chapters=2))
+    a_server, b_server = await _serve(paused), await _serve(waiting)
+    adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
+    worker = _node(tmp_path, name)
+    await _pair(worker, a_server)
+    await _pair(worker, b_server)
+    node_id = worker.identity.node_id
+    running = asyncio.create_task(worker.async_run())
+    try:
+        await adverts[0].async_start(name, _port(a_server), paused.identity.fingerprint)
+        await async_until(lambda: node_id in paused.nodes
+                          and paused.nodes[node_id].state is NodeState.PAUSED, 30,
+                          "the node to wait on paused farm A")
+        await adverts[1].async_start(name, _port(b_server), waiting.identity.fingerprint)
+        await async_until(lambda: _done(waiting), 60, "farm B's book to be spoken")
+        assert NodeLeft(node_id, "den-pc", "another farm") in seen_on_a
+        assert paused.nodes[node_id].state is NodeState.AWAY  # "helping another farm"
+        assert paused.job.store.counts()["done"] == 0  # nothing of A's was taken along
+        paused.resume()  # back at A: the node comes back once B's book is over
+        waiting.detach()
+        await async_until(lambda: _done(paused), 60, "farm A's book, resumed, to be spoken")
+    finally:
+        await _wind_down(worker, running, adverts, [a_server, b_server])
+    assert running.exception() is None
