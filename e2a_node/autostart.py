@@ -66,11 +66,15 @@ def launch_agent_path() -> Path:
 
 
 def xdg_entry(command: list[str]) -> str:
+    """The login entry. ``TryExec`` names the program: once e2a is uninstalled (the
+    package manager cannot reach a user's own autostart folder) the session skips the
+    entry instead of starting a program that is gone at every login."""
     return "\n".join([
         "[Desktop Entry]",
         "Type=Application",
         "Name=e2a node",
         "Comment=Lend this PC to e2a farms on the network while it is idle",
+        f"TryExec={command[0]}",
         f"Exec={shlex.join(command)}",
         "Icon=e2a",
         "Terminal=false",

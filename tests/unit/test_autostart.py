@@ -29,6 +29,8 @@ def test_linux_entry_is_an_xdg_autostart_file_and_goes_away(home: Path) -> None:
     text = entry.read_text()
     assert text.startswith("[Desktop Entry]\n") and "Type=Application" in text
     assert "Exec=/opt/e2a/bin/e2a-node\n" in text
+    # Uninstalled, the program is gone: the session skips an entry whose TryExec is missing.
+    assert "TryExec=/opt/e2a/bin/e2a-node\n" in text
     autostart.set(False)
     assert not entry.exists() and not autostart.enabled()
     autostart.set(False)  # turning off twice is no error
