@@ -75,6 +75,8 @@ class TrayController(QObject):
         self.view = describe(self.state)
         self._build_actions()
         self.menu = self._build_menu()
+        self._joins_stale = False
+        self.menu.aboutToHide.connect(self._menu_closed)
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._on_tick)
@@ -294,10 +296,7 @@ class TrayController(QObject):
         one, never a wait. A code refused shows in its dialog (reopened if it was closed)."""
         before = {offer.fingerprint: offer for offer in self.offers}
         self.offers = offers
-        for action, offer in zip(self.joins, [*offers, *[None] * len(self.joins)],
-                                 strict=False):
-            action.setText(f"Join the farm “{offer.label}”…" if offer else "")
-            action.setVisible(offer is not None)
+        self._update_join_entries()
         # A node already paired with a farm is not told of every other farm that comes
         # and goes (it was, dozens of times, over its own farm's code and the tray menu);
         # the menu still lists them to join.
@@ -324,6 +323,24 @@ class TrayController(QObject):
                 dialog.accept()  # paired (this PC joins it when it next looks for work)
             else:
                 dialog.gone()  # its advert was withdrawn: never "Checking the code…" on
+
+    def _update_join_entries(self) -> None:
+        """A "Join the farm …" entry per farm on offer; not while the menu is open, where
+        entries coming and going moved the others under the pointer (a click meant for
+        "Start at login" landed on "Open log"): then once it closes."""
+        if self.menu.isVisible():
+            self._joins_stale = True
+            return
+        self._joins_stale = False
+        offers = self.offers
+        for action, offer in zip(self.joins, [*offers, *[None] * len(self.joins)],
+                                 strict=False):
+            action.setText(f"Join the farm “{offer.label}”…" if offer else "")
+            action.setVisible(offer is not None)
+
+    def _menu_closed(self) -> None:
+        if self._joins_stale:
+            self._update_join_entries()
 
     def _join(self, index: int) -> None:
         if index < len(self.offers):

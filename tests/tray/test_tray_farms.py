@@ -248,6 +248,27 @@ def test_a_paired_node_is_not_told_of_every_other_farm(make_tray: TrayFactory) -
     assert tray.controller.join.isVisible()  # still there to join
 
 
+def test_the_open_menu_does_not_move_under_the_pointer(
+        qtbot: QtBot, make_tray: TrayFactory) -> None:
+    """Household test: farms came and went while the tray menu was open, its entries
+    moved, and a click meant for "Start at login" landed on "Open log"."""
+    from PySide6.QtCore import QPoint
+
+    from e2a_node.joining import FarmOffer
+
+    tray = make_tray(url="http://127.0.0.1:9", start=False)
+    menu = tray.controller.menu
+    menu.popup(QPoint(10, 10))
+    qtbot.waitUntil(menu.isVisible, timeout=5000)
+    before = [a for a in menu.actions() if a.isVisible()]  # (the header's words may change)
+    tray.bridge.offers_changed.emit((FarmOffer("study", "3f9c2a71d04be815",
+                                               "https://127.0.0.1:1"),))
+    assert [a for a in menu.actions() if a.isVisible()] == before
+    menu.hide()
+    qtbot.waitUntil(lambda: not menu.isVisible(), timeout=5000)
+    assert tray.controller.join.isVisible() and "study" in tray.controller.join.text()
+
+
 def test_two_unknown_farms_are_both_offered_and_neither_waited_on(
         qtbot: QtBot, make_tray: TrayFactory) -> None:
     """D7: with two farms on the network that this PC is not paired with, the tray
