@@ -26,6 +26,8 @@ class BookPanel(QWidget):
         self.facts = QLabel()
         self.facts.setObjectName("bookFacts")
         self.facts.setWordWrap(True)
+        self._speed = 1.0
+        self._shown: tuple[Book, int, int] | None = None  # what the facts say, for set_speed
         form = QFormLayout()
         form.addRow("&Title", self.title)
         form.addRow("&Author", self.author)
@@ -71,8 +73,18 @@ class BookPanel(QWidget):
             field.setCursorPosition(0)
 
     def show_facts(self, book: Book, chapters: int, chars: int) -> None:
+        self._shown = (book, chapters, chars)
         language = book.metadata.language or "unknown"
         self.facts.setText(
             f"{book.source_format.upper() or 'Book'} · language {language} · "
             f"{chapters} of {len(book.chapters)} chapters · {chars:,} characters · "
-            f"about {format_duration(estimate_seconds(chars))} of audio")
+            f"about {format_duration(estimate_seconds(chars, self._speed))} of audio")
+
+    def set_speed(self, speed: float) -> None:
+        """The Speed chosen: the length said is at that speed (1.10× is a tenth shorter;
+        the household saw 2:49 at any speed)."""
+        if speed <= 0 or speed == self._speed:
+            return
+        self._speed = speed
+        if self._shown is not None:
+            self.show_facts(*self._shown)

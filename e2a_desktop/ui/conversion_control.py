@@ -20,6 +20,9 @@ from .window_parts import Shown, WindowParts
 
 log = logging.getLogger("e2a.ui")
 
+READY_NEWS = "The audiobook is ready: "
+"""How the banner opens once a book is done (it goes when the choices no longer match)."""
+
 
 class ConversionControl(WindowParts):
     """Turns the controls' clicks into commands on a ``ConversionSession`` and shows its
@@ -44,12 +47,17 @@ class ConversionControl(WindowParts):
 
     def _on_choice_changed(self) -> None:
         """"Done: emma.m4b" and "Convert again" say what Convert would make was made: once
-        the chapters, titles, voice or output differ, it is "Ready to convert" again."""
+        the chapters, titles, voice, speed or output differ, it is "Ready to convert" again,
+        and "The audiobook is ready: …" above goes with it (it stayed, beside "Ready to
+        convert", as if the file had the new choices)."""
+        self.book_panel.set_speed(self.settings.speed.value())  # "about 2:09 of audio"
         made = self._made if self.session is None and self.controls.mode == "done" else None
         if made is not None and not same_audiobook(made, self._request_now()):
             self._made = None
             self.controls.set_mode("idle")
             self.controls.show_progress_idle()
+            if self.message.text().startswith(READY_NEWS):
+                self.message.hide()
 
     def start_conversion(self) -> None:
         saved = self.current_request()
@@ -204,7 +212,7 @@ class ConversionControl(WindowParts):
             where = self.outputs[0] if len(self.outputs) == 1 else self.outputs[0].parent
             self.controls.status.setText(f"Done: {where.name}")
             extras = finished_extras(outcome.result)
-            self.show_message(f"The audiobook is ready: {where}{extras}", error=False)
+            self.show_message(f"{READY_NEWS}{where}{extras}", error=False)
             if extras:
                 self.log_pane.add(extras.strip())
             self.core.notify("Audiobook ready", where.name)
