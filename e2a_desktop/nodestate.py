@@ -39,6 +39,7 @@ class NodeState(str, Enum):
     BENCHED = "benched"  # sent bad audio too often
     NO_VOICE = "no voice"
     REVOKED = "revoked"
+    OFF = "off"  # this PC's own node, with "This PC speaks too" unticked: it will not speak
 
     def __str__(self) -> str:
         return self.value
@@ -66,7 +67,8 @@ class NodeState(str, Enum):
     @property
     def grey(self) -> bool:
         """Shown greyed out: the node does not help this farm now."""
-        return self in (NodeState.GONE, NodeState.BENCHED, NodeState.REVOKED, NodeState.AWAY)
+        return self in (NodeState.GONE, NodeState.BENCHED, NodeState.REVOKED, NodeState.AWAY,
+                        NodeState.OFF)
 
 
 _LABELS = {
@@ -78,6 +80,7 @@ _LABELS = {
     NodeState.PREPARING: "getting ready: loading the voice",
     NodeState.HEARING: "listening: checking a part's words",
     NodeState.AWAY: "helping another farm",
+    NodeState.OFF: "off: “This PC speaks too” is unticked",
 }
 
 

@@ -7,7 +7,14 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QWidget,
+)
 
 from e2a_node.gpu import GpuInfo, gpu_label
 
@@ -39,6 +46,8 @@ class NodesModel(RowsModel):
         # Another book is open and not started: the farm's figures are still the last
         # book's (it counts afresh when the next starts), so they are not shown.
         self._old_figures = False
+        # "This PC speaks too" is unticked: the built-in row says "off", not "ready".
+        self._local_off = False
 
     def apply(self, event: Event) -> None:
         if isinstance(event, JobStarted):
@@ -100,9 +109,26 @@ class NodesModel(RowsModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1,
                                                                 len(self.COLUMNS) - 1))
 
+    def follow_speaking_here(self, box: QAbstractButton) -> None:
+        """This PC's row follows "This PC speaks too" (``box``), now and as it is ticked."""
+        self.show_speaking_here(box.isChecked())
+        box.toggled.connect(self.show_speaking_here)
+
+    def show_speaking_here(self, speaks: bool) -> None:
+        """Unticked, this PC's row says "off" (greyed): the household test read "ready"
+        there, and this PC spoke nothing. A book converts with it as it was at Convert."""
+        self._local_off = not speaks
+        row = self._row(LOCAL_NODE)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    def _state(self, view: NodeView) -> str:
+        """The state the row shows: this PC's is "off" while it is not to speak."""
+        return NodeState.OFF.value if self._local_off and view.node == LOCAL_NODE else view.state
+
     def state_of(self, node: str) -> str | None:
         row = self._row(node)
-        return self.rows[row].state if row is not None else None
+        return self._state(self.rows[row]) if row is not None else None
 
     # -- QAbstractTableModel --------------------------------------------------------------
 
@@ -112,7 +138,7 @@ class NodesModel(RowsModel):
             return self._text(view, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return f"{view.name}\nnode key {view.node}"
-        state = node_state(view.state)
+        state = node_state(self._state(view))
         if role == Qt.ItemDataRole.ForegroundRole and state is not None and state.grey:
             return QColor(Qt.GlobalColor.gray)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4:
@@ -129,7 +155,7 @@ class NodesModel(RowsModel):
         if column == 2:
             return view.engine
         if column == 3:
-            return state_label(view.state)
+            return state_label(self._state(view))
         if column == 4:
             if view.unit_id is None:
                 return ""
