@@ -1,11 +1,14 @@
 """`e2a` with no command: the desktop window.
 
-Start-up order: the guard against a PySide6 fault that aborts Python (pyside_guard),
-on X11 a check that Qt's xcb plugin can load (qt_platform_check: one line naming the
+Start-up order: the guard against a PySide6 fault that aborts Python (pyside_guard);
+the books named on the command line are offered to a window already running on this
+data folder (single_window: one window per folder), and if it takes them this start
+exits at once; on X11 a check that Qt's xcb plugin can load (qt_platform_check: one line naming the
 packages to install, not Qt's abort), the QApplication (style, icon), the core (event
 bus, the farm, which starts listening and advertising at once so nodes can join before
-a book is chosen), the window; a book named on the command line is opened; then Qt's
-event loop runs until the window closes, and the core is closed after it.
+a book is chosen), the window and its server for later starts; a book named on the
+command line is opened; then Qt's event loop runs until the window closes, and the core
+is closed after it.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 from e2a_node.tray import gui_collector, pyside_guard
 from e2a_node.tray.qt_platform_check import xcb_problem
 
+from ..config import AppPaths
 from ..resources import assets
 from .core import DesktopCore
 from .main_window import MainWindow
+from .single_window import WindowClaim, WindowServer, come_forward
 
 RESOURCES = assets()  # package data: found in a wheel install and the bundle too
 
@@ -100,13 +105,36 @@ def _close_on_sigterm(window: MainWindow) -> None:
     wake.start(500)
 
 
+def serve_later_starts(window: MainWindow, claim: WindowClaim) -> WindowServer:
+    """Later starts' books open in this window as a drop opens them (or join the queue),
+    and the window comes to the front."""
+    server = WindowServer(claim, window)
+    server.books_handed.connect(lambda books: _on_books_handed(window, books))
+    server.listen()
+    return server
+
+
+def _on_books_handed(window: MainWindow, books: list[Path]) -> None:
+    come_forward(window)
+    if books:
+        window.open_books(books)
+
+
 def run_gui(argv: Sequence[str]) -> int:
-    """Open the window (and the book in ``argv``, if any); returns the exit code."""
+    """Open the window (and the book in ``argv``, if any); returns the exit code.
+
+    0 at once when a window on this data folder took the books instead."""
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     pyside_guard.install()
+    books = [Path(a).absolute() for a in argv if not a.startswith("-")]
+    claim = WindowClaim(AppPaths.load().data_dir)
+    if claim.hand_over(books):
+        logging.getLogger("e2a.ui").info("the e2a window already open took over")
+        return 0
     problem = "" if QApplication.instance() else xcb_problem("e2a")
     if problem:  # Qt would abort Python with its raw plugin message
         print(problem, file=sys.stderr)
+        claim.release()
         return 1
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
@@ -117,12 +145,13 @@ def run_gui(argv: Sequence[str]) -> int:
     core = DesktopCore()
     window = MainWindow(core)
     app.installEventFilter(FileOpenHandler(window))
+    server = serve_later_starts(window, claim)
     window.show()
     _close_on_sigterm(window)
-    books = [Path(a) for a in argv if not a.startswith("-")]
     if books:
         window.open_book(books[0])
     try:
         return app.exec()
     finally:
+        server.close()
         core.close()

@@ -140,6 +140,10 @@ class BookOpening(ConversionControl):
         return self.confirm(self.edits.question(self.book.metadata.title, doing))
 
     def _on_files_dropped(self, files: list[Path]) -> None:
+        self.open_books(files)
+
+    def open_books(self, files: list[Path]) -> None:
+        """Books dropped, or handed over by a later `e2a BOOK`: one opens, several queue."""
         if len(files) > 1:
             self.enqueue(files)
         else:
