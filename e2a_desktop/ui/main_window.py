@@ -144,6 +144,7 @@ class MainWindow(BookOpening, WindowClosing):
         self.review.failed.connect(self.show_message)
         self.review.loaded.connect(self._on_review_loaded)
         watch_choices(self.settings, self.chapters, self.book_panel, self._on_choice_changed)
+        self.nodes.follow_speaking_here(self.settings.render_here)  # unticked: its row "off"
     # -- small commands ------------------------------------------------------------------------
 
     def _show_local_device(self, _index: int = 0) -> None:

@@ -52,6 +52,20 @@ def test_the_bundle_collects_every_data_file_of_e2as_packages() -> None:
     assert not missed, f"not collected into the bundle: {missed}"
 
 
+def test_the_bundle_excludes_no_qt_module_e2a_imports() -> None:
+    """The spec trims Qt to what e2a uses: a module e2a imports (QtNetwork's local socket,
+    for one window per data folder) must not be on its list of exclusions."""
+    spec = (PACKAGING / "pyinstaller" / "e2a.spec").read_text(encoding="utf-8")
+    start = spec.index("excluded = [")
+    excluded = set(re.findall(r'"(PySide6\.\w+)"', spec[start:spec.index("]", start)]))
+    used = {name for package in ("e2a_desktop", "e2a_node")
+            for path in (ROOT / package).rglob("*.py")
+            for name in re.findall(r"from (PySide6\.\w+) import",
+                                   path.read_text(encoding="utf-8"))}
+    assert "PySide6.QtWidgets" in used
+    assert not used & excluded, sorted(used & excluded)
+
+
 def _min_macos() -> ModuleType:
     spec = importlib.util.spec_from_file_location("min_macos",
                                                   PACKAGING / "macos" / "min_macos.py")

@@ -63,6 +63,16 @@ def test_this_pc_row_is_off_while_it_does_not_speak(qtbot: QtBot) -> None:
     assert model.state_of(LOCAL_NODE) == "ready"
 
 
+def test_the_windows_own_row_follows_its_box(window: MainWindow, qtbot: QtBot) -> None:
+    """The window wires its "This PC speaks too" to its own row (the model alone did not)."""
+    window.nodes.apply(NodeChanged(LOCAL_NODE, LOCAL_NAME, "ready"))
+    row = window.nodes.index(0, STATE)
+    window.settings.render_here.setChecked(False)
+    assert window.nodes.data(row).startswith("off")
+    window.settings.render_here.setChecked(True)
+    assert window.nodes.data(row) == "ready"
+
+
 def test_estimate_is_calibrated_on_the_bundled_voice() -> None:
     assert format_duration(estimate_seconds(2_455)) == "2:22"  # measured 2:22.3 (Aesop)
     assert abs(estimate_seconds(511_335) - (8 * 3600 + 5 * 60 + 9)) < 10 * 60  # 8:05:09
