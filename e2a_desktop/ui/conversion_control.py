@@ -51,6 +51,7 @@ class ConversionControl(WindowParts):
         and "The audiobook is ready: …" above goes with it (it stayed, beside "Ready to
         convert", as if the file had the new choices)."""
         self.book_panel.set_speed(self.settings.speed.value())  # "about 2:09 of audio"
+        self.chapters.set_speed(self.settings.speed.value())  # and each chapter's length
         made = self._made if self.session is None and self.controls.mode == "done" else None
         if made is not None and not same_audiobook(made, self._request_now()):
             self._made = None

@@ -87,6 +87,11 @@ def test_book_estimate_follows_the_speed(
     window.settings.speed.setValue(1.10)
     assert f"about {format_duration(estimate_seconds(chars, 1.10))} of audio" in (
         window.book_panel.facts.text())
+    # ...and each chapter's Length with it (the rows added up to the old book length)
+    lengths = [window.chapters.data(window.chapters.index(r, 3))
+               for r in range(window.chapters.rowCount())]
+    assert lengths == [format_duration(estimate_seconds(len(c.text), 1.10))
+                       for c in window.book.chapters]
 
 
 def test_ready_banner_goes_once_the_speed_differs(
