@@ -11,6 +11,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -79,6 +80,38 @@ async def _pair(worker: NodeWorker, server: TestServer) -> None:
                                              paired.name, paired.secret, paired.certificate))
 
 
+@dataclass
+class _Household:
+    """Two farms served over TLS and den-pc paired with both and running (not yet told of
+    either: ``advertise`` puts a farm on the network)."""
+
+    name: str
+    farms: list[Farm]
+    servers: list[TestServer]
+    adverts: list[Advertiser]
+    worker: NodeWorker
+    running: asyncio.Task[None]
+
+    async def advertise(self, index: int) -> None:
+        farm, server = self.farms[index], self.servers[index]
+        await self.adverts[index].async_start(self.name, _port(server),
+                                              farm.identity.fingerprint)
+
+    async def wind_down(self) -> None:
+        await _wind_down(self.worker, self.running, self.adverts, self.servers)
+
+
+async def _household(tmp_path: Path, name: str, farms: list[Farm],
+                     engine: Callable[[EngineSettings], Engine] = tone_voice,
+                     states: StateRecorder | None = None) -> _Household:
+    servers = [await _serve(farm) for farm in farms]
+    worker = _node(tmp_path, name, engine, states)
+    for server in servers:
+        await _pair(worker, server)
+    return _Household(name, farms, servers, [Advertiser(["127.0.0.1"]) for _ in farms],
+                      worker, asyncio.create_task(worker.async_run()))
+
+
 async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     name = f"vm {secrets.token_hex(3)}"
@@ -88,20 +121,16 @@ async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
     idle.emit = seen_on_a.append
     busy = make_farm(tmp_path / "b", rate=ToneEngine.RATE, name=name,
                      book=small_book(chapters=3))
-    idle_server, busy_server = await _serve(idle), await _serve(busy)
-    adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
     states = StateRecorder()
-    worker = _node(tmp_path, name, states=states)
-    await _pair(worker, idle_server)
-    await _pair(worker, busy_server)
+    home = await _household(tmp_path, name, [idle, busy], states=states)
+    worker, running = home.worker, home.running
     tag_a = farm_tag(idle.identity.fingerprint)
-    running = asyncio.create_task(worker.async_run())
     try:
         with caplog.at_level(logging.INFO, logger="e2a.node"):
-            await adverts[0].async_start(name, _port(idle_server), idle.identity.fingerprint)
+            await home.advertise(0)
             await async_until(lambda: any(s.status is NodeStatus.READY and s.farm_tag == tag_a
                                           for s in states.seen), 30, "ready on farm A")
-            await adverts[1].async_start(name, _port(busy_server), busy.identity.fingerprint)
+            await home.advertise(1)
             await async_until(lambda: _done(busy), 60, "farm B's book to be spoken")
             assert busy.job.store.counts()["done"] > 0
             assert any("moving to farm" in r.getMessage() and "it has a book" in r.getMessage()
@@ -127,7 +156,7 @@ async def test_a_node_on_a_farm_without_a_book_moves_to_its_other_farm_with_one(
         assert NodeLeft(node_id, "den-pc", "stopping") in seen_on_a
         assert not any(isinstance(e, NodeGone) for e in seen_on_a)
     finally:
-        await _wind_down(worker, running, adverts, [idle_server, busy_server])
+        await home.wind_down()
     assert running.exception() is None
     assert {t.fingerprint for t in worker.trust.all().values()} == \
         {idle.identity.fingerprint, busy.identity.fingerprint}
@@ -146,19 +175,15 @@ async def test_a_node_busy_on_one_farm_reads_helping_another_farm_on_the_other(
     other.detach()  # farm B has no book
     seen_on_b: list[Event] = []
     other.emit = seen_on_b.append
-    busy_server, other_server = await _serve(busy), await _serve(other)
-    adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
-    worker = _node(tmp_path, name, gate_voice)
-    await _pair(worker, busy_server)
-    await _pair(worker, other_server)
+    home = await _household(tmp_path, name, [busy, other], gate_voice)
+    worker, running = home.worker, home.running
     node_id = worker.identity.node_id
-    running = asyncio.create_task(worker.async_run())
     try:
-        await adverts[0].async_start(name, _port(busy_server), busy.identity.fingerprint)
+        await home.advertise(0)
         await async_until(lambda: node_id in busy.nodes
                           and busy.nodes[node_id].state is NodeState.SPEAKING, 30,
                           "speaking for farm A")
-        await adverts[1].async_start(name, _port(other_server), other.identity.fingerprint)
+        await home.advertise(1)
 
         def away_on_b() -> bool:
             GateEngine.allow(1)  # a sentence at a time: between units it tells B it is busy
@@ -177,7 +202,7 @@ async def test_a_node_busy_on_one_farm_reads_helping_another_farm_on_the_other(
                        and e.node == node_id}
         assert "speaking" not in states_on_b and "gone" not in states_on_b
     finally:
-        await _wind_down(worker, running, adverts, [busy_server, other_server])
+        await home.wind_down()
     assert running.exception() is None
 
 
@@ -191,16 +216,12 @@ async def test_a_node_tells_its_other_farm_at_once_when_a_new_book_starts_and_wh
              make_farm(tmp_path / "y", rate=ToneEngine.RATE, name=name)]
     for farm in farms:
         farm.detach()  # no book anywhere yet
-    servers = [await _serve(farm) for farm in farms]
-    adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
-    worker = _node(tmp_path, name)
-    for server in servers:
-        await _pair(worker, server)
+    home = await _household(tmp_path, name, farms)
+    worker, running = home.worker, home.running
     node_id = worker.identity.node_id
-    running = asyncio.create_task(worker.async_run())
     try:
-        for advert, server, farm in zip(adverts, servers, farms, strict=True):
-            await advert.async_start(name, _port(server), farm.identity.fingerprint)
+        for index in range(len(farms)):
+            await home.advertise(index)
         await async_until(lambda: worker._joined is not None
                           and all(node_id in f.nodes for f in farms), 30,
                           "joined one farm, seen by both")
@@ -220,7 +241,7 @@ async def test_a_node_tells_its_other_farm_at_once_when_a_new_book_starts_and_wh
         await asyncio.gather(running, return_exceptions=True)
         assert [f.nodes[node_id].state for f in (here, there)] == [NodeState.LEFT] * 2
     finally:
-        await _wind_down(worker, running, adverts, servers)
+        await home.wind_down()
     assert running.exception() is None
 
 
@@ -236,19 +257,15 @@ async def test_a_node_whose_farm_is_paused_helps_its_other_farm_with_a_book(
     paused.emit = seen_on_a.append
     waiting = make_farm(tmp_path / "b", rate=ToneEngine.RATE, name=name,
                         book=small_book(chapters=2))
-    a_server, b_server = await _serve(paused), await _serve(waiting)
-    adverts = [Advertiser(["127.0.0.1"]), Advertiser(["127.0.0.1"])]
-    worker = _node(tmp_path, name)
-    await _pair(worker, a_server)
-    await _pair(worker, b_server)
+    home = await _household(tmp_path, name, [paused, waiting])
+    worker, running = home.worker, home.running
     node_id = worker.identity.node_id
-    running = asyncio.create_task(worker.async_run())
     try:
-        await adverts[0].async_start(name, _port(a_server), paused.identity.fingerprint)
+        await home.advertise(0)
         await async_until(lambda: node_id in paused.nodes
                           and paused.nodes[node_id].state is NodeState.PAUSED, 30,
                           "the node to wait on paused farm A")
-        await adverts[1].async_start(name, _port(b_server), waiting.identity.fingerprint)
+        await home.advertise(1)
         await async_until(lambda: _done(waiting), 60, "farm B's book to be spoken")
         assert NodeLeft(node_id, "den-pc", "another farm") in seen_on_a
         assert paused.nodes[node_id].state is NodeState.AWAY  # "helping another farm"
@@ -257,5 +274,5 @@ async def test_a_node_whose_farm_is_paused_helps_its_other_farm_with_a_book(
         waiting.detach()
         await async_until(lambda: _done(paused), 60, "farm A's book, resumed, to be spoken")
     finally:
-        await _wind_down(worker, running, adverts, [a_server, b_server])
+        await home.wind_down()
     assert running.exception() is None
