@@ -516,8 +516,9 @@ class Conversion:
 def asr_unavailable(exc: ImportError | ValueError) -> str:
     """One line for a --verify asr that cannot listen: what to install, or why not."""
     if isinstance(exc, ImportError):
-        return ("--verify asr needs PocketSphinx: pip install 'e2a[verify]' (its English "
-                "model comes in the wheel)")
+        from e2a_node.recognisers import pocketsphinx_missing
+
+        return f"--verify asr {pocketsphinx_missing()}"
     return str(exc)
 
 

@@ -287,8 +287,17 @@ def listening_problem(language: str, models: Iterable[Path] | None = None) -> st
         return (f"PocketSphinx, the offline recogniser, knows English only; this voice "
                 f"speaks '{language}' (faster-whisper with a multilingual model would hear it)")
     if find_spec("pocketsphinx") is None:
-        return "needs PocketSphinx: pip install 'e2a[verify]' (its English model comes with it)"
+        return pocketsphinx_missing()
     return ""
+
+
+def pocketsphinx_missing(frozen: bool | None = None) -> str:
+    """What to do about a missing PocketSphinx, as this installation can act on it: an
+    installed app (a frozen bundle: .deb, installer) has no pip to run."""
+    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
+    if frozen:
+        return "needs PocketSphinx (the offline recogniser), which is not part of this installation"
+    return "needs PocketSphinx: pip install 'e2a[verify]' (its English model comes with it)"
 
 
 def recognisers_here(models: Iterable[Path] | None = None) -> tuple[str, ...]:

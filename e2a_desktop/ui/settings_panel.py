@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,14 +71,6 @@ LOCKED_TIP = "Set when the book starts: Cancel first to change it"
 DEVICE_TIP = ("Where this PC's voice runs. Automatic: a GPU where the voice can use one, else "
               "the CPU. Coqui/XTTS voices are many times faster on a GPU; Piper uses one where "
               "onnxruntime has CUDA. The Nodes table shows the device really used.")
-
-
-def for_this_install(why: str, frozen: bool | None = None) -> str:
-    """Why the ASR check cannot listen, as this installation can act on it: a .deb or
-    installer (a frozen bundle) has no pip to run, so its hint is not "pip install …"."""
-    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
-    return ("the offline recogniser (PocketSphinx) is not part of this installation"
-            if frozen and "pip install" in why else why)
 
 
 @dataclass(frozen=True)
@@ -221,8 +212,7 @@ class SettingsPanel(QWidget):
         """The ASR box is offered only where it can listen (PocketSphinx, English voice);
         otherwise it is greyed out and says why."""
         voice = self.chosen_voice()
-        self._asr_why = (for_this_install(listening_problem(voice.language or "en"))
-                         if voice is not None else "")
+        self._asr_why = listening_problem(voice.language or "en") if voice is not None else ""
         self.verify.setEnabled(not self._asr_why and not self._locked)
         if self._asr_why:
             self.verify.setChecked(False)

@@ -21,6 +21,7 @@ from e2a_desktop.progress import estimate_seconds, format_duration
 from e2a_desktop.ui import window_menus
 from e2a_desktop.ui.main_window import MainWindow
 from e2a_desktop.ui.nodes import NodesModel
+from e2a_node.recognisers import pocketsphinx_missing
 from tests.helpers.fakes import GateEngine
 from tests.ui.test_after_done import _finish, _open
 
@@ -106,16 +107,15 @@ def test_ready_banner_goes_once_the_speed_differs(
 
 
 def test_a_frozen_bundle_is_not_told_to_pip_install() -> None:
-    assert settings_panel.for_this_install(PIP_HINT, frozen=False) == PIP_HINT
-    frozen = settings_panel.for_this_install(PIP_HINT, frozen=True)
+    assert pocketsphinx_missing(frozen=False) == PIP_HINT
+    frozen = pocketsphinx_missing(frozen=True)
     assert "pip" not in frozen and "not part of this installation" in frozen
-    other = "PocketSphinx, the offline recogniser, knows English only"
-    assert settings_panel.for_this_install(other, frozen=True) == other
 
 
 def test_the_asr_hint_in_a_frozen_window(
         qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings_panel, "listening_problem", lambda _language: PIP_HINT)
+    monkeypatch.setattr(settings_panel, "listening_problem",
+                        lambda _language: pocketsphinx_missing())
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     window.settings._show_asr()
     hint = window.settings.verify_why.text()
