@@ -108,7 +108,7 @@ class MainWindow(BookOpening, WindowClosing):
         window_layout.let_shrink(self.banner.findChild(QLabel, "farmHint"))
         add_menus(self.menuBar(), open_book=self.choose_book, close_book=self.close_book,
                   preview=self.chapter_view.preview, quit_app=self.close,
-                  manage_voices=self.manage_voices)
+                  manage_voices=self.manage_voices, data_dir=self.core.paths.data_dir)
         window_layout.tab_chain(self.banner.pair_button, self.drop.open_button,
                                 *self.book_panel.tab_stops(), self.chapter_view,
                                 *self.settings.tab_stops(), *self.controls.tab_stops(),

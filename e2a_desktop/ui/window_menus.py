@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenuBar, QMessageBox, QWidget
 
 from .. import __version__
-from ..config import AppPaths
 
 WHAT_IT_IS = "Turns an ebook into an audiobook, spoken by this PC and the other PCs at home."
 LICENCE = "Free software under the MIT licence."  # pyproject.toml: license = "MIT"
@@ -24,15 +23,14 @@ def about_text(data_dir: Path) -> str:
             f"<p>{LICENCE}</p>")
 
 
-def show_about(parent: QWidget | None, data_dir: Path | None = None) -> None:
+def show_about(parent: QWidget | None, data_dir: Path) -> None:
     """Help → About e2a, with the data folder the app uses (E2A_DATA_DIR where it is set)."""
-    folder = data_dir if data_dir is not None else AppPaths.load().data_dir
-    QMessageBox.about(parent, "About e2a", about_text(folder))
+    QMessageBox.about(parent, "About e2a", about_text(data_dir))
 
 
 def add_menus(bar: QMenuBar, *, open_book: Callable[[], object],
               close_book: Callable[[], object], preview: QAction, quit_app: Callable[[], object],
-              manage_voices: Callable[[], object], data_dir: Path | None = None) -> None:
+              manage_voices: Callable[[], object], data_dir: Path) -> None:
     """File, Voices and Help, with the shortcuts a person looks for there (Ctrl+O, Ctrl+W,
     Ctrl+Q; Alt+H opens Help)."""
     menu = bar.addMenu("&File")

@@ -40,6 +40,7 @@ def test_help_menu_has_about_with_the_version(
     about.trigger()
     assert len(said) == 1 and said[0][0] is window and said[0][1] == "About e2a"
     assert f"e2a {__version__}" in said[0][2] and "MIT" in said[0][2]
+    assert str(window.core.paths.data_dir) in said[0][2]  # the folder this window uses
 
 
 def test_about_says_the_data_folder(tmp_path: Path) -> None:
