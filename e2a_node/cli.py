@@ -225,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except E2AError as exc:
         print(f"e2a-node: error: {exc}", file=sys.stderr)
         if not (args.headless or args.one_job):  # started from a menu: nobody reads stderr
-            _say_in_a_box(exc.problem, exc.path)
+            _say_in_a_box(exc.problem, config.paths.data_dir)  # the folder a person set
         return 2
     _held.append(lock)
     if not (args.headless or args.one_job):

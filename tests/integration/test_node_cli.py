@@ -195,4 +195,4 @@ def test_a_second_tray_node_says_why_in_a_box_too(
         running.release()
     assert len(boxes) == 1, boxes  # the tray node's only: a headless one has its terminal
     assert boxes[0].startswith("e2a-node is already running on this computer")
-    assert str(AppPaths.load().node_dir) in boxes[0]
+    assert boxes[0].endswith(f"Data folder: {AppPaths.load().data_dir}")  # as E2A_DATA_DIR set it
